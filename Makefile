@@ -1,0 +1,54 @@
+# The two commands of the README: `make demo` and `make test`. Everything installs into .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+DEMO_EMAIL ?= admin@example.com
+DEMO_PASSWORD ?= kasasu-demo
+
+.PHONY: demo test bench lint install dev clean-demo
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Kasasu needs Python 3.11 or newer (PYTHON=$(PYTHON))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) -e .
+	@touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed
+	$(PIP) -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+dev: $(VENV)/.dev-installed
+
+demo: install
+	$(BIN)/kasasu init
+	$(BIN)/kasasu demo --if-empty
+	$(BIN)/kasasu user create --email $(DEMO_EMAIL) --name "Demo Admin" --role admin \
+	  --password $(DEMO_PASSWORD) --if-missing
+	@echo ""
+	@echo "  Kasasu demo: http://127.0.0.1:8000"
+	@echo "  Sign in as $(DEMO_EMAIL) / $(DEMO_PASSWORD)"
+	@echo "  API key:   $(BIN)/kasasu apikey create --name demo --role admin"
+	@echo "  API docs:  http://127.0.0.1:8000/api/v1/docs"
+	@echo ""
+	KASASU_DEV_MODE=true $(BIN)/kasasu serve --host 127.0.0.1 --port 8000
+
+lint: dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/pytest -n 2
+
+bench: install
+	$(BIN)/python benchmarks/events.py
+
+clean-demo:
+	rm -rf kasasu-data

@@ -1,0 +1,3 @@
+from kasasu.cli import main
+
+main()

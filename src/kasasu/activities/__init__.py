@@ -1,0 +1,1 @@
+"""The activity timeline (活動履歴)."""

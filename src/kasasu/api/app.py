@@ -1,0 +1,32 @@
+"""The ``/api/v1`` application, mounted by :func:`kasasu.app.create_app`."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from kasasu import __version__
+from kasasu.api import docs, problems
+from kasasu.api.context import ApiContext
+from kasasu.api.resources import resource_routers
+
+MOUNT_PATH = "/api/v1"
+
+
+def create_api(ctx: ApiContext) -> FastAPI:
+    api = FastAPI(
+        title="Kasasu API",
+        version=__version__,
+        description=(
+            "Customer data hub of Kasasu. Authenticate with `Authorization: Bearer KEY` "
+            "(create a key with `kasasu apikey create`). Errors are RFC 9457 problem+json."
+        ),
+        openapi_url="/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    api.state.kasasu = ctx
+    problems.install(api)
+    docs.install(api, MOUNT_PATH)
+    for router in resource_routers():
+        api.include_router(router)
+    return api

@@ -1,0 +1,35 @@
+"""What the API needs from the composition root, handed over as plain values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from fastapi import Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from kasasu.db import transaction
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ApiContext:
+    sessions: sessionmaker[Session]
+    events_path: Path
+    timezone: str
+    currency: str
+    locale: str
+
+
+def context(request: Request) -> ApiContext:
+    ctx: ApiContext = request.app.state.kasasu
+    return ctx
+
+
+def in_transaction(request: Request, work: Callable[[Session], T]) -> T:
+    """Run ``work`` in one transaction that commits before the response is built."""
+    with transaction(context(request).sessions) as session:
+        return work(session)

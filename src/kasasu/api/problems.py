@@ -1,0 +1,118 @@
+"""Every error as RFC 9457 problem+json, in the caller's language; never a 500 for bad input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kasasu.errors import (
+    Conflict,
+    InvalidInput,
+    KasasuError,
+    NotFound,
+    PermissionDenied,
+    Unauthenticated,
+    Unavailable,
+)
+from kasasu.kit.i18n import _, negotiate_locale, translate
+
+PROBLEM = "application/problem+json"
+_STATUS: dict[type[KasasuError], int] = {
+    InvalidInput: 422,
+    NotFound: 404,
+    Conflict: 409,
+    Unauthenticated: 401,
+    PermissionDenied: 403,
+    Unavailable: 503,
+}
+_TITLES = {
+    400: _("Bad request"),
+    401: _("Authentication required"),
+    403: _("Permission denied"),
+    404: _("Not found"),
+    405: _("Method not allowed"),
+    409: _("Conflict"),
+    413: _("Request too large"),
+    415: _("Unsupported media type"),
+    422: _("Invalid input"),
+    503: _("Service unavailable"),
+}
+
+
+def request_locale(request: Request) -> str:
+    default = getattr(getattr(request.app.state, "kasasu", None), "locale", "ja")
+    return negotiate_locale(request.headers.get("accept-language"), default)
+
+
+def problem(
+    request: Request, status: int, detail: str, errors: list[dict[str, Any]] | None = None
+) -> JSONResponse:
+    locale = request_locale(request)
+    title = _TITLES.get(status)
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title.render(locale) if title else str(status),
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if errors:
+        body["errors"] = errors
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def _kasasu_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, KasasuError)
+    locale = request_locale(request)
+    status = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), 400)
+    errors = None
+    if isinstance(exc, InvalidInput):
+        errors = [
+            {"loc": list(e.loc), "msg": e.message.render(locale), "input": _jsonable(e.value)}
+            for e in exc.errors
+        ]
+    return problem(request, status, exc.message.render(locale), errors)
+
+
+def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    locale = request_locale(request)
+    raw = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in raw):
+        return problem(request, 400, translate("The request body is not valid JSON", locale))
+    errors = [
+        {
+            "loc": list(e.get("loc", ())),
+            "msg": e.get("msg", ""),
+            "type": e.get("type", ""),
+            "input": _jsonable(e.get("input")),
+        }
+        for e in raw
+    ]
+    return problem(request, 422, translate("Some fields are not valid", locale), errors)
+
+
+def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return problem(request, exc.status_code, str(exc.detail))
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value][:20]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in list(value.items())[:20]}
+    return str(value)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(KasasuError, _kasasu_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

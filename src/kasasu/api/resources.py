@@ -1,0 +1,94 @@
+"""The plain CRUD resources of the data hub."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from kasasu.accounts.schemas import AccountCreate, AccountFilter, AccountRead, AccountUpdate
+from kasasu.accounts.service import accounts
+from kasasu.activities.schemas import ActivityCreate, ActivityFilter, ActivityRead, ActivityUpdate
+from kasasu.activities.service import activities
+from kasasu.api.crud import crud_router
+from kasasu.contacts.schemas import ContactCreate, ContactFilter, ContactRead, ContactUpdate
+from kasasu.contacts.service import contacts
+from kasasu.subscriptions.schemas import (
+    SubscriptionCreate,
+    SubscriptionFilter,
+    SubscriptionRead,
+    SubscriptionUpdate,
+)
+from kasasu.subscriptions.service import subscriptions
+from kasasu.support.schemas import TicketCreate, TicketFilter, TicketRead, TicketUpdate
+from kasasu.support.service import tickets
+from kasasu.surveys.schemas import ResponseCreate, ResponseFilter, ResponseRead, ResponseUpdate
+from kasasu.surveys.service import responses
+from kasasu.tasks.schemas import TaskCreate, TaskFilter, TaskRead, TaskUpdate
+from kasasu.tasks.service import tasks
+
+
+def resource_routers() -> list[APIRouter]:
+    return [
+        crud_router(
+            path="/accounts",
+            tag="accounts",
+            service=accounts,
+            create=AccountCreate,
+            update=AccountUpdate,
+            read=AccountRead,
+            filters=AccountFilter,
+        ),
+        crud_router(
+            path="/contacts",
+            tag="contacts",
+            service=contacts,
+            create=ContactCreate,
+            update=ContactUpdate,
+            read=ContactRead,
+            filters=ContactFilter,
+        ),
+        crud_router(
+            path="/subscriptions",
+            tag="subscriptions",
+            service=subscriptions,
+            create=SubscriptionCreate,
+            update=SubscriptionUpdate,
+            read=SubscriptionRead,
+            filters=SubscriptionFilter,
+        ),
+        crud_router(
+            path="/tickets",
+            tag="tickets",
+            service=tickets,
+            create=TicketCreate,
+            update=TicketUpdate,
+            read=TicketRead,
+            filters=TicketFilter,
+        ),
+        crud_router(
+            path="/responses",
+            tag="responses",
+            service=responses,
+            create=ResponseCreate,
+            update=ResponseUpdate,
+            read=ResponseRead,
+            filters=ResponseFilter,
+        ),
+        crud_router(
+            path="/activities",
+            tag="activities",
+            service=activities,
+            create=ActivityCreate,
+            update=ActivityUpdate,
+            read=ActivityRead,
+            filters=ActivityFilter,
+        ),
+        crud_router(
+            path="/tasks",
+            tag="tasks",
+            service=tasks,
+            create=TaskCreate,
+            update=TaskUpdate,
+            read=TaskRead,
+            filters=TaskFilter,
+        ),
+    ]

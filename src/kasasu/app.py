@@ -1,0 +1,32 @@
+"""Composition root: settings in, a ready FastAPI application out."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from kasasu.api import create_api
+from kasasu.api.app import MOUNT_PATH
+from kasasu.api.context import ApiContext
+from kasasu.db import create_db_engine, session_factory
+from kasasu.settings import Settings
+from kasasu.web import create_web
+
+
+def api_context(settings: Settings) -> ApiContext:
+    engine = create_db_engine(settings.database_url)
+    return ApiContext(
+        sessions=session_factory(engine),
+        events_path=settings.events_path,
+        timezone=settings.timezone,
+        currency=settings.currency,
+        locale=settings.locale,
+    )
+
+
+def create_app(settings: Settings) -> FastAPI:
+    ctx = api_context(settings)
+    app = FastAPI(title="Kasasu", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.kasasu = ctx
+    app.mount(MOUNT_PATH, create_api(ctx))
+    app.include_router(create_web(default_locale=settings.locale))
+    return app

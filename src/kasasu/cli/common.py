@@ -1,0 +1,82 @@
+"""What every command shares: settings, the console, translation, transactions, errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from sqlalchemy.orm import Session
+
+from kasasu.db import create_db_engine, session_factory, transaction
+from kasasu.db.migrate import current_revision, head_revision
+from kasasu.errors import (
+    Conflict,
+    InvalidInput,
+    KasasuError,
+    NotFound,
+    PermissionDenied,
+    Unauthenticated,
+    Unavailable,
+)
+from kasasu.kit.i18n import _, translate
+from kasasu.settings import Settings
+
+console = Console()
+err_console = Console(stderr=True)
+
+# One exit code per kind of error, documented in the README.
+EXIT_CODES: dict[type[KasasuError], int] = {
+    InvalidInput: 2,
+    NotFound: 3,
+    Conflict: 4,
+    Unauthenticated: 5,
+    PermissionDenied: 5,
+    Unavailable: 6,
+}
+
+
+@cache
+def settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "KASASU_" + "__".join(str(p).upper() for p in first["loc"])
+        err_console.print(f"[red]✗[/] {name}: {first['msg']}")
+        raise typer.Exit(2) from exc
+
+
+def t(msgid: str, /, **params: object) -> str:
+    """Translate for the terminal, in the configured locale."""
+    return translate(msgid, settings().locale, **params)
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """One transaction for one command, after checking that the database is migrated."""
+    engine = create_db_engine(settings().database_url)
+    try:
+        if current_revision(engine) != head_revision(settings().database_url):
+            raise Unavailable(
+                _("The database is not initialised or not up to date: run 'kasasu init'")
+            )
+        with transaction(session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def fail(error: KasasuError) -> typer.Exit:
+    """Print one clear line (plus field details) and return the exit to raise."""
+    locale = settings().locale
+    err_console.print(f"[red]✗[/] {error.message.render(locale)}", highlight=False)
+    if isinstance(error, InvalidInput):
+        for item in error.errors[:50]:
+            where = ".".join(str(p) for p in item.loc)
+            err_console.print(f"  {where}: {item.message.render(locale)}", highlight=False)
+    code = next((c for cls, c in EXIT_CODES.items() if isinstance(error, cls)), 1)
+    return typer.Exit(code)

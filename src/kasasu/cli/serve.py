@@ -1,0 +1,27 @@
+"""``kasasu serve``: the web app and API on one port."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kasasu.cli.common import console, settings, t
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+) -> None:
+    """Serve Kasasu (web pages and /api/v1) until stopped with Ctrl+C."""
+    import uvicorn
+
+    from kasasu.app import create_app
+
+    config = settings()
+    config.check_secret()
+    host = host or config.server.host
+    port = port or config.server.port
+    app = create_app(config)
+    console.print(t("Kasasu is serving on {url}", url=f"http://{host}:{port}"))
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,1 @@
+"""Contacts (担当者): the people at an account."""

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from kasasu.domain.choices import ContactRole
+from kasasu.kit.types import INPUT_CONFIG, READ_CONFIG, ExternalId, Name, RowId
+
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$", max_length=320)]
+Phone = Annotated[str, Field(max_length=50)]
+
+
+class ContactCreate(BaseModel):
+    model_config = INPUT_CONFIG
+
+    external_id: ExternalId | None = None
+    account_id: RowId
+    name: Name
+    name_kana: Name | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    title: Name | None = None
+    role: ContactRole = ContactRole.USER
+
+
+class ContactUpdate(BaseModel):
+    model_config = INPUT_CONFIG
+
+    external_id: ExternalId | None = None
+    account_id: RowId | None = None
+    name: Name | None = None
+    name_kana: Name | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    title: Name | None = None
+    role: ContactRole | None = None
+
+
+class ContactRead(BaseModel):
+    model_config = READ_CONFIG
+
+    id: int
+    external_id: str
+    account_id: int
+    name: str
+    name_kana: str | None
+    email: str | None
+    phone: str | None
+    title: str | None
+    role: ContactRole
+    created_at: datetime
+    updated_at: datetime
+
+
+class ContactFilter(BaseModel):
+    model_config = INPUT_CONFIG
+
+    q: str | None = Field(default=None, description="Search name, kana, email")
+    account_id: int | None = None
+    role: ContactRole | None = None
+    email: str | None = None

@@ -1,0 +1,185 @@
+"""The shared shape of every slice's repository: get, list with filters, sort and cursor.
+
+Slices subclass :class:`Repository` in their own ``repository.py``; only repositories (and
+``kasasu.analytics``) build queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from kasasu.errors import FieldError, InvalidInput
+from kasasu.kit.i18n import _
+from kasasu.kit.paging import CursorKey, Page, decode_cursor, encode_cursor
+from kasasu.models.base import Base
+
+M = TypeVar("M", bound=Base)
+
+RANGE_SUFFIXES = {"_from": "ge", "_to": "le", "_min": "ge", "_max": "le"}
+
+
+class Repository(Generic[M]):
+    model: ClassVar[type[Any]]
+    sortable: ClassVar[tuple[str, ...]] = ("id", "created_at", "updated_at")
+    default_sort: ClassVar[str] = "id"
+    searchable: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _column(self, name: str) -> InstrumentedAttribute[Any]:
+        column: InstrumentedAttribute[Any] = getattr(self.model, name)
+        return column
+
+    def get(self, row_id: int) -> M | None:
+        found: M | None = self.session.get(self.model, row_id)
+        return found
+
+    def get_by_external_id(self, external_id: str) -> M | None:
+        stmt = select(self.model).where(self._column("external_id") == external_id)
+        found: M | None = self.session.scalars(stmt).one_or_none()
+        return found
+
+    def map_external_ids(self, external_ids: Iterable[str]) -> dict[str, int]:
+        """External id → row id, for those of ``external_ids`` that exist (in chunks)."""
+        wanted = list(dict.fromkeys(external_ids))
+        found: dict[str, int] = {}
+        ext, row_id = self._column("external_id"), self._column("id")
+        for start in range(0, len(wanted), 900):  # SQLite allows ~1000 bound parameters
+            chunk = wanted[start : start + 900]
+            rows = self.session.execute(select(ext, row_id).where(ext.in_(chunk)))
+            found.update(dict(rows.tuples()))
+        return found
+
+    def existing_ids(self, row_ids: Iterable[int]) -> set[int]:
+        wanted = list(set(row_ids))
+        column = self._column("id")
+        found: set[int] = set()
+        for start in range(0, len(wanted), 900):
+            found.update(
+                self.session.scalars(select(column).where(column.in_(wanted[start : start + 900])))
+            )
+        return found
+
+    def count(self) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(self.model)) or 0)
+
+    def add(self, row: M) -> M:
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def add_all(self, rows: Sequence[M]) -> None:
+        self.session.add_all(rows)
+        self.session.flush()
+
+    def delete(self, row: M) -> None:
+        self.session.delete(row)
+        self.session.flush()
+
+    def list_page(
+        self,
+        filters: Mapping[str, Any],
+        *,
+        sort: str | None = None,
+        cursor: str | None = None,
+        limit: int = 50,
+    ) -> Page[M]:
+        sort = sort or self.default_sort
+        descending = sort.startswith("-")
+        field = sort.lstrip("-")
+        if field not in self.sortable:
+            allowed = ", ".join(self.sortable)
+            raise InvalidInput(
+                _("Cannot sort by {field}", field=field),
+                [
+                    FieldError(
+                        ("query", "sort"), _("Sort by one of: {allowed}", allowed=allowed), sort
+                    )
+                ],
+            )
+        stmt = self._filtered(select(self.model), filters)
+        column, row_id = self._column(field), self._column("id")
+        if cursor:
+            key = decode_cursor(cursor)
+            if key is None or key.sort != sort:
+                raise InvalidInput(
+                    _("Invalid cursor"),
+                    [
+                        FieldError(
+                            ("query", "cursor"),
+                            _("Use the next_cursor of the previous page"),
+                            cursor,
+                        )
+                    ],
+                )
+            stmt = stmt.where(self._after(column, row_id, key, descending=descending))
+        # NULLs sort last in both directions so the keyset condition stays simple.
+        order = [column.is_(None), column.desc() if descending else column.asc()]
+        order.append(row_id.desc() if descending else row_id.asc())
+        rows = list(self.session.scalars(stmt.order_by(*order).limit(limit + 1)))
+        next_cursor = None
+        if len(rows) > limit:
+            rows = rows[:limit]
+            last = rows[-1]
+            value = getattr(last, field)
+            next_cursor = encode_cursor(CursorKey(sort, _json_value(value), int(last.id)))
+        return Page(rows, next_cursor)
+
+    def _after(
+        self, column: Any, row_id: Any, key: CursorKey, *, descending: bool
+    ) -> ColumnElement[bool]:
+        if key.value is None:
+            return and_(
+                column.is_(None), row_id < key.row_id if descending else row_id > key.row_id
+            )
+        value = _python_value(column, key.value)
+        beyond = column < value if descending else column > value
+        tie = and_(column == value, row_id < key.row_id if descending else row_id > key.row_id)
+        return or_(beyond, tie, column.is_(None))
+
+    def _filtered(self, stmt: Select[Any], filters: Mapping[str, Any]) -> Select[Any]:
+        for name, value in filters.items():
+            if value is None:
+                continue
+            if name == "q":
+                stmt = stmt.where(self._search(str(value)))
+                continue
+            for suffix, op in RANGE_SUFFIXES.items():
+                if name.endswith(suffix) and hasattr(self.model, name.removesuffix(suffix)):
+                    column = self._column(name.removesuffix(suffix))
+                    stmt = stmt.where(column >= value if op == "ge" else column <= value)
+                    break
+            else:
+                stmt = stmt.where(self._column(name) == value)
+        return stmt
+
+    def _search(self, text: str) -> ColumnElement[bool]:
+        pattern = f"%{_escape_like(text)}%"
+        return or_(*(self._column(c).ilike(pattern, escape="\\") for c in self.searchable))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if hasattr(value, "value"):  # enums
+        return value.value
+    return value
+
+
+def _python_value(column: Any, value: Any) -> Any:
+    python_type = column.type.python_type
+    if python_type is dt.datetime:
+        return dt.datetime.fromisoformat(value)
+    if python_type is dt.date:
+        return dt.date.fromisoformat(value)
+    return value

@@ -1,0 +1,1 @@
+"""Pure rules and value objects: money, periods, choices. No framework imports."""

@@ -1,0 +1,51 @@
+"""Typed errors with no HTTP in them; each delivery layer maps them in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kasasu.kit.i18n import Message
+
+
+class KasasuError(Exception):
+    """Base of every error a user may see; ``message`` renders in their locale."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+class NotFound(KasasuError):
+    pass
+
+
+class Conflict(KasasuError):
+    pass
+
+
+class Unauthenticated(KasasuError):
+    pass
+
+
+class PermissionDenied(KasasuError):
+    pass
+
+
+class Unavailable(KasasuError):
+    """A resource outside Kasasu (a database, a file lock) is not usable right now."""
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with one input field: where (``loc``), what value, and why."""
+
+    loc: tuple[str | int, ...]
+    message: Message
+    value: object = None
+
+
+class InvalidInput(KasasuError):
+    def __init__(self, message: Message, errors: Sequence[FieldError] = ()) -> None:
+        super().__init__(message)
+        self.errors = list(errors)

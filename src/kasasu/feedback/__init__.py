@@ -1,0 +1,1 @@
+"""Feedback and feature requests (要望)."""

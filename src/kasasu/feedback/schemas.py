@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from kasasu.domain.choices import FeedbackStatus
+from kasasu.kit.types import INPUT_CONFIG, READ_CONFIG, ExternalId, LongText, RowId, ShortText
+
+EffortDays = Annotated[int, Field(ge=0, description="Estimated effort in person-days")]
+
+
+class FeedbackCreate(BaseModel):
+    model_config = INPUT_CONFIG
+
+    external_id: ExternalId | None = None
+    account_id: RowId
+    title: ShortText = Field(min_length=1)
+    body: LongText | None = None
+    status: FeedbackStatus = FeedbackStatus.NEW
+    effort_days: EffortDays | None = None
+
+
+class FeedbackRead(BaseModel):
+    model_config = READ_CONFIG
+
+    id: int
+    external_id: str
+    account_id: int
+    title: str
+    body: str | None
+    status: FeedbackStatus
+    effort_days: int | None
+    created_at: datetime

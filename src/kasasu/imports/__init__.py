@@ -1,0 +1,1 @@
+"""Import of customer data from CSV, Excel and JSON Lines files."""

@@ -1,0 +1,1 @@
+"""Scheduled and background work (the daily refresh); composition root for jobs."""

@@ -1,0 +1,30 @@
+"""SQLAlchemy 2 tables, one module per aggregate."""
+
+from kasasu.models.accounts import Account, AccountExternalId
+from kasasu.models.activities import Activity
+from kasasu.models.base import Base
+from kasasu.models.contacts import Contact
+from kasasu.models.feedback import Feedback
+from kasasu.models.onboarding import Milestone
+from kasasu.models.subscriptions import ExchangeRate, Subscription
+from kasasu.models.support import Ticket
+from kasasu.models.surveys import SurveyResponse
+from kasasu.models.tasks import Task
+from kasasu.models.users import ApiKey, User
+
+__all__ = [
+    "Account",
+    "AccountExternalId",
+    "Activity",
+    "ApiKey",
+    "Base",
+    "Contact",
+    "ExchangeRate",
+    "Feedback",
+    "Milestone",
+    "Subscription",
+    "SurveyResponse",
+    "Task",
+    "Ticket",
+    "User",
+]

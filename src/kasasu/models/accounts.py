@@ -1,0 +1,45 @@
+"""Customer organisations (顧客企業) and the ids other systems know them by."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kasasu.domain.choices import LifecycleStage, TouchModel
+from kasasu.models.base import Base, IdMixin, IdType, JSONType, TimestampMixin, enum_column
+
+
+class Account(IdMixin, TimestampMixin, Base):
+    __tablename__ = "accounts"
+    __table_args__ = (Index("ix_accounts_name", "name"), Index("ix_accounts_owner", "owner_id"))
+
+    external_id: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    name_kana: Mapped[str | None] = mapped_column(String(300))
+    domain: Mapped[str | None] = mapped_column(String(253))
+    industry: Mapped[str | None] = mapped_column(String(100))
+    employee_band: Mapped[str | None] = mapped_column(String(32))
+    plan: Mapped[str | None] = mapped_column(String(100))
+    tier: Mapped[str | None] = mapped_column(String(100))
+    owner_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("users.id", ondelete="SET NULL")
+    )
+    touch_model: Mapped[TouchModel | None] = mapped_column(enum_column(TouchModel))
+    lifecycle_stage: Mapped[LifecycleStage | None] = mapped_column(enum_column(LifecycleStage))
+    custom_fields: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+
+class AccountExternalId(IdMixin, Base):
+    """The account's id in another system (CRM, billing, product), one per source."""
+
+    __tablename__ = "account_external_ids"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id"),
+        UniqueConstraint("account_id", "source"),
+    )
+
+    account_id: Mapped[int] = mapped_column(IdType, ForeignKey("accounts.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(50))
+    external_id: Mapped[str] = mapped_column(String(200))

@@ -1,0 +1,24 @@
+"""People at an account (担当者)."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kasasu.domain.choices import ContactRole
+from kasasu.models.base import Base, IdMixin, IdType, TimestampMixin, enum_column
+
+
+class Contact(IdMixin, TimestampMixin, Base):
+    __tablename__ = "contacts"
+
+    external_id: Mapped[str] = mapped_column(String(200), unique=True)
+    account_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    name_kana: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320), index=True)
+    phone: Mapped[str | None] = mapped_column(String(50))
+    title: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[ContactRole] = mapped_column(enum_column(ContactRole), default=ContactRole.USER)

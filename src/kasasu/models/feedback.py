@@ -1,0 +1,24 @@
+"""Customer requests and needs (要望), weighed later by revenue and effort."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kasasu.domain.choices import FeedbackStatus
+from kasasu.models.base import Base, IdMixin, IdType, TimestampMixin, enum_column
+
+
+class Feedback(IdMixin, TimestampMixin, Base):
+    __tablename__ = "feedback"
+
+    external_id: Mapped[str] = mapped_column(String(200), unique=True)
+    account_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str | None]
+    status: Mapped[FeedbackStatus] = mapped_column(
+        enum_column(FeedbackStatus), default=FeedbackStatus.NEW
+    )
+    effort_days: Mapped[int | None]  # estimated effort in person-days

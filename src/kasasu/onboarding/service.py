@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from kasasu.accounts.repository import AccountRepository
+from kasasu.db.service import CrudService
+from kasasu.kit.i18n import _
+from kasasu.models import Milestone
+from kasasu.onboarding.repository import MilestoneRepository
+from kasasu.onboarding.schemas import MilestoneCreate, MilestoneRead
+
+
+class MilestoneService(CrudService[Milestone, MilestoneCreate, MilestoneCreate, MilestoneRead]):
+    repository = MilestoneRepository
+    read_schema = MilestoneRead
+    noun = _("Milestone")
+    references = {"account_id": AccountRepository}
+    external_id_prefix = "ms"
+
+
+milestones = MilestoneService()

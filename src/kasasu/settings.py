@@ -1,0 +1,77 @@
+"""The one typed configuration of Kasasu, read from ``KASASU_*`` environment variables.
+
+Only the edges (cli, app, jobs, api, web) read it; everything below gets plain values.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from kasasu.domain.money import is_currency
+from kasasu.errors import InvalidInput
+from kasasu.kit.i18n import LOCALES, _
+
+DEV_SECRET = "dev-insecure-secret"  # noqa: S105 - the default that dev mode accepts and production refuses
+DATA_DIR = Path("kasasu-data")
+
+
+class ServerSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+
+class Settings(BaseSettings):
+    """Configuration; nested sections use ``__`` (e.g. ``KASASU_SERVER__PORT``)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="KASASU_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    data_dir: Path = DATA_DIR
+    database_url: str = f"sqlite:///{DATA_DIR}/kasasu.db"
+    events_path: Path = DATA_DIR / "events.duckdb"
+    timezone: str = "Asia/Tokyo"
+    currency: str = "JPY"
+    locale: str = "ja"
+    fiscal_year_start: int = Field(default=4, ge=1, le=12)
+    secret_key: SecretStr = SecretStr(DEV_SECRET)
+    dev_mode: bool = False
+    server: ServerSettings = ServerSettings()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, value: str) -> str:
+        if not is_currency(value.upper()):
+            raise ValueError(f"unknown ISO 4217 currency {value!r}")
+        return value.upper()
+
+    @field_validator("locale")
+    @classmethod
+    def _supported_locale(cls, value: str) -> str:
+        if value not in LOCALES:
+            raise ValueError(f"locale must be one of {', '.join(LOCALES)}")
+        return value
+
+    def check_secret(self) -> None:
+        """Refuse to serve with the default or an empty secret outside dev mode."""
+        secret = self.secret_key.get_secret_value()
+        if not self.dev_mode and (not secret.strip() or secret == DEV_SECRET):
+            raise InvalidInput(
+                _(
+                    "KASASU_SECRET_KEY is empty or the insecure default; set a long random "
+                    "value (or KASASU_DEV_MODE=true for local development)"
+                )
+            )

@@ -1,0 +1,1 @@
+"""Subscriptions (契約) and exchange rates."""

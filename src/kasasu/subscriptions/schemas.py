@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from kasasu.domain.choices import BillingInterval, CancellationReason, SubscriptionStatus
+from kasasu.kit.types import INPUT_CONFIG, READ_CONFIG, CurrencyCode, ExternalId, LongText, RowId
+
+Label = Annotated[str, Field(min_length=1, max_length=100)]
+MinorUnits = Annotated[int, Field(ge=0, description="Price per billing interval in minor units")]
+
+
+class SubscriptionCreate(BaseModel):
+    model_config = INPUT_CONFIG
+
+    external_id: ExternalId | None = None
+    account_id: RowId
+    product: Label
+    plan: Label | None = None
+    seats: Annotated[int, Field(ge=0)] | None = None
+    amount: MinorUnits
+    currency: CurrencyCode
+    billing_interval: BillingInterval = BillingInterval.MONTH
+    start_date: date
+    end_date: date | None = None
+    auto_renew: bool = True
+    status: SubscriptionStatus = SubscriptionStatus.ACTIVE
+    cancelled_on: date | None = None
+    cancel_reason: CancellationReason | None = None
+    cancel_comment: LongText | None = None
+
+
+class SubscriptionUpdate(BaseModel):
+    model_config = INPUT_CONFIG
+
+    external_id: ExternalId | None = None
+    account_id: RowId | None = None
+    product: Label | None = None
+    plan: Label | None = None
+    seats: Annotated[int, Field(ge=0)] | None = None
+    amount: MinorUnits | None = None
+    currency: CurrencyCode | None = None
+    billing_interval: BillingInterval | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    auto_renew: bool | None = None
+    status: SubscriptionStatus | None = None
+    cancelled_on: date | None = None
+    cancel_reason: CancellationReason | None = None
+    cancel_comment: LongText | None = None
+
+
+class SubscriptionRead(BaseModel):
+    model_config = READ_CONFIG
+
+    id: int
+    external_id: str
+    account_id: int
+    product: str
+    plan: str | None
+    seats: int | None
+    amount: int
+    currency: str
+    billing_interval: BillingInterval
+    start_date: date
+    end_date: date | None
+    auto_renew: bool
+    status: SubscriptionStatus
+    cancelled_on: date | None
+    cancel_reason: CancellationReason | None
+    cancel_comment: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class SubscriptionFilter(BaseModel):
+    model_config = INPUT_CONFIG
+
+    account_id: int | None = None
+    product: str | None = None
+    plan: str | None = None
+    status: SubscriptionStatus | None = None
+    currency: str | None = None
+    cancel_reason: CancellationReason | None = None
+    end_date_from: date | None = Field(default=None, description="Renewal/end on or after")
+    end_date_to: date | None = Field(default=None, description="Renewal/end on or before")
+
+
+class ExchangeRateCreate(BaseModel):
+    model_config = INPUT_CONFIG
+
+    day: date
+    currency: CurrencyCode
+    quote_currency: CurrencyCode
+    rate: Annotated[Decimal, Field(gt=0, max_digits=20, decimal_places=10)]

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kasasu.accounts.repository import AccountRepository
+from kasasu.db.service import CrudService
+from kasasu.domain.choices import SubscriptionStatus
+from kasasu.domain.money import is_currency
+from kasasu.errors import FieldError
+from kasasu.kit.i18n import _
+from kasasu.models import ExchangeRate, Subscription
+from kasasu.subscriptions.repository import ExchangeRateRepository, SubscriptionRepository
+from kasasu.subscriptions.schemas import (
+    ExchangeRateCreate,
+    SubscriptionCreate,
+    SubscriptionRead,
+    SubscriptionUpdate,
+)
+
+
+def subscription_errors(values: Mapping[str, Any]) -> list[FieldError]:
+    """Rules across a contract line's fields; shared with the import's row checks."""
+    errors = []
+    currency = values.get("currency")
+    if currency and not is_currency(currency):
+        errors.append(
+            FieldError(
+                ("body", "currency"), _("Unknown currency code {code}", code=currency), currency
+            )
+        )
+    start, end = values.get("start_date"), values.get("end_date")
+    if start and end and end < start:
+        errors.append(FieldError(("body", "end_date"), _("Ends before it starts"), end))
+    cancelled = values.get("cancelled_on")
+    if cancelled and start and cancelled < start:
+        errors.append(
+            FieldError(("body", "cancelled_on"), _("Cancelled before it starts"), cancelled)
+        )
+    if values.get("status") == SubscriptionStatus.CANCELLED and not cancelled:
+        errors.append(
+            FieldError(
+                ("body", "cancelled_on"),
+                _("A cancelled contract needs its cancellation date"),
+                None,
+            )
+        )
+    return errors
+
+
+class SubscriptionService(
+    CrudService[Subscription, SubscriptionCreate, SubscriptionUpdate, SubscriptionRead]
+):
+    repository = SubscriptionRepository
+    read_schema = SubscriptionRead
+    noun = _("Subscription")
+    references = {"account_id": AccountRepository}
+    external_id_prefix = "sub"
+
+    def validate(self, session: Session, values: Mapping[str, Any]) -> list[FieldError]:
+        return subscription_errors(values)
+
+
+subscriptions = SubscriptionService()
+
+
+def set_exchange_rate(session: Session, data: ExchangeRateCreate) -> None:
+    """Record (or correct) one day's rate; re-sending the same rate changes nothing."""
+    repo = ExchangeRateRepository(session)
+    row = repo.get_for(data.day, data.currency, data.quote_currency)
+    if row is None:
+        repo.add(ExchangeRate(**data.model_dump()))
+    elif row.rate != data.rate:
+        row.rate = data.rate
+        session.flush()

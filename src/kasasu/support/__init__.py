@@ -1,0 +1,1 @@
+"""Support tickets (問い合わせ)."""

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kasasu.accounts.repository import AccountRepository
+from kasasu.contacts.service import contact_of_account_errors
+from kasasu.db.service import CrudService
+from kasasu.errors import FieldError
+from kasasu.kit.i18n import _
+from kasasu.models import Ticket
+from kasasu.support.repository import TicketRepository
+from kasasu.support.schemas import TicketCreate, TicketRead, TicketUpdate
+
+
+def ticket_errors(values: Mapping[str, Any]) -> list[FieldError]:
+    opened = values.get("opened_at")
+    errors = []
+    for name in ("first_response_at", "resolved_at"):
+        value = values.get(name)
+        if opened and value and value < opened:
+            errors.append(
+                FieldError(("body", name), _("Earlier than the ticket was opened"), value)
+            )
+    return errors
+
+
+class TicketService(CrudService[Ticket, TicketCreate, TicketUpdate, TicketRead]):
+    repository = TicketRepository
+    read_schema = TicketRead
+    noun = _("Ticket")
+    references = {"account_id": AccountRepository}
+    external_id_prefix = "tkt"
+
+    def validate(self, session: Session, values: Mapping[str, Any]) -> list[FieldError]:
+        return ticket_errors(values) + contact_of_account_errors(session, values)
+
+
+tickets = TicketService()

@@ -1,0 +1,1 @@
+"""Survey responses (アンケート回答): NPS, CSAT and CES."""

@@ -1,0 +1,1 @@
+"""Tasks (タスク / CTA) for CSMs."""

@@ -1,0 +1,1 @@
+"""Kasasu's own users, their roles, and API keys."""

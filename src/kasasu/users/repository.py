@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from kasasu.db.repository import Repository
+from kasasu.models import ApiKey, User
+
+
+class UserRepository(Repository[User]):
+    model = User
+    sortable = ("id", "email", "name", "created_at")
+    default_sort = "email"
+    searchable = ("email", "name")
+
+    def get_by_email(self, email: str) -> User | None:
+        stmt = select(User).where(func.lower(User.email) == email.lower())
+        return self.session.scalars(stmt).one_or_none()
+
+
+class ApiKeyRepository(Repository[ApiKey]):
+    model = ApiKey
+
+    def get_by_hash(self, key_hash: str) -> ApiKey | None:
+        return self.session.scalars(select(ApiKey).where(ApiKey.key_hash == key_hash)).one_or_none()

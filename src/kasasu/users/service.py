@@ -1,0 +1,97 @@
+"""Users, password hashing (argon2) and API keys (shown once, stored as a hash)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from sqlalchemy.orm import Session
+
+from kasasu.errors import Conflict, NotFound, Unauthenticated
+from kasasu.kit.i18n import _
+from kasasu.models import ApiKey, User
+from kasasu.users.repository import ApiKeyRepository, UserRepository
+from kasasu.users.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, UserCreate, UserRead
+
+KEY_PREFIX = "ksu_"
+# Writing last_used_at on every request would make each API call a write; once a minute is enough.
+_LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _hasher() -> PasswordHasher:
+    return PasswordHasher()
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_user(session: Session, data: UserCreate) -> UserRead:
+    repo = UserRepository(session)
+    if repo.get_by_email(data.email) is not None:
+        raise Conflict(_("A user with email {email} already exists", email=data.email))
+    password = data.password.get_secret_value() if data.password else None
+    user = User(
+        email=data.email,
+        name=data.name,
+        role=data.role,
+        password_hash=_hasher().hash(password) if password else None,
+        locale=data.locale,
+        timezone=data.timezone,
+    )
+    return UserRead.model_validate(repo.add(user))
+
+
+def get_user_by_email(session: Session, email: str) -> UserRead | None:
+    user = UserRepository(session).get_by_email(email)
+    return UserRead.model_validate(user) if user else None
+
+
+def verify_password(session: Session, email: str, password: str) -> UserRead:
+    user = UserRepository(session).get_by_email(email)
+    if user is None or not user.is_active or not user.password_hash:
+        raise Unauthenticated(_("Wrong email or password"))
+    try:
+        _hasher().verify(user.password_hash, password)
+    except (VerifyMismatchError, InvalidHashError) as exc:
+        raise Unauthenticated(_("Wrong email or password")) from exc
+    return UserRead.model_validate(user)
+
+
+def create_api_key(session: Session, data: ApiKeyCreate) -> ApiKeyCreated:
+    if data.user_id is not None and UserRepository(session).get(data.user_id) is None:
+        raise NotFound(_("{noun} {id} does not exist", noun=_("User"), id=data.user_id))
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    row = ApiKeyRepository(session).add(
+        ApiKey(
+            name=data.name,
+            prefix=key[: len(KEY_PREFIX) + 6],
+            key_hash=hash_key(key),
+            role=data.role,
+            user_id=data.user_id,
+        )
+    )
+    return ApiKeyCreated(**ApiKeyRead.model_validate(row).model_dump(), key=key)
+
+
+def authenticate_api_key(session: Session, key: str) -> ApiKeyRead:
+    """Return the key's record, or raise Unauthenticated for unknown or revoked keys."""
+    row = ApiKeyRepository(session).get_by_hash(hash_key(key))
+    if row is None or row.revoked_at is not None:
+        raise Unauthenticated(_("Unknown or revoked API key"))
+    now = datetime.now(UTC)
+    if row.last_used_at is None or now - row.last_used_at > _LAST_USED_RESOLUTION:
+        row.last_used_at = now
+        session.flush()
+    return ApiKeyRead.model_validate(row)
+
+
+def revoke_api_key(session: Session, key_id: int) -> None:
+    row = ApiKeyRepository(session).get(key_id)
+    if row is None:
+        raise NotFound(_("{noun} {id} does not exist", noun=_("API key"), id=key_id))
+    row.revoked_at = datetime.now(UTC)
+    session.flush()

@@ -1,0 +1,129 @@
+"""Real engines for every test: SQLite and PostgreSQL built by the Alembic migrations.
+
+PostgreSQL is the server at KASASU_TEST_POSTGRES_URL (default: the local one). When it is
+unreachable the tests that need it fail with a message saying so; they never skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from kasasu.api import create_api
+from kasasu.api.context import ApiContext
+from kasasu.db import create_db_engine
+from kasasu.db.migrate import upgrade
+from kasasu.domain.choices import Role
+from kasasu.users.schemas import ApiKeyCreate
+from kasasu.users.service import create_api_key
+
+POSTGRES_URL = os.environ.get(
+    "KASASU_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def _postgres_admin() -> Engine:
+    engine = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("select 1"))
+    except sa.exc.OperationalError as exc:
+        pytest.fail(
+            f"PostgreSQL is unreachable at {POSTGRES_URL} ({exc.orig}). These tests need it: "
+            "start the server or set KASASU_TEST_POSTGRES_URL.",
+            pytrace=False,
+        )
+    return engine
+
+
+@pytest.fixture(scope="session")
+def postgresql_database() -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for this test session (one per xdist worker)."""
+    admin = _postgres_admin()
+    name = f"kasasu_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'kasasu.db'}"
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def migrated_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    url = request.getfixturevalue(f"{request.param}_database")
+    upgrade(url)
+    engine = create_db_engine(url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(migrated_engine: Engine) -> Iterator[Connection]:
+    """A connection whose outer transaction is rolled back after the test."""
+    with migrated_engine.connect() as conn:
+        outer = conn.begin()
+        yield conn
+        outer.rollback()
+
+
+@pytest.fixture
+def sessions(connection: Connection) -> sessionmaker[Session]:
+    # Commits inside the code under test release savepoints; the test's rollback undoes all.
+    return sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@pytest.fixture
+def session(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    with sessions() as s:
+        yield s
+
+
+@pytest.fixture
+def api_context(sessions: sessionmaker[Session], tmp_path: Path) -> ApiContext:
+    return ApiContext(
+        sessions=sessions,
+        events_path=tmp_path / "events.duckdb",
+        timezone="Asia/Tokyo",
+        currency="JPY",
+        locale="en",
+    )
+
+
+@pytest.fixture
+def api(api_context: ApiContext) -> Iterator[TestClient]:
+    """An unauthenticated client of /api/v1 (paths are relative to it)."""
+    with TestClient(create_api(api_context), base_url="http://testserver") as client:
+        yield client
+
+
+def make_key(sessions: sessionmaker[Session], role: Role) -> str:
+    with sessions() as s:
+        key = create_api_key(s, ApiKeyCreate(name=f"test-{role.value}", role=role)).key
+        s.commit()
+    return key
+
+
+@pytest.fixture
+def admin_api(api: TestClient, sessions: sessionmaker[Session]) -> TestClient:
+    """The same client, sending an admin API key."""
+    api.headers["Authorization"] = f"Bearer {make_key(sessions, Role.ADMIN)}"
+    return api
