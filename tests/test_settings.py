@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from kasasu.errors import InvalidInput
+from kasasu.settings import Settings
+
+
+def test_defaults_suit_a_japanese_team(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("DATABASE_URL", "TIMEZONE", "CURRENCY", "LOCALE", "FISCAL_YEAR_START"):
+        monkeypatch.delenv(f"KASASU_{name}", raising=False)
+    settings = Settings()
+    assert settings.database_url == "sqlite:///kasasu-data/kasasu.db"
+    assert str(settings.events_path) == "kasasu-data/events.duckdb"
+    assert (settings.timezone, settings.currency, settings.locale) == ("Asia/Tokyo", "JPY", "ja")
+    assert settings.fiscal_year_start == 4
+
+
+def test_environment_overrides_with_prefix_and_nesting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KASASU_CURRENCY", "usd")
+    monkeypatch.setenv("KASASU_LOCALE", "en")
+    monkeypatch.setenv("KASASU_SERVER__PORT", "9000")
+    settings = Settings()
+    assert (settings.currency, settings.locale, settings.server.port) == ("USD", "en", 9000)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("TIMEZONE", "Mars/Olympus"), ("CURRENCY", "XYZ"), ("LOCALE", "fr"), ("FISCAL_YEAR_START", "13")],
+)
+def test_bad_values_are_refused(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    monkeypatch.setenv(f"KASASU_{name}", value)
+    with pytest.raises(ValidationError):
+        Settings()
+
+
+@pytest.mark.parametrize("secret", ["", "   ", "dev-insecure-secret"])
+def test_server_refuses_default_or_empty_secret_outside_dev_mode(secret: str) -> None:
+    with pytest.raises(InvalidInput, match="KASASU_SECRET_KEY"):
+        Settings(secret_key=SecretStr(secret), dev_mode=False).check_secret()
+    Settings(secret_key=SecretStr(secret), dev_mode=True).check_secret()
+    Settings(secret_key=SecretStr("a-long-random-production-secret"), dev_mode=False).check_secret()
