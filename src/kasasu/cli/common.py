@@ -25,8 +25,8 @@ from kasasu.errors import (
 from kasasu.kit.i18n import _, translate
 from kasasu.settings import Settings
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 # One exit code per kind of error, documented in the README.
 EXIT_CODES: dict[type[KasasuError], int] = {

@@ -1,0 +1,73 @@
+"""The composed application, served by a real `kasasu serve` process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.cli.test_admin import kasasu
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _env(data: Path, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "KASASU_DATABASE_URL": f"sqlite:///{data}/kasasu.db",
+        "KASASU_EVENTS_PATH": str(data / "events.duckdb"),
+        **extra,
+    }
+
+
+def test_serve_answers_pages_and_api(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert kasasu(data, "init").returncode == 0
+    key = kasasu(data, "apikey", "create", "--name", "t", "--role", "viewer").stdout.split()[-1]
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kasasu", "serve", "--port", str(port)],
+        env=_env(data, KASASU_SECRET_KEY="test-secret-that-is-long-enough"),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).text == "ok":
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("the server did not start")
+        assert "顧客データハブ" in httpx.get(base, headers={"Accept-Language": "ja"}).text
+        assert "customer data hub" in httpx.get(f"{base}/?lang=en").text
+        assert httpx.get(f"{base}/api/v1/openapi.json").json()["info"]["title"] == "Kasasu API"
+        assert httpx.get(f"{base}/api/v1/accounts").status_code == 401
+        listed = httpx.get(f"{base}/api/v1/accounts", headers={"Authorization": f"Bearer {key}"})
+        assert listed.json() == {"items": [], "next_cursor": None}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_serve_refuses_the_default_secret_outside_dev_mode(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    env.pop("KASASU_SECRET_KEY", None)
+    env.pop("KASASU_DEV_MODE", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "kasasu", "serve", "--port", str(_free_port())],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert result.returncode == 2
+    assert "KASASU_SECRET_KEY" in result.stderr
