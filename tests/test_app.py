@@ -38,7 +38,8 @@ def test_serve_answers_pages_and_api(tmp_path: Path) -> None:
     server = subprocess.Popen(
         [sys.executable, "-m", "kasasu", "serve", "--port", str(port)],
         env=_env(data, KASASU_SECRET_KEY="test-secret-that-is-long-enough"),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -67,7 +68,11 @@ def test_serve_refuses_the_default_secret_outside_dev_mode(tmp_path: Path) -> No
     env.pop("KASASU_DEV_MODE", None)
     result = subprocess.run(
         [sys.executable, "-m", "kasasu", "serve", "--port", str(_free_port())],
-        env=env, capture_output=True, text=True, timeout=60, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 2
     assert "KASASU_SECRET_KEY" in result.stderr

@@ -27,7 +27,12 @@ def test_environment_overrides_with_prefix_and_nesting(monkeypatch: pytest.Monke
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("TIMEZONE", "Mars/Olympus"), ("CURRENCY", "XYZ"), ("LOCALE", "fr"), ("FISCAL_YEAR_START", "13")],
+    [
+        ("TIMEZONE", "Mars/Olympus"),
+        ("CURRENCY", "XYZ"),
+        ("LOCALE", "fr"),
+        ("FISCAL_YEAR_START", "13"),
+    ],
 )
 def test_bad_values_are_refused(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
     monkeypatch.setenv(f"KASASU_{name}", value)

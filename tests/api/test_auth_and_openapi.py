@@ -7,14 +7,22 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
+from tests.conftest import make_key
 
 from kasasu.api import create_api
 from kasasu.api.context import ApiContext
 from kasasu.domain.choices import Role
 from kasasu.users.service import revoke_api_key
-from tests.conftest import make_key
 
-RESOURCES = ["/accounts", "/contacts", "/subscriptions", "/tickets", "/responses", "/activities", "/tasks"]
+RESOURCES = [
+    "/accounts",
+    "/contacts",
+    "/subscriptions",
+    "/tickets",
+    "/responses",
+    "/activities",
+    "/tasks",
+]
 
 
 def _operations(api: TestClient) -> list[tuple[str, str]]:

@@ -51,7 +51,9 @@ def test_update_and_delete(admin_api: TestClient) -> None:
 
 
 def test_taken_external_id_is_409(admin_api: TestClient) -> None:
-    assert admin_api.post("/accounts", json={"name": "a", "external_id": "ACC-9"}).status_code == 201
+    assert (
+        admin_api.post("/accounts", json={"name": "a", "external_id": "ACC-9"}).status_code == 201
+    )
     response = admin_api.post("/accounts", json={"name": "b", "external_id": "ACC-9"})
     assert response.status_code == 409
     assert "ACC-9" in response.json()["detail"]
@@ -66,8 +68,13 @@ def test_references_are_checked(admin_api: TestClient) -> None:
     contact = admin_api.post("/contacts", json={"account_id": a, "name": "山田"}).json()["id"]
     wrong = admin_api.post(
         "/responses",
-        json={"account_id": b, "contact_id": contact, "kind": "nps", "score": 9,
-              "answered_at": "2026-11-22T10:00:00+09:00"},
+        json={
+            "account_id": b,
+            "contact_id": contact,
+            "kind": "nps",
+            "score": 9,
+            "answered_at": "2026-11-22T10:00:00+09:00",
+        },
     )
     assert wrong.status_code == 422
     assert wrong.json()["errors"][0]["loc"] == ["body", "contact_id"]
@@ -76,16 +83,24 @@ def test_references_are_checked(admin_api: TestClient) -> None:
 def test_survey_scores_follow_their_scale(admin_api: TestClient) -> None:
     account = admin_api.post("/accounts", json={"name": "a"}).json()["id"]
     base = {"account_id": account, "answered_at": "2026-11-22T10:00:00+09:00"}
-    assert admin_api.post("/responses", json={**base, "kind": "nps", "score": 10}).status_code == 201
-    assert admin_api.post("/responses", json={**base, "kind": "nps", "score": 11}).status_code == 422
-    assert admin_api.post("/responses", json={**base, "kind": "csat", "score": 0}).status_code == 422
+    assert (
+        admin_api.post("/responses", json={**base, "kind": "nps", "score": 10}).status_code == 201
+    )
+    assert (
+        admin_api.post("/responses", json={**base, "kind": "nps", "score": 11}).status_code == 422
+    )
+    assert (
+        admin_api.post("/responses", json={**base, "kind": "csat", "score": 0}).status_code == 422
+    )
     assert admin_api.post("/responses", json={**base, "kind": "ces", "score": 7}).status_code == 201
     stored = admin_api.get("/responses", params={"account_id": account, "kind": "nps"}).json()
     assert stored["items"][0]["answered_at"] == "2026-11-22T01:00:00Z"
 
 
 def test_completing_a_task_stamps_it_and_reopening_clears_it(admin_api: TestClient) -> None:
-    task = admin_api.post("/tasks", json={"title": "更新の打ち合わせ", "due_date": "2026-12-01"}).json()
+    task = admin_api.post(
+        "/tasks", json={"title": "更新の打ち合わせ", "due_date": "2026-12-01"}
+    ).json()
     done = admin_api.patch(f"/tasks/{task['id']}", json={"status": "done"}).json()
     assert done["completed_at"] is not None
     reopened = admin_api.patch(f"/tasks/{task['id']}", json={"status": "open"}).json()

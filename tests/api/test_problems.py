@@ -9,14 +9,33 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
     max_leaves=12,
 )
 FIELDS = st.sampled_from(
-    ["name", "account_id", "amount", "currency", "start_date", "opened_at", "kind", "score",
-     "title", "due_date", "external_id", "owner_id", "contact_id", "custom_fields"]
+    [
+        "name",
+        "account_id",
+        "amount",
+        "currency",
+        "start_date",
+        "opened_at",
+        "kind",
+        "score",
+        "title",
+        "due_date",
+        "external_id",
+        "owner_id",
+        "contact_id",
+        "custom_fields",
+    ]
 )
 
 
@@ -56,10 +75,21 @@ def test_naive_timestamp_is_refused(admin_api: TestClient) -> None:
     assert ["body", "opened_at"] in [e["loc"] for e in response.json()["errors"]]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
-    path=st.sampled_from(["/accounts", "/contacts", "/subscriptions", "/tickets", "/responses",
-                          "/activities", "/tasks"]),
+    path=st.sampled_from(
+        [
+            "/accounts",
+            "/contacts",
+            "/subscriptions",
+            "/tickets",
+            "/responses",
+            "/activities",
+            "/tasks",
+        ]
+    ),
     body=st.dictionaries(FIELDS, JSON, max_size=6) | JSON,
 )
 def test_random_bodies_never_cause_a_5xx(admin_api: TestClient, path: str, body: Any) -> None:

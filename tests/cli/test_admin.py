@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 
-def kasasu(data: Path, *args: str, locale: str = "en", stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def kasasu(
+    data: Path, *args: str, locale: str = "en", stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "KASASU_DATA_DIR": str(data),
@@ -20,7 +22,12 @@ def kasasu(data: Path, *args: str, locale: str = "en", stdin: str | None = None)
     }
     return subprocess.run(
         [sys.executable, "-m", "kasasu", *args],
-        env=env, capture_output=True, text=True, input=stdin, timeout=120, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+        check=False,
     )
 
 
@@ -55,7 +62,16 @@ def test_apikey_is_printed_once_and_only_its_hash_is_stored(data: Path) -> None:
 
 
 def test_user_create_then_duplicate_is_a_clear_error_in_japanese(data: Path) -> None:
-    args = ("user", "create", "--email", "sato@example.jp", "--role", "csm", "--password", "pw-123456")
+    args = (
+        "user",
+        "create",
+        "--email",
+        "sato@example.jp",
+        "--role",
+        "csm",
+        "--password",
+        "pw-123456",
+    )
     assert kasasu(data, *args).returncode == 0
     again = kasasu(data, *args, locale="ja")
     assert again.returncode == 4
@@ -68,7 +84,10 @@ def test_bad_setting_names_the_variable(data: Path) -> None:
     env_result = subprocess.run(
         [sys.executable, "-m", "kasasu", "init"],
         env={**os.environ, "KASASU_TIMEZONE": "Mars/Olympus"},
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert env_result.returncode == 2
     assert "KASASU_TIMEZONE" in env_result.stderr

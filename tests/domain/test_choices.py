@@ -8,7 +8,8 @@ from kasasu.domain import choices
 from kasasu.domain.choices import CancellationReason, TouchModel, label, parse_choice
 
 ALL_ENUMS: list[type[StrEnum]] = [
-    obj for obj in vars(choices).values()
+    obj
+    for obj in vars(choices).values()
     if isinstance(obj, type) and issubclass(obj, StrEnum) and obj is not StrEnum
 ]
 

@@ -12,7 +12,14 @@ from kasasu.errors import InvalidInput
 
 @pytest.mark.parametrize(
     "text",
-    ["2026/11/22", "2026-11-22", "2026年11月22日", "2026/11/22 0:00", "令和8年11月22日", "２０２６／１１／２２"],
+    [
+        "2026/11/22",
+        "2026-11-22",
+        "2026年11月22日",
+        "2026/11/22 0:00",
+        "令和8年11月22日",
+        "２０２６／１１／２２",
+    ],
 )
 def test_the_ways_a_day_is_written(text: str) -> None:
     assert parse_date(text) == date(2026, 11, 22)
@@ -30,16 +37,26 @@ def test_not_a_day_is_refused(text: str) -> None:
 
 def test_instants_without_offset_are_in_the_reporting_zone() -> None:
     # 09:30 in Tokyo (UTC+9, no DST) is 00:30 UTC.
-    assert parse_instant("2026/11/22 9:30", "Asia/Tokyo") == datetime(2026, 11, 22, 0, 30, tzinfo=UTC)
-    assert parse_instant("2026-11-22T09:30:00+09:00", "UTC") == datetime(2026, 11, 22, 0, 30, tzinfo=UTC)
-    assert parse_instant("2026-11-22T00:30Z", "Asia/Tokyo") == datetime(2026, 11, 22, 0, 30, tzinfo=UTC)
+    assert parse_instant("2026/11/22 9:30", "Asia/Tokyo") == datetime(
+        2026, 11, 22, 0, 30, tzinfo=UTC
+    )
+    assert parse_instant("2026-11-22T09:30:00+09:00", "UTC") == datetime(
+        2026, 11, 22, 0, 30, tzinfo=UTC
+    )
+    assert parse_instant("2026-11-22T00:30Z", "Asia/Tokyo") == datetime(
+        2026, 11, 22, 0, 30, tzinfo=UTC
+    )
     # A bare date is that day's midnight in the zone.
     assert parse_instant("2026/11/22", "Asia/Tokyo") == datetime(2026, 11, 21, 15, 0, tzinfo=UTC)
 
 
 def test_naive_values_are_read_in_the_zone() -> None:
-    assert as_utc(datetime(2026, 7, 1, 12, 0), "America/New_York") == datetime(2026, 7, 1, 16, 0, tzinfo=UTC)
-    assert local_midnight(date(2026, 4, 1), "Asia/Tokyo") == datetime(2026, 3, 31, 15, 0, tzinfo=UTC)
+    assert as_utc(datetime(2026, 7, 1, 12, 0), "America/New_York") == datetime(
+        2026, 7, 1, 16, 0, tzinfo=UTC
+    )
+    assert local_midnight(date(2026, 4, 1), "Asia/Tokyo") == datetime(
+        2026, 3, 31, 15, 0, tzinfo=UTC
+    )
 
 
 @given(st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)))
