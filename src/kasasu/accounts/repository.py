@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from kasasu.db.repository import Repository
-from kasasu.models import Account
+from kasasu.models import Account, AccountExternalId
 
 
 class AccountRepository(Repository[Account]):
@@ -9,3 +11,21 @@ class AccountRepository(Repository[Account]):
     sortable = ("id", "name", "name_kana", "external_id", "plan", "created_at", "updated_at")
     default_sort = "name"
     searchable = ("name", "name_kana", "external_id", "domain")
+
+
+class AccountExternalIdRepository(Repository[AccountExternalId]):
+    model = AccountExternalId
+
+    def get_for(self, source: str, external_id: str) -> AccountExternalId | None:
+        stmt = select(AccountExternalId).where(
+            AccountExternalId.source == source, AccountExternalId.external_id == external_id
+        )
+        return self.session.scalars(stmt).one_or_none()
+
+    def list_for_account(self, account_id: int) -> list[AccountExternalId]:
+        stmt = (
+            select(AccountExternalId)
+            .where(AccountExternalId.account_id == account_id)
+            .order_by(AccountExternalId.source)
+        )
+        return list(self.session.scalars(stmt))

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
-from kasasu.accounts.repository import AccountRepository
+from sqlalchemy.orm import Session
+
+from kasasu.accounts.repository import AccountExternalIdRepository, AccountRepository
 from kasasu.accounts.schemas import AccountCreate, AccountRead, AccountUpdate
 from kasasu.db.service import CrudService
+from kasasu.errors import Conflict
 from kasasu.kit.i18n import _
-from kasasu.models import Account
+from kasasu.models import Account, AccountExternalId
 from kasasu.users.repository import UserRepository
 
 
@@ -17,3 +20,37 @@ class AccountService(CrudService[Account, AccountCreate, AccountUpdate, AccountR
 
 
 accounts = AccountService()
+
+
+def set_external_id(session: Session, account_id: int, source: str, external_id: str) -> None:
+    """Record the account's id in another system (CRM, billing…); one id per source."""
+    accounts.get(session, account_id)  # raises NotFound
+    repo = AccountExternalIdRepository(session)
+    taken = repo.get_for(source, external_id)
+    if taken is not None and taken.account_id != account_id:
+        raise Conflict(
+            _(
+                "{source} id {external_id} already belongs to account {id}",
+                source=source,
+                external_id=external_id,
+                id=taken.account_id,
+            )
+        )
+    current = next((r for r in repo.list_for_account(account_id) if r.source == source), None)
+    if current is None:
+        repo.add(AccountExternalId(account_id=account_id, source=source, external_id=external_id))
+    else:
+        current.external_id = external_id
+        session.flush()
+
+
+def external_ids(session: Session, account_id: int) -> dict[str, str]:
+    return {
+        r.source: r.external_id
+        for r in AccountExternalIdRepository(session).list_for_account(account_id)
+    }
+
+
+def find_account_by_source(session: Session, source: str, external_id: str) -> AccountRead | None:
+    row = AccountExternalIdRepository(session).get_for(source, external_id)
+    return accounts.get(session, row.account_id) if row else None
