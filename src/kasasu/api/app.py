@@ -7,6 +7,8 @@ from fastapi import FastAPI
 from kasasu import __version__
 from kasasu.api import docs, problems
 from kasasu.api.context import ApiContext
+from kasasu.api.events import events_router
+from kasasu.api.imports import imports_router
 from kasasu.api.resources import resource_routers
 
 MOUNT_PATH = "/api/v1"
@@ -29,4 +31,6 @@ def create_api(ctx: ApiContext) -> FastAPI:
     docs.install(api, MOUNT_PATH)
     for router in resource_routers():
         api.include_router(router)
+    api.include_router(events_router())
+    api.include_router(imports_router())
     return api

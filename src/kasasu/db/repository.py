@@ -53,7 +53,8 @@ class Repository(Generic[M]):
         for start in range(0, len(wanted), 900):  # SQLite allows ~1000 bound parameters
             chunk = wanted[start : start + 900]
             rows = self.session.execute(select(ext, row_id).where(ext.in_(chunk)))
-            found.update(dict(rows.tuples()))
+            # dict(result) would take the Result for a mapping (it has .keys()); pair rows up.
+            found.update((external_id, found_id) for external_id, found_id in rows)
         return found
 
     def existing_ids(self, row_ids: Iterable[int]) -> set[int]:

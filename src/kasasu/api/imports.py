@@ -1,0 +1,121 @@
+"""``POST /imports/{kind}``: the file import of ``kasasu import``, as a multipart upload.
+
+Bad rows answer 422 problem+json with one error per problem, ``loc`` = [row, column as
+written in the file]; nothing is written unless ``skip_bad_rows`` is set.
+"""
+
+# No "from __future__ import annotations": FastAPI must see the runtime classes.
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, UploadFile
+from pydantic import BaseModel, Field
+
+from kasasu.api.auth import require
+from kasasu.api.context import context, in_transaction
+from kasasu.api.problems import request_locale
+from kasasu.domain.permissions import Action
+from kasasu.imports.schemas import ImportKind, ImportOptions, ImportResult
+from kasasu.imports.service import import_file, parse_overrides
+from kasasu.kit.i18n import translate
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class SkippedRow(BaseModel):
+    row: int = Field(description="Row as a spreadsheet shows it (header = 1); line for JSONL")
+    column: str = Field(description="The column header as written in the file")
+    value: Any
+    reason: str
+
+
+class ImportResultOut(BaseModel):
+    kind: ImportKind
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    skipped_rows: list[int]
+    skipped: list[SkippedRow]
+    ignored_columns: list[str]
+    custom_columns: list[str]
+    dry_run: bool
+
+    @classmethod
+    def of(cls, result: ImportResult, locale: str) -> "ImportResultOut":
+        skipped = [
+            SkippedRow(
+                row=e.row,
+                column=e.column,
+                value=e.value
+                if isinstance(e.value, str | int | float | bool | None)
+                else str(e.value),
+                reason=e.reason.render(locale),
+            )
+            for e in result.skipped
+        ]
+        return cls(
+            kind=result.kind,
+            rows=result.rows,
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            skipped_rows=result.skipped_rows,
+            skipped=skipped,
+            ignored_columns=result.ignored_columns,
+            custom_columns=result.custom_columns,
+            dry_run=result.dry_run,
+        )
+
+
+def imports_router() -> APIRouter:
+    router = APIRouter(tags=["imports"])
+
+    @router.post(
+        "/imports/{kind}",
+        response_model=ImportResultOut,
+        dependencies=[Depends(require(Action.IMPORT))],
+        summary="Import a CSV, Excel or JSON Lines file",
+        description=(
+            "Upload `file` (multipart). CSV in UTF-8 (with or without BOM) or Shift_JIS/CP932, "
+            "`.xlsx` (first sheet) or `.jsonl`; headers in Japanese or English (see "
+            "docs/imports.md). Rows are upserted by external id. Any bad row → 422 naming "
+            "every bad row and column, and nothing is written, unless `skip_bad_rows`. "
+            f"At most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+        ),
+    )
+    def import_upload(
+        request: Request,
+        kind: ImportKind,
+        file: UploadFile,
+        *,
+        skip_bad_rows: bool = False,
+        dry_run: bool = False,
+        mapping: Annotated[
+            list[str] | None,
+            Query(alias="map", description="field=Header, to read a field from another column"),
+        ] = None,
+    ) -> ImportResultOut:
+        locale = request_locale(request)
+        data = file.file.read(MAX_UPLOAD_BYTES + 1)
+        if len(data) > MAX_UPLOAD_BYTES:
+            detail = translate(
+                "The file is larger than {size} MB", locale, size=MAX_UPLOAD_BYTES // 2**20
+            )
+            raise HTTPException(413, detail)
+        ctx = context(request)
+        options = ImportOptions(
+            zone=ctx.timezone,
+            currency=ctx.currency,
+            skip_bad_rows=skip_bad_rows,
+            dry_run=dry_run,
+            overrides=parse_overrides(mapping or []),
+        )
+        name = file.filename or "upload.csv"
+        result = in_transaction(
+            request,
+            lambda s: import_file(s, kind, data, name, options, events_path=ctx.events_path),
+        )
+        return ImportResultOut.of(result, locale)
+
+    return router

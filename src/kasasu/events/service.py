@@ -1,0 +1,115 @@
+"""Taking usage events in: API batches, files, and Arrow tables from other parts of Kasasu."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import UTC
+from pathlib import Path
+
+import pyarrow as pa
+
+from kasasu.errors import FieldError, InvalidInput
+from kasasu.events.repository import EventStore, FileFormat
+from kasasu.events.schemas import BATCH_SCHEMA, AccountEventCount, EventIn, IngestResult
+from kasasu.kit.i18n import _
+
+FORMATS: dict[str, FileFormat] = {
+    ".csv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+}
+
+
+def ingest_batch(events_path: Path, events: Sequence[EventIn]) -> IngestResult:
+    """Store a batch of validated events; events stored before are counted, not re-stored."""
+    if not events:
+        return IngestResult.of(0, 0)
+    inserted = EventStore(events_path).append_arrow(_to_arrow(events))
+    return IngestResult.of(len(events), inserted)
+
+
+def ingest_file(
+    events_path: Path,
+    file: Path,
+    zone: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> IngestResult:
+    """Import a CSV, JSON Lines or Parquet file, all or nothing.
+
+    Timestamps without a UTC offset are read as wall time in ``zone``. ``progress`` is called
+    with (percent done, 100) while DuckDB reads the file.
+    """
+    fmt = FORMATS.get(file.suffix.lower())
+    if fmt is None:
+        raise InvalidInput(
+            _("Cannot read {name}: use a .csv, .jsonl, .ndjson or .parquet file", name=file.name),
+            [
+                FieldError(
+                    ("file",), _("Unsupported file type {suffix}", suffix=file.suffix), file.name
+                )
+            ],
+        )
+    if not file.is_file():
+        raise InvalidInput(
+            _("No such file: {path}", path=str(file)),
+            [FieldError(("file",), _("No such file"), str(file))],
+        )
+    received, inserted = EventStore(events_path).append_file(file, fmt, zone, progress)
+    return IngestResult.of(received, inserted)
+
+
+def append_events(events_path: Path, table: pa.Table) -> int:
+    """Store an Arrow table with the columns of ``BATCH_SCHEMA``; returns rows inserted.
+
+    ``event_id`` may be null (an id is then derived); ``properties`` is JSON text.
+    """
+    return EventStore(events_path).append_arrow(_conform(table))
+
+
+def count_events(events_path: Path) -> int:
+    return EventStore(events_path).count()
+
+
+def count_events_by_account(events_path: Path) -> list[AccountEventCount]:
+    return EventStore(events_path).count_by_account()
+
+
+def list_events(events_path: Path, limit: int = 1000) -> pa.Table:
+    return EventStore(events_path).list_events(limit)
+
+
+def _to_arrow(events: Sequence[EventIn]) -> pa.Table:
+    # Compact JSON, as DuckDB's json() writes it, so a derived id does not depend on spacing.
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    columns = [
+        [e.event_id for e in events],
+        [e.account_id for e in events],
+        [e.user_id for e in events],
+        [e.event for e in events],
+        [e.timestamp.astimezone(UTC) for e in events],
+        [e.value for e in events],
+        [dumps(e.properties) for e in events],
+    ]
+    return pa.Table.from_arrays(
+        [
+            pa.array(values, type=field.type)
+            for values, field in zip(columns, BATCH_SCHEMA, strict=True)
+        ],
+        schema=BATCH_SCHEMA,
+    )
+
+
+def _conform(table: pa.Table) -> pa.Table:
+    missing = [name for name in BATCH_SCHEMA.names if name not in table.column_names]
+    if missing:
+        raise InvalidInput(
+            _("The events lack the columns {columns}", columns=", ".join(missing)),
+            [FieldError((name,), _("Missing column"), None) for name in missing],
+        )
+    try:
+        batch = table.select(BATCH_SCHEMA.names).cast(BATCH_SCHEMA)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError) as exc:
+        raise InvalidInput(_("The events are not valid: {detail}", detail=str(exc))) from exc
+    return batch

@@ -1,0 +1,238 @@
+"""What each import kind reads: its columns, how each is parsed, and where rows are written.
+
+A kind reuses its slice: the ``<Entity>Create`` schema validates a converted row, the slice's
+cross-field rules check it, and the slice service's ``upsert_many`` writes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from kasasu.accounts.schemas import AccountCreate
+from kasasu.accounts.service import accounts
+from kasasu.activities.schemas import ActivityCreate
+from kasasu.activities.service import activities
+from kasasu.contacts.schemas import ContactCreate
+from kasasu.contacts.service import contacts
+from kasasu.db.service import CrudService
+from kasasu.domain.choices import (
+    ActivityKind,
+    BillingInterval,
+    CancellationReason,
+    ContactRole,
+    FeedbackStatus,
+    LifecycleStage,
+    SubscriptionStatus,
+    SurveyKind,
+    TicketChannel,
+    TicketPriority,
+    TicketStatus,
+    TouchModel,
+)
+from kasasu.errors import FieldError
+from kasasu.feedback.schemas import FeedbackCreate
+from kasasu.feedback.service import feedback
+from kasasu.imports.schemas import ImportKind
+from kasasu.onboarding.schemas import MilestoneCreate
+from kasasu.onboarding.service import milestones
+from kasasu.subscriptions.schemas import SubscriptionCreate
+from kasasu.subscriptions.service import subscription_errors, subscriptions
+from kasasu.support.schemas import TicketCreate
+from kasasu.support.service import ticket_errors, tickets
+from kasasu.surveys.schemas import ResponseCreate
+from kasasu.surveys.service import responses, score_errors
+
+# How a cell is read. References are looked up in bulk for the whole file after parsing.
+Parse = Literal[
+    "text", "int", "bool", "date", "instant", "money", "currency", "account", "contact", "user"
+]
+REFERENCES: tuple[Parse, ...] = ("account", "contact", "user")
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str  # the name in headers.yaml and in --map
+    parse: Parse | type[StrEnum]
+    target: str = ""  # the schema field, when it differs (account → account_id)
+    required: bool = False
+
+    @property
+    def key(self) -> str:
+        return self.target or self.field
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    kind: ImportKind
+    columns: tuple[Column, ...]
+    schema: type[BaseModel]
+    service: CrudService[Any, Any, Any, Any]
+    rules: Callable[[Mapping[str, Any]], list[FieldError]] | None = None
+    # Accounts keep the file's other columns as custom fields; other kinds ignore them.
+    custom_fields: bool = False
+    finish: Callable[[dict[str, Any]], None] | None = None
+
+    @property
+    def required(self) -> list[str]:
+        return [c.field for c in self.columns if c.required]
+
+    def column(self, field: str) -> Column:
+        return next(c for c in self.columns if c.field == field)
+
+
+def _id() -> Column:
+    return Column("external_id", "text", required=True)
+
+
+def _account() -> Column:
+    return Column("account", "account", "account_id", required=True)
+
+
+def _cancelled_when_dated(values: dict[str, Any]) -> None:
+    """A contract line with a cancellation date and no status is a cancelled one."""
+    if values.get("cancelled_on") and "status" not in values:
+        values["status"] = SubscriptionStatus.CANCELLED
+
+
+@cache
+def kind_specs() -> dict[ImportKind, KindSpec]:
+    text: Parse = "text"
+    specs = [
+        KindSpec(
+            ImportKind.ACCOUNTS,
+            (
+                _id(),
+                Column("name", text, required=True),
+                *(Column(f, text) for f in ("name_kana", "domain", "industry", "employee_band")),
+                *(Column(f, text) for f in ("plan", "tier")),
+                Column("owner", "user", "owner_id"),
+                Column("touch_model", TouchModel),
+                Column("lifecycle_stage", LifecycleStage),
+            ),
+            AccountCreate,
+            accounts,
+            custom_fields=True,
+        ),
+        KindSpec(
+            ImportKind.CONTACTS,
+            (
+                _id(),
+                _account(),
+                Column("name", text, required=True),
+                *(Column(f, text) for f in ("name_kana", "email", "phone", "title")),
+                Column("role", ContactRole),
+            ),
+            ContactCreate,
+            contacts,
+        ),
+        KindSpec(
+            ImportKind.SUBSCRIPTIONS,
+            (
+                _id(),
+                _account(),
+                Column("product", text, required=True),
+                Column("plan", text),
+                Column("seats", "int"),
+                Column("currency", "currency"),  # before amount: the amount's default currency
+                Column("amount", "money", required=True),
+                Column("billing_interval", BillingInterval),
+                Column("start_date", "date", required=True),
+                Column("end_date", "date"),
+                Column("auto_renew", "bool"),
+                Column("status", SubscriptionStatus),
+                Column("cancelled_on", "date"),
+                Column("cancel_reason", CancellationReason),
+                Column("cancel_comment", text),
+            ),
+            SubscriptionCreate,
+            subscriptions,
+            rules=subscription_errors,
+            finish=_cancelled_when_dated,
+        ),
+        KindSpec(
+            ImportKind.TICKETS,
+            (
+                _id(),
+                _account(),
+                Column("contact", "contact", "contact_id"),
+                Column("subject", text, required=True),
+                Column("opened_at", "instant", required=True),
+                Column("first_response_at", "instant"),
+                Column("resolved_at", "instant"),
+                Column("priority", TicketPriority),
+                Column("status", TicketStatus),
+                Column("channel", TicketChannel),
+                Column("escalated", "bool"),
+                Column("satisfaction", "int"),
+            ),
+            TicketCreate,
+            tickets,
+            rules=ticket_errors,
+        ),
+        KindSpec(
+            ImportKind.RESPONSES,
+            (
+                _id(),
+                _account(),
+                Column("contact", "contact", "contact_id"),
+                Column("kind", SurveyKind, required=True),
+                Column("score", "int", required=True),
+                Column("comment", text),
+                Column("answered_at", "instant", required=True),
+                Column("campaign", text),
+            ),
+            ResponseCreate,
+            responses,
+            rules=score_errors,
+        ),
+        KindSpec(
+            ImportKind.ACTIVITIES,
+            (
+                _id(),
+                _account(),
+                Column("contact", "contact", "contact_id"),
+                Column("user", "user", "user_id"),
+                Column("kind", ActivityKind, required=True),
+                Column("subject", text, required=True),
+                Column("body", text),
+                Column("occurred_at", "instant", required=True),
+            ),
+            ActivityCreate,
+            activities,
+        ),
+        KindSpec(
+            ImportKind.MILESTONES,
+            (
+                _id(),
+                _account(),
+                Column("plan", text, required=True),
+                Column("name", text, required=True),
+                Column("position", "int"),
+                Column("is_first_value", "bool"),
+                Column("due_date", "date"),
+                Column("done_at", "instant"),
+            ),
+            MilestoneCreate,
+            milestones,
+        ),
+        KindSpec(
+            ImportKind.FEEDBACK,
+            (
+                _id(),
+                _account(),
+                Column("title", text, required=True),
+                Column("body", text),
+                Column("status", FeedbackStatus),
+                Column("effort_days", "int"),
+            ),
+            FeedbackCreate,
+            feedback,
+        ),
+    ]
+    return {spec.kind: spec for spec in specs}

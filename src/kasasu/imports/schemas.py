@@ -1,0 +1,63 @@
+"""What an import takes and what it reports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from kasasu.kit.i18n import Message
+
+
+class ImportKind(StrEnum):
+    ACCOUNTS = "accounts"
+    CONTACTS = "contacts"
+    SUBSCRIPTIONS = "subscriptions"
+    TICKETS = "tickets"
+    RESPONSES = "responses"
+    ACTIVITIES = "activities"
+    MILESTONES = "milestones"
+    FEEDBACK = "feedback"
+    EVENTS = "events"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One bad cell (or row): where the user finds it, what it holds and why it is refused."""
+
+    row: int
+    column: str
+    value: object
+    reason: Message
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """Plain values from the edge: where the file's times are, its default currency."""
+
+    zone: str
+    currency: str
+    skip_bad_rows: bool = False
+    dry_run: bool = False
+    overrides: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    kind: ImportKind
+    rows: int
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[RowError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    custom_columns: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def skipped_rows(self) -> list[int]:
+        return sorted({e.row for e in self.skipped})
+
+
+# Called as work advances: (stage, done, total). The CLI draws it as a Rich progress bar.
+Progress = Callable[[Message, int, int], None]
