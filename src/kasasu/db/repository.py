@@ -57,6 +57,17 @@ class Repository(Generic[M]):
             found.update((external_id, found_id) for external_id, found_id in rows)
         return found
 
+    def list_by_external_ids(self, external_ids: Iterable[str]) -> list[M]:
+        """The rows with these external ids, fetched in chunks (one query per 900 ids)."""
+        wanted = list(dict.fromkeys(external_ids))
+        ext = self._column("external_id")
+        rows: list[M] = []
+        for start in range(0, len(wanted), 900):
+            rows += self.session.scalars(
+                select(self.model).where(ext.in_(wanted[start : start + 900]))
+            )
+        return rows
+
     def existing_ids(self, row_ids: Iterable[int]) -> set[int]:
         wanted = list(set(row_ids))
         column = self._column("id")

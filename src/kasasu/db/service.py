@@ -97,17 +97,16 @@ class CrudService(Generic[M, C, U, R]):
         References must already be resolved and checked (the import does it for the batch).
         """
         repo = self._repo(session)
-        existing = repo.map_external_ids(r["external_id"] for r in rows)
+        stored = repo.list_by_external_ids(r["external_id"] for r in rows)
+        existing: dict[str, M] = {getattr(row, "external_id"): row for row in stored}  # noqa: B009 - M is any slice's model
         created = updated = unchanged = 0
         new_rows = []
         for values in rows:
-            row_id = existing.get(values["external_id"])
-            if row_id is None:
+            row = existing.get(values["external_id"])
+            if row is None:
                 new_rows.append(repo.model(**values))
                 created += 1
                 continue
-            row = repo.get(row_id)
-            assert row is not None
             changed = {k: v for k, v in values.items() if getattr(row, k) != v}
             if changed:
                 for name, value in changed.items():

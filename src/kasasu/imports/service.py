@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from kasasu.db.service import UpsertResult
 from kasasu.errors import FieldError, InvalidInput
+from kasasu.events.service import ingest_file
 from kasasu.imports.kinds import KindSpec, kind_specs
 from kasasu.imports.mapping import ColumnMap, map_columns, parse_overrides
 from kasasu.imports.readers import Table, read_table
@@ -181,8 +182,6 @@ def _import_events(
     progress: Progress | None,
 ) -> ImportResult:
     """Usage events go to the event store, whose ingestion dedupes by event id."""
-    from kasasu.events.service import ingest_file
-
     if events_path is None:
         raise ValueError("events_path is required to import events")  # a wiring mistake
     if options.dry_run:
