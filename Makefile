@@ -30,12 +30,14 @@ demo: install
 	$(BIN)/kasasu demo --if-empty
 	$(BIN)/kasasu user create --email $(DEMO_EMAIL) --name "Demo Admin" --role admin \
 	  --password $(DEMO_PASSWORD) --if-missing
-	@echo ""
-	@echo "  Kasasu demo: http://127.0.0.1:8000"
-	@echo "  Sign in as $(DEMO_EMAIL) / $(DEMO_PASSWORD)"
-	@echo "  API key:   $(BIN)/kasasu apikey create --name demo --role admin"
-	@echo "  API docs:  http://127.0.0.1:8000/api/v1/docs"
-	@echo ""
+	@key=$$($(BIN)/kasasu apikey create --name make-demo --role admin | tail -n 1); \
+	echo ""; \
+	echo "  Kasasu demo:  http://127.0.0.1:8000"; \
+	echo "  User:         $(DEMO_EMAIL) / $(DEMO_PASSWORD) (admin)"; \
+	echo "  API key:      $$key"; \
+	echo "  Try:          curl -H 'Authorization: Bearer $$key' http://127.0.0.1:8000/api/v1/accounts"; \
+	echo "  API docs:     http://127.0.0.1:8000/api/v1/docs"; \
+	echo ""
 	KASASU_DEV_MODE=true $(BIN)/kasasu serve --host 127.0.0.1 --port 8000
 
 lint: dev

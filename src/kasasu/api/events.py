@@ -21,7 +21,8 @@ from kasasu.domain.permissions import Action
 from kasasu.errors import FieldError, InvalidInput
 from kasasu.events.schemas import EVENT_LIST, MAX_BATCH, EventIn, IngestResult
 from kasasu.events.service import ingest_batch
-from kasasu.kit.i18n import Message, _, translate
+from kasasu.kit.i18n import _, translate
+from kasasu.kit.validation import pydantic_reason
 
 # Far above 10,000 plausible events; stops a runaway body before it is parsed.
 MAX_BODY_BYTES = 64 * 1024 * 1024
@@ -30,12 +31,6 @@ _REQUEST_SCHEMA: dict[str, Any] = {
     "type": "array",
     "maxItems": MAX_BATCH,
     "items": EventIn.model_json_schema(),
-}
-_REASONS: dict[str, Message] = {
-    "missing": _("A value is required"),
-    "timezone_aware": _("Give a UTC offset, like 2026-11-22T10:30:00+09:00"),
-    "extra_forbidden": _("Unknown field"),
-    "string_too_short": _("A value is required"),
 }
 
 
@@ -126,5 +121,4 @@ def _field_error(error: ErrorDetails) -> FieldError:
     loc = ("body", *error["loc"])
     if error["type"] == "list_type" and not error["loc"]:
         return FieldError(loc, _("Send a JSON array of events"), None)
-    reason = _REASONS.get(error["type"]) or _("Not valid: {reason}", reason=error["msg"])
-    return FieldError(loc, reason, error.get("input"))
+    return FieldError(loc, pydantic_reason(error), error.get("input"))

@@ -19,6 +19,7 @@ from kasasu.errors import (
     Unavailable,
 )
 from kasasu.kit.i18n import _, negotiate_locale, translate
+from kasasu.kit.validation import pydantic_reason
 
 PROBLEM = "application/problem+json"
 _STATUS: dict[type[KasasuError], int] = {
@@ -88,7 +89,7 @@ def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     errors = [
         {
             "loc": list(e.get("loc", ())),
-            "msg": e.get("msg", ""),
+            "msg": pydantic_reason(e).render(locale),
             "type": e.get("type", ""),
             "input": _jsonable(e.get("input")),
         }

@@ -34,6 +34,7 @@ from kasasu.imports.values import (
     is_empty,
 )
 from kasasu.kit.i18n import Message, _
+from kasasu.kit.validation import pydantic_reason
 from kasasu.users.service import get_user_by_email
 
 
@@ -198,19 +199,3 @@ def validate_row(ctx: RowContext, row: ParsedRow) -> dict[str, Any] | None:
             name = str(problem.loc[-1])
             row.fail(ctx.header(name), problem.message, row.raw.get(ctx.header(name)))
     return None if row.errors else values
-
-
-def pydantic_reason(error: Any) -> Message:
-    """Pydantic's English error as a translatable reason (the common cases)."""
-    kind, limits = error.get("type", ""), error.get("ctx") or {}
-    if kind == "missing" or (kind == "string_too_short" and limits.get("min_length") == 1):
-        return _("Required")
-    reasons = {
-        "string_too_long": lambda: _("At most {limit} characters", limit=limits["max_length"]),
-        "string_too_short": lambda: _("At least {limit} characters", limit=limits["min_length"]),
-        "greater_than_equal": lambda: _("Must be {limit} or more", limit=limits["ge"]),
-        "less_than_equal": lambda: _("Must be {limit} or less", limit=limits["le"]),
-        "string_pattern_mismatch": lambda: _("Not in the expected format"),
-    }
-    made = reasons.get(kind)
-    return made() if made else _("Not valid: {detail}", detail=error.get("msg", kind))
