@@ -6,6 +6,7 @@ import typer
 
 from kasasu.cli.admin import apikey_app, db_app, init, user_app
 from kasasu.cli.common import fail
+from kasasu.cli.demo import demo
 from kasasu.cli.imports import import_command
 from kasasu.cli.serve import serve
 from kasasu.errors import KasasuError
@@ -18,6 +19,7 @@ app = typer.Typer(
 )
 app.command()(init)
 app.command()(serve)
+app.command()(demo)
 app.command("import")(import_command)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")

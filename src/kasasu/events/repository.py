@@ -20,6 +20,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from time import monotonic, sleep
 from typing import Literal
@@ -73,12 +74,13 @@ def _insert_sql(source: str, *, unique: bool) -> str:
     """Insert the rows of ``source`` (the seven batch columns) that are not stored yet.
 
     ``unique``: the caller checked that every row has its own non-null ``event_id``.
+    Takes the parameter ``$received_at`` (NULL: now).
     """
     names = ", ".join(name for name, _type in COLUMNS[:-1])
     distinct = "" if unique else "DISTINCT ON (event_id)"
     return f"""
         INSERT INTO {TABLE}
-        SELECT {distinct} {names}, now()
+        SELECT {distinct} {names}, coalesce(CAST($received_at AS TIMESTAMPTZ), now())
         FROM (
             SELECT coalesce(event_id, {_DERIVED_ID}) AS event_id,
                    account_external_id, user_id, event_name, occurred_at, value, properties
@@ -163,8 +165,11 @@ class EventStore:
                 raise
             con.commit()
 
-    def append_arrow(self, table: pa.Table) -> int:
-        """Store the new events of ``table`` (exactly BATCH_SCHEMA); returns rows inserted."""
+    def append_arrow(self, table: pa.Table, received_at: datetime | None = None) -> int:
+        """Store the new events of ``table`` (exactly BATCH_SCHEMA); returns rows inserted.
+
+        ``received_at`` defaults to now; generated data (the demo) sets it to stay reproducible.
+        """
         if table.num_rows == 0:
             return 0
         with self._writing() as con:
@@ -174,9 +179,8 @@ class EventStore:
                 "value, json(properties) AS properties FROM kasasu_batch)"
             )
             try:
-                inserted = con.execute(_insert_sql(source, unique=_unique_ids(table))).fetchall()[
-                    0
-                ][0]
+                sql = _insert_sql(source, unique=_unique_ids(table))
+                inserted = con.execute(sql, {"received_at": received_at}).fetchall()[0][0]
             except duckdb.InvalidInputException as exc:
                 raise InvalidInput(
                     _("The events are not valid: {detail}", detail=str(exc))
@@ -204,7 +208,7 @@ class EventStore:
                 ).fetchall()[0]
                 with polling(con.query_progress, progress):
                     sql = _insert_sql(checked, unique=bool(unique))
-                    inserted = con.execute(sql).fetchall()[0][0]
+                    inserted = con.execute(sql, {"received_at": None}).fetchall()[0][0]
             except duckdb.InvalidInputException as exc:
                 if _BAD_ROW not in str(exc):
                     raise _unreadable(file, exc) from exc

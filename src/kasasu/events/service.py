@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -60,12 +60,13 @@ def ingest_file(
     return IngestResult.of(received, inserted)
 
 
-def append_events(events_path: Path, table: pa.Table) -> int:
+def append_events(events_path: Path, table: pa.Table, received_at: datetime | None = None) -> int:
     """Store an Arrow table with the columns of ``BATCH_SCHEMA``; returns rows inserted.
 
     ``event_id`` may be null (an id is then derived); ``properties`` is JSON text.
+    ``received_at`` (default: now) is fixed by callers whose output must be reproducible.
     """
-    return EventStore(events_path).append_arrow(_conform(table))
+    return EventStore(events_path).append_arrow(_conform(table), received_at)
 
 
 def count_events(events_path: Path) -> int:

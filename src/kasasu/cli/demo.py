@@ -1,0 +1,117 @@
+"""``kasasu demo``: fill an empty Kasasu with the deterministic Japanese demo company."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from kasasu.cli.common import console, session_scope, settings, t
+from kasasu.demo.schemas import (
+    DEFAULT_ACCOUNTS,
+    DEFAULT_MONTHS,
+    DEFAULT_SEED,
+    DemoOptions,
+    DemoSummary,
+    ProgressCallback,
+)
+from kasasu.demo.service import generate_demo
+from kasasu.domain.dates import parse_date
+from kasasu.kit.i18n import Message
+
+
+@contextmanager
+def _progress_bars() -> Iterator[ProgressCallback]:
+    """One Rich bar per step the service reports, labelled in the configured locale."""
+    locale = settings().locale
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    bars = Progress(*columns, console=console)
+    tasks: dict[str, TaskID] = {}
+
+    def report(step: Message, done: int, total: int) -> None:
+        if not tasks:
+            bars.start()  # only now: a skipped run prints no empty bar
+        if step.msgid not in tasks:
+            tasks[step.msgid] = bars.add_task(step.render(locale), total=total)
+        bars.update(tasks[step.msgid], completed=done, total=total)
+
+    try:
+        yield report
+    finally:
+        bars.stop()
+
+
+def demo(
+    accounts: Annotated[int, typer.Option(help="Number of customer accounts")] = DEFAULT_ACCOUNTS,
+    months: Annotated[
+        int, typer.Option(help="Months of history, ending at the as-of date")
+    ] = DEFAULT_MONTHS,
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed gives the same data")
+    ] = DEFAULT_SEED,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Day the data ends, e.g. 2026/11/22 (default: today)"),
+    ] = None,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing when accounts already exist")
+    ] = False,
+) -> None:
+    """Generate a deterministic Japanese demo company: accounts, contracts, tickets, usage.
+
+    The data ends at the start of the as-of day; the same options give the same data.
+    """
+    config = settings()
+    day = parse_date(as_of) if as_of else datetime.now(ZoneInfo(config.timezone)).date()
+    options = DemoOptions(
+        as_of=day,
+        zone=config.timezone,
+        currency=config.currency,
+        accounts=accounts,
+        months=months,
+        seed=seed,
+    )
+    with session_scope() as session, _progress_bars() as report:
+        summary = generate_demo(
+            session, options, events_path=config.events_path, if_empty=if_empty, progress=report
+        )
+    _print_summary(summary)
+
+
+def _print_summary(summary: DemoSummary) -> None:
+    if summary.skipped:
+        console.print(
+            t(
+                "The database already has {count} accounts; no demo data was added",
+                count=f"{summary.existing_accounts:,}",
+            )
+        )
+        return
+    console.print(
+        t(
+            "Demo company created: {accounts} accounts, {subscriptions} contracts and "
+            "{events} usage events from {first} to {last}",
+            accounts=f"{summary.rows.get('accounts', 0):,}",
+            subscriptions=f"{summary.rows.get('subscriptions', 0):,}",
+            events=f"{summary.events:,}",
+            first=f"{summary.first_day:%Y/%m/%d}",
+            last=f"{summary.last_day:%Y/%m/%d}",
+        )
+    )

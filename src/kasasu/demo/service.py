@@ -1,0 +1,235 @@
+"""Fill an empty Kasasu with the demo company: operational rows, then usage events.
+
+Never commits: the caller owns the transaction. Usage events go to the DuckDB event store
+after the operational rows are flushed, so a failure there rolls the rows back too.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from kasasu.demo import repository
+from kasasu.demo.company import (
+    CSM_EMAIL,
+    account_rows,
+    assign_owners,
+    csm_rows,
+    make_accounts,
+    make_contacts,
+)
+from kasasu.demo.contracts import (
+    RATES_PER_JPY,
+    exchange_rate_rows,
+    simulate_contracts,
+    subscription_rows,
+)
+from kasasu.demo.engagement import make_nps, make_support
+from kasasu.demo.schemas import DemoOptions, DemoSummary, ProgressCallback
+from kasasu.demo.shapes import DemoAccount, Row, number
+from kasasu.demo.success import make_activities, make_feedback, make_milestones, make_tasks
+from kasasu.demo.timeline import Calendar
+from kasasu.demo.usage import plan_usage, usage_tables
+from kasasu.domain.dates import local_midnight
+from kasasu.errors import Conflict, FieldError, InvalidInput
+from kasasu.events.service import append_events, count_events
+from kasasu.kit.i18n import Message, _
+from kasasu.models import (
+    Account,
+    Activity,
+    Contact,
+    ExchangeRate,
+    Feedback,
+    Milestone,
+    Subscription,
+    SurveyResponse,
+    Task,
+    Ticket,
+    User,
+)
+from kasasu.models.base import Base
+
+MAX_ACCOUNTS = 100_000
+MAX_MONTHS = 120
+CSM_COUNT = 6
+
+
+def _silent(step: Message, done: int, total: int) -> None:
+    """The progress callback when nobody watches."""
+
+
+def generate_demo(
+    session: Session,
+    options: DemoOptions,
+    *,
+    events_path: Path,
+    if_empty: bool = False,
+    progress: ProgressCallback | None = None,
+) -> DemoSummary:
+    """Generate the demo company; the same options always give the same data.
+
+    With ``if_empty`` an existing customer base is left alone (and reported); without it,
+    existing accounts are a conflict, since demo data must not mix with real data.
+    """
+    _validate(options)
+    existing = _existing_accounts(session, events_path, if_empty=if_empty)
+    if existing:
+        return DemoSummary(skipped=True, existing_accounts=existing)
+    report = progress or _silent
+    cal = Calendar.ending(options.as_of, options.months, options.zone)
+    accounts, tables = _build(session, cal, options, report)
+    rows = _write(session, tables, report)
+    events = _write_events(events_path, cal, options.seed, accounts, report)
+    return DemoSummary(
+        skipped=False,
+        rows=rows,
+        events=events,
+        first_day=cal.start,
+        last_day=cal.as_of - timedelta(days=1),
+    )
+
+
+def _existing_accounts(session: Session, events_path: Path, *, if_empty: bool) -> int:
+    """Accounts already there, for ``if_empty`` to skip; else demo data must not mix in."""
+    existing = repository.count_accounts(session)
+    if existing and if_empty:
+        return existing
+    if existing:
+        raise Conflict(
+            _(
+                "The database already has {count} accounts; the demo needs an empty one",
+                count=existing,
+            )
+        )
+    stored = count_events(events_path)
+    if stored:
+        # Demo event ids start at ev-000000001: older events would swallow some of them.
+        raise Conflict(
+            _(
+                "The event store {path} already has {count} events; the demo needs an empty one",
+                path=str(events_path),
+                count=stored,
+            )
+        )
+    return 0
+
+
+def _validate(options: DemoOptions) -> None:
+    errors = []
+    if not 1 <= options.accounts <= MAX_ACCOUNTS:
+        errors.append(
+            FieldError(
+                ("accounts",), _("Must be between 1 and {max}", max=MAX_ACCOUNTS), options.accounts
+            )
+        )
+    if not 1 <= options.months <= MAX_MONTHS:
+        errors.append(
+            FieldError(
+                ("months",), _("Must be between 1 and {max}", max=MAX_MONTHS), options.months
+            )
+        )
+    if options.currency != "JPY" and options.currency not in RATES_PER_JPY:
+        supported = ", ".join(["JPY", *RATES_PER_JPY])
+        errors.append(
+            FieldError(
+                ("currency",),
+                _("The demo supports these currencies: {codes}", codes=supported),
+                options.currency,
+            )
+        )
+    if errors:
+        raise InvalidInput(_("The demo options are not valid"), errors)
+
+
+def _build(
+    session: Session, cal: Calendar, options: DemoOptions, report: ProgressCallback
+) -> tuple[list[DemoAccount], dict[type[Base], list[Row]]]:
+    """Every operational row, in foreign-key order, ids assigned in a fixed order."""
+    step, seed = _("Generating the demo company"), options.seed
+    report(step, 0, 4)
+    users, csm_ids = _csm_users(session, cal)
+    accounts = make_accounts(seed, cal, options.accounts, repository.next_id(session, Account))
+    make_contacts(seed, cal, accounts, repository.next_id(session, Contact))
+    simulate_contracts(seed, cal, accounts)
+    touch = assign_owners(cal, accounts, csm_ids)
+    report(step, 1, 4)
+    tickets, csat = make_support(seed, cal, accounts)
+    surveys = sorted(csat + make_nps(seed, cal, accounts), key=lambda r: r["answered_at"])
+    escalations = [t for t in tickets if t["escalated"]]
+    report(step, 2, 4)
+    tables: dict[type[Base], list[Row]] = {
+        User: users,
+        Account: account_rows(cal, accounts, touch),
+        Contact: [contact for account in accounts for contact in account.contacts],
+        Subscription: subscription_rows(cal, accounts, repository.next_id(session, Subscription)),
+        Ticket: _numbered(session, Ticket, tickets, "TKT"),
+        SurveyResponse: _numbered(session, SurveyResponse, surveys, "SRV"),
+        Activity: _numbered(session, Activity, make_activities(seed, cal, accounts, touch), "ACT"),
+        Task: _numbered(session, Task, make_tasks(seed, cal, accounts, touch, escalations), "TSK"),
+    }
+    report(step, 3, 4)
+    tables[Milestone] = _numbered(session, Milestone, make_milestones(seed, cal, accounts), "MS")
+    tables[Feedback] = _numbered(session, Feedback, make_feedback(seed, cal, accounts), "FB")
+    rates = exchange_rate_rows(seed, cal, options.currency)
+    first_rate = repository.next_id(session, ExchangeRate)
+    tables[ExchangeRate] = [{"id": first_rate + i, **r} for i, r in enumerate(rates)]
+    report(step, 4, 4)
+    return accounts, tables
+
+
+def _numbered(session: Session, model: type[Base], rows: list[Row], prefix: str) -> list[Row]:
+    return number(rows, repository.next_id(session, model), prefix)
+
+
+def _csm_users(session: Session, cal: Calendar) -> tuple[list[Row], list[int]]:
+    """The demo CSMs to create, and the ids of all of them (existing ones are reused)."""
+    emails = [CSM_EMAIL.format(n=i + 1) for i in range(CSM_COUNT)]
+    existing = repository.user_ids_by_email(session, emails)
+    created = cal.instant(cal.start, 9.0)
+    rows = csm_rows(repository.next_id(session, User), cal.zone, created)
+    new = [r for r in rows if r["email"] not in existing]
+    for i, row in enumerate(new):
+        row["id"] = rows[0]["id"] + i  # keep ids dense when some CSMs already exist
+    ids = {**{r["email"]: r["id"] for r in new}, **existing}
+    return new, [ids[email] for email in emails]
+
+
+def _write(
+    session: Session, tables: dict[type[Base], list[Row]], report: ProgressCallback
+) -> dict[str, int]:
+    step = _("Writing accounts, contracts and activity")
+    total = sum(len(rows) for rows in tables.values())
+    done = 0
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        report(step, done, total)
+
+    report(step, 0, total)
+    for model, rows in tables.items():
+        repository.insert_rows(session, model, rows, advance)
+    repository.sync_id_sequences(session, list(tables))
+    session.flush()
+    return {model.__tablename__: len(rows) for model, rows in tables.items()}
+
+
+def _write_events(
+    events_path: Path,
+    cal: Calendar,
+    seed: int,
+    accounts: list[DemoAccount],
+    report: ProgressCallback,
+) -> int:
+    step = _("Writing usage events")
+    plan = plan_usage(seed, cal, accounts)
+    report(step, 0, plan.total)
+    done = stored = 0
+    received_at = local_midnight(cal.as_of, cal.zone)  # not now(): the demo is reproducible
+    for table in usage_tables(seed, cal, plan):
+        stored += append_events(events_path, table, received_at)
+        done += table.num_rows
+        report(step, done, plan.total)
+    return stored
