@@ -62,6 +62,19 @@ def test_serve_answers_pages_and_api(tmp_path: Path) -> None:
         server.wait(timeout=10)
 
 
+def test_serve_refuses_an_uninitialised_database(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kasasu", "serve", "--port", str(_free_port())],
+        env=_env(tmp_path, KASASU_DEV_MODE="true", KASASU_LOCALE="en"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 6
+    assert "run 'kasasu init'" in result.stderr
+
+
 def test_serve_refuses_the_default_secret_outside_dev_mode(tmp_path: Path) -> None:
     env = _env(tmp_path)
     env.pop("KASASU_SECRET_KEY", None)

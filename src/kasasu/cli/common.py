@@ -9,6 +9,7 @@ from functools import cache
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from kasasu.db import create_db_engine, session_factory, transaction
@@ -55,15 +56,17 @@ def t(msgid: str, /, **params: object) -> str:
     return translate(msgid, settings().locale, **params)
 
 
+def require_migrated(engine: Engine) -> None:
+    if current_revision(engine) != head_revision(settings().database_url):
+        raise Unavailable(_("The database is not initialised or not up to date: run 'kasasu init'"))
+
+
 @contextmanager
 def session_scope() -> Iterator[Session]:
     """One transaction for one command, after checking that the database is migrated."""
     engine = create_db_engine(settings().database_url)
     try:
-        if current_revision(engine) != head_revision(settings().database_url):
-            raise Unavailable(
-                _("The database is not initialised or not up to date: run 'kasasu init'")
-            )
+        require_migrated(engine)
         with transaction(session_factory(engine)) as session:
             yield session
     finally:

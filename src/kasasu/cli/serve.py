@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from kasasu.cli.common import console, settings, t
+from kasasu.cli.common import console, require_migrated, settings, t
+from kasasu.db import create_db_engine
 
 
 def serve(
@@ -20,6 +21,11 @@ def serve(
 
     config = settings()
     config.check_secret()
+    engine = create_db_engine(config.database_url)
+    try:
+        require_migrated(engine)
+    finally:
+        engine.dispose()
     host = host or config.server.host
     port = port or config.server.port
     app = create_app(config)
