@@ -67,65 +67,71 @@ def map_columns(
     """Match ``headers`` to the kind's fields; raise one InvalidInput listing every problem."""
     table = header_table()[kind]
     errors = _duplicate_headers(headers)
-    columns: dict[str, str] = {}
-    for name, header in overrides.items():
-        if name not in table:
-            fields = ", ".join(table)
-            errors.append(
-                FieldError(
-                    ("map", name),
-                    _("No field {field}; fields: {fields}", field=name, fields=fields),
-                    header,
-                )
-            )
-        elif header not in headers:
-            errors.append(
-                FieldError(
-                    ("map", name), _("No column {header} in the file", header=header), header
-                )
-            )
-        else:
-            columns[name] = header
-    taken = set(columns.values())
-    by_alias = {normalize_header(a): name for name, aliases in table.items() for a in aliases}
-    for header in headers:
-        found = by_alias.get(normalize_header(header))
-        if header in taken or found is None or found in overrides:
-            continue
-        name = found
-        if name in columns:
-            errors.append(
-                FieldError(
-                    (HEADER_ROW, header),
-                    _(
-                        "Columns {first} and {second} both mean {field}; choose one with --map",
-                        first=columns[name],
-                        second=header,
-                        field=name,
-                    ),
-                    header,
-                )
-            )
-            continue
-        columns[name] = header
-    for name in required:
-        if name not in columns:
-            accepted = ", ".join(table[name])
-            errors.append(
-                FieldError(
-                    (HEADER_ROW, name),
-                    _(
-                        "Missing column {field} (name it one of: {headers})",
-                        field=name,
-                        headers=accepted,
-                    ),
-                    None,
-                )
-            )
+    columns = _overridden(table, headers, overrides, errors)
+    _match_aliases(table, headers, overrides, columns, errors)
+    errors += [
+        FieldError(
+            (HEADER_ROW, name),
+            _(
+                "Missing column {field} (name it one of: {headers})",
+                field=name,
+                headers=", ".join(table[name]),
+            ),
+            None,
+        )
+        for name in required
+        if name not in columns
+    ]
     if errors:
         raise InvalidInput(_("The file's columns do not fit a {kind} import", kind=kind), errors)
     used = set(columns.values())
     return ColumnMap(columns, [h for h in headers if h and h not in used])
+
+
+def _overridden(
+    table: Mapping[str, tuple[str, ...]],
+    headers: list[str],
+    overrides: Mapping[str, str],
+    errors: list[FieldError],
+) -> dict[str, str]:
+    """The columns the user chose with ``--map field=Header``."""
+    columns: dict[str, str] = {}
+    for name, header in overrides.items():
+        if name not in table:
+            reason = _("No field {field}; fields: {fields}", field=name, fields=", ".join(table))
+            errors.append(FieldError(("map", name), reason, header))
+        elif header not in headers:
+            reason = _("No column {header} in the file", header=header)
+            errors.append(FieldError(("map", name), reason, header))
+        else:
+            columns[name] = header
+    return columns
+
+
+def _match_aliases(
+    table: Mapping[str, tuple[str, ...]],
+    headers: list[str],
+    overrides: Mapping[str, str],
+    columns: dict[str, str],
+    errors: list[FieldError],
+) -> None:
+    """Add the columns whose header is a known name of a field not chosen by ``--map``."""
+    taken = set(columns.values())
+    by_alias = {normalize_header(a): name for name, aliases in table.items() for a in aliases}
+    for header in headers:
+        name = by_alias.get(normalize_header(header))
+        if header in taken or name is None or name in overrides:
+            continue
+        if name in columns:
+            reason = _(
+                "Columns {first} and {second} both mean {field}; choose one with --map",
+                first=columns[name],
+                second=header,
+                field=name,
+            )
+            errors.append(FieldError((HEADER_ROW, header), reason, header))
+            continue
+        columns[name] = header
 
 
 def _duplicate_headers(headers: list[str]) -> list[FieldError]:
