@@ -103,45 +103,31 @@ class Repository(Generic[M]):
         limit: int = 50,
     ) -> Page[M]:
         sort = sort or self.default_sort
-        descending = sort.startswith("-")
-        field = sort.lstrip("-")
-        if field not in self.sortable:
-            allowed = ", ".join(self.sortable)
-            raise InvalidInput(
-                _("Cannot sort by {field}", field=field),
-                [
-                    FieldError(
-                        ("query", "sort"), _("Sort by one of: {allowed}", allowed=allowed), sort
-                    )
-                ],
-            )
+        field, descending = self._sort_field(sort), sort.startswith("-")
         stmt = self._filtered(select(self.model), filters)
         column, row_id = self._column(field), self._column("id")
         if cursor:
-            key = decode_cursor(cursor)
-            if key is None or key.sort != sort:
-                raise InvalidInput(
-                    _("Invalid cursor"),
-                    [
-                        FieldError(
-                            ("query", "cursor"),
-                            _("Use the next_cursor of the previous page"),
-                            cursor,
-                        )
-                    ],
-                )
+            key = _cursor_key(cursor, sort)
             stmt = stmt.where(self._after(column, row_id, key, descending=descending))
         # NULLs sort last in both directions so the keyset condition stays simple.
         order = [column.is_(None), column.desc() if descending else column.asc()]
         order.append(row_id.desc() if descending else row_id.asc())
         rows = list(self.session.scalars(stmt.order_by(*order).limit(limit + 1)))
-        next_cursor = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            last = rows[-1]
-            value = getattr(last, field)
-            next_cursor = encode_cursor(CursorKey(sort, _json_value(value), int(last.id)))
-        return Page(rows, next_cursor)
+        if len(rows) <= limit:
+            return Page(rows, None)
+        last = rows[limit - 1]
+        key = CursorKey(sort, _json_value(getattr(last, field)), int(last.id))
+        return Page(rows[:limit], encode_cursor(key))
+
+    def _sort_field(self, sort: str) -> str:
+        field = sort.lstrip("-")
+        if field not in self.sortable:
+            allowed = _("Sort by one of: {allowed}", allowed=", ".join(self.sortable))
+            raise InvalidInput(
+                _("Cannot sort by {field}", field=field),
+                [FieldError(("query", "sort"), allowed, sort)],
+            )
+        return field
 
     def _after(
         self, column: Any, row_id: Any, key: CursorKey, *, descending: bool
@@ -174,6 +160,14 @@ class Repository(Generic[M]):
     def _search(self, text: str) -> ColumnElement[bool]:
         pattern = f"%{_escape_like(text)}%"
         return or_(*(self._column(c).ilike(pattern, escape="\\") for c in self.searchable))
+
+
+def _cursor_key(cursor: str, sort: str) -> CursorKey:
+    key = decode_cursor(cursor)
+    if key is None or key.sort != sort:
+        reason = _("Use the next_cursor of the previous page")
+        raise InvalidInput(_("Invalid cursor"), [FieldError(("query", "cursor"), reason, cursor)])
+    return key
 
 
 def _escape_like(text: str) -> str:
