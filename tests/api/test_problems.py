@@ -7,6 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.api.test_auth_and_openapi import RESOURCES
 
 JSON = st.recursive(
     st.none()
@@ -79,17 +80,7 @@ def test_naive_timestamp_is_refused(admin_api: TestClient) -> None:
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    path=st.sampled_from(
-        [
-            "/accounts",
-            "/contacts",
-            "/subscriptions",
-            "/tickets",
-            "/responses",
-            "/activities",
-            "/tasks",
-        ]
-    ),
+    path=st.sampled_from(RESOURCES),
     body=st.dictionaries(FIELDS, JSON, max_size=6) | JSON,
 )
 def test_random_bodies_never_cause_a_5xx(admin_api: TestClient, path: str, body: Any) -> None:
