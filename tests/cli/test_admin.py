@@ -92,3 +92,13 @@ def test_bad_setting_names_the_variable(data: Path) -> None:
     assert env_result.returncode == 2
     assert "KASASU_TIMEZONE" in env_result.stderr
     assert "Traceback" not in env_result.stderr
+
+
+def test_help_speaks_the_configured_language(tmp_path: Path) -> None:
+    ja = kasasu(tmp_path, "--help", locale="ja")
+    assert ja.returncode == 0
+    assert "カスタマーサクセス・プラットフォーム" in ja.stdout
+    assert "データディレクトリを作成し" in ja.stdout
+    en = kasasu(tmp_path, "apikey", "create", "--help", locale="en")
+    assert "only its hash is stored" in en.stdout
+    assert "What the key is for" in en.stdout

@@ -18,7 +18,7 @@ def _source_msgids() -> set[str]:
     extracted = extract_from_dir(
         str(SRC),
         method_map=[("**.py", "python"), ("**/templates/**.html", "jinja2")],
-        keywords={"_": None, "t": None, "translate": None},
+        keywords={"_": None, "t": None, "translate": None, "N_": None},
     )
     return {message for _f, _l, message, _c, _x in extracted if isinstance(message, str)}
 

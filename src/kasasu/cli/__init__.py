@@ -5,29 +5,45 @@ from __future__ import annotations
 import typer
 
 from kasasu.cli.admin import apikey_app, db_app, init, user_app
-from kasasu.cli.common import fail
+from kasasu.cli.common import fail, help_locale, localize_help
 from kasasu.cli.demo import demo
 from kasasu.cli.imports import import_command
 from kasasu.cli.serve import serve
 from kasasu.errors import KasasuError
+from kasasu.kit.i18n import N_
 
 app = typer.Typer(
     name="kasasu",
-    help="Kasasu (カサス): customer success platform.",
+    help=N_("Kasasu (カサス): customer success platform."),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    add_completion=False,
 )
-app.command()(init)
-app.command()(serve)
-app.command()(demo)
-app.command("import")(import_command)
+app.command(help=N_("Create the data directory and bring the database schema up to date."))(init)
+app.command(help=N_("Serve Kasasu (web pages and /api/v1) until stopped with Ctrl+C."))(serve)
+app.command(
+    help=N_(
+        "Generate a deterministic Japanese demo company: accounts, contracts, tickets, usage. "
+        "The data ends at the start of the as-of day; the same options give the same data."
+    )
+)(demo)
+app.command(
+    "import",
+    help=N_(
+        "Import accounts, contacts, subscriptions, tickets, survey responses, activities, "
+        "onboarding milestones, feedback or usage events. Rows are matched by external id, "
+        "so importing the same file again changes nothing."
+    ),
+)(import_command)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
 
 
 def main() -> None:
+    command = typer.main.get_command(app)
+    localize_help(command, help_locale())
     try:
-        app()
+        command(prog_name="kasasu")
     except KasasuError as error:
         raise SystemExit(fail(error).exit_code) from None

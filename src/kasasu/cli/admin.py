@@ -9,16 +9,16 @@ import typer
 from kasasu.cli.common import console, session_scope, settings, t
 from kasasu.db.migrate import upgrade
 from kasasu.domain.choices import Role
+from kasasu.kit.i18n import N_
 from kasasu.users.schemas import ApiKeyCreate, UserCreate
 from kasasu.users.service import create_api_key, create_user, get_user_by_email
 
-db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
-user_app = typer.Typer(help="Kasasu users.", no_args_is_help=True)
-apikey_app = typer.Typer(help="API keys for scripts and integrations.", no_args_is_help=True)
+db_app = typer.Typer(help=N_("Database schema (Alembic migrations)."), no_args_is_help=True)
+user_app = typer.Typer(help=N_("Kasasu users."), no_args_is_help=True)
+apikey_app = typer.Typer(help=N_("API keys for scripts and integrations."), no_args_is_help=True)
 
 
 def init() -> None:
-    """Create the data directory and bring the database schema up to date."""
     config = settings()
     config.data_dir.mkdir(parents=True, exist_ok=True)
     config.events_path.parent.mkdir(parents=True, exist_ok=True)
@@ -26,26 +26,24 @@ def init() -> None:
     console.print(t("Kasasu is ready in {path}", path=str(config.data_dir)))
 
 
-@db_app.command("upgrade")
+@db_app.command("upgrade", help=N_("Apply the migrations up to REVISION (default: the newest)."))
 def db_upgrade(revision: str = "head") -> None:
-    """Apply the migrations up to REVISION (default: the newest)."""
     upgrade(settings().database_url, revision)
     console.print(t("Database schema is at {revision}", revision=revision))
 
 
-@user_app.command("create")
+@user_app.command("create", help=N_("Create a user who signs in with email and password."))
 def user_create(
-    email: Annotated[str, typer.Option(help="Sign-in email")],
-    name: Annotated[str, typer.Option(help="Display name")] = "",
-    role: Annotated[Role, typer.Option(help="admin, leader, csm or viewer")] = Role.CSM,
+    email: Annotated[str, typer.Option(help=N_("Sign-in email"))],
+    name: Annotated[str, typer.Option(help=N_("Display name"))] = "",
+    role: Annotated[Role, typer.Option(help=N_("admin, leader, csm or viewer"))] = Role.CSM,
     password: Annotated[
-        str | None, typer.Option(help="Password (asked for when omitted)", hide_input=True)
+        str | None, typer.Option(help=N_("Password (asked for when omitted)"), hide_input=True)
     ] = None,
     if_missing: Annotated[
-        bool, typer.Option("--if-missing", help="Do nothing when the user exists")
+        bool, typer.Option("--if-missing", help=N_("Do nothing when the user exists"))
     ] = False,
 ) -> None:
-    """Create a user who signs in with email and password."""
     with session_scope() as session:
         if if_missing and get_user_by_email(session, email) is not None:
             console.print(t("User {email} already exists", email=email))
@@ -59,12 +57,13 @@ def user_create(
     console.print(t("Created user {email} ({role})", email=user.email, role=user.role.value))
 
 
-@apikey_app.command("create")
+@apikey_app.command(
+    "create", help=N_("Create an API key and print it once; only its hash is stored.")
+)
 def apikey_create(
-    name: Annotated[str, typer.Option(help="What the key is for")],
-    role: Annotated[Role, typer.Option(help="admin, leader, csm or viewer")] = Role.VIEWER,
+    name: Annotated[str, typer.Option(help=N_("What the key is for"))],
+    role: Annotated[Role, typer.Option(help=N_("admin, leader, csm or viewer"))] = Role.VIEWER,
 ) -> None:
-    """Create an API key and print it once; only its hash is stored."""
     with session_scope() as session:
         created = create_api_key(session, ApiKeyCreate(name=name, role=role))
     console.print(t("API key {name} ({role}); it is shown only now:", name=name, role=role.value))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from typing import Any
 
 import typer
 from pydantic import ValidationError
@@ -23,7 +25,7 @@ from kasasu.errors import (
     Unauthenticated,
     Unavailable,
 )
-from kasasu.kit.i18n import _, translate
+from kasasu.kit.i18n import _, normalize_locale, translate
 from kasasu.settings import Settings
 
 console = Console(soft_wrap=True)
@@ -49,6 +51,27 @@ def settings() -> Settings:
         name = "KASASU_" + "__".join(str(p).upper() for p in first["loc"])
         err_console.print(f"[red]✗[/] {name}: {first['msg']}")
         raise typer.Exit(2) from exc
+
+
+def help_locale() -> str:
+    """The locale for --help, even when other settings are invalid (that error comes later)."""
+    try:
+        return Settings().locale
+    except ValidationError:
+        return normalize_locale(os.environ.get("KASASU_LOCALE"))
+
+
+def localize_help(command: Any, locale: str) -> None:
+    """Translate the help of a command, its parameters and subcommands (msgids are English)."""
+    for attribute in ("help", "short_help"):
+        text = getattr(command, attribute, None)
+        if text:
+            setattr(command, attribute, translate(text, locale))
+    for param in getattr(command, "params", ()):
+        if getattr(param, "help", None):
+            param.help = translate(param.help, locale)
+    for sub in getattr(command, "commands", {}).values():
+        localize_help(sub, locale)
 
 
 def t(msgid: str, /, **params: object) -> str:

@@ -29,7 +29,7 @@ from kasasu.demo.schemas import (
 )
 from kasasu.demo.service import generate_demo
 from kasasu.domain.dates import parse_date
-from kasasu.kit.i18n import Message
+from kasasu.kit.i18n import N_, Message
 
 
 @contextmanager
@@ -59,25 +59,23 @@ def _progress_bars() -> Iterator[ProgressCallback]:
 
 
 def demo(
-    accounts: Annotated[int, typer.Option(help="Number of customer accounts")] = DEFAULT_ACCOUNTS,
+    accounts: Annotated[
+        int, typer.Option(help=N_("Number of customer accounts"))
+    ] = DEFAULT_ACCOUNTS,
     months: Annotated[
-        int, typer.Option(help="Months of history, ending at the as-of date")
+        int, typer.Option(help=N_("Months of history, ending at the as-of date"))
     ] = DEFAULT_MONTHS,
     seed: Annotated[
-        int, typer.Option(help="Random seed; the same seed gives the same data")
+        int, typer.Option(help=N_("Random seed; the same seed gives the same data"))
     ] = DEFAULT_SEED,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Day the data ends, e.g. 2026/11/22 (default: today)"),
+        typer.Option("--as-of", help=N_("Day the data ends, e.g. 2026/11/22 (default: today)")),
     ] = None,
     if_empty: Annotated[
-        bool, typer.Option("--if-empty", help="Do nothing when accounts already exist")
+        bool, typer.Option("--if-empty", help=N_("Do nothing when accounts already exist"))
     ] = False,
 ) -> None:
-    """Generate a deterministic Japanese demo company: accounts, contracts, tickets, usage.
-
-    The data ends at the start of the as-of day; the same options give the same data.
-    """
     config = settings()
     day = parse_date(as_of) if as_of else datetime.now(ZoneInfo(config.timezone)).date()
     options = DemoOptions(

@@ -16,30 +16,29 @@ from kasasu.errors import InvalidInput
 from kasasu.imports.schemas import ImportKind, ImportOptions, ImportResult, RowError
 from kasasu.imports.schemas import Progress as ProgressFn
 from kasasu.imports.service import import_file, parse_overrides
-from kasasu.kit.i18n import Message
+from kasasu.kit.i18n import N_, Message
 
 SHOWN_ERRORS = 50
 
 
 def import_command(
-    kind: Annotated[ImportKind, typer.Argument(help="What the file holds")],
+    kind: Annotated[ImportKind, typer.Argument(help=N_("What the file holds"))],
     file: Annotated[
-        Path, typer.Argument(help=".csv (UTF-8 or Shift_JIS), .xlsx or .jsonl", exists=True)
+        Path, typer.Argument(help=N_(".csv (UTF-8 or Shift_JIS), .xlsx or .jsonl"), exists=True)
     ],
     skip_bad_rows: Annotated[
-        bool, typer.Option("--skip-bad-rows", help="Write the good rows; list the bad ones")
+        bool, typer.Option("--skip-bad-rows", help=N_("Write the good rows; list the bad ones"))
     ] = False,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Only check the file; write nothing")
+        bool, typer.Option("--dry-run", help=N_("Only check the file; write nothing"))
     ] = False,
     mapping: Annotated[
         list[str] | None,
-        typer.Option("--map", help="Read a field from another column: field=Header (repeatable)"),
+        typer.Option(
+            "--map", help=N_("Read a field from another column: field=Header (repeatable)")
+        ),
     ] = None,
 ) -> None:
-    """Import accounts, contacts, subscriptions, tickets, survey responses, activities,
-    onboarding milestones, feedback or usage events. Rows are matched by external id, so
-    importing the same file again changes nothing."""
     config = settings()
     try:
         options = ImportOptions(

@@ -8,13 +8,13 @@ import typer
 
 from kasasu.cli.common import console, require_migrated, settings, t
 from kasasu.db import create_db_engine
+from kasasu.kit.i18n import N_
 
 
 def serve(
-    host: Annotated[str | None, typer.Option(help="Interface to listen on")] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+    host: Annotated[str | None, typer.Option(help=N_("Interface to listen on"))] = None,
+    port: Annotated[int | None, typer.Option(help=N_("Port to listen on"))] = None,
 ) -> None:
-    """Serve Kasasu (web pages and /api/v1) until stopped with Ctrl+C."""
     import uvicorn
 
     from kasasu.app import create_app

@@ -38,6 +38,11 @@ def _(msgid: str, /, **params: object) -> Message:
     return Message(msgid, params)
 
 
+def N_(msgid: str, /) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Mark text that is translated later by its msgid (CLI help); returns it unchanged."""
+    return msgid
+
+
 def normalize_locale(locale: str | None) -> str:
     """Map ``ja-JP``, ``en_US`` and the like onto a supported locale, else the default."""
     if not locale:
