@@ -31,6 +31,7 @@ def crud_router(
     *,
     path: str,
     tag: str,
+    item: str,
     service: CrudService[Any, Any, Any, Any],
     create: type[BaseModel],
     update: type[BaseModel],
@@ -57,18 +58,16 @@ def crud_router(
         return page_model(items=page.items, next_cursor=page.next_cursor)
 
     @router.post(
-        "", response_model=read, status_code=201, dependencies=writers, summary=f"Create in {tag}"
+        "", response_model=read, status_code=201, dependencies=writers, summary=f"Create {item}"
     )
     def create_row(request: Request, body: create) -> Any:  # type: ignore[valid-type]
         return in_transaction(request, lambda s: service.create(s, body))
 
-    @router.get("/{row_id}", response_model=read, dependencies=readers, summary=f"Get from {tag}")
+    @router.get("/{row_id}", response_model=read, dependencies=readers, summary=f"Get {item}")
     def get_row(request: Request, row_id: int) -> Any:
         return in_transaction(request, lambda s: service.get(s, row_id))
 
-    @router.patch(
-        "/{row_id}", response_model=read, dependencies=writers, summary=f"Update in {tag}"
-    )
+    @router.patch("/{row_id}", response_model=read, dependencies=writers, summary=f"Update {item}")
     def update_row(request: Request, row_id: int, body: update) -> Any:  # type: ignore[valid-type]
         return in_transaction(request, lambda s: service.update(s, row_id, body))
 
@@ -76,7 +75,7 @@ def crud_router(
         "/{row_id}",
         status_code=204,
         dependencies=[Depends(require(Action.DELETE))],
-        summary=f"Delete one of {tag}",
+        summary=f"Delete {item}",
     )
     def delete_row(request: Request, row_id: int) -> Response:
         in_transaction(request, lambda s: service.delete(s, row_id))

@@ -31,6 +31,7 @@ def resource_routers() -> list[APIRouter]:
         crud_router(
             path="/accounts",
             tag="accounts",
+            item="account",
             service=accounts,
             create=AccountCreate,
             update=AccountUpdate,
@@ -40,6 +41,7 @@ def resource_routers() -> list[APIRouter]:
         crud_router(
             path="/contacts",
             tag="contacts",
+            item="contact",
             service=contacts,
             create=ContactCreate,
             update=ContactUpdate,
@@ -49,6 +51,7 @@ def resource_routers() -> list[APIRouter]:
         crud_router(
             path="/subscriptions",
             tag="subscriptions",
+            item="subscription",
             service=subscriptions,
             create=SubscriptionCreate,
             update=SubscriptionUpdate,
@@ -58,6 +61,7 @@ def resource_routers() -> list[APIRouter]:
         crud_router(
             path="/tickets",
             tag="tickets",
+            item="ticket",
             service=tickets,
             create=TicketCreate,
             update=TicketUpdate,
@@ -67,6 +71,7 @@ def resource_routers() -> list[APIRouter]:
         crud_router(
             path="/responses",
             tag="responses",
+            item="survey response",
             service=responses,
             create=ResponseCreate,
             update=ResponseUpdate,
@@ -76,6 +81,7 @@ def resource_routers() -> list[APIRouter]:
         crud_router(
             path="/activities",
             tag="activities",
+            item="activity",
             service=activities,
             create=ActivityCreate,
             update=ActivityUpdate,
@@ -85,6 +91,7 @@ def resource_routers() -> list[APIRouter]:
         crud_router(
             path="/tasks",
             tag="tasks",
+            item="task",
             service=tasks,
             create=TaskCreate,
             update=TaskUpdate,
