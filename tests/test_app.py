@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.cli.test_admin import kasasu
+from tests.cli.test_admin import data_env, kasasu, run_kasasu
 
 
 def _free_port() -> int:
@@ -21,15 +20,6 @@ def _free_port() -> int:
         return port
 
 
-def _env(data: Path, **extra: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "KASASU_DATABASE_URL": f"sqlite:///{data}/kasasu.db",
-        "KASASU_EVENTS_PATH": str(data / "events.duckdb"),
-        **extra,
-    }
-
-
 def test_serve_answers_pages_and_api(tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert kasasu(data, "init").returncode == 0
@@ -37,7 +27,7 @@ def test_serve_answers_pages_and_api(tmp_path: Path) -> None:
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "kasasu", "serve", "--port", str(port)],
-        env=_env(data, KASASU_SECRET_KEY="test-secret-that-is-long-enough"),
+        env=data_env(data, KASASU_SECRET_KEY="test-secret-that-is-long-enough"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -63,29 +53,16 @@ def test_serve_answers_pages_and_api(tmp_path: Path) -> None:
 
 
 def test_serve_refuses_an_uninitialised_database(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "kasasu", "serve", "--port", str(_free_port())],
-        env=_env(tmp_path, KASASU_DEV_MODE="true", KASASU_LOCALE="en"),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    env = data_env(tmp_path, KASASU_DEV_MODE="true", KASASU_LOCALE="en")
+    result = run_kasasu(env, "serve", "--port", str(_free_port()))
     assert result.returncode == 6
     assert "run 'kasasu init'" in result.stderr
 
 
 def test_serve_refuses_the_default_secret_outside_dev_mode(tmp_path: Path) -> None:
-    env = _env(tmp_path)
+    env = data_env(tmp_path)
     env.pop("KASASU_SECRET_KEY", None)
     env.pop("KASASU_DEV_MODE", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "kasasu", "serve", "--port", str(_free_port())],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_kasasu(env, "serve", "--port", str(_free_port()))
     assert result.returncode == 2
     assert "KASASU_SECRET_KEY" in result.stderr

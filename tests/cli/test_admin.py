@@ -10,16 +10,10 @@ from pathlib import Path
 import pytest
 
 
-def kasasu(
-    data: Path, *args: str, locale: str = "en", stdin: str | None = None
+def run_kasasu(
+    env: dict[str, str], *args: str, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "KASASU_DATA_DIR": str(data),
-        "KASASU_DATABASE_URL": f"sqlite:///{data}/kasasu.db",
-        "KASASU_EVENTS_PATH": str(data / "events.duckdb"),
-        "KASASU_LOCALE": locale,
-    }
+    """Run the kasasu command as a user would, in its own process."""
     return subprocess.run(
         [sys.executable, "-m", "kasasu", *args],
         env=env,
@@ -29,6 +23,21 @@ def kasasu(
         timeout=120,
         check=False,
     )
+
+
+def data_env(data: Path, **extra: str) -> dict[str, str]:
+    """The environment of a Kasasu whose files are all under ``data``."""
+    return {
+        **os.environ,
+        "KASASU_DATA_DIR": str(data),
+        "KASASU_DATABASE_URL": f"sqlite:///{data}/kasasu.db",
+        "KASASU_EVENTS_PATH": str(data / "events.duckdb"),
+        **extra,
+    }
+
+
+def kasasu(data: Path, *args: str, locale: str = "en") -> subprocess.CompletedProcess[str]:
+    return run_kasasu(data_env(data, KASASU_LOCALE=locale), *args)
 
 
 @pytest.fixture(scope="module")
@@ -81,14 +90,7 @@ def test_user_create_then_duplicate_is_a_clear_error_in_japanese(data: Path) -> 
 
 
 def test_bad_setting_names_the_variable(data: Path) -> None:
-    env_result = subprocess.run(
-        [sys.executable, "-m", "kasasu", "init"],
-        env={**os.environ, "KASASU_TIMEZONE": "Mars/Olympus"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    env_result = run_kasasu({**os.environ, "KASASU_TIMEZONE": "Mars/Olympus"}, "init")
     assert env_result.returncode == 2
     assert "KASASU_TIMEZONE" in env_result.stderr
     assert "Traceback" not in env_result.stderr
