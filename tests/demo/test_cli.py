@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.cli.test_admin import kasasu
 from tests.demo.support import dump
 
 ARGS = ("--accounts", "20", "--months", "3", "--seed", "1", "--as-of", "2025/11/23")
-
-
-def kasasu(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "KASASU_DATA_DIR": str(data),
-        "KASASU_DATABASE_URL": f"sqlite:///{data}/kasasu.db",
-        "KASASU_EVENTS_PATH": str(data / "events.duckdb"),
-        "KASASU_LOCALE": "en",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "kasasu", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def make_demo(data: Path) -> None:
