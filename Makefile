@@ -51,6 +51,7 @@ test: lint
 
 bench: install
 	$(BIN)/python benchmarks/events.py
+	$(BIN)/python benchmarks/demo.py
 
 clean-demo:
 	rm -rf kasasu-data
