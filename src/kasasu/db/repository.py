@@ -68,16 +68,6 @@ class Repository(Generic[M]):
             )
         return rows
 
-    def existing_ids(self, row_ids: Iterable[int]) -> set[int]:
-        wanted = list(set(row_ids))
-        column = self._column("id")
-        found: set[int] = set()
-        for start in range(0, len(wanted), 900):
-            found.update(
-                self.session.scalars(select(column).where(column.in_(wanted[start : start + 900])))
-            )
-        return found
-
     def count(self) -> int:
         return int(self.session.scalar(select(func.count()).select_from(self.model)) or 0)
 
