@@ -8,6 +8,7 @@ from kasasu.cli.admin import apikey_app, db_app, init, user_app
 from kasasu.cli.common import fail, help_locale, localize_help
 from kasasu.cli.demo import demo
 from kasasu.cli.imports import import_command
+from kasasu.cli.metrics import metrics_command
 from kasasu.cli.serve import serve
 from kasasu.errors import KasasuError
 from kasasu.kit.i18n import N_
@@ -35,6 +36,13 @@ app.command(
         "so importing the same file again changes nothing."
     ),
 )(import_command)
+app.command(
+    "metrics",
+    help=N_(
+        "KPIs by period (DESIGN.md §4) as a table, JSON or CSV; "
+        "'kasasu metrics explain NAME --period YYYY-MM' lists the accounts behind a figure."
+    ),
+)(metrics_command)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")

@@ -73,3 +73,11 @@ def parse_amount(text: str, default_currency: str) -> Money:
             _("{value} has more decimals than {currency} allows", value=text, currency=currency)
         )
     return Money(currency, int(minor))
+
+
+def format_money(amount: float, currency: str, locale: str) -> str:
+    """``amount`` minor units as people read it: ¥1,234 (ja), $12.50 (en)."""
+    from babel.numbers import format_currency
+
+    major = Decimal(str(amount)).scaleb(-minor_digits(currency))
+    return str(format_currency(major, currency, locale=locale))

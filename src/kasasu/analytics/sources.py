@@ -1,0 +1,84 @@
+"""The facts every metric reads, as Ibis tables with the operational column names.
+
+On PostgreSQL they are the operational tables themselves; on the embedded DuckDB engine a
+slice copies them in first. Either way a metric sees the same columns, so one definition
+runs on every engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from kasasu.domain.periods import Period, months_between
+
+TABLES = (
+    "accounts",
+    "subscriptions",
+    "exchange_rates",
+    "tickets",
+    "survey_responses",
+    "milestones",
+)
+# Account columns a metric may be filtered by (DESIGN.md §4: segment, plan, touch model...).
+FILTERABLE = ("plan", "tier", "touch_model", "owner_id", "industry", "lifecycle_stage")
+
+
+@dataclass(frozen=True)
+class Sources:
+    accounts: ir.Table
+    subscriptions: ir.Table
+    exchange_rates: ir.Table
+    tickets: ir.Table
+    survey_responses: ir.Table
+    milestones: ir.Table
+    usage_events: ir.Table | None = None
+    filters: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_backend(cls, con: Any, usage_events: ir.Table | None = None) -> Sources:
+        """Read the operational tables of ``con`` (an Ibis backend) by their names."""
+        return cls(**{name: con.table(name) for name in TABLES}, usage_events=usage_events)
+
+    def filtered(self, filters: Mapping[str, Any]) -> Sources:
+        """Keep only the accounts (and what hangs off them) matching every filter."""
+        chosen = {k: v for k, v in filters.items() if v is not None}
+        if not chosen:
+            return self
+        unknown = set(chosen) - set(FILTERABLE)
+        if unknown:
+            raise ValueError(f"unknown account filters: {sorted(unknown)}")
+        accounts = self.accounts
+        for name, value in chosen.items():
+            accounts = accounts.filter(accounts[name] == value)
+        ids = accounts.select("id")
+
+        def keep(table: ir.Table) -> ir.Table:
+            return table.semi_join(ids, table.account_id == ids.id)
+
+        return replace(
+            self,
+            accounts=accounts,
+            subscriptions=keep(self.subscriptions),
+            tickets=keep(self.tickets),
+            survey_responses=keep(self.survey_responses),
+            milestones=keep(self.milestones),
+            filters=chosen,
+        )
+
+
+def period_table(periods: Sequence[Period]) -> ir.Table:
+    """The periods as a small in-memory table: period, start, end, months."""
+    return ibis.memtable(
+        {
+            "period": [p.label for p in periods],
+            "start": [p.start for p in periods],
+            "end": [p.end for p in periods],
+            "months": [months_between(p.start, p.end) for p in periods],
+        },
+        schema={"period": "string", "start": "date", "end": "date", "months": "int64"},
+    )

@@ -1,0 +1,84 @@
+"""Reporting periods: calendar months, quarters and fiscal years of the reporting zone.
+
+A period is [start, end): it starts at 00:00 of its first day and ends at 00:00 of the day
+after its last, in the reporting zone. Contract dates are local dates, so the MRR "at the
+start of a period" is the MRR of the contracts active on ``start``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from kasasu.errors import InvalidInput
+from kasasu.kit.i18n import _
+
+
+class Grain(StrEnum):
+    MONTH = "month"
+    QUARTER = "quarter"
+    FISCAL_YEAR = "fiscal-year"
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    start: date
+    end: date  # exclusive
+    label: str
+
+
+def add_months(day: date, months: int) -> date:
+    """The first day of the month ``months`` after ``day``'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole months from the first of one month to the first of another."""
+    return (end.year - start.year) * 12 + end.month - start.month
+
+
+def parse_month(text: str) -> date:
+    """``2026-04`` or ``2026/04`` → the first day of that month."""
+    match = re.fullmatch(r"\s*(\d{4})[-/年](\d{1,2})月?\s*", text)
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        raise InvalidInput(_("Not a month: {value} (write it like 2026-04)", value=text))
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def _fiscal_label(start: date, fiscal_year_start: int) -> str:
+    # A fiscal year is named by the calendar year it starts in (FY2026 = April 2026-March 2027),
+    # as Japanese companies name 2026年度.
+    return f"FY{start.year}" if fiscal_year_start != 1 else str(start.year)
+
+
+def periods(first: date, last: date, grain: Grain, fiscal_year_start: int = 4) -> list[Period]:
+    """The periods of ``grain`` that contain the months from ``first`` to ``last`` inclusive."""
+    first, last = first.replace(day=1), last.replace(day=1)
+    if last < first:
+        raise InvalidInput(_("The period ends before it starts"))
+    if grain is Grain.MONTH:
+        step, anchor = 1, first
+    elif grain is Grain.QUARTER:
+        step, anchor = 3, date(first.year, (first.month - 1) // 3 * 3 + 1, 1)
+    else:
+        step = 12
+        offset = (first.month - fiscal_year_start) % 12
+        anchor = add_months(first, -offset)
+    found: list[Period] = []
+    start = anchor
+    while start <= last:
+        end = add_months(start, step)
+        found.append(Period(start, end, _label(start, grain, fiscal_year_start)))
+        start = end
+    return found
+
+
+def _label(start: date, grain: Grain, fiscal_year_start: int) -> str:
+    if grain is Grain.MONTH:
+        return f"{start:%Y-%m}"
+    if grain is Grain.QUARTER:
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    return _fiscal_label(start, fiscal_year_start)

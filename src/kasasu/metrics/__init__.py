@@ -1,0 +1,1 @@
+"""Customer success KPIs: load the facts, evaluate the analytics registry, explain a figure."""

@@ -1,0 +1,142 @@
+"""The operational tables as Arrow, for the embedded DuckDB engine of the analytics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from kasasu.models import Account, ExchangeRate, Milestone, Subscription, SurveyResponse, Ticket
+from kasasu.models.base import Base, UTCDateTime
+
+# The columns the analytics read (DESIGN.md §4); others stay out of the copy.
+COLUMNS: dict[type[Base], tuple[str, ...]] = {
+    Account: (
+        "id",
+        "external_id",
+        "name",
+        "plan",
+        "tier",
+        "touch_model",
+        "owner_id",
+        "industry",
+        "lifecycle_stage",
+        "created_at",
+    ),
+    Subscription: (
+        "id",
+        "external_id",
+        "account_id",
+        "product",
+        "plan",
+        "seats",
+        "amount",
+        "currency",
+        "billing_interval",
+        "start_date",
+        "end_date",
+        "auto_renew",
+        "status",
+        "cancelled_on",
+        "cancel_reason",
+        "cancel_comment",
+    ),
+    ExchangeRate: ("id", "day", "currency", "quote_currency", "rate"),
+    Ticket: (
+        "id",
+        "account_id",
+        "opened_at",
+        "first_response_at",
+        "resolved_at",
+        "priority",
+        "status",
+        "escalated",
+        "satisfaction",
+    ),
+    SurveyResponse: ("id", "account_id", "contact_id", "kind", "score", "comment", "answered_at"),
+    Milestone: (
+        "id",
+        "account_id",
+        "plan",
+        "name",
+        "position",
+        "is_first_value",
+        "due_date",
+        "done_at",
+    ),
+}
+
+
+def _arrow_type(column: sa.ColumnElement[Any]) -> pa.DataType:
+    kind = column.type
+    if isinstance(kind, UTCDateTime):
+        return pa.timestamp("us", tz="UTC")
+    if isinstance(kind, sa.Date):
+        return pa.date32()
+    if isinstance(kind, sa.Boolean):
+        return pa.bool_()
+    if isinstance(kind, sa.Numeric) and not isinstance(kind, sa.Integer | sa.Float):
+        return pa.decimal128(kind.precision or 20, kind.scale or 10)
+    if isinstance(kind, sa.Integer):
+        return pa.int64()
+    return pa.string()
+
+
+def read_table(session: Session, model: type[Base]) -> pa.Table:
+    """One operational table's analytic columns, ordered by id, as Arrow."""
+    table = model.__table__
+    names = COLUMNS[model]
+    columns = [table.c[name] for name in names]
+    rows = session.execute(sa.select(*columns).order_by(table.c.id)).all()
+    schema = pa.schema([(c.name, _arrow_type(c)) for c in columns])
+    data = {name: [_plain(row[i]) for row in rows] for i, name in enumerate(names)}
+    return pa.table(data, schema=schema)
+
+
+def _plain(value: Any) -> Any:
+    # Enum members are stored codes; Arrow wants the string.
+    return value.value if hasattr(value, "value") and not isinstance(value, bool) else value
+
+
+def read_facts(session: Session) -> dict[str, pa.Table]:
+    return {model.__tablename__: read_table(session, model) for model in COLUMNS}
+
+
+def duckdb_backend(session: Session) -> Any:
+    """An in-memory DuckDB holding a copy of the analytic columns of the operational tables."""
+    import ibis
+
+    backend = ibis.duckdb.connect()
+    for name, table in read_facts(session).items():
+        backend.create_table(name, table)
+    return backend
+
+
+def postgres_backend(session: Session) -> Any:
+    """An Ibis connection to the PostgreSQL database the session uses (read in place)."""
+    import ibis
+
+    url = session.get_bind().engine.url
+    if url.get_backend_name() != "postgresql":
+        raise ValueError("the operational database is not PostgreSQL")
+    return ibis.postgres.connect(
+        host=url.host or "127.0.0.1",
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        database=url.database,
+    )
+
+
+def currencies_and_rates(session: Session, currency: str) -> tuple[set[str], dict[str, Any]]:
+    """The contract currencies, and for each foreign one the first day it has a rate."""
+    used = set(session.scalars(sa.select(Subscription.currency).distinct()))
+    rows = session.execute(
+        sa.select(ExchangeRate.currency, sa.func.min(ExchangeRate.day))
+        .where(ExchangeRate.quote_currency == currency)
+        .group_by(ExchangeRate.currency)
+    )
+    first = {code: day for code, day in rows}  # noqa: C416 - dict(Result) reads it as a mapping
+    return used, first

@@ -1,0 +1,138 @@
+"""Compute KPIs for periods and explain a figure by the accounts behind it.
+
+The analytics registry defines every KPI as an Ibis expression; this service gathers the
+facts (a DuckDB copy of the operational tables, or PostgreSQL read in place), builds the
+inputs and turns the rows into :class:`MetricValue`. It never writes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from sqlalchemy.orm import Session
+
+from kasasu.analytics.catalog import all_metrics, find_metric
+from kasasu.analytics.evaluate import evaluate
+from kasasu.analytics.registry import Inputs, Metric, Unit
+from kasasu.analytics.sources import Sources
+from kasasu.domain.money import minor_digits
+from kasasu.domain.periods import Grain, Period, periods
+from kasasu.errors import FieldError, InvalidInput
+from kasasu.kit.i18n import _
+from kasasu.metrics import repository
+from kasasu.metrics.schemas import ExplainRow, Explanation, MetricQuery, MetricValue
+
+Engine = Literal["duckdb", "postgres"]
+
+
+def metric_names() -> list[str]:
+    return [m.name for m in all_metrics()]
+
+
+def _metrics(names: tuple[str, ...]) -> list[Metric]:
+    chosen = names or tuple(metric_names())
+    unknown = [n for n in chosen if find_metric(n) is None]
+    if unknown:
+        raise InvalidInput(
+            _(
+                "Unknown metric {names}; known: {known}",
+                names=", ".join(unknown),
+                known=", ".join(metric_names()),
+            ),
+            [FieldError(("metric",), _("Unknown metric"), n) for n in unknown],
+        )
+    return [m for n in chosen if (m := find_metric(n)) is not None]
+
+
+def _scales(session: Session, currency: str, first_day: Any) -> dict[str, float]:
+    used, first_rate = repository.currencies_and_rates(session, currency)
+    foreign = sorted(used - {currency})
+    missing = [c for c in foreign if c not in first_rate or first_rate[c] > first_day]
+    if missing:
+        raise InvalidInput(
+            _(
+                "No exchange rate to {currency} on or before {day} for {codes}",
+                currency=currency,
+                day=str(first_day),
+                codes=", ".join(missing),
+            )
+        )
+    return {c: 10.0 ** (minor_digits(currency) - minor_digits(c)) for c in foreign}
+
+
+def _inputs(session: Session, query: MetricQuery, engine: Engine, span: list[Period]) -> Inputs:
+    backend = (
+        repository.postgres_backend(session)
+        if engine == "postgres"
+        else repository.duckdb_backend(session)
+    )
+    # 12-month windows reach back a year before the first period.
+    scales = _scales(session, query.currency, span[0].start.replace(year=span[0].start.year - 1))
+    sources = Sources.from_backend(backend).filtered(query.filters)
+    return Inputs(sources, span, query.currency, scales, query.gross_margin)
+
+
+def compute_metrics(
+    session: Session, query: MetricQuery, engine: Engine = "duckdb"
+) -> list[MetricValue]:
+    chosen = _metrics(query.names)
+    span = periods(query.first_month, query.last_month, query.grain, query.fiscal_year_start)
+    inputs = _inputs(session, query, engine, span)
+    bounds = {p.label: p for p in span}
+    return [
+        _value(metric, row, bounds[row["period"]], query.currency)
+        for metric in chosen
+        for row in evaluate(metric.compute(inputs).order_by("period")).to_pylist()
+    ]
+
+
+def _value(metric: Metric, row: dict[str, Any], period: Period, currency: str) -> MetricValue:
+    return MetricValue(
+        metric=metric.name,
+        period=period.label,
+        start=period.start,
+        end=period.end,
+        unit=metric.unit.value,
+        currency=currency if metric.unit is Unit.MONEY else None,
+        value=row["value"],
+        numerator=row["numerator"],
+        denominator=row["denominator"],
+        breakdown={k: int(row[k]) for k in metric.breakdown} or None,
+    )
+
+
+def explain_metric(
+    session: Session, name: str, period_month: Any, query: MetricQuery, engine: Engine = "duckdb"
+) -> Explanation:
+    """The accounts behind one KPI in one period, with their amounts, and the figure itself."""
+    [metric] = _metrics((name,))
+    if metric.explain is None:
+        raise InvalidInput(_("{name} cannot be explained by accounts", name=name))
+    span = periods(period_month, period_month, query.grain, query.fiscal_year_start)
+    inputs = _inputs(session, query, engine, span)
+    [figure] = evaluate(metric.compute(inputs)).to_pylist()
+    detail = metric.explain(inputs)
+    accounts = inputs.sources.accounts.select(
+        account_id="id", external_id="external_id", account_name="name"
+    )
+    joined = detail.join(accounts, "account_id").order_by("account_id")
+    rows = evaluate(joined).to_pylist()
+    amount_names = [c for c in detail.columns if c not in ("period", "account_id")]
+    return Explanation(
+        metric=name,
+        period=span[0].label,
+        value=figure["value"],
+        rows=[
+            ExplainRow(
+                account_id=r["account_id"],
+                external_id=r["external_id"],
+                name=r["account_name"],
+                amounts={k: r[k] for k in amount_names},
+            )
+            for r in rows
+        ],
+        totals={k: sum(r[k] or 0 for r in rows) for k in amount_names},
+    )
+
+
+__all__ = ["Grain", "compute_metrics", "explain_metric", "metric_names"]
