@@ -36,18 +36,21 @@ class Inputs:
     sources: Sources
     period_list: list[Period]
     currency: str
+    zone: str = "Asia/Tokyo"
     scales: Mapping[str, float] = field(default_factory=dict)
     gross_margin: float = 1.0
 
     @cached_property
     def periods(self) -> ir.Table:
-        """period, start, end, months (the period's length in months)."""
-        return period_table(self.period_list)
+        """period, start, end, months, start_at, end_at (see sources.period_table)."""
+        return period_table(self.period_list, self.zone)
 
     def trailing(self, months: int) -> Inputs:
         """The same inputs over windows of ``months`` months ending where each period ends."""
         windows = [Period(add_months(p.end, -months), p.end, p.label) for p in self.period_list]
-        return Inputs(self.sources, windows, self.currency, self.scales, self.gross_margin)
+        return Inputs(
+            self.sources, windows, self.currency, self.zone, self.scales, self.gross_margin
+        )
 
     @cached_property
     def lines(self) -> ir.Table:

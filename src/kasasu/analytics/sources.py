@@ -14,6 +14,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from kasasu.domain.dates import local_midnight
 from kasasu.domain.periods import Period, months_between
 
 TABLES = (
@@ -71,14 +72,28 @@ class Sources:
         )
 
 
-def period_table(periods: Sequence[Period]) -> ir.Table:
-    """The periods as a small in-memory table: period, start, end, months."""
+def period_table(periods: Sequence[Period], zone: str) -> ir.Table:
+    """The periods as a small in-memory table.
+
+    ``start``/``end`` are local dates (for contract dates); ``start_at``/``end_at`` are the
+    same boundaries as UTC instants (00:00 in ``zone``), for timestamps such as answers,
+    tickets and usage events.
+    """
     return ibis.memtable(
         {
             "period": [p.label for p in periods],
             "start": [p.start for p in periods],
             "end": [p.end for p in periods],
             "months": [months_between(p.start, p.end) for p in periods],
+            "start_at": [local_midnight(p.start, zone) for p in periods],
+            "end_at": [local_midnight(p.end, zone) for p in periods],
         },
-        schema={"period": "string", "start": "date", "end": "date", "months": "int64"},
+        schema={
+            "period": "string",
+            "start": "date",
+            "end": "date",
+            "months": "int64",
+            "start_at": "timestamp('UTC')",
+            "end_at": "timestamp('UTC')",
+        },
     )

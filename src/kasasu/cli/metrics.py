@@ -71,6 +71,7 @@ def metrics_command(
         grain=by,
         fiscal_year_start=config.fiscal_year_start,
         currency=config.currency,
+        zone=config.timezone,
         filters={
             "plan": plan,
             "tier": tier,

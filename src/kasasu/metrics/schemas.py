@@ -19,6 +19,7 @@ class MetricQuery:
     grain: Grain = Grain.MONTH
     fiscal_year_start: int = 4
     currency: str = "JPY"
+    zone: str = "Asia/Tokyo"
     filters: dict[str, Any] = field(default_factory=dict)
     gross_margin: float = 1.0
 
@@ -35,7 +36,7 @@ class MetricValue(BaseModel):
     value: float | None
     numerator: float | None
     denominator: float | None
-    breakdown: dict[str, int] | None = None
+    breakdown: dict[str, int | float | None] | None = None
 
 
 class ExplainRow(BaseModel):

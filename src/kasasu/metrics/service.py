@@ -69,7 +69,7 @@ def _inputs(session: Session, query: MetricQuery, engine: Engine, span: list[Per
     # 12-month windows reach back a year before the first period.
     scales = _scales(session, query.currency, span[0].start.replace(year=span[0].start.year - 1))
     sources = Sources.from_backend(backend).filtered(query.filters)
-    return Inputs(sources, span, query.currency, scales, query.gross_margin)
+    return Inputs(sources, span, query.currency, query.zone, scales, query.gross_margin)
 
 
 def compute_metrics(
@@ -97,8 +97,14 @@ def _value(metric: Metric, row: dict[str, Any], period: Period, currency: str) -
         value=row["value"],
         numerator=row["numerator"],
         denominator=row["denominator"],
-        breakdown={k: int(row[k]) for k in metric.breakdown} or None,
+        breakdown={k: _number(row[k]) for k in metric.breakdown} or None,
     )
+
+
+def _number(value: Any) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else float(value)
 
 
 def explain_metric(
