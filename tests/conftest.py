@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,9 +45,9 @@ def _postgres_admin() -> Engine:
     return engine
 
 
-@pytest.fixture(scope="session")
-def postgresql_database() -> Iterator[str]:
-    """A fresh, migrated PostgreSQL database for this test session (one per xdist worker)."""
+@contextmanager
+def new_postgres_database() -> Iterator[str]:
+    """An empty PostgreSQL database of its own, dropped afterwards; yields its URL."""
     admin = _postgres_admin()
     name = f"kasasu_test_{uuid.uuid4().hex[:12]}"
     with admin.connect() as connection:
@@ -58,6 +59,13 @@ def postgresql_database() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgresql_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session (one per xdist worker)."""
+    with new_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from tests.conftest import new_postgres_database
 
 from kasasu.db import create_db_engine
 from kasasu.db.migrate import current_revision, downgrade, head_revision, upgrade
@@ -21,18 +22,8 @@ def empty_url(
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('mig') / 'm.db'}"
         return
-    # A database of its own: the session-wide one is already migrated.
-    from tests.conftest import POSTGRES_URL, _postgres_admin
-
-    admin = _postgres_admin()
-    name = "kasasu_mig_" + request.node.name.replace("[", "_").replace("]", "").lower()[-20:]
-    with admin.connect() as c:
-        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as c:
-        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_postgres_database() as url:
+        yield url
 
 
 def _tables(url: str) -> set[str]:

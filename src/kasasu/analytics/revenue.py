@@ -53,7 +53,7 @@ def fx_at(src: Sources, days: ir.Table, currency: str, scales: Mapping[str, floa
     """
     er = src.exchange_rates
     er = er.filter(er.quote_currency == currency).select(
-        cur=er.currency, rday=er.day, rate=er.rate.cast("float64")
+        cur=er.currency.cast("string"), rday=er.day, rate=er.rate.cast("float64")
     )
     dated = er.join(days, er.rday <= days.at)
     latest = dated.group_by(["cur", "at"]).aggregate(rday=dated.rday.max())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pyarrow as pa
@@ -104,6 +106,16 @@ def read_facts(session: Session) -> dict[str, pa.Table]:
     return {model.__tablename__: read_table(session, model) for model in COLUMNS}
 
 
+@contextmanager
+def analytics_backend(session: Session, engine: str) -> Iterator[Any]:
+    """An Ibis backend over the facts, closed after use: DuckDB (a copy) or PostgreSQL."""
+    backend = postgres_backend(session) if engine == "postgres" else duckdb_backend(session)
+    try:
+        yield backend
+    finally:
+        backend.disconnect()
+
+
 def duckdb_backend(session: Session) -> Any:
     """An in-memory DuckDB holding a copy of the analytic columns of the operational tables."""
     import ibis
@@ -130,9 +142,14 @@ def postgres_backend(session: Session) -> Any:
     )
 
 
-def currencies_and_rates(session: Session, currency: str) -> tuple[set[str], dict[str, Any]]:
-    """The contract currencies, and for each foreign one the first day it has a rate."""
-    used = set(session.scalars(sa.select(Subscription.currency).distinct()))
+def currencies_and_rates(session: Session, currency: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Each contract currency's first contract start, and each currency's first rate day."""
+    starts = session.execute(
+        sa.select(Subscription.currency, sa.func.min(Subscription.start_date)).group_by(
+            Subscription.currency
+        )
+    )
+    used = {code: day for code, day in starts}  # noqa: C416 - dict(Result) reads it as a mapping
     rows = session.execute(
         sa.select(ExchangeRate.currency, sa.func.min(ExchangeRate.day))
         .where(ExchangeRate.quote_currency == currency)

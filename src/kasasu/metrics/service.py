@@ -16,7 +16,7 @@ from kasasu.analytics.evaluate import evaluate
 from kasasu.analytics.registry import Inputs, Metric, Unit
 from kasasu.analytics.sources import Sources
 from kasasu.domain.money import minor_digits
-from kasasu.domain.periods import Grain, Period, periods
+from kasasu.domain.periods import Grain, Period, add_months, periods
 from kasasu.errors import FieldError, InvalidInput
 from kasasu.kit.i18n import _
 from kasasu.metrics import repository
@@ -45,9 +45,14 @@ def _metrics(names: tuple[str, ...]) -> list[Metric]:
 
 
 def _scales(session: Session, currency: str, first_day: Any) -> dict[str, float]:
+    """Minor-unit factors per foreign currency, after checking every needed rate exists.
+
+    A foreign contract needs a rate on or before the first boundary at which it can count:
+    the later of the first day looked at and its currency's first contract start.
+    """
     used, first_rate = repository.currencies_and_rates(session, currency)
-    foreign = sorted(used - {currency})
-    missing = [c for c in foreign if c not in first_rate or first_rate[c] > first_day]
+    foreign = sorted(set(used) - {currency})
+    missing = [c for c in foreign if c not in first_rate or first_rate[c] > max(first_day, used[c])]
     if missing:
         raise InvalidInput(
             _(
@@ -60,14 +65,9 @@ def _scales(session: Session, currency: str, first_day: Any) -> dict[str, float]
     return {c: 10.0 ** (minor_digits(currency) - minor_digits(c)) for c in foreign}
 
 
-def _inputs(session: Session, query: MetricQuery, engine: Engine, span: list[Period]) -> Inputs:
-    backend = (
-        repository.postgres_backend(session)
-        if engine == "postgres"
-        else repository.duckdb_backend(session)
-    )
+def _inputs(session: Session, query: MetricQuery, backend: Any, span: list[Period]) -> Inputs:
     # 12-month windows reach back a year before the first period.
-    scales = _scales(session, query.currency, span[0].start.replace(year=span[0].start.year - 1))
+    scales = _scales(session, query.currency, add_months(span[0].start, -12))
     sources = Sources.from_backend(backend).filtered(query.filters)
     return Inputs(sources, span, query.currency, query.zone, scales, query.gross_margin)
 
@@ -77,13 +77,14 @@ def compute_metrics(
 ) -> list[MetricValue]:
     chosen = _metrics(query.names)
     span = periods(query.first_month, query.last_month, query.grain, query.fiscal_year_start)
-    inputs = _inputs(session, query, engine, span)
     bounds = {p.label: p for p in span}
-    return [
-        _value(metric, row, bounds[row["period"]], query.currency)
-        for metric in chosen
-        for row in evaluate(metric.compute(inputs).order_by("period")).to_pylist()
-    ]
+    with repository.analytics_backend(session, engine) as backend:
+        inputs = _inputs(session, query, backend, span)
+        return [
+            _value(metric, row, bounds[row["period"]], query.currency)
+            for metric in chosen
+            for row in evaluate(metric.compute(inputs).order_by("period")).to_pylist()
+        ]
 
 
 def _value(metric: Metric, row: dict[str, Any], period: Period, currency: str) -> MetricValue:
@@ -115,14 +116,14 @@ def explain_metric(
     if metric.explain is None:
         raise InvalidInput(_("{name} cannot be explained by accounts", name=name))
     span = periods(period_month, period_month, query.grain, query.fiscal_year_start)
-    inputs = _inputs(session, query, engine, span)
-    [figure] = evaluate(metric.compute(inputs)).to_pylist()
-    detail = metric.explain(inputs)
-    accounts = inputs.sources.accounts.select(
-        account_id="id", external_id="external_id", account_name="name"
-    )
-    joined = detail.join(accounts, "account_id").order_by("account_id")
-    rows = evaluate(joined).to_pylist()
+    with repository.analytics_backend(session, engine) as backend:
+        inputs = _inputs(session, query, backend, span)
+        [figure] = evaluate(metric.compute(inputs)).to_pylist()
+        detail = metric.explain(inputs)
+        accounts = inputs.sources.accounts.select(
+            account_id="id", external_id="external_id", account_name="name"
+        )
+        rows = evaluate(detail.join(accounts, "account_id").order_by("account_id")).to_pylist()
     amount_names = [c for c in detail.columns if c not in ("period", "account_id")]
     return Explanation(
         metric=name,
