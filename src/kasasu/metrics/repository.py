@@ -86,15 +86,19 @@ def _arrow_type(column: sa.ColumnElement[Any]) -> pa.DataType:
     return pa.string()
 
 
+def fact_schema(model: type[Base]) -> pa.Schema:
+    """The Arrow schema of one table's analytic columns."""
+    table = model.__table__
+    return pa.schema([(name, _arrow_type(table.c[name])) for name in COLUMNS[model]])
+
+
 def read_table(session: Session, model: type[Base]) -> pa.Table:
     """One operational table's analytic columns, ordered by id, as Arrow."""
     table = model.__table__
     names = COLUMNS[model]
-    columns = [table.c[name] for name in names]
-    rows = session.execute(sa.select(*columns).order_by(table.c.id)).all()
-    schema = pa.schema([(c.name, _arrow_type(c)) for c in columns])
+    rows = session.execute(sa.select(*(table.c[n] for n in names)).order_by(table.c.id)).all()
     data = {name: [_plain(row[i]) for row in rows] for i, name in enumerate(names)}
-    return pa.table(data, schema=schema)
+    return pa.table(data, schema=fact_schema(model))
 
 
 def _plain(value: Any) -> Any:
