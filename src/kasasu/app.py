@@ -20,6 +20,7 @@ def api_context(settings: Settings) -> ApiContext:
         timezone=settings.timezone,
         currency=settings.currency,
         locale=settings.locale,
+        fiscal_year_start=settings.fiscal_year_start,
     )
 
 

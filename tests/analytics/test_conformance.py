@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy.orm import Session
-from tests.conftest import new_postgres_database
 
 from kasasu.db import create_db_engine, session_factory, transaction
 from kasasu.db.migrate import upgrade
@@ -19,6 +18,7 @@ from kasasu.domain.periods import Grain
 from kasasu.metrics.schemas import MetricQuery
 from kasasu.metrics.service import compute_metrics
 from kasasu.models import Account, ExchangeRate, Subscription
+from tests.conftest import new_postgres_database
 
 
 def _add_dollar_contracts(session: Session) -> None:

@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 from sqlalchemy.orm import Session
-from tests.analytics.golden import add_golden
 
 from kasasu.domain.periods import Grain
 from kasasu.metrics.schemas import MetricQuery, MetricValue
 from kasasu.metrics.service import compute_metrics, explain_metric
+from tests.analytics.golden import add_golden
 
 JAN, FEB, MAR = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)
 

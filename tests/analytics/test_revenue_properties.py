@@ -101,3 +101,13 @@ def test_movements_identity_and_retention_bounds(lines: list[dict[str, Any]]) ->
     for name in ("logo_churn_rate", "gross_mrr_churn_rate", "upsell_rate", "cross_sell_rate"):
         for row in _rows(name, inputs):
             assert row["value"] is None or 0 <= row["value"] <= 1, (name, row)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(LINE, max_size=12))
+def test_cohort_logo_retention_never_rises(lines: list[dict[str, Any]]) -> None:
+    inputs = Inputs(_sources(lines), YEAR, "JPY")
+    for row in _rows("cohort_logo_retention", inputs):
+        curve = [row[f"m{k}"] for k in range(12) if row.get(f"m{k}") is not None]
+        assert all(b <= a for a, b in itertools.pairwise(curve)), row
+        assert all(0 <= share <= 1 for share in curve)

@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
-from tests.conftest import make_key
 
 from kasasu.api import create_api
 from kasasu.api.context import ApiContext
 from kasasu.domain.choices import Role
 from kasasu.users.service import revoke_api_key
+from tests.conftest import make_key
 
 RESOURCES = [
     "/accounts",
@@ -28,7 +28,10 @@ RESOURCES = [
 def _operations(api: TestClient) -> list[tuple[str, str]]:
     spec = api.get("/openapi.json").json()
     return [
-        (method, path.replace("{row_id}", "1").replace("{kind}", "accounts"))
+        (
+            method,
+            path.replace("{row_id}", "1").replace("{kind}", "accounts").replace("{name}", "mrr"),
+        )
         for path, item in spec["paths"].items()
         for method in item
     ]
@@ -102,7 +105,12 @@ def test_roles_decide_what_a_key_may_do(
 def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> None:
     app = create_api(api_context)
     spec = app.openapi()
-    expected = {("post", "/events"), ("post", "/imports/{kind}")}
+    expected = {
+        ("post", "/events"),
+        ("post", "/imports/{kind}"),
+        ("get", "/metrics/{name}"),
+        ("get", "/metrics/{name}/explain"),
+    }
     for resource in RESOURCES:
         expected |= {("get", resource), ("post", resource)}
         expected |= {(m, f"{resource}/{{row_id}}") for m in ("get", "patch", "delete")}

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from tests.api.test_auth_and_openapi import RESOURCES
 
 JSON = st.recursive(

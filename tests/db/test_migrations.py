@@ -8,11 +8,11 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from tests.conftest import new_postgres_database
 
 from kasasu.db import create_db_engine
 from kasasu.db.migrate import current_revision, downgrade, head_revision, upgrade
 from kasasu.models import Base
+from tests.conftest import new_postgres_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -13,7 +13,6 @@ import duckdb
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from tests.demo.support import AS_OF, DemoRun, dump
 
 from kasasu.db import create_db_engine, session_factory, transaction
 from kasasu.demo.schemas import DemoOptions
@@ -21,6 +20,7 @@ from kasasu.demo.service import generate_demo
 from kasasu.domain.choices import CancellationReason
 from kasasu.errors import Conflict, InvalidInput
 from kasasu.models import Account
+from tests.demo.support import AS_OF, DemoRun, dump
 
 REASONS = {r.value for r in CancellationReason} - {CancellationReason.OTHER.value}
 END = datetime(AS_OF.year, AS_OF.month, AS_OF.day, tzinfo=ZoneInfo("Asia/Tokyo"))

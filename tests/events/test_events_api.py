@@ -7,11 +7,11 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
-from tests.conftest import make_key
 
 from kasasu.api.context import ApiContext
 from kasasu.domain.choices import Role
 from kasasu.events.service import count_events
+from tests.conftest import make_key
 
 
 def events(n: int, start: int = 0) -> list[dict[str, Any]]:

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from functools import cache
 
-from kasasu.analytics import kpis_revenue
+from kasasu.analytics import kpis_cohorts, kpis_revenue, kpis_support, kpis_usage, kpis_voice
 from kasasu.analytics.registry import Metric
 
 
 @cache
 def _index() -> dict[str, Metric]:
     index: dict[str, Metric] = {}
-    for metric in kpis_revenue.METRICS:
+    for metric in (
+        *kpis_revenue.METRICS,
+        *kpis_cohorts.METRICS,
+        *kpis_voice.METRICS,
+        *kpis_support.METRICS,
+        *kpis_usage.METRICS,
+    ):
         if metric.name in index:
             raise ValueError(f"metric {metric.name} is defined twice")
         index[metric.name] = metric

@@ -78,4 +78,6 @@ class Metric:
     definition: Message
     compute: Expression
     explain: Expression | None = None
+    # Columns beyond period/value/numerator/denominator are the breakdown, in their order.
     breakdown: tuple[str, ...] = ()
+    pareto: bool = False  # show the breakdown largest first (e.g. churn by reason)

@@ -9,6 +9,7 @@ from kasasu.api import docs, problems
 from kasasu.api.context import ApiContext
 from kasasu.api.events import events_router
 from kasasu.api.imports import imports_router
+from kasasu.api.metrics import metrics_router
 from kasasu.api.resources import resource_routers
 
 MOUNT_PATH = "/api/v1"
@@ -33,4 +34,5 @@ def create_api(ctx: ApiContext) -> FastAPI:
         api.include_router(router)
     api.include_router(events_router())
     api.include_router(imports_router())
+    api.include_router(metrics_router())
     return api

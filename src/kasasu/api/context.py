@@ -22,6 +22,7 @@ class ApiContext:
     timezone: str
     currency: str
     locale: str
+    fiscal_year_start: int = 4
 
 
 def context(request: Request) -> ApiContext:

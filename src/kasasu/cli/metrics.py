@@ -88,10 +88,15 @@ def metrics_command(
             if len(query.names) != 1 or period is None:
                 raise InvalidInput(_("Write: kasasu metrics explain NAME --period YYYY-MM"))
             result = explain_metric(
-                session, query.names[0], parse_month(period), query, chosen_engine
+                session,
+                query.names[0],
+                parse_month(period),
+                query,
+                chosen_engine,
+                events_path=config.events_path,
             )
         else:
-            values = compute_metrics(session, query, chosen_engine)
+            values = compute_metrics(session, query, chosen_engine, events_path=config.events_path)
     if explain:
         _print_explanation(result, output)
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -111,23 +112,49 @@ def read_facts(session: Session) -> dict[str, pa.Table]:
 
 
 @contextmanager
-def analytics_backend(session: Session, engine: str) -> Iterator[Any]:
+def analytics_backend(
+    session: Session, engine: str, events_path: Path | None = None
+) -> Iterator[Any]:
     """An Ibis backend over the facts, closed after use: DuckDB (a copy) or PostgreSQL."""
-    backend = postgres_backend(session) if engine == "postgres" else duckdb_backend(session)
+    backend = (
+        postgres_backend(session) if engine == "postgres" else duckdb_backend(session, events_path)
+    )
     try:
         yield backend
     finally:
         backend.disconnect()
 
 
-def duckdb_backend(session: Session) -> Any:
-    """An in-memory DuckDB holding a copy of the analytic columns of the operational tables."""
+EVENTS_DATABASE = "events"
+
+
+def duckdb_backend(session: Session, events_path: Path | None = None) -> Any:
+    """An in-memory DuckDB holding a copy of the analytic columns of the operational tables.
+
+    An existing event store at ``events_path`` is attached read-only as database ``events``,
+    so the usage KPIs read the events in place, in the same connection as the copies.
+    """
     import ibis
 
     backend = ibis.duckdb.connect()
     for name, table in read_facts(session).items():
         backend.create_table(name, table)
+    if events_path is not None and events_path.is_file():
+        # ATTACH takes no bound parameter for its path: quote it as an SQL string literal.
+        quoted = str(events_path).replace("'", "''")
+        backend.raw_sql(f"ATTACH '{quoted}' AS {EVENTS_DATABASE} (READ_ONLY)")
     return backend
+
+
+def usage_events(backend: Any) -> Any | None:
+    """The attached event store's ``usage_events`` table, or None without one."""
+    [(found,)] = backend.raw_sql(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = ?",
+        parameters=[EVENTS_DATABASE, "usage_events"],
+    ).fetchall()
+    if found == 0:
+        return None
+    return backend.table("usage_events", database=f"{EVENTS_DATABASE}.main")
 
 
 def postgres_backend(session: Session) -> Any:

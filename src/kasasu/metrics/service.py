@@ -7,6 +7,7 @@ inputs and turns the rows into :class:`MetricValue`. It never writes.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy.orm import Session
@@ -23,6 +24,7 @@ from kasasu.metrics import repository
 from kasasu.metrics.schemas import ExplainRow, Explanation, MetricQuery, MetricValue
 
 Engine = Literal["duckdb", "postgres"]
+_STANDARD = ("period", "value", "numerator", "denominator")
 
 
 def metric_names() -> list[str]:
@@ -65,21 +67,29 @@ def _scales(session: Session, currency: str, first_day: Any) -> dict[str, float]
     return {c: 10.0 ** (minor_digits(currency) - minor_digits(c)) for c in foreign}
 
 
-def _inputs(session: Session, query: MetricQuery, backend: Any, span: list[Period]) -> Inputs:
+def _inputs(
+    session: Session, query: MetricQuery, backend: Any, engine: Engine, span: list[Period]
+) -> Inputs:
     # 12-month windows reach back a year before the first period.
     scales = _scales(session, query.currency, add_months(span[0].start, -12))
-    sources = Sources.from_backend(backend).filtered(query.filters)
+    # Usage events live in the DuckDB event store; the PostgreSQL engine cannot join them.
+    events = repository.usage_events(backend) if engine == "duckdb" else None
+    sources = Sources.from_backend(backend, events).filtered(query.filters)
     return Inputs(sources, span, query.currency, query.zone, scales, query.gross_margin)
 
 
 def compute_metrics(
-    session: Session, query: MetricQuery, engine: Engine = "duckdb"
+    session: Session,
+    query: MetricQuery,
+    engine: Engine = "duckdb",
+    *,
+    events_path: Path | None = None,
 ) -> list[MetricValue]:
     chosen = _metrics(query.names)
     span = periods(query.first_month, query.last_month, query.grain, query.fiscal_year_start)
     bounds = {p.label: p for p in span}
-    with repository.analytics_backend(session, engine) as backend:
-        inputs = _inputs(session, query, backend, span)
+    with repository.analytics_backend(session, engine, events_path) as backend:
+        inputs = _inputs(session, query, backend, engine, span)
         return [
             _value(metric, row, bounds[row["period"]], query.currency)
             for metric in chosen
@@ -98,8 +108,15 @@ def _value(metric: Metric, row: dict[str, Any], period: Period, currency: str) -
         value=row["value"],
         numerator=row["numerator"],
         denominator=row["denominator"],
-        breakdown={k: _number(row[k]) for k in metric.breakdown} or None,
+        breakdown=_breakdown(metric, row),
     )
+
+
+def _breakdown(metric: Metric, row: dict[str, Any]) -> dict[str, int | float | None] | None:
+    parts = [(k, _number(v)) for k, v in row.items() if k not in _STANDARD]
+    if metric.pareto:  # largest first; the sort is stable, so ties keep the registry's order
+        parts.sort(key=lambda kv: -(kv[1] or 0))
+    return dict(parts) or None
 
 
 def _number(value: Any) -> int | float | None:
@@ -109,15 +126,21 @@ def _number(value: Any) -> int | float | None:
 
 
 def explain_metric(
-    session: Session, name: str, period_month: Any, query: MetricQuery, engine: Engine = "duckdb"
+    session: Session,
+    name: str,
+    period_month: Any,
+    query: MetricQuery,
+    engine: Engine = "duckdb",
+    *,
+    events_path: Path | None = None,
 ) -> Explanation:
     """The accounts behind one KPI in one period, with their amounts, and the figure itself."""
     [metric] = _metrics((name,))
     if metric.explain is None:
         raise InvalidInput(_("{name} cannot be explained by accounts", name=name))
     span = periods(period_month, period_month, query.grain, query.fiscal_year_start)
-    with repository.analytics_backend(session, engine) as backend:
-        inputs = _inputs(session, query, backend, span)
+    with repository.analytics_backend(session, engine, events_path) as backend:
+        inputs = _inputs(session, query, backend, engine, span)
         [figure] = evaluate(metric.compute(inputs)).to_pylist()
         detail = metric.explain(inputs)
         accounts = inputs.sources.accounts.select(

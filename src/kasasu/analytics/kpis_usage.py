@@ -1,0 +1,201 @@
+"""Usage and onboarding KPIs of DESIGN.md §4: active account rate, DAU/MAU, time to value.
+
+Usage events come from the event store (``Sources.usage_events``) and are matched to accounts
+by external id. Without an event store (PostgreSQL engine, or no events file) the usage KPIs
+are null for every period rather than 0: nothing was measured.
+
+Instants are put on local days by comparing them with the local midnights of each day,
+computed in Python (``local_midnight``) into a small table, so no engine's time-zone
+functions are involved and days are exact across daylight-saving changes.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import ibis
+import ibis.expr.types as ir
+
+from kasasu.analytics.kpis_revenue import per_period, plain, ratio
+from kasasu.analytics.kpis_support import median
+from kasasu.analytics.registry import Inputs, Metric, Unit
+from kasasu.domain.dates import local_midnight
+from kasasu.kit.i18n import _
+
+WINDOW_DAYS = 30
+
+
+def _days(inputs: Inputs, *, window: bool) -> ir.Table:
+    """(period, day, day_start_at, day_end_at): local days with their UTC bounds.
+
+    ``window``: the 30 days before each period's end; otherwise the period's own days.
+    """
+    rows = [
+        (p.label, day)
+        for p in inputs.period_list
+        for day in (
+            [p.end - timedelta(days=k) for k in range(WINDOW_DAYS, 0, -1)]
+            if window
+            else [p.start + timedelta(days=k) for k in range((p.end - p.start).days)]
+        )
+    ]
+    zone = inputs.zone
+    return ibis.memtable(
+        {
+            "period": [label for label, _day in rows],
+            "day": [day for _label, day in rows],
+            "day_start_at": [local_midnight(day, zone) for _label, day in rows],
+            "day_end_at": [local_midnight(day + timedelta(days=1), zone) for _label, day in rows],
+        },
+        schema={
+            "period": "string",
+            "day": "date",
+            "day_start_at": "timestamp('UTC')",
+            "day_end_at": "timestamp('UTC')",
+        },
+    )
+
+
+def _on_days(table: ir.Table, column: str, days: ir.Table) -> ir.Table:
+    """Rows of ``table`` with the period and local ``day`` their instant ``column`` falls on."""
+    at = table[column]
+    joined = table.join(days, (at >= days.day_start_at) & (at < days.day_end_at))
+    return joined.select("period", "day", *table.columns)
+
+
+def _events(inputs: Inputs) -> ir.Table | None:
+    """(account_id, user_id, occurred_at) of the events of the (filtered) accounts."""
+    e = inputs.sources.usage_events
+    if e is None:
+        return None
+    a = inputs.sources.accounts
+    j = e.join(a, e.account_external_id == a.external_id)
+    return j.select(account_id=a.id, user_id=e.user_id, occurred_at=e.occurred_at)
+
+
+def _active_at_end(inputs: Inputs) -> ir.Table:
+    m = inputs.movements
+    return m.filter(m.end > 0).select("period", "account_id")
+
+
+def _unmeasured(inputs: Inputs) -> ir.Table:
+    return plain(inputs.periods, ibis.null("float64"))
+
+
+def _recent_events(inputs: Inputs, events: ir.Table) -> ir.Table:
+    """(period, account_id, events): events per account in the 30 days before the end."""
+    hits = _on_days(events, "occurred_at", _days(inputs, window=True))
+    return hits.group_by(["period", "account_id"]).aggregate(events=hits.account_id.count())
+
+
+def _active_rate(inputs: Inputs) -> ir.Table:
+    events = _events(inputs)
+    if events is None:
+        return _unmeasured(inputs)
+    active = _active_at_end(inputs)
+    used = active.semi_join(_recent_events(inputs, events), ["period", "account_id"])
+    base = per_period(inputs, active, n=active.account_id.count())
+    hits = per_period(inputs, used, k=used.account_id.count())
+    t = base.join(hits.select("period", "k"), "period")
+    return ratio(t, t.k, t.n)
+
+
+def _explain_active_rate(inputs: Inputs) -> ir.Table:
+    active = _active_at_end(inputs)
+    events = _events(inputs)
+    if events is None:
+        return active.select("period", "account_id", events=ibis.null("int64"))
+    j = active.left_join(_recent_events(inputs, events), ["period", "account_id"])
+    return j.select("period", "account_id", events=j.events.fill_null(0))
+
+
+def _stickiness(inputs: Inputs, events: ir.Table) -> ir.Table:
+    """(period, account_id, dau, mau, dau_mau) for accounts active at the end with users."""
+    named = events.filter(events.user_id.notnull())
+    hits = _on_days(named, "occurred_at", _days(inputs, window=True))
+    daily = hits.group_by(["period", "account_id", "day"]).aggregate(users=hits.user_id.nunique())
+    # Days without a user count as 0 in the mean: divide by 30, not by the days seen.
+    dau = daily.group_by(["period", "account_id"]).aggregate(
+        dau=daily.users.sum().cast("float64") / WINDOW_DAYS
+    )
+    mau = hits.group_by(["period", "account_id"]).aggregate(mau=hits.user_id.nunique())
+    j = dau.join(mau, ["period", "account_id"]).semi_join(
+        _active_at_end(inputs), ["period", "account_id"]
+    )
+    return j.select("period", "account_id", "dau", "mau", dau_mau=j.dau / j.mau)
+
+
+def _dau_mau(inputs: Inputs) -> ir.Table:
+    events = _events(inputs)
+    if events is None:
+        return _unmeasured(inputs)
+    s = _stickiness(inputs, events)
+    t = per_period(inputs, s, total=s.dau_mau.sum(), n=s.account_id.count())
+    return ratio(t, t.total, t.n)
+
+
+def _explain_dau_mau(inputs: Inputs) -> ir.Table:
+    events = _events(inputs)
+    if events is None:
+        return _active_at_end(inputs).filter(ibis.literal(value=False)).mutate(dau_mau=0.0)
+    return _stickiness(inputs, events)
+
+
+def _to_value(inputs: Inputs) -> ir.Table:
+    """(period, account_id, days): local days from first contract to first value."""
+    src = inputs.sources
+    m = src.milestones
+    m = m.filter(m.is_first_value & m.done_at.notnull())
+    reached = m.group_by("account_id").aggregate(done_at=m.done_at.min())
+    s = src.subscriptions
+    s = s.filter(s.status != "trial")
+    started = s.group_by("account_id").aggregate(first_start=s.start_date.min())
+    j = _on_days(reached, "done_at", _days(inputs, window=False)).join(started, "account_id")
+    return j.select("period", "account_id", days=j.day.delta(j.first_start, unit="day"))
+
+
+def _time_to_value(inputs: Inputs) -> ir.Table:
+    m = median(_to_value(inputs), ["period"], "days")
+    t = inputs.periods.select("period").left_join(m, "period")
+    t = t.select("period", median=t.median, n=t.n.fill_null(0))
+    return plain(t, t.median).join(t.select("period", "n"), "period")
+
+
+METRICS = (
+    Metric(
+        "active_account_rate",
+        Unit.RATE,
+        _("Active account rate"),
+        _(
+            "Accounts active at the period's end with at least one usage event in the 30 days "
+            "before it ÷ accounts active at the end (no value without an event store)"
+        ),
+        _active_rate,
+        _explain_active_rate,
+    ),
+    Metric(
+        "dau_mau",
+        Unit.RATE,
+        _("DAU/MAU"),
+        _(
+            "Per account active at the period's end with users in the 30 days before it: the "
+            "mean over those 30 local days of daily distinct users ÷ distinct users in the 30 "
+            "days; the value is the mean over those accounts (no value without an event store)"
+        ),
+        _dau_mau,
+        _explain_dau_mau,
+    ),
+    Metric(
+        "time_to_value",
+        Unit.DAYS,
+        _("Time to value"),
+        _(
+            "Median days from an account's first contract start (earliest non-trial "
+            "subscription) to the local day its first-value milestone was done, over accounts "
+            "that reached first value in the period (even count: mean of the two middle values)"
+        ),
+        _time_to_value,
+        lambda i: _to_value(i).select("period", "account_id", "days"),
+        ("n",),
+    ),
+)

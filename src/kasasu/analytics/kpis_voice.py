@@ -1,0 +1,286 @@
+"""Voice-of-customer KPIs of DESIGN.md §4: NPS with its 95% interval, CSAT, CES, churn by
+reason and loyal customers.
+
+Every answer given in the period counts, so a contact who answers twice counts twice: the
+survey, not the contact, is the unit sampled. An answer is in the period when its instant is
+in [00:00 local of the first day, 00:00 local of the day after the last).
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from kasasu.analytics import revenue
+from kasasu.analytics.kpis_revenue import per_period, plain, ratio
+from kasasu.analytics.kpis_support import in_periods
+from kasasu.analytics.registry import Inputs, Metric, Unit
+from kasasu.domain.choices import CancellationReason
+from kasasu.domain.periods import Period, add_months
+from kasasu.kit.i18n import _
+
+NPS_BREAKDOWN = ("promoters", "passives", "detractors", "n", "ci_low", "ci_high")
+Z95 = 1.96  # two-sided 95% quantile of the normal distribution
+REASONS = tuple(reason.value for reason in CancellationReason)
+
+
+def answers(inputs: Inputs, kind: str) -> ir.Table:
+    """(period, id, account_id, score) of the answers of ``kind`` given in each period."""
+    r = inputs.sources.survey_responses
+    hits = in_periods(inputs, r.filter(r.kind == kind), "answered_at")
+    return hits.select("period", "id", "account_id", "score")
+
+
+def _groups(a: ir.Table) -> dict[str, ir.Value]:
+    return {
+        "promoters": (a.score >= 9).sum(),
+        "passives": ((a.score >= 7) & (a.score <= 8)).sum(),
+        "detractors": (a.score <= 6).sum(),
+    }
+
+
+def _nps(inputs: Inputs) -> ir.Table:
+    a = answers(inputs, "nps")
+    t = per_period(inputs, a, n=a.id.count(), **_groups(a))
+    n = t.n.cast("float64")
+    p_pro, p_det = t.promoters / n, t.detractors / n
+    value = (p_pro - p_det) * 100
+    # Var of one answer scored +1/0/−1 (DESIGN.md §4); the Wald interval, clipped to the scale.
+    half = Z95 * 100 * ((p_pro + p_det - (p_pro - p_det) ** 2) / n).sqrt()
+    null = ibis.null("float64")
+    some = t.n > 0
+    return t.select(
+        "period",
+        value=ibis.ifelse(some, value, null),
+        numerator=(t.promoters - t.detractors).cast("float64"),
+        denominator=n,
+        promoters=t.promoters,
+        passives=t.passives,
+        detractors=t.detractors,
+        n=t.n,
+        ci_low=ibis.ifelse(some, ibis.greatest(value - half, -100.0), null),
+        ci_high=ibis.ifelse(some, ibis.least(value + half, 100.0), null),
+    )
+
+
+def _csat(inputs: Inputs) -> ir.Table:
+    a = answers(inputs, "csat")
+    t = per_period(inputs, a, satisfied=(a.score >= 4).sum(), n=a.id.count())
+    return ratio(t, t.satisfied, t.n)
+
+
+def _ces(inputs: Inputs) -> ir.Table:
+    a = answers(inputs, "ces")
+    t = per_period(inputs, a, total=a.score.sum(), n=a.id.count())
+    return ratio(t, t.total, t.n)
+
+
+def _explain_nps(inputs: Inputs) -> ir.Table:
+    a = answers(inputs, "nps")
+    return a.group_by(["period", "account_id"]).aggregate(**_groups(a))
+
+
+def _explain_csat(inputs: Inputs) -> ir.Table:
+    a = answers(inputs, "csat")
+    return a.group_by(["period", "account_id"]).aggregate(
+        satisfied=(a.score >= 4).sum(), answers=a.id.count()
+    )
+
+
+def _explain_ces(inputs: Inputs) -> ir.Table:
+    a = answers(inputs, "ces")
+    return a.group_by(["period", "account_id"]).aggregate(
+        answers=a.id.count(), score_total=a.score.sum()
+    )
+
+
+def _churned(inputs: Inputs) -> ir.Table:
+    """(period, account_id, mrr, logos = 1, reason) of the accounts churned in each period.
+
+    The reason is the ``cancel_reason`` of the account's subscription cancelled last on or
+    before the period's end (ties: the later row), and "other" when there is none or it has
+    no reason.
+    """
+    m = inputs.movements
+    lost = m.filter(m.churn > 0).select("period", "account_id", mrr=m.churn)
+    s = inputs.sources.subscriptions
+    s = s.filter(s.cancelled_on.notnull())
+    ends = inputs.periods.select("period", period_end="end")
+    c = s.join(ends, s.cancelled_on <= ends.period_end)
+    order = [ibis.desc(c.cancelled_on), ibis.desc(c.id)]
+    c = c.select(
+        "period",
+        "account_id",
+        reason=c.cancel_reason,
+        rank=ibis.row_number().over(group_by=["period", "account_id"], order_by=order),
+    )
+    last = c.filter(c["rank"] == 0).select("period", "account_id", "reason")
+    j = lost.left_join(last, ["period", "account_id"])
+    return j.select(
+        "period",
+        "account_id",
+        "mrr",
+        logos=ibis.literal(1, "int64"),
+        reason=j.reason.fill_null("other"),
+    )
+
+
+def _by_reason(inputs: Inputs, *, logos: bool) -> ir.Table:
+    c = _churned(inputs)
+    amount = c.logos if logos else c.mrr
+    zero = ibis.literal(0, "int64")
+    per = {r: ibis.ifelse(c.reason == r, amount, zero).sum() for r in REASONS}
+    t = per_period(inputs, c, total=amount.sum(), **per)
+    return plain(t, t.total).join(t.select("period", *REASONS), "period")
+
+
+def _explain_reasons(inputs: Inputs, *, logos: bool) -> ir.Table:
+    # Explain rows hold numbers only, so the reason is the column its amount sits in.
+    c = _churned(inputs)
+    amount = c.logos if logos else c.mrr
+    per = {r: ibis.ifelse(c.reason == r, amount, ibis.null("int64")) for r in REASONS}
+    return c.select("period", "account_id", amount=amount, **per)
+
+
+def loyal(inputs: Inputs) -> ir.Table:
+    """(period, account_id, mrr, nps): the loyal customers at each period's end.
+
+    Active at the end; first paid day at least 12 months before the end; latest NPS answer
+    before the end 9 or 10; no contraction and no churn in any of the 6 months before the end.
+    """
+    m = inputs.movements
+    active = m.filter(m.end > 0).select("period", "account_id", mrr=m.end)
+    since = ibis.memtable(
+        {
+            "period": [p.label for p in inputs.period_list],
+            "since": [add_months(p.end, -12) for p in inputs.period_list],
+        },
+        schema={"period": "string", "since": "date"},
+    )
+    first = revenue.first_paid_day(inputs.sources)
+    tenured = active.join(since, "period").join(first, "account_id")
+    tenured = tenured.filter(tenured.first_day <= tenured.since)
+    nps = _latest_nps(inputs)
+    promoters = tenured.join(nps.filter(nps.score >= 9), ["period", "account_id"])
+    kept = promoters.anti_join(_shrunk(inputs), ["period", "account_id"])
+    return kept.select("period", "account_id", "mrr", nps=kept.score)
+
+
+def _latest_nps(inputs: Inputs) -> ir.Table:
+    """(period, account_id, score): each account's latest NPS answer before the period's end."""
+    r = inputs.sources.survey_responses
+    r = r.filter(r.kind == "nps")
+    p = inputs.periods.select("period", "end_at")
+    j = r.join(p, r.answered_at < p.end_at)
+    order = [ibis.desc(j.answered_at), ibis.desc(j.id)]
+    j = j.select(
+        "period",
+        "account_id",
+        "score",
+        rank=ibis.row_number().over(group_by=["period", "account_id"], order_by=order),
+    )
+    return j.filter(j["rank"] == 0).select("period", "account_id", "score")
+
+
+def _shrunk(inputs: Inputs) -> ir.Table:
+    """(period, account_id) with contraction or churn in a month of the 6 before the end."""
+    windows = [
+        (Period(add_months(p.end, -k - 1), add_months(p.end, -k), f"{p.label}#{k}"), p.label)
+        for p in inputs.period_list
+        for k in range(6)
+    ]
+    monthly = Inputs(
+        inputs.sources,
+        [w for w, _label in windows],
+        inputs.currency,
+        inputs.zone,
+        inputs.scales,
+        inputs.gross_margin,
+    )
+    owner = ibis.memtable(
+        {"window": [w.label for w, _l in windows], "owner": [label for _w, label in windows]},
+        schema={"window": "string", "owner": "string"},
+    )
+    m = monthly.movements
+    m = m.filter((m.contraction > 0) | (m.churn > 0))
+    j = m.join(owner, m.period == owner.window)
+    return j.select(period=j.owner, account_id=j.account_id).distinct()
+
+
+def _loyal_count(inputs: Inputs) -> ir.Table:
+    c = loyal(inputs)
+    return plain(t := per_period(inputs, c, n=c.account_id.count()), t.n)
+
+
+METRICS = (
+    Metric(
+        "nps",
+        Unit.SCORE,
+        _("NPS"),
+        _(
+            "% promoters (9–10) − % detractors (0–6) among the NPS answers given in the period, "
+            "from −100 to 100; every answer counts, also a contact's second one. Numerator: "
+            "promoters − detractors; denominator: answers. 95% interval: NPS ± 1.96 × 100 × "
+            "√((pP + pD − (pP − pD)²) ÷ n), kept within −100..100"
+        ),
+        _nps,
+        _explain_nps,
+        NPS_BREAKDOWN,
+    ),
+    Metric(
+        "csat",
+        Unit.RATE,
+        _("CSAT"),
+        _("Share of the CSAT answers given in the period that are 4 or 5 (on 1–5)"),
+        _csat,
+        _explain_csat,
+    ),
+    Metric(
+        "ces",
+        Unit.SCORE,
+        _("CES"),
+        _("Mean of the CES answers given in the period (on 1–7)"),
+        _ces,
+        _explain_ces,
+    ),
+    Metric(
+        "churn_by_reason",
+        Unit.MONEY,
+        _("Churned MRR by reason"),
+        _(
+            "MRR at the period's start of the accounts that churned in it, per cancellation "
+            "reason: the reason of the account's subscription cancelled last by the period's "
+            'end, "other" when none is given'
+        ),
+        lambda i: _by_reason(i, logos=False),
+        lambda i: _explain_reasons(i, logos=False),
+        REASONS,
+        pareto=True,
+    ),
+    Metric(
+        "churned_logos_by_reason",
+        Unit.COUNT,
+        _("Churned accounts by reason"),
+        _(
+            "Accounts that churned in the period, per cancellation reason (as for churned MRR "
+            "by reason)"
+        ),
+        lambda i: _by_reason(i, logos=True),
+        lambda i: _explain_reasons(i, logos=True),
+        REASONS,
+        pareto=True,
+    ),
+    Metric(
+        "loyal_customers",
+        Unit.COUNT,
+        _("Loyal customers"),
+        _(
+            "Accounts at the period's end that have paid for 12 months or more (first paid day "
+            "at least 12 months before the end), whose latest NPS answer is 9 or 10 and that "
+            "had no contraction or churn in any of the 6 months before the end; health is not "
+            "a condition yet"
+        ),
+        _loyal_count,
+        loyal,
+    ),
+)

@@ -1,0 +1,75 @@
+"""``GET /metrics/{name}``: KPIs by period, and the accounts behind one figure."""
+
+# No "from __future__ import annotations": FastAPI must see the runtime types.
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from kasasu.api.auth import require
+from kasasu.api.context import context, in_transaction
+from kasasu.domain.periods import Grain, parse_month
+from kasasu.domain.permissions import Action
+from kasasu.metrics.schemas import Explanation, MetricQuery, MetricValue
+from kasasu.metrics.service import compute_metrics, explain_metric
+
+MONTH = r"^\d{4}-\d{2}$"
+
+
+class MetricParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    first: str = Field(alias="from", pattern=MONTH, examples=["2025-04"])
+    last: str = Field(alias="to", pattern=MONTH, examples=["2026-03"])
+    by: Grain = Grain.MONTH
+    plan: str | None = None
+    tier: str | None = None
+    touch_model: str | None = None
+    owner_id: int | None = None
+    industry: str | None = None
+
+
+def _query(
+    request: Request, name: str, first: str, last: str, *, by: Grain, filters: dict[str, object]
+) -> MetricQuery:
+    ctx = context(request)
+    return MetricQuery(
+        names=(name,),
+        first_month=parse_month(first),
+        last_month=parse_month(last),
+        grain=by,
+        fiscal_year_start=ctx.fiscal_year_start,
+        currency=ctx.currency,
+        zone=ctx.timezone,
+        filters=filters,
+    )
+
+
+def metrics_router() -> APIRouter:
+    router = APIRouter(
+        prefix="/metrics", tags=["metrics"], dependencies=[Depends(require(Action.READ))]
+    )
+
+    @router.get("/{name}", response_model=list[MetricValue], summary="A KPI by period")
+    def get_metric(
+        request: Request, name: str, params: Annotated[MetricParams, Query()]
+    ) -> list[MetricValue]:
+        filters = params.model_dump(include={"plan", "tier", "touch_model", "owner_id", "industry"})
+        query = _query(request, name, params.first, params.last, by=params.by, filters=filters)
+        events = context(request).events_path
+        return in_transaction(request, lambda s: compute_metrics(s, query, events_path=events))
+
+    @router.get("/{name}/explain", response_model=Explanation, summary="The accounts behind a KPI")
+    def explain(
+        request: Request,
+        name: str,
+        period: Annotated[str, Query(pattern=MONTH, examples=["2026-04"])],
+        by: Grain = Grain.MONTH,
+    ) -> Explanation:
+        query = _query(request, name, period, period, by=by, filters={})
+        return in_transaction(
+            request, lambda s: explain_metric(s, name, parse_month(period), query)
+        )
+
+    return router

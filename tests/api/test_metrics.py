@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from tests.analytics.golden import add_golden
+
+
+def test_metric_by_period_and_its_explanation(
+    admin_api: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    with sessions() as s:
+        add_golden(s)
+        s.commit()
+    got = admin_api.get("/metrics/mrr_movements", params={"from": "2026-01", "to": "2026-02"})
+    assert got.status_code == 200, got.text
+    jan, feb = got.json()
+    assert (jan["period"], jan["value"], jan["breakdown"]["churn"]) == ("2026-01", 136_333, 0)
+    assert (feb["breakdown"]["churn"], feb["unit"], feb["currency"]) == (10_000, "money", "JPY")
+    explained = admin_api.get("/metrics/logo_churn_rate/explain", params={"period": "2026-02"})
+    assert [r["external_id"] for r in explained.json()["rows"]] == ["A2"]
+
+
+def test_bad_metric_requests_are_4xx(admin_api: TestClient) -> None:
+    assert (
+        admin_api.get("/metrics/mrr", params={"from": "2026-1", "to": "2026-02"}).status_code == 422
+    )
+    unknown = admin_api.get("/metrics/happiness", params={"from": "2026-01", "to": "2026-02"})
+    assert unknown.status_code == 422
+    assert "happiness" in unknown.json()["detail"]
+    backwards = admin_api.get("/metrics/mrr", params={"from": "2026-05", "to": "2026-02"})
+    assert backwards.status_code == 422
