@@ -118,3 +118,23 @@ def test_explain_reproduces_the_figure(session: Session) -> None:
     assert "A7" not in by_account
     churned = explain_metric(session, "logo_churn_rate", FEB, q)
     assert [(r.account_id, r.amounts["amount"]) for r in churned.rows] == [(ids["A2"], 10_000)]
+
+
+def test_ltv_seed_formula_by_hand(session: Session) -> None:
+    v = _values(session, "ltv_seed", "ltv_simple")
+    # January has no churn: the retention period (1 ÷ churn) and so the LTV are not defined.
+    assert v["ltv_seed", "2026-01"].value is None
+    feb = v["ltv_seed", "2026-02"].breakdown
+    assert feb is not None
+    # Lines paying at Mar 1: A1 10,000 + 5,000, A3 30,000, A4 8,000, A5 40,000 (monthly
+    # invoices), A6 90,000 (quarterly) and 8,333 × 12 = 99,996 (yearly): 7 invoices.
+    average = (10_000 + 5_000 + 30_000 + 8_000 + 40_000 + 90_000 + 99_996) / 7
+    # Invoices per month: five monthly lines + 1/3 + 1/12, over the 5 paying accounts.
+    frequency = (5 + 1 / 3 + 1 / 12) / 5
+    retention = 6  # February: 1 of 6 accounts churned → 1 ÷ (1/6) months
+    assert feb["average_purchase"] == pytest.approx(average)
+    assert feb["purchase_frequency"] == pytest.approx(frequency)
+    assert feb["retention_months"] == pytest.approx(retention)
+    assert v["ltv_seed", "2026-02"].value == pytest.approx(average * frequency * retention)
+    # Simple LTV, margin 100%: ARPA (131,333 ÷ 5) ÷ (1/6).
+    assert v["ltv_simple", "2026-02"].value == pytest.approx(131_333 / 5 * 6)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from functools import cache
 
-from kasasu.analytics import kpis_cohorts, kpis_revenue, kpis_support, kpis_usage, kpis_voice
+from kasasu.analytics import (
+    kpis_cohorts,
+    kpis_ltv,
+    kpis_revenue,
+    kpis_support,
+    kpis_usage,
+    kpis_voice,
+)
 from kasasu.analytics.registry import Metric
 
 
@@ -13,6 +20,7 @@ def _index() -> dict[str, Metric]:
     index: dict[str, Metric] = {}
     for metric in (
         *kpis_revenue.METRICS,
+        *kpis_ltv.METRICS,
         *kpis_cohorts.METRICS,
         *kpis_voice.METRICS,
         *kpis_support.METRICS,
