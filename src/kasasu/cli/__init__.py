@@ -9,6 +9,7 @@ from kasasu.cli.common import fail, help_locale, localize_help
 from kasasu.cli.demo import demo
 from kasasu.cli.imports import import_command
 from kasasu.cli.metrics import metrics_command
+from kasasu.cli.report import report_command
 from kasasu.cli.serve import serve
 from kasasu.errors import KasasuError
 from kasasu.kit.i18n import N_
@@ -43,6 +44,13 @@ app.command(
         "'kasasu metrics explain NAME --period YYYY-MM' lists the accounts behind a figure."
     ),
 )(metrics_command)
+app.command(
+    "report",
+    help=N_(
+        "An Excel workbook of the KPIs for a month and the 11 months before it, to share: "
+        "'kasasu report --period YYYY-MM --out FILE.xlsx'."
+    ),
+)(report_command)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
