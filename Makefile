@@ -52,6 +52,7 @@ test: lint
 bench: install
 	$(BIN)/python benchmarks/events.py
 	$(BIN)/python benchmarks/demo.py
+	$(BIN)/python benchmarks/metrics.py
 
 clean-demo:
 	rm -rf kasasu-data

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 import ibis.expr.types as ir
 import pyarrow as pa
 
@@ -10,3 +12,18 @@ def evaluate(expression: ir.Table) -> pa.Table:
     """Run ``expression`` on its backend and return the rows as Arrow."""
     result: pa.Table = expression.to_pyarrow()
     return result
+
+
+def materialize(expression: ir.Table) -> ir.Table:
+    """Run ``expression`` once into a temporary table of its backend; return that table.
+
+    For an intermediate result many KPIs read (the MRR movements, the line MRR): an Ibis
+    expression is otherwise inlined, so every KPI reran the whole chain from the contracts.
+    The table is the connection's own (a temporary table on DuckDB and PostgreSQL alike) and
+    goes when the connection closes; the service opens one per call. Not ``Table.cache()``:
+    its weakref finalizer drops the table when the expression is collected, which can be
+    after the service has closed the connection, and then fails.
+    """
+    backend = expression.get_backend()
+    table: ir.Table = backend.create_table(f"kasasu_tmp_{uuid4().hex}", expression, temp=True)
+    return table

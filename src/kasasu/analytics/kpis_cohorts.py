@@ -60,7 +60,7 @@ def _cohort_mrr(inputs: Inputs) -> ir.Table:
 
 
 def _matrix(inputs: Inputs, logo: bool) -> ir.Table:
-    cells = _cohort_mrr(inputs)
+    cells = inputs.shared("cohort_mrr", lambda: _cohort_mrr(inputs))
     if logo:
         gaps = cells.filter(cells.mrr == 0)
         first_gap = gaps.group_by(["period", "account_id"]).aggregate(gap=gaps.k.min())

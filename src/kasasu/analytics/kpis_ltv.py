@@ -22,16 +22,18 @@ from kasasu.kit.i18n import _
 
 
 def _billing_at_end(inputs: Inputs) -> ir.Table:
-    """(period, account_id, invoice, per_month) for each line active at the period's end."""
+    """(period, account_id, invoice, per_year) for each line active at the period's end."""
     lines = inputs.lines
     terms = revenue.contract_lines(inputs.sources).select("sub_id", "months")
     ends = inputs.periods.select("period", "end")
     at_end = lines.join(ends, lines.at == ends.end).join(terms, "sub_id")
+    # Invoices per year (12, 4 or 1) are integers: summing them is exact on every engine,
+    # where summing 1/months as floats differs in the last digit with the order of addition.
     return at_end.select(
         "period",
         "account_id",
         invoice=at_end.mrr * at_end.months,
-        per_month=1.0 / at_end.months,
+        per_year=12 // at_end.months,
     )
 
 
@@ -42,14 +44,14 @@ def _ltv_seed(inputs: Inputs) -> ir.Table:
         bills,
         invoices=bills.invoice.sum(),
         lines=bills.account_id.count(),
-        per_month=bills.per_month.sum(),
+        per_year=bills.per_year.sum(),
         accounts=bills.account_id.nunique(),
     )
     m = inputs.movements
     churn = per_period(inputs, m, lost=(m.churn > 0).sum(), base=(m.start > 0).sum())
     t = billed.join(churn.select("period", "lost", "base"), "period")
     average = ibis.ifelse(t.lines == 0, ibis.null("float64"), t.invoices / t.lines)
-    frequency = ibis.ifelse(t.accounts == 0, ibis.null("float64"), t.per_month / t.accounts)
+    frequency = ibis.ifelse(t.accounts == 0, ibis.null("float64"), t.per_year / (t.accounts * 12.0))
     # Churn over a longer period is spread over its months: the factor is in months.
     monthly_churn = t.lost.cast("float64") / (t.base * t.months)
     retention = ibis.ifelse(t.lost == 0, ibis.null("float64"), 1.0 / monthly_churn)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from kasasu.analytics import revenue
 from kasasu.analytics.registry import Expression, Inputs, Metric, Unit
 from kasasu.kit.i18n import _
 
@@ -87,16 +86,8 @@ def _arpa(inputs: Inputs) -> ir.Table:
     return ratio(t, t.mrr, t.n)
 
 
-def _product_moves(inputs: Inputs) -> ir.Table:
-    lines = inputs.lines
-    by_product = lines.group_by(["account_id", "product", "at"]).aggregate(mrr=lines.mrr.sum())
-    moves = revenue.start_end(inputs.periods, by_product, ["account_id", "product"])
-    base = inputs.movements.filter(inputs.movements.start > 0).select("period", "account_id")
-    return moves.semi_join(base, ["period", "account_id"])
-
-
 def _sell_rate(inputs: Inputs, which: str) -> ir.Table:
-    p = _product_moves(inputs)
+    p = inputs.product_moves
     hit = (p.start > 0) & (p.end > p.start) if which == "up" else (p.start == 0) & (p.end > 0)
     accounts = p.filter(hit).select("period", "account_id").distinct()
     m = inputs.movements

@@ -126,7 +126,7 @@ def _churned(inputs: Inputs) -> ir.Table:
 
 
 def _by_reason(inputs: Inputs, *, logos: bool) -> ir.Table:
-    c = _churned(inputs)
+    c = inputs.shared("churned_by_reason", lambda: _churned(inputs))
     amount = c.logos if logos else c.mrr
     zero = ibis.literal(0, "int64")
     per = {r: ibis.ifelse(c.reason == r, amount, zero).sum() for r in REASONS}

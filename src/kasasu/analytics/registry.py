@@ -8,13 +8,16 @@ breakdown columns. Its ``explain`` expression lists the accounts behind the numb
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from enum import StrEnum
 from functools import cached_property
 
+import ibis
 import ibis.expr.types as ir
 
 from kasasu.analytics import revenue
+from kasasu.analytics.evaluate import materialize
 from kasasu.analytics.sources import Sources, period_table
 from kasasu.domain.periods import Period, add_months
 from kasasu.kit.i18n import Message
@@ -31,7 +34,17 @@ class Unit(StrEnum):
 
 @dataclass
 class Inputs:
-    """What a KPI expression is built from; shared intermediate tables are built once."""
+    """What a KPI expression is built from; shared intermediate tables are built once.
+
+    ``lines`` and ``movements`` are materialised (run once into a temporary table, see
+    ``evaluate.materialize``) on first use, so the KPIs that read them share one computation
+    instead of each rerunning contracts → line MRR → account MRR → movements: on the metrics
+    benchmark (20,000 accounts, 100,000 lines, 24 months) this, the kept ``trailing`` and the
+    per-window movements took all KPIs from 10.5 s to 3.5 s (each movement KPI ~0.3 s →
+    ~0.02 s). ``share=False`` (the service's choice for a single KPI) keeps
+    them plain expressions: with nothing to share, writing the movements first made the MRR
+    movements KPI ~0.08 s slower (0.34 s vs 0.25 s).
+    """
 
     sources: Sources
     period_list: list[Period]
@@ -39,6 +52,18 @@ class Inputs:
     zone: str = "Asia/Tokyo"
     scales: Mapping[str, float] = field(default_factory=dict)
     gross_margin: float = 1.0
+    share: bool = True
+    _trailing: dict[int, Inputs] = field(default_factory=dict, init=False, repr=False)
+    _memo: dict[str, ir.Table] = field(default_factory=dict, init=False, repr=False)
+    # The inputs the KPI request started from; windows derived from it (trailing 12 months,
+    # the loyal-customer months) read its account MRR instead of computing their own.
+    root: Inputs | None = field(default=None, repr=False)
+
+    def shared(self, key: str, build: Callable[[], ir.Table]) -> ir.Table:
+        """A table several KPIs read (e.g. both cohort matrices), built and materialised once."""
+        if key not in self._memo:
+            self._memo[key] = self._shared(build())
+        return self._memo[key]
 
     @cached_property
     def periods(self) -> ir.Table:
@@ -46,25 +71,118 @@ class Inputs:
         return period_table(self.period_list, self.zone)
 
     def trailing(self, months: int) -> Inputs:
-        """The same inputs over windows of ``months`` months ending where each period ends."""
-        windows = [Period(add_months(p.end, -months), p.end, p.label) for p in self.period_list]
-        return Inputs(
-            self.sources, windows, self.currency, self.zone, self.scales, self.gross_margin
-        )
+        """The same inputs over windows of ``months`` months ending where each period ends.
+
+        Kept per ``months``, so the KPIs over the same windows (GRR and NRR over 12 months)
+        share their materialised movements rather than building them twice (~0.3 s saved on
+        the metrics benchmark).
+        """
+        if months not in self._trailing:
+            windows = [Period(add_months(p.end, -months), p.end, p.label) for p in self.period_list]
+            self._trailing[months] = replace(self, period_list=windows, root=self._root)
+        return self._trailing[months]
 
     @cached_property
-    def lines(self) -> ir.Table:
+    def _line_mrr(self) -> ir.Table:
         days = revenue.boundaries(self.periods)
         return revenue.line_mrr(self.sources, days, self.currency, self.scales)
 
+    def _shared(self, table: ir.Table) -> ir.Table:
+        return materialize(table) if self.share else table
+
+    @cached_property
+    def lines(self) -> ir.Table:
+        """(sub_id, account_id, product, at, mrr) at every period boundary, materialised."""
+        return self._shared(self._line_mrr)
+
+    @property
+    def _root(self) -> Inputs:
+        return self.root or self
+
+    @cached_property
+    def all_days(self) -> list[date]:
+        """Every period start and end, and every month's first day from 12 months before the
+        first period's end to the last period's end: the days any window of this request
+        (trailing 12 months, the loyal-customer months, the cohorts' month ends) looks at."""
+        days = {d for p in self.period_list for d in (p.start, p.end)}
+        day, last = add_months(self.period_list[0].end, -12), self.period_list[-1].end
+        while day <= last:
+            days.add(day)
+            day = add_months(day, 1)
+        return sorted(days)
+
+    @cached_property
+    def _all_days_account_mrr(self) -> ir.Table:
+        """Account MRR on every day any window of this request starts or ends, built once.
+
+        The 12-month windows and the six monthly windows before each period's end start at
+        month firsts up to 12 months before a period ends; computing the account MRR on all
+        of those days in one pass, instead of once per set of windows, saved ~0.6 s of the
+        ~3.4 s that all KPIs took on the metrics benchmark.
+        """
+        table = ibis.memtable({"at": self.all_days}, schema={"at": "date"})
+        lines = revenue.line_mrr(self.sources, table, self.currency, self.scales)
+        return materialize(revenue.account_mrr(lines))
+
     @cached_property
     def account_mrr(self) -> ir.Table:
-        return revenue.account_mrr(self.lines)
+        if self.share:
+            return self._root._all_days_account_mrr
+
+        # From the line expression, not the materialised ``lines``: writing the ~1M lines
+        # first only pays when a KPI reads them too, and summing the materialised lines
+        # measured no faster overall; for the MRR movements alone it cost ~0.15 s more.
+        return revenue.account_mrr(self._line_mrr)
+
+    @cached_property
+    def product_moves(self) -> ir.Table:
+        """(period, account_id, product, start, end) for accounts paying at the start.
+
+        Shared by upsell and cross-sell, which read the same per-product MRR.
+        """
+        # From the line expression: materialising the ~1M lines only for this cost more than
+        # it saved.
+        lines = self._line_mrr
+        by_product = lines.group_by(["account_id", "product", "at"]).aggregate(mrr=lines.mrr.sum())
+        moves = revenue.start_end(self.periods, by_product, ["account_id", "product"])
+        base = self.movements.filter(self.movements.start > 0).select("period", "account_id")
+        return self._shared(moves.semi_join(base, ["period", "account_id"]))
 
     @cached_property
     def movements(self) -> ir.Table:
+        """Per period and account: start, end and the five movements, materialised."""
+        windows = sorted({(p.start, p.end) for p in self.period_list})
+        if len(windows) < len(self.period_list):
+            return self._movements_by_window(windows)
         first = revenue.first_paid_day(self.sources)
-        return revenue.movements(self.periods, self.account_mrr, first)
+        return self._shared(revenue.movements(self.periods, self.account_mrr, first))
+
+    def _movements_by_window(self, windows: list[tuple[date, date]]) -> ir.Table:
+        """The movements of periods that share windows, computed once per distinct window.
+
+        Loyal customers look at the 6 monthly windows before each period's end: for 24
+        months that is 144 periods but only 29 distinct months: with the materialised
+        movements this took that KPI from ~2.0 s to ~0.5 s on the metrics benchmark. A
+        window's movements depend only on its start and end.
+        """
+
+        def name(start: date, end: date) -> str:
+            return f"{start.isoformat()}/{end.isoformat()}"
+
+        distinct = replace(
+            self, period_list=[Period(s, e, name(s, e)) for s, e in windows], root=self._root
+        )
+        owner = ibis.memtable(
+            {
+                "window": [name(p.start, p.end) for p in self.period_list],
+                "owner": [p.label for p in self.period_list],
+            },
+            schema={"window": "string", "owner": "string"},
+        )
+        m = distinct.movements
+        j = m.join(owner, m.period == owner.window)
+        rest = [c for c in m.columns if c != "period"]
+        return j.select("owner", *rest).rename(period="owner")
 
 
 Expression = Callable[[Inputs], ir.Table]

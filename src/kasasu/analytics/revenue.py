@@ -46,10 +46,10 @@ def contract_lines(src: Sources) -> ir.Table:
 
 
 def fx_at(src: Sources, days: ir.Table, currency: str, scales: Mapping[str, float]) -> ir.Table:
-    """(cur, at, fx): minor units of ``cur`` → minor units of ``currency`` on each day.
+    """(cur, at, fx): minor units of a foreign ``cur`` → minor units of ``currency`` per day.
 
     The rate is the latest one on or before the day; ``scales`` holds 10^(digits difference)
-    per foreign currency. The reporting currency converts at 1.
+    per foreign currency. The reporting currency itself is not listed: it converts at 1.
     """
     er = src.exchange_rates
     er = er.filter(er.quote_currency == currency).select(
@@ -62,9 +62,7 @@ def fx_at(src: Sources, days: ir.Table, currency: str, scales: Mapping[str, floa
         {"cur": list(scales), "scale": [float(v) for v in scales.values()]},
         schema={"cur": "string", "scale": "float64"},
     )
-    foreign = rated.join(scale, "cur").select("cur", "at", fx=rated.rate * scale.scale)
-    home = days.select(cur=ibis.literal(currency), at=days.at, fx=ibis.literal(1.0))
-    return foreign.union(home, distinct=True)
+    return rated.join(scale, "cur").select("cur", "at", fx=rated.rate * scale.scale)
 
 
 def line_mrr(src: Sources, days: ir.Table, currency: str, scales: Mapping[str, float]) -> ir.Table:
@@ -73,10 +71,31 @@ def line_mrr(src: Sources, days: ir.Table, currency: str, scales: Mapping[str, f
     active = lines.join(
         days, (lines.start_date <= days.at) & (lines.until.isnull() | (days.at < lines.until))
     )
+    active = active.select(
+        "sub_id", "account_id", "product", "amount", "currency", "months", at=days.at
+    )
+    # Lines in the reporting currency convert at exactly 1 (x × 1.0 = x in float64), so they
+    # skip the exchange-rate join (rates × boundary days, a max per day, a union): on the
+    # metrics benchmark (all lines in JPY) ~0.01 s wall / 0.02 s CPU per line-MRR build, and
+    # it is built ~6 times for all KPIs. Only foreign lines (``scales``) are joined with a
+    # rate; a line in a currency without a scale has no rate and no MRR, as before.
+    home = active.filter(active.currency == currency)
+    priced = home.select(*_KEEP, mrr=_rounded(home.amount.cast("float64") / home.months))
+    if not scales:
+        return priced
+    foreign = active.filter(active.currency != currency)
     fx = fx_at(src, days, currency, scales)
-    priced = active.join(fx, [active.currency == fx.cur, active.at == fx.at])
-    mrr = ((priced.amount.cast("float64") * priced.fx) / priced.months + 0.5).floor()
-    return priced.select("sub_id", "account_id", "product", at=active.at, mrr=mrr.cast("int64"))
+    rated = foreign.join(fx, [foreign.currency == fx.cur, foreign.at == fx.at])
+    mrr = _rounded((rated.amount.cast("float64") * rated.fx) / rated.months)
+    return priced.union(rated.select(*_KEEP, mrr=mrr), distinct=False)
+
+
+_KEEP = ("sub_id", "account_id", "product", "at")
+
+
+def _rounded(monthly: ir.FloatingValue) -> ir.IntegerValue:
+    """Round half up to an integer minor unit."""
+    return (monthly + 0.5).floor().cast("int64")
 
 
 def boundaries(periods: ir.Table) -> ir.Table:
@@ -97,16 +116,21 @@ def first_paid_day(src: Sources) -> ir.Table:
 
 
 def start_end(periods: ir.Table, mrr: ir.Table, key: list[str]) -> ir.Table:
-    """(period, *key, start, end): MRR at each period's start and end, 0 when absent."""
-    at_start = periods.join(mrr, periods.start == mrr.at).select("period", *key, start=mrr.mrr)
-    at_end = periods.join(mrr, periods.end == mrr.at).select("period", *key, end=mrr.mrr)
-    keys = at_start.select("period", *key).union(at_end.select("period", *key), distinct=True)
-    joined = keys.left_join(at_start, ["period", *key]).left_join(at_end, ["period", *key])
-    return joined.select(
-        "period",
-        *key,
-        start=joined.start.fill_null(0),
-        end=joined.end.fill_null(0),
+    """(period, *key, start, end): MRR at each period's start and end, 0 when absent.
+
+    One join of ``mrr`` with the periods' two boundaries, then one group-by, rather than a
+    join per boundary, a union of their keys and two left joins: ``mrr`` (one row per key
+    and day) is read once. On the metrics benchmark this took the account movements from
+    ~0.35 s to ~0.22 s (wall; CPU 0.61 s → 0.37 s), and it also serves upsell/cross-sell.
+    """
+    marks = periods.select("period", at=periods.start, is_start=ibis.literal(value=True)).union(
+        periods.select("period", at=periods.end, is_start=ibis.literal(value=False)), distinct=False
+    )
+    joined = marks.join(mrr, "at")
+    zero = ibis.literal(0, "int64")
+    return joined.group_by(["period", *key]).aggregate(
+        start=ibis.ifelse(joined.is_start, joined.mrr, zero).sum(),
+        end=ibis.ifelse(joined.is_start, zero, joined.mrr).sum(),
     )
 
 

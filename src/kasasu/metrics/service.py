@@ -68,14 +68,22 @@ def _scales(session: Session, currency: str, first_day: Any) -> dict[str, float]
 
 
 def _inputs(
-    session: Session, query: MetricQuery, backend: Any, engine: Engine, span: list[Period]
+    session: Session,
+    query: MetricQuery,
+    backend: Any,
+    engine: Engine,
+    span: list[Period],
+    *,
+    share: bool = True,
 ) -> Inputs:
     # 12-month windows reach back a year before the first period.
     scales = _scales(session, query.currency, add_months(span[0].start, -12))
     # Usage events live in the DuckDB event store; the PostgreSQL engine cannot join them.
     events = repository.usage_events(backend) if engine == "duckdb" else None
     sources = Sources.from_backend(backend, events).filtered(query.filters)
-    return Inputs(sources, span, query.currency, query.zone, scales, query.gross_margin)
+    return Inputs(
+        sources, span, query.currency, query.zone, scales, query.gross_margin, share=share
+    )
 
 
 def compute_metrics(
@@ -89,12 +97,23 @@ def compute_metrics(
     span = periods(query.first_month, query.last_month, query.grain, query.fiscal_year_start)
     bounds = {p.label: p for p in span}
     with repository.analytics_backend(session, engine, events_path) as backend:
-        inputs = _inputs(session, query, backend, engine, span)
+        # Shared tables pay only when several KPIs read them (see Inputs).
+        inputs = _inputs(session, query, backend, engine, span, share=len(chosen) > 1)
         return [
             _value(metric, row, bounds[row["period"]], query.currency)
-            for metric in chosen
-            for row in evaluate(metric.compute(inputs).order_by("period")).to_pylist()
+            for metric, rows in evaluate_metrics(inputs, chosen)
+            for row in rows
         ]
+
+
+def evaluate_metrics(
+    inputs: Inputs, metrics: list[Metric]
+) -> list[tuple[Metric, list[dict[str, Any]]]]:
+    """Each metric's rows in period order, all from the same ``inputs``."""
+    return [
+        (metric, evaluate(metric.compute(inputs).order_by("period")).to_pylist())
+        for metric in metrics
+    ]
 
 
 def _value(metric: Metric, row: dict[str, Any], period: Period, currency: str) -> MetricValue:
@@ -165,4 +184,4 @@ def explain_metric(
     )
 
 
-__all__ = ["Grain", "compute_metrics", "explain_metric", "metric_names"]
+__all__ = ["Grain", "compute_metrics", "evaluate_metrics", "explain_metric", "metric_names"]
