@@ -126,15 +126,17 @@ def test_ltv_seed_formula_by_hand(session: Session) -> None:
     assert v["ltv_seed", "2026-01"].value is None
     feb = v["ltv_seed", "2026-02"].breakdown
     assert feb is not None
-    # Lines paying at Mar 1: A1 10,000 + 5,000, A3 30,000, A4 8,000, A5 40,000 (monthly
-    # invoices), A6 90,000 (quarterly) and 8,333 × 12 = 99,996 (yearly): 7 invoices.
-    average = (10_000 + 5_000 + 30_000 + 8_000 + 40_000 + 90_000 + 99_996) / 7
-    # Invoices per month: five monthly lines + 1/3 + 1/12, over the 5 paying accounts.
-    frequency = (5 + 1 / 3 + 1 / 12) / 5
+    # Lines paying at Mar 1: monthly A1 10,000 + 5,000, A3 30,000, A4 8,000, A5 40,000 (12
+    # invoices a year each), A6 quarterly 30,000 a month (4 invoices of 90,000) and yearly
+    # 8,333 a month (1 invoice of 99,996). Yearly revenue 12 × 131,333 over 5 × 12 + 4 + 1
+    # = 65 invoices a year; 65 invoices ÷ 12 months ÷ 5 paying accounts.
+    average = 12 * 131_333 / 65
+    frequency = 65 / 12 / 5
     retention = 6  # February: 1 of 6 accounts churned → 1 ÷ (1/6) months
     assert feb["average_purchase"] == pytest.approx(average)
     assert feb["purchase_frequency"] == pytest.approx(frequency)
     assert feb["retention_months"] == pytest.approx(retention)
     assert v["ltv_seed", "2026-02"].value == pytest.approx(average * frequency * retention)
+    assert average * frequency == pytest.approx(131_333 / 5)  # = ARPA, as it should
     # Simple LTV, margin 100%: ARPA (131,333 ÷ 5) ÷ (1/6).
     assert v["ltv_simple", "2026-02"].value == pytest.approx(131_333 / 5 * 6)

@@ -59,7 +59,8 @@ def _cohort_mrr(inputs: Inputs) -> ir.Table:
     return cells.select("period", "k", account_id=cells.account_id, mrr=cells.mrr.fill_null(0))
 
 
-def _matrix(inputs: Inputs, logo: bool) -> ir.Table:
+def kept_by_month(inputs: Inputs, logo: bool) -> ir.Table:
+    """(period, k, kept): per cohort and month k, the survivors (logo) or their MRR (revenue)."""
     cells = inputs.shared("cohort_mrr", lambda: _cohort_mrr(inputs))
     if logo:
         gaps = cells.filter(cells.mrr == 0)
@@ -69,7 +70,11 @@ def _matrix(inputs: Inputs, logo: bool) -> ir.Table:
         kept = ibis.ifelse(cells.gap.isnull() | (cells.k < cells.gap), 1, 0)
     else:
         kept = cells.mrr
-    by_k = cells.group_by(["period", "k"]).aggregate(kept=kept.sum())
+    return cells.group_by(["period", "k"]).aggregate(kept=kept.sum())
+
+
+def _matrix(inputs: Inputs, logo: bool) -> ir.Table:
+    by_k = kept_by_month(inputs, logo)
     base = by_k.filter(by_k.k == 0).select("period", base=by_k.kept)
     shares = by_k.join(base, "period")
     share = ibis.ifelse(shares.base == 0, ibis.null("float64"), shares.kept / shares.base)

@@ -1,8 +1,8 @@
-"""LTV by the seed formula: 平均購入額 × 購入頻度 × 顧客維持期間 (DESIGN.md §4).
+"""LTV by the seed formula (平均購入額 × 購入頻度 × 顧客維持期間) and projected by sBG.
 
 For a subscription business the three factors are read off the contracts at the period end:
-- average purchase amount: the mean amount billed per invoice of the active contract lines
-  (their MRR × months of the billing interval, in the reporting currency);
+- average purchase amount: the mean invoice of the active contract lines, each invoice
+  counted as often as it is billed (yearly revenue ÷ invoices per year, reporting currency);
 - purchase frequency: invoices per account per month (Σ 1 ÷ months over the active lines,
   divided by the accounts paying at the end);
 - retention period: 1 ÷ the monthly logo churn rate, in months (not defined without churn).
@@ -12,17 +12,23 @@ showing the factors lets a CS team see which one moves.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 import ibis
 import ibis.expr.types as ir
 
 from kasasu.analytics import revenue
+from kasasu.analytics.evaluate import evaluate
 from kasasu.analytics.kpis_revenue import per_period
 from kasasu.analytics.registry import Inputs, Metric, Unit
+from kasasu.domain.periods import Period, add_months
+from kasasu.errors import InvalidInput
 from kasasu.kit.i18n import _
 
 
 def _billing_at_end(inputs: Inputs) -> ir.Table:
-    """(period, account_id, invoice, per_year) for each line active at the period's end."""
+    """(period, account_id, yearly revenue, invoices per year) per line paying at the end."""
     lines = inputs.lines
     terms = revenue.contract_lines(inputs.sources).select("sub_id", "months")
     ends = inputs.periods.select("period", "end")
@@ -32,7 +38,7 @@ def _billing_at_end(inputs: Inputs) -> ir.Table:
     return at_end.select(
         "period",
         "account_id",
-        invoice=at_end.mrr * at_end.months,
+        yearly=at_end.mrr * 12,
         per_year=12 // at_end.months,
     )
 
@@ -42,15 +48,16 @@ def _ltv_seed(inputs: Inputs) -> ir.Table:
     billed = per_period(
         inputs,
         bills,
-        invoices=bills.invoice.sum(),
-        lines=bills.account_id.count(),
+        yearly=bills.yearly.sum(),
         per_year=bills.per_year.sum(),
         accounts=bills.account_id.nunique(),
     )
     m = inputs.movements
     churn = per_period(inputs, m, lost=(m.churn > 0).sum(), base=(m.start > 0).sum())
     t = billed.join(churn.select("period", "lost", "base"), "period")
-    average = ibis.ifelse(t.lines == 0, ibis.null("float64"), t.invoices / t.lines)
+    # The mean invoice weighted by how often each is billed: a yearly invoice counts once a
+    # year, a monthly one twelve times, so average × frequency is the revenue per account.
+    average = ibis.ifelse(t.per_year == 0, ibis.null("float64"), t.yearly / t.per_year)
     frequency = ibis.ifelse(t.accounts == 0, ibis.null("float64"), t.per_year / (t.accounts * 12.0))
     # Churn over a longer period is spread over its months: the factor is in months.
     monthly_churn = t.lost.cast("float64") / (t.base * t.months)
@@ -67,16 +74,112 @@ def _ltv_seed(inputs: Inputs) -> ir.Table:
     )
 
 
-METRICS = (
+_SEED = (
     Metric(
         "ltv_seed",
         Unit.MONEY,
         _("LTV (average purchase × frequency × retention)"),
         _(
-            "Average purchase × purchase frequency × retention period: the mean invoice of the "
-            "contract lines active at the period's end × invoices per account per month × "
+            "Average purchase × purchase frequency × retention period: the mean invoice (weighted "
+            "by how often it is billed) of the lines paying at the period's end × invoices per "
+            "account per month × "
             "1 ÷ the monthly logo churn rate (not defined without churn)"
         ),
         _ltv_seed,
+    ),
+)
+
+
+# A yearly discount rate of 10%, as a monthly rate: the cost of waiting for revenue.
+YEARLY_DISCOUNT = 0.10
+HISTORY_MONTHS = 24
+SCALE = 1_000_000  # pooled survival as counts of a notional cohort, for the sBG fit
+
+
+def _arpa(inputs: Inputs) -> ir.Table:
+    m = inputs.movements
+    t = per_period(inputs, m, mrr=m.end.sum(), n=(m.end > 0).sum())
+    arpa = ibis.ifelse(t.n == 0, ibis.null("float64"), t.mrr / t.n)
+    null = ibis.null("float64")
+    return t.select("period", value=null, numerator=null, denominator=null, arpa=arpa)
+
+
+def _history(inputs: Inputs) -> Inputs:
+    """Monthly cohorts from 24 months before the first period's end up to the last one's."""
+    last = inputs.period_list[-1].end
+    month = add_months(inputs.period_list[0].end, -HISTORY_MONTHS)
+    months = []
+    while month < last:
+        months.append(Period(month, add_months(month, 1), f"{month:%Y-%m}"))
+        month = add_months(month, 1)
+    return Inputs(
+        inputs.sources, months, inputs.currency, inputs.zone, inputs.scales, inputs.gross_margin
+    )
+
+
+def pooled_survivors(counts: dict[tuple[date, int], int], until: date) -> list[int]:
+    """Survivors of a notional cohort of SCALE: the product of each month's retention, pooled
+    over the cohorts seen on both sides of it by ``until`` (a Kaplan-Meier-style estimate).
+
+    ``counts[c, k]``: survivors of the cohort whose month 0 ends on ``c``, k months later
+    (seen on ``c`` + k months).
+    """
+    survival, curve = 1.0, [SCALE]
+    for k in range(1, HISTORY_MONTHS + 1):
+        pairs = [
+            (counts[c, k - 1], counts[c, k])
+            for (c, j) in counts
+            if j == k and add_months(c, k) <= until and counts.get((c, k - 1), 0) > 0
+        ]
+        alive_before = sum(before for before, _after in pairs)
+        if not pairs or alive_before == 0:
+            break
+        survival *= sum(after for _before, after in pairs) / alive_before
+        curve.append(round(SCALE * survival))
+    return curve
+
+
+def _project(inputs: Inputs, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    from kasasu.analytics.kpis_cohorts import kept_by_month
+    from kasasu.analytics.sbg import fit_sbg
+
+    history = _history(inputs)
+    ends = {p.label: p.end for p in history.period_list}
+    counts = {
+        (ends[r["period"]], r["k"]): int(r["kept"])
+        for r in evaluate(kept_by_month(history, logo=True)).to_pylist()
+    }
+    monthly = (1 + YEARLY_DISCOUNT) ** (1 / 12) - 1
+    projected = []
+    for row, period in zip(rows, inputs.period_list, strict=True):
+        curve = pooled_survivors(counts, period.end)
+        value = alpha = beta = None
+        if row["arpa"] is not None and len(curve) >= 3 and curve[-1] < curve[0]:
+            try:
+                model = fit_sbg(curve)
+            except InvalidInput:  # a history the model cannot describe: no projection
+                model = None
+            if model is not None:
+                alpha, beta = model.alpha, model.beta
+                per_month = row["arpa"] * inputs.gross_margin
+                value = model.expected_lifetime_value(per_month, monthly)
+        projected.append({**row, "value": value, "alpha": alpha, "beta": beta})
+    return projected
+
+
+METRICS = (
+    *_SEED,
+    Metric(
+        "ltv_projected",
+        Unit.MONEY,
+        _("LTV (projected, sBG)"),
+        _(
+            "Expected discounted lifetime revenue of a new account: ARPA × gross margin paid "
+            "each month while it stays, with retention from a shifted-beta-geometric model "
+            "(Fader & Hardie 2007) fitted to the monthly survival of the cohorts of the 24 "
+            "months before the period's end, discounted at 10% a year"
+        ),
+        _arpa,
+        finish=_project,
     ),
 )

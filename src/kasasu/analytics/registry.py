@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -198,4 +199,6 @@ class Metric:
     explain: Expression | None = None
     # Columns beyond period/value/numerator/denominator are the breakdown, in their order.
     breakdown: tuple[str, ...] = ()
+    # A last step in Python on the evaluated rows, for what SQL cannot do (a model fit).
+    finish: Callable[[Inputs, list[dict[str, Any]]], list[dict[str, Any]]] | None = None
     pareto: bool = False  # show the breakdown largest first (e.g. churn by reason)

@@ -110,10 +110,11 @@ def evaluate_metrics(
     inputs: Inputs, metrics: list[Metric]
 ) -> list[tuple[Metric, list[dict[str, Any]]]]:
     """Each metric's rows in period order, all from the same ``inputs``."""
-    return [
-        (metric, evaluate(metric.compute(inputs).order_by("period")).to_pylist())
-        for metric in metrics
-    ]
+    results = []
+    for metric in metrics:
+        rows = evaluate(metric.compute(inputs).order_by("period")).to_pylist()
+        results.append((metric, metric.finish(inputs, rows) if metric.finish else rows))
+    return results
 
 
 def _value(metric: Metric, row: dict[str, Any], period: Period, currency: str) -> MetricValue:
@@ -160,7 +161,7 @@ def explain_metric(
     span = periods(period_month, period_month, query.grain, query.fiscal_year_start)
     with repository.analytics_backend(session, engine, events_path) as backend:
         inputs = _inputs(session, query, backend, engine, span)
-        [figure] = evaluate(metric.compute(inputs)).to_pylist()
+        [(_metric, [figure])] = evaluate_metrics(inputs, [metric])
         detail = metric.explain(inputs)
         accounts = inputs.sources.accounts.select(
             account_id="id", external_id="external_id", account_name="name"
