@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kasasu.cli.common import console, session_scope, settings, t
+from kasasu.cli.common import console, err_console, session_scope, settings, t
 from kasasu.domain.money import format_money
 from kasasu.domain.periods import Grain, parse_month
 from kasasu.errors import InvalidInput
@@ -83,7 +83,9 @@ def metrics_command(
     if engine not in ("duckdb", "postgres"):
         raise InvalidInput(_("Unknown engine {name}", name=engine))
     chosen_engine: Engine = "postgres" if engine == "postgres" else "duckdb"
-    with session_scope() as session:
+    # The spinner goes to stderr, so JSON and CSV on stdout stay clean.
+    status = err_console.status(t("Computing the KPIs…"))
+    with status, session_scope() as session:
         if explain:
             if len(query.names) != 1 or period is None:
                 raise InvalidInput(_("Write: kasasu metrics explain NAME --period YYYY-MM"))
