@@ -8,6 +8,8 @@ in [00:00 local of the first day, 00:00 local of the day after the last).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import ibis
 import ibis.expr.types as ir
 
@@ -189,14 +191,9 @@ def _shrunk(inputs: Inputs) -> ir.Table:
         for p in inputs.period_list
         for k in range(6)
     ]
-    monthly = Inputs(
-        inputs.sources,
-        [w for w, _label in windows],
-        inputs.currency,
-        inputs.zone,
-        inputs.scales,
-        inputs.gross_margin,
-    )
+    # Derived from the request's inputs, so the months read the account MRR it already
+    # computed on every month's first day rather than pricing the contracts again.
+    monthly = replace(inputs, period_list=[w for w, _label in windows], root=inputs.root or inputs)
     owner = ibis.memtable(
         {"window": [w.label for w, _l in windows], "owner": [label for _w, label in windows]},
         schema={"window": "string", "owner": "string"},
