@@ -18,7 +18,6 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from kasasu.analytics import revenue
 from kasasu.analytics.evaluate import evaluate
 from kasasu.analytics.kpis_revenue import per_period
 from kasasu.analytics.registry import Inputs, Metric, Unit
@@ -28,18 +27,18 @@ from kasasu.kit.i18n import _
 
 
 def _billing_at_end(inputs: Inputs) -> ir.Table:
-    """(period, account_id, yearly revenue, invoices per year) per line paying at the end."""
-    lines = inputs.lines
-    terms = revenue.contract_lines(inputs.sources).select("sub_id", "months")
+    """(period, account_id, yearly revenue, invoices per year) per account, product and
+    billing interval paying at the period's end."""
+    parts = inputs.parts
     ends = inputs.periods.select("period", "end")
-    at_end = lines.join(ends, lines.at == ends.end).join(terms, "sub_id")
-    # Invoices per year (12, 4 or 1) are integers: summing them is exact on every engine,
-    # where summing 1/months as floats differs in the last digit with the order of addition.
+    at_end = parts.join(ends, parts.at == ends.end)
+    # Invoices per year (12, 4 or 1 a line) are integers: summing them is exact on every
+    # engine, where summing 1/months as floats differs in the last digit with the order.
     return at_end.select(
         "period",
         "account_id",
         yearly=at_end.mrr * 12,
-        per_year=12 // at_end.months,
+        per_year=(12 // at_end.months) * at_end.lines,
     )
 
 

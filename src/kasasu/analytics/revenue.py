@@ -66,7 +66,7 @@ def fx_at(src: Sources, days: ir.Table, currency: str, scales: Mapping[str, floa
 
 
 def line_mrr(src: Sources, days: ir.Table, currency: str, scales: Mapping[str, float]) -> ir.Table:
-    """(sub_id, account_id, product, at, mrr) for every line active on every day in ``days``."""
+    """(sub_id, account_id, product, months, at, mrr) for every line active on each day."""
     lines = contract_lines(src)
     active = lines.join(
         days, (lines.start_date <= days.at) & (lines.until.isnull() | (days.at < lines.until))
@@ -90,7 +90,7 @@ def line_mrr(src: Sources, days: ir.Table, currency: str, scales: Mapping[str, f
     return priced.union(rated.select(*_KEEP, mrr=mrr), distinct=False)
 
 
-_KEEP = ("sub_id", "account_id", "product", "at")
+_KEEP = ("sub_id", "account_id", "product", "months", "at")
 
 
 def _rounded(monthly: ir.FloatingValue) -> ir.IntegerValue:
@@ -101,6 +101,13 @@ def _rounded(monthly: ir.FloatingValue) -> ir.IntegerValue:
 def boundaries(periods: ir.Table) -> ir.Table:
     """The distinct days on which a period starts or ends, as column ``at``."""
     return periods.select(at=periods.start).union(periods.select(at=periods.end), distinct=True)
+
+
+def mrr_parts(lines: ir.Table) -> ir.Table:
+    """(account_id, product, months, at, mrr, lines): line MRR summed by account, product and
+    billing interval; enough for account MRR, per-product MRR and invoices per year."""
+    keys = ["account_id", "product", "months", "at"]
+    return lines.group_by(keys).aggregate(mrr=lines.mrr.sum(), lines=lines.count())
 
 
 def account_mrr(lines: ir.Table) -> ir.Table:
