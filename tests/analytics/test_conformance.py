@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
+import duckdb
+import ibis
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from kasasu.db import create_db_engine, session_factory, transaction
@@ -46,8 +50,24 @@ def _add_dollar_contracts(session: Session) -> None:
         )
 
 
+def _copy_events_to_postgres(events: Path, url: str) -> None:
+    """The event store's rows as a ``usage_events`` table in PostgreSQL, where the analytics
+    read events when the facts stay in PostgreSQL."""
+    with duckdb.connect(str(events), read_only=True) as con:
+        table = con.sql("SELECT * REPLACE (properties::VARCHAR AS properties) FROM usage_events")
+        rows = table.to_arrow_table()
+    parsed = sa.make_url(url)
+    pg = ibis.postgres.connect(
+        host=parsed.host, port=parsed.port, user=parsed.username, database=parsed.database
+    )
+    try:
+        pg.create_table("usage_events", rows)
+    finally:
+        pg.disconnect()
+
+
 @pytest.fixture(scope="module")
-def postgres_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def postgres_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     with new_postgres_database() as url:
         upgrade(url)
         engine = create_db_engine(url)
@@ -59,24 +79,31 @@ def postgres_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             months=15,
             seed=3,
         )
+        events = tmp_path_factory.mktemp("ev") / "e.duckdb"
         with transaction(session_factory(engine)) as session:
-            generate_demo(session, options, events_path=tmp_path_factory.mktemp("ev") / "e.duckdb")
+            generate_demo(session, options, events_path=events)
             _add_dollar_contracts(session)
         engine.dispose()
-        yield url
+        _copy_events_to_postgres(events, url)
+        yield url, events
 
 
 @pytest.mark.parametrize("grain", [Grain.MONTH, Grain.FISCAL_YEAR])
-def test_duckdb_and_postgres_agree_on_every_kpi(postgres_demo: str, grain: Grain) -> None:
-    engine = create_db_engine(postgres_demo)
+def test_duckdb_and_postgres_agree_on_every_kpi(
+    postgres_demo: tuple[str, Path], grain: Grain
+) -> None:
+    url, events = postgres_demo
+    engine = create_db_engine(url)
     query = MetricQuery(
         names=(), first_month=date(2025, 1, 1), last_month=date(2026, 2, 1), grain=grain
     )
     with session_factory(engine)() as session:
-        embedded = compute_metrics(session, query, "duckdb")
+        embedded = compute_metrics(session, query, "duckdb", events_path=events)
         in_place = compute_metrics(session, query, "postgres")
     engine.dispose()
     assert len(embedded) > 20
     assert [v.model_dump() for v in embedded] == [v.model_dump() for v in in_place]
     moved = [v for v in embedded if v.metric == "mrr_movements" and v.breakdown]
     assert any(v.breakdown and v.breakdown["churn"] > 0 for v in moved)  # the data really moves
+    for name in ("active_account_rate", "dau_mau"):  # events really read, on both engines
+        assert any(v.value for v in embedded if v.metric == name), name

@@ -109,6 +109,9 @@ def _explain_active_rate(inputs: Inputs) -> ir.Table:
     return j.select("period", "account_id", events=j.events.fill_null(0))
 
 
+RATIO_STEPS = 10**12
+
+
 def _stickiness(inputs: Inputs, events: ir.Table) -> ir.Table:
     """(period, account_id, dau, mau, dau_mau) for accounts active at the end with users."""
     named = events.filter(events.user_id.notnull())
@@ -130,8 +133,11 @@ def _dau_mau(inputs: Inputs) -> ir.Table:
     if events is None:
         return _unmeasured(inputs)
     s = _stickiness(inputs, events)
-    t = per_period(inputs, s, total=s.dau_mau.sum(), n=s.account_id.count())
-    return ratio(t, t.total, t.n)
+    # Sum the accounts' ratios as integers (in 1e-12 steps): a float sum depends on the order
+    # of addition, which DuckDB and PostgreSQL choose differently (last-digit differences).
+    steps = (s.dau_mau * RATIO_STEPS + 0.5).floor().cast("int64")
+    t = per_period(inputs, s, total=steps.sum(), n=s.account_id.count())
+    return ratio(t, t.total / RATIO_STEPS, t.n)
 
 
 def _explain_dau_mau(inputs: Inputs) -> ir.Table:

@@ -146,8 +146,15 @@ def duckdb_backend(session: Session, events_path: Path | None = None) -> Any:
     return backend
 
 
-def usage_events(backend: Any) -> Any | None:
-    """The attached event store's ``usage_events`` table, or None without one."""
+def usage_events(backend: Any, engine: str) -> Any | None:
+    """The ``usage_events`` table the analytics read, or None without one.
+
+    Embedded: the event store attached to the DuckDB copy. PostgreSQL: a ``usage_events``
+    table in the same database (with the event store's columns), where a company that keeps
+    its events in PostgreSQL loads them.
+    """
+    if engine == "postgres":
+        return backend.table("usage_events") if "usage_events" in backend.list_tables() else None
     [(found,)] = backend.raw_sql(
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = ?",
         parameters=[EVENTS_DATABASE, "usage_events"],

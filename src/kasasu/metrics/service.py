@@ -79,7 +79,7 @@ def _inputs(
     # 12-month windows reach back a year before the first period.
     scales = _scales(session, query.currency, add_months(span[0].start, -12))
     # Usage events live in the DuckDB event store; the PostgreSQL engine cannot join them.
-    events = repository.usage_events(backend) if engine == "duckdb" else None
+    events = repository.usage_events(backend, engine)
     sources = Sources.from_backend(backend, events).filtered(query.filters)
     return Inputs(
         sources, span, query.currency, query.zone, scales, query.gross_margin, share=share
