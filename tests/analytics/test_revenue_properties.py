@@ -111,3 +111,22 @@ def test_cohort_logo_retention_never_rises(lines: list[dict[str, Any]]) -> None:
         curve = [row[f"m{k}"] for k in range(12) if row.get(f"m{k}") is not None]
         assert all(b <= a for a, b in itertools.pairwise(curve)), row
         assert all(0 <= share <= 1 for share in curve)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(LINE, max_size=12))
+def test_survival_runs_count_the_same_survivors_as_the_cohort_matrix(
+    lines: list[dict[str, Any]],
+) -> None:
+    from kasasu.analytics.kpis_cohorts import kept_by_month
+    from kasasu.analytics.kpis_ltv import _survival_runs, survivor_counts
+
+    inputs = Inputs(_sources(lines), YEAR, "JPY", share=False)
+    ends = {p.label: p.end for p in YEAR}
+    matrix = {
+        (ends[r["period"]], r["k"]): r["kept"]
+        for r in evaluate(kept_by_month(inputs, logo=True)).to_pylist()
+    }
+    runs = survivor_counts(evaluate(_survival_runs(inputs)).to_pylist(), YEAR[-1].end)
+    assert {key: n for key, n in runs.items() if key in matrix} == matrix
+    assert all(n == 0 for key, n in runs.items() if key not in matrix)

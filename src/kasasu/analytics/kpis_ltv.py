@@ -12,16 +12,18 @@ showing the factors lets a CS team see which one moves.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 
+from kasasu.analytics import revenue
 from kasasu.analytics.evaluate import evaluate
 from kasasu.analytics.kpis_revenue import per_period
 from kasasu.analytics.registry import Inputs, Metric, Unit
-from kasasu.domain.periods import Period, add_months
+from kasasu.domain.periods import Period, add_months, months_between
 from kasasu.errors import InvalidInput
 from kasasu.kit.i18n import _
 
@@ -111,9 +113,40 @@ def _history(inputs: Inputs) -> Inputs:
     while month < last:
         months.append(Period(month, add_months(month, 1), f"{month:%Y-%m}"))
         month = add_months(month, 1)
-    return Inputs(
-        inputs.sources, months, inputs.currency, inputs.zone, inputs.scales, inputs.gross_margin
+    # Derived from the request's inputs: it reads the account MRR the request computed on
+    # every month's first day (Inputs.all_days reaches back 24 months for it).
+    return replace(inputs, period_list=months, root=inputs.root or inputs)
+
+
+def _survival_runs(history: Inputs) -> ir.Table:
+    """(cohort_end, survive, n): accounts per monthly cohort by the last month k up to which
+    they paid at every month end since month 0 (the survival of the cohort matrices, counted
+    from runs of consecutive months instead of a cohort × month grid)."""
+    first = revenue.first_paid_day(history.sources)
+    p = history.periods
+    joined = first.join(p, (first.first_day >= p.start) & (first.first_day < p.end))
+    cohort = joined.select("account_id", cohort_end=joined.end)
+    mrr = history.account_mrr  # rows only where MRR > 0, on month firsts
+    paid = mrr.join(cohort, (mrr.account_id == cohort.account_id) & (mrr.at >= cohort.cohort_end))
+    month = (paid.at.year() * 12 + paid.at.month()) - (
+        paid.cohort_end.year() * 12 + paid.cohort_end.month()
     )
+    order = ibis.row_number().over(group_by=paid.account_id, order_by=paid.at)
+    runs = paid.select(account=paid.account_id, cohort_end=paid.cohort_end, k=month, rn=order)
+    runs = runs.filter(runs.k == runs.rn)  # still in the unbroken run from month 0
+    per = runs.group_by(["account", "cohort_end"]).aggregate(survive=runs.k.max())
+    return per.group_by(["cohort_end", "survive"]).aggregate(n=per.account.count())
+
+
+def survivor_counts(runs: list[dict[str, Any]], last: date) -> dict[tuple[date, int], int]:
+    """counts[c, k]: accounts of cohort c paying at every month end up to k, for every k seen
+    by ``last`` (0 where nobody is left)."""
+    counts: dict[tuple[date, int], int] = {}
+    for row in runs:
+        cohort, survive, n = row["cohort_end"], int(row["survive"]), int(row["n"])
+        for k in range(months_between(cohort, last) + 1):
+            counts[cohort, k] = counts.get((cohort, k), 0) + (n if k <= survive else 0)
+    return counts
 
 
 def pooled_survivors(counts: dict[tuple[date, int], int], until: date) -> list[int]:
@@ -139,15 +172,10 @@ def pooled_survivors(counts: dict[tuple[date, int], int], until: date) -> list[i
 
 
 def _project(inputs: Inputs, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    from kasasu.analytics.kpis_cohorts import kept_by_month
     from kasasu.analytics.sbg import fit_sbg
 
-    history = _history(inputs)
-    ends = {p.label: p.end for p in history.period_list}
-    counts = {
-        (ends[r["period"]], r["k"]): int(r["kept"])
-        for r in evaluate(kept_by_month(history, logo=True)).to_pylist()
-    }
+    runs = evaluate(_survival_runs(_history(inputs))).to_pylist()
+    counts = survivor_counts(runs, inputs.period_list[-1].end)
     monthly = (1 + YEARLY_DISCOUNT) ** (1 / 12) - 1
     projected = []
     for row, period in zip(rows, inputs.period_list, strict=True):

@@ -110,11 +110,12 @@ class Inputs:
 
     @cached_property
     def all_days(self) -> list[date]:
-        """Every period start and end, and every month's first day from 12 months before the
+        """Every period start and end, and every month's first day from 24 months before the
         first period's end to the last period's end: the days any window of this request
-        (trailing 12 months, the loyal-customer months, the cohorts' month ends) looks at."""
+        (trailing 12 months, the loyal-customer months, the cohorts' month ends, the 24 months
+        of cohorts behind the projected LTV) looks at."""
         days = {d for p in self.period_list for d in (p.start, p.end)}
-        day, last = add_months(self.period_list[0].end, -12), self.period_list[-1].end
+        day, last = add_months(self.period_list[0].end, -24), self.period_list[-1].end
         while day <= last:
             days.add(day)
             day = add_months(day, 1)
