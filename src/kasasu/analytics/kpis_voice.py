@@ -108,7 +108,12 @@ def _churned(inputs: Inputs) -> ir.Table:
     s = inputs.sources.subscriptions
     s = s.filter(s.cancelled_on.notnull())
     ends = inputs.periods.select("period", period_end="end")
-    c = s.join(ends, s.cancelled_on <= ends.period_end)
+    # Only the churned accounts' subscriptions: joining every cancelled line with every
+    # period first cost ~0.1 s per KPI on the metrics benchmark.
+    lost_at = lost.join(ends, "period").select("period", "period_end", lost_account="account_id")
+    c = s.join(
+        lost_at, (s.account_id == lost_at.lost_account) & (s.cancelled_on <= lost_at.period_end)
+    )
     order = [ibis.desc(c.cancelled_on), ibis.desc(c.id)]
     c = c.select(
         "period",
