@@ -93,6 +93,22 @@ def test_upsell_and_cross_sell_by_hand(session: Session) -> None:
     assert v["upsell_rate", "2026-02"].numerator == 0
 
 
+def test_explain_upsell_and_cross_sell(session: Session) -> None:
+    ids = add_golden(session)
+    q = MetricQuery(names=(), first_month=JAN, last_month=MAR)
+    up = explain_metric(session, "upsell_rate", JAN, q)
+    # A6: Core 30,000 at Jan 1, 30,000 + 8,333 (the yearly line) at Feb 1 → grew by 8,333;
+    # its account MRR went 30,000 → 38,333.
+    assert [(r.account_id, r.amounts) for r in up.rows] == [
+        (ids["A6"], {"amount": 8_333, "start": 30_000, "end": 38_333})
+    ]
+    cross = explain_metric(session, "cross_sell_rate", FEB, q)
+    # A1 added Analytics at 5,000: 10,000 → 15,000.
+    assert [(r.account_id, r.amounts) for r in cross.rows] == [
+        (ids["A1"], {"amount": 5_000, "start": 10_000, "end": 15_000})
+    ]
+
+
 def test_quarter_and_filter(session: Session) -> None:
     v = _values(session, "mrr_movements", grain=Grain.QUARTER)
     # Q1 2026 = Jan 1 → Apr 1: start 100,000, end 131,333 (A2 gone, A1/A3/A4/A6 up, A5 down).

@@ -44,10 +44,7 @@ def _grid(inputs: Inputs) -> ir.Table:
 def _cohort_mrr(inputs: Inputs) -> ir.Table:
     """(period, account_id, k, mrr) for cohort members; mrr 0 where they did not pay."""
     grid = _grid(inputs)
-    days = grid.select("at").distinct()
-    mrr = revenue.account_mrr(
-        revenue.line_mrr(inputs.sources, days, inputs.currency, inputs.scales)
-    )
+    mrr = inputs.account_mrr_on(grid.select("at").distinct())
     first = revenue.first_paid_day(inputs.sources)
     p = inputs.periods
     joined = first.join(p, (first.first_day >= p.start) & (first.first_day < p.end))

@@ -28,9 +28,12 @@ def ratio(table: ir.Table, numerator: ir.NumericValue, denominator: ir.NumericVa
     )
 
 
-def plain(table: ir.Table, value: ir.Value) -> ir.Table:
+def plain(table: ir.Table, value: ir.Value, *breakdown: str) -> ir.Table:
+    """A KPI that is not a ratio: its value, and the ``breakdown`` columns of ``table``."""
     null = ibis.null("float64")
-    return table.select("period", value=value.cast("float64"), numerator=null, denominator=null)
+    return table.select(
+        "period", *breakdown, value=value.cast("float64"), numerator=null, denominator=null
+    )
 
 
 def _mrr(inputs: Inputs) -> ir.Table:
@@ -46,7 +49,7 @@ def _arr(inputs: Inputs) -> ir.Table:
 def _movements(inputs: Inputs) -> ir.Table:
     m = inputs.movements
     t = per_period(inputs, m, **{name: m[name].sum() for name in MOVEMENTS})
-    return plain(t, t.end).join(t.select("period", *MOVEMENTS), "period")
+    return plain(t, t.end, *MOVEMENTS)
 
 
 def _active(inputs: Inputs) -> ir.Table:
@@ -86,10 +89,26 @@ def _arpa(inputs: Inputs) -> ir.Table:
     return ratio(t, t.mrr, t.n)
 
 
-def _sell_rate(inputs: Inputs, which: str) -> ir.Table:
+def _sold(inputs: Inputs, which: str) -> ir.Table:
+    """(period, account_id, amount): MRR grown on products the account had at the start
+    (upsell) or brought by products it did not have (cross-sell), for accounts that did."""
     p = inputs.product_moves
-    hit = (p.start > 0) & (p.end > p.start) if which == "up" else (p.start == 0) & (p.end > 0)
-    accounts = p.filter(hit).select("period", "account_id").distinct()
+    if which == "up":
+        hits = p.filter((p.start > 0) & (p.end > p.start))
+    else:
+        hits = p.filter((p.start == 0) & (p.end > 0))
+    gained = (hits.end - hits.start).sum()
+    return hits.group_by(["period", "account_id"]).aggregate(amount=gained)
+
+
+def _explain_sold(inputs: Inputs, which: str) -> ir.Table:
+    sold = _sold(inputs, which)
+    m = inputs.movements.select("period", "account_id", "start", "end")
+    return sold.join(m, ["period", "account_id"])
+
+
+def _sell_rate(inputs: Inputs, which: str) -> ir.Table:
+    accounts = _sold(inputs, which)
     m = inputs.movements
     base = per_period(inputs, m, base=(m.start > 0).sum())
     hits = per_period(inputs, accounts, n=accounts.account_id.count())
@@ -215,6 +234,7 @@ METRICS = (
         _("GRR, 12 months"),
         _("GRR over the 12 months ending with the period"),
         _twelve(_grr),
+        _twelve(_explain_moves),
     ),
     Metric(
         "nrr_12m",
@@ -222,6 +242,7 @@ METRICS = (
         _("NRR, 12 months"),
         _("NRR over the 12 months ending with the period"),
         _twelve(_nrr),
+        _twelve(_explain_moves),
     ),
     Metric(
         "arpa",
@@ -240,6 +261,7 @@ METRICS = (
             "the start"
         ),
         lambda i: _sell_rate(i, "up"),
+        lambda i: _explain_sold(i, "up"),
     ),
     Metric(
         "cross_sell_rate",
@@ -250,6 +272,7 @@ METRICS = (
             "at the start"
         ),
         lambda i: _sell_rate(i, "cross"),
+        lambda i: _explain_sold(i, "cross"),
     ),
     Metric(
         "ltv_simple",

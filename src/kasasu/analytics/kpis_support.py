@@ -74,7 +74,7 @@ def _median_hours(inputs: Inputs, column: str) -> ir.Table:
     m = median(ticket_hours(inputs, column), ["period"], "hours")
     t = inputs.periods.select("period").left_join(m, "period")
     t = t.select("period", median=t.median, n=t.n.fill_null(0))
-    return plain(t, t.median).join(t.select("period", "n"), "period")
+    return plain(t, t.median, "n")
 
 
 def _explain_counted(inputs: Inputs, column: str) -> ir.Table:

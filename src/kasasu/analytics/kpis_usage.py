@@ -164,7 +164,7 @@ def _time_to_value(inputs: Inputs) -> ir.Table:
     m = median(_to_value(inputs), ["period"], "days")
     t = inputs.periods.select("period").left_join(m, "period")
     t = t.select("period", median=t.median, n=t.n.fill_null(0))
-    return plain(t, t.median).join(t.select("period", "n"), "period")
+    return plain(t, t.median, "n")
 
 
 METRICS = (

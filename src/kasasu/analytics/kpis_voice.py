@@ -8,8 +8,6 @@ in [00:00 local of the first day, 00:00 local of the day after the last).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import ibis
 import ibis.expr.types as ir
 
@@ -18,7 +16,7 @@ from kasasu.analytics.kpis_revenue import per_period, plain, ratio
 from kasasu.analytics.kpis_support import in_periods
 from kasasu.analytics.registry import Inputs, Metric, Unit
 from kasasu.domain.choices import CancellationReason
-from kasasu.domain.periods import Period, add_months
+from kasasu.domain.periods import add_months
 from kasasu.kit.i18n import _
 
 NPS_BREAKDOWN = ("promoters", "passives", "detractors", "n", "ci_low", "ci_high")
@@ -138,7 +136,7 @@ def _by_reason(inputs: Inputs, *, logos: bool) -> ir.Table:
     zero = ibis.literal(0, "int64")
     per = {r: ibis.ifelse(c.reason == r, amount, zero).sum() for r in REASONS}
     t = per_period(inputs, c, total=amount.sum(), **per)
-    return plain(t, t.total).join(t.select("period", *REASONS), "period")
+    return plain(t, t.total, *REASONS)
 
 
 def _explain_reasons(inputs: Inputs, *, logos: bool) -> ir.Table:
@@ -190,22 +188,32 @@ def _latest_nps(inputs: Inputs) -> ir.Table:
 
 
 def _shrunk(inputs: Inputs) -> ir.Table:
-    """(period, account_id) with contraction or churn in a month of the 6 before the end."""
-    windows = [
-        (Period(add_months(p.end, -k - 1), add_months(p.end, -k), f"{p.label}#{k}"), p.label)
-        for p in inputs.period_list
-        for k in range(6)
-    ]
-    # Derived from the request's inputs, so the months read the account MRR it already
-    # computed on every month's first day rather than pricing the contracts again.
-    monthly = replace(inputs, period_list=[w for w, _label in windows], root=inputs.root or inputs)
-    owner = ibis.memtable(
-        {"window": [w.label for w, _l in windows], "owner": [label for _w, label in windows]},
-        schema={"window": "string", "owner": "string"},
+    """(period, account_id) with contraction or churn in a month of the 6 before the end.
+
+    Contraction or churn in a month is exactly MRR at its end below MRR at its start, so the
+    months need only their start and end MRR (not the five movements): each distinct month
+    once, from the account MRR the request already has on every month's first day.
+    """
+    owned = [(add_months(p.end, -k - 1), p.label) for p in inputs.period_list for k in range(6)]
+    firsts = sorted({month for month, _label in owned})
+    months = ibis.memtable(
+        {
+            "period": [m.isoformat() for m in firsts],
+            "start": firsts,
+            "end": [add_months(m, 1) for m in firsts],
+        },
+        schema={"period": "string", "start": "date", "end": "date"},
     )
-    m = monthly.movements
-    m = m.filter((m.contraction > 0) | (m.churn > 0))
-    j = m.join(owner, m.period == owner.window)
+    days = ibis.memtable(
+        {"at": sorted({*firsts, *(add_months(m, 1) for m in firsts)})}, schema={"at": "date"}
+    )
+    se = revenue.start_end(months, inputs.account_mrr_on(days), ["account_id"])
+    fell = se.filter(se.end < se.start)
+    owner = ibis.memtable(
+        {"month": [m.isoformat() for m, _l in owned], "owner": [label for _m, label in owned]},
+        schema={"month": "string", "owner": "string"},
+    )
+    j = fell.join(owner, fell.period == owner.month)
     return j.select(period=j.owner, account_id=j.account_id).distinct()
 
 
