@@ -5,6 +5,7 @@ Only the edges (cli, app, jobs, api, web) read it; everything below gets plain v
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,6 +25,21 @@ class ServerSettings(BaseModel):
     port: int = Field(default=8000, ge=1, le=65535)
 
 
+class RefreshSettings(BaseModel):
+    """The daily refresh that ``kasasu serve`` runs (``KASASU_REFRESH__*``)."""
+
+    scheduled: bool = True  # run it inside ``kasasu serve``
+    at: time = time(3, 0)  # local time in ``timezone``; the day refreshed is that day
+
+
+class TouchSettings(BaseModel):
+    """MRR from which an account without a touch model of its own is high- or low-touch,
+    in minor units of the reporting currency (``KASASU_TOUCH__*``)."""
+
+    high_mrr: int = Field(default=300_000, ge=0)
+    low_mrr: int = Field(default=50_000, ge=0)
+
+
 class Settings(BaseSettings):
     """Configuration; nested sections use ``__`` (e.g. ``KASASU_SERVER__PORT``)."""
 
@@ -41,6 +57,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEV_SECRET)
     dev_mode: bool = False
     server: ServerSettings = ServerSettings()
+    refresh: RefreshSettings = RefreshSettings()
+    touch: TouchSettings = TouchSettings()
 
     @field_validator("timezone")
     @classmethod

@@ -9,6 +9,7 @@ start + new + reactivation + expansion − contraction − churn = end holds exa
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 import ibis
 import ibis.expr.types as ir
@@ -160,3 +161,11 @@ def movements(periods: ir.Table, mrr: ir.Table, first: ir.Table) -> ir.Table:
         contraction=ibis.ifelse((end < start) & (end > 0), start - end, zero),
         churn=ibis.ifelse((start > 0) & (end == 0), start, zero),
     )
+
+
+def paying_on(
+    src: Sources, days: list[date], currency: str, scales: Mapping[str, float]
+) -> ir.Table:
+    """(account_id, at): the accounts with MRR > 0 on each of ``days``."""
+    table = ibis.memtable({"at": sorted(set(days))}, schema={"at": "date"})
+    return account_mrr(line_mrr(src, table, currency, scales)).select("account_id", "at")

@@ -13,6 +13,7 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+from ibis.common.exceptions import TableNotFound
 
 from kasasu.domain.dates import local_midnight
 from kasasu.domain.periods import Period, months_between
@@ -38,12 +39,21 @@ class Sources:
     survey_responses: ir.Table
     milestones: ir.Table
     usage_events: ir.Table | None = None
+    activities: ir.Table | None = None  # only the health features read them
     filters: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_backend(cls, con: Any, usage_events: ir.Table | None = None) -> Sources:
         """Read the operational tables of ``con`` (an Ibis backend) by their names."""
-        return cls(**{name: con.table(name) for name in TABLES}, usage_events=usage_events)
+        try:
+            activities = con.table("activities")
+        except TableNotFound:  # facts copied by an older caller (the metrics benchmark)
+            activities = None
+        return cls(
+            **{name: con.table(name) for name in TABLES},
+            usage_events=usage_events,
+            activities=activities,
+        )
 
     def filtered(self, filters: Mapping[str, Any]) -> Sources:
         """Keep only the accounts (and what hangs off them) matching every filter."""
@@ -68,6 +78,7 @@ class Sources:
             tickets=keep(self.tickets),
             survey_responses=keep(self.survey_responses),
             milestones=keep(self.milestones),
+            activities=None if self.activities is None else keep(self.activities),
             filters=chosen,
         )
 

@@ -9,6 +9,7 @@ from kasasu.cli.common import fail, help_locale, localize_help
 from kasasu.cli.demo import demo
 from kasasu.cli.imports import import_command
 from kasasu.cli.metrics import metrics_command
+from kasasu.cli.refresh import refresh
 from kasasu.cli.report import report_command
 from kasasu.cli.serve import serve
 from kasasu.errors import KasasuError
@@ -51,6 +52,13 @@ app.command(
         "'kasasu report --period YYYY-MM --out FILE.xlsx'."
     ),
 )(report_command)
+app.command(
+    help=N_(
+        "The daily refresh: usage and account features, health scores and touch models for a "
+        "day (default today), each step in its own transaction; a re-run replaces that day. "
+        "--backfill --from DATE --to DATE builds history."
+    )
+)(refresh)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")

@@ -11,7 +11,15 @@ import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from kasasu.models import Account, ExchangeRate, Milestone, Subscription, SurveyResponse, Ticket
+from kasasu.models import (
+    Account,
+    Activity,
+    ExchangeRate,
+    Milestone,
+    Subscription,
+    SurveyResponse,
+    Ticket,
+)
 from kasasu.models.base import Base, UTCDateTime
 
 # The columns the analytics read (DESIGN.md §4); others stay out of the copy.
@@ -69,6 +77,7 @@ COLUMNS: dict[type[Base], tuple[str, ...]] = {
         "due_date",
         "done_at",
     ),
+    Activity: ("id", "account_id", "kind", "occurred_at"),
 }
 
 

@@ -46,7 +46,7 @@ def _metrics(names: tuple[str, ...]) -> list[Metric]:
     return [m for n in chosen if (m := find_metric(n)) is not None]
 
 
-def _scales(session: Session, currency: str, first_day: Any) -> dict[str, float]:
+def currency_scales(session: Session, currency: str, first_day: Any) -> dict[str, float]:
     """Minor-unit factors per foreign currency, after checking every needed rate exists.
 
     A foreign contract needs a rate on or before the first boundary at which it can count:
@@ -77,7 +77,7 @@ def _inputs(
     share: bool = True,
 ) -> Inputs:
     # 12-month windows reach back a year before the first period.
-    scales = _scales(session, query.currency, add_months(span[0].start, -12))
+    scales = currency_scales(session, query.currency, add_months(span[0].start, -12))
     # Usage events live in the DuckDB event store; the PostgreSQL engine cannot join them.
     events = repository.usage_events(backend, engine)
     sources = Sources.from_backend(backend, events).filtered(query.filters)
@@ -185,4 +185,11 @@ def explain_metric(
     )
 
 
-__all__ = ["Grain", "compute_metrics", "evaluate_metrics", "explain_metric", "metric_names"]
+__all__ = [
+    "Grain",
+    "compute_metrics",
+    "currency_scales",
+    "evaluate_metrics",
+    "explain_metric",
+    "metric_names",
+]

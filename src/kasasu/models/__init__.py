@@ -5,6 +5,7 @@ from kasasu.models.activities import Activity
 from kasasu.models.base import Base
 from kasasu.models.contacts import Contact
 from kasasu.models.feedback import Feedback
+from kasasu.models.health import FeatureSnapshot, HealthScore, Scorecard, ScorecardVersion
 from kasasu.models.onboarding import Milestone
 from kasasu.models.subscriptions import ExchangeRate, Subscription
 from kasasu.models.support import Ticket
@@ -20,8 +21,12 @@ __all__ = [
     "Base",
     "Contact",
     "ExchangeRate",
+    "FeatureSnapshot",
     "Feedback",
+    "HealthScore",
     "Milestone",
+    "Scorecard",
+    "ScorecardVersion",
     "Subscription",
     "SurveyResponse",
     "Task",

@@ -1,0 +1,304 @@
+"""Per-account features as of a day: what a health scorecard measures (DESIGN.md §5).
+
+One row per account paying on the day (MRR > 0 at 00:00 of ``as_of`` in the reporting
+zone), from everything known before that instant. Windows are whole local days before
+``as_of``: "30 days" is [00:00 of as_of − 30 days, 00:00 of as_of). The instants are computed
+in Python (``local_midnight``), so no engine's time-zone functions are involved and the same
+expression gives the same numbers on DuckDB, PostgreSQL and Spark.
+
+Usage features are null for every account when there is no event store at all (nothing was
+measured); with one, an account without events has 0 events and its days since last use
+count from its first paid day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import ibis
+import ibis.expr.types as ir
+
+from kasasu.analytics import revenue
+from kasasu.analytics.features_usage import attach, usage_features
+from kasasu.analytics.kpis_support import median, whole_seconds
+from kasasu.analytics.sources import Sources
+from kasasu.domain.dates import local_midnight
+from kasasu.kit.i18n import Message, _
+
+ENGAGEMENT_KINDS = ("webinar", "community_post")
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    unit: str  # count, rate, days, hours, score, money
+    title: Message
+    definition: Message
+
+
+FEATURES = (
+    Feature("mrr", "money", _("MRR"), _("MRR on the day, in the reporting currency")),
+    Feature(
+        "mrr_change_90d",
+        "rate",
+        _("MRR change, 90 days"),
+        _("(MRR on the day − MRR 90 days before) ÷ MRR 90 days before; none if 0 then"),
+    ),
+    Feature(
+        "tenure_days", "days", _("Tenure"), _("Days since the account's first paid contract day")
+    ),
+    Feature("events_7d", "count", _("Usage events, 7 days"), _("Usage events in the 7 days")),
+    Feature("events_30d", "count", _("Usage events, 30 days"), _("Usage events in the 30 days")),
+    Feature("events_90d", "count", _("Usage events, 90 days"), _("Usage events in the 90 days")),
+    Feature(
+        "usage_trend_30d",
+        "rate",
+        _("Usage trend, 30 days"),
+        _("Events in the 30 days ÷ events in the 30 days before them − 1; none if 0 before"),
+    ),
+    Feature(
+        "active_users_30d",
+        "count",
+        _("Active users, 30 days"),
+        _("Distinct users with an event in the 30 days"),
+    ),
+    Feature(
+        "dau_mau",
+        "rate",
+        _("DAU/MAU"),
+        _("Mean daily distinct users over the 30 days ÷ distinct users in them"),
+    ),
+    Feature(
+        "features_used_30d",
+        "count",
+        _("Features used, 30 days"),
+        _("Distinct event names in the 30 days"),
+    ),
+    Feature(
+        "days_since_last_event",
+        "days",
+        _("Days since last use"),
+        _("Local days since the last usage event (since the first paid day if none ever)"),
+    ),
+    Feature("seats", "count", _("Seats"), _("Seats on the contract lines active on the day")),
+    Feature(
+        "seat_utilisation",
+        "rate",
+        _("Seat utilisation"),
+        _("Active users in 30 days ÷ seats; none without seats"),
+    ),
+    Feature(
+        "open_tickets",
+        "count",
+        _("Open tickets"),
+        _("Tickets opened before the day and not resolved by it"),
+    ),
+    Feature(
+        "escalated_tickets",
+        "count",
+        _("Escalated open tickets"),
+        _("Open tickets marked escalated"),
+    ),
+    Feature(
+        "median_response_hours_90d",
+        "hours",
+        _("Median first response, 90 days"),
+        _("Median hours to first response of the tickets opened in the 90 days"),
+    ),
+    Feature("latest_nps", "score", _("Latest NPS"), _("The latest NPS answer (0–10)")),
+    Feature("latest_csat", "score", _("Latest CSAT"), _("The latest CSAT answer (1–5)")),
+    Feature(
+        "onboarding_progress",
+        "rate",
+        _("Onboarding progress"),
+        _("Onboarding milestones done ÷ all of the account's milestones; none without any"),
+    ),
+    Feature(
+        "days_to_renewal",
+        "days",
+        _("Days to renewal"),
+        _("Days to the earliest end date on or after the day among the active contract lines"),
+    ),
+    Feature(
+        "engagement_90d",
+        "count",
+        _("Webinars and community, 90 days"),
+        _("Webinar attendances and community posts in the 90 days"),
+    ),
+)
+FEATURE_NAMES = tuple(f.name for f in FEATURES)
+USAGE_FEATURES = (
+    "events_7d",
+    "events_30d",
+    "events_90d",
+    "usage_trend_30d",
+    "active_users_30d",
+    "dau_mau",
+    "features_used_30d",
+    "days_since_last_event",
+    "seat_utilisation",
+)
+
+
+def account_features(
+    src: Sources,
+    as_of: date,
+    zone: str,
+    currency: str,
+    scales: Mapping[str, float] | None = None,
+) -> ir.Table:
+    """(account_id, *FEATURE_NAMES) for every account paying on ``as_of``."""
+    at = _Instants(as_of, zone)
+    days = ibis.memtable({"at": [as_of, as_of - timedelta(days=90)]}, schema={"at": "date"})
+    lines = revenue.line_mrr(src, days, currency, scales or {})
+    mrr = revenue.account_mrr(lines)
+    now = mrr.filter(mrr.at == as_of).select("account_id", "mrr")
+    then = mrr.filter(mrr.at == as_of - timedelta(days=90)).select("account_id", mrr_then="mrr")
+    first = revenue.first_paid_day(src)
+    base = attach(attach(now, then), first)
+    parts = [
+        _contracts(src, as_of),
+        _tickets(src, at),
+        _latest(src, at, "nps"),
+        _latest(src, at, "csat"),
+        _onboarding(src, at),
+    ]
+    if src.activities is not None:
+        parts.append(_engagement(src.activities, at))
+    usage = usage_features(src, base.select("account_id"), at.window(), as_of, zone)
+    if usage is not None:
+        parts.append(usage)
+    table = base
+    for part in parts:
+        table = attach(table, part)
+    return _finish(
+        table, as_of, has_usage=usage is not None, has_activities=src.activities is not None
+    )
+
+
+@dataclass(frozen=True)
+class _Instants:
+    as_of: date
+    zone: str
+
+    def days_before(self, n: int) -> ir.TimestampScalar:
+        instant = local_midnight(self.as_of - timedelta(days=n), self.zone)
+        return ibis.literal(instant, type="timestamp('UTC')")
+
+    @property
+    def now(self) -> ir.TimestampScalar:
+        return self.days_before(0)
+
+    def window(self) -> dict[int, ir.TimestampScalar]:
+        return {n: self.days_before(n) for n in (0, 7, 30, 60, 90)}
+
+
+def _contracts(src: Sources, as_of: date) -> ir.Table:
+    """(account_id, seats, renewal_days) from the paying lines active on the day."""
+    s = src.subscriptions
+    lines = revenue.contract_lines(src).select("sub_id", "start_date", "until")
+    active = lines.filter(
+        (lines.start_date <= as_of) & (lines.until.isnull() | (lines.until > as_of))
+    )
+    j = s.join(active, s.id == active.sub_id)
+    day = ibis.literal(as_of, type="date")
+    upcoming = j.end_date.notnull() & (j.end_date >= day)
+    return j.group_by("account_id").aggregate(
+        seats=j.seats.sum(),
+        renewal_days=ibis.ifelse(
+            upcoming, j.end_date.delta(day, unit="day"), ibis.null("int64")
+        ).min(),
+    )
+
+
+def _tickets(src: Sources, at: _Instants) -> ir.Table:
+    t = src.tickets
+    t = t.filter(t.opened_at < at.now)
+    open_ = t.resolved_at.isnull() | (t.resolved_at >= at.now)
+    counts = t.group_by("account_id").aggregate(
+        open_tickets=open_.sum(),
+        escalated_tickets=(open_ & t.escalated).sum(),
+    )
+    recent = t.filter(
+        (t.opened_at >= at.days_before(90))
+        & t.first_response_at.notnull()
+        & (t.first_response_at < at.now)
+    )
+    hours = recent.select(
+        "account_id",
+        hours=(whole_seconds(recent.first_response_at) - whole_seconds(recent.opened_at)) / 3600,
+    )
+    med = median(hours, ["account_id"], "hours").select("account_id", response_hours="median")
+    return attach(counts, med)
+
+
+def _latest(src: Sources, at: _Instants, kind: str) -> ir.Table:
+    r = src.survey_responses
+    r = r.filter((r.kind == kind) & (r.answered_at < at.now))
+    order = [ibis.desc(r.answered_at), ibis.desc(r.id)]
+    ranked = r.select(
+        "account_id", "score", rank=ibis.row_number().over(group_by="account_id", order_by=order)
+    )
+    top = ranked.filter(ranked["rank"] == 0)
+    return top.select("account_id", **{f"latest_{kind}": top.score})
+
+
+def _onboarding(src: Sources, at: _Instants) -> ir.Table:
+    m = src.milestones
+    done = m.done_at.notnull() & (m.done_at < at.now)
+    return m.group_by("account_id").aggregate(milestones=m.count(), milestones_done=done.sum())
+
+
+def _engagement(activities: ir.Table, at: _Instants) -> ir.Table:
+    a = activities
+    a = a.filter(
+        a.kind.isin(ENGAGEMENT_KINDS)
+        & (a.occurred_at >= at.days_before(90))
+        & (a.occurred_at < at.now)
+    )
+    return a.group_by("account_id").aggregate(engagement_90d=a.count())
+
+
+def _finish(table: ir.Table, as_of: date, *, has_usage: bool, has_activities: bool) -> ir.Table:
+    t = table
+    null_f = ibis.null("float64")
+    zero = ibis.literal(0, "int64")
+    day = ibis.literal(as_of, type="date")
+    tenure = day.delta(t.first_day, unit="day")
+
+    def rate(num: ir.NumericValue, den: ir.NumericValue) -> ir.FloatingValue:
+        return ibis.ifelse(den.isnull() | (den == 0), null_f, num.cast("float64") / den)
+
+    if has_usage:
+        events = {n: t[n].fill_null(0) for n in ("events_7d", "events_30d", "events_90d")}
+        prior = t.events_prior_30d.fill_null(0)
+        users = t.active_users_30d.fill_null(0)
+        usage = {
+            **events,
+            "usage_trend_30d": rate(events["events_30d"], prior) - 1,
+            "active_users_30d": users,
+            "dau_mau": t.dau_mau,
+            "features_used_30d": t.features_used_30d.fill_null(0),
+            "days_since_last_event": ibis.coalesce(t.days_since_last_event, tenure),
+            "seat_utilisation": rate(users, t.seats),
+        }
+    else:
+        usage = dict.fromkeys(USAGE_FEATURES, null_f)
+    columns = {
+        "mrr": t.mrr,
+        "mrr_change_90d": rate(t.mrr - t.mrr_then.fill_null(0), t.mrr_then),
+        "tenure_days": tenure,
+        **usage,
+        "seats": t.seats,
+        "open_tickets": t.open_tickets.fill_null(zero),
+        "escalated_tickets": t.escalated_tickets.fill_null(zero),
+        "median_response_hours_90d": t.response_hours,
+        "latest_nps": t.latest_nps,
+        "latest_csat": t.latest_csat,
+        "onboarding_progress": rate(t.milestones_done, t.milestones),
+        "days_to_renewal": t.renewal_days,
+        "engagement_90d": t.engagement_90d.fill_null(zero) if has_activities else null_f,
+    }
+    return t.select("account_id", **{n: columns[n].cast("float64") for n in FEATURE_NAMES})

@@ -1,0 +1,85 @@
+"""Usage features per account from the event store (see ``features``): the heavy part.
+
+Events are matched to accounts by external id and read once for the counts over the 90-day
+window; only the last 30 days are put on local days, for DAU/MAU.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import ibis
+import ibis.expr.types as ir
+
+from kasasu.analytics.kpis_support import whole_seconds
+from kasasu.analytics.sources import Sources
+from kasasu.domain.dates import local_midnight
+
+DAY_SECONDS = 86_400
+MONTH_DAYS = 30
+
+
+def usage_features(
+    src: Sources,
+    accounts: ir.Table,
+    at: dict[int, ir.TimestampScalar],
+    as_of: date,
+    zone: str,
+) -> ir.Table | None:
+    """(account_id, events_7d/30d/90d, events_prior_30d, active_users_30d, features_used_30d,
+    dau_mau, days_since_last_event) for ``accounts``; None without an event store."""
+    e = src.usage_events
+    if e is None:
+        return None
+    a = src.accounts.semi_join(accounts, src.accounts.id == accounts.account_id)
+    a = a.select(account_id=a.id, external_id=a.external_id)
+    e = e.filter(e.occurred_at < at[0])
+    j = e.join(a, e.account_external_id == a.external_id)
+    j = j.select("account_id", "user_id", "event_name", "occurred_at")
+    last = j.group_by("account_id").aggregate(last_at=j.occurred_at.max())
+    recent = j.filter(j.occurred_at >= at[90])
+    t = recent.occurred_at
+    in30 = t >= at[30]
+    counts = recent.group_by("account_id").aggregate(
+        events_7d=(t >= at[7]).sum(),
+        events_30d=in30.sum(),
+        events_90d=recent.count(),
+        events_prior_30d=((t >= at[60]) & ~in30).sum(),
+        active_users_30d=recent.user_id.nunique(where=in30),
+        features_used_30d=recent.event_name.nunique(where=in30),
+    )
+    now = int(local_midnight(as_of, zone).timestamp())
+    # Whole local days since the last event: an event yesterday is 1 day ago (exact where
+    # the zone has no daylight-saving change in between).
+    since = last.select(
+        "account_id",
+        days_since_last_event=((now - whole_seconds(last.last_at)) / DAY_SECONDS).ceil(),
+    )
+    month = recent.filter(in30 & recent.user_id.notnull())
+    return attach(attach(since, counts), _dau_mau(month, as_of, zone))
+
+
+def _dau_mau(events: ir.Table, as_of: date, zone: str) -> ir.Table:
+    """(account_id, dau_mau): mean daily distinct users over the 30 local days ÷ distinct users."""
+    days = [as_of - timedelta(days=k) for k in range(MONTH_DAYS, 0, -1)]
+    bounds = ibis.memtable(
+        {
+            "day": days,
+            "day_start": [local_midnight(d, zone) for d in days],
+            "day_end": [local_midnight(d + timedelta(days=1), zone) for d in days],
+        },
+        schema={"day": "date", "day_start": "timestamp('UTC')", "day_end": "timestamp('UTC')"},
+    )
+    t = events.occurred_at
+    hits = events.join(bounds, (t >= bounds.day_start) & (t < bounds.day_end))
+    daily = hits.group_by(["account_id", "day"]).aggregate(users=hits.user_id.nunique())
+    dau = daily.group_by("account_id").aggregate(daily_users=daily.users.sum())
+    mau = events.group_by("account_id").aggregate(mau=events.user_id.nunique())
+    j = dau.join(mau, "account_id")
+    return j.select("account_id", dau_mau=j.daily_users.cast("float64") / (MONTH_DAYS * j.mau))
+
+
+def attach(table: ir.Table, part: ir.Table) -> ir.Table:
+    """``table`` left-joined with ``part`` on account_id, keeping one account_id column."""
+    joined = table.left_join(part, "account_id")
+    return joined.drop("account_id_right") if "account_id_right" in joined.columns else joined

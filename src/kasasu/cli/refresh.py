@@ -1,0 +1,99 @@
+"""``kasasu refresh``: the daily job (features → scores → touch models), or a backfill."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from kasasu.cli.common import console, require_migrated, settings, t
+from kasasu.db import create_db_engine
+from kasasu.domain.dates import parse_date
+from kasasu.errors import InvalidInput
+from kasasu.jobs.refresh import STEPS, OnStep, days_between, refresh_config, run_refresh
+from kasasu.kit.i18n import N_, _
+
+STEP_LABELS = {
+    "features": N_("Features"),
+    "scores": N_("Health scores"),
+    "touch models": N_("Touch models"),
+}
+
+
+def today_local() -> date:
+    return datetime.now(ZoneInfo(settings().timezone)).date()
+
+
+def refresh(
+    as_of: Annotated[
+        str | None,
+        typer.Option(help=N_("The day to refresh, e.g. 2026-10-01 (default: today, local)")),
+    ] = None,
+    backfill: Annotated[
+        bool, typer.Option(help=N_("Build history: every day from --from to --to"))
+    ] = False,
+    first: Annotated[str | None, typer.Option("--from", help=N_("First day of a backfill"))] = None,
+    last: Annotated[str | None, typer.Option("--to", help=N_("Last day of a backfill"))] = None,
+    every: Annotated[
+        int, typer.Option(min=1, help=N_("Backfill every N days (the last day always)"))
+    ] = 1,
+) -> None:
+    if backfill:
+        if not first or not last:
+            raise InvalidInput(_("Write: kasasu refresh --backfill --from DATE --to DATE"))
+        start, end = parse_date(first), parse_date(last)
+        if end < start:
+            raise InvalidInput(_("--to must not be before --from"))
+        days = days_between(start, end, every)
+    else:
+        days = [parse_date(as_of) if as_of else today_local()]
+    engine = create_db_engine(settings().database_url)
+    try:
+        require_migrated(engine)
+        with _bars(len(days)) as on_step:
+            result = run_refresh(engine, days, refresh_config(settings()), on_step)
+    finally:
+        engine.dispose()
+    for day in days:
+        console.print(
+            t(
+                "{day}: features for {features} accounts, {scored} scored",
+                day=day.isoformat(),
+                features=result.features.get(day, 0),
+                scored=result.scored.get(day, 0),
+            )
+        )
+
+
+@contextmanager
+def _bars(total: int) -> Iterator[OnStep]:
+    """One Rich bar per step, counting days."""
+    bars = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=total == 1,
+    )
+    tasks: dict[str, TaskID] = {
+        step: bars.add_task(t(STEP_LABELS[step]), total=total) for step in STEPS
+    }
+
+    def report(step: str, _day: date) -> None:
+        bars.advance(tasks[step])
+
+    with bars:
+        yield report

@@ -1,0 +1,1 @@
+"""Health scores (ヘルススコア): scorecards, the daily snapshots, explanations, backtests."""

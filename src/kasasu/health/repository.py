@@ -1,0 +1,165 @@
+"""Scorecards, their versions, and the dated feature and health snapshots."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+
+from kasasu.db.repository import Repository
+from kasasu.models import Account, FeatureSnapshot, HealthScore, Scorecard, ScorecardVersion
+
+ACCOUNT_FIELDS = (
+    "id",
+    "external_id",
+    "name",
+    "plan",
+    "tier",
+    "touch_model",
+    "owner_id",
+    "industry",
+    "lifecycle_stage",
+    "custom_fields",
+)
+CHUNK = 1000
+
+
+class ScorecardRepository(Repository[Scorecard]):
+    model = Scorecard
+
+    def get_by_name(self, name: str) -> Scorecard | None:
+        return self.session.scalars(select(Scorecard).where(Scorecard.name == name)).one_or_none()
+
+    def latest_version(self, scorecard_id: int) -> ScorecardVersion | None:
+        stmt = (
+            select(ScorecardVersion)
+            .where(ScorecardVersion.scorecard_id == scorecard_id)
+            .order_by(ScorecardVersion.version.desc())
+            .limit(1)
+        )
+        return self.session.scalars(stmt).one_or_none()
+
+    def list_latest(self) -> list[tuple[Scorecard, ScorecardVersion]]:
+        """Every scorecard with its latest version, by priority then name."""
+        newest = (
+            select(ScorecardVersion.scorecard_id, func.max(ScorecardVersion.version).label("v"))
+            .group_by(ScorecardVersion.scorecard_id)
+            .subquery()
+        )
+        stmt = (
+            select(Scorecard, ScorecardVersion)
+            .join(newest, newest.c.scorecard_id == Scorecard.id)
+            .join(
+                ScorecardVersion,
+                (ScorecardVersion.scorecard_id == Scorecard.id)
+                & (ScorecardVersion.version == newest.c.v),
+            )
+            .order_by(Scorecard.priority, Scorecard.name)
+        )
+        return [(card, version) for card, version in self.session.execute(stmt)]
+
+    def get_version(self, version_id: int) -> ScorecardVersion | None:
+        return self.session.get(ScorecardVersion, version_id)
+
+    def versions_by_id(self, ids: Sequence[int]) -> dict[int, tuple[str, int]]:
+        """Version id → (scorecard name, version number)."""
+        stmt = (
+            select(ScorecardVersion.id, Scorecard.name, ScorecardVersion.version)
+            .join(Scorecard, Scorecard.id == ScorecardVersion.scorecard_id)
+            .where(ScorecardVersion.id.in_(list(set(ids))))
+        )
+        return {row_id: (name, version) for row_id, name, version in self.session.execute(stmt)}
+
+
+class SnapshotRepository:
+    """Feature and health snapshots: written per day in bulk, replaced on a re-run."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    def account_facts(self) -> list[dict[str, Any]]:
+        """The account fields scorecards and touch models look at, for every account."""
+        columns = [getattr(Account, name) for name in ACCOUNT_FIELDS]
+        rows = self.session.execute(select(*columns).order_by(Account.id))
+        return [dict(zip(ACCOUNT_FIELDS, row, strict=True)) for row in rows]
+
+    def replace_features(self, as_of: date, rows: Sequence[dict[str, Any]]) -> None:
+        self.session.execute(delete(FeatureSnapshot).where(FeatureSnapshot.as_of == as_of))
+        self._insert(FeatureSnapshot, rows)
+
+    def replace_scores(self, as_of: date, rows: Sequence[dict[str, Any]]) -> None:
+        self.session.execute(delete(HealthScore).where(HealthScore.as_of == as_of))
+        self._insert(HealthScore, rows)
+
+    def _insert(self, model: type[Any], rows: Sequence[dict[str, Any]]) -> None:
+        for start in range(0, len(rows), CHUNK):
+            self.session.execute(insert(model), list(rows[start : start + CHUNK]))
+
+    def set_touch_models(self, as_of: date, touch: dict[int, Any]) -> int:
+        rows = self.session.execute(
+            select(HealthScore.id, HealthScore.account_id).where(HealthScore.as_of == as_of)
+        ).all()
+        values = [{"id": i, "touch_model": touch.get(a)} for i, a in rows]
+        for start in range(0, len(values), CHUNK):
+            self.session.execute(update(HealthScore), values[start : start + CHUNK])
+        return len(values)
+
+    def features_on(self, as_of: date) -> list[tuple[int, dict[str, Any]]]:
+        stmt = (
+            select(FeatureSnapshot.account_id, FeatureSnapshot.features)
+            .where(FeatureSnapshot.as_of == as_of)
+            .order_by(FeatureSnapshot.account_id)
+        )
+        return [(account_id, features) for account_id, features in self.session.execute(stmt)]
+
+    def feature_dates(self, first: date | None = None, last: date | None = None) -> list[date]:
+        stmt = select(FeatureSnapshot.as_of).distinct().order_by(FeatureSnapshot.as_of)
+        if first is not None:
+            stmt = stmt.where(FeatureSnapshot.as_of >= first)
+        if last is not None:
+            stmt = stmt.where(FeatureSnapshot.as_of <= last)
+        return list(self.session.scalars(stmt))
+
+    def scores_for(self, account_id: int, first: date, last: date) -> list[HealthScore]:
+        stmt = (
+            select(HealthScore)
+            .where(
+                HealthScore.account_id == account_id,
+                HealthScore.as_of >= first,
+                HealthScore.as_of <= last,
+            )
+            .order_by(HealthScore.as_of)
+        )
+        return list(self.session.scalars(stmt))
+
+    def latest_score_date(self, account_id: int | None = None) -> date | None:
+        stmt = select(func.max(HealthScore.as_of))
+        if account_id is not None:
+            stmt = stmt.where(HealthScore.account_id == account_id)
+        found: date | None = self.session.scalar(stmt)
+        return found
+
+    def count_scores(self, as_of: date) -> int:
+        stmt = select(func.count()).select_from(HealthScore).where(HealthScore.as_of == as_of)
+        return int(self.session.scalar(stmt) or 0)
+
+    def count_features(self, as_of: date) -> int:
+        stmt = (
+            select(func.count()).select_from(FeatureSnapshot).where(FeatureSnapshot.as_of == as_of)
+        )
+        return int(self.session.scalar(stmt) or 0)
+
+
+class HealthScoreRepository(Repository[HealthScore]):
+    model = HealthScore
+    sortable = ("id", "score", "account_id")
+    default_sort = "score"
+
+    def accounts(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """Account id → (external id, name)."""
+        stmt = select(Account.id, Account.external_id, Account.name).where(
+            Account.id.in_(list(set(ids)))
+        )
+        return {row_id: (ext, name) for row_id, ext, name in self.session.execute(stmt)}

@@ -1,0 +1,116 @@
+"""Scorecards as data: read from YAML or JSON, validated, stored as numbered versions."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from kasasu.domain.scoring import Scorecard
+from kasasu.errors import FieldError, InvalidInput, NotFound
+from kasasu.health.repository import ScorecardRepository
+from kasasu.health.schemas import ScorecardDefinition, ScorecardRead, check_definition
+from kasasu.kit.i18n import _
+from kasasu.kit.validation import pydantic_reason
+from kasasu.models import Scorecard as ScorecardRow
+from kasasu.models import ScorecardVersion
+
+DEFAULT_NAME = "default"
+
+
+def default_definition() -> ScorecardDefinition:
+    text = resources.files("kasasu.health").joinpath("default_scorecard.yaml").read_text("utf-8")
+    return parse_scorecard(text, "default_scorecard.yaml")
+
+
+def parse_scorecard(text: str, source: str) -> ScorecardDefinition:
+    """A scorecard from YAML (JSON is YAML too); every problem named by its path."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
+        raise InvalidInput(
+            _("{where}: not valid YAML ({problem})", where=where, problem=_problem(exc))
+        ) from exc
+    return validate_scorecard(data, source)
+
+
+def _problem(exc: yaml.YAMLError) -> str:
+    return str(getattr(exc, "problem", None) or exc)
+
+
+def validate_scorecard(data: Any, source: str) -> ScorecardDefinition:
+    try:
+        card = ScorecardDefinition.model_validate(data)
+    except ValidationError as exc:
+        errors = [
+            FieldError(tuple(e["loc"]), pydantic_reason(e), e.get("input")) for e in exc.errors()
+        ]
+        raise InvalidInput(
+            _("{source}: the scorecard is not valid", source=source), errors
+        ) from exc
+    problems = check_definition(card)
+    if problems:
+        raise InvalidInput(_("{source}: the scorecard is not valid", source=source), problems)
+    return card
+
+
+def save_scorecard(session: Session, card: ScorecardDefinition) -> ScorecardRead:
+    """Store ``card`` as a new version of its name, unless it equals the latest one."""
+    repo = ScorecardRepository(session)
+    definition = card.model_dump(mode="json")
+    row = repo.get_by_name(card.name)
+    if row is None:
+        row = repo.add(
+            ScorecardRow(name=card.name, applies_to=card.applies_to, priority=card.priority)
+        )
+    row.applies_to, row.priority = card.applies_to, card.priority
+    latest = repo.latest_version(row.id)
+    if latest is not None and latest.definition == definition:
+        return _read(row, latest)
+    version = ScorecardVersion(
+        scorecard_id=row.id, version=(latest.version + 1) if latest else 1, definition=definition
+    )
+    session.add(version)
+    session.flush()
+    return _read(row, version)
+
+
+def ensure_default_scorecard(session: Session) -> None:
+    """Install the shipped scorecard the first time health is computed."""
+    if not ScorecardRepository(session).list_latest():
+        save_scorecard(session, default_definition())
+
+
+def list_scorecards(session: Session) -> list[ScorecardRead]:
+    return [_read(card, version) for card, version in ScorecardRepository(session).list_latest()]
+
+
+def get_scorecard(session: Session, name: str) -> ScorecardRead:
+    repo = ScorecardRepository(session)
+    row = repo.get_by_name(name)
+    latest = repo.latest_version(row.id) if row else None
+    if row is None or latest is None:
+        raise NotFound(_("Scorecard {name} not found", name=name))
+    return _read(row, latest)
+
+
+def active_scorecards(session: Session) -> list[tuple[int, Scorecard]]:
+    """(version id, scorecard) of every card's latest version, in the order they are tried."""
+    return [
+        (version.id, ScorecardDefinition.model_validate(version.definition).to_domain())
+        for _card, version in ScorecardRepository(session).list_latest()
+    ]
+
+
+def _read(row: ScorecardRow, version: ScorecardVersion) -> ScorecardRead:
+    return ScorecardRead(
+        name=row.name,
+        version=version.version,
+        created_at=version.created_at,
+        definition=version.definition,
+    )

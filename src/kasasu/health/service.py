@@ -1,0 +1,172 @@
+"""The daily refresh's health steps (DESIGN.md §3): features → scores → touch models.
+
+Each step reads what the previous one wrote for the day and replaces its own rows for that
+day, so a re-run for a date replaces that date's snapshot and never duplicates it. The
+caller (``kasasu refresh``, the scheduler) runs each step in its own transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kasasu.analytics.evaluate import evaluate
+from kasasu.analytics.features import account_features
+from kasasu.analytics.sources import Sources
+from kasasu.domain.choices import TouchModel
+from kasasu.domain.scoring import Scorecard, score_accounts
+from kasasu.errors import InvalidInput
+from kasasu.health.repository import SnapshotRepository
+from kasasu.health.schemas import CUSTOM_PREFIX
+from kasasu.health.scorecards import active_scorecards, ensure_default_scorecard
+from kasasu.kit.i18n import _
+from kasasu.metrics import repository as facts
+from kasasu.metrics.service import Engine, currency_scales
+
+Tick = Callable[[date], None]
+
+
+@dataclass(frozen=True)
+class TouchRule:
+    """MRR (reporting currency, minor units) from which an account is high- or low-touch."""
+
+    high_from: int
+    low_from: int
+
+    def assign(self, mrr: float | None) -> TouchModel:
+        value = mrr or 0
+        if value >= self.high_from:
+            return TouchModel.HIGH
+        return TouchModel.LOW if value >= self.low_from else TouchModel.TECH
+
+
+@dataclass(frozen=True)
+class RefreshConfig:
+    zone: str
+    currency: str
+    engine: Engine = "duckdb"
+    events_path: Path | None = None
+    touch: TouchRule = TouchRule(high_from=300_000, low_from=50_000)
+
+
+def compute_features(
+    session: Session, days: Sequence[date], config: RefreshConfig, tick: Tick | None = None
+) -> dict[date, int]:
+    """Step 1–2: every paying account's features on each day, stored as that day's snapshot.
+
+    The facts are copied (or read in place) once for all ``days``. Returns rows per day.
+    """
+    scales = currency_scales(session, config.currency, min(days) - timedelta(days=90))
+    customs = _custom_fields(SnapshotRepository(session).account_facts())
+    written: dict[date, int] = {}
+    with facts.analytics_backend(session, config.engine, config.events_path) as backend:
+        src = Sources.from_backend(backend, facts.usage_events(backend, config.engine))
+        for day in days:
+            expr = account_features(src, day, config.zone, config.currency, scales)
+            rows = evaluate(expr).to_pylist()
+            snapshot = [
+                {
+                    "account_id": r["account_id"],
+                    "as_of": day,
+                    "features": _features(r) | customs.get(r["account_id"], {}),
+                }
+                for r in rows
+            ]
+            SnapshotRepository(session).replace_features(day, snapshot)
+            written[day] = len(snapshot)
+            if tick:
+                tick(day)
+    return written
+
+
+def _features(row: dict[str, Any]) -> dict[str, float | None]:
+    return {k: v for k, v in row.items() if k != "account_id"}
+
+
+def _custom_fields(accounts: list[dict[str, Any]]) -> dict[int, dict[str, float]]:
+    """Numeric custom fields as ``custom.NAME`` features (text fields cannot be scored)."""
+    out: dict[int, dict[str, float]] = {}
+    for a in accounts:
+        numbers = {
+            f"{CUSTOM_PREFIX}{k}": float(v)
+            for k, v in (a["custom_fields"] or {}).items()
+            if isinstance(v, int | float) and not isinstance(v, bool)
+        }
+        if numbers:
+            out[a["id"]] = numbers
+    return out
+
+
+def score_day(session: Session, day: date) -> int:
+    """Step 3: scores for every account with features on ``day``, each by the first
+    scorecard that matches it (its segment); replaces the day's scores. Returns how many."""
+    repo = SnapshotRepository(session)
+    features = repo.features_on(day)
+    if not features:
+        raise InvalidInput(
+            _("No features for {day}: run 'kasasu refresh --as-of {day}'", day=day.isoformat())
+        )
+    ensure_default_scorecard(session)
+    cards = active_scorecards(session)
+    accounts = {a["id"]: a for a in repo.account_facts()}
+    groups = assign_scorecards(cards, [accounts[i] for i, _f in features])
+    rows: list[dict[str, Any]] = []
+    for version_id, members in groups.items():
+        card = dict(cards)[version_id]
+        chosen = [features[i] for i in members]
+        scores = score_accounts(card, [values for _id, values in chosen])
+        for (account_id, _values), score in zip(chosen, scores, strict=True):
+            rows.append(
+                {
+                    "account_id": account_id,
+                    "as_of": day,
+                    "scorecard_version_id": version_id,
+                    "score": score.score,
+                    "band": score.band.value,
+                    "measures": [
+                        {
+                            "metric": m.metric,
+                            "value": m.value,
+                            "points": m.points,
+                            "weight": m.weight,
+                            "contribution": m.contribution,
+                        }
+                        for m in score.measures
+                    ],
+                    "touch_model": None,
+                    "segment": card.name,
+                }
+            )
+    repo.replace_scores(day, rows)
+    return len(rows)
+
+
+def assign_scorecards(
+    cards: Sequence[tuple[int, Scorecard]], accounts: Sequence[dict[str, Any]]
+) -> dict[int, list[int]]:
+    """Positions in ``accounts`` per scorecard version id: each account goes to the first
+    card that matches it (cards are in priority order); percentiles are taken per group."""
+    groups: dict[int, list[int]] = {}
+    for i, account in enumerate(accounts):
+        version_id = next((v for v, card in cards if card.matches(account)), None)
+        if version_id is not None:
+            groups.setdefault(version_id, []).append(i)
+    return groups
+
+
+def assign_touch_models(session: Session, day: date, config: RefreshConfig) -> int:
+    """Step 4: the touch model of each account scored on ``day``: its own when set by hand
+    (or import), else by MRR (``RefreshConfig.touch``). Returns accounts assigned."""
+    repo = SnapshotRepository(session)
+    accounts = {a["id"]: a for a in repo.account_facts()}
+    mrr = {account_id: values.get("mrr") for account_id, values in repo.features_on(day)}
+    assigned = {
+        account_id: accounts[account_id]["touch_model"] or config.touch.assign(value)
+        for account_id, value in mrr.items()
+    }
+    return repo.set_touch_models(day, assigned)

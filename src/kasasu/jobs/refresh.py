@@ -1,0 +1,77 @@
+"""The daily refresh (DESIGN.md §3), one transaction per step, for one day or a history.
+
+Used by ``kasasu refresh`` and by the scheduler inside ``kasasu serve``. Safe to re-run: each
+step replaces its rows for the day. Playbooks (step 5) join when they exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import Engine
+
+from kasasu.db import session_factory, transaction
+from kasasu.health.service import (
+    RefreshConfig,
+    TouchRule,
+    assign_touch_models,
+    compute_features,
+    score_day,
+)
+from kasasu.settings import Settings
+
+# Days whose features are computed from one copy of the facts, in one transaction.
+FEATURE_BATCH = 14
+STEPS = ("features", "scores", "touch models")
+
+OnStep = Callable[[str, date], None]
+
+
+@dataclass
+class RefreshResult:
+    features: dict[date, int] = field(default_factory=dict)
+    scored: dict[date, int] = field(default_factory=dict)
+
+
+def refresh_config(settings: Settings) -> RefreshConfig:
+    return RefreshConfig(
+        zone=settings.timezone,
+        currency=settings.currency,
+        events_path=settings.events_path,
+        touch=TouchRule(high_from=settings.touch.high_mrr, low_from=settings.touch.low_mrr),
+    )
+
+
+def days_between(first: date, last: date, every: int = 1) -> list[date]:
+    """``first``, ``first + every`` … up to ``last``, always ending with ``last``."""
+    days = [first + timedelta(days=k) for k in range(0, (last - first).days + 1, every)]
+    return days if days[-1] == last else [*days, last]
+
+
+def run_refresh(
+    engine: Engine,
+    days: Sequence[date],
+    config: RefreshConfig,
+    on_step: OnStep | None = None,
+) -> RefreshResult:
+    """Features, scores and touch models for each of ``days``, each step committed apart."""
+    factory = session_factory(engine)
+    result = RefreshResult()
+
+    def done(step: str) -> Callable[[date], None]:
+        return lambda day: on_step(step, day) if on_step else None
+
+    for start in range(0, len(days), FEATURE_BATCH):
+        batch = list(days[start : start + FEATURE_BATCH])
+        with transaction(factory) as session:
+            result.features.update(compute_features(session, batch, config, done(STEPS[0])))
+        for day in batch:
+            with transaction(factory) as session:
+                result.scored[day] = score_day(session, day)
+            done(STEPS[1])(day)
+            with transaction(factory) as session:
+                assign_touch_models(session, day, config)
+            done(STEPS[2])(day)
+    return result
