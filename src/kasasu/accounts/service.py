@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 from kasasu.accounts.repository import AccountExternalIdRepository, AccountRepository
 from kasasu.accounts.schemas import AccountCreate, AccountRead, AccountUpdate
 from kasasu.db.service import CrudService
-from kasasu.errors import Conflict
+from kasasu.errors import Conflict, NotFound
 from kasasu.kit.i18n import _
 from kasasu.models import Account, AccountExternalId
 from kasasu.users.repository import UserRepository
@@ -54,3 +54,14 @@ def external_ids(session: Session, account_id: int) -> dict[str, str]:
 def find_account_by_source(session: Session, source: str, external_id: str) -> AccountRead | None:
     row = AccountExternalIdRepository(session).get_for(source, external_id)
     return accounts.get(session, row.account_id) if row else None
+
+
+def account_id_for(session: Session, ref: str) -> int:
+    """The id of the account ``ref`` names: its external id (e.g. ACC-0001), else its id."""
+    repo = AccountRepository(session)
+    row = repo.get_by_external_id(ref)
+    if row is None and ref.isdigit():
+        row = repo.get(int(ref))
+    if row is None:
+        raise NotFound(_("Account {ref} not found", ref=ref))
+    return int(row.id)

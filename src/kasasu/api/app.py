@@ -8,6 +8,7 @@ from kasasu import __version__
 from kasasu.api import docs, problems
 from kasasu.api.context import ApiContext
 from kasasu.api.events import events_router
+from kasasu.api.health import health_router
 from kasasu.api.imports import imports_router
 from kasasu.api.metrics import metrics_router
 from kasasu.api.resources import resource_routers
@@ -35,4 +36,5 @@ def create_api(ctx: ApiContext) -> FastAPI:
     api.include_router(events_router())
     api.include_router(imports_router())
     api.include_router(metrics_router())
+    api.include_router(health_router())
     return api

@@ -7,6 +7,7 @@ import typer
 from kasasu.cli.admin import apikey_app, db_app, init, user_app
 from kasasu.cli.common import fail, help_locale, localize_help
 from kasasu.cli.demo import demo
+from kasasu.cli.health import health_app
 from kasasu.cli.imports import import_command
 from kasasu.cli.metrics import metrics_command
 from kasasu.cli.refresh import refresh
@@ -59,6 +60,7 @@ app.command(
         "--backfill --from DATE --to DATE builds history."
     )
 )(refresh)
+app.add_typer(health_app, name="health")
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")

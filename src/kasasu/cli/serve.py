@@ -8,6 +8,8 @@ import typer
 
 from kasasu.cli.common import console, require_migrated, settings, t
 from kasasu.db import create_db_engine
+from kasasu.jobs.refresh import refresh_config
+from kasasu.jobs.scheduler import DailyRefresh
 from kasasu.kit.i18n import N_
 
 
@@ -30,4 +32,21 @@ def serve(
     port = port or config.server.port
     app = create_app(config)
     console.print(t("Kasasu is serving on {url}", url=f"http://{host}:{port}"))
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    daily = None
+    if config.refresh.scheduled:
+        daily = DailyRefresh(
+            create_db_engine(config.database_url), refresh_config(config), config.refresh.at
+        )
+        daily.start()
+        console.print(
+            t(
+                "The daily refresh runs at {at} ({zone})",
+                at=config.refresh.at.strftime("%H:%M"),
+                zone=config.timezone,
+            )
+        )
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        if daily is not None:
+            daily.stop()

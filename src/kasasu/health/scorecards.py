@@ -81,8 +81,10 @@ def save_scorecard(session: Session, card: ScorecardDefinition) -> ScorecardRead
 
 
 def ensure_default_scorecard(session: Session) -> None:
-    """Install the shipped scorecard the first time health is computed."""
-    if not ScorecardRepository(session).list_latest():
+    """Install the shipped scorecard unless a card already applies to every account, so
+    no account goes unscored (cards for segments alone do not cover the others)."""
+    cards = ScorecardRepository(session).list_latest()
+    if not any(not card.applies_to for card, _version in cards):
         save_scorecard(session, default_definition())
 
 

@@ -1,0 +1,228 @@
+"""An account's health in words a CSM reads first: why the score is what it is, what moved.
+
+For each measure the explanation shows its value, its points and its contribution; then the
+measures that cost the most (the points short of 100, weighed: what fixing them would add),
+and what changed since about a week ago (contribution deltas, which add up to the change).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from kasasu.analytics.features import FEATURES
+from kasasu.domain.money import format_money
+from kasasu.domain.scoring import Change, changes
+from kasasu.errors import NotFound
+from kasasu.health.repository import HealthScoreRepository, ScorecardRepository, SnapshotRepository
+from kasasu.health.schemas import CUSTOM_PREFIX, ChangeRead, HealthRead, MeasureRead, TrendPoint
+from kasasu.kit.i18n import Message, _
+from kasasu.models import HealthScore
+
+TREND_DAYS = 90
+COMPARE_DAYS = 7
+WORST = 3
+_BANDS = {
+    "red": _("red"),
+    "yellow": _("yellow"),
+    "green": _("green"),
+    "unknown": _("unknown"),
+}
+
+
+def account_health(
+    session: Session,
+    account_id: int,
+    *,
+    as_of: date | None = None,
+    locale: str = "ja",
+    currency: str = "JPY",
+) -> HealthRead:
+    snapshots = SnapshotRepository(session)
+    day = as_of or snapshots.latest_score_date(account_id)
+    history = snapshots.scores_for(account_id, day - timedelta(days=TREND_DAYS), day) if day else []
+    if not history or history[-1].as_of != day:
+        raise NotFound(_("No health score for account {id}: run 'kasasu refresh'", id=account_id))
+    now = history[-1]
+    before = next(
+        (s for s in reversed(history) if s.as_of <= day - timedelta(days=COMPARE_DAYS)), None
+    )
+    cards = ScorecardRepository(session).versions_by_id([now.scorecard_version_id])
+    card_name, card_version = cards[now.scorecard_version_id]
+    accounts = HealthScoreRepository(session).accounts([account_id])
+    external_id, name = accounts[account_id]
+    moved = _changes(now, before) if before else []
+    fmt = _Formatter(locale, currency)
+    return HealthRead(
+        account_id=account_id,
+        external_id=external_id,
+        name=name,
+        as_of=day,
+        score=now.score,
+        band=now.band,
+        scorecard=card_name,
+        scorecard_version=card_version,
+        touch_model=now.touch_model.value if now.touch_model else None,
+        segment=now.segment,
+        measures=[MeasureRead(title=title(m["metric"], locale), **m) for m in now.measures],
+        trend=[TrendPoint(as_of=s.as_of, score=s.score, band=s.band) for s in history],
+        compared_with=before.as_of if before else None,
+        score_change=(
+            now.score - before.score
+            if before and now.score is not None and before.score is not None
+            else None
+        ),
+        changes=[
+            ChangeRead(
+                metric=c.metric,
+                title=title(c.metric, locale),
+                before=c.before,
+                after=c.after,
+                delta=c.delta,
+            )
+            for c in moved
+        ],
+        summary=_summary(now, before, moved, fmt, card=card_name, version=card_version),
+    )
+
+
+def title(metric: str, locale: str) -> str:
+    if metric.startswith(CUSTOM_PREFIX):
+        return metric.removeprefix(CUSTOM_PREFIX)
+    found = next((f for f in FEATURES if f.name == metric), None)
+    return found.title.render(locale) if found else metric
+
+
+def _changes(now: HealthScore, before: HealthScore) -> list[Change]:
+    """Measures whose contribution moved by at least 0.05 points, largest move first."""
+    after = {m["metric"]: m["contribution"] for m in now.measures}
+    then = {m["metric"]: m["contribution"] for m in before.measures}
+    return [c for c in changes(after, then) if abs(c.delta) >= 0.05]
+
+
+class _Formatter:
+    def __init__(self, locale: str, currency: str) -> None:
+        self.locale, self.currency = locale, currency
+        self.units = {f.name: f.unit for f in FEATURES}
+
+    def t(self, message: Message) -> str:
+        return message.render(self.locale)
+
+    def value(self, metric: str, value: float | None) -> str:
+        if value is None:
+            return self.t(_("no data"))
+        unit = self.units.get(metric)
+        if unit == "rate":
+            return (
+                f"{value * 100:+.0f}%"
+                if metric.endswith(("trend_30d", "change_90d"))
+                else f"{value * 100:.0f}%"
+            )
+        if unit == "money":
+            return format_money(value, self.currency, self.locale)
+        if unit == "days":
+            return self.t(_("{n} days", n=f"{value:,.0f}"))
+        if unit == "hours":
+            return self.t(_("{n} hours", n=f"{value:,.1f}"))
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def _summary(
+    now: HealthScore,
+    before: HealthScore | None,
+    moved: list[Change],
+    fmt: _Formatter,
+    *,
+    card: str,
+    version: int,
+) -> list[str]:
+    band = fmt.t(_BANDS.get(now.band, _BANDS["unknown"]))
+    if now.score is None:
+        known = sum(m["weight"] for m in now.measures if m["points"] is not None)
+        total = sum(m["weight"] for m in now.measures) or 1
+        lines = [
+            fmt.t(
+                _(
+                    "Health unknown on {day}: only {share}% of the scorecard's weight has data "
+                    "(half is needed).",
+                    day=now.as_of.isoformat(),
+                    share=f"{100 * known / total:.0f}",
+                )
+            )
+        ]
+    else:
+        lines = [
+            fmt.t(
+                _(
+                    "Health {score} ({band}) on {day}, by scorecard {card} v{version}.",
+                    score=f"{now.score:.1f}",
+                    band=band,
+                    day=now.as_of.isoformat(),
+                    card=card,
+                    version=version,
+                )
+            )
+        ]
+        lines.extend(_weakest(now, fmt))
+    if before is not None and now.score is not None and before.score is not None:
+        lines.append(_moved_line(now, before, moved, fmt))
+    return lines
+
+
+def _weakest(now: HealthScore, fmt: _Formatter) -> list[str]:
+    """The measures whose missing points cost the score most (what fixing them would add)."""
+    known = [m for m in now.measures if m["points"] is not None]
+    weight = sum(m["weight"] for m in known) or 1
+    costs = [((100 - m["points"]) * m["weight"] / weight, m) for m in known]
+    costs.sort(key=lambda pair: -pair[0])
+    worst = [(cost, m) for cost, m in costs if cost >= 1][:WORST]
+    if not worst:
+        return [fmt.t(_("Every measure is at full points."))]
+    lines = [fmt.t(_("Pulling it down most:"))]
+    for cost, m in worst:
+        lines.append(
+            fmt.t(
+                _(
+                    "- {title}: {value} → {points}/100 points (costs {cost} points)",
+                    title=title(m["metric"], fmt.locale),
+                    value=fmt.value(m["metric"], m["value"]),
+                    points=f"{m['points']:.0f}",
+                    cost=f"{cost:.1f}",
+                )
+            )
+        )
+    return lines
+
+
+def _moved_line(now: HealthScore, before: HealthScore, moved: list[Change], fmt: _Formatter) -> str:
+    delta = (now.score or 0) - (before.score or 0)
+    if not moved:
+        return fmt.t(_("Since {day}: no measure moved.", day=before.as_of.isoformat()))
+    top = ", ".join(f"{title(c.metric, fmt.locale)} {c.delta:+.1f}" for c in moved[:WORST])
+    return fmt.t(
+        _(
+            "Since {day}: {delta} points, mostly {measures}.",
+            day=before.as_of.isoformat(),
+            delta=f"{delta:+.1f}",
+            measures=top,
+        )
+    )
+
+
+def list_by_band(
+    session: Session,
+    *,
+    band: str | None,
+    as_of: date | None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[date | None, list[tuple[HealthScore, str, str]], str | None]:
+    """Accounts' scores on ``as_of`` (default: the latest day scored), lowest first."""
+    day = as_of or SnapshotRepository(session).latest_score_date()
+    if day is None:
+        return None, [], None
+    repo = HealthScoreRepository(session)
+    page = repo.list_page({"as_of": day, "band": band}, sort="score", cursor=cursor, limit=limit)
+    names = repo.accounts([s.account_id for s in page.items])
+    return day, [(s, *names[s.account_id]) for s in page.items], page.next_cursor

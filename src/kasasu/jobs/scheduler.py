@@ -1,0 +1,51 @@
+"""The daily refresh inside ``kasasu serve``: a background thread that wakes at the
+configured local time and refreshes that day (KASASU_REFRESH__AT, default 03:00)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+
+from kasasu.health.service import RefreshConfig
+from kasasu.jobs.refresh import run_refresh
+
+log = logging.getLogger("kasasu.scheduler")
+
+
+def seconds_until(at: time, zone: str, now: datetime) -> float:
+    """Seconds from ``now`` (aware) to the next ``at`` in ``zone``."""
+    local = now.astimezone(ZoneInfo(zone))
+    target = datetime.combine(local.date(), at, ZoneInfo(zone))
+    if target <= local:
+        target = datetime.combine(local.date() + timedelta(days=1), at, ZoneInfo(zone))
+    return (target - local).total_seconds()
+
+
+class DailyRefresh:
+    """Start with :meth:`start`; :meth:`stop` ends the wait at once (server shutdown)."""
+
+    def __init__(self, engine: Engine, config: RefreshConfig, at: time) -> None:
+        self.engine, self.config, self.at = engine, config, at
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="kasasu-refresh", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _loop(self) -> None:
+        zone = self.config.zone
+        while not self._stop.wait(seconds_until(self.at, zone, datetime.now(ZoneInfo(zone)))):
+            day = datetime.now(ZoneInfo(zone)).date()
+            try:
+                result = run_refresh(self.engine, [day], self.config)
+                log.warning("refresh %s: %s accounts scored", day, result.scored.get(day, 0))
+            except Exception:  # a failed night must not stop the server or the next night
+                log.exception("refresh %s failed", day)
