@@ -28,6 +28,9 @@ dev: $(VENV)/.dev-installed
 demo: install
 	$(BIN)/kasasu init
 	$(BIN)/kasasu demo --if-empty
+	@# A year of health history (every 14 days, then today), for trends and backtests.
+	$(BIN)/kasasu refresh --backfill --every 14 --skip-done \
+	  --from $$($(BIN)/python -c 'import datetime as d; print(d.date.today() - d.timedelta(days=364))')
 	$(BIN)/kasasu user create --email $(DEMO_EMAIL) --name "Demo Admin" --role admin \
 	  --password $(DEMO_PASSWORD) --if-missing
 	@key=$$($(BIN)/kasasu apikey create --name make-demo --role admin | tail -n 1); \

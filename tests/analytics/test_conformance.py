@@ -13,12 +13,16 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from kasasu.analytics.evaluate import evaluate
+from kasasu.analytics.features import account_features
+from kasasu.analytics.sources import Sources
 from kasasu.db import create_db_engine, session_factory, transaction
 from kasasu.db.migrate import upgrade
 from kasasu.demo.schemas import DemoOptions
 from kasasu.demo.service import generate_demo
 from kasasu.domain.choices import BillingInterval, SubscriptionStatus
 from kasasu.domain.periods import Grain
+from kasasu.metrics.repository import analytics_backend, usage_events
 from kasasu.metrics.schemas import MetricQuery
 from kasasu.metrics.service import compute_metrics
 from kasasu.models import Account, ExchangeRate, Subscription
@@ -107,3 +111,21 @@ def test_duckdb_and_postgres_agree_on_every_kpi(
     assert any(v.breakdown and v.breakdown["churn"] > 0 for v in moved)  # the data really moves
     for name in ("active_account_rate", "dau_mau"):  # events really read, on both engines
         assert any(v.value for v in embedded if v.metric == name), name
+
+
+def test_duckdb_and_postgres_agree_on_every_feature(postgres_demo: tuple[str, Path]) -> None:
+    url, events = postgres_demo
+    engine = create_db_engine(url)
+    rows = {}
+    with session_factory(engine)() as session:
+        for name, path in (("duckdb", events), ("postgres", None)):
+            with analytics_backend(session, name, path) as backend:
+                src = Sources.from_backend(backend, usage_events(backend, name))
+                scales = {"USD": 0.01}  # cents → yen: JPY has no minor unit, USD two
+                expr = account_features(src, date(2026, 2, 1), "Asia/Tokyo", "JPY", scales)
+                rows[name] = sorted(evaluate(expr).to_pylist(), key=lambda r: r["account_id"])
+    engine.dispose()
+    assert len(rows["duckdb"]) > 30
+    assert rows["duckdb"] == rows["postgres"]
+    assert any(r["events_30d"] for r in rows["duckdb"])  # events really read on both
+    assert any(r["latest_nps"] is not None for r in rows["duckdb"])

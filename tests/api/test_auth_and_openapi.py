@@ -110,6 +110,11 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("post", "/imports/{kind}"),
         ("get", "/metrics/{name}"),
         ("get", "/metrics/{name}/explain"),
+        ("get", "/accounts/{account_id}/health"),
+        ("get", "/health"),
+        ("get", "/scorecards"),
+        ("post", "/scorecards"),
+        ("get", "/scorecards/{name}"),
     }
     for resource in RESOURCES:
         expected |= {("get", resource), ("post", resource)}

@@ -85,7 +85,8 @@ def test_unknown_when_less_than_half_the_weight_has_data() -> None:
     card = Scorecard("t", (Measure("a", 40, Linear(0, 1)), Measure("b", 60, Linear(0, 1))))
     [only_a, only_b] = score_accounts(card, [{"a": 1, "b": None}, {"a": None, "b": 1}])
     assert (only_a.score, only_a.band) == (None, Band.UNKNOWN)  # 40% known
-    assert only_b.score == 100 and only_b.band is Band.GREEN  # 60% known
+    assert only_b.score == 100  # 60% known
+    assert only_b.band is Band.GREEN
 
 
 def test_percentile_scoring_within_the_accounts_scored_together() -> None:
@@ -143,7 +144,8 @@ def test_scores_stay_in_range_and_contributions_add_up(
     for score in score_accounts(card, named):
         known = sum(m.weight for m in score.measures if m.points is not None)
         if known < total / 2:
-            assert score.score is None and score.band is Band.UNKNOWN
+            assert score.score is None
+            assert score.band is Band.UNKNOWN
             continue
         assert score.score is not None
         assert 0 <= score.score <= 100

@@ -39,7 +39,7 @@ def _refresh(session: Session, events: Path) -> dict[str, int]:
 
 
 def _score(session: Session, account_id: int) -> HealthScore:
-    [row] = [s for s in SnapshotRepository(session).scores_for(account_id, AS_OF, AS_OF)]
+    [row] = SnapshotRepository(session).scores_for(account_id, AS_OF, AS_OF)
     return row
 
 
@@ -99,19 +99,19 @@ measures:
     assert [c.name for c in list_scorecards(session)] == ["pro-plan", "default"]
 
 
+HEAD = "name: x\nmeasures:\n  - metric: open_tickets\n    weight: 1\n    thresholds:\n"
 BAD = {
     "unknown metric": (
         "name: x\nmeasures:\n  - {metric: logins, weight: 1, linear: {zero: 0, full: 1}}\n",
         ("measures", 0, "metric"),
     ),
     "open range not last": (
-        "name: x\nmeasures:\n  - metric: open_tickets\n    weight: 1\n    thresholds:\n"
-        "      - {points: 0}\n      - {up_to: 1, points: 100}\n",
+        HEAD + "      - {points: 0}\n      - {up_to: 1, points: 100}\n",
         ("measures", 0, "thresholds"),
     ),
     "ranges not growing": (
-        "name: x\nmeasures:\n  - metric: open_tickets\n    weight: 1\n    thresholds:\n"
-        "      - {up_to: 3, points: 0}\n      - {up_to: 1, points: 50}\n      - {points: 100}\n",
+        HEAD
+        + "      - {up_to: 3, points: 0}\n      - {up_to: 1, points: 50}\n      - {points: 100}\n",
         ("measures", 0, "thresholds", 1, "up_to"),
     ),
     "negative weight": (
@@ -119,8 +119,7 @@ BAD = {
         ("measures", 0, "weight"),
     ),
     "points above 100": (
-        "name: x\nmeasures:\n  - metric: open_tickets\n    weight: 1\n    thresholds:\n"
-        "      - {points: 120}\n",
+        HEAD + "      - {points: 120}\n",
         ("measures", 0, "thresholds", 0, "points"),
     ),
     "unknown filter": (
@@ -161,5 +160,5 @@ def test_explanation_in_japanese_and_english(session: Session, tmp_path: Path) -
     # The largest costs: DAU/MAU 100 × 10 ÷ 100 = 10.0 points, seats 80 × 10 ÷ 100 = 8.0.
     assert en.summary[2] == "- DAU/MAU: 5% → 0/100 points (costs 10.0 points)"
     assert ja.summary[3] == "- 席の利用率: 20% → 20/100 点（スコアを 8.0 点下げています）"
-    assert [m.metric for m in en.measures][0] == "days_since_last_event"
+    assert en.measures[0].metric == "days_since_last_event"
     assert en.trend[0].score == pytest.approx(69.1667, abs=1e-4)

@@ -45,15 +45,20 @@ def refresh(
         bool, typer.Option(help=N_("Build history: every day from --from to --to"))
     ] = False,
     first: Annotated[str | None, typer.Option("--from", help=N_("First day of a backfill"))] = None,
-    last: Annotated[str | None, typer.Option("--to", help=N_("Last day of a backfill"))] = None,
+    last: Annotated[
+        str | None, typer.Option("--to", help=N_("Last day of a backfill (default: today)"))
+    ] = None,
     every: Annotated[
         int, typer.Option(min=1, help=N_("Backfill every N days (the last day always)"))
     ] = 1,
+    skip_done: Annotated[
+        bool, typer.Option(help=N_("Leave out the days that already have scores"))
+    ] = False,
 ) -> None:
     if backfill:
-        if not first or not last:
+        if not first:
             raise InvalidInput(_("Write: kasasu refresh --backfill --from DATE --to DATE"))
-        start, end = parse_date(first), parse_date(last)
+        start, end = parse_date(first), parse_date(last) if last else today_local()
         if end < start:
             raise InvalidInput(_("--to must not be before --from"))
         days = days_between(start, end, every)
@@ -63,10 +68,12 @@ def refresh(
     try:
         require_migrated(engine)
         with _bars(len(days)) as on_step:
-            result = run_refresh(engine, days, refresh_config(settings()), on_step)
+            result = run_refresh(
+                engine, days, refresh_config(settings()), on_step, skip_done=skip_done
+            )
     finally:
         engine.dispose()
-    for day in days:
+    for day in sorted(result.scored):
         console.print(
             t(
                 "{day}: features for {features} accounts, {scored} scored",

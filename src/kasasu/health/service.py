@@ -54,6 +54,12 @@ class RefreshConfig:
     touch: TouchRule = TouchRule(high_from=300_000, low_from=50_000)
 
 
+def scored_days(session: Session, days: Sequence[date]) -> set[date]:
+    """The days among ``days`` that already have health scores."""
+    repo = SnapshotRepository(session)
+    return {day for day in days if repo.count_scores(day)}
+
+
 def compute_features(
     session: Session, days: Sequence[date], config: RefreshConfig, tick: Tick | None = None
 ) -> dict[date, int]:

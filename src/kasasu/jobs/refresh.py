@@ -19,6 +19,7 @@ from kasasu.health.service import (
     assign_touch_models,
     compute_features,
     score_day,
+    scored_days,
 )
 from kasasu.settings import Settings
 
@@ -55,13 +56,26 @@ def run_refresh(
     days: Sequence[date],
     config: RefreshConfig,
     on_step: OnStep | None = None,
+    *,
+    skip_done: bool = False,
 ) -> RefreshResult:
-    """Features, scores and touch models for each of ``days``, each step committed apart."""
+    """Features, scores and touch models for each of ``days``, each step committed apart.
+
+    ``skip_done`` leaves out the days that already have scores (a backfill resumed).
+    """
     factory = session_factory(engine)
     result = RefreshResult()
 
     def done(step: str) -> Callable[[date], None]:
         return lambda day: on_step(step, day) if on_step else None
+
+    if skip_done:
+        with transaction(factory) as session:
+            done_days = scored_days(session, days)
+        days = [d for d in days if d not in done_days]
+        for day in sorted(done_days):  # counted as done, so progress reaches its total
+            for step in STEPS:
+                done(step)(day)
 
     for start in range(0, len(days), FEATURE_BATCH):
         batch = list(days[start : start + FEATURE_BATCH])

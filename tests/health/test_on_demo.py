@@ -1,0 +1,78 @@
+"""The issue's checks on a demo company, through the kasasu command as a user runs it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.cli.test_admin import kasasu
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("health-demo")
+    assert kasasu(data, "init").returncode == 0
+    made = kasasu(
+        data, "demo", "--accounts", "150", "--months", "24", "--seed", "7", "--as-of", "2026/11/15"
+    )
+    assert made.returncode == 0, made.stderr
+    return data
+
+
+def _rows(data: Path, sql: str) -> list[sa.Row[tuple[object, ...]]]:
+    engine = sa.create_engine(f"sqlite:///{data}/kasasu.db")
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(sa.text(sql)))
+    finally:
+        engine.dispose()
+
+
+def test_refresh_twice_keeps_one_snapshot_and_scores_add_up(demo: Path) -> None:
+    counts = []
+    for _run in range(2):
+        result = kasasu(demo, "refresh", "--as-of", "2026-10-01")
+        assert result.returncode == 0, result.stderr
+        [(features, scores)] = _rows(
+            demo,
+            "SELECT (SELECT count(*) FROM feature_snapshots), (SELECT count(*) FROM health_scores)",
+        )
+        counts.append((features, scores))
+    assert counts[0] == counts[1]
+    assert counts[0][0] == counts[0][1] > 50
+    import json
+
+    for score, band, measures in _rows(demo, "SELECT score, band, measures FROM health_scores"):
+        parts = json.loads(str(measures))
+        if score is None:
+            assert band == "unknown"
+            continue
+        assert 0 <= float(str(score)) <= 100
+        total = sum(m["contribution"] or 0 for m in parts)
+        assert abs(total - float(str(score))) < 1e-9
+
+
+def test_backtest_and_show_on_the_demo(demo: Path) -> None:
+    built = kasasu(
+        demo, "refresh", "--backfill", "--from", "2025-09-01", "--to", "2026-08-01", "--every", "30"
+    )
+    assert built.returncode == 0, built.stderr
+    result = kasasu(demo, "health", "backtest", "--horizon", "90")
+    assert result.returncode == 0, result.stderr
+    auc = float(re.search(r"ROC AUC: ([0-9.]+)", result.stdout).group(1))  # type: ignore[union-attr]
+    assert auc > 0.7, result.stdout  # the default scorecard separates churners from stayers
+    assert "Lift of the red band" in result.stdout
+    assert "How: each stored feature day D" in result.stdout
+    [(lowest,)] = _rows(
+        demo,
+        "SELECT a.external_id FROM health_scores h JOIN accounts a ON a.id = h.account_id "
+        "WHERE h.as_of = '2026-08-01' AND h.score IS NOT NULL ORDER BY h.score LIMIT 1",
+    )
+    en = kasasu(demo, "health", "show", str(lowest), "--as-of", "2026-08-01")
+    ja = kasasu(demo, "health", "show", str(lowest), "--as-of", "2026-08-01", locale="ja")
+    assert en.returncode == ja.returncode == 0, en.stderr + ja.stderr
+    assert "Pulling it down most:" in en.stdout
+    assert "スコアを最も下げている指標:" in ja.stdout
