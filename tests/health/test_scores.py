@@ -160,5 +160,7 @@ def test_explanation_in_japanese_and_english(session: Session, tmp_path: Path) -
     # The largest costs: DAU/MAU 100 × 10 ÷ 100 = 10.0 points, seats 80 × 10 ÷ 100 = 8.0.
     assert en.summary[2] == "- DAU/MAU: 5% → 0/100 points (costs 10.0 points)"
     assert ja.summary[3] == "- 席の利用率: 20% → 20/100 点（スコアを 8.0 点下げています）"
-    assert en.measures[0].metric == "days_since_last_event"
+    assert (en.measures[0].metric, en.measures[0].shown) == ("days_since_last_event", "1 day")
+    assert [m.shown for m in ja.measures if m.metric == "seat_utilisation"] == ["20%"]
+    assert [m.shown for m in ja.measures if m.metric == "latest_csat"] == ["4"]
     assert en.trend[0].score == pytest.approx(69.1667, abs=1e-4)

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from time import monotonic, sleep
+from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
+
+from kasasu.db import create_db_engine, session_factory, transaction
+from kasasu.db.migrate import upgrade
+from kasasu.health.service import RefreshConfig
 from kasasu.jobs.refresh import days_between
-from kasasu.jobs.scheduler import seconds_until
+from kasasu.jobs.scheduler import DailyRefresh, seconds_until
+from tests.health.golden_health import add_health_base
 
 
 def test_next_run_is_later_today_or_tomorrow_in_the_zone() -> None:
@@ -25,3 +34,31 @@ def test_backfill_days_end_with_the_last_day() -> None:
         date(2026, 1, 10),
     ]
     assert days_between(date(2026, 1, 1), date(2026, 1, 1)) == [date(2026, 1, 1)]
+
+
+def test_the_scheduler_refreshes_today_when_its_time_comes(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/kasasu.db"
+    upgrade(url)
+    engine = create_db_engine(url)
+    with transaction(session_factory(engine)) as session:
+        add_health_base(session)
+    zone = "Asia/Tokyo"
+    now = datetime.now(ZoneInfo(zone))
+    daily = DailyRefresh(engine, RefreshConfig(zone, "JPY"), (now + timedelta(seconds=2)).time())
+    daily.start()
+    try:
+        deadline = monotonic() + 60
+        scored: list[tuple[date, int]] = []
+        while not scored and monotonic() < deadline:
+            sleep(0.5)
+            with engine.connect() as connection:
+                scored = [
+                    (date.fromisoformat(str(d)), int(n))
+                    for d, n in connection.execute(
+                        sa.text("SELECT as_of, count(*) FROM health_scores GROUP BY as_of")
+                    )
+                ]
+    finally:
+        daily.stop()
+        engine.dispose()
+    assert scored == [(now.date(), 2)]  # H1 and H2 pay today; H3 was cancelled

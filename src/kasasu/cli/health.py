@@ -63,7 +63,7 @@ def _print_health(h: HealthRead) -> None:
     for m in h.measures:
         table.add_row(
             m.title,
-            "—" if m.value is None else f"{m.value:,.2f}",
+            m.shown,
             "—" if m.points is None else f"{m.points:.0f}",
             f"{m.weight:g}",
             "—" if m.contribution is None else f"{m.contribution:.1f}",

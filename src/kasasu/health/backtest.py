@@ -11,12 +11,11 @@ from kasasu.analytics import revenue
 from kasasu.analytics.evaluate import evaluate
 from kasasu.analytics.sources import Sources
 from kasasu.domain.backtest import Observation, by_band, lift, roc_auc
-from kasasu.domain.scoring import Scorecard, score_accounts
 from kasasu.errors import InvalidInput
 from kasasu.health.repository import SnapshotRepository
 from kasasu.health.schemas import BacktestBand, BacktestReport, ScorecardDefinition
 from kasasu.health.scorecards import active_scorecards
-from kasasu.health.service import RefreshConfig, assign_scorecards
+from kasasu.health.service import RefreshConfig, score_features
 from kasasu.kit.i18n import _
 from kasasu.metrics import repository as facts
 from kasasu.metrics.service import currency_scales
@@ -47,22 +46,15 @@ def backtest(
             )
         )
     cards = [(0, card.to_domain())] if card else active_scorecards(session)
-    accounts = repo.account_facts()
-    by_id = {a["id"]: a for a in accounts}
+    by_id = {a["id"]: a for a in repo.account_facts()}
     paying = _paying(session, config, [d + timedelta(days=horizon_days) for d in days])
     observations: list[Observation] = []
     for day in days:
-        features = repo.features_on(day)
-        groups = assign_scorecards(cards, [by_id[i] for i, _f in features])
-        for version_id, members in groups.items():
-            scorecard: Scorecard = dict(cards)[version_id]
-            chosen = [features[i] for i in members]
-            scores = score_accounts(scorecard, [values for _id, values in chosen])
-            later = day + timedelta(days=horizon_days)
-            observations.extend(
-                Observation(s.score, s.band, account_id not in paying[later])
-                for (account_id, _values), s in zip(chosen, scores, strict=True)
-            )
+        later = paying[day + timedelta(days=horizon_days)]
+        observations.extend(
+            Observation(score.score, score.band, account_id not in later)
+            for account_id, _v, _card, score in score_features(cards, by_id, repo.features_on(day))
+        )
     return _report(observations, days, horizon_days, [c.name for _v, c in cards])
 
 

@@ -50,10 +50,10 @@ def account_health(
     )
     cards = ScorecardRepository(session).versions_by_id([now.scorecard_version_id])
     card_name, card_version = cards[now.scorecard_version_id]
+    fmt = _Formatter(locale, currency)
     accounts = HealthScoreRepository(session).accounts([account_id])
     external_id, name = accounts[account_id]
     moved = _changes(now, before) if before else []
-    fmt = _Formatter(locale, currency)
     return HealthRead(
         account_id=account_id,
         external_id=external_id,
@@ -65,7 +65,12 @@ def account_health(
         scorecard_version=card_version,
         touch_model=now.touch_model.value if now.touch_model else None,
         segment=now.segment,
-        measures=[MeasureRead(title=title(m["metric"], locale), **m) for m in now.measures],
+        measures=[
+            MeasureRead(
+                title=title(m["metric"], locale), shown=fmt.value(m["metric"], m["value"]), **m
+            )
+            for m in now.measures
+        ],
         trend=[TrendPoint(as_of=s.as_of, score=s.score, band=s.band) for s in history],
         compared_with=before.as_of if before else None,
         score_change=(
@@ -122,7 +127,7 @@ class _Formatter:
         if unit == "money":
             return format_money(value, self.currency, self.locale)
         if unit == "days":
-            return self.t(_("{n} days", n=f"{value:,.0f}"))
+            return self.t(_("1 day") if value == 1 else _("{n} days", n=f"{value:,.0f}"))
         if unit == "hours":
             return self.t(_("{n} hours", n=f"{value:,.1f}"))
         return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"

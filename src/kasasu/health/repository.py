@@ -141,6 +141,10 @@ class SnapshotRepository:
         found: date | None = self.session.scalar(stmt)
         return found
 
+    def score_dates(self, days: Sequence[date]) -> set[date]:
+        stmt = select(HealthScore.as_of).distinct().where(HealthScore.as_of.in_(list(days)))
+        return set(self.session.scalars(stmt))
+
     def count_scores(self, as_of: date) -> int:
         stmt = select(func.count()).select_from(HealthScore).where(HealthScore.as_of == as_of)
         return int(self.session.scalar(stmt) or 0)

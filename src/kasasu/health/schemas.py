@@ -158,6 +158,7 @@ class MeasureRead(BaseModel):
     metric: str
     title: str
     value: float | None
+    shown: str  # the value as a CSM reads it (20%, 12 days, ¥30,000), in the request's language
     points: float | None
     weight: float
     contribution: float | None

@@ -7,7 +7,7 @@ caller (``kasasu refresh``, the scheduler) runs each step in its own transaction
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,7 +19,7 @@ from kasasu.analytics.evaluate import evaluate
 from kasasu.analytics.features import account_features
 from kasasu.analytics.sources import Sources
 from kasasu.domain.choices import TouchModel
-from kasasu.domain.scoring import Scorecard, score_accounts
+from kasasu.domain.scoring import Score, Scorecard, score_accounts
 from kasasu.errors import InvalidInput
 from kasasu.health.repository import SnapshotRepository
 from kasasu.health.schemas import CUSTOM_PREFIX
@@ -56,8 +56,7 @@ class RefreshConfig:
 
 def scored_days(session: Session, days: Sequence[date]) -> set[date]:
     """The days among ``days`` that already have health scores."""
-    repo = SnapshotRepository(session)
-    return {day for day in days if repo.count_scores(day)}
+    return SnapshotRepository(session).score_dates(days)
 
 
 def compute_features(
@@ -120,49 +119,54 @@ def score_day(session: Session, day: date) -> int:
     ensure_default_scorecard(session)
     cards = active_scorecards(session)
     accounts = {a["id"]: a for a in repo.account_facts()}
-    groups = assign_scorecards(cards, [accounts[i] for i, _f in features])
-    rows: list[dict[str, Any]] = []
-    for version_id, members in groups.items():
-        card = dict(cards)[version_id]
-        chosen = [features[i] for i in members]
-        scores = score_accounts(card, [values for _id, values in chosen])
-        for (account_id, _values), score in zip(chosen, scores, strict=True):
-            rows.append(
+    rows = [
+        {
+            "account_id": account_id,
+            "as_of": day,
+            "scorecard_version_id": version_id,
+            "score": score.score,
+            "band": score.band.value,
+            "measures": [
                 {
-                    "account_id": account_id,
-                    "as_of": day,
-                    "scorecard_version_id": version_id,
-                    "score": score.score,
-                    "band": score.band.value,
-                    "measures": [
-                        {
-                            "metric": m.metric,
-                            "value": m.value,
-                            "points": m.points,
-                            "weight": m.weight,
-                            "contribution": m.contribution,
-                        }
-                        for m in score.measures
-                    ],
-                    "touch_model": None,
-                    "segment": card.name,
+                    "metric": m.metric,
+                    "value": m.value,
+                    "points": m.points,
+                    "weight": m.weight,
+                    "contribution": m.contribution,
                 }
-            )
+                for m in score.measures
+            ],
+            "touch_model": None,
+            "segment": card.name,
+        }
+        for account_id, version_id, card, score in score_features(cards, accounts, features)
+    ]
     repo.replace_scores(day, rows)
     return len(rows)
 
 
-def assign_scorecards(
-    cards: Sequence[tuple[int, Scorecard]], accounts: Sequence[dict[str, Any]]
-) -> dict[int, list[int]]:
-    """Positions in ``accounts`` per scorecard version id: each account goes to the first
-    card that matches it (cards are in priority order); percentiles are taken per group."""
-    groups: dict[int, list[int]] = {}
-    for i, account in enumerate(accounts):
+def score_features(
+    cards: Sequence[tuple[int, Scorecard]],
+    accounts: Mapping[int, Mapping[str, Any]],
+    features: Sequence[tuple[int, dict[str, Any]]],
+) -> Iterator[tuple[int, int, Scorecard, Score]]:
+    """(account id, card version id, card, score) for each account with ``features``.
+
+    Each account is scored by the first card that matches it (cards are in priority
+    order), and percentiles are taken among the accounts of the same card.
+    """
+    groups: dict[int, list[tuple[int, dict[str, Any]]]] = {}
+    for account_id, values in features:
+        account = accounts[account_id]
         version_id = next((v for v, card in cards if card.matches(account)), None)
         if version_id is not None:
-            groups.setdefault(version_id, []).append(i)
-    return groups
+            groups.setdefault(version_id, []).append((account_id, values))
+    by_id = dict(cards)
+    for version_id, members in groups.items():
+        card = by_id[version_id]
+        scores = score_accounts(card, [values for _id, values in members])
+        for (account_id, _values), score in zip(members, scores, strict=True):
+            yield account_id, version_id, card, score
 
 
 def assign_touch_models(session: Session, day: date, config: RefreshConfig) -> int:
