@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import time
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
@@ -56,6 +57,12 @@ class Settings(BaseSettings):
     fiscal_year_start: int = Field(default=4, ge=1, le=12)
     secret_key: SecretStr = SecretStr(DEV_SECRET)
     dev_mode: bool = False
+    # Where the health features and KPIs are computed: duckdb (embedded copy), postgres (in
+    # place; KASASU_ANALYTICS_URL may name a replica) or spark (KASASU_ANALYTICS_URL is the
+    # master, default local[2]; usage events are the Parquet at KASASU_ANALYTICS_EVENTS).
+    analytics_engine: Literal["duckdb", "postgres", "spark"] = "duckdb"
+    analytics_url: str | None = None
+    analytics_events: Path | None = None
     server: ServerSettings = ServerSettings()
     refresh: RefreshSettings = RefreshSettings()
     touch: TouchSettings = TouchSettings()

@@ -7,10 +7,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
-import ibis
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from kasasu.analytics.evaluate import evaluate
@@ -27,6 +24,7 @@ from kasasu.metrics.schemas import MetricQuery
 from kasasu.metrics.service import compute_metrics
 from kasasu.models import Account, ExchangeRate, Subscription
 from tests.conftest import new_postgres_database
+from tests.engines import copy_events_to_postgres
 
 
 def _add_dollar_contracts(session: Session) -> None:
@@ -54,22 +52,6 @@ def _add_dollar_contracts(session: Session) -> None:
         )
 
 
-def _copy_events_to_postgres(events: Path, url: str) -> None:
-    """The event store's rows as a ``usage_events`` table in PostgreSQL, where the analytics
-    read events when the facts stay in PostgreSQL."""
-    with duckdb.connect(str(events), read_only=True) as con:
-        table = con.sql("SELECT * REPLACE (properties::VARCHAR AS properties) FROM usage_events")
-        rows = table.to_arrow_table()
-    parsed = sa.make_url(url)
-    pg = ibis.postgres.connect(
-        host=parsed.host, port=parsed.port, user=parsed.username, database=parsed.database
-    )
-    try:
-        pg.create_table("usage_events", rows)
-    finally:
-        pg.disconnect()
-
-
 @pytest.fixture(scope="module")
 def postgres_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     with new_postgres_database() as url:
@@ -88,7 +70,7 @@ def postgres_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
             generate_demo(session, options, events_path=events)
             _add_dollar_contracts(session)
         engine.dispose()
-        _copy_events_to_postgres(events, url)
+        copy_events_to_postgres(events, url)
         yield url, events
 
 

@@ -7,11 +7,12 @@ from uuid import uuid4
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from kasasu.analytics._compat import can_create_temp_tables, to_arrow
+
 
 def evaluate(expression: ir.Table) -> pa.Table:
     """Run ``expression`` on its backend and return the rows as Arrow."""
-    result: pa.Table = expression.to_pyarrow()
-    return result
+    return to_arrow(expression)
 
 
 def materialize(expression: ir.Table) -> ir.Table:
@@ -24,6 +25,8 @@ def materialize(expression: ir.Table) -> ir.Table:
     its weakref finalizer drops the table when the expression is collected, which can be
     after the service has closed the connection, and then fails.
     """
+    if not can_create_temp_tables(expression):
+        return expression
     backend = expression.get_backend()
     table: ir.Table = backend.create_table(f"kasasu_tmp_{uuid4().hex}", expression, temp=True)
     return table

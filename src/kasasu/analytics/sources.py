@@ -15,6 +15,7 @@ import ibis
 import ibis.expr.types as ir
 from ibis.common.exceptions import TableNotFound
 
+from kasasu.analytics._compat import utc_timestamps
 from kasasu.domain.dates import local_midnight
 from kasasu.domain.periods import Period, months_between
 
@@ -46,12 +47,12 @@ class Sources:
     def from_backend(cls, con: Any, usage_events: ir.Table | None = None) -> Sources:
         """Read the operational tables of ``con`` (an Ibis backend) by their names."""
         try:
-            activities = con.table("activities")
+            activities = utc_timestamps(con.table("activities"))
         except TableNotFound:  # facts copied by an older caller (the metrics benchmark)
             activities = None
         return cls(
-            **{name: con.table(name) for name in TABLES},
-            usage_events=usage_events,
+            **{name: utc_timestamps(con.table(name)) for name in TABLES},
+            usage_events=None if usage_events is None else utc_timestamps(usage_events),
             activities=activities,
         )
 

@@ -61,7 +61,7 @@ def backtest(
 def _paying(session: Session, config: RefreshConfig, days: list[date]) -> dict[date, set[int]]:
     scales = currency_scales(session, config.currency, min(days))
     out: dict[date, set[int]] = defaultdict(set)
-    with facts.analytics_backend(session, config.engine) as backend:
+    with facts.analytics_backend(session, config.engine, url=config.url) as backend:
         src = Sources.from_backend(backend)
         rows = evaluate(revenue.paying_on(src, days, config.currency, scales)).to_pylist()
     for row in rows:

@@ -50,7 +50,8 @@ class RefreshConfig:
     zone: str
     currency: str
     engine: Engine = "duckdb"
-    events_path: Path | None = None
+    events_path: Path | None = None  # the DuckDB event store, or Parquet for Spark
+    url: str | None = None  # a PostgreSQL replica, or the Spark master
     touch: TouchRule = TouchRule(high_from=300_000, low_from=50_000)
 
 
@@ -69,7 +70,9 @@ def compute_features(
     scales = currency_scales(session, config.currency, min(days) - timedelta(days=90))
     customs = _custom_fields(SnapshotRepository(session).account_facts())
     written: dict[date, int] = {}
-    with facts.analytics_backend(session, config.engine, config.events_path) as backend:
+    with facts.analytics_backend(
+        session, config.engine, config.events_path, url=config.url
+    ) as backend:
         src = Sources.from_backend(backend, facts.usage_events(backend, config.engine))
         for day in days:
             expr = account_features(src, day, config.zone, config.currency, scales)

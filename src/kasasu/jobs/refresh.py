@@ -37,10 +37,13 @@ class RefreshResult:
 
 
 def refresh_config(settings: Settings) -> RefreshConfig:
+    spark = settings.analytics_engine == "spark"
     return RefreshConfig(
         zone=settings.timezone,
         currency=settings.currency,
-        events_path=settings.events_path,
+        engine=settings.analytics_engine,
+        events_path=settings.analytics_events if spark else settings.events_path,
+        url=settings.analytics_url,
         touch=TouchRule(high_from=settings.touch.high_mrr, low_from=settings.touch.low_mrr),
     )
 

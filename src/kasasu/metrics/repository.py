@@ -11,6 +11,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from kasasu.metrics import spark
 from kasasu.models import (
     Account,
     Activity,
@@ -122,11 +123,26 @@ def read_facts(session: Session) -> dict[str, pa.Table]:
 
 @contextmanager
 def analytics_backend(
-    session: Session, engine: str, events_path: Path | None = None
+    session: Session,
+    engine: str,
+    events_path: Path | None = None,
+    *,
+    url: str | None = None,
 ) -> Iterator[Any]:
-    """An Ibis backend over the facts, closed after use: DuckDB (a copy) or PostgreSQL."""
+    """An Ibis backend over the facts, closed after use: DuckDB (a copy), PostgreSQL (in
+    place, the operational database or ``url``) or Spark (views; ``url`` is the master)."""
+    if engine == "spark":
+        facts = read_facts(session)
+        backend = spark.spark_backend(facts, events_path, url or "local[2]")
+        try:
+            yield backend
+        finally:
+            spark.release(backend, list(facts))
+        return
     backend = (
-        postgres_backend(session) if engine == "postgres" else duckdb_backend(session, events_path)
+        postgres_backend(session, url)
+        if engine == "postgres"
+        else duckdb_backend(session, events_path)
     )
     try:
         yield backend
@@ -162,6 +178,8 @@ def usage_events(backend: Any, engine: str) -> Any | None:
     table in the same database (with the event store's columns), where a company that keeps
     its events in PostgreSQL loads them.
     """
+    if engine == "spark":
+        return backend.table(spark.EVENTS_VIEW) if spark.has_events(backend) else None
     if engine == "postgres":
         return backend.table("usage_events") if "usage_events" in backend.list_tables() else None
     [(found,)] = backend.raw_sql(
@@ -173,11 +191,12 @@ def usage_events(backend: Any, engine: str) -> Any | None:
     return backend.table("usage_events", database=f"{EVENTS_DATABASE}.main")
 
 
-def postgres_backend(session: Session) -> Any:
-    """An Ibis connection to the PostgreSQL database the session uses (read in place)."""
+def postgres_backend(session: Session, other: str | None = None) -> Any:
+    """An Ibis connection to the PostgreSQL database the session uses, or to ``other`` (a
+    replica with the same tables), read in place."""
     import ibis
 
-    url = session.get_bind().engine.url
+    url = sa.make_url(other) if other else session.get_bind().engine.url
     if url.get_backend_name() != "postgresql":
         raise ValueError("the operational database is not PostgreSQL")
     return ibis.postgres.connect(

@@ -23,7 +23,7 @@ from kasasu.kit.i18n import _
 from kasasu.metrics import repository
 from kasasu.metrics.schemas import ExplainRow, Explanation, MetricQuery, MetricValue
 
-Engine = Literal["duckdb", "postgres"]
+Engine = Literal["duckdb", "postgres", "spark"]
 _STANDARD = ("period", "value", "numerator", "denominator")
 
 

@@ -1,0 +1,48 @@
+"""The few places where an engine needs help to give the same answer; each has a test
+(tests/analytics/test_compat.py)."""
+
+from __future__ import annotations
+
+import ibis.expr.types as ir
+import pyarrow as pa
+
+
+def _engine(table: ir.Table) -> str:
+    return str(table.get_backend().name)
+
+
+def utc_timestamps(table: ir.Table) -> ir.Table:
+    """Spark: its timestamps are instants, but ibis reads them back as zone-less; say UTC.
+
+    The cast changes no value (Spark's session zone is UTC); without it the instants come
+    back without their zone and compare unlike the other engines'.
+    """
+    if _engine(table) != "pyspark":
+        return table
+    naive = {
+        name: "timestamp('UTC')"
+        for name, dtype in table.schema().items()
+        if dtype.is_timestamp() and dtype.timezone is None
+    }
+    return table.cast(naive) if naive else table
+
+
+def can_create_temp_tables(table: ir.Table) -> bool:
+    """Spark (ibis 12) has no temporary tables: shared results stay plain expressions."""
+    return _engine(table) != "pyspark"
+
+
+def to_arrow(expression: ir.Table) -> pa.Table:
+    """The rows as Arrow. Spark: through Spark's own Arrow export, not ibis's pandas path,
+    which turns NaN into null and warns under pandas 3; then cast to the expression's
+    schema (Spark returns, e.g., 32-bit integers where the others give 64)."""
+    backend = expression.get_backend()
+    if backend.name != "pyspark":
+        result: pa.Table = expression.to_pyarrow()
+        return result
+    # ibis registers the expression's in-memory tables in this hook; its public path does
+    # the same before compiling.
+    backend._run_pre_execute_hooks(expression)
+    frame = backend._session.sql(backend.compile(expression))
+    table: pa.Table = frame.toArrow()
+    return table.cast(expression.schema().to_pyarrow())

@@ -1,0 +1,62 @@
+"""Each engine quirk handled in kasasu.analytics._compat, shown on the engine that has it."""
+
+from __future__ import annotations
+
+import gc
+from datetime import UTC, datetime
+
+import ibis
+import pyarrow as pa
+import pytest
+
+from kasasu.analytics._compat import can_create_temp_tables, to_arrow, utc_timestamps
+from kasasu.metrics.spark import spark_session
+
+ROWS = pa.table(
+    {
+        "n": pa.array([1, None, 3], pa.int64()),
+        "x": pa.array([1.5, float("nan"), None], pa.float64()),
+        "at": pa.array(
+            [datetime(2026, 1, 31, 15, tzinfo=UTC), None, datetime(2026, 2, 1, tzinfo=UTC)],
+            pa.timestamp("us", tz="UTC"),
+        ),
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def spark() -> ibis.BaseBackend:
+    session = spark_session("local[2]")
+    session.createDataFrame(ROWS).createOrReplaceTempView("compat_rows")
+    return ibis.pyspark.connect(session)
+
+
+@pytest.mark.filterwarnings("ignore:unclosed <socket.socket:ResourceWarning")
+def test_spark_timestamps_come_back_as_utc_instants(spark: ibis.BaseBackend) -> None:
+    raw = spark.table("compat_rows")
+    assert raw.schema()["at"].timezone is None  # the quirk: ibis reads them zone-less
+    fixed = utc_timestamps(raw)
+    assert fixed.schema()["at"].timezone == "UTC"
+    cutoff = ibis.literal(datetime(2026, 2, 1, tzinfo=UTC), type="timestamp('UTC')")
+    assert to_arrow(fixed.filter(fixed.at < cutoff).select("n"))["n"].to_pylist() == [1]
+    gc.collect()
+
+
+@pytest.mark.filterwarnings("ignore:unclosed <socket.socket:ResourceWarning")
+def test_spark_rows_keep_nulls_nan_and_64_bit_integers(spark: ibis.BaseBackend) -> None:
+    table = to_arrow(utc_timestamps(spark.table("compat_rows")).order_by(ibis.desc("n")))
+    assert table.schema.field("n").type == pa.int64()
+    assert table["n"].to_pylist() == [3, 1, None]  # the null stays a null, not 0 or NaN
+    assert table.schema.field("at").type == pa.timestamp("us", tz="UTC")
+    x = table["x"].to_pylist()
+    assert x[0] is None
+    assert x[2] != x[2]  # NaN stays NaN; ibis's pandas path would make it null
+    gc.collect()
+
+
+def test_temp_tables_only_where_the_engine_has_them(spark: ibis.BaseBackend) -> None:
+    assert not can_create_temp_tables(spark.table("compat_rows"))
+    assert can_create_temp_tables(ibis.duckdb.connect().create_table("t", ROWS))
+    # Elsewhere the quirks change nothing.
+    duck = ibis.duckdb.connect().create_table("t", ROWS)
+    assert utc_timestamps(duck) is duck
