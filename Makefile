@@ -56,6 +56,7 @@ bench: install
 	$(BIN)/python benchmarks/events.py
 	$(BIN)/python benchmarks/demo.py
 	$(BIN)/python benchmarks/metrics.py
+	$(BIN)/python benchmarks/health.py
 
 clean-demo:
 	rm -rf kasasu-data

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from sqlalchemy.orm import Session
 
+from kasasu.events.schemas import BATCH_SCHEMA
+from kasasu.events.service import append_events
 from kasasu.health.repository import SnapshotRepository
 from kasasu.health.service import RefreshConfig, compute_features
+from tests.analytics.golden_voice import utc
 from tests.health.golden_health import AS_OF, add_health_base, write_health_events
 
 
 def _features(session: Session, events: Path | None) -> dict[str, dict[str, float | None]]:
     ids = add_health_base(session)
     config = RefreshConfig(zone="Asia/Tokyo", currency="JPY", events_path=events)
-    assert compute_features(session, [AS_OF], config) == {AS_OF: 2}  # H3 no longer pays
+    stored = compute_features(session, [AS_OF], config)
+    assert {day: len(rows) for day, rows in stored.items()} == {AS_OF: 2}  # H3 no longer pays
     names = {v: k for k, v in ids.items()}
     return {names[i]: f for i, f in SnapshotRepository(session).features_on(AS_OF)}
 
@@ -70,3 +76,33 @@ def test_without_an_event_store_usage_is_unknown(session: Session, tmp_path: Pat
     assert f["H1"]["events_30d"] is None
     assert f["H1"]["days_since_last_event"] is None
     assert f["H1"]["latest_nps"] == 9  # the rest is still there
+
+
+def test_local_days_across_a_daylight_saving_change(session: Session, tmp_path: Path) -> None:
+    """Berlin leaves summer time on 2025-10-26 (that day has 25 hours). u1 uses the product
+    at 23:30 on Oct 26 and at 00:30 on Oct 27, local time: two local days, so DAU/MAU is
+    (1 + 1) ÷ (30 × 1). Counting days as 24-hour steps from the window's first midnight
+    would put both on one day (1 ÷ 30)."""
+    ids = add_health_base(session)
+    events = tmp_path / "berlin.duckdb"
+    table = pa.table(
+        {
+            "event_id": ["b1", "b2"],
+            "account_external_id": ["H1", "H1"],
+            "user_id": ["u1", "u1"],
+            "event_name": ["login", "login"],
+            "occurred_at": [utc(2025, 10, 26, 22, 30), utc(2025, 10, 26, 23, 30)],
+            "value": [None, None],
+            "properties": ["{}", "{}"],
+        },
+        schema=BATCH_SCHEMA,
+    )
+    append_events(events, table)
+    day = date(2025, 11, 1)
+    config = RefreshConfig(zone="Europe/Berlin", currency="JPY", events_path=events)
+    stored = dict(compute_features(session, [day], config)[day])
+    h1 = stored[ids["H1"]]  # H3 pays too that day (cancelled in 2026); H2 not yet
+    assert set(stored) == {ids["H1"], ids["H3"]}
+    assert h1["dau_mau"] == pytest.approx(2 / 30)
+    # Last use on Oct 27 (local); Nov 1 is 5 local days later.
+    assert h1["days_since_last_event"] == 5

@@ -7,6 +7,7 @@ window; only the last 30 days are put on local days, for DAU/MAU.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 import ibis
 import ibis.expr.types as ir
@@ -36,42 +37,48 @@ def usage_features(
     e = e.filter(e.occurred_at < at[0])
     j = e.join(a, e.account_external_id == a.external_id)
     j = j.select("account_id", "user_id", "event_name", "occurred_at")
-    last = j.group_by("account_id").aggregate(last_at=j.occurred_at.max())
-    recent = j.filter(j.occurred_at >= at[90])
-    t = recent.occurred_at
+    # One pass over the events, every window a filter of the same aggregate.
+    t = j.occurred_at
     in30 = t >= at[30]
-    counts = recent.group_by("account_id").aggregate(
-        events_7d=(t >= at[7]).sum(),
-        events_30d=in30.sum(),
-        events_90d=recent.count(),
-        events_prior_30d=((t >= at[60]) & ~in30).sum(),
-        active_users_30d=recent.user_id.nunique(where=in30),
-        features_used_30d=recent.event_name.nunique(where=in30),
+    counts = j.group_by("account_id").aggregate(
+        last_at=t.max(),
+        events_7d=j.count(where=t >= at[7]),
+        events_30d=j.count(where=in30),
+        events_90d=j.count(where=t >= at[90]),
+        events_prior_30d=j.count(where=(t >= at[60]) & ~in30),
+        active_users_30d=j.user_id.nunique(where=in30),
+        features_used_30d=j.event_name.nunique(where=in30),
     )
     now = int(local_midnight(as_of, zone).timestamp())
     # Whole local days since the last event: an event yesterday is 1 day ago (exact where
     # the zone has no daylight-saving change in between).
-    since = last.select(
-        "account_id",
-        days_since_last_event=((now - whole_seconds(last.last_at)) / DAY_SECONDS).ceil(),
-    )
-    month = recent.filter(in30 & recent.user_id.notnull())
-    return attach(attach(since, counts), _dau_mau(month, as_of, zone))
+    since = ((now - whole_seconds(counts.last_at)) / DAY_SECONDS).ceil()
+    counts = counts.mutate(days_since_last_event=since).drop("last_at")
+    month = j.filter(in30 & j.user_id.notnull())
+    return attach(counts, _dau_mau(month, as_of, zone))
 
 
 def _dau_mau(events: ir.Table, as_of: date, zone: str) -> ir.Table:
     """(account_id, dau_mau): mean daily distinct users over the 30 local days ÷ distinct users."""
     days = [as_of - timedelta(days=k) for k in range(MONTH_DAYS, 0, -1)]
-    bounds = ibis.memtable(
-        {
-            "day": days,
-            "day_start": [local_midnight(d, zone) for d in days],
-            "day_end": [local_midnight(d + timedelta(days=1), zone) for d in days],
-        },
-        schema={"day": "date", "day_start": "timestamp('UTC')", "day_end": "timestamp('UTC')"},
-    )
-    t = events.occurred_at
-    hits = events.join(bounds, (t >= bounds.day_start) & (t < bounds.day_end))
+    starts = [int(local_midnight(d, zone).timestamp()) for d in [*days, as_of]]
+    if all(b - a == DAY_SECONDS for a, b in pairwise(starts)):
+        # No daylight-saving change in the window: local days are whole 86,400 s steps from
+        # the first midnight, so the day is arithmetic, not a join with 30 day bounds
+        # (~0.3 s and half the memory on 10M events, benchmarks/health.py).
+        seconds = whole_seconds(events.occurred_at) - starts[0]
+        hits = events.mutate(day=(seconds / DAY_SECONDS).floor())
+    else:
+        bounds = ibis.memtable(
+            {
+                "day": days,
+                "day_start": [local_midnight(d, zone) for d in days],
+                "day_end": [local_midnight(d + timedelta(days=1), zone) for d in days],
+            },
+            schema={"day": "date", "day_start": "timestamp('UTC')", "day_end": "timestamp('UTC')"},
+        )
+        t = events.occurred_at
+        hits = events.join(bounds, (t >= bounds.day_start) & (t < bounds.day_end))
     daily = hits.group_by(["account_id", "day"]).aggregate(users=hits.user_id.nunique())
     dau = daily.group_by("account_id").aggregate(daily_users=daily.users.sum())
     mau = events.group_by("account_id").aggregate(mau=events.user_id.nunique())

@@ -27,7 +27,6 @@ from kasasu.demo.schemas import (
     DemoSummary,
     ProgressCallback,
 )
-from kasasu.demo.service import generate_demo
 from kasasu.domain.dates import parse_date
 from kasasu.kit.i18n import N_, Message
 
@@ -77,6 +76,8 @@ def demo(
     ] = False,
 ) -> None:
     config = settings()
+    from kasasu.demo.service import generate_demo  # faker: loaded only for this command
+
     day = parse_date(as_of) if as_of else datetime.now(ZoneInfo(config.timezone)).date()
     options = DemoOptions(
         as_of=day,

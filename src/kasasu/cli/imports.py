@@ -15,7 +15,6 @@ from kasasu.cli.common import console, err_console, fail, session_scope, setting
 from kasasu.errors import InvalidInput
 from kasasu.imports.schemas import ImportKind, ImportOptions, ImportResult, RowError
 from kasasu.imports.schemas import Progress as ProgressFn
-from kasasu.imports.service import import_file, parse_overrides
 from kasasu.kit.i18n import N_, Message
 
 SHOWN_ERRORS = 50
@@ -39,6 +38,9 @@ def import_command(
         ),
     ] = None,
 ) -> None:
+    # Loaded for this command only (readers for CSV, Excel, JSON Lines): others start faster.
+    from kasasu.imports.service import import_file, parse_overrides
+
     config = settings()
     try:
         options = ImportOptions(

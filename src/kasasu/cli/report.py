@@ -11,7 +11,6 @@ from kasasu.cli.common import console, session_scope, settings, t
 from kasasu.domain.periods import parse_month
 from kasasu.errors import InvalidInput
 from kasasu.kit.i18n import N_, _
-from kasasu.metrics.report import build_report, sheet_names
 
 
 def report_command(
@@ -19,6 +18,9 @@ def report_command(
     out: Annotated[Path, typer.Option(help=N_("The Excel file to write (.xlsx)"))],
     force: Annotated[bool, typer.Option(help=N_("Replace the file if it exists"))] = False,
 ) -> None:
+    # openpyxl is loaded for this command only; every other command starts faster.
+    from kasasu.metrics.report import build_report, sheet_names
+
     config = settings()
     month = parse_month(period)
     _check_target(out, force=force)

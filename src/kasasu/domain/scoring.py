@@ -11,10 +11,12 @@ so the contributions add up to the score and say why it is what it is.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
+
+import numpy as np
 
 
 class Band(StrEnum):
@@ -103,8 +105,10 @@ class Scorecard:
         return all(str(account.get(k)) == v for k, v in self.applies_to.items())
 
 
-@dataclass(frozen=True)
-class MeasureScore:
+class MeasureScore(NamedTuple):
+    """A tuple: a refresh makes one per account and measure (~220,000 for 20,000 accounts),
+    and a tuple is built several times faster than a frozen dataclass."""
+
     metric: str
     value: float | None
     points: float | None
@@ -129,67 +133,109 @@ def percentile_ranks(values: Sequence[float | None]) -> list[float | None]:
     (values below + half of the other equal values) ÷ (known values − 1) × 100: ties share
     the midpoint, a lone value gets 50. Unknown values stay unknown.
     """
-    data = sorted(v for v in values if known(v))  # type: ignore[type-var]
-    n = len(data)
-    if n == 0:
-        return [None] * len(values)
+    ranks = _percentiles(_column(values))
+    return [None if math.isnan(r) else float(r) for r in ranks]
+
+
+def _column(values: Sequence[object]) -> np.ndarray:
+    return np.array([_number(v) for v in values], dtype=float)  # None → NaN
+
+
+def _percentiles(column: np.ndarray) -> np.ndarray:
+    out = np.full(column.shape, np.nan)
+    has = ~np.isnan(column)
+    n = int(has.sum())
     if n == 1:
-        return [50.0 if known(v) else None for v in values]
-    ranks: list[float | None] = []
-    for v in values:
-        if not known(v):
-            ranks.append(None)
-            continue
-        below = _count_below(data, v)  # type: ignore[arg-type]
-        equal = _count_below(data, v, inclusive=True) - below  # type: ignore[arg-type]
-        ranks.append(100.0 * (below + (equal - 1) / 2) / (n - 1))
-    return ranks
+        out[has] = 50.0
+    elif n > 1:
+        _unique, where, counts = np.unique(column[has], return_inverse=True, return_counts=True)
+        below = np.cumsum(counts) - counts
+        out[has] = (100.0 * (below + (counts - 1) / 2) / (n - 1))[where]
+    return out
 
 
-def _count_below(data: list[float], value: float, *, inclusive: bool = False) -> int:
-    return (bisect_right if inclusive else bisect_left)(data, value)
-
-
-def measure_points(measure: Measure, values: Sequence[float | None]) -> list[float | None]:
-    """The points of one measure for accounts scored together (percentile needs them all)."""
-    rule = measure.scoring
+def _points(rule: Scoring, column: np.ndarray) -> np.ndarray:
+    """Points (0–100) for one measure's column of values; NaN where there is no value."""
     if isinstance(rule, Percentile):
-        ranks = percentile_ranks(values)
-        if rule.higher_is_better:
-            return ranks
-        return [None if r is None else 100.0 - r for r in ranks]
-    return [rule.points(v) if known(v) else None for v in values]  # type: ignore[arg-type]
+        ranks = _percentiles(column)
+        return ranks if rule.higher_is_better else 100.0 - ranks
+    if isinstance(rule, Linear):
+        share = np.clip((column - rule.zero) / (rule.full - rule.zero), 0.0, 1.0)
+        return 100.0 * share
+    bounds = np.array([s.up_to for s in rule.steps if s.up_to is not None], dtype=float)
+    points = np.array([s.points for s in rule.steps], dtype=float)
+    # The first range whose up_to is at or above the value (the open last range otherwise).
+    index = np.minimum(np.searchsorted(bounds, column, side="left"), len(points) - 1)
+    return np.where(np.isnan(column), np.nan, points[index])
 
 
-def combine(
-    card: Scorecard, values: Sequence[float | None], points: Sequence[float | None]
-) -> Score:
-    """One account's score from its measures' values and points (in the card's order)."""
-    total = sum(m.weight for m in card.measures)
-    with_data = sum(m.weight for m, p in zip(card.measures, points, strict=True) if p is not None)
-    if total <= 0 or with_data < card.min_known_weight * total:
+@dataclass(frozen=True)
+class ScoreTable:
+    """The scores of accounts scored together by one card, column-wise: row i is account i,
+    column j is the card's measure j; NaN is "no data" (or, for a contribution, "unknown")."""
+
+    card: Scorecard
+    values: np.ndarray
+    points: np.ndarray
+    contributions: np.ndarray
+    scores: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.scores)
+
+    def band(self, i: int) -> Band:
+        return self.card.bands.band(self.score_of(i))
+
+    def score_of(self, i: int) -> float | None:
+        score = self.scores[i]
+        return None if math.isnan(score) else float(score)
+
+    def score(self, i: int) -> Score:
         parts = tuple(
-            MeasureScore(m.metric, v, p, m.weight, None)
-            for m, v, p in zip(card.measures, values, points, strict=True)
+            MeasureScore(m.metric, _plain(v), _plain(p), m.weight, _plain(c))
+            for m, v, p, c in zip(
+                self.card.measures,
+                self.values[i],
+                self.points[i],
+                self.contributions[i],
+                strict=True,
+            )
         )
-        return Score(None, Band.UNKNOWN, parts)
-    parts = tuple(
-        MeasureScore(m.metric, v, p, m.weight, None if p is None else p * m.weight / with_data)
-        for m, v, p in zip(card.measures, values, points, strict=True)
-    )
-    score = math.fsum(part.contribution or 0.0 for part in parts)
-    score = min(100.0, max(0.0, score))  # rounding can step a hair outside 0–100
-    return Score(score, card.bands.band(score), parts)
+        return Score(self.score_of(i), self.band(i), parts)
 
 
-def score_accounts(card: Scorecard, rows: Sequence[Mapping[str, float | None]]) -> list[Score]:
-    """Scores for accounts scored together by ``card``; each row maps feature → value."""
-    columns = [[_number(row.get(m.metric)) for row in rows] for m in card.measures]
-    points = [measure_points(m, col) for m, col in zip(card.measures, columns, strict=True)]
-    return [
-        combine(card, [col[i] for col in columns], [pts[i] for pts in points])
-        for i in range(len(rows))
-    ]
+def _plain(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)
+
+
+def score_table(card: Scorecard, rows: Sequence[Mapping[str, object]]) -> ScoreTable:
+    """Scores for accounts scored together by ``card``; each row maps feature → value.
+
+    Column-wise with numpy: a refresh scores ~20,000 accounts × ~11 measures.
+    """
+    k = len(card.measures)
+    values = np.empty((len(rows), k))
+    for j, m in enumerate(card.measures):
+        values[:, j] = _column([row.get(m.metric) for row in rows])
+    points = np.empty_like(values)
+    for j, m in enumerate(card.measures):
+        points[:, j] = _points(m.scoring, values[:, j])
+    weights = np.array([m.weight for m in card.measures], dtype=float)
+    total = float(weights.sum())
+    has = ~np.isnan(points)
+    with_data = has.astype(float) @ weights
+    scored = (with_data > 0) & (with_data >= card.min_known_weight * total)
+    share = np.divide(weights, with_data[:, None], out=np.zeros_like(values), where=scored[:, None])
+    contributions = np.where(has & scored[:, None], points * share, np.nan)
+    sums = np.clip(np.nansum(contributions, axis=1), 0.0, 100.0)  # a hair outside by rounding
+    scores = np.where(scored, sums, np.nan)
+    return ScoreTable(card, values, points, contributions, scores)
+
+
+def score_accounts(card: Scorecard, rows: Sequence[Mapping[str, object]]) -> list[Score]:
+    """Each account's :class:`Score` (see :func:`score_table`)."""
+    table = score_table(card, rows)
+    return [table.score(i) for i in range(len(table))]
 
 
 def _number(value: object) -> float | None:

@@ -51,10 +51,11 @@ def backtest(
     observations: list[Observation] = []
     for day in days:
         later = paying[day + timedelta(days=horizon_days)]
-        observations.extend(
-            Observation(score.score, score.band, account_id not in later)
-            for account_id, _v, _card, score in score_features(cards, by_id, repo.features_on(day))
-        )
+        for _version, account_ids, table in score_features(cards, by_id, repo.features_on(day)):
+            observations.extend(
+                Observation(table.score_of(i), table.band(i), account_id not in later)
+                for i, account_id in enumerate(account_ids)
+            )
     return _report(observations, days, horizon_days, [c.name for _v, c in cards])
 
 

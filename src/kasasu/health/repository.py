@@ -94,8 +94,10 @@ class SnapshotRepository:
         self._insert(HealthScore, rows)
 
     def _insert(self, model: type[Any], rows: Sequence[dict[str, Any]]) -> None:
+        # Core, not the ORM's bulk path: these rows need no identity map (~2× faster here).
+        table = model.__table__
         for start in range(0, len(rows), CHUNK):
-            self.session.execute(insert(model), list(rows[start : start + CHUNK]))
+            self.session.connection().execute(insert(table), list(rows[start : start + CHUNK]))
 
     def set_touch_models(self, as_of: date, touch: dict[int, Any]) -> int:
         rows = self.session.execute(

