@@ -8,13 +8,25 @@ from kasasu.settings import Settings
 
 
 def test_defaults_suit_a_japanese_team(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("DATABASE_URL", "TIMEZONE", "CURRENCY", "LOCALE", "FISCAL_YEAR_START"):
+    names = ("DATA_DIR", "DATABASE_URL", "EVENTS_PATH", "TIMEZONE", "CURRENCY", "LOCALE")
+    for name in (*names, "FISCAL_YEAR_START"):
         monkeypatch.delenv(f"KASASU_{name}", raising=False)
     settings = Settings()
     assert settings.database_url == "sqlite:///kasasu-data/kasasu.db"
     assert str(settings.events_path) == "kasasu-data/events.duckdb"
     assert (settings.timezone, settings.currency, settings.locale) == ("Asia/Tokyo", "JPY", "ja")
     assert settings.fiscal_year_start == 4
+
+
+def test_the_data_dir_moves_the_database_and_the_events(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("DATABASE_URL", "EVENTS_PATH"):
+        monkeypatch.delenv(f"KASASU_{name}", raising=False)
+    monkeypatch.setenv("KASASU_DATA_DIR", "/srv/kasasu")
+    settings = Settings()
+    assert settings.database_url == "sqlite:////srv/kasasu/kasasu.db"
+    assert str(settings.events_path) == "/srv/kasasu/events.duckdb"
+    monkeypatch.setenv("KASASU_DATABASE_URL", "postgresql://db/kasasu")  # set apart: kept
+    assert Settings().database_url == "postgresql://db/kasasu"
 
 
 def test_environment_overrides_with_prefix_and_nesting(monkeypatch: pytest.MonkeyPatch) -> None:

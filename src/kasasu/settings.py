@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kasasu.domain.money import is_currency
@@ -66,6 +66,16 @@ class Settings(BaseSettings):
     server: ServerSettings = ServerSettings()
     refresh: RefreshSettings = RefreshSettings()
     touch: TouchSettings = TouchSettings()
+
+    @model_validator(mode="after")
+    def _files_under_the_data_dir(self) -> Settings:
+        """The database and the event store live in the data directory unless set apart, so
+        KASASU_DATA_DIR alone moves all of Kasasu's files."""
+        if "database_url" not in self.model_fields_set:
+            self.database_url = f"sqlite:///{self.data_dir}/kasasu.db"
+        if "events_path" not in self.model_fields_set:
+            self.events_path = self.data_dir / "events.duckdb"
+        return self
 
     @field_validator("timezone")
     @classmethod
