@@ -100,6 +100,27 @@ measures:
 
 
 HEAD = "name: x\nmeasures:\n  - metric: open_tickets\n    weight: 1\n    thresholds:\n"
+
+
+def test_cards_for_a_touch_model_match_the_touch_model_mrr_gives(
+    session: Session, tmp_path: Path
+) -> None:
+    ids = add_health_base(session)
+    high = parse_scorecard(
+        "name: high-touch\napplies_to: {touch_model: high}\npriority: 1\nmeasures:\n"
+        "  - {metric: latest_csat, weight: 1, linear: {zero: 1, full: 5}}\n",
+        "high.yaml",
+    )
+    save_scorecard(session, high)
+    config = RefreshConfig("Asia/Tokyo", "JPY", events_path=write_health_events(tmp_path / "e"))
+    compute_features(session, [AS_OF], config)
+    # No account has a touch model of its own; by MRR H1 (¥30,000) is high-touch, H2 low.
+    score_day(session, AS_OF, touch=CONFIG_TOUCH)
+    h1, h2 = _score(session, ids["H1"]), _score(session, ids["H2"])
+    assert (h1.segment, h1.score) == ("high-touch", 75)  # CSAT 4 → (4 − 1) ÷ 4
+    assert h2.segment == "default"
+
+
 BAD = {
     "unknown metric": (
         "name: x\nmeasures:\n  - {metric: logins, weight: 1, linear: {zero: 0, full: 1}}\n",

@@ -51,7 +51,9 @@ def backtest(
     observations: list[Observation] = []
     for day in days:
         later = paying[day + timedelta(days=horizon_days)]
-        for _version, account_ids, table in score_features(cards, by_id, repo.features_on(day)):
+        for _version, account_ids, table in score_features(
+            cards, by_id, repo.features_on(day), config.touch
+        ):
             observations.extend(
                 Observation(table.score_of(i), table.band(i), account_id not in later)
                 for i, account_id in enumerate(account_ids)

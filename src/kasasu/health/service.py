@@ -131,6 +131,7 @@ def score_day(
     *,
     features: Features | None = None,
     accounts: Accounts | None = None,
+    touch: TouchRule | None = None,
 ) -> int:
     """Step 3: scores for every account with features on ``day``, each by the first
     scorecard that matches it (its segment); replaces the day's scores. Returns how many."""
@@ -154,7 +155,7 @@ def score_day(
             "touch_model": None,
             "segment": table.card.name,
         }
-        for version_id, account_ids, table in score_features(cards, accounts, features)
+        for version_id, account_ids, table in score_features(cards, accounts, features, touch)
         for i, account_id in enumerate(account_ids)
     ]
     repo.replace_scores(day, rows)
@@ -165,15 +166,19 @@ def score_features(
     cards: Sequence[tuple[int, Scorecard]],
     accounts: Mapping[int, Mapping[str, Any]],
     features: Sequence[tuple[int, dict[str, Any]]],
+    touch: TouchRule | None = None,
 ) -> Iterator[tuple[int, list[int], ScoreTable]]:
     """(card version id, account ids, their scores) per card that scores some account.
 
     Each account is scored by the first card that matches it (cards are in priority
-    order), and percentiles are taken among the accounts of the same card.
+    order), and percentiles are taken among the accounts of the same card. With ``touch``,
+    an account without a touch model of its own matches cards by the one its MRR gives it.
     """
     groups: dict[int, list[tuple[int, dict[str, Any]]]] = {}
     for account_id, values in features:
         account = accounts[account_id]
+        if touch is not None and not account["touch_model"]:
+            account = {**account, "touch_model": touch.assign(values.get("mrr"))}
         version_id = next((v for v, card in cards if card.matches(account)), None)
         if version_id is not None:
             groups.setdefault(version_id, []).append((account_id, values))

@@ -92,7 +92,9 @@ def run_refresh(
             features = computed[day]
             result.features[day] = len(features)
             with transaction(factory) as session:
-                result.scored[day] = score_day(session, day, features=features, accounts=accounts)
+                result.scored[day] = score_day(
+                    session, day, features=features, accounts=accounts, touch=config.touch
+                )
             done(STEPS[1])(day)
             with transaction(factory) as session:
                 assign_touch_models(session, day, config, features=features, accounts=accounts)
