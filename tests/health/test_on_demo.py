@@ -69,10 +69,12 @@ def test_backtest_and_show_on_the_demo(demo: Path) -> None:
     [(lowest,)] = _rows(
         demo,
         "SELECT a.external_id FROM health_scores h JOIN accounts a ON a.id = h.account_id "
-        "WHERE h.as_of = '2026-08-01' AND h.score IS NOT NULL ORDER BY h.score LIMIT 1",
+        "WHERE h.as_of = '2026-08-01' AND h.band = 'red' ORDER BY h.score LIMIT 1",
     )
     en = kasasu(demo, "health", "show", str(lowest), "--as-of", "2026-08-01")
     ja = kasasu(demo, "health", "show", str(lowest), "--as-of", "2026-08-01", locale="ja")
     assert en.returncode == ja.returncode == 0, en.stderr + ja.stderr
+    assert "(red)" in en.stdout
+    assert "（赤）" in ja.stdout
     assert "Pulling it down most:" in en.stdout
     assert "スコアを最も下げている指標:" in ja.stdout
