@@ -14,7 +14,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+# htmx 2 for the pages, from its npm package at build time (never committed; DESIGN.md §6).
+HTMX_VERSION := 2.0.8
+HTMX := src/kasasu/web/static/vendor/htmx.min.js
+
+$(HTMX):
+	@command -v npm >/dev/null || { echo "npm is needed once, to fetch htmx.org@$(HTMX_VERSION)"; exit 1; }
+	@mkdir -p $(dir $@) .cache/npm
+	cd .cache/npm && npm pack --silent htmx.org@$(HTMX_VERSION) >/dev/null
+	tar -xzf .cache/npm/htmx.org-$(HTMX_VERSION).tgz -C .cache/npm package/dist/htmx.min.js
+	cp .cache/npm/package/dist/htmx.min.js $@
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt $(HTMX)
 	$(PIP) -e .
 	@touch $@
 

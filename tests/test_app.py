@@ -41,8 +41,11 @@ def test_serve_answers_pages_and_api(tmp_path: Path) -> None:
                 time.sleep(0.1)
         else:
             raise AssertionError("the server did not start")
-        assert "顧客データハブ" in httpx.get(base, headers={"Accept-Language": "ja"}).text
-        assert "customer data hub" in httpx.get(f"{base}/?lang=en").text
+        # Pages need a signed-in user: a visitor lands on the sign-in page, in their language.
+        visitor = httpx.get(base, headers={"Accept-Language": "ja"}, follow_redirects=True)
+        assert visitor.url.path == "/login"
+        assert "<h1>サインイン</h1>" in visitor.text
+        assert "<h1>Sign in</h1>" in httpx.get(f"{base}/login?lang=en").text
         assert httpx.get(f"{base}/api/v1/openapi.json").json()["info"]["title"] == "Kasasu API"
         assert httpx.get(f"{base}/api/v1/accounts").status_code == 401
         listed = httpx.get(f"{base}/api/v1/accounts", headers={"Authorization": f"Bearer {key}"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from starlette.middleware.sessions import SessionMiddleware
 
 from kasasu.api import create_api
 from kasasu.api.app import MOUNT_PATH
@@ -10,6 +11,7 @@ from kasasu.api.context import ApiContext
 from kasasu.db import create_db_engine, session_factory
 from kasasu.settings import Settings
 from kasasu.web import create_web
+from kasasu.web.context import WebContext
 
 
 def api_context(settings: Settings) -> ApiContext:
@@ -29,5 +31,24 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="Kasasu", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.kasasu = ctx
     app.mount(MOUNT_PATH, create_api(ctx))
-    app.include_router(create_web(default_locale=settings.locale))
+    # Signed (not encrypted) cookie holding the user id, the language and the CSRF token.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key.get_secret_value(),
+        session_cookie="kasasu_session",
+        max_age=12 * 60 * 60,
+        same_site="lax",
+        https_only=not settings.dev_mode,
+    )
+    create_web(
+        app,
+        WebContext(
+            sessions=ctx.sessions,
+            events_path=ctx.events_path,
+            timezone=ctx.timezone,
+            currency=ctx.currency,
+            locale=ctx.locale,
+            fiscal_year_start=ctx.fiscal_year_start,
+        ),
+    )
     return app

@@ -68,8 +68,10 @@ class Repository(Generic[M]):
             )
         return rows
 
-    def count(self) -> int:
-        return int(self.session.scalar(select(func.count()).select_from(self.model)) or 0)
+    def count(self, filters: Mapping[str, Any] | None = None) -> int:
+        """Rows matching ``filters`` (as ``list_page`` reads them), all rows without."""
+        stmt = self._filtered(select(func.count()).select_from(self.model), filters or {})
+        return int(self.session.scalar(stmt) or 0)
 
     def add(self, row: M) -> M:
         self.session.add(row)

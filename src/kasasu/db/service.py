@@ -71,6 +71,9 @@ class CrudService(Generic[M, C, U, R]):
         page = self._repo(session).list_page(filters, sort=sort, cursor=cursor, limit=limit)
         return Page([self._read(row) for row in page.items], page.next_cursor)
 
+    def count(self, session: Session, filters: Mapping[str, Any]) -> int:
+        return self._repo(session).count(filters)
+
     def create(self, session: Session, data: C) -> R:
         values = data.model_dump()
         if "external_id" in values and not values["external_id"]:

@@ -158,6 +158,64 @@ class SnapshotRepository:
         return int(self.session.scalar(stmt) or 0)
 
 
+class HealthBriefRepository:
+    """Latest scores and their MRR for many accounts at once (list pages, the dashboard)."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    def on_day(self, day: date, account_ids: Sequence[int] | None = None) -> list[Any]:
+        """(account_id, score, band, features) on ``day``, for ``account_ids`` or all."""
+        stmt = (
+            select(
+                HealthScore.account_id,
+                HealthScore.score,
+                HealthScore.band,
+                FeatureSnapshot.features,
+            )
+            .join(
+                FeatureSnapshot,
+                (FeatureSnapshot.account_id == HealthScore.account_id)
+                & (FeatureSnapshot.as_of == HealthScore.as_of),
+            )
+            .where(HealthScore.as_of == day)
+        )
+        if account_ids is not None:
+            stmt = stmt.where(HealthScore.account_id.in_(list(account_ids)))
+        return list(self.session.execute(stmt))
+
+    def bands_on(self, day: date) -> dict[str, int]:
+        stmt = (
+            select(HealthScore.band, func.count())
+            .where(HealthScore.as_of == day)
+            .group_by(HealthScore.band)
+        )
+        return {band: int(n) for band, n in self.session.execute(stmt)}
+
+    def latest_day_on_or_before(self, day: date) -> date | None:
+        found: date | None = self.session.scalar(
+            select(func.max(HealthScore.as_of)).where(HealthScore.as_of <= day)
+        )
+        return found
+
+    def turned_red(self, day: date, before: date) -> list[Any]:
+        """(account_id, external_id, name, score) red on ``day`` and not red on ``before``."""
+        earlier = select(HealthScore.account_id).where(
+            HealthScore.as_of == before, HealthScore.band == "red"
+        )
+        stmt = (
+            select(HealthScore.account_id, Account.external_id, Account.name, HealthScore.score)
+            .join(Account, Account.id == HealthScore.account_id)
+            .where(
+                HealthScore.as_of == day,
+                HealthScore.band == "red",
+                HealthScore.account_id.not_in(earlier),
+            )
+            .order_by(HealthScore.score)
+        )
+        return list(self.session.execute(stmt))
+
+
 class HealthScoreRepository(Repository[HealthScore]):
     model = HealthScore
     sortable = ("id", "score", "account_id")

@@ -16,6 +16,12 @@ class UserRepository(Repository[User]):
         stmt = select(User).where(func.lower(User.email) == email.lower())
         return self.session.scalars(stmt).one_or_none()
 
+    def list_by_ids(self, ids: list[int]) -> list[User]:
+        return list(self.session.scalars(select(User).where(User.id.in_(ids)))) if ids else []
+
+    def list_all(self) -> list[User]:
+        return list(self.session.scalars(select(User).order_by(User.name)))
+
 
 class ApiKeyRepository(Repository[ApiKey]):
     model = ApiKey

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -48,6 +49,22 @@ def create_user(session: Session, data: UserCreate) -> UserRead:
 def get_user_by_email(session: Session, email: str) -> UserRead | None:
     user = UserRepository(session).get_by_email(email)
     return UserRead.model_validate(user) if user else None
+
+
+def get_user(session: Session, user_id: int) -> UserRead | None:
+    """An active user by id (None when gone or deactivated: a web session then ends)."""
+    user = UserRepository(session).get(user_id)
+    return UserRead.model_validate(user) if user is not None and user.is_active else None
+
+
+def user_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """User id → name, for the ids that exist (one query)."""
+    wanted = sorted({i for i in ids if i is not None})
+    return {u.id: u.name for u in UserRepository(session).list_by_ids(wanted)}
+
+
+def list_users(session: Session) -> list[UserRead]:
+    return [UserRead.model_validate(u) for u in UserRepository(session).list_all()]
 
 
 def verify_password(session: Session, email: str, password: str) -> UserRead:

@@ -1,48 +1,55 @@
-"""The pages served today: a start page and a health check."""
+"""The CS workspace in the browser: routes, static files and error pages, wired into the app."""
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
 
-from kasasu import __version__
-from kasasu.kit.i18n import negotiate_locale, translate
+from kasasu.errors import KasasuError, NotFound, PermissionDenied
+from kasasu.web.accounts import accounts_router
+from kasasu.web.auth import SignInRequired, auth_router, sign_in_redirect
+from kasasu.web.context import WebContext
+from kasasu.web.dashboard import dashboard_router
+from kasasu.web.render import Pages
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-
-def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html"]),
-        auto_reload=False,
-    )
-    env.globals["version"] = __version__
-    return env
+STATIC = Path(__file__).resolve().parent / "static"
 
 
-def create_web(default_locale: str) -> APIRouter:
-    router = APIRouter(include_in_schema=False)
-    env = _environment()
+def create_web(app: FastAPI, ctx: WebContext) -> None:
+    """Add the pages to ``app`` (which must carry a session middleware)."""
+    app.state.kasasu_web = ctx
+    pages = Pages()
+    app.include_router(auth_router(pages))
+    app.include_router(dashboard_router(pages))
+    app.include_router(accounts_router(pages))
 
-    @router.get("/", response_class=HTMLResponse)
-    def home(request: Request) -> HTMLResponse:
-        locale = request.query_params.get("lang") or negotiate_locale(
-            request.headers.get("accept-language"), default_locale
-        )
-        locale = negotiate_locale(locale, default_locale)
-
-        def gettext(msgid: str, **params: object) -> str:
-            return translate(msgid, locale, **params)
-
-        html = env.get_template("home.html").render(_=gettext, locale=locale)
-        return HTMLResponse(html)
-
-    @router.get("/healthz", response_class=PlainTextResponse)
+    @app.get("/healthz", response_class=PlainTextResponse, include_in_schema=False)
     def healthz() -> str:
         return "ok"
 
-    return router
+    @app.get("/static/vendor/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> FileResponse:
+        # Served from the plotly wheel itself: never copied into the repository.
+        path = resources.files("plotly").joinpath("package_data", "plotly.min.js")
+        return FileResponse(str(path), media_type="text/javascript")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.exception_handler(SignInRequired)
+    def _sign_in(_request: Request, error: SignInRequired) -> Response:
+        return sign_in_redirect(error)
+
+    @app.exception_handler(KasasuError)
+    def _error(request: Request, error: KasasuError) -> HTMLResponse:
+        status = (
+            404
+            if isinstance(error, NotFound)
+            else 403
+            if isinstance(error, PermissionDenied)
+            else 400
+        )
+        return pages.render(request, "error.html", status, message=error.message, status=status)

@@ -1,0 +1,135 @@
+"""Accounts: the list (search, filters, sort, paging) and the account 360° page."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from kasasu.accounts.service import accounts
+from kasasu.activities.schemas import ActivityCreate
+from kasasu.activities.service import activities
+from kasasu.domain.choices import ActivityKind, Role, TouchModel
+from kasasu.domain.permissions import Action
+from kasasu.errors import NotFound
+from kasasu.health.explain import account_health
+from kasasu.health.summary import latest_briefs
+from kasasu.kit.paging import DEFAULT_LIMIT
+from kasasu.onboarding.service import milestones
+from kasasu.subscriptions.service import subscriptions
+from kasasu.support.service import tickets
+from kasasu.surveys.service import responses
+from kasasu.tasks.service import tasks
+from kasasu.users.service import list_users, user_names
+from kasasu.web.auth import CurrentUser, check_csrf, require
+from kasasu.web.context import in_transaction, web_context
+from kasasu.web.render import Pages, request_locale
+
+NOTE_KINDS = (ActivityKind.NOTE, ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.EMAIL)
+SORTS = ("name", "-name", "external_id", "plan", "-created_at")
+FILTERS = ("plan", "touch_model", "owner_id", "industry", "tier")
+
+
+def accounts_router(pages: Pages) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/accounts", response_class=HTMLResponse)
+    def account_list(request: Request, user: CurrentUser) -> HTMLResponse:
+        params = request.query_params
+        # A CSM starts on "my accounts"; everyone can switch to all.
+        mine = params.get("mine", "1" if user.role is Role.CSM else "0") == "1"
+        filters: dict[str, Any] = {name: params.get(name) or None for name in FILTERS}
+        if filters["owner_id"] is not None:
+            filters["owner_id"] = (
+                int(filters["owner_id"]) if filters["owner_id"].isdigit() else None
+            )
+        if mine:
+            filters["owner_id"] = user.id
+        filters["q"] = (params.get("q") or "").strip() or None
+        sort = params.get("sort") if params.get("sort") in SORTS else "name"
+        cursor = params.get("cursor") or None
+
+        def load(session: Session) -> dict[str, Any]:
+            page = accounts.list_page(
+                session, filters, sort=sort, cursor=cursor, limit=DEFAULT_LIMIT
+            )
+            ids = [a.id for a in page.items]
+            return {
+                "page": page,
+                "total": accounts.count(session, filters),
+                "health": latest_briefs(session, ids),
+                "owners": user_names(session, [a.owner_id for a in page.items if a.owner_id]),
+                "users": list_users(session),
+            }
+
+        data = in_transaction(request, load)
+        template = "_account_rows.html" if request.headers.get("hx-request") else "accounts.html"
+        return pages.render(
+            request,
+            template,
+            user=user,
+            mine=mine,
+            filters=filters,
+            sort=sort,
+            touch_models=list(TouchModel),
+            query=dict(params),
+            **data,
+        )
+
+    @router.get("/accounts/{account_id}", response_class=HTMLResponse)
+    def account_page(request: Request, account_id: int, user: CurrentUser) -> HTMLResponse:
+        ctx = web_context(request)
+        locale = request_locale(request)
+        data = in_transaction(request, lambda s: _account_360(s, account_id, locale, ctx.currency))
+        return pages.render(request, "account.html", user=user, **data)
+
+    @router.post("/accounts/{account_id}/notes", dependencies=[Depends(check_csrf)])
+    def log_note(
+        request: Request,
+        account_id: int,
+        user: CurrentUser,
+        body: Annotated[str, Form(min_length=1, max_length=20_000)],
+        kind: Annotated[ActivityKind, Form()] = ActivityKind.NOTE,
+    ) -> Response:
+        require(user, Action.WRITE)
+        text = body.strip()
+        note = ActivityCreate(
+            account_id=account_id,
+            user_id=user.id,
+            kind=kind,
+            subject=text.splitlines()[0][:200],
+            body=text,
+            occurred_at=datetime.now(UTC),
+        )
+        in_transaction(request, lambda s: activities.create(s, note))
+        return RedirectResponse(f"/accounts/{account_id}#timeline", status_code=303)
+
+    return router
+
+
+def _account_360(session: Session, account_id: int, locale: str, currency: str) -> dict[str, Any]:
+    account = accounts.get(session, account_id)
+    mine = {"account_id": account_id}
+    try:
+        health = account_health(session, account_id, locale=locale, currency=currency)
+    except NotFound:
+        health = None  # not scored yet: the page says how to get a score
+    owner_ids = [account.owner_id] if account.owner_id else []
+    return {
+        "account": account,
+        "health": health,
+        "brief": latest_briefs(session, [account_id]).get(account_id),
+        "owner": user_names(session, owner_ids).get(account.owner_id or 0),
+        "subscriptions": subscriptions.list_page(session, mine, sort="-start_date", limit=50).items,
+        "tickets": tickets.list_page(session, mine, sort="-opened_at", limit=20).items,
+        "responses": responses.list_page(session, mine, sort="-answered_at", limit=20).items,
+        "timeline": activities.list_page(session, mine, sort="-occurred_at", limit=30).items,
+        "tasks": tasks.list_page(
+            session, mine | {"status": "open"}, sort="due_date", limit=20
+        ).items,
+        "milestones": milestones.list_page(session, mine, sort="position", limit=30).items,
+        "note_kinds": NOTE_KINDS,
+    }

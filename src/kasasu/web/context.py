@@ -1,0 +1,36 @@
+"""What the pages need from the composition root, handed over as plain values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from fastapi import Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from kasasu.db import transaction
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class WebContext:
+    sessions: sessionmaker[Session]
+    events_path: Path
+    timezone: str
+    currency: str
+    locale: str
+    fiscal_year_start: int = 4
+
+
+def web_context(request: Request) -> WebContext:
+    ctx: WebContext = request.app.state.kasasu_web
+    return ctx
+
+
+def in_transaction(request: Request, work: Callable[[Session], T]) -> T:
+    """Run ``work`` in one transaction that commits before the page is rendered."""
+    with transaction(web_context(request).sessions) as session:
+        return work(session)

@@ -1,0 +1,127 @@
+"""Templates with the user's language, number and date formats, and the CSRF token."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal, format_percent
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from kasasu import __version__
+from kasasu.domain.choices import label as choice_label
+from kasasu.domain.money import format_money
+from kasasu.kit.i18n import LOCALES, negotiate_locale, translate
+from kasasu.web.context import web_context
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+SESSION_LOCALE = "locale"
+SESSION_CSRF = "csrf"
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        auto_reload=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["version"] = __version__
+    return env
+
+
+def request_locale(request: Request) -> str:
+    """?lang= (remembered for the session), else the session's, else the browser's, else
+    the deployment's."""
+    default = web_context(request).locale
+    chosen = request.query_params.get("lang")
+    if chosen in LOCALES:
+        request.session[SESSION_LOCALE] = chosen
+        return chosen
+    remembered = request.session.get(SESSION_LOCALE)
+    if remembered in LOCALES:
+        return str(remembered)
+    return negotiate_locale(request.headers.get("accept-language"), default)
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get(SESSION_CSRF)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session[SESSION_CSRF] = token
+    return str(token)
+
+
+class Formats:
+    """Numbers, money and dates as the reader expects them (¥1,234; 2026年11月22日)."""
+
+    def __init__(self, locale: str, currency: str, zone: str) -> None:
+        self.locale, self.currency, self.zone = locale, currency, zone
+
+    def money(self, amount: float | None) -> str:
+        return "—" if amount is None else format_money(amount, self.currency, self.locale)
+
+    def money_in(self, amount: float | None, currency: str) -> str:
+        return "—" if amount is None else format_money(amount, currency, self.locale)
+
+    def number(self, value: float | None, digits: int = 0) -> str:
+        if value is None:
+            return "—"
+        return str(format_decimal(round(value, digits), locale=self.locale))
+
+    def percent(self, value: float | None) -> str:
+        if value is None:
+            return "—"
+        return str(format_percent(value, format="#,##0.0%", locale=self.locale))
+
+    def date(self, value: date | datetime | None) -> str:
+        if value is None:
+            return "—"
+        if isinstance(value, datetime):
+            value = value.astimezone(ZoneInfo(self.zone)).date()
+        return str(format_date(value, format="long", locale=self.locale))
+
+    def datetime(self, value: datetime | None) -> str:
+        if value is None:
+            return "—"
+        local = value.astimezone(ZoneInfo(self.zone))
+        return str(format_datetime(local, format="short", locale=self.locale))
+
+
+class Pages:
+    def __init__(self) -> None:
+        self.env = environment()
+
+    def render(
+        self, request: Request, name: str, status_code: int = 200, **values: Any
+    ) -> HTMLResponse:
+        ctx = web_context(request)
+        locale = request_locale(request)
+
+        def gettext(msgid: str, **params: object) -> str:
+            return translate(msgid, locale, **params)
+
+        def label(value: Any) -> str:
+            """A choice (role, touch model, activity kind…) in the reader's language."""
+            if value is None or value == "":
+                return "—"
+            return choice_label(value).render(locale) if isinstance(value, StrEnum) else str(value)
+
+        html = self.env.get_template(name).render(
+            _=gettext,
+            label=label,
+            locale=locale,
+            fmt=Formats(locale, ctx.currency, ctx.timezone),
+            csrf=csrf_token(request),
+            path=request.url.path,
+            **values,
+        )
+        return HTMLResponse(html, status_code=status_code)

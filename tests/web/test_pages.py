@@ -1,0 +1,142 @@
+"""Sign-in, CSRF, roles, the accounts list and the account page, through the web routes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session, sessionmaker
+
+from kasasu.domain.choices import Role
+from kasasu.health.service import RefreshConfig, compute_features, score_day
+from kasasu.models import Account
+from tests.db.test_query_counts import counted
+from tests.health.golden_health import AS_OF, add_health_base, write_health_events
+from tests.web.conftest import PASSWORD, SignIn, csrf
+
+
+def test_visitors_are_sent_to_sign_in_and_back(web: TestClient, sign_in: SignIn) -> None:
+    r = web.get("/accounts")
+    assert (r.status_code, r.headers["location"]) == (303, "/login?next=/accounts")
+    page = web.get("/login?next=/accounts").text
+    assert "<h1>Sign in</h1>" in page
+    form = {"email": "nobody@example.com", "password": "x", "csrf_token": csrf(page)}
+    wrong = web.post("/login", data=form | {"next": "/accounts"})
+    assert wrong.status_code == 401
+    assert "Wrong email or password" in wrong.text
+
+
+def test_sign_in_goes_only_to_local_pages(web: TestClient, sign_in: SignIn) -> None:
+    sign_in(Role.ADMIN)
+    web.post("/logout", data={"csrf_token": csrf(web.get("/accounts").text)})
+    token = csrf(web.get("/login").text)
+    form = {"email": "admin@example.com", "password": PASSWORD, "csrf_token": token}
+    r = web.post("/login", data=form | {"next": "//evil.example/steal"})
+    assert r.headers["location"] == "/"
+
+
+def test_forms_without_the_csrf_token_are_refused(web: TestClient, sign_in: SignIn) -> None:
+    sign_in(Role.CSM)
+    r = web.post("/logout", data={"csrf_token": "forged"})
+    assert r.status_code == 403
+    assert "The form has expired" in r.text
+
+
+def test_language_switch_sticks_for_the_session(web: TestClient, sign_in: SignIn) -> None:
+    sign_in(Role.ADMIN)
+    assert "<h1>顧客企業</h1>" in web.get("/accounts?lang=ja").text
+    assert "<h1>顧客企業</h1>" in web.get("/accounts").text
+    assert "<h1>Accounts</h1>" in web.get("/accounts?lang=en").text
+
+
+def _accounts(session: Session, owner: int | None, n: int, prefix: str) -> list[int]:
+    rows = [
+        Account(
+            external_id=f"{prefix}{i}",
+            name=f"{prefix} 株式会社{i}",
+            name_kana=f"{prefix}カブシキガイシャ{i}",
+            owner_id=owner,
+            custom_fields={},
+        )
+        for i in range(n)
+    ]
+    session.add_all(rows)
+    session.flush()
+    return [r.id for r in rows]
+
+
+def test_a_csm_starts_on_their_accounts(
+    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+) -> None:
+    me = sign_in(Role.CSM)
+    with sessions() as s:
+        _accounts(s, me, 3, "MINE")
+        _accounts(s, None, 4, "OTHER")
+        s.commit()
+    mine = web.get("/accounts").text
+    assert "3 accounts" in mine
+    assert "OTHER" not in mine
+    everyone = web.get("/accounts?mine=0").text
+    assert "7 accounts" in everyone
+    # Kana search, and the partial table htmx asks for.
+    found = web.get("/accounts?mine=0&q=OTHERカブシキガイシャ2", headers={"HX-Request": "true"})
+    assert "1 accounts" in found.text
+    assert "<h1>" not in found.text  # only the rows
+
+
+def test_a_viewer_cannot_log_notes(
+    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+) -> None:
+    sign_in(Role.VIEWER)
+    with sessions() as s:
+        [account_id] = _accounts(s, None, 1, "V")
+        s.commit()
+    page = web.get(f"/accounts/{account_id}").text
+    assert "Log note" not in page
+    r = web.post(f"/accounts/{account_id}/notes", data={"body": "x", "csrf_token": csrf(page)})
+    assert r.status_code == 403
+
+
+def test_the_account_page_explains_health_and_logs_notes(
+    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    sign_in(Role.CSM)
+    with sessions() as s:
+        ids = add_health_base(s)
+        config = RefreshConfig("Asia/Tokyo", "JPY", events_path=write_health_events(tmp_path / "e"))
+        compute_features(s, [AS_OF], config)
+        score_day(s, AS_OF)
+        s.commit()
+    page = web.get(f"/accounts/{ids['H1']}").text
+    assert "<h1>株式会社H1</h1>" in page
+    assert "Health 69.2 (yellow) on 2026-02-01" in page  # as tests/health/test_scores.py
+    assert "¥30,000" in page  # MRR in the header
+    form = {"body": "更新前の電話: 予算は確保済み", "kind": "call", "csrf_token": csrf(page)}
+    r = web.post(f"/accounts/{ids['H1']}/notes", data=form)
+    assert r.status_code == 303
+    after = web.get(f"/accounts/{ids['H1']}").text
+    assert "更新前の電話: 予算は確保済み" in after
+    assert "Call" in after
+
+
+def test_list_and_account_pages_cost_the_same_for_few_or_many_rows(
+    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session], connection: Connection
+) -> None:
+    me = sign_in(Role.ADMIN)
+    with sessions() as s:
+        few = _accounts(s, me, 2, "FEW")
+        s.commit()
+
+    def queries(path: str) -> int:
+        web.get(path)  # warm
+        with counted(connection) as statements:
+            assert web.get(path).status_code == 200
+        return len(statements)
+
+    list_few, page_few = queries("/accounts?mine=0"), queries(f"/accounts/{few[0]}")
+    with sessions() as s:
+        _accounts(s, me, 40, "MANY")
+        s.commit()
+    assert queries("/accounts?mine=0") == list_few
+    assert queries(f"/accounts/{few[0]}") == page_few
