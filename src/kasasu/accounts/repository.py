@@ -12,6 +12,18 @@ class AccountRepository(Repository[Account]):
     default_sort = "name"
     searchable = ("name", "name_kana", "external_id", "domain")
 
+    def names_and_owners(self, ids: list[int]) -> dict[int, tuple[str, int | None]]:
+        if not ids:
+            return {}
+        stmt = select(Account.id, Account.name, Account.owner_id).where(Account.id.in_(ids))
+        return {row_id: (name, owner) for row_id, name, owner in self.session.execute(stmt)}
+
+    def names(self, ids: list[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        rows = self.session.execute(select(Account.id, Account.name).where(Account.id.in_(ids)))
+        return {row_id: name for row_id, name in rows}  # noqa: C416 - dict(Result) reads it as a mapping
+
 
 class AccountExternalIdRepository(Repository[AccountExternalId]):
     model = AccountExternalId

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy.orm import Session
 
 from kasasu.accounts.repository import AccountExternalIdRepository, AccountRepository
@@ -65,3 +67,13 @@ def account_id_for(session: Session, ref: str) -> int:
     if row is None:
         raise NotFound(_("Account {ref} not found", ref=ref))
     return int(row.id)
+
+
+def account_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """Account id → name for the ids that exist (one query)."""
+    return AccountRepository(session).names([i for i in set(ids) if i is not None])
+
+
+def account_owners(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, int | None]]:
+    """Account id → (name, owner id) for the ids that exist (one query)."""
+    return AccountRepository(session).names_and_owners(sorted(set(ids)))

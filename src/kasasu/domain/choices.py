@@ -141,7 +141,18 @@ class FeedbackStatus(StrEnum):
     DECLINED = "declined"
 
 
+class RenewalOutcome(StrEnum):
+    RENEWED = "renewed"
+    EXPANDED = "expanded"
+    CONTRACTED = "contracted"
+    CHURNED = "churned"
+
+
 _LABEL_LIST: list[tuple[StrEnum, Message]] = [
+    (RenewalOutcome.RENEWED, _("Renewed")),
+    (RenewalOutcome.EXPANDED, _("Renewed, expanded")),
+    (RenewalOutcome.CONTRACTED, _("Renewed, contracted")),
+    (RenewalOutcome.CHURNED, _("Churned")),
     (Role.ADMIN, _("Administrator")),
     (Role.LEADER, _("CS leader")),
     (Role.CSM, _("CSM")),

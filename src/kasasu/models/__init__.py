@@ -7,7 +7,7 @@ from kasasu.models.contacts import Contact
 from kasasu.models.feedback import Feedback
 from kasasu.models.health import FeatureSnapshot, HealthScore, Scorecard, ScorecardVersion
 from kasasu.models.onboarding import Milestone
-from kasasu.models.subscriptions import ExchangeRate, Subscription
+from kasasu.models.subscriptions import ExchangeRate, Renewal, Subscription
 from kasasu.models.support import Ticket
 from kasasu.models.surveys import SurveyResponse
 from kasasu.models.tasks import Task
@@ -25,6 +25,7 @@ __all__ = [
     "Feedback",
     "HealthScore",
     "Milestone",
+    "Renewal",
     "Scorecard",
     "ScorecardVersion",
     "Subscription",

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kasasu.domain.choices import BillingInterval, CancellationReason, SubscriptionStatus
-from kasasu.models.base import Base, IdMixin, IdType, MoneyAmount, TimestampMixin, enum_column
+from kasasu.domain.choices import (
+    BillingInterval,
+    CancellationReason,
+    RenewalOutcome,
+    SubscriptionStatus,
+)
+from kasasu.models.base import (
+    Base,
+    IdMixin,
+    IdType,
+    MoneyAmount,
+    TimestampMixin,
+    UTCDateTime,
+    enum_column,
+    utcnow,
+)
 
 
 class Subscription(IdMixin, TimestampMixin, Base):
@@ -47,3 +61,22 @@ class ExchangeRate(IdMixin, Base):
     currency: Mapped[str] = mapped_column(String(3))
     quote_currency: Mapped[str] = mapped_column(String(3))
     rate: Mapped[Decimal] = mapped_column(Numeric(20, 10))
+
+
+class Renewal(IdMixin, Base):
+    """What came of a contract line's renewal date (更新管理), as the CSM recorded it."""
+
+    __tablename__ = "renewals"
+    __table_args__ = (UniqueConstraint("subscription_id", "renewal_date"),)
+
+    subscription_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("subscriptions.id", ondelete="CASCADE")
+    )
+    renewal_date: Mapped[date]
+    outcome: Mapped[RenewalOutcome] = mapped_column(enum_column(RenewalOutcome))
+    reason: Mapped[CancellationReason | None] = mapped_column(enum_column(CancellationReason))
+    comment: Mapped[str | None]
+    decided_by: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("users.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

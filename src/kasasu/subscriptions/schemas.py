@@ -6,7 +6,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from kasasu.domain.choices import BillingInterval, CancellationReason, SubscriptionStatus
+from kasasu.domain.choices import (
+    BillingInterval,
+    CancellationReason,
+    RenewalOutcome,
+    SubscriptionStatus,
+)
 from kasasu.kit.types import INPUT_CONFIG, READ_CONFIG, CurrencyCode, ExternalId, LongText, RowId
 
 Label = Annotated[str, Field(min_length=1, max_length=100)]
@@ -96,3 +101,29 @@ class ExchangeRateCreate(BaseModel):
     currency: CurrencyCode
     quote_currency: CurrencyCode
     rate: Annotated[Decimal, Field(gt=0, max_digits=20, decimal_places=10)]
+
+
+class RenewalCreate(BaseModel):
+    """What came of a line's renewal date; a churn needs its reason."""
+
+    model_config = INPUT_CONFIG
+
+    subscription_id: RowId
+    renewal_date: date
+    outcome: RenewalOutcome
+    reason: CancellationReason | None = None
+    comment: LongText | None = None
+    decided_by: RowId | None = None
+
+
+class RenewalRead(BaseModel):
+    model_config = READ_CONFIG
+
+    id: int
+    subscription_id: int
+    renewal_date: date
+    outcome: RenewalOutcome
+    reason: CancellationReason | None
+    comment: str | None
+    decided_by: int | None
+    decided_at: datetime

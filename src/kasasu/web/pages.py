@@ -12,9 +12,12 @@ from fastapi.staticfiles import StaticFiles
 from kasasu.errors import KasasuError, NotFound, PermissionDenied
 from kasasu.web.accounts import accounts_router
 from kasasu.web.auth import SignInRequired, auth_router, sign_in_redirect
+from kasasu.web.churn import churn_router
 from kasasu.web.context import WebContext
 from kasasu.web.dashboard import dashboard_router
 from kasasu.web.render import Pages
+from kasasu.web.renewals import renewals_router
+from kasasu.web.tasks import tasks_router
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -26,6 +29,9 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.include_router(auth_router(pages))
     app.include_router(dashboard_router(pages))
     app.include_router(accounts_router(pages))
+    app.include_router(tasks_router(pages))
+    app.include_router(renewals_router(pages))
+    app.include_router(churn_router(pages))
 
     @app.get("/healthz", response_class=PlainTextResponse, include_in_schema=False)
     def healthz() -> str:
