@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
-from kasasu.domain.choices import Role
+from kasasu.domain.choices import BillingInterval, Role, SubscriptionStatus
 from kasasu.health.service import RefreshConfig, compute_features, score_day
-from kasasu.models import Account
+from kasasu.models import Account, Subscription
 from tests.db.test_query_counts import counted
 from tests.health.golden_health import AS_OF, add_health_base, write_health_events
 from tests.web.conftest import PASSWORD, SignIn, csrf
@@ -140,3 +142,40 @@ def test_list_and_account_pages_cost_the_same_for_few_or_many_rows(
         s.commit()
     assert queries("/accounts?mine=0") == list_few
     assert queries(f"/accounts/{few[0]}") == page_few
+
+
+def test_filter_by_band_and_renewal_window(
+    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    sign_in(Role.ADMIN)
+    with sessions() as s:
+        ids = add_health_base(s)
+        config = RefreshConfig("Asia/Tokyo", "JPY", events_path=write_health_events(tmp_path / "e"))
+        compute_features(s, [AS_OF], config)
+        score_day(s, AS_OF)  # H1 yellow, H2 unknown (tests/health/test_scores.py)
+        s.commit()
+    yellow = web.get("/accounts?mine=0&band=yellow").text
+    assert "1 accounts" in yellow
+    assert "株式会社H1" in yellow
+    assert "株式会社H2" not in yellow
+    assert "株式会社H2" in web.get("/accounts?mine=0&band=unknown").text
+    # H1's line ended on 2026-02-20; give H2 a line renewing in 10 days.
+    today = datetime.now(ZoneInfo("Asia/Tokyo")).date()
+    with sessions() as s:
+        s.add(
+            Subscription(
+                external_id="RENEW-SOON",
+                account_id=ids["H2"],
+                product="Core",
+                amount=10_000,
+                currency="JPY",
+                billing_interval=BillingInterval.MONTH,
+                start_date=today - timedelta(days=20),
+                end_date=today + timedelta(days=10),
+                status=SubscriptionStatus.ACTIVE,
+            )
+        )
+        s.commit()
+    soon = web.get("/accounts?mine=0&renews=30").text
+    assert "1 accounts" in soon
+    assert "株式会社H2" in soon

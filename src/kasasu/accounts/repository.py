@@ -1,9 +1,12 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Select, func, select
 
 from kasasu.db.repository import Repository
-from kasasu.models import Account, AccountExternalId
+from kasasu.models import Account, AccountExternalId, HealthScore, Subscription
 
 
 class AccountRepository(Repository[Account]):
@@ -11,6 +14,29 @@ class AccountRepository(Repository[Account]):
     sortable = ("id", "name", "name_kana", "external_id", "plan", "created_at", "updated_at")
     default_sort = "name"
     searchable = ("name", "name_kana", "external_id", "domain")
+
+    def _filtered(self, stmt: Select[Any], filters: Mapping[str, Any]) -> Select[Any]:
+        """Also ``band`` (on the latest day scored) and ``renews_from``/``renews_to`` (a
+        paying line's end date in that range), as subqueries: no id lists in the query."""
+        filters = dict(filters)
+        band = filters.pop("band", None)
+        renews = (filters.pop("renews_from", None), filters.pop("renews_to", None))
+        stmt = super()._filtered(stmt, filters)
+        if band:
+            latest = select(func.max(HealthScore.as_of)).scalar_subquery()
+            banded = select(HealthScore.account_id).where(
+                HealthScore.as_of == latest, HealthScore.band == band
+            )
+            stmt = stmt.where(Account.id.in_(banded))
+        if renews[0] is not None and renews[1] is not None:
+            renewing = select(Subscription.account_id).where(
+                Subscription.end_date >= renews[0],
+                Subscription.end_date <= renews[1],
+                Subscription.status != "trial",
+                Subscription.cancelled_on.is_(None),
+            )
+            stmt = stmt.where(Account.id.in_(renewing))
+        return stmt
 
     def names_and_owners(self, ids: list[int]) -> dict[int, tuple[str, int | None]]:
         if not ids:

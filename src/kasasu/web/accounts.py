@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -29,6 +30,8 @@ from kasasu.web.context import in_transaction, web_context
 from kasasu.web.render import Pages, request_locale
 
 NOTE_KINDS = (ActivityKind.NOTE, ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.EMAIL)
+BANDS = ("red", "yellow", "green", "unknown")
+RENEWAL_WINDOWS = (30, 60, 90, 180)
 SORTS = ("name", "-name", "external_id", "plan", "-created_at")
 FILTERS = ("plan", "touch_model", "owner_id", "industry", "tier")
 
@@ -49,6 +52,12 @@ def accounts_router(pages: Pages) -> APIRouter:
         if mine:
             filters["owner_id"] = user.id
         filters["q"] = (params.get("q") or "").strip() or None
+        filters["band"] = params.get("band") if params.get("band") in BANDS else None
+        renews = params.get("renews", "")
+        if renews.isdigit() and int(renews) in RENEWAL_WINDOWS:
+            today = datetime.now(ZoneInfo(web_context(request).timezone)).date()
+            filters["renews_from"] = today
+            filters["renews_to"] = today + timedelta(days=int(renews))
         sort = params.get("sort") if params.get("sort") in SORTS else "name"
         cursor = params.get("cursor") or None
 
@@ -75,6 +84,8 @@ def accounts_router(pages: Pages) -> APIRouter:
             filters=filters,
             sort=sort,
             touch_models=list(TouchModel),
+            bands=BANDS,
+            renewal_windows=RENEWAL_WINDOWS,
             query=dict(params),
             **data,
         )
