@@ -15,6 +15,7 @@ from kasasu.web.auth import SignInRequired, auth_router, sign_in_redirect
 from kasasu.web.churn import churn_router
 from kasasu.web.context import WebContext
 from kasasu.web.dashboard import dashboard_router
+from kasasu.web.imports import imports_router
 from kasasu.web.render import Pages
 from kasasu.web.renewals import renewals_router
 from kasasu.web.tasks import tasks_router
@@ -32,6 +33,7 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.include_router(tasks_router(pages))
     app.include_router(renewals_router(pages))
     app.include_router(churn_router(pages))
+    app.include_router(imports_router(pages))
 
     @app.get("/healthz", response_class=PlainTextResponse, include_in_schema=False)
     def healthz() -> str:

@@ -101,7 +101,7 @@ class Pages:
         self.env = environment()
 
     def render(
-        self, request: Request, name: str, status_code: int = 200, **values: Any
+        self, request: Request, template: str, status_code: int = 200, **values: Any
     ) -> HTMLResponse:
         ctx = web_context(request)
         locale = request_locale(request)
@@ -115,7 +115,7 @@ class Pages:
                 return "—"
             return choice_label(value).render(locale) if isinstance(value, StrEnum) else str(value)
 
-        html = self.env.get_template(name).render(
+        html = self.env.get_template(template).render(
             _=gettext,
             label=label,
             locale=locale,
