@@ -68,6 +68,7 @@ bench: install
 	$(BIN)/python benchmarks/demo.py
 	$(BIN)/python benchmarks/metrics.py
 	$(BIN)/python benchmarks/health.py
+	$(BIN)/python benchmarks/web.py
 
 clean-demo:
 	rm -rf kasasu-data

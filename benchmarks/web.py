@@ -1,0 +1,136 @@
+"""Page times of the web workspace, as run by ``make bench``.
+
+For the demo company (2,000 accounts, 24 months) and for 20,000 accounts (6 months of
+history, so the event store stays ~10M events): ``kasasu demo``, ``kasasu refresh`` for the
+as-of day and a week before, a user, then ``kasasu serve`` in a child process and a real HTTP
+client (httpx) signed in on 127.0.0.1. Per page, 60 requests after one warm-up: the
+dashboard, the accounts list (first page; and a search), and the account 360° page of
+accounts taken in turn. Prints the median and the 95th percentile; target (issue): p95 ≤
+150 ms for each page at 20,000 accounts. The dashboard's first, uncached request (it computes
+the KPIs, then keeps them 10 minutes) is printed apart.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+AS_OF = "2026/11/23"
+REQUESTS = 60
+TARGET_P95_MS = 150.0
+SIZES = ((2_000, 24), (20_000, 6))
+EMAIL, PASSWORD = "bench@example.com", "bench-password"
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _kasasu(env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "kasasu", *args], env=env, check=True, stdout=subprocess.DEVNULL
+    )
+
+
+def _prepare(data: Path, accounts: int, months: int) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "KASASU_DATA_DIR": str(data),
+        "KASASU_LOCALE": "ja",
+        "KASASU_DEV_MODE": "true",
+        "KASASU_REFRESH__SCHEDULED": "false",
+    }
+    _kasasu(env, "init")
+    _kasasu(env, "demo", "--accounts", str(accounts), "--months", str(months), "--as-of", AS_OF)
+    _kasasu(
+        env, "refresh", "--backfill", "--from", "2026-11-15", "--to", "2026-11-22", "--every", "7"
+    )
+    _kasasu(env, "user", "create", "--email", EMAIL, "--name", "Bench", "--role", "admin",
+            "--password", PASSWORD)  # fmt: skip
+    return env
+
+
+def _sign_in(client: httpx.Client) -> None:
+    page = client.get("/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    form = {"email": EMAIL, "password": PASSWORD, "csrf_token": token.group(1), "next": "/"}
+    assert client.post("/login", data=form).status_code == 303
+
+
+def _times(client: httpx.Client, paths: list[str]) -> list[float]:
+    client.get(paths[0])  # warm
+    times = []
+    for n in range(REQUESTS):
+        started = time.perf_counter()
+        r = client.get(paths[n % len(paths)])
+        times.append((time.perf_counter() - started) * 1000)
+        assert r.status_code == 200, (paths[n % len(paths)], r.status_code)
+    return times
+
+
+def _measure(env: dict[str, str]) -> dict[str, tuple[float, float]]:
+    port = _port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kasasu", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).text == "ok":
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        with httpx.Client(base_url=base, timeout=120) as client:
+            _sign_in(client)
+            started = time.perf_counter()
+            client.get("/")
+            cold = (time.perf_counter() - started) * 1000
+            listing = client.get("/accounts?mine=0").text
+            ids = re.findall(r'href="/accounts/(\d+)"', listing)[:20]
+            pages = {
+                "dashboard": ["/"],
+                "accounts list": ["/accounts?mine=0"],
+                "accounts search": ["/accounts?mine=0&q=株式会社"],
+                "account 360°": [f"/accounts/{i}" for i in ids],
+            }
+            results = {"dashboard, first (cold)": (cold, cold)}
+            for name, paths in pages.items():
+                times = sorted(_times(client, paths))
+                results[name] = (statistics.median(times), times[int(0.95 * len(times)) - 1])
+            return results
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def main() -> None:
+    for accounts, months in SIZES:
+        with tempfile.TemporaryDirectory(prefix="kasasu-bench-web-") as tmp:
+            started = time.perf_counter()
+            env = _prepare(Path(tmp), accounts, months)
+            took = time.perf_counter() - started
+            print(f"{accounts:,} accounts, {months} months: prepared in {took:.0f} s", flush=True)
+            for name, (median, p95) in _measure(env).items():
+                judged = accounts == SIZES[-1][0] and "cold" not in name
+                verdict = ("  MET" if p95 <= TARGET_P95_MS else "  MISSED") if judged else ""
+                print(f"  {name:<24} median {median:7.1f} ms   p95 {p95:7.1f} ms{verdict}")
+
+
+if __name__ == "__main__":
+    main()
