@@ -63,7 +63,7 @@ lint: dev
 test: lint
 	$(BIN)/pytest -n 2
 
-bench: install
+bench: dev
 	$(BIN)/python benchmarks/events.py
 	$(BIN)/python benchmarks/demo.py
 	$(BIN)/python benchmarks/metrics.py

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,12 +16,23 @@ from kasasu.domain.periods import add_months, parse_month
 from kasasu.health.summary import health_overview
 from kasasu.metrics.schemas import MetricQuery, MetricValue
 from kasasu.metrics.service import compute_metrics, explain_metric
+from kasasu.subscriptions.schemas import SubscriptionRead
+from kasasu.subscriptions.service import renewals_due
 from kasasu.web.auth import CurrentUser
 from kasasu.web.context import WebContext, in_transaction, web_context
 from kasasu.web.render import Pages
 
 MONTHS = 12
-KPIS = ("mrr_movements", "nrr", "grr", "logo_churn_rate", "gross_mrr_churn_rate", "nps")
+KPIS = (
+    "mrr_movements",
+    "nrr",
+    "grr",
+    "logo_churn_rate",
+    "gross_mrr_churn_rate",
+    "nps",
+    "cohort_logo_retention",
+)
+RENEWAL_DAYS = 90
 # The KPIs change once a day (with the data); recomputing them for every visit would cost
 # ~1–2 s on the demo company.
 CACHE_SECONDS = 600
@@ -64,6 +75,10 @@ def dashboard_router(pages: Pages) -> APIRouter:
         for value in kpis(request, ctx):
             by_metric[value.metric].append(value)
         overview = in_transaction(request, health_overview)
+        today = datetime.now(ZoneInfo(ctx.timezone)).date()
+        due = in_transaction(
+            request, lambda s: renewals_due(s, today, today + timedelta(days=RENEWAL_DAYS))
+        )
         return pages.render(
             request,
             "dashboard.html",
@@ -72,6 +87,9 @@ def dashboard_router(pages: Pages) -> APIRouter:
             latest={name: values[-1] for name, values in by_metric.items() if values},
             overview=overview,
             waterfall=_waterfall(by_metric.get("mrr_movements", [])),
+            cohorts=_cohorts(by_metric.get("cohort_logo_retention", [])),
+            renewals=_renewals(due, ctx.currency),
+            renewal_days=RENEWAL_DAYS,
         )
 
     @router.get("/metrics/{name}/{period}", response_class=HTMLResponse)
@@ -94,6 +112,28 @@ def dashboard_router(pages: Pages) -> APIRouter:
         return pages.render(request, "explain.html", user=user, explained=explained)
 
     return router
+
+
+def _cohorts(values: list[MetricValue]) -> list[dict[str, Any]]:
+    """Per start month: accounts and the share still paying k months later (m0, m1, …)."""
+    rows = []
+    for v in values:
+        shares = [share for key, share in (v.breakdown or {}).items() if key.startswith("m")]
+        if v.denominator:
+            rows.append({"period": v.period, "accounts": v.denominator, "shares": shares})
+    return rows
+
+
+def _renewals(due: list[tuple[SubscriptionRead, Any]], currency: str) -> dict[str, Any]:
+    """Lines renewing in the window with no outcome yet, and their MRR (lines in the
+    reporting currency; the renewals page lists every line in its own currency)."""
+    months = {"month": 1, "quarter": 3, "year": 12}
+    lines = [line for line, outcome in due if outcome is None and line.currency == currency]
+    return {
+        "lines": len(lines),
+        "accounts": len({line.account_id for line in lines}),
+        "mrr": sum(line.amount / months[line.billing_interval.value] for line in lines),
+    }
 
 
 def _waterfall(movements: list[MetricValue]) -> list[dict[str, Any]]:
