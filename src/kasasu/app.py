@@ -49,6 +49,8 @@ def create_app(settings: Settings) -> FastAPI:
             currency=ctx.currency,
             locale=ctx.locale,
             fiscal_year_start=ctx.fiscal_year_start,
+            touch_high_mrr=settings.touch.high_mrr,
+            touch_low_mrr=settings.touch.low_mrr,
         ),
     )
     return app

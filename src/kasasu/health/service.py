@@ -22,9 +22,13 @@ from kasasu.analytics.sources import Sources
 from kasasu.domain.choices import TouchModel
 from kasasu.domain.scoring import Scorecard, ScoreTable, score_table
 from kasasu.errors import InvalidInput
-from kasasu.health.repository import SnapshotRepository
-from kasasu.health.schemas import CUSTOM_PREFIX
-from kasasu.health.scorecards import active_scorecards, ensure_default_scorecard
+from kasasu.health.repository import HealthBriefRepository, SnapshotRepository
+from kasasu.health.schemas import CUSTOM_PREFIX, ScorecardDefinition
+from kasasu.health.scorecards import (
+    active_scorecards,
+    ensure_default_scorecard,
+    list_scorecards,
+)
 from kasasu.kit.i18n import _
 from kasasu.metrics import repository as facts
 from kasasu.metrics.service import Engine, currency_scales
@@ -225,3 +229,37 @@ def assign_touch_models(
         for account_id, value in mrr.items()
     }
     return repo.set_touch_models(day, assigned)
+
+
+@dataclass(frozen=True)
+class ScorecardPreview:
+    as_of: date | None
+    current: dict[str, int]  # band → accounts, as stored for the day
+    proposed: dict[str, int]  # band → accounts, had the card been in use
+
+
+def preview_scorecard(
+    session: Session, definition: ScorecardDefinition, touch: TouchRule
+) -> ScorecardPreview:
+    """The band distribution on the latest day scored if ``definition`` replaced its
+    namesake (or joined the cards): what switching would do, before saving it."""
+    repo = SnapshotRepository(session)
+    day = repo.latest_score_date()
+    if day is None:
+        return ScorecardPreview(None, {}, {})
+    ensure_default_scorecard(session)
+    others = [
+        ScorecardDefinition.model_validate(read.definition)
+        for read in list_scorecards(session)
+        if read.name != definition.name
+    ]
+    ordered = sorted([*others, definition], key=lambda d: (d.priority, d.name))
+    cards = [(n, d.to_domain()) for n, d in enumerate(ordered)]
+    proposed: dict[str, int] = {}
+    for _version, _ids, table in score_features(
+        cards, read_accounts(session), repo.features_on(day), touch
+    ):
+        for i in range(len(table)):
+            band = table.band(i).value
+            proposed[band] = proposed.get(band, 0) + 1
+    return ScorecardPreview(day, HealthBriefRepository(session).bands_on(day), proposed)

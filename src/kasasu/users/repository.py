@@ -28,3 +28,6 @@ class ApiKeyRepository(Repository[ApiKey]):
 
     def get_by_hash(self, key_hash: str) -> ApiKey | None:
         return self.session.scalars(select(ApiKey).where(ApiKey.key_hash == key_hash)).one_or_none()
+
+    def list_all(self) -> list[ApiKey]:
+        return list(self.session.scalars(select(ApiKey).order_by(ApiKey.created_at.desc())))

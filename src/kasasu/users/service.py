@@ -6,13 +6,14 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy.orm import Session
 
-from kasasu.errors import Conflict, NotFound, Unauthenticated
-from kasasu.kit.i18n import _
+from kasasu.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from kasasu.kit.i18n import LOCALES, _
 from kasasu.models import ApiKey, User
 from kasasu.users.repository import ApiKeyRepository, UserRepository
 from kasasu.users.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, UserCreate, UserRead
@@ -65,6 +66,26 @@ def user_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
 
 def list_users(session: Session) -> list[UserRead]:
     return [UserRead.model_validate(u) for u in UserRepository(session).list_all()]
+
+
+def list_api_keys(session: Session) -> list[ApiKeyRead]:
+    return [ApiKeyRead.model_validate(k) for k in ApiKeyRepository(session).list_all()]
+
+
+def set_preferences(session: Session, user_id: int, locale: str | None, zone: str | None) -> None:
+    """A user's own language and time zone (None: the browser's, the deployment's)."""
+    if locale is not None and locale not in LOCALES:
+        raise InvalidInput(_("Unknown language {locale}", locale=locale))
+    if zone is not None:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise InvalidInput(_("Unknown time zone {zone}", zone=zone)) from exc
+    user = UserRepository(session).get(user_id)
+    if user is None:
+        raise NotFound(_("{noun} {id} does not exist", noun=_("User"), id=user_id))
+    user.locale, user.timezone = locale, zone
+    session.flush()
 
 
 def verify_password(session: Session, email: str, password: str) -> UserRead:

@@ -23,6 +23,9 @@ class WebContext:
     currency: str
     locale: str
     fiscal_year_start: int = 4
+    # MRR from which an account without its own touch model is high- / low-touch.
+    touch_high_mrr: int = 300_000
+    touch_low_mrr: int = 50_000
 
 
 def web_context(request: Request) -> WebContext:

@@ -18,6 +18,7 @@ from kasasu.web.dashboard import dashboard_router
 from kasasu.web.imports import imports_router
 from kasasu.web.render import Pages
 from kasasu.web.renewals import renewals_router
+from kasasu.web.settings import settings_router
 from kasasu.web.tasks import tasks_router
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -34,6 +35,7 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.include_router(renewals_router(pages))
     app.include_router(churn_router(pages))
     app.include_router(imports_router(pages))
+    app.include_router(settings_router(pages))
 
     @app.get("/healthz", response_class=PlainTextResponse, include_in_schema=False)
     def healthz() -> str:

@@ -119,7 +119,10 @@ class Pages:
             _=gettext,
             label=label,
             locale=locale,
-            fmt=Formats(locale, ctx.currency, ctx.timezone),
+            # Dates and times in the reader's own zone when they chose one (Settings).
+            fmt=Formats(
+                locale, ctx.currency, getattr(values.get("user"), "timezone", None) or ctx.timezone
+            ),
             csrf=csrf_token(request),
             path=request.url.path,
             **values,

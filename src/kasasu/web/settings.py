@@ -1,0 +1,148 @@
+"""Settings: your language and time zone; users and API keys (admin); scorecards as YAML
+with validation and a preview of the bands they would give (leaders and admins)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import yaml
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field, SecretStr
+from sqlalchemy.orm import Session
+
+from kasasu.domain.choices import Role
+from kasasu.domain.permissions import Action
+from kasasu.errors import InvalidInput
+from kasasu.health.scorecards import get_scorecard, list_scorecards, parse_scorecard, save_scorecard
+from kasasu.health.service import TouchRule, preview_scorecard
+from kasasu.kit.i18n import LOCALES
+from kasasu.users.schemas import ApiKeyCreate, UserCreate
+from kasasu.users.service import (
+    create_api_key,
+    create_user,
+    list_api_keys,
+    list_users,
+    revoke_api_key,
+    set_preferences,
+)
+from kasasu.web.auth import CurrentUser, check_csrf, require
+from kasasu.web.context import in_transaction, web_context
+from kasasu.web.render import SESSION_LOCALE, Pages
+
+ZONES = ("Asia/Tokyo", "UTC", "Asia/Seoul", "Asia/Singapore", "Europe/London", "America/New_York")
+
+
+class NewUser(BaseModel):
+    email: str = Field(min_length=3, max_length=320)
+    name: str = Field(min_length=1, max_length=200)
+    role: Role
+    password: str = Field(min_length=8, max_length=200)
+    csrf_token: str = ""
+
+
+def settings_router(pages: Pages) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+
+    def page(request: Request, user: Any, status: int = 200, **values: Any) -> HTMLResponse:
+        def load(session: Session) -> dict[str, Any]:
+            admin = user.role is Role.ADMIN
+            return {
+                "users": list_users(session) if admin else [],
+                "keys": list_api_keys(session) if admin else [],
+                "scorecards": list_scorecards(session),
+            }
+
+        data = in_transaction(request, load)
+        return pages.render(
+            request,
+            "settings.html",
+            status,
+            user=user,
+            locales=LOCALES,
+            zones=ZONES,
+            roles=list(Role),
+            **data,
+            **values,
+        )
+
+    @router.get("/settings", response_class=HTMLResponse)
+    def settings_page(request: Request, user: CurrentUser) -> HTMLResponse:
+        return page(request, user)
+
+    @router.post("/settings/preferences", dependencies=[Depends(check_csrf)])
+    def preferences(
+        request: Request,
+        user: CurrentUser,
+        locale: Annotated[str, Form()] = "",
+        zone: Annotated[str, Form()] = "",
+    ) -> Response:
+        in_transaction(request, lambda s: set_preferences(s, user.id, locale or None, zone or None))
+        if locale:
+            request.session[SESSION_LOCALE] = locale
+        return RedirectResponse("/settings", status_code=303)
+
+    @router.post("/settings/users", dependencies=[Depends(check_csrf)])
+    def add_user(
+        request: Request,
+        user: CurrentUser,
+        form: Annotated[NewUser, Form()],
+    ) -> Response:
+        require(user, Action.ADMIN)
+        data = UserCreate(
+            email=form.email, name=form.name, role=form.role, password=SecretStr(form.password)
+        )
+        in_transaction(request, lambda s: create_user(s, data))
+        return RedirectResponse("/settings#users", status_code=303)
+
+    @router.post("/settings/keys", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
+    def add_key(
+        request: Request,
+        user: CurrentUser,
+        name: Annotated[str, Form(min_length=1, max_length=200)],
+        role: Annotated[Role, Form()],
+    ) -> HTMLResponse:
+        require(user, Action.ADMIN)
+        created = in_transaction(
+            request, lambda s: create_api_key(s, ApiKeyCreate(name=name, role=role))
+        )
+        return page(request, user, new_key=created)
+
+    @router.post("/settings/keys/{key_id}/revoke", dependencies=[Depends(check_csrf)])
+    def revoke_key(request: Request, key_id: int, user: CurrentUser) -> Response:
+        require(user, Action.ADMIN)
+        in_transaction(request, lambda s: revoke_api_key(s, key_id))
+        return RedirectResponse("/settings#keys", status_code=303)
+
+    @router.get("/settings/scorecards/{name}", response_class=HTMLResponse)
+    def scorecard_page(request: Request, name: str, user: CurrentUser) -> HTMLResponse:
+        card = in_transaction(request, lambda s: get_scorecard(s, name))
+        text = yaml.safe_dump(card.definition, allow_unicode=True, sort_keys=False)
+        return pages.render(request, "scorecard.html", user=user, card=card, text=text)
+
+    @router.post(
+        "/settings/scorecards", response_class=HTMLResponse, dependencies=[Depends(check_csrf)]
+    )
+    def edit_scorecard(
+        request: Request,
+        user: CurrentUser,
+        text: Annotated[str, Form(max_length=100_000)],
+        action: Annotated[str, Form()] = "preview",
+    ) -> Response:
+        """Validate the YAML; preview the bands it would give, or save it as a new version."""
+        require(user, Action.DELETE)  # leaders and admins configure scorecards
+        try:
+            definition = parse_scorecard(text, "scorecard.yaml")
+        except InvalidInput as error:
+            return pages.render(request, "scorecard.html", 422, user=user, text=text, error=error)
+        if action == "save":
+            saved = in_transaction(request, lambda s: save_scorecard(s, definition))
+            return RedirectResponse(f"/settings/scorecards/{saved.name}", status_code=303)
+        ctx = web_context(request)
+        touch = TouchRule(high_from=ctx.touch_high_mrr, low_from=ctx.touch_low_mrr)
+        preview = in_transaction(request, lambda s: preview_scorecard(s, definition, touch))
+        return pages.render(
+            request, "scorecard.html", user=user, text=text, preview=preview, name=definition.name
+        )
+
+    return router
