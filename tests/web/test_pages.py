@@ -45,6 +45,12 @@ def test_forms_without_the_csrf_token_are_refused(web: TestClient, sign_in: Sign
     assert "The form has expired" in r.text
 
 
+def test_a_language_picked_before_signing_in_stays(web: TestClient, sign_in: SignIn) -> None:
+    assert "<h1>サインイン</h1>" in web.get("/login?lang=ja").text
+    sign_in(Role.CSM)
+    assert "<h1>顧客企業</h1>" in web.get("/accounts").text
+
+
 def test_language_switch_sticks_for_the_session(web: TestClient, sign_in: SignIn) -> None:
     sign_in(Role.ADMIN)
     assert "<h1>顧客企業</h1>" in web.get("/accounts?lang=ja").text

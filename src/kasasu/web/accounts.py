@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, BeforeValidator, Field
 from sqlalchemy.orm import Session
 
 from kasasu.accounts.service import accounts
 from kasasu.activities.schemas import ActivityCreate
 from kasasu.activities.service import activities
-from kasasu.domain.choices import ActivityKind, Role, TouchModel
+from kasasu.domain.choices import ActivityKind, Priority, Role, TaskSource, TouchModel
 from kasasu.domain.permissions import Action
 from kasasu.errors import NotFound
 from kasasu.health.explain import account_health
@@ -23,6 +24,7 @@ from kasasu.onboarding.service import milestones
 from kasasu.subscriptions.service import subscriptions
 from kasasu.support.service import tickets
 from kasasu.surveys.service import responses
+from kasasu.tasks.schemas import TaskCreate
 from kasasu.tasks.service import tasks
 from kasasu.users.service import list_users, user_names
 from kasasu.web.auth import CurrentUser, check_csrf, require
@@ -34,6 +36,13 @@ BANDS = ("red", "yellow", "green", "unknown")
 RENEWAL_WINDOWS = (30, 60, 90, 180)
 SORTS = ("name", "-name", "external_id", "plan", "-created_at")
 FILTERS = ("plan", "touch_model", "owner_id", "industry", "tier")
+
+
+class NewTask(BaseModel):
+    title: str = Field(min_length=1, max_length=500)
+    due_date: Annotated[date | None, BeforeValidator(lambda v: v or None)] = None  # "" = none
+    priority: Priority = Priority.NORMAL
+    csrf_token: str = ""
 
 
 def accounts_router(pages: Pages) -> APIRouter:
@@ -118,6 +127,25 @@ def accounts_router(pages: Pages) -> APIRouter:
         in_transaction(request, lambda s: activities.create(s, note))
         return RedirectResponse(f"/accounts/{account_id}#timeline", status_code=303)
 
+    @router.post("/accounts/{account_id}/tasks", dependencies=[Depends(check_csrf)])
+    def create_task(
+        request: Request,
+        account_id: int,
+        user: CurrentUser,
+        form: Annotated[NewTask, Form()],
+    ) -> Response:
+        require(user, Action.WRITE)
+        task = TaskCreate(
+            account_id=account_id,
+            owner_id=user.id,
+            title=form.title.strip(),
+            due_date=form.due_date,
+            priority=form.priority,
+            source=TaskSource.MANUAL,
+        )
+        in_transaction(request, lambda s: tasks.create(s, task))
+        return RedirectResponse(f"/accounts/{account_id}#tasks", status_code=303)
+
     return router
 
 
@@ -143,4 +171,5 @@ def _account_360(session: Session, account_id: int, locale: str, currency: str) 
         ).items,
         "milestones": milestones.list_page(session, mine, sort="position", limit=30).items,
         "note_kinds": NOTE_KINDS,
+        "priorities": list(Priority),
     }

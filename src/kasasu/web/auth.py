@@ -15,7 +15,7 @@ from kasasu.kit.i18n import _
 from kasasu.users.schemas import UserRead
 from kasasu.users.service import get_user, verify_password
 from kasasu.web.context import in_transaction
-from kasasu.web.render import SESSION_CSRF, Pages
+from kasasu.web.render import SESSION_CSRF, SESSION_LOCALE, Pages
 
 SESSION_USER = "user_id"
 
@@ -79,10 +79,11 @@ def auth_router(pages: Pages) -> APIRouter:
             return pages.render(
                 request, "login.html", 401, next=_local_path(next), error=error.message, email=email
             )
+        chosen = request.session.get(SESSION_LOCALE)  # a language picked before signing in
         request.session.clear()  # a fresh session (and CSRF token) for the signed-in user
         request.session[SESSION_USER] = user.id
-        if user.locale:
-            request.session["locale"] = user.locale
+        if user.locale or chosen:
+            request.session[SESSION_LOCALE] = user.locale or chosen
         return RedirectResponse(_local_path(next), status_code=303)
 
     @router.post("/logout", dependencies=[Depends(check_csrf)])

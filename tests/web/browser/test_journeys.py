@@ -1,0 +1,165 @@
+"""Journeys through the pages in a real browser, checked by the text a person sees."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from tests.web.browser.conftest import (
+    ADMIN_EMAIL,
+    CSM_EMAIL,
+    CSM_PASSWORD,
+    Screenshot,
+    sign_in,
+    submit_sign_in,
+)
+
+ON_LOGIN = re.compile(r"/login(\?.*)?$")
+COUNT_LINE = re.compile(r"^\s*\d[\d,]* accounts\s*$")
+
+
+def heading(page: Page) -> Locator:
+    return page.get_by_role("heading", level=1)
+
+
+def account_links(page: Page) -> Locator:
+    return page.locator('table a[href^="/accounts/"]')
+
+
+def accounts_counted(count_line: Locator) -> int:
+    return int(count_line.inner_text().split()[0].replace(",", ""))
+
+
+def test_server_answers(page: Page) -> None:
+    page.goto("/healthz")
+    expect(page.locator("body")).to_have_text("ok")
+
+
+def test_admin_signs_in_and_sees_the_dashboard(page: Page) -> None:
+    page.goto("/login")
+    submit_sign_in(page, ADMIN_EMAIL, "kasasu-demo")
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(heading(page)).to_have_text("Dashboard")
+    expect(page.get_by_text("MRR", exact=True).first).to_be_visible()
+    nav = page.get_by_role("navigation", name="Main")
+    for label in ("Dashboard", "Accounts", "My tasks", "Renewals", "Churn reasons"):
+        expect(nav.get_by_role("link", name=label, exact=True)).to_be_visible()
+
+
+def test_a_wrong_password_is_refused(page: Page) -> None:
+    page.goto("/login")
+    submit_sign_in(page, ADMIN_EMAIL, "not-the-password")
+    expect(page.get_by_text("Wrong email or password")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign in", exact=True)).to_be_visible()
+    page.goto("/")
+    expect(page).to_have_url(ON_LOGIN)
+
+
+def test_search_narrows_the_accounts_and_opens_one(page: Page) -> None:
+    sign_in(page)
+    page.goto("/accounts")
+    expect(heading(page)).to_have_text("Accounts")
+    count_line = page.get_by_text(COUNT_LINE)
+    expect(count_line).to_have_text(re.compile(r"\b120 accounts"))
+    first = account_links(page).first
+    name = first.inner_text().strip()
+    term = name[:3]
+
+    page.locator('input[name="q"][type="search"]').press_sequentially(term, delay=50)
+    expect(count_line).not_to_have_text(re.compile(r"\b120 accounts"))
+    assert 0 < accounts_counted(count_line) < 120
+    match = account_links(page).filter(has_text=re.compile(f"^{re.escape(name)}$"))
+    expect(match).to_have_count(1)
+
+    match.click()
+    expect(heading(page)).to_have_text(name)
+    expect(page.get_by_role("heading", name="Health", exact=True)).to_be_visible()
+
+
+def test_a_logged_note_appears_in_the_timeline(page: Page) -> None:
+    sign_in(page)
+    page.goto("/accounts")
+    first = account_links(page).first
+    name = first.inner_text().strip()
+    first.click()
+    expect(heading(page)).to_have_text(name)
+
+    note = f"Called about the renewal, ref {uuid.uuid4().hex[:10]}"
+    page.locator('textarea[name="body"]').fill(note)
+    page.get_by_role("button", name="Log note", exact=True).click()
+    expect(page.get_by_text(note)).to_be_visible()
+    expect(heading(page)).to_have_text(name)
+
+
+def test_the_language_switch_sticks_for_the_session(page: Page, screenshot: Screenshot) -> None:
+    sign_in(page)
+    expect(heading(page)).to_have_text("Dashboard")
+
+    page.get_by_role("link", name="日本語", exact=True).click()
+    expect(heading(page)).to_have_text("ダッシュボード")
+    page.goto("/accounts")
+    expect(heading(page)).to_have_text("顧客企業")
+    page.goto("/")
+    expect(heading(page)).to_have_text("ダッシュボード")
+    screenshot("ja")
+
+    page.get_by_role("link", name="English", exact=True).click()
+    expect(heading(page)).to_have_text("Dashboard")
+    page.goto("/accounts")
+    expect(heading(page)).to_have_text("Accounts")
+
+
+@pytest.mark.parametrize(
+    ("locale", "button"), [("en-US", "Sign in"), ("ja-JP", "サインイン")], ids=["en", "ja"]
+)
+def test_a_visitor_is_sent_to_sign_in(page: Page, button: str) -> None:
+    page.goto("/accounts")
+    expect(page).to_have_url(ON_LOGIN)
+    expect(page.get_by_role("button", name=button, exact=True)).to_be_visible()
+    expect(page.locator('input[name="email"]')).to_be_visible()
+
+
+def test_a_csm_signs_out(page: Page) -> None:
+    sign_in(page, CSM_EMAIL, CSM_PASSWORD)
+    expect(heading(page)).to_have_text("Dashboard")
+    page.get_by_role("button", name="Sign out", exact=True).click()
+    expect(page).to_have_url(ON_LOGIN)
+    expect(page.get_by_role("button", name="Sign in", exact=True)).to_be_visible()
+    page.goto("/")
+    expect(page).to_have_url(ON_LOGIN)
+
+
+def test_a_task_created_on_an_account_is_completed_in_my_tasks(page: Page) -> None:
+    sign_in(page)
+    page.goto("/accounts")
+    account_links(page).first.click()
+    title = f"Send the renewal proposal {uuid.uuid4().hex[:8]}"
+    page.locator('input[name="title"]').fill(title)
+    page.get_by_role("button", name="Create task", exact=True).click()
+    expect(page.get_by_text(title)).to_be_visible()
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My tasks").click()
+    expect(heading(page)).to_have_text("My tasks")
+    row = page.locator("tr", has_text=title)
+    expect(row).to_have_count(1)
+    row.get_by_role("button", name="Complete", exact=True).click()
+    expect(page.get_by_text(f"Done: {title}")).to_be_visible()  # swapped in place by htmx
+    page.reload()
+    expect(page.get_by_text(title)).to_have_count(0)
+
+
+def test_a_file_with_a_bad_row_is_refused_with_its_row(page: Page, tmp_path: Path) -> None:
+    sign_in(page)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Import").click()
+    bad = tmp_path / "accounts.csv"
+    # Excel's Japanese CSV: Shift_JIS (CP932); row 3 (after the header) has no name.
+    bad.write_bytes("顧客ID,顧客名\nBR-1,株式会社ブラウザ\nBR-2,\n".encode("cp932"))
+    page.locator('input[type="file"]').set_input_files(str(bad))
+    page.get_by_role("button", name="Check the file", exact=True).click()
+    expect(page.get_by_text("The file was not imported")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("nothing was written")
+    expect(page.locator("table tbody tr").first).to_contain_text("3")
