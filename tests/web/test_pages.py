@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pyarrow as pa
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.domain.choices import BillingInterval, Role, SubscriptionStatus
+from kasasu.events.schemas import BATCH_SCHEMA
+from kasasu.events.service import append_events
 from kasasu.health.service import RefreshConfig, compute_features, score_day
 from kasasu.models import Account, Subscription
 from tests.db.test_query_counts import counted
@@ -120,6 +123,25 @@ def test_the_account_page_explains_health_and_logs_notes(
     assert "<h1>株式会社H1</h1>" in page
     assert "Health 69.2 (yellow) on 2026-02-01" in page  # as tests/health/test_scores.py
     assert "¥30,000" in page  # MRR in the header
+    # The golden events are from 2025-26: none in the 90 days before today.
+    assert "No usage events in the last 90 days." in page
+    assert '"mrr_days": ["2026-02-01"]' in page  # one snapshot so far
+    # Three events two days ago by two users, in the event store the pages read.
+    two_days_ago = datetime.now(UTC).replace(microsecond=0) - timedelta(days=2)
+    recent = pa.table(
+        {
+            "event_id": ["r1", "r2", "r3"],
+            "account_external_id": ["H1"] * 3,
+            "user_id": ["u1", "u2", "u1"],
+            "event_name": ["login"] * 3,
+            "occurred_at": [two_days_ago] * 3,
+            "value": [None] * 3,
+            "properties": ["{}"] * 3,
+        },
+        schema=BATCH_SCHEMA,
+    )
+    append_events(tmp_path / "events.duckdb", recent)
+    assert "3 events and up to 2 users a day" in web.get(f"/accounts/{ids['H1']}").text
     form = {"body": "更新前の電話: 予算は確保済み", "kind": "call", "csrf_token": csrf(page)}
     r = web.post(f"/accounts/{ids['H1']}/notes", data=form)
     assert r.status_code == 303

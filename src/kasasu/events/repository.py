@@ -20,7 +20,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from time import monotonic, sleep
 from typing import Literal
@@ -233,6 +233,21 @@ class EventStore:
                 f"SELECT account_external_id, count(*) FROM {TABLE} GROUP BY 1 ORDER BY 1"  # noqa: S608 - constant
             ).fetchall()
         return [AccountEventCount(account_external_id=a, events=n) for a, n in rows]
+
+    def daily_usage(
+        self, account_external_id: str, first: datetime, end: datetime, zone: str
+    ) -> list[tuple[date, int, int]]:
+        """(local day, events, distinct users) of one account in [first, end)."""
+        if not self.path.exists() or not _ZONE.match(zone):
+            return []
+        with self._connect() as con:
+            rows = con.execute(
+                f"SELECT CAST(timezone('{zone}', occurred_at) AS DATE) AS day, count(*), "  # noqa: S608 - zone checked above
+                f"count(DISTINCT user_id) FROM {TABLE} WHERE account_external_id = ? "
+                "AND occurred_at >= ? AND occurred_at < ? GROUP BY day ORDER BY day",
+                [account_external_id, first, end],
+            ).fetchall()
+        return [(day, int(n), int(users)) for day, n, users in rows]
 
     def list_events(self, limit: int = 1000) -> pa.Table:
         """Stored events in (occurred_at, event_id) order, timestamps in UTC."""

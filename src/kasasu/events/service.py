@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -114,3 +114,10 @@ def _conform(table: pa.Table) -> pa.Table:
     except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError) as exc:
         raise InvalidInput(_("The events are not valid: {detail}", detail=str(exc))) from exc
     return batch
+
+
+def daily_usage(
+    events_path: Path, account_external_id: str, first: datetime, end: datetime, zone: str
+) -> list[tuple[date, int, int]]:
+    """(local day, events, distinct users) of one account, for its page's usage chart."""
+    return EventStore(events_path).daily_usage(account_external_id, first, end, zone)

@@ -136,6 +136,15 @@ class SnapshotRepository:
         )
         return list(self.session.scalars(stmt))
 
+    def mrr_history(self, account_id: int, first: date) -> list[tuple[date, Any]]:
+        """(day, MRR) from the account's feature snapshots since ``first``."""
+        stmt = (
+            select(FeatureSnapshot.as_of, FeatureSnapshot.features)
+            .where(FeatureSnapshot.account_id == account_id, FeatureSnapshot.as_of >= first)
+            .order_by(FeatureSnapshot.as_of)
+        )
+        return [(day, features.get("mrr")) for day, features in self.session.execute(stmt)]
+
     def latest_score_date(self, account_id: int | None = None) -> date | None:
         stmt = select(func.max(HealthScore.as_of))
         if account_id is not None:

@@ -62,3 +62,8 @@ def health_overview(session: Session) -> HealthOverview:
         bands_before=repo.bands_on(before) if before else {},
         turned_red=[TurnedRed(*row) for row in repo.turned_red(day, before)] if before else [],
     )
+
+
+def mrr_history(session: Session, account_id: int, first: date) -> list[tuple[date, float | None]]:
+    """The account's MRR on each snapshot day since ``first`` (what the refreshes saw)."""
+    return SnapshotRepository(session).mrr_history(account_id, first)

@@ -15,10 +15,12 @@ from kasasu.accounts.service import accounts
 from kasasu.activities.schemas import ActivityCreate
 from kasasu.activities.service import activities
 from kasasu.domain.choices import ActivityKind, Priority, Role, TaskSource, TouchModel
+from kasasu.domain.dates import local_midnight
 from kasasu.domain.permissions import Action
 from kasasu.errors import NotFound
+from kasasu.events.service import daily_usage
 from kasasu.health.explain import account_health
-from kasasu.health.summary import latest_briefs
+from kasasu.health.summary import latest_briefs, mrr_history
 from kasasu.kit.paging import DEFAULT_LIMIT
 from kasasu.onboarding.service import milestones
 from kasasu.subscriptions.service import subscriptions
@@ -31,6 +33,8 @@ from kasasu.web.auth import CurrentUser, check_csrf, require
 from kasasu.web.context import in_transaction, web_context
 from kasasu.web.render import Pages, request_locale
 
+USAGE_DAYS = 90
+MRR_HISTORY_DAYS = 365
 NOTE_KINDS = (ActivityKind.NOTE, ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.EMAIL)
 BANDS = ("red", "yellow", "green", "unknown")
 RENEWAL_WINDOWS = (30, 60, 90, 180)
@@ -104,7 +108,23 @@ def accounts_router(pages: Pages) -> APIRouter:
         ctx = web_context(request)
         locale = request_locale(request)
         data = in_transaction(request, lambda s: _account_360(s, account_id, locale, ctx.currency))
-        return pages.render(request, "account.html", user=user, **data)
+        today = datetime.now(ZoneInfo(ctx.timezone)).date()
+        start = today - timedelta(days=USAGE_DAYS)
+        usage = daily_usage(
+            ctx.events_path,
+            data["account"].external_id,
+            local_midnight(start, ctx.timezone),
+            local_midnight(today, ctx.timezone),
+            ctx.timezone,
+        )
+        chart = {
+            "days": [d.isoformat() for d, _n, _u in usage],
+            "events": [n for _d, n, _u in usage],
+            "users": [u for _d, _n, u in usage],
+            "mrr_days": [d.isoformat() for d, _m in data["mrr_history"]],
+            "mrr": [m for _d, m in data["mrr_history"]],
+        }
+        return pages.render(request, "account.html", user=user, chart=chart, **data)
 
     @router.post("/accounts/{account_id}/notes", dependencies=[Depends(check_csrf)])
     def log_note(
@@ -161,6 +181,9 @@ def _account_360(session: Session, account_id: int, locale: str, currency: str) 
         "account": account,
         "health": health,
         "brief": latest_briefs(session, [account_id]).get(account_id),
+        "mrr_history": mrr_history(
+            session, account_id, datetime.now(UTC).date() - timedelta(days=MRR_HISTORY_DAYS)
+        ),
         "owner": user_names(session, owner_ids).get(account.owner_id or 0),
         "subscriptions": subscriptions.list_page(session, mine, sort="-start_date", limit=50).items,
         "tickets": tickets.list_page(session, mine, sort="-opened_at", limit=20).items,
