@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -207,3 +208,28 @@ def test_filter_by_band_and_renewal_window(
     soon = web.get("/accounts?mine=0&renews=30").text
     assert "1 accounts" in soon
     assert "株式会社H2" in soon
+
+
+def test_export_holds_the_filtered_accounts(
+    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+) -> None:
+    me = sign_in(Role.CSM)
+    with sessions() as s:
+        _accounts(s, me, 3, "MINE")
+        _accounts(s, None, 2, "OTHER")
+        s.commit()
+    listing = web.get("/accounts").text
+    assert "/accounts/export?format=csv" in listing
+    csv_file = web.get("/accounts/export?format=csv")  # …and the export reads it too
+    assert csv_file.headers["content-type"].startswith("text/csv")
+    text = csv_file.content.decode("utf-8-sig")
+    lines = text.strip().split("\r\n")
+    assert lines[0].startswith("Id,Name,Plan")
+    assert sorted(line.split(",")[0] for line in lines[1:]) == ["MINE0", "MINE1", "MINE2"]
+    everyone = web.get("/accounts/export?format=xlsx&mine=0")
+    assert everyone.content[:2] == b"PK"  # an xlsx is a zip
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(everyone.content)).active
+    assert sheet is not None
+    assert sheet.max_row == 6  # header + 5 accounts

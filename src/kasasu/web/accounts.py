@@ -28,6 +28,7 @@ from kasasu.support.service import tickets
 from kasasu.surveys.service import responses
 from kasasu.tasks.schemas import TaskCreate
 from kasasu.tasks.service import tasks
+from kasasu.users.schemas import UserRead
 from kasasu.users.service import list_users, user_names
 from kasasu.web.auth import CurrentUser, check_csrf, require
 from kasasu.web.context import in_transaction, web_context
@@ -49,30 +50,36 @@ class NewTask(BaseModel):
     csrf_token: str = ""
 
 
+def list_filters(request: Request, user: UserRead) -> tuple[dict[str, Any], bool, str]:
+    """(filters, mine, sort) of the accounts list from the query string; the export reads
+    the same, so a download holds exactly the accounts on screen."""
+    params = request.query_params
+    # A CSM starts on "my accounts"; everyone can switch to all.
+    mine = params.get("mine", "1" if user.role is Role.CSM else "0") == "1"
+    filters: dict[str, Any] = {name: params.get(name) or None for name in FILTERS}
+    owner = filters["owner_id"]
+    filters["owner_id"] = int(owner) if owner is not None and owner.isdigit() else None
+    if mine:
+        filters["owner_id"] = user.id
+    filters["q"] = (params.get("q") or "").strip() or None
+    filters["band"] = params.get("band") if params.get("band") in BANDS else None
+    renews = params.get("renews", "")
+    if renews.isdigit() and int(renews) in RENEWAL_WINDOWS:
+        today = datetime.now(ZoneInfo(web_context(request).timezone)).date()
+        filters["renews_from"] = today
+        filters["renews_to"] = today + timedelta(days=int(renews))
+    sort = params.get("sort") or "name"
+    return filters, mine, sort if sort in SORTS else "name"
+
+
 def accounts_router(pages: Pages) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
     @router.get("/accounts", response_class=HTMLResponse)
     def account_list(request: Request, user: CurrentUser) -> HTMLResponse:
+        filters, mine, sort = list_filters(request, user)
+        cursor = request.query_params.get("cursor") or None
         params = request.query_params
-        # A CSM starts on "my accounts"; everyone can switch to all.
-        mine = params.get("mine", "1" if user.role is Role.CSM else "0") == "1"
-        filters: dict[str, Any] = {name: params.get(name) or None for name in FILTERS}
-        if filters["owner_id"] is not None:
-            filters["owner_id"] = (
-                int(filters["owner_id"]) if filters["owner_id"].isdigit() else None
-            )
-        if mine:
-            filters["owner_id"] = user.id
-        filters["q"] = (params.get("q") or "").strip() or None
-        filters["band"] = params.get("band") if params.get("band") in BANDS else None
-        renews = params.get("renews", "")
-        if renews.isdigit() and int(renews) in RENEWAL_WINDOWS:
-            today = datetime.now(ZoneInfo(web_context(request).timezone)).date()
-            filters["renews_from"] = today
-            filters["renews_to"] = today + timedelta(days=int(renews))
-        sort = params.get("sort") if params.get("sort") in SORTS else "name"
-        cursor = params.get("cursor") or None
 
         def load(session: Session) -> dict[str, Any]:
             page = accounts.list_page(

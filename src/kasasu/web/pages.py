@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Res
 from fastapi.staticfiles import StaticFiles
 
 from kasasu.errors import KasasuError, NotFound, PermissionDenied
+from kasasu.web.account_export import export_router
 from kasasu.web.accounts import accounts_router
 from kasasu.web.auth import SignInRequired, auth_router, sign_in_redirect
 from kasasu.web.churn import churn_router
@@ -30,6 +31,7 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     pages = Pages()
     app.include_router(auth_router(pages))
     app.include_router(dashboard_router(pages))
+    app.include_router(export_router())  # before /accounts/{id}, which would take it
     app.include_router(accounts_router(pages))
     app.include_router(tasks_router(pages))
     app.include_router(renewals_router(pages))
