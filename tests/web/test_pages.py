@@ -16,7 +16,7 @@ from kasasu.domain.choices import BillingInterval, Role, SubscriptionStatus
 from kasasu.events.schemas import BATCH_SCHEMA
 from kasasu.events.service import append_events
 from kasasu.health.service import RefreshConfig, compute_features, score_day
-from kasasu.models import Account, Subscription
+from kasasu.models import Account, SavedView, Subscription
 from tests.db.test_query_counts import counted
 from tests.health.golden_health import AS_OF, add_health_base, write_health_events
 from tests.web.conftest import PASSWORD, SignIn, csrf
@@ -233,3 +233,31 @@ def test_export_holds_the_filtered_accounts(
     sheet = load_workbook(io.BytesIO(everyone.content)).active
     assert sheet is not None
     assert sheet.max_row == 6  # header + 5 accounts
+
+
+def test_saved_views_keep_the_filters(
+    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+) -> None:
+    sign_in(Role.ADMIN)
+    with sessions() as s:
+        _accounts(s, None, 2, "KEEP")
+        _accounts(s, None, 2, "DROP")
+        s.commit()
+    page = web.get("/accounts?mine=0&q=KEEP").text
+    # With htmx the filter form's fields come along; without it, the page's query string.
+    fields = {"csrf_token": csrf(page), "name": "キープ", "q": "KEEP", "mine": "0", "sort": "name"}
+    r = web.post("/accounts/views", data=fields, headers={"HX-Request": "true"})
+    assert r.headers["HX-Redirect"] == "/accounts?q=KEEP&mine=0&sort=name"
+    plain = {"csrf_token": csrf(page), "name": "all", "query": "mine=0&cursor=abc"}
+    assert web.post("/accounts/views", data=plain).headers["location"] == "/accounts?mine=0"
+    listing = web.get("/accounts").text
+    assert '<a href="/accounts?q=KEEP&amp;mine=0&amp;sort=name">キープ</a>' in listing
+    view = web.get("/accounts?q=KEEP&mine=0&sort=name").text
+    assert "2 accounts" in view
+    assert "DROP" not in view
+    with sessions() as s:
+        [saved] = s.query(SavedView).filter_by(name="キープ").all()
+        view_id = saved.id
+    deleted = web.post(f"/accounts/views/{view_id}/delete", data={"csrf_token": csrf(page)})
+    assert deleted.status_code == 303
+    assert "キープ" not in web.get("/accounts").text

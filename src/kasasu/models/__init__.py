@@ -11,7 +11,7 @@ from kasasu.models.subscriptions import ExchangeRate, Renewal, Subscription
 from kasasu.models.support import Ticket
 from kasasu.models.surveys import SurveyResponse
 from kasasu.models.tasks import Task
-from kasasu.models.users import ApiKey, User
+from kasasu.models.users import ApiKey, SavedView, User
 
 __all__ = [
     "Account",
@@ -26,6 +26,7 @@ __all__ = [
     "HealthScore",
     "Milestone",
     "Renewal",
+    "SavedView",
     "Scorecard",
     "ScorecardVersion",
     "Subscription",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from kasasu.db.repository import Repository
-from kasasu.models import ApiKey, User
+from kasasu.models import ApiKey, SavedView, User
 
 
 class UserRepository(Repository[User]):
@@ -31,3 +31,21 @@ class ApiKeyRepository(Repository[ApiKey]):
 
     def list_all(self) -> list[ApiKey]:
         return list(self.session.scalars(select(ApiKey).order_by(ApiKey.created_at.desc())))
+
+
+class SavedViewRepository(Repository[SavedView]):
+    model = SavedView
+
+    def for_user(self, user_id: int, page: str) -> list[SavedView]:
+        stmt = (
+            select(SavedView)
+            .where(SavedView.user_id == user_id, SavedView.page == page)
+            .order_by(SavedView.name)
+        )
+        return list(self.session.scalars(stmt))
+
+    def named(self, user_id: int, page: str, name: str) -> SavedView | None:
+        stmt = select(SavedView).where(
+            SavedView.user_id == user_id, SavedView.page == page, SavedView.name == name
+        )
+        return self.session.scalars(stmt).one_or_none()

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from kasasu.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from kasasu.kit.i18n import LOCALES, _
-from kasasu.models import ApiKey, User
-from kasasu.users.repository import ApiKeyRepository, UserRepository
+from kasasu.models import ApiKey, SavedView, User
+from kasasu.users.repository import ApiKeyRepository, SavedViewRepository, UserRepository
 from kasasu.users.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, UserCreate, UserRead
 
 KEY_PREFIX = "ksu_"
@@ -86,6 +86,33 @@ def set_preferences(session: Session, user_id: int, locale: str | None, zone: st
         raise NotFound(_("{noun} {id} does not exist", noun=_("User"), id=user_id))
     user.locale, user.timezone = locale, zone
     session.flush()
+
+
+def saved_views(session: Session, user_id: int, page: str) -> list[tuple[int, str, str]]:
+    """(id, name, query string) of a user's saved views of a list page."""
+    return [(v.id, v.name, v.query) for v in SavedViewRepository(session).for_user(user_id, page)]
+
+
+def save_view(session: Session, user_id: int, page: str, name: str, query: str) -> None:
+    """Save (or overwrite) a named view; the query string is the list's filters."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise InvalidInput(_("Give the view a name of 1 to 100 characters"))
+    repo = SavedViewRepository(session)
+    view = repo.named(user_id, page, name)
+    if view is None:
+        repo.add(SavedView(user_id=user_id, page=page, name=name, query=query[:2000]))
+    else:
+        view.query = query[:2000]
+        session.flush()
+
+
+def delete_view(session: Session, user_id: int, view_id: int) -> None:
+    repo = SavedViewRepository(session)
+    view = repo.get(view_id)
+    if view is None or view.user_id != user_id:
+        raise NotFound(_("{noun} {id} does not exist", noun=_("View"), id=view_id))
+    repo.delete(view)
 
 
 def verify_password(session: Session, email: str, password: str) -> UserRead:

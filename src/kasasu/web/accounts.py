@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -29,7 +30,7 @@ from kasasu.surveys.service import responses
 from kasasu.tasks.schemas import TaskCreate
 from kasasu.tasks.service import tasks
 from kasasu.users.schemas import UserRead
-from kasasu.users.service import list_users, user_names
+from kasasu.users.service import delete_view, list_users, save_view, saved_views, user_names
 from kasasu.web.auth import CurrentUser, check_csrf, require
 from kasasu.web.context import in_transaction, web_context
 from kasasu.web.render import Pages, request_locale
@@ -39,6 +40,7 @@ MRR_HISTORY_DAYS = 365
 NOTE_KINDS = (ActivityKind.NOTE, ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.EMAIL)
 BANDS = ("red", "yellow", "green", "unknown")
 RENEWAL_WINDOWS = (30, 60, 90, 180)
+VIEW_FIELDS = ("q", "plan", "touch_model", "owner_id", "band", "renews", "mine", "sort")
 SORTS = ("name", "-name", "external_id", "plan", "-created_at")
 FILTERS = ("plan", "touch_model", "owner_id", "industry", "tier")
 
@@ -92,6 +94,7 @@ def accounts_router(pages: Pages) -> APIRouter:
                 "health": latest_briefs(session, ids),
                 "owners": user_names(session, [a.owner_id for a in page.items if a.owner_id]),
                 "users": list_users(session),
+                "views": saved_views(session, user.id, "accounts"),
             }
 
         data = in_transaction(request, load)
@@ -109,6 +112,27 @@ def accounts_router(pages: Pages) -> APIRouter:
             query=dict(params),
             **data,
         )
+
+    @router.post("/accounts/views", dependencies=[Depends(check_csrf)])
+    async def save_accounts_view(request: Request, user: CurrentUser) -> Response:
+        """The filters come as the filter form's fields (htmx includes them, so the view is
+        what is on screen) or, without JavaScript, as the page's query string."""
+        form = await request.form()
+        fields = [(k, str(v)) for k, v in form.multi_items() if k in VIEW_FIELDS and str(v) != ""]
+        if not fields:
+            fields = [(k, v) for k, v in parse_qsl(str(form.get("query", ""))) if k in VIEW_FIELDS]
+        kept = urlencode(fields)
+        name = str(form.get("name", ""))
+        in_transaction(request, lambda s: save_view(s, user.id, "accounts", name, kept))
+        target = f"/accounts?{kept}"
+        if request.headers.get("hx-request"):
+            return Response(status_code=204, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+
+    @router.post("/accounts/views/{view_id}/delete", dependencies=[Depends(check_csrf)])
+    def delete_accounts_view(request: Request, view_id: int, user: CurrentUser) -> Response:
+        in_transaction(request, lambda s: delete_view(s, user.id, view_id))
+        return RedirectResponse("/accounts", status_code=303)
 
     @router.get("/accounts/{account_id}", response_class=HTMLResponse)
     def account_page(request: Request, account_id: int, user: CurrentUser) -> HTMLResponse:
