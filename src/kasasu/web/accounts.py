@@ -20,6 +20,7 @@ from kasasu.domain.dates import local_midnight
 from kasasu.domain.permissions import Action
 from kasasu.errors import NotFound
 from kasasu.events.service import daily_usage
+from kasasu.feedback.service import feedback
 from kasasu.health.explain import account_health
 from kasasu.health.summary import latest_briefs, mrr_history
 from kasasu.kit.paging import DEFAULT_LIMIT
@@ -224,6 +225,7 @@ def _account_360(session: Session, account_id: int, locale: str, currency: str) 
             session, mine | {"status": "open"}, sort="due_date", limit=20
         ).items,
         "milestones": milestones.list_page(session, mine, sort="position", limit=30).items,
+        "feedback": feedback.list_page(session, mine, sort="-created_at", limit=20).items,
         "note_kinds": NOTE_KINDS,
         "priorities": list(Priority),
     }

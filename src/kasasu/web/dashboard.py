@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from kasasu.analytics.catalog import find_metric
 from kasasu.domain.periods import add_months, parse_month
 from kasasu.health.summary import health_overview
 from kasasu.metrics.schemas import MetricQuery, MetricValue
@@ -20,7 +21,7 @@ from kasasu.subscriptions.schemas import SubscriptionRead
 from kasasu.subscriptions.service import renewals_due
 from kasasu.web.auth import CurrentUser
 from kasasu.web.context import WebContext, in_transaction, web_context
-from kasasu.web.render import Pages
+from kasasu.web.render import Pages, request_locale
 
 MONTHS = 12
 KPIS = (
@@ -109,7 +110,9 @@ def dashboard_router(pages: Pages) -> APIRouter:
             request,
             lambda s: explain_metric(s, name, month, query, events_path=ctx.events_path),
         )
-        return pages.render(request, "explain.html", user=user, explained=explained)
+        metric = find_metric(name)
+        title = metric.title.render(request_locale(request)) if metric else name
+        return pages.render(request, "explain.html", user=user, explained=explained, title=title)
 
     return router
 
