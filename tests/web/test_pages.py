@@ -144,6 +144,9 @@ def test_the_account_page_explains_health_and_logs_notes(
     append_events(tmp_path / "events.duckdb", recent)
     assert "3 events and up to 2 users a day" in web.get(f"/accounts/{ids['H1']}").text
     form = {"body": "更新前の電話: 予算は確保済み", "kind": "call", "csrf_token": csrf(page)}
+    blank = web.post(f"/accounts/{ids['H1']}/notes", data=form | {"body": "   "})
+    assert blank.status_code == 400
+    assert "Write something to log" in blank.text
     r = web.post(f"/accounts/{ids['H1']}/notes", data=form)
     assert r.status_code == 303
     after = web.get(f"/accounts/{ids['H1']}").text

@@ -176,3 +176,21 @@ def test_churn_reasons_pareto_and_comments(
     assert "100.0%" in page  # the cumulative share ends at all of it
     assert "高すぎる" in page
     assert "CSV 出力がない" in page
+
+
+def test_bad_form_fields_get_a_page_that_names_them(
+    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+) -> None:
+    sign_in(Role.CSM)
+    with sessions() as s:
+        account = _account(s, "フォーム")
+        s.commit()
+    page = web.get(f"/accounts/{account}").text
+    r = web.post(
+        f"/accounts/{account}/tasks",
+        data={"csrf_token": csrf(page), "title": "", "priority": "someday"},
+    )
+    assert r.status_code == 422
+    assert r.headers["content-type"].startswith("text/html")
+    assert "Some fields are not valid" in r.text
+    assert "priority" in r.text

@@ -18,11 +18,12 @@ from kasasu.activities.service import activities
 from kasasu.domain.choices import ActivityKind, Priority, Role, TaskSource, TouchModel
 from kasasu.domain.dates import local_midnight
 from kasasu.domain.permissions import Action
-from kasasu.errors import NotFound
+from kasasu.errors import InvalidInput, NotFound
 from kasasu.events.service import daily_usage
 from kasasu.feedback.service import feedback
 from kasasu.health.explain import account_health
 from kasasu.health.summary import latest_briefs, mrr_history
+from kasasu.kit.i18n import _
 from kasasu.kit.paging import DEFAULT_LIMIT
 from kasasu.onboarding.service import milestones
 from kasasu.subscriptions.service import subscriptions
@@ -168,6 +169,8 @@ def accounts_router(pages: Pages) -> APIRouter:
     ) -> Response:
         require(user, Action.WRITE)
         text = body.strip()
+        if not text:
+            raise InvalidInput(_("Write something to log"))
         note = ActivityCreate(
             account_id=account_id,
             user_id=user.id,

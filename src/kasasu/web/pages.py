@@ -6,10 +6,14 @@ from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
 
-from kasasu.errors import KasasuError, NotFound, PermissionDenied
+from kasasu.errors import FieldError, InvalidInput, KasasuError, NotFound, PermissionDenied
+from kasasu.kit.i18n import _
+from kasasu.kit.validation import pydantic_reason
 from kasasu.web.account_export import export_router
 from kasasu.web.accounts import accounts_router
 from kasasu.web.auth import SignInRequired, auth_router, sign_in_redirect
@@ -54,6 +58,21 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     @app.exception_handler(SignInRequired)
     def _sign_in(_request: Request, error: SignInRequired) -> Response:
         return sign_in_redirect(error)
+
+    @app.exception_handler(RequestValidationError)
+    @app.exception_handler(ValidationError)
+    def _invalid(request: Request, error: Exception) -> HTMLResponse:
+        # A form field the page did not check itself: the same page of errors, not a 500.
+        items = (
+            error.errors() if isinstance(error, RequestValidationError | ValidationError) else []
+        )
+        fields = [
+            FieldError(tuple(i.get("loc", ())), pydantic_reason(i), i.get("input")) for i in items
+        ]
+        invalid = InvalidInput(_("Some fields are not valid"), fields)
+        return pages.render(
+            request, "error.html", 422, message=invalid.message, status=422, fields=fields
+        )
 
     @app.exception_handler(KasasuError)
     def _error(request: Request, error: KasasuError) -> HTMLResponse:
