@@ -12,6 +12,7 @@ from kasasu.cli.imports import import_command
 from kasasu.cli.metrics import metrics_command
 from kasasu.cli.refresh import refresh
 from kasasu.cli.report import report_command
+from kasasu.cli.segments import segments_app
 from kasasu.cli.serve import serve
 from kasasu.errors import KasasuError
 from kasasu.kit.i18n import N_
@@ -61,6 +62,7 @@ app.command(
     )
 )(refresh)
 app.add_typer(health_app, name="health")
+app.add_typer(segments_app, name="segments")
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")

@@ -29,6 +29,7 @@ STEP_LABELS = {
     "features": N_("Features"),
     "scores": N_("Health scores"),
     "touch models": N_("Touch models"),
+    "segments": N_("Segments"),
 }
 
 

@@ -145,6 +145,13 @@ class SnapshotRepository:
         )
         return [(day, features.get("mrr")) for day, features in self.session.execute(stmt)]
 
+    def scores_on(self, as_of: date) -> list[Any]:
+        """(account_id, score, band, touch_model) of every account scored on ``as_of``."""
+        stmt = select(
+            HealthScore.account_id, HealthScore.score, HealthScore.band, HealthScore.touch_model
+        ).where(HealthScore.as_of == as_of)
+        return list(self.session.execute(stmt))
+
     def latest_score_date(self, account_id: int | None = None) -> date | None:
         stmt = select(func.max(HealthScore.as_of))
         if account_id is not None:

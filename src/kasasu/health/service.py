@@ -263,3 +263,11 @@ def preview_scorecard(
             band = table.band(i).value
             proposed[band] = proposed.get(band, 0) + 1
     return ScorecardPreview(day, HealthBriefRepository(session).bands_on(day), proposed)
+
+
+def health_on(session: Session, day: date) -> dict[int, dict[str, Any]]:
+    """Each account's score, band and touch model on ``day`` (what segment rules read)."""
+    return {
+        account_id: {"score": score, "band": band, "touch_model": touch}
+        for account_id, score, band, touch in SnapshotRepository(session).scores_on(day)
+    }

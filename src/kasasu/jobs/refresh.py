@@ -18,15 +18,17 @@ from kasasu.health.service import (
     TouchRule,
     assign_touch_models,
     compute_features,
+    health_on,
     read_accounts,
     score_day,
     scored_days,
 )
+from kasasu.segments.service import assign_segments
 from kasasu.settings import Settings
 
 # Days whose features are computed from one copy of the facts, in one transaction.
 FEATURE_BATCH = 14
-STEPS = ("features", "scores", "touch models")
+STEPS = ("features", "scores", "touch models", "segments")
 
 OnStep = Callable[[str, date], None]
 
@@ -35,6 +37,7 @@ OnStep = Callable[[str, date], None]
 class RefreshResult:
     features: dict[date, int] = field(default_factory=dict)
     scored: dict[date, int] = field(default_factory=dict)
+    segments: dict[date, dict[str, int]] = field(default_factory=dict)
 
 
 def refresh_config(settings: Settings) -> RefreshConfig:
@@ -99,4 +102,8 @@ def run_refresh(
             with transaction(factory) as session:
                 assign_touch_models(session, day, config, features=features, accounts=accounts)
             done(STEPS[2])(day)
+            with transaction(factory) as session:
+                health = health_on(session, day)
+                result.segments[day] = assign_segments(session, day, features, accounts, health)
+            done(STEPS[3])(day)
     return result

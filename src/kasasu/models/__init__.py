@@ -7,6 +7,7 @@ from kasasu.models.contacts import Contact
 from kasasu.models.feedback import Feedback
 from kasasu.models.health import FeatureSnapshot, HealthScore, Scorecard, ScorecardVersion
 from kasasu.models.onboarding import Milestone
+from kasasu.models.segments import Segment, SegmentMember
 from kasasu.models.subscriptions import ExchangeRate, Renewal, Subscription
 from kasasu.models.support import Ticket
 from kasasu.models.surveys import SurveyResponse
@@ -29,6 +30,8 @@ __all__ = [
     "SavedView",
     "Scorecard",
     "ScorecardVersion",
+    "Segment",
+    "SegmentMember",
     "Subscription",
     "SurveyResponse",
     "Task",

@@ -1,0 +1,1 @@
+"""Segments (セグメント): saved rules over accounts, evaluated at each refresh, with history."""

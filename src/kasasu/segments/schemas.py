@@ -1,0 +1,27 @@
+"""Segments as written in YAML or sent to the API, and as read back."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kasasu.analytics.features import FEATURE_NAMES
+
+# What a segment rule can read: the account's fields, its features on the day, its health.
+ACCOUNT_FIELDS = ("plan", "tier", "industry", "lifecycle_stage", "touch_model", "owner_id")
+RULE_NAMES = frozenset((*ACCOUNT_FIELDS, *FEATURE_NAMES, "score", "band"))
+
+
+class SegmentDefinition(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[\w.\- ]+$")
+    rule: str = Field(min_length=1, max_length=2000)
+    description: str | None = Field(default=None, max_length=2000)
+
+
+class SegmentRead(BaseModel):
+    id: int
+    name: str
+    rule: str
+    description: str | None
+    members: int  # accounts in it after the latest refresh

@@ -1,0 +1,102 @@
+"""Segments: saved rules, and who is in them after each refresh (with the history)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from kasasu.domain.rules import Rule, compile_rule
+from kasasu.errors import FieldError, InvalidInput, NotFound
+from kasasu.kit.i18n import _
+from kasasu.kit.validation import pydantic_reason
+from kasasu.models import Segment
+from kasasu.segments.repository import MemberRepository, SegmentRepository
+from kasasu.segments.schemas import ACCOUNT_FIELDS, RULE_NAMES, SegmentDefinition, SegmentRead
+
+
+def validate_segment(data: Any, where: str) -> SegmentDefinition:
+    try:
+        segment = SegmentDefinition.model_validate(data)
+    except ValidationError as exc:
+        errors = [
+            FieldError((where, *e["loc"]), pydantic_reason(e), e.get("input")) for e in exc.errors()
+        ]
+        raise InvalidInput(_("{where}: the segment is not valid", where=where), errors) from exc
+    compile_rule(segment.rule, RULE_NAMES, where=f"{where}.rule")
+    return segment
+
+
+def save_segment(session: Session, data: SegmentDefinition) -> SegmentRead:
+    compile_rule(data.rule, RULE_NAMES, where="rule")
+    repo = SegmentRepository(session)
+    row = repo.get_by_name(data.name)
+    if row is None:
+        row = repo.add(Segment(name=data.name, rule=data.rule, description=data.description))
+    else:
+        row.rule, row.description = data.rule, data.description
+        session.flush()
+    return _read(row, repo.open_counts().get(row.id, 0))
+
+
+def list_segments(session: Session) -> list[SegmentRead]:
+    repo = SegmentRepository(session)
+    counts = repo.open_counts()
+    return [_read(row, counts.get(row.id, 0)) for row in repo.list_all()]
+
+
+def segment_members(session: Session, name: str, day: date) -> list[int]:
+    row = SegmentRepository(session).get_by_name(name)
+    if row is None:
+        raise NotFound(_("Segment {name} not found", name=name))
+    return MemberRepository(session).members_on(row.id, day)
+
+
+def assign_segments(
+    session: Session,
+    day: date,
+    features: Sequence[tuple[int, Mapping[str, Any]]],
+    accounts: Mapping[int, Mapping[str, Any]],
+    health: Mapping[int, Mapping[str, Any]],
+) -> dict[str, int]:
+    """Evaluate every segment's rule for the accounts with features on ``day``; record who
+    entered and who left. A re-run for the same day gives the same history. Returns the
+    members per segment."""
+    values = {
+        account_id: {
+            **{f: accounts[account_id].get(f) for f in ACCOUNT_FIELDS},
+            **dict(feats),
+            **health.get(account_id, {}),
+        }
+        for account_id, feats in features
+    }
+    result = {}
+    for segment in SegmentRepository(session).list_all():
+        rule: Rule = compile_rule(segment.rule, RULE_NAMES, where=segment.name)
+        inside = {a for a, v in values.items() if rule.matches(_plain(v))}
+        _record(MemberRepository(session), segment.id, inside, day)
+        result[segment.name] = len(inside)
+    return result
+
+
+def _record(members: MemberRepository, segment_id: int, inside: set[int], day: date) -> None:
+    reopened = set(members.reopen(segment_id, sorted(inside), day))
+    current = members.open_members(segment_id)
+    gone = [m for a, m in current.items() if a not in inside]
+    members.forget([m.id for m in gone if m.entered_on == day])
+    members.leave([m.id for m in gone if m.entered_on != day], day)
+    members.enter(segment_id, sorted(inside - set(current) - reopened), day)
+
+
+def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Enum members (touch model) as their codes, as a rule writes them."""
+    return {k: getattr(v, "value", v) for k, v in values.items()}
+
+
+def _read(row: Segment, members: int) -> SegmentRead:
+    return SegmentRead(
+        id=row.id, name=row.name, rule=row.rule, description=row.description, members=members
+    )

@@ -1,0 +1,87 @@
+"""Segments on the golden health base: rules, membership, history, re-runs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from kasasu.errors import InvalidInput
+from kasasu.health.service import (
+    RefreshConfig,
+    compute_features,
+    health_on,
+    read_accounts,
+    score_day,
+)
+from kasasu.models import SegmentMember
+from kasasu.segments.schemas import SegmentDefinition
+from kasasu.segments.service import (
+    assign_segments,
+    list_segments,
+    save_segment,
+    segment_members,
+    validate_segment,
+)
+from tests.health.golden_health import AS_OF, add_health_base, write_health_events
+
+
+def _day(session: Session, tmp_path: Path) -> tuple[dict[str, int], dict[str, int]]:
+    ids = add_health_base(session)
+    config = RefreshConfig("Asia/Tokyo", "JPY", events_path=write_health_events(tmp_path / "e"))
+    features = compute_features(session, [AS_OF], config)[AS_OF]
+    score_day(session, AS_OF)
+    counts = assign_segments(
+        session, AS_OF, features, read_accounts(session), health_on(session, AS_OF)
+    )
+    return ids, counts
+
+
+def test_rules_read_fields_features_and_health(session: Session, tmp_path: Path) -> None:
+    for name, rule in [
+        ("paying-30k", "mrr >= 30000"),  # H1 ¥30,000; H2 ¥10,000
+        ("yellow-pro", 'band == "yellow" and plan == "Pro"'),  # H1 yellow, H2 unknown
+        ("no-usage", "events_30d == 0"),  # H2
+        ("goal", "custom.nps_goal >= 9"),  # H1's custom field
+    ]:
+        save_segment(session, SegmentDefinition(name=name, rule=rule))
+    ids, counts = _day(session, tmp_path)
+    assert counts == {"goal": 1, "no-usage": 1, "paying-30k": 1, "yellow-pro": 1}
+    assert segment_members(session, "no-usage", AS_OF) == [ids["H2"]]
+    assert segment_members(session, "goal", AS_OF) == [ids["H1"]]
+    assert {s.name: s.members for s in list_segments(session)}["paying-30k"] == 1
+
+
+def test_history_and_reruns(session: Session, tmp_path: Path) -> None:
+    save_segment(session, SegmentDefinition(name="big", rule="mrr >= 20000"))
+    ids, _counts = _day(session, tmp_path)
+    accounts = read_accounts(session)
+    health = health_on(session, AS_OF)
+    h1 = [(ids["H1"], {"mrr": 30_000}), (ids["H2"], {"mrr": 10_000})]
+    # A re-run of the same day changes nothing.
+    assign_segments(session, AS_OF, h1, accounts, health)
+    assert session.query(SegmentMember).count() == 1
+    # A week later H1 shrank to ¥15,000: it leaves; H2 grew to ¥25,000: it enters.
+    later = AS_OF + timedelta(days=7)
+    assign_segments(
+        session, later, [(ids["H1"], {"mrr": 15_000}), (ids["H2"], {"mrr": 25_000})], accounts, {}
+    )
+    assert segment_members(session, "big", AS_OF) == [ids["H1"]]
+    assert segment_members(session, "big", later) == [ids["H2"]]
+    # The later day re-run with H1 back: its stay reopens, no second row.
+    assign_segments(
+        session, later, [(ids["H1"], {"mrr": 30_000}), (ids["H2"], {"mrr": 25_000})], accounts, {}
+    )
+    assert segment_members(session, "big", later) == sorted([ids["H1"], ids["H2"]])
+    assert session.query(SegmentMember).filter_by(account_id=ids["H1"]).count() == 1
+
+
+def test_bad_segments_name_the_field() -> None:
+    with pytest.raises(InvalidInput) as raised:
+        validate_segment({"name": "x", "rule": "mrr >> 3"}, "segments.yaml[0]")
+    assert raised.value.errors[0].loc == ("segments.yaml[0].rule",)
+    with pytest.raises(InvalidInput) as unknown:
+        validate_segment({"name": "x", "rule": "revenue > 3"}, "segments.yaml[1]")
+    assert "revenue" in unknown.value.message.render("en")
