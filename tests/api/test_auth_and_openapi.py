@@ -115,6 +115,9 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("get", "/scorecards"),
         ("post", "/scorecards"),
         ("get", "/scorecards/{name}"),
+        ("get", "/segments"),
+        ("post", "/segments"),
+        ("get", "/segments/{name}/members"),
     }
     for resource in RESOURCES:
         expected |= {("get", resource), ("post", resource)}

@@ -12,6 +12,7 @@ from kasasu.api.health import health_router
 from kasasu.api.imports import imports_router
 from kasasu.api.metrics import metrics_router
 from kasasu.api.resources import resource_routers
+from kasasu.api.segments import segments_router
 
 MOUNT_PATH = "/api/v1"
 
@@ -37,4 +38,5 @@ def create_api(ctx: ApiContext) -> FastAPI:
     api.include_router(imports_router())
     api.include_router(metrics_router())
     api.include_router(health_router())
+    api.include_router(segments_router())
     return api
