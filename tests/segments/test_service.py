@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from kasasu.errors import InvalidInput
+from kasasu.errors import InvalidInput, NotFound
 from kasasu.health.service import (
     RefreshConfig,
     compute_features,
@@ -17,15 +17,20 @@ from kasasu.health.service import (
     score_day,
 )
 from kasasu.models import SegmentMember
-from kasasu.segments.schemas import SegmentDefinition
+from kasasu.segments.schemas import SegmentDefinition, SegmentMemberRow
 from kasasu.segments.service import (
     assign_segments,
+    get_segment,
     list_segments,
     save_segment,
+    segment_history,
+    segment_member_page,
     segment_members,
     validate_segment,
 )
 from tests.health.golden_health import AS_OF, add_health_base, write_health_events
+from tests.health.touch_data import BEFORE, DAY
+from tests.segments.members_data import add_segments
 
 
 def _day(session: Session, tmp_path: Path) -> tuple[dict[str, int], dict[str, int]]:
@@ -85,3 +90,24 @@ def test_bad_segments_name_the_field() -> None:
     with pytest.raises(InvalidInput) as unknown:
         validate_segment({"name": "x", "rule": "revenue > 3"}, "segments.yaml[1]")
     assert "revenue" in unknown.value.message.render("en")
+
+
+def test_members_page_and_history(session: Session) -> None:
+    ids = add_segments(session)
+    page = segment_member_page(session, "big", DAY, limit=1)
+    assert (page.as_of, page.total) == (DAY, 2)
+    assert page.members == [
+        SegmentMemberRow(account_id=ids["W1"], name="株式会社W1", owner_id=ids["Aoki"])
+    ]
+    assert segment_member_page(session, "big", BEFORE, limit=10).total == 2  # W1, W4
+    history = segment_history(session, "big", limit=10)
+    assert [(c.as_of, c.entered, c.account_name) for c in history] == [
+        (DAY, True, "株式会社W5"),
+        (DAY, False, "株式会社W4"),
+        (BEFORE, True, "株式会社W1"),
+        (BEFORE, True, "株式会社W4"),
+    ]
+    assert len(segment_history(session, "big", limit=2)) == 2
+    assert get_segment(session, "big").members == 2
+    with pytest.raises(NotFound):
+        segment_history(session, "nope", limit=2)

@@ -6,10 +6,18 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import case, delete, func, insert, select, update
 
 from kasasu.db.repository import Repository
-from kasasu.models import Account, FeatureSnapshot, HealthScore, Scorecard, ScorecardVersion
+from kasasu.domain.choices import TaskStatus
+from kasasu.models import (
+    Account,
+    FeatureSnapshot,
+    HealthScore,
+    Scorecard,
+    ScorecardVersion,
+    Task,
+)
 
 ACCOUNT_FIELDS = (
     "id",
@@ -145,6 +153,15 @@ class SnapshotRepository:
         )
         return [(day, features.get("mrr")) for day, features in self.session.execute(stmt)]
 
+    def touch_models_of(self, account_id: int) -> list[tuple[date, Any]]:
+        """(day, touch model) of every day the account was scored, oldest first."""
+        stmt = (
+            select(HealthScore.as_of, HealthScore.touch_model)
+            .where(HealthScore.account_id == account_id)
+            .order_by(HealthScore.as_of)
+        )
+        return [(day, touch) for day, touch in self.session.execute(stmt)]
+
     def scores_on(self, as_of: date) -> list[Any]:
         """(account_id, score, band, touch_model) of every account scored on ``as_of``."""
         stmt = select(
@@ -181,13 +198,15 @@ class HealthBriefRepository:
         self.session = session
 
     def on_day(self, day: date, account_ids: Sequence[int] | None = None) -> list[Any]:
-        """(account_id, score, band, features) on ``day``, for ``account_ids`` or all."""
+        """(account_id, score, band, features, touch_model) on ``day``, for ``account_ids``
+        or all."""
         stmt = (
             select(
                 HealthScore.account_id,
                 HealthScore.score,
                 HealthScore.band,
                 FeatureSnapshot.features,
+                HealthScore.touch_model,
             )
             .join(
                 FeatureSnapshot,
@@ -243,3 +262,45 @@ class HealthScoreRepository(Repository[HealthScore]):
             Account.id.in_(list(set(ids)))
         )
         return {row_id: (ext, name) for row_id, ext, name in self.session.execute(stmt)}
+
+
+class WorkloadRepository:
+    """Accounts and open tasks per owner and touch model: the account's own touch model,
+    else the one the refresh of ``day`` gave it (none when neither)."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    @staticmethod
+    def _on(model: Any, day: date) -> Any:
+        return (model.account_id == Account.id) & (model.as_of == day)
+
+    def _per_owner_and_touch(self, day: date, count: Any, total: Any, stmt: Any) -> list[Any]:
+        """(owner_id, touch model, ``count``, ``total``) grouped; ``stmt`` adds the rest."""
+        touch = func.coalesce(Account.touch_model, HealthScore.touch_model).label("touch")
+        columns = select(Account.owner_id, touch, count, total)
+        grouped = stmt(columns).outerjoin(HealthScore, self._on(HealthScore, day))
+        return list(self.session.execute(grouped.group_by(Account.owner_id, touch)))
+
+    def accounts(self, day: date) -> list[Any]:
+        """(owner_id, touch model, accounts, MRR on ``day``) per owner and touch model."""
+        return self._per_owner_and_touch(
+            day,
+            func.count(),
+            func.sum(FeatureSnapshot.features["mrr"].as_float()),
+            lambda q: q.outerjoin(FeatureSnapshot, self._on(FeatureSnapshot, day)),
+        )
+
+    def open_tasks(self, day: date, today: date) -> list[Any]:
+        """(owner_id, touch model, open tasks, overdue) of the open tasks on accounts, by
+        the account's owner and touch model; overdue: due before ``today``."""
+        return self._per_owner_and_touch(
+            day,
+            func.count(),
+            func.sum(case((Task.due_date < today, 1), else_=0)),
+            lambda q: (
+                q.select_from(Task)
+                .join(Account, Account.id == Task.account_id)
+                .where(Task.status == TaskStatus.OPEN)
+            ),
+        )

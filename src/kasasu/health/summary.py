@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
+from kasasu.domain.choices import TouchModel
 from kasasu.health.repository import HealthBriefRepository, SnapshotRepository
 
 
@@ -17,6 +18,15 @@ class HealthBrief:
     band: str
     mrr: float | None
     days_to_renewal: float | None
+    touch_model: TouchModel | None = None
+
+
+@dataclass(frozen=True)
+class TouchChange:
+    """From ``as_of`` (a refresh day) the account had ``touch_model`` (None: none)."""
+
+    as_of: date
+    touch_model: TouchModel | None
 
 
 @dataclass(frozen=True)
@@ -43,8 +53,10 @@ def latest_briefs(session: Session, account_ids: Sequence[int]) -> dict[int, Hea
         return {}
     rows = HealthBriefRepository(session).on_day(day, account_ids)
     return {
-        account_id: HealthBrief(score, band, features.get("mrr"), features.get("days_to_renewal"))
-        for account_id, score, band, features in rows
+        account_id: HealthBrief(
+            score, band, features.get("mrr"), features.get("days_to_renewal"), touch
+        )
+        for account_id, score, band, features, touch in rows
     }
 
 
@@ -67,3 +79,18 @@ def health_overview(session: Session) -> HealthOverview:
 def mrr_history(session: Session, account_id: int, first: date) -> list[tuple[date, float | None]]:
     """The account's MRR on each snapshot day since ``first`` (what the refreshes saw)."""
     return SnapshotRepository(session).mrr_history(account_id, first)
+
+
+def latest_refresh_day(session: Session) -> date | None:
+    """The latest day the refresh scored (what "now" means for segments and touch models)."""
+    return SnapshotRepository(session).latest_score_date()
+
+
+def touch_history(session: Session, account_id: int) -> list[TouchChange]:
+    """The refresh days on which the account's touch model changed: the first day it was
+    scored, then each day it differed from the day before. Newest first."""
+    changes: list[TouchChange] = []
+    for day, touch in SnapshotRepository(session).touch_models_of(account_id):
+        if not changes or changes[-1].touch_model != touch:
+            changes.append(TouchChange(day, touch))
+    return changes[::-1]

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 
 from kasasu.db.repository import Repository
-from kasasu.models import Segment, SegmentMember
+from kasasu.models import Account, Segment, SegmentMember
 
 
 class SegmentRepository(Repository[Segment]):
@@ -76,10 +76,43 @@ class MemberRepository:
         self.session.flush()
         return [m.account_id for m in reopened]
 
-    def members_on(self, segment_id: int, day: date) -> list[int]:
-        stmt = select(SegmentMember.account_id).where(
-            SegmentMember.segment_id == segment_id,
-            SegmentMember.entered_on <= day,
-            (SegmentMember.left_on.is_(None)) | (SegmentMember.left_on > day),
+    @staticmethod
+    def _on(segment_id: int, day: date) -> Any:
+        return (
+            (SegmentMember.segment_id == segment_id)
+            & (SegmentMember.entered_on <= day)
+            & ((SegmentMember.left_on.is_(None)) | (SegmentMember.left_on > day))
         )
+
+    def members_on(self, segment_id: int, day: date) -> list[int]:
+        stmt = select(SegmentMember.account_id).where(self._on(segment_id, day))
         return sorted(self.session.scalars(stmt))
+
+    def count_on(self, segment_id: int, day: date) -> int:
+        stmt = select(func.count()).select_from(SegmentMember).where(self._on(segment_id, day))
+        return int(self.session.scalar(stmt) or 0)
+
+    def accounts_on(self, segment_id: int, day: date, limit: int) -> list[Any]:
+        """(account_id, name, owner_id) of the first ``limit`` members on ``day``, by name."""
+        stmt = (
+            select(Account.id, Account.name, Account.owner_id)
+            .join(SegmentMember, SegmentMember.account_id == Account.id)
+            .where(self._on(segment_id, day))
+            .order_by(Account.name, Account.id)
+            .limit(limit)
+        )
+        return list(self.session.execute(stmt))
+
+    def changes(self, segment_id: int, limit: int) -> list[tuple[date, bool, int, str]]:
+        """The latest ``limit`` entries and exits: (day, entered, account_id, name)."""
+        out: list[tuple[date, bool, int, str]] = []
+        for column, entered in ((SegmentMember.entered_on, True), (SegmentMember.left_on, False)):
+            stmt = (
+                select(column, Account.id, Account.name)
+                .join(Account, Account.id == SegmentMember.account_id)
+                .where(SegmentMember.segment_id == segment_id, column.is_not(None))
+                .order_by(column.desc(), Account.name)
+                .limit(limit)
+            )
+            out += [(day, entered, a, name) for day, a, name in self.session.execute(stmt)]
+        return sorted(out, key=lambda c: (c[0], c[1]), reverse=True)[:limit]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from kasasu.analytics.features import FEATURE_NAMES
@@ -25,3 +27,26 @@ class SegmentRead(BaseModel):
     rule: str
     description: str | None
     members: int  # accounts in it after the latest refresh
+
+
+class SegmentChange(BaseModel):
+    """An account entering (or leaving) the segment at a refresh."""
+
+    as_of: date
+    entered: bool
+    account_id: int
+    account_name: str
+
+
+class SegmentMemberRow(BaseModel):
+    account_id: int
+    name: str
+    owner_id: int | None
+
+
+class SegmentMembersPage(BaseModel):
+    """The members on a day (the first ``limit`` by name) and how many there are."""
+
+    as_of: date
+    total: int
+    members: list[SegmentMemberRow]

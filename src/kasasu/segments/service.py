@@ -15,7 +15,15 @@ from kasasu.kit.i18n import _
 from kasasu.kit.validation import pydantic_reason
 from kasasu.models import Segment
 from kasasu.segments.repository import MemberRepository, SegmentRepository
-from kasasu.segments.schemas import ACCOUNT_FIELDS, RULE_NAMES, SegmentDefinition, SegmentRead
+from kasasu.segments.schemas import (
+    ACCOUNT_FIELDS,
+    RULE_NAMES,
+    SegmentChange,
+    SegmentDefinition,
+    SegmentMemberRow,
+    SegmentMembersPage,
+    SegmentRead,
+)
 
 
 def validate_segment(data: Any, where: str) -> SegmentDefinition:
@@ -48,11 +56,39 @@ def list_segments(session: Session) -> list[SegmentRead]:
     return [_read(row, counts.get(row.id, 0)) for row in repo.list_all()]
 
 
+def get_segment(session: Session, name: str) -> SegmentRead:
+    row = _segment(session, name)
+    return _read(row, SegmentRepository(session).open_counts().get(row.id, 0))
+
+
 def segment_members(session: Session, name: str, day: date) -> list[int]:
+    return MemberRepository(session).members_on(_segment(session, name).id, day)
+
+
+def segment_member_page(session: Session, name: str, day: date, limit: int) -> SegmentMembersPage:
+    """Who was in the segment on ``day``: the first ``limit`` accounts by name, and all."""
+    segment_id, members = _segment(session, name).id, MemberRepository(session)
+    rows = [
+        SegmentMemberRow(account_id=a, name=n, owner_id=o)
+        for a, n, o in members.accounts_on(segment_id, day, limit)
+    ]
+    return SegmentMembersPage(as_of=day, total=members.count_on(segment_id, day), members=rows)
+
+
+def segment_history(session: Session, name: str, limit: int) -> list[SegmentChange]:
+    """The latest ``limit`` entries and exits, newest first."""
+    changes = MemberRepository(session).changes(_segment(session, name).id, limit)
+    return [
+        SegmentChange(as_of=day, entered=entered, account_id=a, account_name=n)
+        for day, entered, a, n in changes
+    ]
+
+
+def _segment(session: Session, name: str) -> Segment:
     row = SegmentRepository(session).get_by_name(name)
     if row is None:
         raise NotFound(_("Segment {name} not found", name=name))
-    return MemberRepository(session).members_on(row.id, day)
+    return row
 
 
 def assign_segments(
