@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from kasasu.accounts.service import accounts
+from kasasu.domain.choices import TouchModel
 from kasasu.health.summary import latest_briefs
 from kasasu.kit.i18n import _, translate
 from kasasu.users.service import user_names
@@ -82,7 +83,7 @@ def _rows(session: Session, filters: dict[str, Any], sort: str) -> Iterator[list
                 a.name,
                 a.plan or "",
                 a.tier or "",
-                a.touch_model.value if a.touch_model else "",
+                _touch(a.touch_model or (h.touch_model if h else None)),
                 owners.get(a.owner_id or 0, ""),
                 _plain(h.mrr) if h else "",
                 round(h.score, 1) if h and h.score is not None else "",
@@ -92,6 +93,10 @@ def _rows(session: Session, filters: dict[str, Any], sort: str) -> Iterator[list
         if page.next_cursor is None:
             return
         cursor = page.next_cursor
+
+
+def _touch(value: TouchModel | None) -> str:
+    return value.value if value else ""
 
 
 def _plain(value: float | None) -> int | float | str:

@@ -22,10 +22,12 @@ from kasasu.errors import InvalidInput, NotFound
 from kasasu.events.service import daily_usage
 from kasasu.feedback.service import feedback
 from kasasu.health.explain import account_health
-from kasasu.health.summary import latest_briefs, mrr_history
+from kasasu.health.summary import latest_briefs, mrr_history, touch_history
+from kasasu.health.workload import TOUCH_COLUMNS
 from kasasu.kit.i18n import _
 from kasasu.kit.paging import DEFAULT_LIMIT
 from kasasu.onboarding.service import milestones
+from kasasu.segments.service import list_segments
 from kasasu.subscriptions.service import subscriptions
 from kasasu.support.service import tickets
 from kasasu.surveys.service import responses
@@ -42,9 +44,11 @@ MRR_HISTORY_DAYS = 365
 NOTE_KINDS = (ActivityKind.NOTE, ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.EMAIL)
 BANDS = ("red", "yellow", "green", "unknown")
 RENEWAL_WINDOWS = (30, 60, 90, 180)
-VIEW_FIELDS = ("q", "plan", "touch_model", "owner_id", "band", "renews", "mine", "sort")
+VIEW_FIELDS = (
+    "q", "plan", "tier", "touch_model", "owner_id", "band", "renews", "segment", "mine", "sort"
+)  # fmt: skip
 SORTS = ("name", "-name", "external_id", "plan", "-created_at")
-FILTERS = ("plan", "touch_model", "owner_id", "industry", "tier")
+FILTERS = ("plan", "owner_id", "industry", "tier", "segment")
 
 
 class NewTask(BaseModel):
@@ -67,6 +71,9 @@ def list_filters(request: Request, user: UserRead) -> tuple[dict[str, Any], bool
         filters["owner_id"] = user.id
     filters["q"] = (params.get("q") or "").strip() or None
     filters["band"] = params.get("band") if params.get("band") in BANDS else None
+    # The touch model it has now: its own, else the latest refresh's ("none": neither).
+    touch = params.get("touch_model")
+    filters["current_touch_model"] = touch if touch in TOUCH_COLUMNS else None
     renews = params.get("renews", "")
     if renews.isdigit() and int(renews) in RENEWAL_WINDOWS:
         today = datetime.now(ZoneInfo(web_context(request).timezone)).date()
@@ -97,6 +104,7 @@ def accounts_router(pages: Pages) -> APIRouter:
                 "owners": user_names(session, [a.owner_id for a in page.items if a.owner_id]),
                 "users": list_users(session),
                 "views": saved_views(session, user.id, "accounts"),
+                "segments": list_segments(session),
             }
 
         data = in_transaction(request, load)
@@ -108,7 +116,7 @@ def accounts_router(pages: Pages) -> APIRouter:
             mine=mine,
             filters=filters,
             sort=sort,
-            touch_models=list(TouchModel),
+            touch_models=[*TouchModel, "none"],
             bands=BANDS,
             renewal_windows=RENEWAL_WINDOWS,
             query=dict(params),
@@ -220,6 +228,7 @@ def _account_360(session: Session, account_id: int, locale: str, currency: str) 
             session, account_id, datetime.now(UTC).date() - timedelta(days=MRR_HISTORY_DAYS)
         ),
         "owner": user_names(session, owner_ids).get(account.owner_id or 0),
+        "touch_history": touch_history(session, account_id),
         "subscriptions": subscriptions.list_page(session, mine, sort="-start_date", limit=50).items,
         "tickets": tickets.list_page(session, mine, sort="-opened_at", limit=20).items,
         "responses": responses.list_page(session, mine, sort="-answered_at", limit=20).items,

@@ -23,8 +23,10 @@ from kasasu.web.dashboard import dashboard_router
 from kasasu.web.imports import imports_router
 from kasasu.web.render import Pages
 from kasasu.web.renewals import renewals_router
+from kasasu.web.segments import segments_router
 from kasasu.web.settings import settings_router
 from kasasu.web.tasks import tasks_router
+from kasasu.web.workload import workload_router
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -40,6 +42,8 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.include_router(tasks_router(pages))
     app.include_router(renewals_router(pages))
     app.include_router(churn_router(pages))
+    app.include_router(workload_router(pages))
+    app.include_router(segments_router(pages))
     app.include_router(imports_router(pages))
     app.include_router(settings_router(pages))
 

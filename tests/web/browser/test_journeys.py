@@ -163,3 +163,24 @@ def test_a_file_with_a_bad_row_is_refused_with_its_row(page: Page, tmp_path: Pat
     expect(page.get_by_text("The file was not imported")).to_be_visible()
     expect(page.get_by_role("alert")).to_contain_text("nothing was written")
     expect(page.locator("table tbody tr").first).to_contain_text("3")
+
+
+def test_a_segment_created_in_the_form_is_listed(page: Page) -> None:
+    sign_in(page)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Segments").click()
+    expect(heading(page)).to_have_text("Segments")
+    name = f"big-{uuid.uuid4().hex[:8]}"
+    page.locator('input[name="name"]').fill(name)
+    page.locator('textarea[name="rule"]').fill("mrr >= 100000 and and")
+    page.get_by_role("button", name="Save segment", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("form.rule")
+    expect(page.get_by_role("alert")).to_contain_text("column")
+    page.locator('textarea[name="rule"]').fill("mrr >= 100000")
+    page.locator('input[name="description"]').fill("大口の顧客")
+    page.get_by_role("button", name="Save segment", exact=True).click()
+    row = page.locator("tr", has_text=name)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("mrr >= 100000")
+    expect(row).to_contain_text("大口の顧客")
+    row.get_by_role("link", name=name, exact=True).click()
+    expect(heading(page)).to_have_text(f"Segment {name}")
