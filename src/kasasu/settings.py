@@ -41,6 +41,37 @@ class TouchSettings(BaseModel):
     low_mrr: int = Field(default=50_000, ge=0)
 
 
+class MailSettings(BaseModel):
+    """Where playbook emails go (``KASASU_MAIL__*``). A new install writes them as .eml files
+    under the data directory's ``outbox`` until ``backend`` is set to ``smtp``, so a demo or
+    a test import can never write to real customers."""
+
+    backend: Literal["file", "smtp"] = "file"
+    host: str = "127.0.0.1"
+    port: int = Field(default=25, ge=1, le=65535)
+    username: str | None = None
+    password: SecretStr | None = None
+    starttls: bool = False
+    sender: str = "kasasu@localhost"  # the From: address
+    timeout: float = Field(default=10.0, gt=0)
+
+
+class PlaybookSettings(BaseModel):
+    """How playbooks act (``KASASU_PLAYBOOKS__*``)."""
+
+    enabled: bool = True  # evaluate playbooks as the last step of the daily refresh
+    base_url: str = "http://127.0.0.1:8000"  # where links in emails and webhooks point
+    slack_url: str | None = None  # the incoming webhook that "url: slack" actions post to
+    # Signs every webhook body (HMAC-SHA256); receivers check X-Kasasu-Signature with it.
+    webhook_secret: SecretStr = SecretStr(DEV_SECRET)
+    webhook_timeout: float = Field(default=10.0, gt=0)
+    retries: int = Field(default=3, ge=0, le=10)  # more tries after a failed send
+    backoff: float = Field(default=1.0, ge=0)  # seconds before the first retry, doubling
+    attempts: int = Field(default=3, ge=1, le=20)  # runs that try a failed action
+    # An email or webhook started this long ago by a run that never finished is tried again.
+    reclaim_after_minutes: int = Field(default=30, ge=0)
+
+
 class Settings(BaseSettings):
     """Configuration; nested sections use ``__`` (e.g. ``KASASU_SERVER__PORT``)."""
 
@@ -66,6 +97,8 @@ class Settings(BaseSettings):
     server: ServerSettings = ServerSettings()
     refresh: RefreshSettings = RefreshSettings()
     touch: TouchSettings = TouchSettings()
+    mail: MailSettings = MailSettings()
+    playbooks: PlaybookSettings = PlaybookSettings()
 
     @model_validator(mode="after")
     def _files_under_the_data_dir(self) -> Settings:

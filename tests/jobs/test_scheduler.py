@@ -44,7 +44,9 @@ def test_the_scheduler_refreshes_today_when_its_time_comes(tmp_path: Path) -> No
         add_health_base(session)
     zone = "Asia/Tokyo"
     now = datetime.now(ZoneInfo(zone))
-    daily = DailyRefresh(engine, RefreshConfig(zone, "JPY"), (now + timedelta(seconds=2)).time())
+    daily = DailyRefresh(
+        engine, RefreshConfig(zone, "JPY"), (now + timedelta(seconds=2)).time(), None
+    )
     daily.start()
     try:
         deadline = monotonic() + 60

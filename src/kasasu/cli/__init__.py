@@ -10,6 +10,7 @@ from kasasu.cli.demo import demo
 from kasasu.cli.health import health_app
 from kasasu.cli.imports import import_command
 from kasasu.cli.metrics import metrics_command
+from kasasu.cli.playbooks import playbooks_app
 from kasasu.cli.refresh import refresh
 from kasasu.cli.report import report_command
 from kasasu.cli.segments import segments_app
@@ -63,6 +64,7 @@ app.command(
 )(refresh)
 app.add_typer(health_app, name="health")
 app.add_typer(segments_app, name="segments")
+app.add_typer(playbooks_app, name="playbooks")
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")

@@ -22,6 +22,7 @@ from kasasu.cli.common import console, require_migrated, settings, t
 from kasasu.db import create_db_engine
 from kasasu.domain.dates import parse_date
 from kasasu.errors import InvalidInput
+from kasasu.jobs.playbooks import playbook_setup, run_playbooks
 from kasasu.jobs.refresh import STEPS, OnStep, days_between, refresh_config, run_refresh
 from kasasu.kit.i18n import N_, _
 
@@ -55,6 +56,10 @@ def refresh(
     skip_done: Annotated[
         bool, typer.Option(help=N_("Leave out the days that already have scores"))
     ] = False,
+    playbooks: Annotated[
+        bool,
+        typer.Option(help=N_("Then run the playbooks, when the day refreshed is today")),
+    ] = True,
 ) -> None:
     if backfill:
         if not first:
@@ -72,6 +77,13 @@ def refresh(
             result = run_refresh(
                 engine, days, refresh_config(settings()), on_step, skip_done=skip_done
             )
+        # Playbooks act on the present: a backfill of history never sends anything.
+        acts = playbooks and not backfill and settings().playbooks.enabled
+        acted = (
+            run_playbooks(engine, days[0], playbook_setup(settings()))
+            if acts and days[0] == today_local()
+            else None
+        )
     finally:
         engine.dispose()
     for day in sorted(result.scored):
@@ -81,6 +93,16 @@ def refresh(
                 day=day.isoformat(),
                 features=result.features.get(day, 0),
                 scored=result.scored.get(day, 0),
+            )
+        )
+    if acted is not None:
+        console.print(
+            t(
+                "Playbooks: {fired} runs fired; actions {done} done, {failed} failed "
+                "(kasasu playbooks log)",
+                fired=acted.fired,
+                done=acted.done,
+                failed=acted.failed,
             )
         )
 

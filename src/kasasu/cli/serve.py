@@ -8,6 +8,7 @@ import typer
 
 from kasasu.cli.common import console, require_migrated, settings, t
 from kasasu.db import create_db_engine
+from kasasu.jobs.playbooks import playbook_setup
 from kasasu.jobs.refresh import refresh_config
 from kasasu.jobs.scheduler import DailyRefresh
 from kasasu.kit.i18n import N_
@@ -35,7 +36,10 @@ def serve(
     daily = None
     if config.refresh.scheduled:
         daily = DailyRefresh(
-            create_db_engine(config.database_url), refresh_config(config), config.refresh.at
+            create_db_engine(config.database_url),
+            refresh_config(config),
+            config.refresh.at,
+            playbook_setup(config) if config.playbooks.enabled else None,
         )
         daily.start()
         console.print(

@@ -271,3 +271,14 @@ def health_on(session: Session, day: date) -> dict[int, dict[str, Any]]:
         account_id: {"score": score, "band": band, "touch_model": touch}
         for account_id, score, band, touch in SnapshotRepository(session).scores_on(day)
     }
+
+
+def health_on_or_before(session: Session, day: date) -> dict[int, dict[str, Any]]:
+    """Health on the latest scored day on or before ``day`` (none before the first)."""
+    found = HealthBriefRepository(session).latest_day_on_or_before(day)
+    return health_on(session, found) if found else {}
+
+
+def features_on(session: Session, day: date) -> list[tuple[int, dict[str, Any]]]:
+    """Every account's stored features as of ``day`` (by account id)."""
+    return SnapshotRepository(session).features_on(day)

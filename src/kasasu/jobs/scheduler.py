@@ -1,5 +1,6 @@
 """The daily refresh inside ``kasasu serve``: a background thread that wakes at the
-configured local time and refreshes that day (KASASU_REFRESH__AT, default 03:00)."""
+configured local time, refreshes that day (KASASU_REFRESH__AT, default 03:00) and then runs
+the playbooks for it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from kasasu.health.service import RefreshConfig
+from kasasu.jobs.playbooks import PlaybookSetup, run_playbooks
 from kasasu.jobs.refresh import run_refresh
 
 log = logging.getLogger("kasasu.scheduler")
@@ -28,8 +30,10 @@ def seconds_until(at: time, zone: str, now: datetime) -> float:
 class DailyRefresh:
     """Start with :meth:`start`; :meth:`stop` ends the wait at once (server shutdown)."""
 
-    def __init__(self, engine: Engine, config: RefreshConfig, at: time) -> None:
-        self.engine, self.config, self.at = engine, config, at
+    def __init__(
+        self, engine: Engine, config: RefreshConfig, at: time, playbooks: PlaybookSetup | None
+    ) -> None:
+        self.engine, self.config, self.at, self.playbooks = engine, config, at, playbooks
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="kasasu-refresh", daemon=True)
 
@@ -47,5 +51,10 @@ class DailyRefresh:
             try:
                 result = run_refresh(self.engine, [day], self.config)
                 log.warning("refresh %s: %s accounts scored", day, result.scored.get(day, 0))
+                if self.playbooks is not None:
+                    acted = run_playbooks(self.engine, day, self.playbooks)
+                    log.warning(
+                        "playbooks %s: %s fired, %s actions failed", day, acted.fired, acted.failed
+                    )
             except Exception:  # a failed night must not stop the server or the next night
                 log.exception("refresh %s failed", day)

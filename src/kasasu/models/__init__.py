@@ -7,10 +7,11 @@ from kasasu.models.contacts import Contact
 from kasasu.models.feedback import Feedback
 from kasasu.models.health import FeatureSnapshot, HealthScore, Scorecard, ScorecardVersion
 from kasasu.models.onboarding import Milestone
+from kasasu.models.playbooks import Playbook, PlaybookAction, PlaybookRun
 from kasasu.models.segments import Segment, SegmentMember
 from kasasu.models.subscriptions import ExchangeRate, Renewal, Subscription
 from kasasu.models.support import Ticket
-from kasasu.models.surveys import SurveyResponse
+from kasasu.models.surveys import SurveyInvitation, SurveyResponse
 from kasasu.models.tasks import Task
 from kasasu.models.users import ApiKey, SavedView, User
 
@@ -26,6 +27,9 @@ __all__ = [
     "Feedback",
     "HealthScore",
     "Milestone",
+    "Playbook",
+    "PlaybookAction",
+    "PlaybookRun",
     "Renewal",
     "SavedView",
     "Scorecard",
@@ -33,6 +37,7 @@ __all__ = [
     "Segment",
     "SegmentMember",
     "Subscription",
+    "SurveyInvitation",
     "SurveyResponse",
     "Task",
     "Ticket",

@@ -25,3 +25,16 @@ class SurveyResponse(IdMixin, TimestampMixin, Base):
     comment: Mapped[str | None]
     answered_at: Mapped[datetime]
     campaign: Mapped[str | None] = mapped_column(String(200))
+
+
+class SurveyInvitation(IdMixin, TimestampMixin, Base):
+    """A contact to be asked a survey question (by a playbook or a campaign); sent later."""
+
+    __tablename__ = "survey_invitations"
+    __table_args__ = (Index("ix_survey_invitations_status", "status"),)
+
+    account_id: Mapped[int] = mapped_column(IdType, ForeignKey("accounts.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(IdType, ForeignKey("contacts.id", ondelete="CASCADE"))
+    kind: Mapped[SurveyKind] = mapped_column(enum_column(SurveyKind))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    source: Mapped[str] = mapped_column(String(200))  # e.g. "playbook:detractor-recovery"

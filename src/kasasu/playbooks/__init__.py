@@ -1,0 +1,1 @@
+"""Playbooks: trigger + condition + actions, run once per account and occurrence."""

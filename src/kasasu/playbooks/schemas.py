@@ -1,0 +1,241 @@
+"""Playbooks as written in YAML or sent to the API (DESIGN.md §2: trigger + conditions +
+actions), and the plan and log read back."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kasasu.domain.choices import Priority, SurveyKind
+from kasasu.domain.scoring import Band
+
+Strict = ConfigDict(extra="forbid")
+
+
+class LocalText(BaseModel):
+    """A text in Japanese and English (a Jinja2 template each)."""
+
+    model_config = Strict
+
+    ja: str = Field(min_length=1, max_length=20_000)
+    en: str = Field(min_length=1, max_length=20_000)
+
+
+Text = LocalText | Annotated[str, Field(min_length=1, max_length=20_000)]
+
+
+# Triggers: what makes a playbook fire for an account on a refresh day.
+class BandChanged(BaseModel):
+    model_config = Strict
+    type: Literal["band_changed"]
+    to: Band
+
+
+class ScoreDropped(BaseModel):
+    model_config = Strict
+    type: Literal["score_dropped"]
+    points: float = Field(gt=0, le=100)
+    days: int = Field(default=7, ge=1, le=365)
+
+
+class UsageDropped(BaseModel):
+    model_config = Strict
+    type: Literal["usage_dropped"]
+    below: float = Field(default=-0.3, ge=-1, le=0)  # usage_trend_30d under this
+
+
+class NoLogin(BaseModel):
+    model_config = Strict
+    type: Literal["no_login"]
+    days: int = Field(ge=1, le=3650)
+
+
+class RenewalDue(BaseModel):
+    model_config = Strict
+    type: Literal["renewal_due"]
+    days: int = Field(ge=0, le=730)
+    # Fires while the renewal is between days − catch_up_days (exclusive) and days away, so
+    # "90 days before" does not also fire for a renewal 20 days away on a first run.
+    catch_up_days: int = Field(default=14, ge=1, le=730)
+
+
+class MilestoneOverdue(BaseModel):
+    model_config = Strict
+    type: Literal["milestone_overdue"]
+    grace_days: int = Field(default=0, ge=0, le=365)
+
+
+class TicketEscalated(BaseModel):
+    model_config = Strict
+    type: Literal["ticket_escalated"]
+
+
+class ManyTickets(BaseModel):
+    model_config = Strict
+    type: Literal["many_tickets"]
+    count: int = Field(default=5, ge=1)
+    days: int = Field(default=7, ge=1, le=365)
+
+
+class NpsAnswer(BaseModel):
+    model_config = Strict
+    type: Literal["nps_answer"]
+    category: Literal["detractor", "passive", "promoter"]
+    within_days: int = Field(default=7, ge=1, le=90)  # answers this recent are acted on
+
+
+class NewAccount(BaseModel):
+    model_config = Strict
+    type: Literal["new_account"]
+    within_days: int = Field(default=7, ge=0, le=365)  # tenure at most this
+
+
+class SegmentChanged(BaseModel):
+    model_config = Strict
+    type: Literal["segment_entered", "segment_left"]
+    segment: str = Field(min_length=1, max_length=100)
+    within_days: int = Field(default=7, ge=1, le=90)
+
+
+class Schedule(BaseModel):
+    model_config = Strict
+    type: Literal["schedule"]
+    every: Literal["day", "week", "month"]
+    # Day of the month (1-28) or of the week (1 = Monday … 7); ignored for "day".
+    on: int = Field(default=1, ge=1, le=28)
+
+
+Trigger = Annotated[
+    BandChanged
+    | ScoreDropped
+    | UsageDropped
+    | NoLogin
+    | RenewalDue
+    | MilestoneOverdue
+    | TicketEscalated
+    | ManyTickets
+    | NpsAnswer
+    | NewAccount
+    | SegmentChanged
+    | Schedule,
+    Field(discriminator="type"),
+]
+
+
+# Actions: what a run does, in order; one failing never stops the others.
+class TaskAction(BaseModel):
+    model_config = Strict
+    type: Literal["task"]
+    title: Text
+    description: Text | None = None
+    checklist: list[Text] = Field(default_factory=list, max_length=30)
+    due_in_days: int = Field(default=3, ge=0, le=365)
+    priority: Priority = Priority.NORMAL
+
+
+class EmailAction(BaseModel):
+    model_config = Strict
+    type: Literal["email"]
+    # owner: the account's CSM; champion: its champion contacts; contacts: all with an email.
+    to: Literal["owner", "champion", "contacts"] = "owner"
+    subject: Text
+    body: Text
+
+
+class WebhookAction(BaseModel):
+    model_config = Strict
+    type: Literal["webhook"]
+    # An http(s) URL, or "slack" for the incoming webhook in KASASU_PLAYBOOKS__SLACK_URL.
+    url: str = Field(pattern=r"^(https?://\S+|slack)$", max_length=2000)
+    # json: Kasasu's payload; slack: {"text": …} for a Slack-compatible incoming webhook.
+    format: Literal["json", "slack"] = "json"
+    text: Text | None = None
+
+
+class SetFieldAction(BaseModel):
+    model_config = Strict
+    type: Literal["set_field"]
+    field: str = Field(pattern=r"^(lifecycle_stage|tier|plan|touch_model|custom\.\w+)$")
+    value: str | int | float | bool | None
+
+
+class SurveyAction(BaseModel):
+    model_config = Strict
+    type: Literal["enrol_survey"]
+    kind: SurveyKind
+    contacts: Literal["champion", "all"] = "champion"
+
+
+class MilestoneItem(BaseModel):
+    model_config = Strict
+    name: str = Field(min_length=1, max_length=200)
+    due_in_days: int = Field(default=14, ge=0, le=365)
+
+
+class OnboardingAction(BaseModel):
+    model_config = Strict
+    type: Literal["add_onboarding"]
+    plan: str = Field(min_length=1, max_length=200)
+    milestones: list[MilestoneItem] = Field(min_length=1, max_length=50)
+
+
+Action = Annotated[
+    TaskAction | EmailAction | WebhookAction | SetFieldAction | SurveyAction | OnboardingAction,
+    Field(discriminator="type"),
+]
+
+
+class PlaybookDefinition(BaseModel):
+    model_config = Strict
+
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[\w.\-]+$")
+    title: Text
+    description: Text | None = None
+    enabled: bool = True
+    trigger: Trigger
+    # A rule over the account (as segments write it) that must hold too, e.g.
+    # touch_model == "tech" and mrr < 50000.
+    when: str | None = Field(default=None, max_length=2000)
+    # Days after firing for an account in which the playbook does not fire for it again.
+    cooldown_days: int = Field(default=7, ge=0, le=3650)
+    actions: list[Action] = Field(min_length=1, max_length=20)
+
+
+class PlaybookRead(BaseModel):
+    name: str
+    enabled: bool
+    definition: dict[str, Any]
+    runs: int  # times it fired, all accounts and days
+
+
+class PlannedAction(BaseModel):
+    """What an action will do (or did), written out for a person to read."""
+
+    kind: str
+    summary: str  # "task to 佐藤: …", "email to a@b.jp: subject", "POST https://…"
+    status: str = "planned"
+    attempts: int = 0
+    error: str | None = None
+
+
+class RunRead(BaseModel):
+    id: int | None  # None in a dry run
+    playbook: str
+    account_id: int
+    account: str
+    window: str
+    fired_on: date
+    trigger: dict[str, Any]
+    actions: list[PlannedAction]
+    created_at: datetime | None = None
+
+
+class RunSummary(BaseModel):
+    day: date
+    fired: int  # runs claimed by this call
+    skipped: int  # already fired for that window, or cooling down
+    done: int  # actions that succeeded
+    failed: int
+    runs: list[RunRead]

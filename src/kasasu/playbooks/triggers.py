@@ -1,0 +1,210 @@
+"""Which accounts a trigger fires for on a day, and for which occurrence (the window).
+
+The window names the occurrence a run answers, so that it fires once for it: the renewal
+date for "renewal in 90 days", the ticket for "ticket escalated", the answer for "NPS
+detractor", the day the silence began for "no login for 14 days", the month for a monthly
+schedule, and the day itself for conditions that are re-checked daily (a cool-down spaces
+those out).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Protocol
+
+from kasasu.domain.scoring import Band
+from kasasu.kit.i18n import Message, _
+from kasasu.playbooks import schemas as s
+
+Health = Mapping[int, Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Firing:
+    account_id: int
+    window: str
+    summary: Message  # what happened, for the log and the templates' {{ trigger.summary }}
+
+
+class Facts(Protocol):
+    """What triggers read for the day (loaded once, on demand)."""
+
+    day: date
+
+    def features(self) -> Mapping[int, Mapping[str, Any]]: ...
+    def health(self) -> Health: ...
+    def previous_health(self) -> Health: ...
+    def health_days_back(self, days: int) -> Health: ...
+    def overdue_milestones(self, grace_days: int) -> list[tuple[int, int, str]]: ...
+    def escalated_tickets(self) -> list[tuple[int, int, str]]: ...
+    def tickets_opened(self, days: int) -> Mapping[int, int]: ...
+    def nps_answers(self, days: int) -> list[tuple[int, int, int, str | None]]: ...
+    def segment_moves(
+        self, segment: str, days: int, *, entered: bool
+    ) -> list[tuple[int, date]]: ...
+
+
+def fire(trigger: Any, facts: Facts) -> list[Firing]:
+    """The firings of ``trigger``, for customers only: accounts paying on the day (those
+    with features), not the ones that left long ago with a milestone still open."""
+    paying = facts.features()
+    found: list[Firing] = _RULES[type(trigger)](trigger, facts)
+    return [f for f in found if f.account_id in paying]
+
+
+def _band_changed(t: s.BandChanged, f: Facts) -> list[Firing]:
+    before = f.previous_health()
+    return [
+        Firing(a, f.day.isoformat(), _("Health band {old} → {new}", old=old, new=h["band"]))
+        for a, h in f.health().items()
+        if h["band"] == t.to.value
+        and (old := before.get(a, {}).get("band")) not in (None, t.to.value, Band.UNKNOWN.value)
+    ]
+
+
+def _score_dropped(t: s.ScoreDropped, f: Facts) -> list[Firing]:
+    then = f.health_days_back(t.days)
+    fired = []
+    for a, h in f.health().items():
+        old, new = then.get(a, {}).get("score"), h.get("score")
+        if old is not None and new is not None and old - new >= t.points:
+            summary = _(
+                "Score {old} → {new} in {days} days", old=round(old), new=round(new), days=t.days
+            )
+            fired.append(Firing(a, f.day.isoformat(), summary))
+    return fired
+
+
+def _feature(
+    name: str,
+    test: Callable[[float], bool],
+    summary: Callable[[float], Message],
+    window: Callable[[float], str] | None = None,
+) -> Callable[[Facts], list[Firing]]:
+    def fired(f: Facts) -> list[Firing]:
+        return [
+            Firing(a, window(v) if window else f.day.isoformat(), summary(v))
+            for a, values in f.features().items()
+            if (v := values.get(name)) is not None and test(v)
+        ]
+
+    return fired
+
+
+def _usage_dropped(t: s.UsageDropped, f: Facts) -> list[Firing]:
+    return _feature(
+        "usage_trend_30d",
+        lambda v: v < t.below,
+        lambda v: _("Usage {change:+.0%} over 30 days", change=v),
+    )(f)
+
+
+def _no_login(t: s.NoLogin, f: Facts) -> list[Firing]:
+    # One firing per silence: the window is the day of the last use.
+    return _feature(
+        "days_since_last_event",
+        lambda v: v >= t.days,
+        lambda v: _("No use for {days} days", days=int(v)),
+        lambda v: f"silent-since:{f.day - timedelta(days=int(v))}",
+    )(f)
+
+
+def _renewal_due(t: s.RenewalDue, f: Facts) -> list[Firing]:
+    return _feature(
+        "days_to_renewal",
+        lambda v: t.days - t.catch_up_days < v <= t.days,
+        lambda v: _(
+            "Renewal on {day} (in {days} days)", day=f.day + timedelta(days=int(v)), days=int(v)
+        ),
+        lambda v: f"renewal:{f.day + timedelta(days=int(v))}",
+    )(f)
+
+
+def _new_account(t: s.NewAccount, f: Facts) -> list[Firing]:
+    return _feature(
+        "tenure_days",
+        lambda v: v <= t.within_days,
+        lambda v: _("New account ({days} days)", days=int(v)),
+        lambda _v: "new",
+    )(f)
+
+
+def _milestone_overdue(t: s.MilestoneOverdue, f: Facts) -> list[Firing]:
+    return [
+        Firing(a, f"milestone:{m}", _("Milestone overdue: {name}", name=name))
+        for a, m, name in f.overdue_milestones(t.grace_days)
+    ]
+
+
+def _ticket_escalated(_t: s.TicketEscalated, f: Facts) -> list[Firing]:
+    return [
+        Firing(a, f"ticket:{ticket}", _("Ticket escalated: {subject}", subject=subject))
+        for a, ticket, subject in f.escalated_tickets()
+    ]
+
+
+def _many_tickets(t: s.ManyTickets, f: Facts) -> list[Firing]:
+    year, week, _d = f.day.isocalendar()
+    return [
+        Firing(a, f"{year}-W{week:02d}", _("{n} tickets in {days} days", n=n, days=t.days))
+        for a, n in f.tickets_opened(t.days).items()
+        if n >= t.count
+    ]
+
+
+NPS_CATEGORIES = {"detractor": range(7), "passive": range(7, 9), "promoter": range(9, 11)}
+
+
+def _nps_answer(t: s.NpsAnswer, f: Facts) -> list[Firing]:
+    scores = NPS_CATEGORIES[t.category]
+    return [
+        Firing(
+            a,
+            f"response:{r}",
+            _("NPS answer {score}: {comment}", score=score, comment=comment or "—"),
+        )
+        for a, r, score, comment in f.nps_answers(t.within_days)
+        if score in scores
+    ]
+
+
+def _segment_changed(t: s.SegmentChanged, f: Facts) -> list[Firing]:
+    entered = t.type == "segment_entered"
+    name = t.segment
+    summary = (
+        _("Entered segment {name}", name=name) if entered else _("Left segment {name}", name=name)
+    )
+    return [
+        Firing(a, f"{t.type}:{t.segment}:{day}", summary)
+        for a, day in f.segment_moves(t.segment, t.within_days, entered=entered)
+    ]
+
+
+def _schedule(t: s.Schedule, f: Facts) -> list[Firing]:
+    day = f.day
+    if t.every == "month" and day.day != t.on:
+        return []
+    if t.every == "week" and day.isoweekday() != min(t.on, 7):
+        return []
+    year, week, _d = day.isocalendar()
+    window = {"day": day.isoformat(), "week": f"{year}-W{week:02d}", "month": f"{day:%Y-%m}"}
+    summary = _("Scheduled ({every})", every=t.every)
+    return [Firing(a, window[t.every], summary) for a in f.features()]
+
+
+_RULES: dict[type, Callable[[Any, Facts], list[Firing]]] = {
+    s.BandChanged: _band_changed,
+    s.ScoreDropped: _score_dropped,
+    s.UsageDropped: _usage_dropped,
+    s.NoLogin: _no_login,
+    s.RenewalDue: _renewal_due,
+    s.NewAccount: _new_account,
+    s.MilestoneOverdue: _milestone_overdue,
+    s.TicketEscalated: _ticket_escalated,
+    s.ManyTickets: _many_tickets,
+    s.NpsAnswer: _nps_answer,
+    s.SegmentChanged: _segment_changed,
+    s.Schedule: _schedule,
+}
