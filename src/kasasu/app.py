@@ -9,6 +9,7 @@ from kasasu.api import create_api
 from kasasu.api.app import MOUNT_PATH
 from kasasu.api.context import ApiContext
 from kasasu.db import create_db_engine, session_factory
+from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.settings import Settings
 from kasasu.web import create_web
 from kasasu.web.context import WebContext
@@ -23,6 +24,13 @@ def api_context(settings: Settings) -> ApiContext:
         currency=settings.currency,
         locale=settings.locale,
         fiscal_year_start=settings.fiscal_year_start,
+        playbooks=PlaybookConfig(
+            zone=settings.timezone,
+            currency=settings.currency,
+            locale=settings.locale,
+            base_url=settings.playbooks.base_url,
+            slack_url=settings.playbooks.slack_url,
+        ),
     )
 
 

@@ -118,6 +118,11 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("get", "/segments"),
         ("post", "/segments"),
         ("get", "/segments/{name}/members"),
+        ("get", "/playbooks"),
+        ("post", "/playbooks"),
+        ("get", "/playbooks/{name}"),
+        ("get", "/playbooks/log"),
+        ("get", "/playbooks/preview"),
     }
     for resource in RESOURCES:
         expected |= {("get", resource), ("post", resource)}

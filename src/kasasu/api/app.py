@@ -11,6 +11,7 @@ from kasasu.api.events import events_router
 from kasasu.api.health import health_router
 from kasasu.api.imports import imports_router
 from kasasu.api.metrics import metrics_router
+from kasasu.api.playbooks import playbooks_router
 from kasasu.api.resources import resource_routers
 from kasasu.api.segments import segments_router
 
@@ -39,4 +40,5 @@ def create_api(ctx: ApiContext) -> FastAPI:
     api.include_router(metrics_router())
     api.include_router(health_router())
     api.include_router(segments_router())
+    api.include_router(playbooks_router())
     return api

@@ -11,6 +11,7 @@ from fastapi import Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.db import transaction
+from kasasu.playbooks.planning import PlaybookConfig
 
 T = TypeVar("T")
 
@@ -23,6 +24,7 @@ class ApiContext:
     currency: str
     locale: str
     fiscal_year_start: int = 4
+    playbooks: PlaybookConfig | None = None  # for previews: links, Slack URL
 
 
 def context(request: Request) -> ApiContext:

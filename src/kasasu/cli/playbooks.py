@@ -19,6 +19,7 @@ from kasasu.jobs.playbooks import OnAction, PlaybookOutcome, playbook_setup, run
 from kasasu.kit.i18n import N_
 from kasasu.playbooks.schemas import RunRead
 from kasasu.playbooks.service import (
+    backtest_playbooks,
     ensure_default_playbooks,
     list_playbooks,
     parse_playbooks,
@@ -203,3 +204,52 @@ def log(
         console.print(f"[dim]{r.fired_on} #{r.id}[/] ", end="", highlight=False)
         _print_runs([r])
     console.print(t("{n} runs", n=len(runs)))
+
+
+@playbooks_app.command(
+    "backtest",
+    help=N_(
+        "Replay the refreshed history: accounts each playbook would have reached, "
+        "and how many churned after."
+    ),
+)
+def backtest(
+    days: Annotated[
+        int, typer.Option(min=14, max=3650, help=N_("Days of history to replay"))
+    ] = 365,
+    as_of: Annotated[
+        str | None, typer.Option(help=N_("The last day (default: today, local)"))
+    ] = None,
+    playbook: Annotated[
+        list[str] | None, typer.Option(help=N_("Only this playbook (repeatable)"))
+    ] = None,
+) -> None:
+    last = parse_date(as_of) if as_of else today_local()
+    with session_scope() as session:
+        ensure_default_playbooks(session)
+        report = backtest_playbooks(session, last, days, settings().timezone, playbook or ())
+    base = report.base_rate
+    console.print(
+        t(
+            "{first} … {last}, {days} refreshed days: {paying} accounts paying, "
+            "{churned} of them churned ({rate})",
+            first=report.first.isoformat(),
+            last=report.last.isoformat(),
+            days=report.days,
+            paying=f"{report.paying:,}",
+            churned=f"{report.churned:,}",
+            rate=_percent(base),
+        )
+    )
+    table = Table(
+        t("Playbook"), t("Accounts reached"), t("Churned after"), t("Churn rate"), t("× base rate")
+    )
+    for r in report.playbooks:
+        rate = r.churn_rate
+        lift = f"{rate / base:.1f}" if rate is not None and base else "—"
+        table.add_row(r.name, f"{r.reached:,}", f"{r.churned:,}", _percent(rate), lift)
+    console.print(table)
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:.1%}"

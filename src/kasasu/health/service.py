@@ -282,3 +282,8 @@ def health_on_or_before(session: Session, day: date) -> dict[int, dict[str, Any]
 def features_on(session: Session, day: date) -> list[tuple[int, dict[str, Any]]]:
     """Every account's stored features as of ``day`` (by account id)."""
     return SnapshotRepository(session).features_on(day)
+
+
+def feature_days(session: Session, first: date, last: date) -> list[date]:
+    """The days in [first, last] that have stored features (refreshed days), in order."""
+    return SnapshotRepository(session).feature_dates(first, last)

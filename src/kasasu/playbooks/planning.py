@@ -4,7 +4,7 @@ stores it, so a retry sends exactly what was planned."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -74,19 +74,30 @@ def plan_day(
     for playbook_id, playbook in enabled_playbooks(session):
         if only and playbook.name not in only:
             continue
-        candidates = _once_per_account(_matching(playbook, fire(playbook.trigger, facts), facts))
-        recent = runs.recent(
-            playbook_id, day - timedelta(days=max(playbook.cooldown_days, MEMORY_DAYS))
-        )
-        done = {(a, w) for a, w, _d in recent}
-        cool_from = day - timedelta(days=playbook.cooldown_days - 1)
-        cooling = {a for a, _w, d in recent if playbook.cooldown_days and d >= cool_from}
-        for firing in candidates:
-            if (firing.account_id, firing.window) in done or firing.account_id in cooling:
-                skipped += 1
-            else:
-                fired.append((playbook_id, playbook, firing))
+        since = day - timedelta(days=max(playbook.cooldown_days, MEMORY_DAYS))
+        firings, held = new_firings(playbook, facts, runs.recent(playbook_id, since))
+        fired += [(playbook_id, playbook, firing) for firing in firings]
+        skipped += held
     return Plan(day, _render_all(session, day, config, facts, fired), skipped)
+
+
+def new_firings(
+    playbook: s.PlaybookDefinition, facts: DayFacts, recent: Iterable[tuple[int, str, date]]
+) -> tuple[list[Firing], int]:
+    """The playbook's firings on the facts' day that match its condition, once per account,
+    leaving out the occurrences ``recent`` runs (account, window, day) answered already and
+    the accounts still in their cool-down; and how many were left out."""
+    candidates = _once_per_account(_matching(playbook, fire(playbook.trigger, facts), facts))
+    recent = list(recent)
+    done = {(a, w) for a, w, _d in recent}
+    cool_from = facts.day - timedelta(days=playbook.cooldown_days - 1)
+    cooling = {a for a, _w, d in recent if playbook.cooldown_days and cool_from <= d <= facts.day}
+    new = [
+        f
+        for f in candidates
+        if (f.account_id, f.window) not in done and f.account_id not in cooling
+    ]
+    return new, len(candidates) - len(new)
 
 
 def _once_per_account(firings: list[Firing]) -> list[Firing]:

@@ -28,12 +28,17 @@ Text = LocalText | Annotated[str, Field(min_length=1, max_length=20_000)]
 
 # Triggers: what makes a playbook fire for an account on a refresh day.
 class BandChanged(BaseModel):
+    """Health band became `to` since the previous refresh. Occurrence: the day."""
+
     model_config = Strict
     type: Literal["band_changed"]
     to: Band
 
 
 class ScoreDropped(BaseModel):
+    """Score fell by `points` or more against the latest refresh at least `days` before.
+    Occurrence: the day."""
+
     model_config = Strict
     type: Literal["score_dropped"]
     points: float = Field(gt=0, le=100)
@@ -41,18 +46,27 @@ class ScoreDropped(BaseModel):
 
 
 class UsageDropped(BaseModel):
+    """`usage_trend_30d` is below `below` (−0.3: 30% fewer events than the 30 days before).
+    Occurrence: the day."""
+
     model_config = Strict
     type: Literal["usage_dropped"]
     below: float = Field(default=-0.3, ge=-1, le=0)  # usage_trend_30d under this
 
 
 class NoLogin(BaseModel):
+    """No usage event for `days` days or more. Occurrence: the silence (the day of the last
+    use)."""
+
     model_config = Strict
     type: Literal["no_login"]
     days: int = Field(ge=1, le=3650)
 
 
 class RenewalDue(BaseModel):
+    """A contract line ends in `days` days or fewer (and more than `days − catch_up_days`).
+    Occurrence: the renewal date."""
+
     model_config = Strict
     type: Literal["renewal_due"]
     days: int = Field(ge=0, le=730)
@@ -62,17 +76,24 @@ class RenewalDue(BaseModel):
 
 
 class MilestoneOverdue(BaseModel):
+    """An onboarding milestone is `grace_days` past its due date and not done. Occurrence: the
+    milestone."""
+
     model_config = Strict
     type: Literal["milestone_overdue"]
     grace_days: int = Field(default=0, ge=0, le=365)
 
 
 class TicketEscalated(BaseModel):
+    """An open ticket is escalated. Occurrence: the ticket."""
+
     model_config = Strict
     type: Literal["ticket_escalated"]
 
 
 class ManyTickets(BaseModel):
+    """`count` tickets or more opened in the last `days` days. Occurrence: the ISO week."""
+
     model_config = Strict
     type: Literal["many_tickets"]
     count: int = Field(default=5, ge=1)
@@ -80,6 +101,9 @@ class ManyTickets(BaseModel):
 
 
 class NpsAnswer(BaseModel):
+    """An NPS answer (detractor 0–6, passive 7–8, promoter 9–10) in the last `within_days` days.
+    Occurrence: the answer."""
+
     model_config = Strict
     type: Literal["nps_answer"]
     category: Literal["detractor", "passive", "promoter"]
@@ -87,12 +111,18 @@ class NpsAnswer(BaseModel):
 
 
 class NewAccount(BaseModel):
+    """The account's first paid day is at most `within_days` ago. Occurrence: once per
+    account."""
+
     model_config = Strict
     type: Literal["new_account"]
     within_days: int = Field(default=7, ge=0, le=365)  # tenure at most this
 
 
 class SegmentChanged(BaseModel):
+    """The account entered (or left) `segment` in the last `within_days` days. Occurrence: the
+    move."""
+
     model_config = Strict
     type: Literal["segment_entered", "segment_left"]
     segment: str = Field(min_length=1, max_length=100)
@@ -100,6 +130,9 @@ class SegmentChanged(BaseModel):
 
 
 class Schedule(BaseModel):
+    """Every paying account, daily, weekly on weekday `on` (1 = Monday) or monthly on day `on`.
+    Occurrence: the day, ISO week or month."""
+
     model_config = Strict
     type: Literal["schedule"]
     every: Literal["day", "week", "month"]
@@ -126,6 +159,9 @@ Trigger = Annotated[
 
 # Actions: what a run does, in order; one failing never stops the others.
 class TaskAction(BaseModel):
+    """A task for the account's CSM, in their language; the checklist goes in its
+    description."""
+
     model_config = Strict
     type: Literal["task"]
     title: Text
@@ -136,6 +172,9 @@ class TaskAction(BaseModel):
 
 
 class EmailAction(BaseModel):
+    """An email to the CSM (`owner`), the account's champions or all its contacts with an
+    address."""
+
     model_config = Strict
     type: Literal["email"]
     # owner: the account's CSM; champion: its champion contacts; contacts: all with an email.
@@ -145,6 +184,9 @@ class EmailAction(BaseModel):
 
 
 class WebhookAction(BaseModel):
+    """POST a JSON payload signed with HMAC-SHA256 (or Slack's `{"text": …}`), retried
+    with backoff."""
+
     model_config = Strict
     type: Literal["webhook"]
     # An http(s) URL, or "slack" for the incoming webhook in KASASU_PLAYBOOKS__SLACK_URL.
@@ -155,6 +197,8 @@ class WebhookAction(BaseModel):
 
 
 class SetFieldAction(BaseModel):
+    """Set an account field: lifecycle_stage, tier, plan, touch_model or custom.NAME."""
+
     model_config = Strict
     type: Literal["set_field"]
     field: str = Field(pattern=r"^(lifecycle_stage|tier|plan|touch_model|custom\.\w+)$")
@@ -162,6 +206,8 @@ class SetFieldAction(BaseModel):
 
 
 class SurveyAction(BaseModel):
+    """Invite the account's champions (or all its contacts) to an NPS, CSAT or CES survey."""
+
     model_config = Strict
     type: Literal["enrol_survey"]
     kind: SurveyKind
@@ -175,6 +221,9 @@ class MilestoneItem(BaseModel):
 
 
 class OnboardingAction(BaseModel):
+    """Add onboarding milestones under a plan: `milestones` is a list of `{name,
+    due_in_days}` (14 by default), due that many days after the day."""
+
     model_config = Strict
     type: Literal["add_onboarding"]
     plan: str = Field(min_length=1, max_length=200)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
+from kasasu.playbooks.backtest import PlaybookBacktest, backtest_playbooks
 from kasasu.playbooks.definitions import (
     ensure_default_playbooks,
     get_playbook,
@@ -19,6 +20,8 @@ from kasasu.playbooks.repository import RunRepository
 from kasasu.playbooks.schemas import PlannedAction, RunRead
 
 __all__ = [
+    "PlaybookBacktest",
+    "backtest_playbooks",
     "ensure_default_playbooks",
     "get_playbook",
     "list_playbooks",
