@@ -4,7 +4,7 @@ failure never stops the others and a crash loses at most the action in hand."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -24,7 +24,6 @@ from kasasu.playbooks.execution import (
     perform_local,
     start_action,
 )
-from kasasu.playbooks.facts import DayFacts
 from kasasu.playbooks.planning import Planned, PlaybookConfig, plan_day
 from kasasu.playbooks.schemas import RunRead
 from kasasu.playbooks.service import ensure_default_playbooks, plan_reads, playbook_log
@@ -106,18 +105,16 @@ def run_playbooks(
     *,
     dry_run: bool = False,
     only: Sequence[str] = (),
-    computed: Mapping[str, Any] | None = None,
     on_action: OnAction | None = None,
 ) -> PlaybookOutcome:
     """Plan ``day``; unless ``dry_run``, claim the new runs and carry out every open action
-    (also those a stopped run left). ``computed`` hands over the refresh's features and
-    accounts for the day. The shipped library is installed first if there is no playbook."""
+    (also those a stopped run left). The shipped library is installed first if there is no
+    playbook."""
     factory = session_factory(engine)
     locale = setup.config.locale
     with transaction(factory) as session:
         ensure_default_playbooks(session)
-        facts = DayFacts(session, day, setup.config.zone, **(computed or {}))
-        plan = plan_day(session, day, setup.config, facts, only)
+        plan = plan_day(session, day, setup.config, only=only)
         if dry_run:
             names = account_names(session, [p.firing.account_id for p in plan.planned[:SHOWN]])
             runs = plan_reads(plan, names, locale)[:SHOWN]

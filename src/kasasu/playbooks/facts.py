@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,23 +15,14 @@ from kasasu.playbooks.repository import TriggerFacts
 
 
 class DayFacts:
-    """Facts as of ``day``; features, health and accounts may be handed over by the
-    refresh that just computed them instead of being read back."""
+    """Facts as of ``day``, each read once however many playbooks ask."""
 
-    def __init__(
-        self,
-        session: Session,
-        day: date,
-        zone: str,
-        *,
-        features: Sequence[tuple[int, Mapping[str, Any]]] | None = None,
-        accounts: Mapping[int, Mapping[str, Any]] | None = None,
-    ) -> None:
+    def __init__(self, session: Session, day: date, zone: str) -> None:
         self.session, self.day, self.zone = session, day, zone
-        self._features = dict(features) if features is not None else None
-        self._accounts = accounts
+        self._features: dict[int, Mapping[str, Any]] | None = None
+        self._accounts: Mapping[int, Mapping[str, Any]] | None = None
         self._repo = TriggerFacts(session)
-        self._memo: dict[Any, Any] = {}  # each fact read once, however many playbooks ask
+        self._memo: dict[Any, Any] = {}
 
     def _once(self, key: Any, load: Callable[[], Any]) -> Any:
         if key not in self._memo:
