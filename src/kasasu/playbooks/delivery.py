@@ -1,37 +1,21 @@
-"""Sending what playbooks planned: email through SMTP (or into files, for a first install
-that must not write to real customers), and JSON webhooks signed with HMAC-SHA256 and
-retried with exponential backoff."""
+"""Sending what playbooks planned: email (kasasu.kit.mail), and JSON webhooks signed with
+HMAC-SHA256 and retried with exponential backoff."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
-import smtplib
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import formatdate
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import httpx
 
+from kasasu.kit.mail import DeliveryError, MailConfig, send_email
+
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
-
-
-@dataclass(frozen=True)
-class MailConfig:
-    backend: Literal["smtp", "file"]
-    host: str
-    port: int
-    sender: str
-    outbox: Path  # where the file backend writes .eml files
-    username: str | None = None
-    password: str | None = None
-    starttls: bool = False
-    timeout: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -42,42 +26,6 @@ class Delivery:
     retries: int = 3
     backoff: float = 1.0
     sleep: Callable[[float], None] = time.sleep
-
-
-class DeliveryError(Exception):
-    """A send that failed; ``tries`` says how many were made."""
-
-    def __init__(self, message: str, tries: int = 1) -> None:
-        super().__init__(message)
-        self.tries = tries
-
-
-def send_email(payload: Mapping[str, Any], key: str, config: MailConfig) -> dict[str, Any]:
-    """Send one message; its Message-ID derives from ``key`` (the action), so a receiver
-    can drop the copy should a crash between sending and recording make Kasasu resend."""
-    message = EmailMessage()
-    message["From"] = config.sender
-    message["To"] = ", ".join(payload["to"])
-    message["Subject"] = payload["subject"]
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = f"<{key}@kasasu>"
-    message.set_content(payload["body"])
-    message["Content-Language"] = payload["locale"]  # after: set_content drops Content-*
-    if config.backend == "file":
-        config.outbox.mkdir(parents=True, exist_ok=True)
-        path = config.outbox / f"{key}.eml"
-        path.write_bytes(message.as_bytes())
-        return {"message_id": message["Message-ID"], "file": str(path)}
-    try:
-        with smtplib.SMTP(config.host, config.port, timeout=config.timeout) as smtp:
-            if config.starttls:
-                smtp.starttls()
-            if config.username:
-                smtp.login(config.username, config.password or "")
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException) as exc:
-        raise DeliveryError(f"SMTP {config.host}:{config.port}: {exc}") from exc
-    return {"message_id": message["Message-ID"]}
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -117,3 +65,6 @@ def post_webhook(payload: Mapping[str, Any], key: str, delivery: Delivery) -> di
         if tries > delivery.retries:
             raise DeliveryError(last, tries)
         delivery.sleep(delivery.backoff * 2 ** (tries - 1))
+
+
+__all__ = ["Delivery", "DeliveryError", "MailConfig", "post_webhook", "send_email", "sign"]
