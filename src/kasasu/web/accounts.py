@@ -27,6 +27,7 @@ from kasasu.health.workload import TOUCH_COLUMNS
 from kasasu.kit.i18n import _
 from kasasu.kit.paging import DEFAULT_LIMIT
 from kasasu.onboarding.service import milestones
+from kasasu.playbooks.service import playbook_log
 from kasasu.segments.service import list_segments
 from kasasu.subscriptions.service import subscriptions
 from kasasu.support.service import tickets
@@ -37,10 +38,12 @@ from kasasu.users.schemas import UserRead
 from kasasu.users.service import delete_view, list_users, save_view, saved_views, user_names
 from kasasu.web.auth import CurrentUser, check_csrf, require
 from kasasu.web.context import in_transaction, web_context
+from kasasu.web.playbook_rows import status_labels
 from kasasu.web.render import Pages, request_locale
 
 USAGE_DAYS = 90
 MRR_HISTORY_DAYS = 365
+PLAYBOOK_RUNS_SHOWN = 10
 NOTE_KINDS = (ActivityKind.NOTE, ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.EMAIL)
 BANDS = ("red", "yellow", "green", "unknown")
 RENEWAL_WINDOWS = (30, 60, 90, 180)
@@ -238,6 +241,10 @@ def _account_360(session: Session, account_id: int, locale: str, currency: str) 
         ).items,
         "milestones": milestones.list_page(session, mine, sort="position", limit=30).items,
         "feedback": feedback.list_page(session, mine, sort="-created_at", limit=20).items,
+        "playbook_runs": playbook_log(
+            session, locale, limit=PLAYBOOK_RUNS_SHOWN, account_id=account_id
+        ),
+        "run_labels": status_labels(locale),
         "note_kinds": NOTE_KINDS,
         "priorities": list(Priority),
     }
