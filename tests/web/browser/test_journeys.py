@@ -184,3 +184,31 @@ def test_a_segment_created_in_the_form_is_listed(page: Page) -> None:
     expect(row).to_contain_text("大口の顧客")
     row.get_by_role("link", name=name, exact=True).click()
     expect(heading(page)).to_have_text(f"Segment {name}")
+
+
+def test_a_playbook_pasted_with_a_mistake_is_saved_once_fixed(page: Page) -> None:
+    sign_in(page)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Playbooks").click()
+    expect(heading(page)).to_have_text("Playbooks")
+    name = f"renewal-{uuid.uuid4().hex[:8]}"
+    bad = (
+        f"- name: {name}\n"
+        "  title: {ja: 更新45日前, en: Renewal in 45 days}\n"
+        "  trigger: {type: renewal_soon, days: 45}\n"
+        "  actions:\n"
+        '    - {type: task, title: "Renewal: {{ account.name }}"}\n'
+    )
+    text = page.get_by_label("Playbooks (YAML)")
+    text.fill(bad)
+    page.get_by_role("button", name="Check and preview", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("Line 3 trigger: Unknown type renewal_soon")
+    expect(text).to_have_value(bad)  # what was pasted stays to be fixed
+    text.fill(bad.replace("renewal_soon", "renewal_due"))
+    page.get_by_role("button", name="Check and preview", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("The YAML is valid: 1 playbooks")
+    expect(page.get_by_role("status")).to_contain_text("Renewal in 45 days")
+    page.get_by_role("button", name="Save playbooks", exact=True).click()
+    expect(heading(page)).to_have_text("Renewal in 45 days")
+    expect(page.locator("dl.facts")).to_contain_text(name)
+    page.get_by_role("link", name="Playbooks", exact=True).first.click()
+    expect(page.locator("tr", has_text=name)).to_contain_text("Renewal in 45 days")
