@@ -11,7 +11,7 @@ from kasasu.models.playbooks import Playbook, PlaybookAction, PlaybookRun
 from kasasu.models.segments import Segment, SegmentMember
 from kasasu.models.subscriptions import ExchangeRate, Renewal, Subscription
 from kasasu.models.support import Ticket
-from kasasu.models.surveys import SurveyInvitation, SurveyResponse
+from kasasu.models.surveys import SurveyCampaign, SurveyInvitation, SurveyResponse
 from kasasu.models.tasks import Task
 from kasasu.models.users import ApiKey, SavedView, User
 
@@ -37,6 +37,7 @@ __all__ = [
     "Segment",
     "SegmentMember",
     "Subscription",
+    "SurveyCampaign",
     "SurveyInvitation",
     "SurveyResponse",
     "Task",
