@@ -131,6 +131,7 @@ class TaskSource(StrEnum):
     PLAYBOOK = "playbook"
     IMPORT = "import"
     API = "api"
+    NEED = "need"  # closing the loop with the accounts that asked for a need
 
 
 class FeedbackStatus(StrEnum):
@@ -139,6 +140,22 @@ class FeedbackStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     DONE = "done"
     DECLINED = "declined"
+
+
+class NeedStatus(StrEnum):
+    NEW = "new"
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    SHIPPED = "shipped"
+    DECLINED = "declined"
+
+
+class RequestSource(StrEnum):
+    """Where a request (Feedback row) was heard."""
+
+    ACTIVITY = "activity"
+    TICKET = "ticket"
+    SURVEY_RESPONSE = "survey_response"
 
 
 class RenewalOutcome(StrEnum):
@@ -218,6 +235,15 @@ _LABEL_LIST: list[tuple[StrEnum, Message]] = [
     (TaskSource.PLAYBOOK, _("Playbook")),
     (TaskSource.IMPORT, _("Import")),
     (TaskSource.API, _("API")),
+    (TaskSource.NEED, _("Need")),
+    (NeedStatus.NEW, _("New")),
+    (NeedStatus.PLANNED, _("Planned")),
+    (NeedStatus.IN_PROGRESS, _("In progress")),
+    (NeedStatus.SHIPPED, _("Shipped")),
+    (NeedStatus.DECLINED, _("Declined")),
+    (RequestSource.ACTIVITY, _("Activity")),
+    (RequestSource.TICKET, _("Ticket")),
+    (RequestSource.SURVEY_RESPONSE, _("Survey answer")),
     (FeedbackStatus.NEW, _("New")),
     (FeedbackStatus.PLANNED, _("Planned")),
     (FeedbackStatus.IN_PROGRESS, _("In progress")),

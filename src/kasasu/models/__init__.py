@@ -6,6 +6,7 @@ from kasasu.models.base import Base
 from kasasu.models.contacts import Contact
 from kasasu.models.feedback import Feedback
 from kasasu.models.health import FeatureSnapshot, HealthScore, Scorecard, ScorecardVersion
+from kasasu.models.needs import Need, NeedStatusChange
 from kasasu.models.onboarding import Milestone
 from kasasu.models.playbooks import Playbook, PlaybookAction, PlaybookRun
 from kasasu.models.segments import Segment, SegmentMember
@@ -27,6 +28,8 @@ __all__ = [
     "Feedback",
     "HealthScore",
     "Milestone",
+    "Need",
+    "NeedStatusChange",
     "Playbook",
     "PlaybookAction",
     "PlaybookRun",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kasasu.domain.choices import ContactRole
@@ -22,3 +22,5 @@ class Contact(IdMixin, TimestampMixin, Base):
     phone: Mapped[str | None] = mapped_column(String(50))
     title: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[ContactRole] = mapped_column(enum_column(ContactRole), default=ContactRole.USER)
+    # Agreed to be a reference (case study, referral): advocates are such promoters.
+    reference_ok: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kasasu.domain.choices import FeedbackStatus
+from kasasu.domain.choices import FeedbackStatus, RequestSource
 from kasasu.models.base import Base, IdMixin, IdType, TimestampMixin, enum_column
 
 
@@ -22,3 +22,10 @@ class Feedback(IdMixin, TimestampMixin, Base):
         enum_column(FeedbackStatus), default=FeedbackStatus.NEW
     )
     effort_days: Mapped[int | None]  # estimated effort in person-days
+    # The need (要望) this request is grouped under; the need carries the effort that counts.
+    need_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("needs.id", ondelete="SET NULL"), index=True
+    )
+    # Where it was heard: an activity, a ticket or a survey answer (None: entered directly).
+    source_kind: Mapped[RequestSource | None] = mapped_column(enum_column(RequestSource))
+    source_id: Mapped[int | None] = mapped_column(IdType)
