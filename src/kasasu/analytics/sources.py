@@ -29,6 +29,7 @@ TABLES = (
 )
 # Account columns a metric may be filtered by (DESIGN.md §4: segment, plan, touch model...).
 FILTERABLE = ("plan", "tier", "touch_model", "owner_id", "industry", "lifecycle_stage")
+ACCOUNT_IDS = "account_ids"  # the filter keeping only the accounts whose ids it lists
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,15 @@ class Sources:
         chosen = {k: v for k, v in filters.items() if v is not None}
         if not chosen:
             return self
-        unknown = set(chosen) - set(FILTERABLE)
+        unknown = set(chosen) - {*FILTERABLE, ACCOUNT_IDS}
         if unknown:
             raise ValueError(f"unknown account filters: {sorted(unknown)}")
         accounts = self.accounts
         for name, value in chosen.items():
-            accounts = accounts.filter(accounts[name] == value)
+            if name == ACCOUNT_IDS:  # a list of ids, e.g. a segment's members on a day
+                accounts = accounts.filter(accounts.id.isin(sorted(value)))
+            else:
+                accounts = accounts.filter(accounts[name] == value)
         ids = accounts.select("id")
 
         def keep(table: ir.Table) -> ir.Table:

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from kasasu.domain.choices import FeedbackStatus
+from kasasu.domain.choices import FeedbackStatus, RequestSource
 from kasasu.kit.types import INPUT_CONFIG, READ_CONFIG, ExternalId, LongText, RowId, ShortText
 
 EffortDays = Annotated[int, Field(ge=0, description="Estimated effort in person-days")]
@@ -20,6 +20,10 @@ class FeedbackCreate(BaseModel):
     body: LongText | None = None
     status: FeedbackStatus = FeedbackStatus.NEW
     effort_days: EffortDays | None = None
+    source_kind: RequestSource | None = Field(
+        default=None, description="Where the request was heard: activity, ticket, survey answer"
+    )
+    source_id: RowId | None = Field(default=None, description="The id of that activity, ...")
 
 
 class FeedbackRead(BaseModel):
@@ -32,4 +36,7 @@ class FeedbackRead(BaseModel):
     body: str | None
     status: FeedbackStatus
     effort_days: int | None
+    need_id: int | None
+    source_kind: RequestSource | None
+    source_id: int | None
     created_at: datetime

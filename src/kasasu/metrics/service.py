@@ -93,17 +93,36 @@ def compute_metrics(
     *,
     events_path: Path | None = None,
 ) -> list[MetricValue]:
-    chosen = _metrics(query.names)
-    span = periods(query.first_month, query.last_month, query.grain, query.fiscal_year_start)
-    bounds = {p.label: p for p in span}
+    [values] = compute_metrics_many(session, [query], engine, events_path=events_path)
+    return values
+
+
+def compute_metrics_many(
+    session: Session,
+    queries: list[MetricQuery],
+    engine: Engine = "duckdb",
+    *,
+    events_path: Path | None = None,
+) -> list[list[MetricValue]]:
+    """:func:`compute_metrics` for each query (e.g. one per plan or per segment), on one
+    copy of the facts: the copy is what costs on the embedded engine."""
+    results = []
     with repository.analytics_backend(session, engine, events_path) as backend:
-        # Shared tables pay only when several KPIs read them (see Inputs).
-        inputs = _inputs(session, query, backend, engine, span, share=len(chosen) > 1)
-        return [
-            _value(metric, row, bounds[row["period"]], query.currency)
-            for metric, rows in evaluate_metrics(inputs, chosen)
-            for row in rows
-        ]
+        for query in queries:
+            chosen = _metrics(query.names)
+            span = periods(
+                query.first_month, query.last_month, query.grain, query.fiscal_year_start
+            )
+            bounds = {p.label: p for p in span}
+            inputs = _inputs(session, query, backend, engine, span, share=len(chosen) > 1)
+            results.append(
+                [
+                    _value(metric, row, bounds[row["period"]], query.currency)
+                    for metric, rows in evaluate_metrics(inputs, chosen)
+                    for row in rows
+                ]
+            )
+    return results
 
 
 def evaluate_metrics(
@@ -188,6 +207,7 @@ def explain_metric(
 __all__ = [
     "Grain",
     "compute_metrics",
+    "compute_metrics_many",
     "currency_scales",
     "evaluate_metrics",
     "explain_metric",

@@ -1,0 +1,163 @@
+"""Queries of the needs board, the loyal customers and advocates, and the survey results."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from kasasu.db.repository import Repository
+from kasasu.domain.choices import NeedStatus, SurveyKind
+from kasasu.models import (
+    Account,
+    Contact,
+    Feedback,
+    Need,
+    NeedStatusChange,
+    Subscription,
+    SurveyResponse,
+    Task,
+    User,
+)
+
+
+class NeedRepository(Repository[Need]):
+    model = Need
+    sortable = ("id", "title", "created_at", "updated_at")
+    searchable = ("title", "description")
+
+    def list_by_status(self, statuses: Sequence[NeedStatus]) -> list[Need]:
+        stmt = select(Need).order_by(Need.id)
+        if statuses:
+            stmt = stmt.where(Need.status.in_(list(statuses)))
+        return list(self.session.scalars(stmt))
+
+    def asking(self, need_ids: Sequence[int]) -> list[tuple[int, int, int]]:
+        """(need_id, account_id, requests) for each account that asked for one of the needs."""
+        stmt = (
+            select(Feedback.need_id, Feedback.account_id, func.count())
+            .where(Feedback.need_id.in_(list(need_ids)))
+            .group_by(Feedback.need_id, Feedback.account_id)
+        )
+        return [(int(n or 0), int(a), int(c)) for n, a, c in self.session.execute(stmt)]
+
+    def requests_of(self, need_id: int) -> list[tuple[Feedback, str]]:
+        """The need's requests with their account's name, newest first."""
+        stmt = (
+            select(Feedback, Account.name)
+            .join(Account, Account.id == Feedback.account_id)
+            .where(Feedback.need_id == need_id)
+            .order_by(Feedback.created_at.desc(), Feedback.id.desc())
+        )
+        return [(row, name) for row, name in self.session.execute(stmt)]
+
+    def unlinked_requests(self, limit: int) -> list[tuple[Feedback, str]]:
+        """Requests not grouped under a need yet, newest first."""
+        stmt = (
+            select(Feedback, Account.name)
+            .join(Account, Account.id == Feedback.account_id)
+            .where(Feedback.need_id.is_(None))
+            .order_by(Feedback.created_at.desc(), Feedback.id.desc())
+            .limit(limit)
+        )
+        return [(row, name) for row, name in self.session.execute(stmt)]
+
+    def feedback_ids(self, ids: Sequence[int]) -> set[int]:
+        """Those of ``ids`` that are requests."""
+        return set(self.session.scalars(select(Feedback.id).where(Feedback.id.in_(list(ids)))))
+
+    def set_need(self, feedback_ids: Sequence[int], need_id: int | None) -> None:
+        stmt = update(Feedback).where(Feedback.id.in_(list(feedback_ids))).values(need_id=need_id)
+        self.session.execute(stmt)
+
+    def accounts(self, ids: Sequence[int]) -> dict[int, tuple[str, int | None, str | None]]:
+        """Account id → (name, owner id, the owner's locale)."""
+        stmt = (
+            select(Account.id, Account.name, Account.owner_id, User.locale)
+            .outerjoin(User, User.id == Account.owner_id)
+            .where(Account.id.in_(list(ids)))
+        )
+        return {int(i): (n, o, loc) for i, n, o, loc in self.session.execute(stmt)}
+
+    def changes(self, need_id: int) -> list[tuple[NeedStatusChange, str | None]]:
+        """The need's status history with who changed it, newest first."""
+        stmt = (
+            select(NeedStatusChange, User.name)
+            .outerjoin(User, User.id == NeedStatusChange.changed_by)
+            .where(NeedStatusChange.need_id == need_id)
+            .order_by(NeedStatusChange.changed_at.desc(), NeedStatusChange.id.desc())
+        )
+        return [(row, name) for row, name in self.session.execute(stmt)]
+
+    def add_change(self, change: NeedStatusChange) -> NeedStatusChange:
+        self.session.add(change)
+        self.session.flush()
+        return change
+
+    def add_tasks(self, rows: Sequence[dict[str, Any]]) -> None:
+        self.session.add_all([Task(**row) for row in rows])
+        self.session.flush()
+
+
+class VoiceRepository:
+    """Contacts willing to be references, their latest NPS answers, tenure and plans."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    def advocates(self) -> list[Any]:
+        """(contact_id, contact name, email, title, account_id, account name, score,
+        answered_at, comment) of the contacts who agreed to be references and whose latest
+        NPS answer is 9 or 10."""
+        r = SurveyResponse
+        rank = (
+            func.row_number()
+            .over(partition_by=r.contact_id, order_by=(r.answered_at.desc(), r.id.desc()))
+            .label("rank")
+        )
+        latest = (
+            select(r.contact_id, r.score, r.answered_at, r.comment, rank)
+            .where(r.kind == SurveyKind.NPS, r.contact_id.is_not(None))
+            .subquery()
+        )
+        stmt = (
+            select(
+                Contact.id,
+                Contact.name,
+                Contact.email,
+                Contact.title,
+                Account.id,
+                Account.name,
+                latest.c.score,
+                latest.c.answered_at,
+                latest.c.comment,
+            )
+            .join(latest, latest.c.contact_id == Contact.id)
+            .join(Account, Account.id == Contact.account_id)
+            .where(Contact.reference_ok.is_(True), latest.c.rank == 1, latest.c.score >= 9)
+            .order_by(Account.name, Contact.name, Contact.id)
+        )
+        return list(self.session.execute(stmt))
+
+    def set_reference(self, contact_id: int, agreed: bool) -> bool:
+        """Record the contact's agreement; False when there is no such contact."""
+        contact = self.session.get(Contact, contact_id)
+        if contact is None:
+            return False
+        contact.reference_ok = agreed
+        return True
+
+    def first_starts(self, account_ids: Sequence[int]) -> dict[int, date]:
+        """Each account's first contract start."""
+        stmt = (
+            select(Subscription.account_id, func.min(Subscription.start_date))
+            .where(Subscription.account_id.in_(list(account_ids)))
+            .group_by(Subscription.account_id)
+        )
+        return {int(a): day for a, day in self.session.execute(stmt)}
+
+    def plans(self) -> list[str]:
+        stmt = select(Account.plan).where(Account.plan.is_not(None)).distinct()
+        return sorted(self.session.scalars(stmt))
