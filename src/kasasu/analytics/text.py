@@ -220,15 +220,20 @@ def compare_terms(
         z_w = δ_w ÷ √Var(δ_w)
 
     The prior shrinks rare terms towards no difference, so a word said once does not top the
-    list. Swapping the groups negates every δ and z; a term found only in A has δ > 0 whenever
+    list. With a single term in all there is nothing to compare: δ = z = 0. Swapping the
+    groups negates every δ and z; a term found only in A has δ > 0 whenever
     B has any term at all. Ties in z are broken by term, so the order is stable.
     """
     a, b = document_counts(group_a), document_counts(group_b)
     n_a, n_b = sum(a.values()), sum(b.values())
     total = n_a + n_b
     stats = []
-    for term in a.keys() | b.keys():
+    vocabulary = a.keys() | b.keys()
+    for term in vocabulary:
         y_a, y_b = a[term], b[term]
+        if len(vocabulary) == 1:  # nothing to set it against: the odds are 0 ÷ 0
+            stats.append(TermStat(term, y_a, y_b, 0.0, 0.0))
+            continue
         alpha = prior * (y_a + y_b) / total
         delta = math.log((y_a + alpha) / (n_a + prior - y_a - alpha)) - math.log(
             (y_b + alpha) / (n_b + prior - y_b - alpha)
