@@ -8,6 +8,8 @@ in [00:00 local of the first day, 00:00 local of the day after the last).
 
 from __future__ import annotations
 
+from typing import Any
+
 import ibis
 import ibis.expr.types as ir
 
@@ -39,14 +41,21 @@ def _groups(a: ir.Table) -> dict[str, ir.Value]:
     }
 
 
+def nps_and_variance(promoters: Any, detractors: Any, n: Any) -> tuple[Any, Any]:
+    """NPS in points and the variance of that estimate in points² (DESIGN.md §4), from the
+    counts; on Ibis values or plain floats. The 95% interval is NPS ± Z95 × √variance,
+    clipped to −100…100."""
+    p_pro, p_det = promoters / n, detractors / n
+    # Var of one answer scored +1/0/−1, over n answers (the Wald interval).
+    return (p_pro - p_det) * 100, 100 * 100 * (p_pro + p_det - (p_pro - p_det) ** 2) / n
+
+
 def _nps(inputs: Inputs) -> ir.Table:
     a = answers(inputs, "nps")
     t = per_period(inputs, a, n=a.id.count(), **_groups(a))
     n = t.n.cast("float64")
-    p_pro, p_det = t.promoters / n, t.detractors / n
-    value = (p_pro - p_det) * 100
-    # Var of one answer scored +1/0/−1 (DESIGN.md §4); the Wald interval, clipped to the scale.
-    half = Z95 * 100 * ((p_pro + p_det - (p_pro - p_det) ** 2) / n).sqrt()
+    value, variance = nps_and_variance(t.promoters, t.detractors, n)
+    half = Z95 * variance.sqrt()
     null = ibis.null("float64")
     some = t.n > 0
     return t.select(

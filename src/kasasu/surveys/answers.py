@@ -1,0 +1,207 @@
+"""Answering a survey without signing in: through a personal link, the campaign's hosted
+page (by email) or the in-app widget (by email or external id). One answer per contact and
+campaign; it lands as a survey response on the account and contact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy.orm import Session
+
+from kasasu.domain.choices import SurveyKind
+from kasasu.errors import FieldError, InvalidInput
+from kasasu.kit.i18n import _
+from kasasu.models import SurveyCampaign, SurveyInvitation
+from kasasu.surveys.campaigns import audience, question_of
+from kasasu.surveys.config import MAX_COMMENT, SurveyConfig
+from kasasu.surveys.links import expired, read_link
+from kasasu.surveys.repository import (
+    AnswerRepository,
+    AudienceRepository,
+    CampaignRepository,
+    InvitationRepository,
+)
+from kasasu.surveys.schemas import ResponseCreate
+from kasasu.surveys.service import responses, score_errors
+from kasasu.surveys.texts import default_followup, scale_ends
+
+LINK_MAX_AGE = 366 * 24 * 3600  # the signature's own limit; the invitation's expiry decides
+State = Literal["open", "thanks", "answered", "expired", "forged", "closed", "unknown"]
+
+
+@dataclass(frozen=True)
+class Answer:
+    score: int | None
+    comment: str | None
+    who: str = ""  # hosted page and widget: the contact's email or external id
+
+
+@dataclass(frozen=True)
+class SurveyTexts:
+    question: str
+    followup: str
+    low_label: str
+    high_label: str
+
+
+@dataclass(frozen=True)
+class SurveyPage:
+    """What a public survey page shows: the form, or why there is none."""
+
+    state: State
+    kind: SurveyKind = SurveyKind.NPS
+    locale: str | None = None  # the invitation's language
+    campaign: SurveyCampaign | None = None
+
+    @property
+    def scale(self) -> range:
+        low, high = self.kind.score_range
+        return range(low, high + 1)
+
+    def texts(self, locale: str) -> SurveyTexts:
+        c = self.campaign
+        own = (c.followup_ja if locale == "ja" else c.followup_en) if c else None
+        low, high = scale_ends(self.kind, locale)
+        question = question_of(c, locale) if c else ""
+        return SurveyTexts(question, own or default_followup(self.kind, locale), low, high)
+
+
+def answer_errors(kind: SurveyKind, score: int | None, comment: str | None) -> list[FieldError]:
+    """The form's checks: a score in the kind's range, a comment of at most 2,000 characters."""
+    errors: list[FieldError] = []
+    if score is None:
+        errors.append(FieldError(("body", "score"), _("Choose a score"), None))
+    else:
+        errors += score_errors({"kind": kind, "score": score})
+    if comment is not None and len(comment) > MAX_COMMENT:
+        message = _("A comment is at most {n} characters", n=f"{MAX_COMMENT:,}")
+        errors.append(FieldError(("body", "comment"), message, len(comment)))
+    return errors
+
+
+def open_link(session: Session, config: SurveyConfig, link: str, now: datetime) -> SurveyPage:
+    found = _invitation(session, config, link)
+    if isinstance(found, SurveyPage):
+        return found
+    invitation, campaign = found
+    page = SurveyPage("open", campaign.kind, invitation.locale, campaign)
+    if invitation.answered_at is not None:
+        return SurveyPage("answered", campaign.kind, invitation.locale, campaign)
+    if expired(invitation, now) or campaign.status == "closed":
+        return SurveyPage("expired", campaign.kind, invitation.locale, campaign)
+    return page
+
+
+def answer_link(
+    session: Session, config: SurveyConfig, link: str, answer: Answer, now: datetime
+) -> SurveyPage:
+    """Store the answer once; raise InvalidInput (nothing stored) when it is not valid."""
+    page = open_link(session, config, link, now)
+    if page.state != "open" or page.campaign is None:
+        return page
+    found = _invitation(session, config, link)
+    assert not isinstance(found, SurveyPage)  # open_link just read it
+    invitation = found[0]
+    return _store(
+        session,
+        page.campaign,
+        answer,
+        now,
+        invitation=invitation,
+        account_id=invitation.account_id,
+        contact_id=invitation.contact_id,
+    )
+
+
+def open_campaign(session: Session, public_id: str, channel: str) -> SurveyPage:
+    campaign = CampaignRepository(session).get_by_public_id(public_id)
+    if campaign is None or not getattr(campaign, f"channel_{channel}"):
+        return SurveyPage("unknown")
+    if campaign.status == "closed":
+        return SurveyPage("closed", campaign.kind, None, campaign)
+    return SurveyPage("open", campaign.kind, None, campaign)
+
+
+def answer_campaign(
+    session: Session, public_id: str, channel: str, answer: Answer, now: datetime
+) -> SurveyPage:
+    """An answer on the hosted page (``channel`` "page") or from the widget ("widget"), from
+    the contact of the campaign's audience whose email or external id is ``answer.who``."""
+    page = open_campaign(session, public_id, channel)
+    if page.state != "open" or page.campaign is None:
+        return page
+    campaign = page.campaign
+    invited = InvitationRepository(session).contacts_of(campaign.id)
+    contact_ids = sorted({c for c, _a in audience(session, campaign)} | set(invited))
+    who = answer.who.strip()
+    contact = AudienceRepository(session).find(contact_ids, who) if who else None
+    if contact is None:
+        reason = _("This email is not among the people this survey asks")
+        raise InvalidInput(reason, [FieldError(("body", "email"), reason, who)])
+    answers = AnswerRepository(session)
+    invitation = answers.invitation_of(campaign.id, contact.id)
+    if answers.has_answered(campaign.name, contact.id) or (
+        invitation is not None and invitation.answered_at is not None
+    ):
+        return SurveyPage("answered", campaign.kind, None, campaign)
+    return _store(
+        session,
+        campaign,
+        answer,
+        now,
+        invitation=invitation,
+        account_id=contact.account_id,
+        contact_id=contact.id,
+    )
+
+
+def _store(
+    session: Session,
+    campaign: SurveyCampaign,
+    answer: Answer,
+    now: datetime,
+    *,
+    invitation: SurveyInvitation | None,
+    account_id: int,
+    contact_id: int,
+) -> SurveyPage:
+    comment = (answer.comment or "").strip() or None
+    errors = answer_errors(campaign.kind, answer.score, comment)
+    if errors or answer.score is None:
+        raise InvalidInput(_("The answer was not saved"), errors)
+    locale = invitation.locale if invitation else None
+    if invitation is not None and not AnswerRepository(session).mark_answered(invitation.id, now):
+        return SurveyPage("answered", campaign.kind, locale, campaign)
+    responses.create(
+        session,
+        ResponseCreate(
+            account_id=account_id,
+            contact_id=contact_id,
+            kind=campaign.kind,
+            score=answer.score,
+            comment=comment,
+            answered_at=now,
+            campaign=campaign.name,
+        ),
+    )
+    return SurveyPage("thanks", campaign.kind, locale, campaign)
+
+
+def _invitation(
+    session: Session, config: SurveyConfig, link: str
+) -> tuple[SurveyInvitation, SurveyCampaign] | SurveyPage:
+    read = read_link(config.secret, link, LINK_MAX_AGE)
+    if read == "expired":
+        return SurveyPage("expired")
+    if read == "forged":
+        return SurveyPage("forged")
+    invitation_id, token = read
+    invitation = InvitationRepository(session).get(invitation_id)
+    if invitation is None or invitation.token != token or invitation.campaign_id is None:
+        return SurveyPage("forged")
+    campaign = CampaignRepository(session).get(invitation.campaign_id)
+    if campaign is None:
+        return SurveyPage("forged")
+    return invitation, campaign

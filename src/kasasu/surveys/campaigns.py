@@ -1,0 +1,239 @@
+"""Survey campaigns: create one for a segment or a list of contacts, send the personal
+invitations once each (throttled), and remind those who have not answered, once."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from kasasu.errors import Conflict, FieldError, InvalidInput, NotFound
+from kasasu.health.summary import latest_refresh_day
+from kasasu.kit.i18n import _
+from kasasu.kit.mail import DeliveryError, send_email
+from kasasu.models import Account, Contact, SurveyCampaign, SurveyInvitation
+from kasasu.segments.service import get_segment, segment_members
+from kasasu.surveys.campaign_schemas import CampaignCreate, CampaignRead, RemindOutcome, SendOutcome
+from kasasu.surveys.config import SurveyConfig
+from kasasu.surveys.links import sign_link
+from kasasu.surveys.repository import (
+    KEY_ROLES,
+    AudienceRepository,
+    CampaignRepository,
+    InvitationRepository,
+)
+from kasasu.surveys.texts import default_question, invitation_email
+
+Checkpoint = Callable[[], None]  # the caller's commit: each sent email is recorded at once
+Send = Callable[..., object]
+
+
+def create_campaign(session: Session, data: CampaignCreate, config: SurveyConfig) -> CampaignRead:
+    repo = CampaignRepository(session)
+    if repo.get_by_name(data.name) is not None:
+        raise Conflict(_("A survey campaign named {name} already exists", name=data.name))
+    if (data.segment is None) == (not data.contacts):
+        reason = _("Give either a segment or a list of contacts")
+        raise InvalidInput(reason, [FieldError(("body", "segment"), reason, data.segment)])
+    if data.segment is not None:
+        get_segment(session, data.segment)  # NotFound names it
+    row = SurveyCampaign(
+        **data.model_dump(exclude={"contacts", "throttle_days", "expires_days"}),
+        audience=list(data.contacts),
+        public_id=secrets.token_urlsafe(12),
+        throttle_days=config.throttle_days if data.throttle_days is None else data.throttle_days,
+        expires_days=data.expires_days or config.expires_days,
+        status="draft",
+    )
+    return CampaignRead.model_validate(repo.add(row))
+
+
+def list_campaigns(session: Session) -> list[CampaignRead]:
+    return [CampaignRead.model_validate(row) for row in CampaignRepository(session).list_all()]
+
+
+def get_campaign(session: Session, name: str) -> CampaignRead:
+    return CampaignRead.model_validate(campaign_row(session, name))
+
+
+def campaign_row(session: Session, name: str) -> SurveyCampaign:
+    row = CampaignRepository(session).get_by_name(name)
+    if row is None:
+        raise NotFound(_("No survey campaign named {name}", name=name))
+    return row
+
+
+def audience(session: Session, campaign: SurveyCampaign) -> list[tuple[int, int]]:
+    """(contact id, account id) of everyone the campaign asks, by email: for a segment, the
+    champions and decision makers of its accounts on the latest refresh day (all contacts
+    with an email where an account has neither); else the listed contacts."""
+    people = AudienceRepository(session)
+    if campaign.segment is None:
+        ids = [int(v) for v in campaign.audience if isinstance(v, int)]
+        emails = [str(v) for v in campaign.audience if isinstance(v, str)]
+        return [(c, a) for c, a, email in people.by_ids_or_emails(ids, emails) if email]
+    day = latest_refresh_day(session)
+    accounts = segment_members(session, campaign.segment, day) if day else []
+    rows = people.of_accounts(accounts)
+    keyed = {a for _c, a, _e, role in rows if role in KEY_ROLES}
+    return [(c, a) for c, a, _e, role in rows if a not in keyed or role in KEY_ROLES]
+
+
+def send_campaign(
+    session: Session,
+    name: str,
+    config: SurveyConfig,
+    now: datetime,
+    *,
+    dry_run: bool = False,
+    checkpoint: Checkpoint = lambda: None,
+    send: Send = send_email,
+) -> SendOutcome:
+    """Invite the audience (less those surveyed within the throttle window, plus what
+    playbooks asked for), then email every invitation not yet sent, exactly once."""
+    campaign = campaign_row(session, name)
+    if campaign.status == "closed":
+        raise Conflict(_("The survey campaign {name} is closed", name=name))
+    invites = InvitationRepository(session)
+    people = audience(session, campaign)
+    already = set(invites.contacts_of(campaign.id))
+    fresh = [(c, a) for c, a in people if c not in already]
+    since = now - timedelta(days=campaign.throttle_days)
+    recent = (
+        invites.surveyed_since([c for c, _a in fresh], since) if campaign.throttle_days else set()
+    )
+    chosen = [(c, a) for c, a in fresh if c not in recent]
+    outcome = SendOutcome(
+        campaign=name,
+        dry_run=dry_run,
+        audience=len(people),
+        invited=len(chosen),
+        throttled=len(fresh) - len(chosen),
+        sent=0,
+    )
+    if dry_run:
+        outcome.recipients = _emails(session, [c for c, _a in chosen])
+        return outcome
+    _invite(session, campaign, chosen, now)
+    for invitation in invites.waiting_playbook(campaign.kind.value):
+        invitation.campaign_id, invitation.token = campaign.id, _token()
+        invitation.expires_at = now + timedelta(days=campaign.expires_days)
+        outcome.invited += 1
+    campaign.status, campaign.sent_at = "sent", campaign.sent_at or now
+    session.flush()
+    checkpoint()
+    for invitation, contact, account in invites.to_send(campaign.id):
+        ok = _deliver(
+            campaign, invitation, contact, account, config=config, send=send, reminder=False
+        )
+        if ok:
+            invitation.sent_at, invitation.status = now, "sent"
+            session.flush()
+            checkpoint()
+            outcome.sent += 1
+            outcome.recipients.append(str(contact.email))
+        else:
+            outcome.failed += 1
+    return outcome
+
+
+def remind_campaign(
+    session: Session,
+    name: str,
+    config: SurveyConfig,
+    now: datetime,
+    *,
+    checkpoint: Checkpoint = lambda: None,
+    send: Send = send_email,
+) -> RemindOutcome:
+    """One reminder to each invitation sent at least ``remind_after_days`` ago and not
+    answered (nor expired); never a second."""
+    campaign = campaign_row(session, name)
+    outcome = RemindOutcome(campaign=name, reminded=0)
+    before = now - timedelta(days=config.remind_after_days)
+    for invitation, contact, account in InvitationRepository(session).to_remind(
+        campaign.id, before, now
+    ):
+        if _deliver(
+            campaign, invitation, contact, account, config=config, send=send, reminder=True
+        ):
+            invitation.reminded_at = now
+            session.flush()
+            checkpoint()
+            outcome.reminded += 1
+        else:
+            outcome.failed += 1
+    return outcome
+
+
+def contact_locale(account: Account, default: str) -> str:
+    chosen = (account.custom_fields or {}).get("locale")
+    return chosen if chosen in ("ja", "en") else default
+
+
+def question_of(campaign: SurveyCampaign, locale: str) -> str:
+    own = campaign.question_ja if locale == "ja" else campaign.question_en
+    return own or default_question(campaign.kind, locale)
+
+
+def _invite(
+    session: Session, campaign: SurveyCampaign, chosen: Sequence[tuple[int, int]], now: datetime
+) -> None:
+    expires = now + timedelta(days=campaign.expires_days)
+    rows = [
+        SurveyInvitation(
+            account_id=a,
+            contact_id=c,
+            kind=campaign.kind,
+            status="pending",
+            source=f"campaign:{campaign.name}",
+            campaign_id=campaign.id,
+            token=_token(),
+            expires_at=expires,
+        )
+        for c, a in chosen
+    ]
+    InvitationRepository(session).add_all(rows)
+
+
+def _deliver(
+    campaign: SurveyCampaign,
+    invitation: SurveyInvitation,
+    contact: Contact,
+    account: Account,
+    *,
+    config: SurveyConfig,
+    send: Send,
+    reminder: bool,
+) -> bool:
+    locale = invitation.locale or contact_locale(account, config.locale)
+    invitation.locale = locale
+    expires = invitation.expires_at or datetime.now(UTC)
+    link = f"{config.base_url.rstrip('/')}/s/{sign_link(config.secret, invitation)}"
+    subject, body = invitation_email(
+        name=contact.name,
+        question=question_of(campaign, locale),
+        link=link,
+        expires=expires,
+        zone=config.zone,
+        locale=locale,
+        reminder=reminder,
+    )
+    key = f"survey-{invitation.token}-{'reminder' if reminder else 'invitation'}"
+    payload = {"to": [contact.email], "subject": subject, "body": body, "locale": locale}
+    try:
+        send(payload, key, config.mail)
+    except DeliveryError:
+        return False
+    return True
+
+
+def _emails(session: Session, contact_ids: Sequence[int]) -> list[str]:
+    rows = AudienceRepository(session).by_ids_or_emails(list(contact_ids), [])
+    return [str(email) for _c, _a, email in rows if email]
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(24)
