@@ -123,6 +123,9 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("get", "/playbooks/{name}"),
         ("get", "/playbooks/log"),
         ("get", "/playbooks/preview"),
+        ("get", "/voice/terms"),
+        ("get", "/voice/comments"),
+        ("get", "/voice/reasons"),
     }
     for resource in RESOURCES:
         expected |= {("get", resource), ("post", resource)}

@@ -14,6 +14,7 @@ from kasasu.api.metrics import metrics_router
 from kasasu.api.playbooks import playbooks_router
 from kasasu.api.resources import resource_routers
 from kasasu.api.segments import segments_router
+from kasasu.api.voice import voice_router
 
 MOUNT_PATH = "/api/v1"
 
@@ -41,4 +42,5 @@ def create_api(ctx: ApiContext) -> FastAPI:
     api.include_router(health_router())
     api.include_router(segments_router())
     api.include_router(playbooks_router())
+    api.include_router(voice_router())
     return api
