@@ -119,7 +119,7 @@ def test_requests_link_unlink_and_make_a_need(session: Session) -> None:
         ("株式会社A2", 1, 600_000, "yellow"),
     ]
     assert detail.row.at_risk == 1
-    unlink_requests(session, [ids["lone"]])
+    unlink_requests(session, ids["N4"], [ids["lone"]])
     assert get_need(session, ids["N4"]).row.accounts == 1
     made = create_need(session, NeedCreate(title="多言語", effort_days=5, requests=[ids["lone"]]))
     assert made.status is NeedStatus.NEW

@@ -11,6 +11,7 @@ from kasasu.api.events import events_router
 from kasasu.api.health import health_router
 from kasasu.api.imports import imports_router
 from kasasu.api.metrics import metrics_router
+from kasasu.api.needs import loyal_router, needs_router
 from kasasu.api.playbooks import playbooks_router
 from kasasu.api.resources import resource_routers
 from kasasu.api.segments import segments_router
@@ -43,4 +44,6 @@ def create_api(ctx: ApiContext) -> FastAPI:
     api.include_router(segments_router())
     api.include_router(playbooks_router())
     api.include_router(voice_router())
+    api.include_router(needs_router())
+    api.include_router(loyal_router())
     return api

@@ -10,6 +10,7 @@ from kasasu.cli.demo import demo
 from kasasu.cli.health import health_app
 from kasasu.cli.imports import import_command
 from kasasu.cli.metrics import metrics_command
+from kasasu.cli.needs import advocates_command, loyal, needs_app
 from kasasu.cli.playbooks import playbooks_app
 from kasasu.cli.refresh import refresh
 from kasasu.cli.report import report_command
@@ -65,6 +66,21 @@ app.command(
 app.add_typer(health_app, name="health")
 app.add_typer(segments_app, name="segments")
 app.add_typer(playbooks_app, name="playbooks")
+app.add_typer(needs_app, name="needs")
+app.command(
+    "loyal",
+    help=N_(
+        "Loyal customers (ロイヤルカスタマー) at a month's end: the KPI loyal_customers' accounts, "
+        "green on the latest refresh unless --any-health, with MRR, tenure and latest NPS."
+    ),
+)(loyal)
+app.command(
+    "advocates",
+    help=N_(
+        "Promoters (latest NPS 9–10) who agreed to be a reference, for case studies and "
+        "referral requests; --agree/--withdraw CONTACT_ID records a contact's answer."
+    ),
+)(advocates_command)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")

@@ -68,9 +68,17 @@ class NeedRepository(Repository[Need]):
         """Those of ``ids`` that are requests."""
         return set(self.session.scalars(select(Feedback.id).where(Feedback.id.in_(list(ids)))))
 
-    def set_need(self, feedback_ids: Sequence[int], need_id: int | None) -> None:
-        stmt = update(Feedback).where(Feedback.id.in_(list(feedback_ids))).values(need_id=need_id)
-        self.session.execute(stmt)
+    def set_need(
+        self, feedback_ids: Sequence[int], need_id: int | None, only_from: int | None = None
+    ) -> None:
+        """Group the requests under ``need_id`` (None: none), those under ``only_from`` only
+        when it is given."""
+        stmt = update(Feedback).where(Feedback.id.in_(list(feedback_ids)))
+        if only_from is not None:
+            stmt = stmt.where(Feedback.need_id == only_from)
+        self.session.execute(
+            stmt.values(need_id=need_id).execution_options(synchronize_session=False)
+        )
 
     def accounts(self, ids: Sequence[int]) -> dict[int, tuple[str, int | None, str | None]]:
         """Account id → (name, owner id, the owner's locale)."""

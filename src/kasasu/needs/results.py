@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import pairwise
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from kasasu.analytics.sources import ACCOUNT_IDS
-from kasasu.domain.periods import Period, periods
+from kasasu.domain.periods import Grain, Period, add_months, periods
 from kasasu.metrics.schemas import MetricQuery, MetricValue
 from kasasu.metrics.service import Engine, compute_metrics_many
 from kasasu.needs.repository import VoiceRepository
@@ -130,3 +130,29 @@ def _with_changes(rows: list[ResultRow]) -> list[ResultRow]:
             if score.value is not None and earlier is not None:
                 score.change = score.value - earlier
     return rows
+
+
+STEP_MONTHS = {Grain.MONTH: 1, Grain.QUARTER: 3, Grain.FISCAL_YEAR: 12}
+
+
+def trailing_query(
+    today: date,
+    grain: Grain,
+    count: int,
+    *,
+    currency: str,
+    zone: str,
+    fiscal_year_start: int = 4,
+) -> MetricQuery:
+    """The ``count`` periods of ``grain`` up to the one holding ``today``."""
+    last = today.replace(day=1)
+    first = add_months(last, -(count - 1) * STEP_MONTHS[grain])
+    return MetricQuery(
+        names=KINDS,
+        first_month=first,
+        last_month=last,
+        grain=grain,
+        fiscal_year_start=fiscal_year_start,
+        currency=currency,
+        zone=zone,
+    )

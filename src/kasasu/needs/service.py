@@ -186,10 +186,12 @@ def link_requests(session: Session, need_id: int, request_ids: Sequence[int]) ->
     repo.set_need(request_ids, need.id)
 
 
-def unlink_requests(session: Session, request_ids: Sequence[int]) -> None:
+def unlink_requests(session: Session, need_id: int, request_ids: Sequence[int]) -> None:
+    """Take the requests out of the need (those under another need stay there)."""
+    need = _need(session, need_id)
     repo = NeedRepository(session)
     _check_requests(repo, request_ids)
-    repo.set_need(request_ids, None)
+    repo.set_need(request_ids, None, only_from=need.id)
 
 
 def change_status(
