@@ -11,8 +11,25 @@ from kasasu.api.context import ApiContext
 from kasasu.db import create_db_engine, session_factory
 from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.settings import Settings
+from kasasu.surveys.config import SurveyConfig
 from kasasu.web import create_web
 from kasasu.web.context import WebContext
+
+
+def survey_config(settings: Settings) -> SurveyConfig:
+    surveys = settings.surveys
+    origins = tuple(o.strip().rstrip("/") for o in surveys.widget_origins.split(",") if o.strip())
+    return SurveyConfig(
+        secret=settings.secret_key.get_secret_value(),
+        base_url=settings.playbooks.base_url,
+        locale=settings.locale,
+        zone=settings.timezone,
+        mail=settings.mail_config(),
+        throttle_days=surveys.throttle_days,
+        expires_days=surveys.expires_days,
+        remind_after_days=surveys.remind_after_days,
+        widget_origins=origins,
+    )
 
 
 def api_context(settings: Settings) -> ApiContext:
@@ -24,6 +41,7 @@ def api_context(settings: Settings) -> ApiContext:
         currency=settings.currency,
         locale=settings.locale,
         fiscal_year_start=settings.fiscal_year_start,
+        surveys=survey_config(settings),
         playbooks=PlaybookConfig(
             zone=settings.timezone,
             currency=settings.currency,
@@ -59,6 +77,7 @@ def create_app(settings: Settings) -> FastAPI:
             fiscal_year_start=ctx.fiscal_year_start,
             touch_high_mrr=settings.touch.high_mrr,
             touch_low_mrr=settings.touch.low_mrr,
+            surveys=ctx.surveys,
         ),
     )
     return app

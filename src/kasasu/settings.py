@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from kasasu.domain.money import is_currency
 from kasasu.errors import InvalidInput
 from kasasu.kit.i18n import LOCALES, _
+from kasasu.kit.mail import MailConfig
 
 DEV_SECRET = "dev-insecure-secret"  # noqa: S105 - the default that dev mode accepts and production refuses
 DATA_DIR = Path("kasasu-data")
@@ -72,6 +73,16 @@ class PlaybookSettings(BaseModel):
     reclaim_after_minutes: int = Field(default=30, ge=0)
 
 
+class SurveySettings(BaseModel):
+    """Survey campaigns (``KASASU_SURVEYS__*``); links point at ``playbooks.base_url``."""
+
+    throttle_days: int = Field(default=90, ge=0, le=3650)  # no contact asked twice within
+    expires_days: int = Field(default=30, ge=1, le=365)  # a personal link answers this long
+    remind_after_days: int = Field(default=7, ge=1, le=365)  # reminders after this, once
+    # Sites (scheme://host[:port], comma-separated) whose pages may post widget answers.
+    widget_origins: str = ""
+
+
 class Settings(BaseSettings):
     """Configuration; nested sections use ``__`` (e.g. ``KASASU_SERVER__PORT``)."""
 
@@ -99,6 +110,7 @@ class Settings(BaseSettings):
     touch: TouchSettings = TouchSettings()
     mail: MailSettings = MailSettings()
     playbooks: PlaybookSettings = PlaybookSettings()
+    surveys: SurveySettings = SurveySettings()
 
     @model_validator(mode="after")
     def _files_under_the_data_dir(self) -> Settings:
@@ -132,6 +144,21 @@ class Settings(BaseSettings):
         if value not in LOCALES:
             raise ValueError(f"locale must be one of {', '.join(LOCALES)}")
         return value
+
+    def mail_config(self) -> MailConfig:
+        """The mail settings as kasasu.kit.mail takes them (playbooks, survey invitations)."""
+        mail = self.mail
+        return MailConfig(
+            backend=mail.backend,
+            host=mail.host,
+            port=mail.port,
+            sender=mail.sender,
+            outbox=self.data_dir / "outbox",
+            username=mail.username,
+            password=mail.password.get_secret_value() if mail.password else None,
+            starttls=mail.starttls,
+            timeout=mail.timeout,
+        )
 
     def check_secret(self) -> None:
         """Refuse to serve with the default or an empty secret outside dev mode."""

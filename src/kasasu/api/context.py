@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.db import transaction
 from kasasu.playbooks.planning import PlaybookConfig
+from kasasu.surveys.config import SurveyConfig
 
 T = TypeVar("T")
 
@@ -25,6 +26,7 @@ class ApiContext:
     locale: str
     fiscal_year_start: int = 4
     playbooks: PlaybookConfig | None = None  # for previews: links, Slack URL
+    surveys: SurveyConfig | None = None  # links, mail and widget origins of survey campaigns
 
 
 def context(request: Request) -> ApiContext:

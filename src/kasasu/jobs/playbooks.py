@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.accounts.service import account_names
 from kasasu.db import session_factory, transaction
-from kasasu.playbooks.delivery import Delivery, DeliveryError, MailConfig, post_webhook, send_email
+from kasasu.playbooks.delivery import Delivery, DeliveryError, post_webhook, send_email
 from kasasu.playbooks.execution import (
     LOCAL_KINDS,
     Started,
@@ -43,7 +43,7 @@ class PlaybookSetup:
 
 
 def playbook_setup(settings: Settings) -> PlaybookSetup:
-    mail, pb = settings.mail, settings.playbooks
+    pb = settings.playbooks
     return PlaybookSetup(
         config=PlaybookConfig(
             zone=settings.timezone,
@@ -53,17 +53,7 @@ def playbook_setup(settings: Settings) -> PlaybookSetup:
             slack_url=pb.slack_url,
         ),
         delivery=Delivery(
-            mail=MailConfig(
-                backend=mail.backend,
-                host=mail.host,
-                port=mail.port,
-                sender=mail.sender,
-                outbox=settings.data_dir / "outbox",
-                username=mail.username,
-                password=mail.password.get_secret_value() if mail.password else None,
-                starttls=mail.starttls,
-                timeout=mail.timeout,
-            ),
+            mail=settings.mail_config(),
             webhook_secret=pb.webhook_secret.get_secret_value(),
             webhook_timeout=pb.webhook_timeout,
             retries=pb.retries,

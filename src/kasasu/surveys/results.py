@@ -13,7 +13,11 @@ from kasasu.analytics.kpis_voice import Z95, nps_and_variance
 from kasasu.domain.choices import SurveyKind
 from kasasu.surveys.campaign_schemas import CampaignRead, CampaignResults, ScoreSummary
 from kasasu.surveys.campaigns import campaign_row
-from kasasu.surveys.repository import InvitationRepository, ResponseRepository
+from kasasu.surveys.repository import (
+    CampaignRepository,
+    InvitationRepository,
+    ResponseRepository,
+)
 
 
 def campaign_results(session: Session, name: str) -> CampaignResults:
@@ -63,3 +67,9 @@ def summarize(
     else:
         summary.ces = sum(scores) / n
     return summary
+
+
+def campaigns_with_results(session: Session) -> list[CampaignResults]:
+    """Every campaign, newest first, with its results (a handful of campaigns: two
+    queries each)."""
+    return [campaign_results(session, c.name) for c in CampaignRepository(session).list_all()]

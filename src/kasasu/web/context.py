@@ -11,6 +11,7 @@ from fastapi import Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.db import transaction
+from kasasu.surveys.config import SurveyConfig
 
 T = TypeVar("T")
 
@@ -26,6 +27,7 @@ class WebContext:
     # MRR from which an account without its own touch model is high- / low-touch.
     touch_high_mrr: int = 300_000
     touch_low_mrr: int = 50_000
+    surveys: SurveyConfig | None = None  # links, mail and widget origins of survey campaigns
 
 
 def web_context(request: Request) -> WebContext:

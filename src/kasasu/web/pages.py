@@ -26,6 +26,8 @@ from kasasu.web.render import Pages
 from kasasu.web.renewals import renewals_router
 from kasasu.web.segments import segments_router
 from kasasu.web.settings import settings_router
+from kasasu.web.survey_answers import survey_answers_router
+from kasasu.web.surveys import surveys_router
 from kasasu.web.tasks import tasks_router
 from kasasu.web.workload import workload_router
 
@@ -48,6 +50,8 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.include_router(playbooks_router(pages))
     app.include_router(imports_router(pages))
     app.include_router(settings_router(pages))
+    app.include_router(surveys_router(pages))
+    app.include_router(survey_answers_router(pages))  # public: no sign-in
 
     @app.get("/healthz", response_class=PlainTextResponse, include_in_schema=False)
     def healthz() -> str:

@@ -104,7 +104,8 @@ class Pages:
         self, request: Request, template: str, status_code: int = 200, **values: Any
     ) -> HTMLResponse:
         ctx = web_context(request)
-        locale = request_locale(request)
+        # A page may name its language (a survey link opens in the invitation's).
+        locale = str(values.pop("page_locale", None) or request_locale(request))
 
         def gettext(msgid: str, **params: object) -> str:
             return translate(msgid, locale, **params)

@@ -1,0 +1,183 @@
+"""Survey pages: the public answer page by personal link and by hosted page (no sign-in),
+and the campaigns list with its create form."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.middleware.sessions import SessionMiddleware
+
+from kasasu.domain.choices import Role
+from kasasu.models import SurveyCampaign, SurveyInvitation, SurveyResponse
+from kasasu.surveys.campaign_schemas import CampaignCreate
+from kasasu.surveys.campaigns import create_campaign, send_campaign
+from kasasu.surveys.config import SurveyConfig
+from kasasu.surveys.links import sign_link
+from kasasu.web import create_web
+from kasasu.web.context import WebContext
+from tests.surveys.conftest import World, build_world, config_for
+from tests.web.conftest import SignIn, csrf
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> SurveyConfig:
+    base = config_for(25, tmp_path)
+    return replace(base, mail=replace(base.mail, backend="file", outbox=tmp_path / "outbox"))
+
+
+@pytest.fixture
+def web(
+    sessions: sessionmaker[Session], tmp_path: Path, config: SurveyConfig
+) -> Iterator[TestClient]:
+    app = FastAPI()
+    app.add_middleware(SessionMiddleware, secret_key="test-secret", https_only=False)
+    ctx = WebContext(
+        sessions=sessions,
+        events_path=tmp_path / "e.duckdb",
+        timezone="Asia/Tokyo",
+        currency="JPY",
+        locale="en",
+        surveys=config,
+    )
+    create_web(app, ctx)
+    with TestClient(app, base_url="http://testserver", follow_redirects=False) as client:
+        yield client
+
+
+@pytest.fixture
+def world(sessions: sessionmaker[Session]) -> World:
+    with sessions() as s:
+        built = build_world(s)
+        s.commit()
+    return built
+
+
+def _links(
+    sessions: sessionmaker[Session], config: SurveyConfig, **extra: object
+) -> dict[str, str]:
+    """Send campaign "web" to the segment now; the personal link of each email."""
+    with sessions() as s:
+        create_campaign(s, CampaignCreate(name="web", segment="all", **extra), config)  # type: ignore[arg-type]
+        send_campaign(s, "web", config, datetime.now(UTC))
+        rows = s.execute(select(SurveyInvitation, SurveyInvitation.contact_id)).all()
+        from kasasu.models import Contact
+
+        emails = dict(s.execute(select(Contact.id, Contact.email)).all())
+        s.commit()
+        return {emails[c]: sign_link(config.secret, inv) for inv, c in rows}
+
+
+def _count(sessions: sessionmaker[Session]) -> int:
+    with sessions() as s:
+        return int(s.scalar(select(func.count()).select_from(SurveyResponse)) or 0)
+
+
+def test_the_personal_link_answers_once_in_the_invitations_language(
+    web: TestClient, world: World, sessions: sessionmaker[Session], config: SurveyConfig
+) -> None:
+    link = _links(sessions, config)["hanako@mitsuba.jp"]
+    page = web.get(f"/s/{link}")
+    assert page.status_code == 200
+    assert '<html lang="ja">' in page.text
+    assert "当社のサービスを友人や同僚に薦める可能性" in page.text
+    assert page.text.count('type="radio" name="score"') == 11
+    english = web.get(f"/s/{link}?lang=en")
+    assert "How likely are you to recommend us" in english.text
+
+    form = {"csrf_token": csrf(page.text), "score": "8", "comment": "サポートが早い"}
+    done = web.post(f"/s/{link}", data=form)
+    assert done.status_code == 200
+    assert "Thank you for your answer" in done.text  # the visitor chose English
+    again = web.post(f"/s/{link}", data={**form, "score": "2"})
+    assert again.status_code == 200
+    assert "You have already answered this survey" in again.text
+    assert _count(sessions) == 1
+
+
+def test_bad_answers_show_the_form_again_with_the_error(
+    web: TestClient, world: World, sessions: sessionmaker[Session], config: SurveyConfig
+) -> None:
+    link = _links(sessions, config)["jane@acme.com"]
+    token = csrf(web.get(f"/s/{link}").text)
+    for form in ({"score": "11"}, {"score": "abc"}, {"score": "9", "comment": "x" * 2001}):
+        page = web.post(f"/s/{link}", data={"csrf_token": token, **form})
+        assert page.status_code == 422
+        assert 'role="alert"' in page.text
+        assert "The answer was not saved" in page.text
+    assert _count(sessions) == 0
+    no_csrf = web.post(f"/s/{link}", data={"score": "9"})
+    assert no_csrf.status_code == 403
+    assert _count(sessions) == 0
+
+
+def test_expired_and_forged_links_get_a_clear_page(
+    web: TestClient, world: World, sessions: sessionmaker[Session], config: SurveyConfig
+) -> None:
+    link = _links(sessions, config)["jane@acme.com"]
+    with sessions() as s:
+        for invitation in s.scalars(select(SurveyInvitation)):
+            invitation.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+        s.commit()
+    expired = web.get(f"/s/{link}")
+    assert expired.status_code == 410
+    assert "This survey has ended" in expired.text
+    forged = web.get("/s/not-a-real-link", headers={"Accept-Language": "ja"})
+    assert forged.status_code == 400
+    assert "このアンケートのリンクは無効です" in forged.text
+    token = csrf(web.get("/login").text)  # the session's token (these pages have no form)
+    assert web.post(f"/s/{link}", data={"csrf_token": token, "score": "9"}).status_code == 410
+    assert _count(sessions) == 0
+
+
+def test_the_hosted_page_asks_for_the_email(
+    web: TestClient, world: World, sessions: sessionmaker[Session], config: SurveyConfig
+) -> None:
+    _links(sessions, config, channel_page=True)
+    with sessions() as s:
+        public_id = s.scalars(select(SurveyCampaign.public_id)).one()
+    page = web.get(f"/s/c/{public_id}")
+    assert page.status_code == 200
+    assert 'name="email"' in page.text
+    form = {"csrf_token": csrf(page.text), "score": "10", "email": "nobody@example.com"}
+    refused = web.post(f"/s/c/{public_id}", data=form)
+    assert refused.status_code == 422
+    assert "not among the people this survey asks" in refused.text
+    done = web.post(f"/s/c/{public_id}", data={**form, "email": "taro@yamada.jp"})
+    assert done.status_code == 200
+    assert "ご回答ありがとうございました" in done.text  # Taro was invited in Japanese
+    assert web.get("/s/c/nope").status_code == 404
+    assert _count(sessions) == 1
+
+
+def test_leaders_create_campaigns_and_see_results(
+    web: TestClient, world: World, sign_in: SignIn, sessions: sessionmaker[Session]
+) -> None:
+    sign_in(Role.LEADER)
+    page = web.get("/surveys")
+    assert page.status_code == 200
+    form = {"csrf_token": csrf(page.text), "name": "q3", "kind": "csat", "segment": "all"}
+    created = web.post("/surveys", data=form)
+    assert created.status_code == 303
+    listed = web.get("/surveys").text
+    assert "q3" in listed
+    assert "CSAT" in listed
+    bad = web.post("/surveys", data={**form, "name": "q4", "segment": "", "contacts": ""})
+    assert bad.status_code == 422
+    assert "Give either a segment or a list of contacts" in bad.text
+
+
+def test_csms_see_campaigns_but_cannot_create(web: TestClient, sign_in: SignIn) -> None:
+    sign_in(Role.CSM)
+    page = web.get("/surveys")
+    assert page.status_code == 200
+    assert 'action="/surveys"' not in page.text
+    form = {"csrf_token": csrf(page.text), "name": "q3", "segment": "all"}
+    assert web.post("/surveys", data=form).status_code == 403
