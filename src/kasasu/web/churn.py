@@ -1,5 +1,5 @@
 """Churn reasons (解約理由分析): churned logos and MRR by reason for a period, as a Pareto
-table, down to the comments given when the contracts were cancelled."""
+table, the same per theme of the cancellation comments, down to the comments themselves."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from kasasu.domain.periods import Grain, add_months, parse_month, periods
 from kasasu.metrics.schemas import MetricQuery
 from kasasu.metrics.service import compute_metrics
 from kasasu.subscriptions.service import subscriptions
+from kasasu.voice.service import churn_reasons
 from kasasu.web.auth import CurrentUser
 from kasasu.web.context import in_transaction, web_context
 from kasasu.web.render import Pages
@@ -57,7 +58,17 @@ def churn_router(pages: Pages) -> APIRouter:
                 sort="-end_date",
                 limit=COMMENTS,
             ).items
+            voice = churn_reasons(
+                session,
+                month,
+                month,
+                ctx.timezone,
+                ctx.currency,
+                grain=by,
+                fiscal_year_start=ctx.fiscal_year_start,
+            )
             return {
+                "themes": voice.themes,
                 "mrr": values["churn_by_reason"],
                 "logos": values["churned_logos_by_reason"],
                 "cancelled": cancelled,

@@ -29,6 +29,7 @@ from kasasu.web.settings import settings_router
 from kasasu.web.survey_answers import survey_answers_router
 from kasasu.web.surveys import surveys_router
 from kasasu.web.tasks import tasks_router
+from kasasu.web.voice import voice_router
 from kasasu.web.workload import workload_router
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -45,6 +46,7 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.include_router(tasks_router(pages))
     app.include_router(renewals_router(pages))
     app.include_router(churn_router(pages))
+    app.include_router(voice_router(pages))
     app.include_router(workload_router(pages))
     app.include_router(segments_router(pages))
     app.include_router(playbooks_router(pages))
