@@ -15,6 +15,8 @@ from kasasu.api.needs import loyal_router, needs_router
 from kasasu.api.playbooks import playbooks_router
 from kasasu.api.resources import resource_routers
 from kasasu.api.segments import segments_router
+from kasasu.api.surveys import surveys_router
+from kasasu.api.widget import widget_router
 from kasasu.api.voice import voice_router
 
 MOUNT_PATH = "/api/v1"
@@ -42,6 +44,8 @@ def create_api(ctx: ApiContext) -> FastAPI:
     api.include_router(metrics_router())
     api.include_router(health_router())
     api.include_router(segments_router())
+    api.include_router(surveys_router())
+    api.include_router(widget_router())  # public, CORS for KASASU_SURVEYS__WIDGET_ORIGINS
     api.include_router(playbooks_router())
     api.include_router(voice_router())
     api.include_router(needs_router())
