@@ -39,11 +39,11 @@ def test_advocates_are_promoters_who_agreed(session: Session) -> None:
         (ids["C1"], 10),
         (ids["C2"], 9),
     ]
-    set_reference(session, ids["C4"], True)
-    set_reference(session, ids["C2"], False)
+    set_reference(session, ids["C4"], agreed=True)
+    set_reference(session, ids["C2"], agreed=False)
     assert [a.contact_id for a in advocates(session)] == [ids["C1"], ids["C4"]]
     with pytest.raises(NotFound):
-        set_reference(session, 999_999, True)
+        set_reference(session, 999_999, agreed=True)
 
 
 def test_tenure_counts_whole_months() -> None:

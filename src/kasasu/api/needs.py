@@ -140,7 +140,7 @@ def loyal_router() -> APIRouter:
         summary="Record whether a contact agreed to be a reference",
     )
     def reference(request: Request, contact_id: int, body: ReferenceConsent) -> Response:
-        in_transaction(request, lambda s: set_reference(s, contact_id, body.reference_ok))
+        in_transaction(request, lambda s: set_reference(s, contact_id, agreed=body.reference_ok))
         return Response(status_code=204)
 
     @router.get("/survey-results", response_model=SurveyResults)

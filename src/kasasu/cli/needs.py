@@ -179,7 +179,7 @@ def advocates_command(
     with session_scope() as session:
         for contact_id, agreed in ((agree, True), (withdraw, False)):
             if contact_id is not None:
-                set_reference(session, contact_id, agreed)
+                set_reference(session, contact_id, agreed=agreed)
         found = advocates(session)
     table = Table(t("Contact"), t("Email"), t("Account"), t("Latest NPS"), t("Answered"))
     for a in found:

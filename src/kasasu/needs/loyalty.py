@@ -89,7 +89,7 @@ def advocates(session: Session) -> list[AdvocateRow]:
     ]
 
 
-def set_reference(session: Session, contact_id: int, agreed: bool) -> None:
+def set_reference(session: Session, contact_id: int, *, agreed: bool) -> None:
     """Record whether the contact agreed to be a reference (case study, referral)."""
     if not VoiceRepository(session).set_reference(contact_id, agreed):
         raise NotFound(_("Contact {id} does not exist", id=contact_id))

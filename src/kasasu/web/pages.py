@@ -21,6 +21,7 @@ from kasasu.web.churn import churn_router
 from kasasu.web.context import WebContext
 from kasasu.web.dashboard import dashboard_router
 from kasasu.web.imports import imports_router
+from kasasu.web.needs import needs_router
 from kasasu.web.playbooks import playbooks_router
 from kasasu.web.render import Pages
 from kasasu.web.renewals import renewals_router
@@ -50,6 +51,7 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.include_router(workload_router(pages))
     app.include_router(segments_router(pages))
     app.include_router(playbooks_router(pages))
+    app.include_router(needs_router(pages))
     app.include_router(imports_router(pages))
     app.include_router(settings_router(pages))
     app.include_router(surveys_router(pages))

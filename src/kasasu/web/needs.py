@@ -1,0 +1,160 @@
+"""Needs board (要望管理), loyal customers and advocates, and survey results pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from kasasu.domain.choices import NeedStatus
+from kasasu.domain.periods import Grain, parse_month
+from kasasu.domain.permissions import Action, can
+from kasasu.errors import InvalidInput
+from kasasu.needs.loyalty import advocates, loyal_customers, set_reference
+from kasasu.needs.results import survey_results, trailing_query
+from kasasu.needs.schemas import StatusChange
+from kasasu.needs.service import change_status, get_need, need_board
+from kasasu.segments.service import list_segments
+from kasasu.web.auth import CurrentUser, check_csrf, require
+from kasasu.web.context import WebContext, in_transaction, web_context
+from kasasu.web.render import Pages
+
+RESULT_PERIODS = {Grain.MONTH: 12, Grain.QUARTER: 8, Grain.FISCAL_YEAR: 3}
+
+
+def _today(ctx: WebContext) -> date:
+    return datetime.now(ZoneInfo(ctx.timezone)).date()
+
+
+def _month(text: str | None, today: date) -> date:
+    """The month ``text`` (YYYY-MM) names, else the one holding ``today``."""
+    try:
+        return parse_month(text) if text else today.replace(day=1)
+    except InvalidInput:
+        return today.replace(day=1)
+
+
+def needs_router(pages: Pages) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/needs", response_class=HTMLResponse)
+    def needs_page(request: Request, user: CurrentUser) -> HTMLResponse:
+        wanted = request.query_params.getlist("status")
+        statuses = [NeedStatus(s) for s in wanted if s in NeedStatus.__members__.values()]
+        currency = web_context(request).currency
+        board = in_transaction(request, lambda s: need_board(s, statuses, currency))
+        return pages.render(
+            request,
+            "needs.html",
+            user=user,
+            board=board,
+            statuses=list(NeedStatus),
+            chosen=statuses,
+        )
+
+    @router.get("/needs/{need_id}", response_class=HTMLResponse)
+    def need_page(request: Request, need_id: int, user: CurrentUser) -> HTMLResponse:
+        detail = in_transaction(request, lambda s: get_need(s, need_id))
+        return pages.render(
+            request,
+            "need.html",
+            user=user,
+            detail=detail,
+            statuses=list(NeedStatus),
+            can_change=can(user.role, Action.DELETE),
+        )
+
+    @router.post("/needs/{need_id}/status", dependencies=[Depends(check_csrf)])
+    def post_status(
+        request: Request,
+        need_id: int,
+        user: CurrentUser,
+        status: Annotated[NeedStatus, Form()],
+        note: Annotated[str, Form()] = "",
+    ) -> Response:
+        require(user, Action.DELETE)  # leaders and admins decide a need's status
+        ctx = web_context(request)
+        change = StatusChange(status=status, note=note.strip() or None)
+        in_transaction(
+            request,
+            lambda s: change_status(
+                s,
+                need_id,
+                change,
+                user_id=user.id,
+                today=_today(ctx),
+                default_locale=ctx.locale,
+            ),
+        )
+        return RedirectResponse(f"/needs/{need_id}", status_code=303)
+
+    @router.get("/loyal", response_class=HTMLResponse)
+    def loyal_page(request: Request, user: CurrentUser) -> HTMLResponse:
+        ctx = web_context(request)
+        month = _month(request.query_params.get("month"), _today(ctx))
+        query = trailing_query(month, Grain.MONTH, 1, currency=ctx.currency, zone=ctx.timezone)
+        loyal, found = in_transaction(
+            request,
+            lambda s: (
+                loyal_customers(s, month, query, events_path=ctx.events_path),
+                advocates(s),
+            ),
+        )
+        return pages.render(
+            request,
+            "loyal.html",
+            user=user,
+            loyal=loyal,
+            advocates=found,
+            can_edit=can(user.role, Action.WRITE),
+        )
+
+    @router.post("/loyal/references", dependencies=[Depends(check_csrf)])
+    def post_reference(
+        request: Request,
+        user: CurrentUser,
+        contact_id: Annotated[int, Form()],
+        agreed: Annotated[bool, Form()] = False,
+    ) -> Response:
+        require(user, Action.WRITE)
+        in_transaction(request, lambda s: set_reference(s, contact_id, agreed=agreed))
+        return RedirectResponse("/loyal", status_code=303)
+
+    @router.get("/survey-results", response_class=HTMLResponse)
+    def results_page(request: Request, user: CurrentUser) -> HTMLResponse:
+        ctx = web_context(request)
+        params = request.query_params
+        by = Grain(params["by"]) if params.get("by") in set(Grain) else Grain.MONTH
+        plan, segment = params.get("plan") or None, params.get("segment") or None
+        query = trailing_query(
+            _month(params.get("to"), _today(ctx)),
+            by,
+            RESULT_PERIODS[by],
+            currency=ctx.currency,
+            zone=ctx.timezone,
+            fiscal_year_start=ctx.fiscal_year_start,
+        )
+
+        def work(s: Any) -> tuple[Any, list[str]]:
+            found = survey_results(
+                s, query, plan=plan, segment=segment, events_path=ctx.events_path
+            )
+            return found, [x.name for x in list_segments(s)]
+
+        results, segments = in_transaction(request, work)
+        return pages.render(
+            request,
+            "survey_results.html",
+            user=user,
+            results=results,
+            grains=list(Grain),
+            by=by,
+            segments=segments,
+            plans=[r.label for r in results.by_plan],
+            chart=[{"period": r.label, **r.scores["nps"].model_dump()} for r in results.trend],
+        )
+
+    return router
