@@ -16,6 +16,7 @@ from kasasu.cli.refresh import refresh
 from kasasu.cli.report import report_command
 from kasasu.cli.segments import segments_app
 from kasasu.cli.serve import serve
+from kasasu.cli.surveys import surveys_app
 from kasasu.cli.voice import voice_app
 from kasasu.errors import KasasuError
 from kasasu.kit.i18n import N_
@@ -67,6 +68,7 @@ app.command(
 app.add_typer(health_app, name="health")
 app.add_typer(segments_app, name="segments")
 app.add_typer(playbooks_app, name="playbooks")
+app.add_typer(surveys_app, name="surveys")
 app.add_typer(voice_app, name="voice")
 app.add_typer(needs_app, name="needs")
 app.command(

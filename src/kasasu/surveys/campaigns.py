@@ -4,15 +4,18 @@ invitations once each (throttled), and remind those who have not answered, once.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from kasasu.errors import Conflict, FieldError, InvalidInput, NotFound
 from kasasu.health.summary import latest_refresh_day
 from kasasu.kit.i18n import _
 from kasasu.kit.mail import DeliveryError, send_email
+from kasasu.kit.validation import pydantic_reason
 from kasasu.models import Account, Contact, SurveyCampaign, SurveyInvitation
 from kasasu.segments.service import get_segment, segment_members
 from kasasu.surveys.campaign_schemas import CampaignCreate, CampaignRead, RemindOutcome, SendOutcome
@@ -28,6 +31,17 @@ from kasasu.surveys.texts import default_question, invitation_email
 
 Checkpoint = Callable[[], None]  # the caller's commit: each sent email is recorded at once
 Send = Callable[..., object]
+
+
+def validate_campaign(values: Mapping[str, Any], where: str) -> CampaignCreate:
+    """A campaign from a form or the command line; errors name the field."""
+    try:
+        return CampaignCreate.model_validate(values)
+    except ValidationError as exc:
+        errors = [
+            FieldError((where, *e["loc"]), pydantic_reason(e), e.get("input")) for e in exc.errors()
+        ]
+        raise InvalidInput(_("The survey campaign is not valid"), errors) from exc
 
 
 def create_campaign(session: Session, data: CampaignCreate, config: SurveyConfig) -> CampaignRead:

@@ -7,17 +7,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from kasasu.domain.choices import SurveyKind
 from kasasu.domain.permissions import Action, can
-from kasasu.errors import FieldError, InvalidInput, KasasuError
-from kasasu.kit.i18n import _
-from kasasu.kit.validation import pydantic_reason
+from kasasu.errors import KasasuError
 from kasasu.segments.service import list_segments
 from kasasu.surveys.campaign_schemas import CampaignCreate
-from kasasu.surveys.campaigns import create_campaign
+from kasasu.surveys.campaigns import create_campaign, validate_campaign
 from kasasu.surveys.results import campaigns_with_results
 from kasasu.users.schemas import UserRead
 from kasasu.web.auth import CurrentUser, check_csrf, require
@@ -44,14 +41,7 @@ def _campaign(form: dict[str, str]) -> CampaignCreate:
         "channel_widget": form["channel_widget"] == "on",
         "throttle_days": form["throttle_days"] or None,
     }
-    try:
-        return CampaignCreate.model_validate(values)
-    except ValidationError as exc:
-        errors = [
-            FieldError(("form", *e["loc"]), pydantic_reason(e), e.get("input"))
-            for e in exc.errors()
-        ]
-        raise InvalidInput(_("The survey campaign is not valid"), errors) from exc
+    return validate_campaign(values, "form")
 
 
 def surveys_router(pages: Pages) -> APIRouter:
