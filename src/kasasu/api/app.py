@@ -16,8 +16,8 @@ from kasasu.api.playbooks import playbooks_router
 from kasasu.api.resources import resource_routers
 from kasasu.api.segments import segments_router
 from kasasu.api.surveys import surveys_router
-from kasasu.api.widget import widget_router
 from kasasu.api.voice import voice_router
+from kasasu.api.widget import widget_router
 
 MOUNT_PATH = "/api/v1"
 
