@@ -29,7 +29,14 @@ from kasasu.demo.contracts import (
 from kasasu.demo.engagement import make_nps, make_support
 from kasasu.demo.schemas import DemoOptions, DemoSummary, ProgressCallback
 from kasasu.demo.shapes import DemoAccount, Row, number
-from kasasu.demo.success import make_activities, make_feedback, make_milestones, make_tasks
+from kasasu.demo.success import (
+    make_activities,
+    make_feedback,
+    make_milestones,
+    make_needs,
+    make_tasks,
+    mark_references,
+)
 from kasasu.demo.timeline import Calendar
 from kasasu.demo.usage import plan_usage, usage_tables
 from kasasu.domain.dates import local_midnight
@@ -43,6 +50,7 @@ from kasasu.models import (
     ExchangeRate,
     Feedback,
     Milestone,
+    Need,
     Subscription,
     SurveyResponse,
     Task,
@@ -152,6 +160,7 @@ def _build(
     users, csm_ids = _csm_users(session, cal)
     accounts = make_accounts(seed, cal, options.accounts, repository.next_id(session, Account))
     make_contacts(seed, cal, accounts, repository.next_id(session, Contact))
+    mark_references(accounts)
     simulate_contracts(seed, cal, accounts)
     touch = assign_owners(cal, accounts, csm_ids)
     report(step, 1, 4)
@@ -171,7 +180,10 @@ def _build(
     }
     report(step, 3, 4)
     tables[Milestone] = _numbered(session, Milestone, make_milestones(seed, cal, accounts), "MS")
-    tables[Feedback] = _numbered(session, Feedback, make_feedback(seed, cal, accounts), "FB")
+    first_need = repository.next_id(session, Need)
+    tables[Need] = make_needs(cal, first_need)
+    requests = make_feedback(seed, cal, accounts, first_need)
+    tables[Feedback] = _numbered(session, Feedback, requests, "FB")
     rates = exchange_rate_rows(seed, cal, options.currency)
     first_rate = repository.next_id(session, ExchangeRate)
     tables[ExchangeRate] = [{"id": first_rate + i, **r} for i, r in enumerate(rates)]

@@ -16,7 +16,9 @@ from kasasu.demo.timeline import Calendar, add_months
 from kasasu.domain.choices import (
     ActivityKind,
     CancellationReason,
+    ContactRole,
     FeedbackStatus,
+    NeedStatus,
     Priority,
     TaskSource,
     TaskStatus,
@@ -134,7 +136,53 @@ def make_milestones(seed: int, cal: Calendar, accounts: list[DemoAccount]) -> li
     return rows
 
 
-def make_feedback(seed: int, cal: Calendar, accounts: list[DemoAccount]) -> list[Row]:
+# Effort estimates (person-days) of the needs, one per FEEDBACK_TITLES entry; None: not
+# estimated yet, so the needs board shows both lists.
+NEED_EFFORT_DAYS = (40, 15, 5, 8, 20, 10, None, 120, 12, 25, None, 6)
+NEED_STATUSES = (
+    "planned",
+    "new",
+    "in_progress",
+    "new",
+    "new",
+    "planned",
+    "new",
+    "declined",
+    "new",
+    "new",
+    "new",
+    "in_progress",
+)
+
+
+def make_needs(cal: Calendar, first_id: int) -> list[Row]:
+    """A need per request title (要望テーマ), with ids the requests point at."""
+    created = cal.instant(cal.start, 9.0)
+    return [
+        {
+            "id": first_id + i,
+            "title": title,
+            "description": None,
+            "status": NeedStatus(NEED_STATUSES[i]),
+            "effort_days": NEED_EFFORT_DAYS[i],
+            "created_at": created,
+            "updated_at": created,
+        }
+        for i, title in enumerate(texts.FEEDBACK_TITLES)
+    ]
+
+
+def mark_references(accounts: list[DemoAccount]) -> None:
+    """Every other champion agreed to be a reference (so promoters among them advocate)."""
+    for account in accounts:
+        for contact in account.contacts:
+            champion = contact["role"] == ContactRole.CHAMPION
+            contact["reference_ok"] = champion and contact["id"] % 2 == 0
+
+
+def make_feedback(
+    seed: int, cal: Calendar, accounts: list[DemoAccount], first_need_id: int
+) -> list[Row]:
     rng = np.random.default_rng([seed, 8])
     rows: list[Row] = []
     for account in accounts:
@@ -144,6 +192,8 @@ def make_feedback(seed: int, cal: Calendar, accounts: list[DemoAccount]) -> list
             if period.reason is CancellationReason.MISSING_FEATURES and period.churn_on:
                 count += 1  # they asked before they left
             rows.extend(_feedback(rng, cal, account, period) for _ in range(count))
+    for row in rows:
+        row["need_id"] = first_need_id + texts.FEEDBACK_TITLES.index(row["title"])
     return rows
 
 
