@@ -108,7 +108,8 @@ def fold_plural(word: str) -> str:
 
 
 class _Analyser:
-    """The process's Sudachi dictionary, a tokenizer per thread and the kept parts of speech."""
+    """The process's Sudachi dictionary, a tokenizer per thread, and what each part of
+    speech and each word comes to (looked up once: most words of comments recur)."""
 
     def __init__(self) -> None:
         from sudachipy import Dictionary, SplitMode
@@ -117,15 +118,18 @@ class _Analyser:
         self.mode = SplitMode.C
         self.local = threading.local()
         self.kinds: dict[int, str | None] = {}
+        # (POS id, surface) → (the term, or "" for a stop word; the verb stem or the suffix)
+        self.words: dict[tuple[int, str], tuple[str, str]] = {}
 
-    def tokenizer(self) -> Any:
-        found = getattr(self.local, "tokenizer", None)
-        if found is None:
+    def tokenize(self, text: str) -> Any:
+        local = self.local
+        if getattr(local, "tokenizer", None) is None:
             fields = {"pos", "normalized_form", "dictionary_form"}
             # SudachiPy 0.7 names it tokenizer(); 0.6 had only create() (deprecated in 0.7).
             make = getattr(self.dictionary, "tokenizer", None) or self.dictionary.create
-            found = self.local.tokenizer = make(mode=self.mode, fields=fields)
-        return found
+            local.tokenizer = make(mode=self.mode, fields=fields)
+            local.morphemes = local.tokenizer.tokenize("")  # reused: no allocation per text
+        return local.tokenizer.tokenize(text, out=local.morphemes)
 
     def kind(self, pos_id: int) -> str | None:
         """ "verb", "content", "suffix" (adjective-like) or None (dropped), per POS id."""
@@ -141,6 +145,20 @@ class _Analyser:
                 self.kinds[pos_id] = None
         return self.kinds[pos_id]
 
+    def word(self, m: Any, key: tuple[int, str]) -> tuple[str, str]:
+        found = self.words.get(key)
+        if found is None:
+            if len(self.words) > _WORD_CACHE:
+                self.words.clear()
+            normalized, dictionary = m.normalized_form(), m.dictionary_form()
+            stop = normalized in JAPANESE_STOP_WORDS or dictionary in JAPANESE_STOP_WORDS
+            term = "" if stop else (normalized.lower() if normalized.isascii() else normalized)
+            found = self.words[key] = (term, _normalized_stem(key[1], dictionary, normalized))
+        return found
+
+
+_WORD_CACHE = 500_000  # distinct words kept; past it the cache starts again
+
 
 @cache
 def _analyser() -> _Analyser:
@@ -150,24 +168,24 @@ def _analyser() -> _Analyser:
 def _japanese(text: str) -> list[str]:
     analyser = _analyser()
     out: list[str] = []
-    verb: tuple[str, bool] | None = None  # a verb just seen: its surface, whether it was kept
-    for m in analyser.tokenizer().tokenize(text):
-        kind = analyser.kind(m.part_of_speech_id())
-        if kind == "suffix" and verb is not None:
-            if verb[1]:
-                out.pop()
-            out.append(verb[0] + m.dictionary_form())  # 使い + にくい
+    verb: tuple[str, bool] | None = None  # a verb just seen: its stem, whether it was kept
+    for m in analyser.tokenize(text):
+        pos_id = m.part_of_speech_id()
+        kind = analyser.kind(pos_id)
+        if kind is None:
             verb = None
             continue
-        verb = None
-        if kind not in ("verb", "content"):
+        if kind == "suffix":
+            if verb is not None:
+                if verb[1]:
+                    out.pop()
+                out.append(verb[0] + m.dictionary_form())  # 使い + にくい
+            verb = None
             continue
-        word = m.normalized_form()
-        kept = word not in JAPANESE_STOP_WORDS and m.dictionary_form() not in JAPANESE_STOP_WORDS
-        if kind == "verb":
-            verb = (_normalized_stem(m.surface(), m.dictionary_form(), word), kept)
-        if kept:
-            out.append(word.lower() if word.isascii() else word)
+        term, stem = analyser.word(m, (pos_id, m.surface()))
+        verb = (stem, bool(term)) if kind == "verb" else None
+        if term:
+            out.append(term)
     return out
 
 
@@ -263,20 +281,36 @@ def themes() -> tuple[Theme, ...]:
 
 
 @cache
-def _theme_terms() -> tuple[tuple[str, tuple[frozenset[str], ...]], ...]:
-    # Each listed term as the tokens it becomes, so it matches what tokenize() gives: 対応 in
-    # 「対応していなかった」, 費用対効果 as itself, "prices" as price.
-    return tuple(
-        (t.code, tuple(frozenset(words) for term in t.terms if (words := tokenize(term))))
-        for t in themes()
-    )
+def _theme_terms() -> tuple[dict[str, frozenset[str]], tuple[tuple[str, frozenset[str]], ...]]:
+    """One-word terms → their themes, and the terms of several words with their theme.
+
+    Each listed term as the tokens it becomes, so it matches what tokenize() gives: 対応 in
+    「対応していなかった」, 費用対効果 as itself, "prices" as price.
+    """
+    single: dict[str, set[str]] = {}
+    several: list[tuple[str, frozenset[str]]] = []
+    for t in themes():
+        for term in t.terms:
+            words = frozenset(tokenize(term))
+            if len(words) == 1:
+                single.setdefault(next(iter(words)), set()).add(t.code)
+            elif words:
+                several.append((t.code, words))
+    return {w: frozenset(c) for w, c in single.items()}, tuple(several)
 
 
 def themes_of(tokens: Iterable[str]) -> set[str]:
     """The codes of the themes one of whose terms occurs in ``tokens`` (a term of several
     words needs all of them)."""
+    single, several = _theme_terms()
     present = set(tokens)
-    return {code for code, terms in _theme_terms() if any(words <= present for words in terms)}
+    found: set[str] = set()
+    for word in present:
+        codes = single.get(word)
+        if codes:
+            found |= codes
+    found.update(code for code, words in several if code not in found and words <= present)
+    return found
 
 
 def theme_label(code: str, locale: str) -> str:
