@@ -110,6 +110,38 @@ def send_campaign(
     campaign = campaign_row(session, name)
     if campaign.status == "closed":
         raise Conflict(_("The survey campaign {name} is closed", name=name))
+    chosen, outcome = _choose(session, campaign, now)
+    outcome.dry_run = dry_run
+    if dry_run:
+        outcome.recipients = _emails(session, [c for c, _a in chosen])
+        return outcome
+    _invite(session, campaign, chosen, now)
+    for invitation in InvitationRepository(session).waiting_playbook(campaign.kind.value):
+        invitation.campaign_id, invitation.token = campaign.id, _token()
+        invitation.expires_at = now + timedelta(days=campaign.expires_days)
+        outcome.invited += 1
+    campaign.status, campaign.sent_at = "sent", campaign.sent_at or now
+    session.flush()
+    checkpoint()
+    for invitation, contact, account in InvitationRepository(session).to_send(campaign.id):
+        if _deliver(
+            campaign, invitation, contact, account, config=config, send=send, reminder=False
+        ):
+            invitation.sent_at, invitation.status = now, "sent"
+            session.flush()
+            checkpoint()
+            outcome.sent += 1
+            outcome.recipients.append(str(contact.email))
+        else:
+            outcome.failed += 1
+    return outcome
+
+
+def _choose(
+    session: Session, campaign: SurveyCampaign, now: datetime
+) -> tuple[list[tuple[int, int]], SendOutcome]:
+    """The audience not invited by this campaign yet, less those surveyed (invited or
+    answering) within the campaign's throttle window."""
     invites = InvitationRepository(session)
     people = audience(session, campaign)
     already = set(invites.contacts_of(campaign.id))
@@ -120,37 +152,14 @@ def send_campaign(
     )
     chosen = [(c, a) for c, a in fresh if c not in recent]
     outcome = SendOutcome(
-        campaign=name,
-        dry_run=dry_run,
+        campaign=campaign.name,
+        dry_run=False,
         audience=len(people),
         invited=len(chosen),
         throttled=len(fresh) - len(chosen),
         sent=0,
     )
-    if dry_run:
-        outcome.recipients = _emails(session, [c for c, _a in chosen])
-        return outcome
-    _invite(session, campaign, chosen, now)
-    for invitation in invites.waiting_playbook(campaign.kind.value):
-        invitation.campaign_id, invitation.token = campaign.id, _token()
-        invitation.expires_at = now + timedelta(days=campaign.expires_days)
-        outcome.invited += 1
-    campaign.status, campaign.sent_at = "sent", campaign.sent_at or now
-    session.flush()
-    checkpoint()
-    for invitation, contact, account in invites.to_send(campaign.id):
-        ok = _deliver(
-            campaign, invitation, contact, account, config=config, send=send, reminder=False
-        )
-        if ok:
-            invitation.sent_at, invitation.status = now, "sent"
-            session.flush()
-            checkpoint()
-            outcome.sent += 1
-            outcome.recipients.append(str(contact.email))
-        else:
-            outcome.failed += 1
-    return outcome
+    return chosen, outcome
 
 
 def remind_campaign(
