@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from fastapi.testclient import TestClient
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from kasasu.domain.choices import SurveyKind
+from kasasu.models import Account, SurveyResponse
+from tests.db.test_query_counts import counted
 from tests.voice.data import add_answers, add_cancellations
 
 
@@ -59,3 +65,34 @@ def test_a_viewer_may_read(api: TestClient, sessions: sessionmaker[Session]) -> 
     assert api.get("/voice/terms").status_code == 200
     del api.headers["Authorization"]
     assert api.get("/voice/terms").status_code == 401
+
+
+def _search_queries(api: TestClient, connection: Connection) -> int:
+    api.get("/voice/comments", params={"q": "遅い"})  # warm: the key's last_used_at
+    with counted(connection) as statements:
+        assert api.get("/voice/comments", params={"q": "遅い"}).status_code == 200
+    return len(statements)
+
+
+def test_search_costs_the_same_for_few_or_many_comments(
+    admin_api: TestClient, sessions: sessionmaker[Session], connection: Connection
+) -> None:
+    with sessions() as s:
+        add_answers(s)
+        s.commit()
+    few = _search_queries(admin_api, connection)
+    with sessions() as s:
+        for i in range(60):
+            s.add(
+                SurveyResponse(
+                    external_id=f"MANY-{i}",
+                    account_id=s.scalars(select(Account.id)).first(),
+                    kind=SurveyKind.NPS,
+                    score=i % 11,
+                    comment="動作が遅い",
+                    answered_at=datetime(2026, 5, 1, tzinfo=UTC),
+                )
+            )
+        s.commit()
+    assert _search_queries(admin_api, connection) == few
+    assert few <= 2  # the key, one batch of comments with their accounts

@@ -1,5 +1,6 @@
 """Comments explorer (コメント分析): key terms of detractors against promoters, themes, and
-search over comments (htmx replaces the hits as the reader types)."""
+search over comments with each account's latest health (htmx replaces the hits as the reader
+types)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from kasasu.errors import InvalidInput
+from kasasu.health.summary import latest_briefs
 from kasasu.segments.service import list_segments
 from kasasu.voice.service import comment_terms, search_comments
 from kasasu.web.auth import CurrentUser
@@ -49,14 +51,15 @@ def voice_router(pages: Pages) -> APIRouter:
 
         def search(session: Session) -> dict[str, Any]:
             if not q.strip():
-                return {"hits": None, "problem": None}
+                return {"hits": None, "problem": None, "health": {}}
             try:
                 page = search_comments(
                     session, q, kind=search_kind or None, zone=zone, cursor=cursor, limit=50
                 )
             except InvalidInput as error:
-                return {"hits": None, "problem": error.message}
-            return {"hits": page, "problem": None}
+                return {"hits": None, "problem": error.message, "health": {}}
+            health = latest_briefs(session, sorted({h.account_id for h in page.items}))
+            return {"hits": page, "problem": None, "health": health}
 
         if request.headers.get("hx-request"):
             found = in_transaction(request, search)
