@@ -8,22 +8,19 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.api import create_api
 from kasasu.api.context import ApiContext
-from kasasu.models import SurveyResponse
 from kasasu.surveys.config import SurveyConfig
-from tests.surveys.conftest import World, build_world, config_for
+from tests.surveys.conftest import World, committed_world, file_config, response_count
 
 SITE = "https://app.customer.example"
 
 
 @pytest.fixture
 def config(tmp_path: Path) -> SurveyConfig:
-    base = config_for(25, tmp_path, widget_origins=(SITE, "http://127.0.0.1:9"))
-    return replace(base, mail=replace(base.mail, backend="file", outbox=tmp_path / "outbox"))
+    return file_config(tmp_path, widget_origins=(SITE, "http://127.0.0.1:9"))
 
 
 @pytest.fixture
@@ -35,15 +32,7 @@ def api(api_context: ApiContext, config: SurveyConfig) -> Iterator[TestClient]:
 
 @pytest.fixture
 def world(sessions: sessionmaker[Session]) -> World:
-    with sessions() as s:
-        built = build_world(s)
-        s.commit()
-    return built
-
-
-def _count(sessions: sessionmaker[Session]) -> int:
-    with sessions() as s:
-        return int(s.scalar(select(func.count()).select_from(SurveyResponse)) or 0)
+    return committed_world(sessions)
 
 
 def test_create_send_and_read_results(admin_api: TestClient, world: World) -> None:
@@ -102,7 +91,7 @@ def test_the_widget_answers_from_a_listed_origin_only(
         refused = admin_api.post("/widget/answer", json=answer, headers=headers)
         assert refused.status_code == 403
         assert refused.headers["content-type"] == "application/problem+json"
-    assert _count(sessions) == 0
+    assert response_count(sessions) == 0
 
     done = admin_api.post("/widget/answer", json=answer, headers={"Origin": SITE})
     assert done.status_code == 200
@@ -110,7 +99,7 @@ def test_the_widget_answers_from_a_listed_origin_only(
     assert done.headers["access-control-allow-origin"] == SITE
     twice = admin_api.post("/widget/answer", json=answer, headers={"Origin": SITE})
     assert twice.json() == {"status": "answered"}
-    assert _count(sessions) == 1
+    assert response_count(sessions) == 1
 
 
 @pytest.mark.parametrize(
@@ -132,7 +121,7 @@ def test_the_widget_refuses_bad_answers_with_nothing_stored(
     assert refused.status_code == 422
     assert refused.headers["access-control-allow-origin"] == SITE
     assert refused.json()["errors"]
-    assert _count(sessions) == 0
+    assert response_count(sessions) == 0
 
 
 def test_an_unknown_campaign_is_404(admin_api: TestClient, world: World) -> None:

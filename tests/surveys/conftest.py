@@ -3,12 +3,13 @@ configuration a campaign needs."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.domain.choices import ContactRole
 from kasasu.kit.mail import MailConfig
@@ -20,6 +21,7 @@ from kasasu.models import (
     ScorecardVersion,
     Segment,
     SegmentMember,
+    SurveyResponse,
 )
 from kasasu.surveys.config import SurveyConfig
 from tests.playbooks.conftest import Mailbox, smtp
@@ -126,3 +128,22 @@ def build_world(s: Session) -> World:
 @pytest.fixture
 def world(session: Session) -> World:
     return build_world(session)
+
+
+def file_config(tmp_path: Path, **changes: object) -> SurveyConfig:
+    """Invitations written as .eml files: for tests that look at links, not emails."""
+    base = config_for(25, tmp_path, **changes)
+    return replace(base, mail=replace(base.mail, backend="file", outbox=tmp_path / "outbox"))
+
+
+def committed_world(sessions: sessionmaker[Session]) -> World:
+    """The world, committed for code under test that opens its own sessions."""
+    with sessions() as s:
+        built = build_world(s)
+        s.commit()
+    return built
+
+
+def response_count(sessions: sessionmaker[Session]) -> int:
+    with sessions() as s:
+        return int(s.scalar(select(func.count()).select_from(SurveyResponse)) or 0)

@@ -3,7 +3,6 @@ forged links, bad answers refused with nothing stored; the hosted page by email.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,14 +28,13 @@ from kasasu.surveys.campaign_schemas import CampaignCreate
 from kasasu.surveys.campaigns import create_campaign, send_campaign
 from kasasu.surveys.config import SurveyConfig
 from kasasu.surveys.links import SALT, sign_link
-from tests.surveys.conftest import NOW, World, config_for
+from tests.surveys.conftest import NOW, World, file_config
 
 
 @pytest.fixture
 def config(tmp_path: Path) -> SurveyConfig:
     """Invitations written as files: these tests look at the links, not the emails."""
-    base = config_for(25, tmp_path)
-    return replace(base, mail=replace(base.mail, backend="file", outbox=tmp_path / "outbox"))
+    return file_config(tmp_path)
 
 
 def _invited(session: Session, world: World, config: SurveyConfig, email: str) -> str:

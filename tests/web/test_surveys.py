@@ -4,33 +4,31 @@ and the campaigns list with its create form."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 
 from kasasu.domain.choices import Role
-from kasasu.models import SurveyCampaign, SurveyInvitation, SurveyResponse
+from kasasu.models import SurveyCampaign, SurveyInvitation
 from kasasu.surveys.campaign_schemas import CampaignCreate
 from kasasu.surveys.campaigns import create_campaign, send_campaign
 from kasasu.surveys.config import SurveyConfig
 from kasasu.surveys.links import sign_link
 from kasasu.web import create_web
 from kasasu.web.context import WebContext
-from tests.surveys.conftest import World, build_world, config_for
+from tests.surveys.conftest import World, committed_world, file_config, response_count
 from tests.web.conftest import SignIn, csrf
 
 
 @pytest.fixture
 def config(tmp_path: Path) -> SurveyConfig:
-    base = config_for(25, tmp_path)
-    return replace(base, mail=replace(base.mail, backend="file", outbox=tmp_path / "outbox"))
+    return file_config(tmp_path)
 
 
 @pytest.fixture
@@ -54,10 +52,7 @@ def web(
 
 @pytest.fixture
 def world(sessions: sessionmaker[Session]) -> World:
-    with sessions() as s:
-        built = build_world(s)
-        s.commit()
-    return built
+    return committed_world(sessions)
 
 
 def _links(
@@ -73,11 +68,6 @@ def _links(
         emails = dict(s.execute(select(Contact.id, Contact.email)).all())
         s.commit()
         return {emails[c]: sign_link(config.secret, inv) for inv, c in rows}
-
-
-def _count(sessions: sessionmaker[Session]) -> int:
-    with sessions() as s:
-        return int(s.scalar(select(func.count()).select_from(SurveyResponse)) or 0)
 
 
 def test_the_personal_link_answers_once_in_the_invitations_language(
@@ -99,7 +89,7 @@ def test_the_personal_link_answers_once_in_the_invitations_language(
     again = web.post(f"/s/{link}", data={**form, "score": "2"})
     assert again.status_code == 200
     assert "You have already answered this survey" in again.text
-    assert _count(sessions) == 1
+    assert response_count(sessions) == 1
 
 
 def test_bad_answers_show_the_form_again_with_the_error(
@@ -112,10 +102,10 @@ def test_bad_answers_show_the_form_again_with_the_error(
         assert page.status_code == 422
         assert 'role="alert"' in page.text
         assert "The answer was not saved" in page.text
-    assert _count(sessions) == 0
+    assert response_count(sessions) == 0
     no_csrf = web.post(f"/s/{link}", data={"score": "9"})
     assert no_csrf.status_code == 403
-    assert _count(sessions) == 0
+    assert response_count(sessions) == 0
 
 
 def test_expired_and_forged_links_get_a_clear_page(
@@ -134,7 +124,7 @@ def test_expired_and_forged_links_get_a_clear_page(
     assert "このアンケートのリンクは無効です" in forged.text
     token = csrf(web.get("/login").text)  # the session's token (these pages have no form)
     assert web.post(f"/s/{link}", data={"csrf_token": token, "score": "9"}).status_code == 410
-    assert _count(sessions) == 0
+    assert response_count(sessions) == 0
 
 
 def test_the_hosted_page_asks_for_the_email(
@@ -154,7 +144,7 @@ def test_the_hosted_page_asks_for_the_email(
     assert done.status_code == 200
     assert "ご回答ありがとうございました" in done.text  # Taro was invited in Japanese
     assert web.get("/s/c/nope").status_code == 404
-    assert _count(sessions) == 1
+    assert response_count(sessions) == 1
 
 
 def test_leaders_create_campaigns_and_see_results(
