@@ -24,7 +24,7 @@ def test_store_read_preview_and_log(admin_api: TestClient, sessions: sessionmake
     assert admin_api.get("/playbooks/hello").json()["definition"]["trigger"] == {
         "type": "schedule",
         "every": "day",
-        "on": 1,
+        "day": 1,
     }
     preview = admin_api.get("/playbooks/preview", params={"as_of": "2026-06-10"}).json()
     by_account = {r["account_id"]: r for r in preview}

@@ -127,3 +127,10 @@ def test_library_is_installed_once_and_saving_replaces(session: Session) -> None
             "priority": "normal",
         }
     ]
+
+
+def test_one_playbook_without_a_list_and_reserved_names() -> None:
+    single = "\n".join(line[2:] for line in GOOD.splitlines())  # the mapping, unindented
+    assert [p.name for p in parse_playbooks(single, "one.yaml")] == ["red"]
+    (field,) = _error(GOOD.replace("name: red", "name: log")).errors
+    assert field.loc == ("mine.yaml:1", 0, "name")

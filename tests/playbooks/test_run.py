@@ -194,3 +194,18 @@ def test_fields_surveys_and_onboarding(sqlite_engine: Engine, tmp_path: Path) ->
             for m in session.scalars(select(Milestone).order_by(Milestone.position))
         ]
         assert steps == [("Kick-off", date(2026, 6, 17)), ("First value", date(2026, 6, 24))]
+
+
+def test_the_log_speaks_the_readers_language(
+    sqlite_engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
+) -> None:
+    from kasasu.playbooks.service import playbook_log
+
+    _mailbox, port = smtp
+    prepare(sqlite_engine, {**HELLO, "trigger": {"type": "band_changed", "to": "red"}})
+    run_playbooks(sqlite_engine, DAY, setup(port, tmp_path))  # claimed with locale ja
+    with transaction(session_factory(sqlite_engine)) as session:
+        (en,) = playbook_log(session, "en")
+        (ja,) = playbook_log(session, "ja")
+    assert en.trigger["summary"] == "Health band yellow → red"
+    assert ja.trigger["summary"] == "ヘルス yellow → red"

@@ -87,11 +87,11 @@ def test_renewal_window_is_the_catch_up_interval(days: int, catch_up: int, left:
 def test_new_account_schedule_and_condition(session: Session, ids: dict[str, int]) -> None:
     assert fired(session, {"type": "new_account", "within_days": 7}) == {ids["P2"]: "new"}
     # 2026-06-10 is a Wednesday: weekly on day 3 fires for every paying account (not P4).
-    assert fired(session, {"type": "schedule", "every": "week", "on": 3}) == {
+    assert fired(session, {"type": "schedule", "every": "week", "day": 3}) == {
         ids[n]: "2026-W24" for n in ("P1", "P2", "P3")
     }
-    assert fired(session, {"type": "schedule", "every": "week", "on": 2}) == {}
-    assert fired(session, {"type": "schedule", "every": "month", "on": 1}) == {}
+    assert fired(session, {"type": "schedule", "every": "week", "day": 2}) == {}
+    assert fired(session, {"type": "schedule", "every": "month", "day": 1}) == {}
     assert fired(
         session, {"type": "schedule", "every": "day"}, when='band == "green" and mrr >= 40000'
     ) == {ids["P2"]: "2026-06-10"}

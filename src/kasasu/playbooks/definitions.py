@@ -49,12 +49,14 @@ def parse_playbooks(text: str, source: str) -> list[PlaybookDefinition]:
     prefix: Loc = ()
     if isinstance(data, dict) and "playbooks" in data:
         data, prefix = data["playbooks"], ("playbooks",)
+    single = isinstance(data, dict) and "name" in data  # one playbook, not in a list
+    data = [data] if single else data
     if not isinstance(data, list):
         raise InvalidInput(_("{source}: write a list of playbooks", source=source))
     tree = node_tree(text)
 
     def where(loc: Loc) -> str:
-        return f"{source}:{line_of(tree, (*prefix, *loc))}"
+        return f"{source}:{line_of(tree, (*prefix, *(loc[1:] if single else loc)))}"
 
     errors, found = [], []
     for i, item in enumerate(data):

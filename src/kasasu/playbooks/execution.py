@@ -6,6 +6,7 @@ for the one moment where a crash can make them go twice, and how receivers tell)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from kasasu.accounts.schemas import AccountUpdate
 from kasasu.accounts.service import accounts
 from kasasu.domain.choices import Priority, SurveyKind, TaskSource
+from kasasu.kit.i18n import Message
 from kasasu.models import SurveyInvitation
 from kasasu.onboarding.schemas import MilestoneCreate
 from kasasu.onboarding.service import milestones
@@ -24,6 +26,21 @@ from kasasu.tasks.schemas import TaskCreate
 from kasasu.tasks.service import tasks
 
 LOCAL_KINDS = frozenset({"task", "set_field", "enrol_survey", "add_onboarding"})
+
+
+def stored_message(message: Message) -> dict[str, Any]:
+    """A message as JSON, to render in each reader's language later (dates as ISO text)."""
+    params = {
+        k: v if isinstance(v, int | float | str) or v is None else str(v)
+        for k, v in message.params.items()
+    }
+    return {"msgid": message.msgid, "params": params}
+
+
+def read_message(stored: Mapping[str, Any], locale: str) -> str:
+    if "msgid" in stored:
+        return Message(stored["msgid"], stored.get("params") or {}).render(locale)
+    return str(stored.get("summary", ""))
 
 
 def claim_plan(session: Session, plan: Plan, locale: str) -> list[tuple[int, Planned]]:
@@ -36,7 +53,7 @@ def claim_plan(session: Session, plan: Plan, locale: str) -> list[tuple[int, Pla
             "account_id": p.firing.account_id,
             "window": p.firing.window,
             "fired_on": plan.day,
-            "trigger": {"summary": p.firing.summary.render(locale), "window": p.firing.window},
+            "trigger": {**stored_message(p.firing.summary), "window": p.firing.window},
             "created_at": datetime.now(UTC),
         }
         for p in plan.planned
@@ -52,7 +69,7 @@ def claim_plan(session: Session, plan: Plan, locale: str) -> list[tuple[int, Pla
             "status": "pending" if step.payload is not None else "skipped",
             "error": None if step.skip is None else step.skip.render(locale),
             "attempts": 0,
-            "result": {},
+            "result": {} if step.skip is None else {"skip": stored_message(step.skip)},
         }
         for run_id, playbook_id, account_id, window in claimed
         for i, step in enumerate(by_key[(playbook_id, account_id, window)].steps)

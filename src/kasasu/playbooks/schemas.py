@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kasasu.domain.choices import Priority, SurveyKind
 from kasasu.domain.scoring import Band
 
 Strict = ConfigDict(extra="forbid")
+RESERVED_NAMES = frozenset({"log", "preview", "new"})
 
 
 class LocalText(BaseModel):
@@ -130,14 +131,15 @@ class SegmentChanged(BaseModel):
 
 
 class Schedule(BaseModel):
-    """Every paying account, daily, weekly on weekday `on` (1 = Monday) or monthly on day `on`.
+    """Every paying account, daily, weekly on weekday `day` (1 = Monday) or monthly on day `day`.
     Occurrence: the day, ISO week or month."""
 
     model_config = Strict
     type: Literal["schedule"]
     every: Literal["day", "week", "month"]
-    # Day of the month (1-28) or of the week (1 = Monday … 7); ignored for "day".
-    on: int = Field(default=1, ge=1, le=28)
+    # Day of the month (1-28) or of the week (1 = Monday … 7); ignored for "day". (Not
+    # "on": YAML 1.1 reads an unquoted on as true.)
+    day: int = Field(default=1, ge=1, le=28)
 
 
 Trigger = Annotated[
@@ -250,6 +252,13 @@ class PlaybookDefinition(BaseModel):
     # Days after firing for an account in which the playbook does not fire for it again.
     cooldown_days: int = Field(default=7, ge=0, le=3650)
     actions: list[Action] = Field(min_length=1, max_length=20)
+
+    @field_validator("name")
+    @classmethod
+    def _not_a_route(cls, name: str) -> str:
+        if name in RESERVED_NAMES:  # pages and API routes under /playbooks/
+            raise ValueError(f"{name!r} is reserved; choose another name")
+        return name
 
 
 class PlaybookRead(BaseModel):

@@ -15,6 +15,7 @@ from kasasu.playbooks.definitions import (
     save_playbook,
     validate_playbook,
 )
+from kasasu.playbooks.execution import read_message
 from kasasu.playbooks.planning import Plan, describe
 from kasasu.playbooks.repository import RunRepository
 from kasasu.playbooks.schemas import PlannedAction, RunRead
@@ -75,14 +76,14 @@ def playbook_log(
             account=account,
             window=run.window,
             fired_on=run.fired_on,
-            trigger=run.trigger,
+            trigger={"summary": read_message(run.trigger, locale), "window": run.window},
             created_at=run.created_at,
             actions=[
                 PlannedAction(
                     kind=a.kind,
                     summary=describe(a.kind, a.payload or None, None, locale)
                     if a.status != "skipped"
-                    else a.error or "",
+                    else read_message(a.result.get("skip") or {"summary": a.error}, locale),
                     status=a.status,
                     attempts=a.attempts,
                     error=a.error if a.status != "skipped" else None,

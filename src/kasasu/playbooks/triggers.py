@@ -184,9 +184,9 @@ def _segment_changed(t: s.SegmentChanged, f: Facts) -> list[Firing]:
 
 def _schedule(t: s.Schedule, f: Facts) -> list[Firing]:
     day = f.day
-    if t.every == "month" and day.day != t.on:
+    if t.every == "month" and day.day != t.day:
         return []
-    if t.every == "week" and day.isoweekday() != min(t.on, 7):
+    if t.every == "week" and day.isoweekday() != min(t.day, 7):
         return []
     year, week, _d = day.isocalendar()
     window = {"day": day.isoformat(), "week": f"{year}-W{week:02d}", "month": f"{day:%Y-%m}"}

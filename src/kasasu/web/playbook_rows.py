@@ -109,7 +109,7 @@ def _percent(value: float) -> str:
 
 
 def _schedule(t: Mapping[str, Any], locale: str) -> Message:
-    every, on = t.get("every"), int(t.get("on", 1))
+    every, on = t.get("every"), int(t.get("day", 1))
     if every == "week":
         weekday = get_day_names("wide", locale=locale)[(on - 1) % 7]
         return _("Every week on {weekday}", weekday=weekday)
