@@ -208,7 +208,9 @@ class SetFieldAction(BaseModel):
 
 
 class SurveyAction(BaseModel):
-    """Invite the account's champions (or all its contacts) to an NPS, CSAT or CES survey."""
+    """Invite the account's champions (or all its contacts) to an NPS, CSAT or CES survey;
+    the next `kasasu surveys send` of a campaign of that kind emails the invitation (README,
+    "Surveys")."""
 
     model_config = Strict
     type: Literal["enrol_survey"]
