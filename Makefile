@@ -68,6 +68,7 @@ bench: dev
 	$(BIN)/python benchmarks/demo.py
 	$(BIN)/python benchmarks/metrics.py
 	$(BIN)/python benchmarks/health.py
+	$(BIN)/python benchmarks/playbooks.py
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/voice.py
 

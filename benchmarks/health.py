@@ -242,12 +242,25 @@ def _run_child(side: str, events: Path) -> dict[str, Any]:
 
 def whole_refresh(events: Path, tmp: Path) -> float:
     """``kasasu refresh --as-of`` on a data directory holding the facts and the events."""
+    env = data_dir(events, tmp / "data")
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "kasasu", "refresh", "--as-of", AS_OF.isoformat()],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - started
+
+
+def data_dir(events: Path, data: Path) -> dict[str, str]:
+    """A migrated data directory (SQLite) holding the benchmark's facts, its event store at
+    ``events``; the environment that points ``kasasu`` at it. Also used by playbooks.py."""
     import sqlalchemy as sa
 
     sys.path.insert(0, str(ROOT))
     import metrics as facts_bench
 
-    data = tmp / "data"
     env = {
         **os.environ,
         "KASASU_DATA_DIR": str(data),
@@ -264,11 +277,7 @@ def whole_refresh(events: Path, tmp: Path) -> float:
             filled = _fill_required(meta.tables[name], table.to_pylist())
             connection.execute(sa.insert(meta.tables[name]), filled)
     engine.dispose()
-    started = time.perf_counter()
-    subprocess.run(
-        [*kasasu, "refresh", "--as-of", AS_OF.isoformat()], env=env, check=True, capture_output=True
-    )
-    return time.perf_counter() - started
+    return env
 
 
 def _fill_required(table: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
