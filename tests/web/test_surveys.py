@@ -171,3 +171,39 @@ def test_csms_see_campaigns_but_cannot_create(web: TestClient, sign_in: SignIn) 
     assert 'action="/surveys"' not in page.text
     form = {"csrf_token": csrf(page.text), "name": "q3", "segment": "all"}
     assert web.post("/surveys", data=form).status_code == 403
+
+
+def test_a_campaigns_page_shows_nps_with_its_interval_and_the_key_terms(
+    web: TestClient,
+    world: World,
+    sessions: sessionmaker[Session],
+    config: SurveyConfig,
+    sign_in: SignIn,
+) -> None:
+    import re
+
+    links = _links(sessions, config)
+    answers = {
+        "hanako@mitsuba.jp": ("10", "画面がとても使いやすい"),
+        "taro@yamada.jp": ("9", "使いやすいので毎日使っています"),
+        "jane@acme.com": ("3", "サポートの対応が遅い"),
+    }
+    for email, (score, comment) in answers.items():
+        page = web.get(f"/s/{links[email]}")
+        form = {"csrf_token": csrf(page.text), "score": score, "comment": comment}
+        assert web.post(f"/s/{links[email]}", data=form).status_code == 200
+    sign_in(Role.LEADER)
+    page = web.get("/surveys/web?lang=ja")
+    assert page.status_code == 200
+    # 2 promoters, 1 detractor of 3: NPS (2 − 1) ÷ 3 = 33.3; variance 10⁴ × (p + d − (p − d)²)
+    # ÷ n = 10⁴ × (1 − 1/9) ÷ 3 = 2,963, so 33.3 ± 1.96 × 54.4 = 33.3 ± 106.7 → −73.4 … 100
+    # (capped).
+    assert re.search(r'id="answers">3<', page.text)
+    assert re.search(r'id="nps">33\.3<', page.text)
+    assert re.search(r'id="interval">[−-]73\.4 – 100<', page.text)
+    detractors = page.text.split('id="terms-detractors"')[1].split("</table>")[0]
+    promoters = page.text.split('id="terms-promoters"')[1].split("</table>")[0]
+    assert "遅い" in detractors
+    assert "サポート" in detractors
+    assert "使いやすい" in promoters
+    assert web.get("/surveys?lang=en").text.count('href="/surveys/web"') == 1

@@ -15,8 +15,9 @@ from kasasu.errors import KasasuError
 from kasasu.segments.service import list_segments
 from kasasu.surveys.campaign_schemas import CampaignCreate
 from kasasu.surveys.campaigns import create_campaign, validate_campaign
-from kasasu.surveys.results import campaigns_with_results
+from kasasu.surveys.results import campaign_results, campaigns_with_results
 from kasasu.users.schemas import UserRead
+from kasasu.voice.service import comment_terms
 from kasasu.web.auth import CurrentUser, check_csrf, require
 from kasasu.web.context import in_transaction, web_context
 from kasasu.web.render import Pages
@@ -24,6 +25,16 @@ from kasasu.web.render import Pages
 
 def _overview(session: Session) -> dict[str, Any]:
     return {"campaigns": campaigns_with_results(session), "segments": list_segments(session)}
+
+
+def _campaign_results(session: Session, name: str, zone: str) -> dict[str, Any]:
+    """The campaign's results and, for NPS, the key terms of its detractors and promoters."""
+    results = campaign_results(session, name)
+    kind = results.campaign.kind
+    terms = None
+    if kind is not SurveyKind.CES:
+        terms = comment_terms(session, kind=kind.value, zone=zone, campaign=results.campaign.name)
+    return {"results": results, "terms": terms}
 
 
 def _campaign(form: dict[str, str]) -> CampaignCreate:
@@ -65,6 +76,12 @@ def surveys_router(pages: Pages) -> APIRouter:
     @router.get("/surveys", response_class=HTMLResponse)
     def surveys_page(request: Request, user: CurrentUser) -> HTMLResponse:
         return list_page(request, user, form={})
+
+    @router.get("/surveys/{name}", response_class=HTMLResponse)
+    def campaign_page(request: Request, user: CurrentUser, name: str) -> HTMLResponse:
+        zone = web_context(request).timezone
+        data = in_transaction(request, lambda s: _campaign_results(s, name, zone))
+        return pages.render(request, "survey_campaign.html", user=user, **data)
 
     @router.post("/surveys", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
     def store_campaign(  # noqa: PLR0917 - one parameter per form field
