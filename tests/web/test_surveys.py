@@ -206,4 +206,6 @@ def test_a_campaigns_page_shows_nps_with_its_interval_and_the_key_terms(
     assert "遅い" in detractors
     assert "サポート" in detractors
     assert "使いやすい" in promoters
+    # … and the year's answers beside them (the same three here).
+    assert 'id="overall-detractors"' in page.text
     assert web.get("/surveys?lang=en").text.count('href="/surveys/web"') == 1

@@ -3,7 +3,9 @@ interval, answers, response rate) and, for leaders and admins, a form to create 
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -31,10 +33,13 @@ def _campaign_results(session: Session, name: str, zone: str) -> dict[str, Any]:
     """The campaign's results and, for NPS, the key terms of its detractors and promoters."""
     results = campaign_results(session, name)
     kind = results.campaign.kind
-    terms = None
-    if kind is not SurveyKind.CES:
+    terms = overall = None
+    if kind is not SurveyKind.CES:  # CES has no detractors and promoters to compare
         terms = comment_terms(session, kind=kind.value, zone=zone, campaign=results.campaign.name)
-    return {"results": results, "terms": terms}
+        # A campaign just sent has few comments yet: the year's answers say more.
+        year_ago = datetime.now(ZoneInfo(zone)).date() - timedelta(days=365)
+        overall = comment_terms(session, kind=kind.value, zone=zone, first=year_ago)
+    return {"results": results, "terms": terms, "overall": overall}
 
 
 def _campaign(form: dict[str, str]) -> CampaignCreate:
