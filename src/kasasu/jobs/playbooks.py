@@ -5,10 +5,11 @@ failure never stops the others and a crash loses at most the action in hand."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+import httpx
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -127,14 +128,16 @@ def run_playbooks(
     )
     with transaction(factory) as session:
         pending = open_actions(session, setup.reclaim_after, setup.max_attempts)
-    for action_id in pending:
-        status = execute_action(factory, action_id, setup)
-        if status == "done":
-            outcome.done += 1
-        elif status == "failed":
-            outcome.failed += 1
-        if status and on_action:
-            on_action(action_id, status)
+    with httpx.Client() as client:
+        setup = replace(setup, delivery=replace(setup.delivery, client=client))
+        for action_id in pending:
+            status = execute_action(factory, action_id, setup)
+            if status == "done":
+                outcome.done += 1
+            elif status == "failed":
+                outcome.failed += 1
+            if status and on_action:
+                on_action(action_id, status)
     with transaction(factory) as session:
         shown = [run_id for run_id, _p in claimed[:SHOWN]]
         outcome.runs = playbook_log(session, locale, limit=SHOWN, run_ids=shown)

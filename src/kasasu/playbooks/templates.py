@@ -44,7 +44,10 @@ def pick(text: Text, locale: str) -> str:
 
 
 def render(text: Text, locale: str, context: Mapping[str, Any]) -> str:
-    return _compiled(pick(text, locale)).render(context)
+    source = pick(text, locale)
+    if "{" not in source:  # plain text (most checklist lines): nothing to render
+        return source
+    return _compiled(source).render(context)
 
 
 @lru_cache(maxsize=1024)
