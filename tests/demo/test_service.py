@@ -237,3 +237,14 @@ def test_runs_on_both_databases_and_new_rows_get_fresh_ids(session: Session, tmp
     session.add(account)
     session.flush()
     assert account.id > max(session.scalars(sa.select(Account.id).where(Account.id != account.id)))
+
+
+def test_the_demo_saves_segments_that_a_refresh_fills(medium_demo: DemoRun) -> None:
+    tables, _events = dump(medium_demo.url, medium_demo.events_path)
+    rules = {row.name: row.rule for row in tables["segments"]}
+    assert rules == {
+        "enterprise": 'plan == "Enterprise"',
+        "high-value-at-risk": 'band in ["red", "yellow"] and mrr >= 100000',
+        "tech-touch": 'touch_model == "tech"',
+        "quiet-users": "days_since_last_event >= 14",
+    }

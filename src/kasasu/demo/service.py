@@ -28,6 +28,7 @@ from kasasu.demo.contracts import (
 )
 from kasasu.demo.engagement import make_nps, make_support
 from kasasu.demo.schemas import DemoOptions, DemoSummary, ProgressCallback
+from kasasu.demo.segments import segment_rows
 from kasasu.demo.shapes import DemoAccount, Row, number
 from kasasu.demo.success import (
     make_activities,
@@ -51,6 +52,7 @@ from kasasu.models import (
     Feedback,
     Milestone,
     Need,
+    Segment,
     Subscription,
     SurveyResponse,
     Task,
@@ -184,6 +186,7 @@ def _build(
     tables[Need] = make_needs(cal, first_need)
     requests = make_feedback(seed, cal, accounts, first_need)
     tables[Feedback] = _numbered(session, Feedback, requests, "FB")
+    tables[Segment] = segment_rows(cal, repository.next_id(session, Segment))
     rates = exchange_rate_rows(seed, cal, options.currency)
     first_rate = repository.next_id(session, ExchangeRate)
     tables[ExchangeRate] = [{"id": first_rate + i, **r} for i, r in enumerate(rates)]
