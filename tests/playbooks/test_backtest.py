@@ -64,8 +64,12 @@ def _history(session: Session) -> dict[str, int]:
 
 def test_reached_and_churned_after(session: Session) -> None:
     _history(session)
-    report = backtest_playbooks(session, END, 30, "Asia/Tokyo")
+    ticks: list[tuple[int, int]] = []
+    report = backtest_playbooks(
+        session, END, 30, "Asia/Tokyo", tick=lambda done, total: ticks.append((done, total))
+    )
     assert (report.first, report.last, report.days) == (BEFORE, END, 2)
+    assert ticks == [(0, 2), (1, 2)]  # the progress bar sees each replayed day
     assert (report.paying, report.churned) == (3, 1)
     assert {r.name: (r.reached, r.churned) for r in report.playbooks} == {
         "daily": (3, 1),

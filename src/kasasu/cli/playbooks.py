@@ -225,9 +225,24 @@ def backtest(
     ] = None,
 ) -> None:
     last = parse_date(as_of) if as_of else today_local()
-    with session_scope() as session:
+    bars = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
+    )
+    replay = bars.add_task(t("Refreshed days replayed"), total=None)
+    with session_scope() as session, bars:
         ensure_default_playbooks(session)
-        report = backtest_playbooks(session, last, days, settings().timezone, playbook or ())
+        report = backtest_playbooks(
+            session,
+            last,
+            days,
+            settings().timezone,
+            playbook or (),
+            tick=lambda done, total: bars.update(replay, completed=done, total=total),
+        )
     base = report.base_rate
     console.print(
         t(

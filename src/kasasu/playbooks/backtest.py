@@ -4,7 +4,7 @@ early enough to act?"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -45,11 +45,18 @@ class PlaybookBacktest:
 
 
 def backtest_playbooks(
-    session: Session, last: date, days: int, zone: str, only: Sequence[str] = ()
+    session: Session,
+    last: date,
+    days: int,
+    zone: str,
+    only: Sequence[str] = (),
+    *,
+    tick: Callable[[int, int], None] | None = None,
 ) -> PlaybookBacktest:
     """Fire every enabled playbook on each refreshed day of the ``days`` before ``last``
     (cool-downs and occurrences as in a real run, nothing stored) and compare with who was
-    still paying on ``last``, the latest refreshed day up to it."""
+    still paying on ``last``, the latest refreshed day up to it. ``tick(done, total)`` follows
+    the days replayed."""
     history = feature_days(session, last - timedelta(days=days), last)
     if len(history) < 2:
         raise InvalidInput(_("No refreshed history to replay: run kasasu refresh --backfill first"))
@@ -59,7 +66,9 @@ def backtest_playbooks(
     playbooks = [(p, PlaybookReach(p.name)) for _i, p in enabled_playbooks(session)]
     playbooks = [(p, r) for p, r in playbooks if not only or p.name in only]
     memory: dict[str, list[tuple[int, str, date]]] = {p.name: [] for p, _r in playbooks}
-    for day in replayed:
+    for done, day in enumerate(replayed):
+        if tick:
+            tick(done, len(replayed))
         facts = DayFacts(session, day, zone)
         for playbook, reach in playbooks:
             firings, _held = new_firings(playbook, facts, memory[playbook.name])
