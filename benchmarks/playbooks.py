@@ -219,7 +219,10 @@ def execute_day(url: str, setup: Any, outbox: Path) -> dict[str, Any]:
     finished: list[tuple[int, float]] = []
     started = time.perf_counter()
     outcome = run_playbooks(
-        engine, DAY, setup, on_action=lambda i, _status: finished.append((i, time.perf_counter()))
+        engine,
+        DAY,
+        setup,
+        on_action=lambda i, _status, _total: finished.append((i, time.perf_counter())),
     )
     seconds = time.perf_counter() - started
     assert Receiver.bad == 0, "a webhook arrived with a wrong signature"

@@ -168,8 +168,8 @@ def _bar() -> Iterator[OnAction]:
     )
     task = bars.add_task(t("Actions"), total=None)
 
-    def advance(_action_id: int, _status: str) -> None:
-        bars.advance(task)
+    def advance(_action_id: int, _status: str | None, total: int) -> None:
+        bars.update(task, total=total, advance=1)
 
     with bars:
         yield advance

@@ -32,7 +32,8 @@ from kasasu.settings import Settings
 
 SHOWN = 200  # runs written out in a summary; the log has them all
 
-OnAction = Callable[[int, str], None]
+# (action id, its new status or None when another worker had it, actions in this call)
+OnAction = Callable[[int, str | None, int], None]
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,8 @@ def run_playbooks(
                 outcome.done += 1
             elif status == "failed":
                 outcome.failed += 1
-            if status and on_action:
-                on_action(action_id, status)
+            if on_action:
+                on_action(action_id, status, len(pending))
     with transaction(factory) as session:
         shown = [run_id for run_id, _p in claimed[:SHOWN]]
         outcome.runs = playbook_log(session, locale, limit=SHOWN, run_ids=shown)
