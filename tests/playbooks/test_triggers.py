@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kasasu.models import Milestone, SurveyResponse, Ticket
@@ -156,3 +157,43 @@ def test_tickets_answers_and_milestones(session: Session, ids: dict[str, int]) -
     # Due 06-01, 9 days late: fires with a grace of 7, not of 9 … and never for P4.
     assert list(fired(session, {"type": "milestone_overdue", "grace_days": 7})) == [ids["P3"]]
     assert fired(session, {"type": "milestone_overdue", "grace_days": 9}) == {}
+
+
+def test_after_the_cool_down_the_next_occurrence_fires(
+    session: Session, ids: dict[str, int]
+) -> None:
+    from datetime import date, timedelta
+
+    from kasasu.models import FeatureSnapshot
+    from kasasu.playbooks.execution import claim_plan
+    from tests.playbooks.world import FEATURES
+
+    session.add_all(
+        Milestone(
+            external_id=f"m{i}",
+            account_id=ids["P3"],
+            plan="std",
+            name=f"step {i}",
+            due_date=date(2026, 6, 1),
+        )
+        for i in (1, 2)
+    )
+    later = DAY + timedelta(days=8)
+    session.add(FeatureSnapshot(account_id=ids["P3"], as_of=later, features=FEATURES["P3"]))
+    data = {
+        "name": "late",
+        "title": "t",
+        "cooldown_days": 7,
+        "trigger": {"type": "milestone_overdue"},
+        "actions": [{"type": "task", "title": "x"}],
+    }
+    save_playbook(session, validate_playbook(data))
+    session.flush()
+    first = plan_day(session, DAY, CONFIG)
+    assert len(first.planned) == 1  # one task a day per account, not one per milestone
+    claim_plan(session, first, "en")
+    assert plan_day(session, DAY + timedelta(days=3), CONFIG).planned == []  # no features
+    (again,) = plan_day(session, later, CONFIG).planned  # cooled down: the other milestone
+    assert {first.planned[0].firing.window, again.firing.window} == {
+        f"milestone:{m}" for m in session.scalars(select(Milestone.id))
+    }

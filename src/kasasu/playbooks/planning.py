@@ -87,16 +87,15 @@ def new_firings(
     """The playbook's firings on the facts' day that match its condition, once per account,
     leaving out the occurrences ``recent`` runs (account, window, day) answered already and
     the accounts still in their cool-down; and how many were left out."""
-    candidates = _once_per_account(_matching(playbook, fire(playbook.trigger, facts), facts))
+    candidates = _matching(playbook, fire(playbook.trigger, facts), facts)
     recent = list(recent)
     done = {(a, w) for a, w, _d in recent}
     cool_from = facts.day - timedelta(days=playbook.cooldown_days - 1)
     cooling = {a for a, _w, d in recent if playbook.cooldown_days and cool_from <= d <= facts.day}
-    new = [
-        f
-        for f in candidates
-        if (f.account_id, f.window) not in done and f.account_id not in cooling
-    ]
+    # Leave out the occurrences answered before choosing one per account, so that after the
+    # cool-down an account fires for its next occurrence (its second overdue milestone).
+    fresh = _once_per_account([f for f in candidates if (f.account_id, f.window) not in done])
+    new = [f for f in fresh if f.account_id not in cooling]
     return new, len(candidates) - len(new)
 
 
