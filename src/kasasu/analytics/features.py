@@ -151,7 +151,7 @@ def account_features(
 ) -> ir.Table:
     """(account_id, *FEATURE_NAMES) for every account paying on ``as_of``."""
     at = _Instants(as_of, zone)
-    days = ibis.memtable({"at": [as_of, as_of - timedelta(days=90)]}, schema={"at": "date"})
+    days = revenue.on_days([as_of, as_of - timedelta(days=90)])
     lines = revenue.line_mrr(src, days, currency, scales or {})
     mrr = revenue.account_mrr(lines)
     now = mrr.filter(mrr.at == as_of).select("account_id", "mrr")
@@ -199,9 +199,7 @@ def _contracts(src: Sources, as_of: date) -> ir.Table:
     """(account_id, seats, renewal_days) from the paying lines active on the day."""
     s = src.subscriptions
     lines = revenue.contract_lines(src).select("sub_id", "start_date", "until")
-    active = lines.filter(
-        (lines.start_date <= as_of) & (lines.until.isnull() | (lines.until > as_of))
-    )
+    active = lines.filter(revenue.serving(lines, ibis.literal(as_of, type="date")))
     j = s.join(active, s.id == active.sub_id)
     day = ibis.literal(as_of, type="date")
     upcoming = j.end_date.notnull() & (j.end_date >= day)

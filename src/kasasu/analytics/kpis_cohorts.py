@@ -10,6 +10,8 @@ The breakdown holds m0, m1, … up to the last month end the query covers; the v
 
 from __future__ import annotations
 
+from datetime import date
+
 import ibis
 import ibis.expr.types as ir
 
@@ -27,14 +29,17 @@ def horizon(inputs: Inputs) -> int:
     return months_between(periods[0].end, periods[-1].end)
 
 
-def _grid(inputs: Inputs) -> ir.Table:
-    """(period, k, at): month k's end for each cohort, up to the query's last month end."""
+def _grid_rows(inputs: Inputs) -> list[tuple[str, int, date]]:
+    """(period, k, at): month k's end (as a boundary) for each cohort, up to the query's last."""
     last = inputs.period_list[-1].end
-    rows = [
+    return [
         (p.label, k, add_months(p.end, k))
         for p in inputs.period_list
         for k in range(months_between(p.end, last) + 1)
     ]
+
+
+def _grid(rows: list[tuple[str, int, date]]) -> ir.Table:
     return ibis.memtable(
         {"period": [r[0] for r in rows], "k": [r[1] for r in rows], "at": [r[2] for r in rows]},
         schema={"period": "string", "k": "int64", "at": "date"},
@@ -43,8 +48,9 @@ def _grid(inputs: Inputs) -> ir.Table:
 
 def _cohort_mrr(inputs: Inputs) -> ir.Table:
     """(period, account_id, k, mrr) for cohort members; mrr 0 where they did not pay."""
-    grid = _grid(inputs)
-    mrr = inputs.account_mrr_on(grid.select("at").distinct())
+    rows = _grid_rows(inputs)
+    grid = _grid(rows)
+    mrr = inputs.account_mrr_on(at for _p, _k, at in rows)
     first = revenue.first_paid_day(inputs.sources)
     p = inputs.periods
     joined = first.join(p, (first.first_day >= p.start) & (first.first_day < p.end))

@@ -213,9 +213,7 @@ def _shrunk(inputs: Inputs) -> ir.Table:
         },
         schema={"period": "string", "start": "date", "end": "date"},
     )
-    days = ibis.memtable(
-        {"at": sorted({*firsts, *(add_months(m, 1) for m in firsts)})}, schema={"at": "date"}
-    )
+    days = {*firsts, *(add_months(m, 1) for m in firsts)}
     se = revenue.start_end(months, inputs.account_mrr_on(days), ["account_id"])
     fell = se.filter(se.end < se.start)
     owner = ibis.memtable(

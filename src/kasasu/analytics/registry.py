@@ -7,14 +7,13 @@ breakdown columns. Its ``explain`` expression lists the accounts behind the numb
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
-import ibis
 import ibis.expr.types as ir
 
 from kasasu.analytics import revenue
@@ -85,7 +84,7 @@ class Inputs:
 
     @cached_property
     def _line_mrr(self) -> ir.Table:
-        days = revenue.boundaries(self.periods)
+        days = revenue.at_boundaries(d for p in self.period_list for d in (p.start, p.end))
         return revenue.line_mrr(self.sources, days, self.currency, self.scales)
 
     def _shared(self, table: ir.Table) -> ir.Table:
@@ -130,8 +129,8 @@ class Inputs:
         days in one pass, instead of once per set of windows, saved ~0.6 s of the ~3.4 s that
         all KPIs took on the metrics benchmark.
         """
-        table = ibis.memtable({"at": self.all_days}, schema={"at": "date"})
-        lines = revenue.line_mrr(self.sources, table, self.currency, self.scales)
+        days = revenue.at_boundaries(self.all_days)
+        lines = revenue.line_mrr(self.sources, days, self.currency, self.scales)
         return materialize(revenue.mrr_parts(lines))
 
     @cached_property
@@ -147,16 +146,19 @@ class Inputs:
         # only pays when several KPIs read it (~0.15 s more for the MRR movements alone).
         return revenue.account_mrr(self._line_mrr)
 
-    def account_mrr_on(self, days: ir.Table) -> ir.Table:
-        """(account_id, at, mrr) with mrr > 0, at least on ``days`` (month firsts no later
-        than the last period's end; the caller joins on ``at``).
+    def account_mrr_on(self, days: Iterable[date]) -> ir.Table:
+        """(account_id, at, mrr) with mrr > 0, at least at the boundaries ``days`` (month
+        firsts no later than the last period's end; the caller joins on ``at``).
 
         Shared, that is the request's account MRR on all its days (``all_days``), so the
         cohort matrices do not price the contracts again (~0.15 s on the metrics benchmark).
         """
         if self.share:
             return self._root._all_days_account_mrr
-        return revenue.account_mrr(revenue.line_mrr(self.sources, days, self.currency, self.scales))
+        lines = revenue.line_mrr(
+            self.sources, revenue.at_boundaries(days), self.currency, self.scales
+        )
+        return revenue.account_mrr(lines)
 
     @cached_property
     def product_moves(self) -> ir.Table:

@@ -1,5 +1,11 @@
 """MRR per account at any day, and its movements over periods (DESIGN.md §4).
 
+A contract line serves from its start date to its last day of service, both inclusive: its
+cancellation date (解約日), else its end date (契約終了日) unless it renews by itself. A
+period's MRR is its last day's and its start MRR the last day's of the period before; the
+tables below are keyed by the boundaries between periods (the first day of each), and
+``at_boundaries`` is the one place that turns a boundary into the day whose MRR it stands for.
+
 Every amount is an integer in the reporting currency's minor unit. A contract line's MRR on a
 day is round-half-up(amount × fx ÷ months of its billing interval); an account's MRR is the
 sum of its lines'. Movements are computed per account from those integers, so
@@ -8,13 +14,14 @@ start + new + reactivation + expansion − contraction − churn = end holds exa
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 import ibis
 import ibis.expr.types as ir
 
 from kasasu.analytics.sources import Sources
+from kasasu.domain.periods import closing_day
 
 _MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
@@ -24,11 +31,11 @@ def _months(interval: ir.StringValue) -> ir.IntegerValue:
 
 
 def contract_lines(src: Sources) -> ir.Table:
-    """Paying contract lines with the day their revenue stops (``until``, exclusive).
+    """Paying contract lines with their last day of service (``until``, inclusive).
 
-    A cancelled line stops on its cancellation date; a line that renews by itself and is not
-    cancelled keeps going past its renewal date; any other line stops at its end date.
-    Trials bring no revenue.
+    A cancelled line's last day is its cancellation date; a line that renews by itself and is
+    not cancelled keeps going past its end date (``until`` null); any other line's last day
+    is its end date. Trials bring no revenue.
     """
     s = src.subscriptions
     s = s.filter((s.status != "trial") & (s.amount > 0))
@@ -66,12 +73,33 @@ def fx_at(src: Sources, days: ir.Table, currency: str, scales: Mapping[str, floa
     return rated.join(scale, "cur").select("cur", "at", fx=rated.rate * scale.scale)
 
 
-def line_mrr(src: Sources, days: ir.Table, currency: str, scales: Mapping[str, float]) -> ir.Table:
-    """(sub_id, account_id, product, months, at, mrr) for every line active on each day."""
-    lines = contract_lines(src)
-    active = lines.join(
-        days, (lines.start_date <= days.at) & (lines.until.isnull() | (days.at < lines.until))
+def on_days(days: Iterable[date]) -> ir.Table:
+    """(at, day): the MRR on each of ``days`` themselves (a refresh or backtest day)."""
+    chosen = sorted(set(days))
+    return ibis.memtable({"at": chosen, "day": chosen}, schema={"at": "date", "day": "date"})
+
+
+def at_boundaries(boundaries: Iterable[date]) -> ir.Table:
+    """(at, day): for each boundary between two periods (a period's first day), the day whose
+    MRR it stands for: the last day of the period that ends there, which is also the start
+    MRR of the period that begins there (DESIGN.md §4)."""
+    chosen = sorted(set(boundaries))
+    return ibis.memtable(
+        {"at": chosen, "day": [closing_day(b) for b in chosen]},
+        schema={"at": "date", "day": "date"},
     )
+
+
+def serving(lines: ir.Table, day: ir.DateValue) -> ir.BooleanValue:
+    """A contract line serves on ``day``: start date ≤ day ≤ last day of service."""
+    return (lines.start_date <= day) & (lines.until.isnull() | (day <= lines.until))
+
+
+def line_mrr(src: Sources, days: ir.Table, currency: str, scales: Mapping[str, float]) -> ir.Table:
+    """(sub_id, account_id, product, months, at, mrr) for every line serving on each
+    ``days.day`` (see ``on_days`` and ``at_boundaries``), keyed by ``days.at``."""
+    lines = contract_lines(src)
+    active = lines.join(days, serving(lines, days.day))
     active = active.select(
         "sub_id", "account_id", "product", "amount", "currency", "months", at=days.at
     )
@@ -167,5 +195,4 @@ def paying_on(
     src: Sources, days: list[date], currency: str, scales: Mapping[str, float]
 ) -> ir.Table:
     """(account_id, at): the accounts with MRR > 0 on each of ``days``."""
-    table = ibis.memtable({"at": sorted(set(days))}, schema={"at": "date"})
-    return account_mrr(line_mrr(src, table, currency, scales)).select("account_id", "at")
+    return account_mrr(line_mrr(src, on_days(days), currency, scales)).select("account_id", "at")

@@ -1,15 +1,19 @@
 """Reporting periods: calendar months, quarters and fiscal years of the reporting zone.
 
 A period is [start, end): it starts at 00:00 of its first day and ends at 00:00 of the day
-after its last, in the reporting zone. Contract dates are local dates, so the MRR "at the
-start of a period" is the MRR of the contracts active on ``start``.
+after its last, in the reporting zone; timestamps (answers, tickets, usage) fall in it by
+those instants. Money follows the contract dates, which are whole local days (DESIGN.md §4):
+a period's MRR is the MRR on its last day (``closing_day(end)``), and its start MRR is the
+MRR on the last day of the period before (``closing_day(start)``). So a line starting on
+April 1 is new in April, and a line whose last day is March 31 is in March's MRR and churns
+in April.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from kasasu.errors import InvalidInput
@@ -27,6 +31,12 @@ class Period:
     start: date
     end: date  # exclusive
     label: str
+
+
+def closing_day(boundary: date) -> date:
+    """The last day of the period that ends at ``boundary`` (the next period's first day):
+    the day whose MRR closes one period and opens the next."""
+    return boundary - timedelta(days=1)
 
 
 def add_months(day: date, months: int) -> date:
