@@ -7,19 +7,21 @@ Survey answers on account V1 (JST = UTC + 9; a month starts at 15:00 UTC the day
   Feb 2026  NPS 3 (at Feb 1 00:00 JST), 9, 10, 9, 10              → NPS 60, n 5
   Mar 2026  none
 
-Churn (MRR at Jan 1 → Feb 1, reason of the subscription cancelled last by Feb 1):
-  C1  10,000 → 0   cancelled Jan 20, price
-  C2  35,000 → 0   5,000 cancelled Jan 5 (price), 30,000 cancelled Jan 25 (competitor)
-  C3   8,000 → 0   ended Feb 1 without renewal, no cancellation → other
-  C4  12,000 → 0   cancelled with effect Feb 1 (the period's end), missing_features
+Churn (MRR on Dec 31 → Jan 31 → Feb 28; end and cancellation dates are the last day of
+service; the reason is that of the subscription cancelled last by the period's end):
+  C1  10,000 → 0        cancelled Jan 20, price                         → January
+  C2  35,000 → 0        5,000 cancelled Jan 5 (price), 30,000 cancelled Jan 25 (competitor)
+  C3   8,000 → 8,000 → 0   ended Jan 31 without renewal, no cancellation → other, February
+  C4  12,000 → 12,000 → 0  cancelled Jan 31 (paid through January), missing_features,
+                           February
   C5  23,000 → 23,000   keeps paying; its 3,000 line is cancelled Mar 10 (price)
 
-Loyalty (latest NPS before the period's end; first paid day; MRR at each month's start):
+Loyalty (latest NPS before the period's end; first paid day; MRR on each month's last day):
   L1  10,000 since 2025-01-01, NPS 10 on Jan 10 2026                     → loyal Jan–Mar
   L2  10,000 since 2025-01-01, NPS 10 on Dec 1 2025, then 6 on Jan 20    → never
-  L3  10,000 since 2025-03-01, NPS 9 on Dec 1 2025  → loyal from Feb (12 months at Mar 1)
-  L4  20,000 since 2025-01-01, 15,000 from 2025-09-01 (contraction at Sep 1), NPS 10 Dec 1
-      → not in Jan (its 6 months start Aug 1), loyal in Feb and Mar
+  L3  10,000 since 2025-03-01, NPS 9 on Dec 1 2025  → loyal from Feb (12 months by Feb 28)
+  L4  20,000 since 2025-01-01 to Aug 31, 15,000 from 2025-09-01 (contraction in September),
+      NPS 10 Dec 1 → not in Jan or Feb (their 6 months include September), loyal in March
 """
 
 from __future__ import annotations
@@ -128,8 +130,8 @@ def add_churn(session: Session) -> dict[str, int]:
     cancelled("C1", 10_000, date(2026, 1, 20), R.PRICE)
     cancelled("C2", 5_000, date(2026, 1, 5), R.PRICE)
     cancelled("C2", 30_000, date(2026, 1, 25), R.COMPETITOR)
-    add_line(session, ids["C3"], 8_000, nov1, status=ENDED, end=date(2026, 2, 1))
-    cancelled("C4", 12_000, date(2026, 2, 1), R.MISSING_FEATURES)
+    add_line(session, ids["C3"], 8_000, nov1, status=ENDED, end=date(2026, 1, 31))
+    cancelled("C4", 12_000, date(2026, 1, 31), R.MISSING_FEATURES)
     add_line(session, ids["C5"], 20_000, oct1)
     cancelled("C5", 3_000, date(2026, 3, 10), R.PRICE)
     return ids
@@ -141,7 +143,7 @@ def add_loyalty(session: Session) -> dict[str, int]:
     add_line(session, ids["L1"], 10_000, jan25)
     add_line(session, ids["L2"], 10_000, jan25)
     add_line(session, ids["L3"], 10_000, date(2025, 3, 1))
-    add_line(session, ids["L4"], 20_000, jan25, status=CANCELLED, cancelled=date(2025, 9, 1))
+    add_line(session, ids["L4"], 20_000, jan25, status=CANCELLED, cancelled=date(2025, 8, 31))
     add_line(session, ids["L4"], 15_000, date(2025, 9, 1))
     nps = SurveyKind.NPS
     add_answer(session, ids["L1"], nps, 10, utc(2026, 1, 10, 3))

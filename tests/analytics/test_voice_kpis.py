@@ -74,29 +74,35 @@ def test_churn_by_reason_by_hand(session: Session) -> None:
     add_churn(session)
     v = _values(session, "churn_by_reason", "churned_logos_by_reason")
     mrr = v["churn_by_reason", "2026-01"]
-    # C1 10,000 + C2 35,000 + C3 8,000 + C4 12,000 = 65,000.
-    assert mrr.value == 65_000
+    # January: C1 10,000 + C2 35,000 = 45,000.
+    assert mrr.value == 45_000
     assert mrr.breakdown == {
-        "missing_features": 12_000,  # C4, cancelled with effect on Feb 1 (the end)
+        "missing_features": 0,
         "price": 10_000,  # C1 (C2's price cancellation is not its latest)
         "support_quality": 0,
         "competitor": 35_000,  # C2: both lines' MRR, under its latest reason
         "downsizing": 0,
         "champion_left": 0,
         "hard_to_use": 0,
-        "other": 8_000,  # C3, ended without a cancellation
+        "other": 0,
     }
+    # February: the lines whose last day was Jan 31 — C3 8,000 + C4 12,000 = 20,000.
+    feb = v["churn_by_reason", "2026-02"]
+    assert feb.value == 20_000
+    assert feb.breakdown is not None
+    assert (feb.breakdown["missing_features"], feb.breakdown["other"]) == (12_000, 8_000)
     logos = v["churned_logos_by_reason", "2026-01"]
-    assert logos.value == 4
+    assert logos.value == 2
     assert logos.breakdown is not None
     assert [logos.breakdown[r] for r in ("missing_features", "price", "competitor", "other")] == [
+        0,
         1,
         1,
-        1,
-        1,
+        0,
     ]
-    # February and March: nobody churns (C5 only contracts in March).
-    assert v["churn_by_reason", "2026-02"].value == 0
+    assert v["churned_logos_by_reason", "2026-02"].value == 2
+    # March: nobody churns (C5 only contracts).
+    assert v["churn_by_reason", "2026-03"].value == 0
     assert v["churned_logos_by_reason", "2026-03"].value == 0
 
 
@@ -105,34 +111,38 @@ def test_explain_churn_by_reason(session: Session) -> None:
     q = MetricQuery(names=(), first_month=JAN, last_month=JAN)
     explained = explain_metric(session, "churn_by_reason", JAN, q)
     rows = {r.external_id: r.amounts for r in explained.rows}
-    assert set(rows) == {"C1", "C2", "C3", "C4"}
+    assert set(rows) == {"C1", "C2"}
     assert (rows["C2"]["amount"], rows["C2"]["competitor"], rows["C2"]["price"]) == (
         35_000,
         35_000,
         None,
     )
-    assert explained.totals["amount"] == explained.value == 65_000
-    assert explained.totals["other"] == 8_000
+    assert explained.totals["amount"] == explained.value == 45_000
+    feb = explain_metric(session, "churn_by_reason", FEB, q)
+    assert {r.external_id for r in feb.rows} == {"C3", "C4"}
+    assert feb.totals["other"] == 8_000
 
 
 def test_loyal_customers_by_hand(session: Session) -> None:
     add_loyalty(session)
     v = _values(session, "loyal_customers")
-    # Jan (end Feb 1): L1 only. L2's latest answer is 6; L3 paid from 2025-03-01 > 2025-02-01;
-    # L4 contracted at Sep 1, inside the 6 months Aug 1 → Feb 1.
+    # Jan (ends Jan 31): L1 only. L2's latest answer is 6; L3 has paid since 2025-03-01, 11
+    # months; L4 contracted in September, inside the 6 months August–January.
     assert v["loyal_customers", "2026-01"].value == 1
-    # Feb (end Mar 1): + L3 (exactly 12 months) and L4 (its 6 months start Sep 1).
-    assert v["loyal_customers", "2026-02"].value == 3
+    # Feb (ends Feb 28): + L3 (exactly 12 months, March 2025–February 2026); L4's 6 months
+    # (September–February) still hold its contraction.
+    assert v["loyal_customers", "2026-02"].value == 2
+    # Mar: + L4 (October–March).
     assert v["loyal_customers", "2026-03"].value == 3
-    # The quarter ends Apr 1, as March does.
+    # The quarter ends Mar 31, as March does.
     q1 = _values(session, "loyal_customers", grain=Grain.QUARTER)
     assert q1["loyal_customers", "2026-Q1"].value == 3
 
 
 def test_explain_loyal_customers(session: Session) -> None:
     ids = add_loyalty(session)
-    q = MetricQuery(names=(), first_month=FEB, last_month=FEB)
-    explained = explain_metric(session, "loyal_customers", FEB, q)
+    q = MetricQuery(names=(), first_month=MAR, last_month=MAR)
+    explained = explain_metric(session, "loyal_customers", MAR, q)
     assert [(r.account_id, r.amounts["nps"], r.amounts["mrr"]) for r in explained.rows] == [
         (ids["L1"], 10, 10_000),
         (ids["L3"], 9, 10_000),

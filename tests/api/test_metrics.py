@@ -15,7 +15,7 @@ def test_metric_by_period_and_its_explanation(
     got = admin_api.get("/metrics/mrr_movements", params={"from": "2026-01", "to": "2026-02"})
     assert got.status_code == 200, got.text
     jan, feb = got.json()
-    assert (jan["period"], jan["value"], jan["breakdown"]["churn"]) == ("2026-01", 136_333, 0)
+    assert (jan["period"], jan["value"], jan["breakdown"]["churn"]) == ("2026-01", 146_333, 0)
     assert (feb["breakdown"]["churn"], feb["unit"], feb["currency"]) == (10_000, "money", "JPY")
     explained = admin_api.get("/metrics/logo_churn_rate/explain", params={"period": "2026-02"})
     assert [r["external_id"] for r in explained.json()["rows"]] == ["A2"]

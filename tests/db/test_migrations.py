@@ -53,3 +53,65 @@ def test_models_match_migrations(empty_url: str) -> None:
         diff = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_old_exclusive_contract_dates_become_last_days(empty_url: str) -> None:
+    """0009: an end or cancellation date on the start's day of the month (the old exclusive
+    style) moves to the day before; a date already written as a last day stays; a renewal
+    recorded on a moved end date moves with it. Downgrading writes every last day back in
+    the old style (the day after), which is how the old code reads them."""
+    upgrade(empty_url, "0008")
+    engine = create_db_engine(empty_url)
+    old = [  # id, start, end, cancelled_on → end, cancelled_on after the upgrade
+        (1, "2025-04-01", "2026-04-01", None, "2026-03-31", None),
+        (2, "2025-04-01", "2026-03-31", None, "2026-03-31", None),
+        (3, "2025-06-15", "2025-09-15", "2025-09-15", "2025-09-14", "2025-09-14"),
+        (4, "2025-01-01", "2025-02-01", "2025-01-20", "2025-01-31", "2025-01-20"),
+    ]
+    insert_line = sa.text(
+        "INSERT INTO subscriptions (id, external_id, account_id, product, amount, currency, "
+        "billing_interval, start_date, end_date, auto_renew, status, cancelled_on, created_at, "
+        "updated_at) VALUES (:id, :ext, 1, 'Core', 100, 'JPY', 'month', :start, :end, false, "
+        "'ended', :cancelled, :now, :now)"
+    )
+    now = "2025-01-01"
+    with engine.begin() as c:
+        c.execute(
+            sa.text(
+                "INSERT INTO accounts (id, external_id, name, custom_fields, created_at, "
+                "updated_at) VALUES (1, 'A', 'A', '{}', :now, :now)"
+            ),
+            {"now": now},
+        )
+        for line_id, start, end, cancelled, _end, _cancelled in old:
+            values = {"id": line_id, "ext": f"S{line_id}", "start": start, "end": end}
+            c.execute(insert_line, {**values, "cancelled": cancelled, "now": now})
+        c.execute(
+            sa.text(
+                "INSERT INTO renewals (id, subscription_id, renewal_date, outcome, decided_at) "
+                "VALUES (1, 1, '2026-04-01', 'renewed', :now)"
+            ),
+            {"now": now},
+        )
+
+    def stored() -> list[tuple[str, str | None]]:
+        with engine.connect() as c:
+            rows = c.execute(
+                sa.text("SELECT end_date, cancelled_on FROM subscriptions ORDER BY id")
+            ).all()
+            renewal = c.execute(sa.text("SELECT renewal_date FROM renewals")).scalar_one()
+        return [(str(end), cancelled and str(cancelled)) for end, cancelled in rows] + [
+            (str(renewal), None)
+        ]
+
+    upgrade(empty_url, "0009")
+    assert stored() == [(end, cancelled) for *_x, end, cancelled in old] + [("2026-03-31", None)]
+    downgrade(empty_url, "0008")
+    assert stored() == [
+        ("2026-04-01", None),
+        ("2026-04-01", None),  # March 31 inclusive is April 1 for the old code
+        ("2025-09-15", "2025-09-15"),
+        ("2025-02-01", "2025-01-20"),
+        ("2026-04-01", None),
+    ]
+    engine.dispose()

@@ -80,7 +80,8 @@ def test_cancellations_carry_a_reason_and_consistent_dates(medium_demo: DemoRun)
     for row in rows:
         if row.status == "active":
             assert row.cancelled_on is None
-            assert row.end_date >= AS_OF.isoformat()  # the next renewal
+            # The current term's last day, on or after the data's last day (before AS_OF).
+            assert row.end_date >= (AS_OF - timedelta(days=1)).isoformat()
         if row.status == "ended":
             assert row.cancel_reason is None
             assert row.start_date <= row.end_date
@@ -164,7 +165,8 @@ def test_yearly_contracts_renew_mostly_in_april(medium_demo: DemoRun) -> None:
         medium_demo,
         "SELECT end_date FROM subscriptions WHERE billing_interval = 'year' AND status = 'active'",
     )
-    april = sum(1 for r in rows if date.fromisoformat(r.end_date).month == 4)
+    # A term's last day is March 31: it renews on April 1.
+    april = sum(1 for r in rows if (date.fromisoformat(r.end_date) + timedelta(days=1)).month == 4)
     assert len(rows) > 20
     assert april / len(rows) > 0.6
 

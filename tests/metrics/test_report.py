@@ -74,8 +74,8 @@ def test_revenue_sheet_has_the_hand_computed_mrr_and_churn(session: Session) -> 
     rows = _rows(revenue)
     assert list(rows) == [f"2025-{m:02}" for m in range(3, 13)] + ["2026-01", "2026-02"]
     jan, feb = rows["2026-01"], rows["2026-02"]
-    # Golden: MRR at the end of January 136,333; A2's ¥10,000 churns in February.
-    assert jan["MRR"].value == 136_333
+    # Golden: MRR on January 31 146,333; in February A2's ¥10,000 churns and A5 contracts.
+    assert jan["MRR"].value == 146_333
     assert feb["Churn"].value == 10_000
     assert feb["Expansion"].value == 5_000
     assert feb["MRR"].value == 131_333
@@ -84,7 +84,7 @@ def test_revenue_sheet_has_the_hand_computed_mrr_and_churn(session: Session) -> 
     assert revenue.freeze_panes == "B2"
     retention = _rows(_book(session)["Retention"])
     grr = retention["2026-02"]["GRR"]
-    assert grr.value == pytest.approx(126_333 / 136_333)
+    assert grr.value == pytest.approx(126_333 / 146_333)
     assert grr.number_format == "0.0%"
 
 
@@ -128,7 +128,7 @@ def test_summary_and_definitions_cover_every_kpi(session: Session) -> None:
     kpis = _rows(summary, header_row=8)
     assert list(kpis) == [m.title.render("en") for m in all_metrics()]
     assert kpis["MRR"]["2026-02"].value == 131_333
-    assert kpis["MRR"]["2026-01"].value == 136_333
+    assert kpis["MRR"]["2026-01"].value == 146_333
     definitions = _rows(book["Definitions"])
     assert [d["ID"].value for d in definitions.values()] == [m.name for m in all_metrics()]
     ja = _rows(_book(session, "ja")["定義"])

@@ -165,8 +165,9 @@ METRICS = (
         Unit.MONEY,
         _("MRR"),
         _(
-            "Monthly recurring revenue at the end of the period: the monthly amount of every "
-            "active contract line (yearly ÷ 12, quarterly ÷ 3) in the reporting currency"
+            "Monthly recurring revenue on the period's last day: the monthly amount of every "
+            "contract line serving that day (yearly ÷ 12, quarterly ÷ 3) in the reporting "
+            "currency"
         ),
         _mrr,
         _explain_mrr,

@@ -1,8 +1,8 @@
 """Each customer's contract history: sign-up, renewals, upsell, cross-sell, contraction,
 churn with a reason, and sometimes a return.
 
-Yearly contracts mostly run to 1 April, the start of the Japanese fiscal year, so most
-yearly renewals (and yearly churn) fall in April. A churn date is drawn for every customer,
+Yearly contracts mostly run to 31 March and renew on 1 April, the start of the Japanese
+fiscal year, so most yearly renewals (and yearly churn) fall in April. A churn date is drawn for every customer,
 also when it lies after the data: those customers show warning signs at the as-of date.
 """
 
@@ -185,6 +185,9 @@ def _close(cal: Calendar, period: Period, lines: list[Line]) -> None:
 
 
 def subscription_rows(cal: Calendar, accounts: list[DemoAccount], first_id: int) -> list[Row]:
+    """The lines as stored. The simulation marks a line's end by the first day without it;
+    a stored end or cancellation date is the last day of service (DESIGN.md §4), the day
+    before: a yearly line from 2025-04-01 ends on 2026-03-31."""
     rows: list[Row] = []
     last_day = cal.as_of - timedelta(days=1)
     for account in accounts:
@@ -192,7 +195,8 @@ def subscription_rows(cal: Calendar, accounts: list[DemoAccount], first_id: int)
             row_id = first_id + len(rows)
             created = cal.instant(line.start, 10.0)
             active = line.status is SubscriptionStatus.ACTIVE
-            end = line.renewal_after(last_day) if active else line.end
+            stop = line.renewal_after(last_day) if active else line.end
+            end = None if stop is None else stop - timedelta(days=1)
             touched = created if active or line.end is None else cal.instant(line.end, 9.0)
             rows.append(
                 {
@@ -209,7 +213,7 @@ def subscription_rows(cal: Calendar, accounts: list[DemoAccount], first_id: int)
                     "end_date": end,
                     "auto_renew": active,
                     "status": line.status,
-                    "cancelled_on": line.end if line.reason is not None else None,
+                    "cancelled_on": end if line.reason is not None else None,
                     "cancel_reason": line.reason,
                     "cancel_comment": line.comment,
                     "created_at": created,

@@ -53,6 +53,10 @@ class BillingInterval(StrEnum):
     def months(self) -> int:
         return {"month": 1, "quarter": 3, "year": 12}[self.value]
 
+    def term(self, term_months: int | None) -> int:
+        """A line's contract term in months: as recorded, else one billing interval."""
+        return term_months or self.months
+
 
 class SubscriptionStatus(StrEnum):
     TRIAL = "trial"

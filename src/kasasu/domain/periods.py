@@ -39,6 +39,20 @@ def closing_day(boundary: date) -> date:
     return boundary - timedelta(days=1)
 
 
+def shift_months(day: date, months: int) -> date:
+    """The same day of the month ``months`` later, or that month's last day if it is shorter
+    (January 31 + 1 month = February 28)."""
+    first = add_months(day, months)
+    last = closing_day(add_months(first, 1))
+    return first.replace(day=min(day.day, last.day))
+
+
+def next_term_end(last_day: date, term_months: int) -> date:
+    """The last day of the term that follows a term ending on ``last_day``: a yearly term
+    ending 2026-03-31 renews to 2027-03-31; a monthly one ending 2026-01-14 to 2026-02-14."""
+    return closing_day(shift_months(last_day + timedelta(days=1), term_months))
+
+
 def add_months(day: date, months: int) -> date:
     """The first day of the month ``months`` after ``day``'s month."""
     index = day.year * 12 + day.month - 1 + months

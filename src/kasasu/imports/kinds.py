@@ -144,6 +144,7 @@ def kind_specs() -> dict[ImportKind, KindSpec]:
                 Column("billing_interval", BillingInterval),
                 Column("start_date", "date", required=True),
                 Column("end_date", "date"),
+                Column("term_months", "int"),
                 Column("auto_renew", "bool"),
                 Column("status", SubscriptionStatus),
                 Column("cancelled_on", "date"),

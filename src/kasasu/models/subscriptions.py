@@ -41,10 +41,14 @@ class Subscription(IdMixin, TimestampMixin, Base):
     currency: Mapped[str] = mapped_column(String(3))
     billing_interval: Mapped[BillingInterval] = mapped_column(enum_column(BillingInterval))
     start_date: Mapped[date]
-    end_date: Mapped[date | None]  # renewal date, or the end of a fixed term
+    # The last day of the current term (inclusive: 契約終了日/更新日); renews the day after.
+    end_date: Mapped[date | None]
+    # The contract term (契約期間) in months; none: one billing interval (a monthly line
+    # renews every month, so it is a billing cycle, not a renewal to manage).
+    term_months: Mapped[int | None]
     auto_renew: Mapped[bool] = mapped_column(default=True)
     status: Mapped[SubscriptionStatus] = mapped_column(enum_column(SubscriptionStatus))
-    cancelled_on: Mapped[date | None]
+    cancelled_on: Mapped[date | None]  # the last day of service, inclusive (解約日)
     cancel_reason: Mapped[CancellationReason | None] = mapped_column(
         enum_column(CancellationReason)
     )
@@ -80,3 +84,8 @@ class Renewal(IdMixin, Base):
         IdType, ForeignKey("users.id", ondelete="SET NULL")
     )
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # An expansion or contraction opens a new version of the line from the day after the
+    # renewal date; kept so that changing the outcome can take that version back.
+    new_subscription_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("subscriptions.id", ondelete="SET NULL")
+    )

@@ -16,6 +16,7 @@ from kasasu.kit.types import INPUT_CONFIG, READ_CONFIG, CurrencyCode, ExternalId
 
 Label = Annotated[str, Field(min_length=1, max_length=100)]
 MinorUnits = Annotated[int, Field(ge=0, description="Price per billing interval in minor units")]
+Term = Annotated[int, Field(ge=1, le=120, description="Contract term in months (契約期間)")]
 
 
 class SubscriptionCreate(BaseModel):
@@ -30,7 +31,8 @@ class SubscriptionCreate(BaseModel):
     currency: CurrencyCode
     billing_interval: BillingInterval = BillingInterval.MONTH
     start_date: date
-    end_date: date | None = None
+    end_date: date | None = Field(default=None, description="Last day of the term, inclusive")
+    term_months: Term | None = None
     auto_renew: bool = True
     status: SubscriptionStatus = SubscriptionStatus.ACTIVE
     cancelled_on: date | None = None
@@ -51,6 +53,7 @@ class SubscriptionUpdate(BaseModel):
     billing_interval: BillingInterval | None = None
     start_date: date | None = None
     end_date: date | None = None
+    term_months: Term | None = None
     auto_renew: bool | None = None
     status: SubscriptionStatus | None = None
     cancelled_on: date | None = None
@@ -72,6 +75,7 @@ class SubscriptionRead(BaseModel):
     billing_interval: BillingInterval
     start_date: date
     end_date: date | None
+    term_months: int | None
     auto_renew: bool
     status: SubscriptionStatus
     cancelled_on: date | None
@@ -104,7 +108,8 @@ class ExchangeRateCreate(BaseModel):
 
 
 class RenewalCreate(BaseModel):
-    """What came of a line's renewal date; a churn needs its reason."""
+    """What came of a line's renewal date (the last day of its term); a churn needs its
+    reason, an expansion or a contraction the new price (and seats, if they changed)."""
 
     model_config = INPUT_CONFIG
 
@@ -113,6 +118,10 @@ class RenewalCreate(BaseModel):
     outcome: RenewalOutcome
     reason: CancellationReason | None = None
     comment: LongText | None = None
+    amount: MinorUnits | None = Field(
+        default=None, description="Expanded or contracted: the new price per billing interval"
+    )
+    seats: Annotated[int, Field(ge=0)] | None = None
     decided_by: RowId | None = None
 
 
@@ -127,3 +136,4 @@ class RenewalRead(BaseModel):
     comment: str | None
     decided_by: int | None
     decided_at: datetime
+    new_subscription_id: int | None

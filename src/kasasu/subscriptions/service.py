@@ -1,16 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from kasasu.accounts.repository import AccountRepository
 from kasasu.db.service import CrudService
-from kasasu.domain.choices import RenewalOutcome, SubscriptionStatus
+from kasasu.domain.choices import SubscriptionStatus
 from kasasu.domain.money import is_currency
-from kasasu.errors import FieldError, InvalidInput, NotFound
+from kasasu.errors import FieldError
 from kasasu.kit.i18n import _
 from kasasu.models import ExchangeRate, Renewal, Subscription
 from kasasu.subscriptions.repository import (
@@ -20,7 +20,6 @@ from kasasu.subscriptions.repository import (
 )
 from kasasu.subscriptions.schemas import (
     ExchangeRateCreate,
-    RenewalCreate,
     RenewalRead,
     SubscriptionCreate,
     SubscriptionRead,
@@ -102,38 +101,3 @@ def renewals_due(
 
 def _renewal_read(row: Renewal | None) -> RenewalRead | None:
     return RenewalRead.model_validate(row) if row is not None else None
-
-
-def record_renewal(session: Session, data: RenewalCreate) -> RenewalRead:
-    """Record (or change) the outcome of a line's renewal date. A churn cancels the line on
-    that date with its reason, so the KPIs count it; changing a churn back un-cancels it."""
-    line = SubscriptionRepository(session).get(data.subscription_id)
-    if line is None:
-        raise NotFound(
-            _("{noun} {id} does not exist", noun=_("Subscription"), id=data.subscription_id)
-        )
-    churned = data.outcome is RenewalOutcome.CHURNED
-    if churned and data.reason is None:
-        raise InvalidInput(
-            _("A churn needs its reason"),
-            [FieldError(("body", "reason"), _("Required"), None)],
-        )
-    repo = RenewalRepository(session)
-    row = repo.for_lines([(line.id, data.renewal_date)]).get((line.id, data.renewal_date))
-    if row is None:
-        row = Renewal(subscription_id=line.id, renewal_date=data.renewal_date)
-        session.add(row)
-    row.outcome, row.reason, row.comment = data.outcome, data.reason, data.comment
-    row.decided_by, row.decided_at = data.decided_by, datetime.now(UTC)
-    if churned:
-        line.status, line.cancelled_on, line.auto_renew = (
-            SubscriptionStatus.CANCELLED,
-            data.renewal_date,
-            False,
-        )
-        line.cancel_reason, line.cancel_comment = data.reason, data.comment
-    elif line.cancelled_on == data.renewal_date:
-        line.status, line.cancelled_on, line.auto_renew = SubscriptionStatus.ACTIVE, None, True
-        line.cancel_reason, line.cancel_comment = None, None
-    session.flush()
-    return RenewalRead.model_validate(row)

@@ -1,29 +1,60 @@
-"""Renewals (更新管理): contracts renewing in the next 30/60/90/180 days, and their outcome."""
+"""Renewals (更新管理): every contract term ending in a window, filtered, sorted and paged,
+with totals over all of them; an outcome recorded here changes the contract as it happened."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
-from kasasu.accounts.service import account_owners
 from kasasu.domain.choices import CancellationReason, RenewalOutcome
+from kasasu.domain.money import parse_amount
 from kasasu.domain.permissions import Action
-from kasasu.health.summary import latest_briefs
+from kasasu.renewals.schemas import RenewalQuery, RenewalSort
+from kasasu.renewals.service import renewal_board
+from kasasu.subscriptions.renewals import record_renewal
 from kasasu.subscriptions.schemas import RenewalCreate
-from kasasu.subscriptions.service import record_renewal, renewals_due
-from kasasu.users.service import user_names
 from kasasu.web.auth import CurrentUser, check_csrf, require
 from kasasu.web.context import in_transaction, web_context
 from kasasu.web.render import Pages
 
 WINDOWS = (30, 60, 90, 180)
-_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+class RenewalFilters(BaseModel):
+    """The page's query string: a window (or a date range), filters, sort and page."""
+
+    within: int = 90
+    start: date | None = Field(default=None, alias="from")
+    end: date | None = Field(default=None, alias="to")
+    mine: bool = False
+    band: Literal["red", "yellow", "green", ""] = ""
+    product: str = Field(default="", max_length=100)
+    plan: str = Field(default="", max_length=100)
+    decided: Literal["yes", "no", ""] = ""
+    monthly: bool = False
+    sort: RenewalSort = "renewal_date"
+    page: int = Field(default=1, ge=1, le=100_000)
+
+    def query(self, today: date, user_id: int) -> RenewalQuery:
+        days = self.within if self.within in WINDOWS else 90
+        return RenewalQuery(
+            first=self.start or today,
+            last=self.end or today + timedelta(days=days),
+            owner_id=user_id if self.mine else None,
+            band=self.band or None,
+            product=self.product or None,
+            plan=self.plan or None,
+            decided={"yes": True, "no": False}.get(self.decided),
+            include_monthly=self.monthly,
+            sort=self.sort,
+            page=self.page,
+        )
 
 
 class RenewalForm(BaseModel):
@@ -31,7 +62,10 @@ class RenewalForm(BaseModel):
     outcome: RenewalOutcome
     reason: CancellationReason | Literal[""] = ""
     comment: str = Field(default="", max_length=20_000)
-    within: int = 90
+    amount: str = Field(default="", max_length=50)  # the new price, as people write it
+    currency: str = Field(default="JPY", max_length=3)
+    seats: int | None = Field(default=None, ge=0)
+    back: str = Field(default="/renewals", max_length=2_000)
     csrf_token: str = ""
 
 
@@ -39,37 +73,25 @@ def renewals_router(pages: Pages) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
     @router.get("/renewals", response_class=HTMLResponse)
-    def renewals(request: Request, user: CurrentUser, within: int = 90) -> HTMLResponse:
-        days = within if within in WINDOWS else 90
-        today = datetime.now(ZoneInfo(web_context(request).timezone)).date()
-
-        def load(session: Session) -> dict[str, Any]:
-            due = renewals_due(session, today, today + timedelta(days=days))
-            account_ids = sorted({line.account_id for line, _r in due})
-            found = account_owners(session, account_ids)
-            return {
-                "due": due,
-                "accounts": found,
-                "health": latest_briefs(session, account_ids),
-                "owners": user_names(session, [owner for _name, owner in found.values() if owner]),
-            }
-
-        data = in_transaction(request, load)
-        total = sum(
-            line.amount / _MONTHS.get(line.billing_interval.value, 1) for line, _r in data["due"]
-        )
+    def renewals(
+        request: Request, user: CurrentUser, filters: Annotated[RenewalFilters, Query()]
+    ) -> HTMLResponse:
+        ctx = web_context(request)
+        today = datetime.now(ZoneInfo(ctx.timezone)).date()
+        query = filters.query(today, user.id)
+        board = in_transaction(request, lambda s: renewal_board(s, query, ctx.currency, today))
+        here = filters.model_dump(by_alias=True, exclude_defaults=True, mode="json")
         return pages.render(
             request,
             "renewals.html",
             user=user,
-            within=days,
+            board=board,
+            filters=filters,
             windows=WINDOWS,
-            until=today + timedelta(days=days),
-            months=_MONTHS,
-            total=total,
+            here="/renewals?" + urlencode(here),
+            link=lambda **change: "/renewals?" + urlencode(_changed(here, change)),
             outcomes=list(RenewalOutcome),
             reasons=list(CancellationReason),
-            **data,
         )
 
     @router.post("/renewals/{subscription_id}", dependencies=[Depends(check_csrf)])
@@ -80,16 +102,30 @@ def renewals_router(pages: Pages) -> APIRouter:
         form: Annotated[RenewalForm, Form()],
     ) -> Response:
         require(user, Action.WRITE)
+        amount = parse_amount(form.amount, form.currency).amount if form.amount.strip() else None
         data = RenewalCreate(
             subscription_id=subscription_id,
             renewal_date=form.renewal_date,
             outcome=form.outcome,
             reason=form.reason or None,
             comment=form.comment.strip() or None,
+            amount=amount,
+            seats=form.seats,
             decided_by=user.id,
         )
         in_transaction(request, lambda s: record_renewal(s, data))
-        target = f"/renewals?within={form.within}#line-{subscription_id}"
-        return RedirectResponse(target, status_code=303)
+        back = form.back if form.back.startswith("/renewals") else "/renewals"
+        return RedirectResponse(f"{back}#line-{subscription_id}", status_code=303)
 
     return router
+
+
+def _changed(here: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    """The current query string with some parameters changed (a new filter: page 1)."""
+    merged = {**here, "page": 1, **change}
+    dropped = ("", None)
+    return {
+        k: v
+        for k, v in merged.items()
+        if v not in dropped and v is not False and not (k == "page" and v == 1)
+    }

@@ -1,0 +1,43 @@
+"""The renewal board: one page of renewals, and totals over all of them computed by the
+database in the reporting currency (a missing exchange rate is reported, never dropped)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from kasasu.renewals.repository import RenewalBoardRepository
+from kasasu.renewals.schemas import RenewalBoard, RenewalQuery, RenewalRow
+from kasasu.subscriptions.mrr import exchange_factors, mrr_total
+from kasasu.models import Subscription
+from kasasu.users.service import user_names
+
+
+def renewal_board(session: Session, query: RenewalQuery, currency: str, today: date) -> RenewalBoard:
+    """Renewals whose date falls in the query's window, converted at today's rates."""
+    fx = exchange_factors(session, currency, today)
+    repo = RenewalBoardRepository(session)
+    rows = repo.page(query, fx)
+    total, accounts, decided = repo.counts(query, fx)
+    money = mrr_total(session, Subscription.id.in_(repo.line_ids(query, fx)), currency, today)
+    owners = user_names(session, [row.owner_id for row in rows if row.owner_id is not None])
+    return RenewalBoard(
+        first=query.first,
+        last=query.last,
+        currency=currency,
+        rows=[
+            RenewalRow(
+                **{**row._mapping, "renewal_date": row.day},
+                owner_name=owners.get(row.owner_id) if row.owner_id else None,
+            )
+            for row in rows
+        ],
+        total=total,
+        accounts=accounts,
+        mrr=money.mrr,
+        missing_rates=money.missing,
+        decided=decided,
+        page=query.page,
+        size=query.size,
+    )
