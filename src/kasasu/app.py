@@ -41,6 +41,7 @@ def api_context(settings: Settings) -> ApiContext:
         currency=settings.currency,
         locale=settings.locale,
         fiscal_year_start=settings.fiscal_year_start,
+        gross_margin=settings.gross_margin,
         surveys=survey_config(settings),
         playbooks=PlaybookConfig(
             zone=settings.timezone,
@@ -75,6 +76,7 @@ def create_app(settings: Settings) -> FastAPI:
             currency=ctx.currency,
             locale=ctx.locale,
             fiscal_year_start=ctx.fiscal_year_start,
+            gross_margin=ctx.gross_margin,
             touch_high_mrr=settings.touch.high_mrr,
             touch_low_mrr=settings.touch.low_mrr,
             surveys=ctx.surveys,

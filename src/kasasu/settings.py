@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     currency: str = "JPY"
     locale: str = "ja"
     fiscal_year_start: int = Field(default=4, ge=1, le=12)
+    # The share of revenue kept after the cost of serving it, for the simple LTV
+    # (ARPA × gross margin ÷ monthly logo churn rate); 0.8 means 80%.
+    gross_margin: float = Field(default=1.0, gt=0, le=1)
     secret_key: SecretStr = SecretStr(DEV_SECRET)
     dev_mode: bool = False
     # Where the health features and KPIs are computed: duckdb (embedded copy), postgres (in

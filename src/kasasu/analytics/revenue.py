@@ -7,8 +7,11 @@ tables below are keyed by the boundaries between periods (the first day of each)
 ``at_boundaries`` is the one place that turns a boundary into the day whose MRR it stands for.
 
 Every amount is an integer in the reporting currency's minor unit. A contract line's MRR on a
-day is round-half-up(amount × fx ÷ months of its billing interval); an account's MRR is the
-sum of its lines'. Movements are computed per account from those integers, so
+day is round-half-up(amount × fx ÷ months of its billing interval), the rule of
+``kasasu.domain.mrr`` in the same float arithmetic; an account's MRR is the sum of its
+lines'. A foreign line with no rate on or before a day has no MRR that day: ``missing_rates``
+reports it, in its own currency, so it is never silently dropped. Movements are computed
+per account from those integers, so
 start + new + reactivation + expansion − contraction − churn = end holds exactly.
 """
 
@@ -21,13 +24,13 @@ import ibis
 import ibis.expr.types as ir
 
 from kasasu.analytics.sources import Sources
+from kasasu.domain.mrr import interval_months
 from kasasu.domain.periods import closing_day
-
-_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
 def _months(interval: ir.StringValue) -> ir.IntegerValue:
-    return ibis.cases(*((interval == k, v) for k, v in _MONTHS.items()), else_=1)
+    """``BillingInterval.months`` as an expression (the table lives in ``kasasu.domain``)."""
+    return ibis.cases(*((interval == k, v) for k, v in interval_months().items()), else_=1)
 
 
 def contract_lines(src: Sources) -> ir.Table:
@@ -107,7 +110,7 @@ def line_mrr(src: Sources, days: ir.Table, currency: str, scales: Mapping[str, f
     # skip the exchange-rate join (rates × boundary days, a max per day, a union): on the
     # metrics benchmark (all lines in JPY) ~0.01 s wall / 0.02 s CPU per line-MRR build, and
     # it is built ~6 times for all KPIs. Only foreign lines (``scales``) are joined with a
-    # rate; a line in a currency without a scale has no rate and no MRR, as before.
+    # rate; a line without a rate on the day has no MRR here and is in ``missing_rates``.
     home = active.filter(active.currency == currency)
     priced = home.select(*_KEEP, mrr=_rounded(home.amount.cast("float64") / home.months))
     if not scales:
@@ -122,8 +125,27 @@ def line_mrr(src: Sources, days: ir.Table, currency: str, scales: Mapping[str, f
 _KEEP = ("sub_id", "account_id", "product", "months", "at")
 
 
+def missing_rates(
+    src: Sources, days: ir.Table, currency: str, scales: Mapping[str, float]
+) -> ir.Table:
+    """(at, currency, mrr, lines): per day of ``days`` and foreign currency, the MRR of the
+    serving lines that have no rate to ``currency`` on or before that day, in minor units of
+    their own currency (round-half-up(amount ÷ months) per line, summed)."""
+    lines = contract_lines(src)
+    active = lines.join(days, serving(lines, days.day))
+    foreign = active.filter(active.currency != currency).select(
+        "currency", "amount", "months", at=days.at
+    )
+    if scales:
+        fx = fx_at(src, days, currency, scales)
+        foreign = foreign.anti_join(fx, [foreign.currency == fx.cur, foreign.at == fx.at])
+    own = _rounded(foreign.amount.cast("float64") / foreign.months)
+    priced = foreign.select("at", "currency", mrr=own)
+    return priced.group_by(["at", "currency"]).aggregate(mrr=priced.mrr.sum(), lines=priced.count())
+
+
 def _rounded(monthly: ir.FloatingValue) -> ir.IntegerValue:
-    """Round half up to an integer minor unit."""
+    """Round half up to an integer minor unit (``kasasu.domain.mrr.round_half_up``)."""
     return (monthly + 0.5).floor().cast("int64")
 
 

@@ -25,6 +25,7 @@ class ApiContext:
     currency: str
     locale: str
     fiscal_year_start: int = 4
+    gross_margin: float = 1.0  # for the simple LTV
     playbooks: PlaybookConfig | None = None  # for previews: links, Slack URL
     surveys: SurveyConfig | None = None  # links, mail and widget origins of survey campaigns
 

@@ -43,6 +43,7 @@ def _query(
         currency=ctx.currency,
         zone=ctx.timezone,
         filters=filters,
+        gross_margin=ctx.gross_margin,
     )
 
 

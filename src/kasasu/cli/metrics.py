@@ -12,13 +12,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kasasu.cli.common import console, err_console, session_scope, settings, t
+from kasasu.cli.common import console, err_console, fail, session_scope, settings, t
 from kasasu.domain.money import format_money
 from kasasu.domain.periods import Grain, parse_month
 from kasasu.errors import InvalidInput
 from kasasu.kit.i18n import N_, _
-from kasasu.metrics.schemas import Explanation, MetricQuery, MetricValue
-from kasasu.metrics.service import Engine, compute_metrics, explain_metric
+from kasasu.metrics.schemas import Explanation, MetricQuery, MetricValue, MissingRates
+from kasasu.metrics.service import Engine, compute_metrics, explain_metric, missing_rates
 
 
 class Format(StrEnum):
@@ -59,6 +59,13 @@ def metrics_command(
     engine: Annotated[
         str, typer.Option(help=N_("duckdb (embedded) or postgres (in place)"))
     ] = "duckdb",
+    allow_missing_rates: Annotated[
+        bool,
+        typer.Option(
+            "--allow-missing-rates",
+            help=N_("Show the KPIs even if some MRR has no exchange rate (it is left out)"),
+        ),
+    ] = False,
 ) -> None:
     config = settings()
     today = date.today().replace(day=1)  # noqa: DTZ011 - a default month, not an instant
@@ -72,6 +79,7 @@ def metrics_command(
         fiscal_year_start=config.fiscal_year_start,
         currency=config.currency,
         zone=config.timezone,
+        gross_margin=config.gross_margin,
         filters={
             "plan": plan,
             "tier": tier,
@@ -100,9 +108,32 @@ def metrics_command(
         else:
             values = compute_metrics(session, query, chosen_engine, events_path=config.events_path)
     if explain:
+        missing = missing_rates([result], config.currency)
+    else:
+        missing = missing_rates(values, config.currency)
+    _check_rates(missing, allow=allow_missing_rates)
+    if explain:
         _print_explanation(result, output)
     else:
         _print_values(values, output, config.locale)
+    if missing is not None:
+        err_console.print(f"[yellow]![/] {missing.message().render(config.locale)}")
+
+
+def _check_rates(missing: MissingRates | None, *, allow: bool) -> None:
+    """Refuse figures that leave out MRR for want of a rate, unless allowed."""
+    if missing is None or allow:
+        return
+    refused = fail(InvalidInput(missing.message()))
+    err_console.print(
+        t(
+            "Load the rates with 'kasasu import exchange-rates FILE' (or POST "
+            "/api/v1/exchange-rates), or pass --allow-missing-rates to show the KPIs without "
+            "that MRR."
+        ),
+        highlight=False,
+    )
+    raise refused
 
 
 def _shown(value: float | None, unit: str, currency: str | None, locale: str) -> str:

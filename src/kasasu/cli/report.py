@@ -34,6 +34,7 @@ def report_command(
             currency=config.currency,
             zone=config.timezone,
             fiscal_year_start=config.fiscal_year_start,
+            gross_margin=config.gross_margin,
             events_path=config.events_path,
         )
     try:

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from babel.numbers import get_currency_precision, list_currencies
 
 from kasasu.errors import InvalidInput
-from kasasu.kit.i18n import _
+from kasasu.kit.i18n import Message, _
 
 _SYMBOLS = {"¥": "JPY", "円": "JPY", "$": "USD", "€": "EUR", "£": "GBP", "US$": "USD"}
 
@@ -81,3 +81,15 @@ def format_money(amount: float, currency: str, locale: str) -> str:
 
     major = Decimal(str(amount)).scaleb(-minor_digits(currency))
     return str(format_currency(major, currency, locale=locale))
+
+
+@dataclass(frozen=True)
+class Amounts(Message):
+    """Amounts in several currencies as one message parameter, each formatted in the reader's
+    locale: ``$1,000.00、€20.00`` (ja), ``$1,000.00, €20.00`` (en)."""
+
+    amounts: tuple[tuple[str, int], ...] = ()  # (currency, minor units)
+
+    def render(self, locale: str) -> str:
+        sep = "、" if locale.startswith("ja") else ", "
+        return sep.join(format_money(amount, code, locale) for code, amount in self.amounts)

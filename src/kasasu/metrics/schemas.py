@@ -6,7 +6,15 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from kasasu.domain.money import Amounts
 from kasasu.domain.periods import Grain
+from kasasu.kit.i18n import Message, _
+
+MISSING_RATES = (
+    "MRR of contract lines whose currency has no exchange rate to the reporting currency on "
+    "or before the days this period reads (its start and its last day): per currency, the "
+    "larger of the two, in minor units of that currency. It is left out of the figure."
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,7 @@ class MetricValue(BaseModel):
     numerator: float | None
     denominator: float | None
     breakdown: dict[str, int | float | None] | None = None
+    missing_rates: dict[str, int] = Field(default_factory=dict, description=MISSING_RATES)
 
 
 class ExplainRow(BaseModel):
@@ -54,3 +63,23 @@ class Explanation(BaseModel):
     value: float | None
     rows: list[ExplainRow]
     totals: dict[str, float | int]
+    missing_rates: dict[str, int] = Field(default_factory=dict, description=MISSING_RATES)
+
+
+@dataclass(frozen=True)
+class MissingRates:
+    """Contract MRR that KPIs left out for want of an exchange rate, over the periods asked:
+    per currency the largest amount in a period (minor units of that currency)."""
+
+    currency: str  # the reporting currency
+    amounts: dict[str, int]
+    periods: tuple[str, ...]
+
+    def message(self) -> Message:
+        return _(
+            "No exchange rate to {currency} for part of the MRR: {amounts} (largest in a "
+            "period; periods {periods}). The figures leave it out.",
+            currency=self.currency,
+            amounts=Amounts("", amounts=tuple(sorted(self.amounts.items()))),
+            periods=", ".join(self.periods),
+        )

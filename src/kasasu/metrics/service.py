@@ -7,21 +7,30 @@ inputs and turns the rows into :class:`MetricValue`. It never writes.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
+from kasasu.analytics import revenue
 from kasasu.analytics.catalog import all_metrics, find_metric
 from kasasu.analytics.evaluate import evaluate
 from kasasu.analytics.registry import Inputs, Metric, Unit
 from kasasu.analytics.sources import Sources
-from kasasu.domain.money import minor_digits
-from kasasu.domain.periods import Grain, Period, add_months, periods
+from kasasu.domain import mrr
+from kasasu.domain.periods import Grain, Period, periods
 from kasasu.errors import FieldError, InvalidInput
 from kasasu.kit.i18n import _
 from kasasu.metrics import repository
-from kasasu.metrics.schemas import ExplainRow, Explanation, MetricQuery, MetricValue
+from kasasu.metrics.schemas import (
+    ExplainRow,
+    Explanation,
+    MetricQuery,
+    MetricValue,
+    MissingRates,
+)
 
 Engine = Literal["duckdb", "postgres", "spark"]
 _STANDARD = ("period", "value", "numerator", "denominator")
@@ -47,7 +56,9 @@ def _metrics(names: tuple[str, ...]) -> list[Metric]:
 
 
 def currency_scales(session: Session, currency: str, first_day: Any) -> dict[str, float]:
-    """Minor-unit factors per foreign currency, after checking every needed rate exists.
+    """Minor-unit factors per foreign currency, after checking every needed rate exists (the
+    health refresh's check; the KPIs instead report the MRR missing a rate, see
+    ``missing_rates``).
 
     A foreign contract needs a rate on or before the first boundary at which it can count:
     the later of the first day looked at and its currency's first contract start.
@@ -64,7 +75,7 @@ def currency_scales(session: Session, currency: str, first_day: Any) -> dict[str
                 codes=", ".join(missing),
             )
         )
-    return {c: 10.0 ** (minor_digits(currency) - minor_digits(c)) for c in foreign}
+    return mrr.currency_scales(foreign, currency)
 
 
 def _inputs(
@@ -76,8 +87,10 @@ def _inputs(
     *,
     share: bool = True,
 ) -> Inputs:
-    # 12-month windows reach back a year before the first period.
-    scales = currency_scales(session, query.currency, add_months(span[0].start, -12))
+    # Every foreign currency of a contract gets its scale; a line with no rate on a day has
+    # no MRR that day, and ``_missing_rates`` reports it with the figures.
+    used, _first = repository.currencies_and_rates(session, query.currency)
+    scales = mrr.currency_scales(used, query.currency)
     # Usage events live in the DuckDB event store; the PostgreSQL engine cannot join them.
     events = repository.usage_events(backend, engine)
     sources = Sources.from_backend(backend, events).filtered(query.filters)
@@ -115,14 +128,53 @@ def compute_metrics_many(
             )
             bounds = {p.label: p for p in span}
             inputs = _inputs(session, query, backend, engine, span, share=len(chosen) > 1)
+            missing = _missing_rates(inputs, span)
             results.append(
                 [
-                    _value(metric, row, bounds[row["period"]], query.currency)
+                    _value(metric, row, bounds[row["period"]], query.currency).model_copy(
+                        update={"missing_rates": missing.get(row["period"], {})}
+                    )
                     for metric, rows in evaluate_metrics(inputs, chosen)
                     for row in rows
                 ]
             )
     return results
+
+
+def _missing_rates(inputs: Inputs, span: list[Period]) -> dict[str, dict[str, int]]:
+    """Per period label: the MRR without a rate on its start or last day, per currency (the
+    larger of the two), in minor units of that currency. Nothing to look at without a
+    foreign currency."""
+    if not inputs.scales:
+        return {}
+    days = revenue.at_boundaries({d for p in span for d in (p.start, p.end)})
+    table = revenue.missing_rates(inputs.sources, days, inputs.currency, inputs.scales)
+    by_day: dict[Any, dict[str, int]] = defaultdict(dict)
+    for row in evaluate(table).to_pylist():
+        if row["mrr"]:
+            by_day[row["at"]][row["currency"]] = int(row["mrr"])
+    found: dict[str, dict[str, int]] = {}
+    for p in span:
+        for day in (p.start, p.end):
+            for code, amount in by_day.get(day, {}).items():
+                shown = found.setdefault(p.label, {})
+                shown[code] = max(shown.get(code, 0), amount)
+    return found
+
+
+def missing_rates(
+    values: Iterable[MetricValue | Explanation], currency: str
+) -> MissingRates | None:
+    """What the figures (or an explanation) left out for want of an exchange rate, or None:
+    per currency the largest amount in a period, and the periods concerned."""
+    amounts: dict[str, int] = {}
+    found: list[str] = []
+    for value in values:
+        for code, amount in value.missing_rates.items():
+            amounts[code] = max(amounts.get(code, 0), amount)
+        if value.missing_rates and value.period not in found:
+            found.append(value.period)
+    return MissingRates(currency, amounts, tuple(found)) if amounts else None
 
 
 def evaluate_metrics(
@@ -180,6 +232,7 @@ def explain_metric(
     span = periods(period_month, period_month, query.grain, query.fiscal_year_start)
     with repository.analytics_backend(session, engine, events_path) as backend:
         inputs = _inputs(session, query, backend, engine, span)
+        missing = _missing_rates(inputs, span).get(span[0].label, {})
         [(_metric, [figure])] = evaluate_metrics(inputs, [metric])
         detail = metric.explain(inputs)
         accounts = inputs.sources.accounts.select(
@@ -201,6 +254,7 @@ def explain_metric(
             for r in rows
         ],
         totals={k: sum(r[k] or 0 for r in rows) for k in amount_names},
+        missing_rates=missing,
     )
 
 
@@ -212,4 +266,5 @@ __all__ = [
     "evaluate_metrics",
     "explain_metric",
     "metric_names",
+    "missing_rates",
 ]

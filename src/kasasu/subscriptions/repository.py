@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+import sqlalchemy as sa
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
 
 from kasasu.db.repository import Repository
+from kasasu.domain.choices import BillingInterval
 from kasasu.models import ExchangeRate, Renewal, Subscription
 
 
@@ -58,3 +64,81 @@ class ExchangeRateRepository(Repository[ExchangeRate]):
             ExchangeRate.quote_currency == quote_currency,
         )
         return self.session.scalars(stmt).one_or_none()
+
+    def latest_rates(self, quote_currency: str, on: date) -> dict[str, Decimal]:
+        """Each currency's latest rate to ``quote_currency`` on or before ``on``."""
+        er = ExchangeRate
+        latest = (
+            select(er.currency, sa.func.max(er.day).label("day"))
+            .where(er.quote_currency == quote_currency, er.day <= on)
+            .group_by(er.currency)
+            .subquery()
+        )
+        stmt = select(er.currency, er.rate).join(
+            latest, (er.currency == latest.c.currency) & (er.day == latest.c.day)
+        )
+        rows = self.session.execute(stmt.where(er.quote_currency == quote_currency))
+        return {code: rate for code, rate in rows}  # noqa: C416 - dict(Result) reads it as a mapping
+
+
+class CurrencyMrr(NamedTuple):
+    """The lines of one currency: their MRR converted (None: no factor for it), their MRR in
+    their own currency's minor units, how many lines and accounts."""
+
+    currency: str
+    converted: int | None
+    own: int
+    lines: int
+    accounts: int
+
+
+class LineMrrRepository:
+    """The MRR rule of ``kasasu.domain.mrr`` as SQL over the operational tables, so a page
+    totals many lines in the database: sum over lines of
+    round-half-up(amount × fx ÷ months), per currency, in the same double arithmetic."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def by_currency(self, where: ColumnElement[bool], fx: Mapping[str, float]) -> list[CurrencyMrr]:
+        """Per currency of the lines matching ``where``; ``fx`` maps a currency to its
+        factor to the reporting currency's minor unit (the reporting one at 1.0)."""
+        s = Subscription
+        # Floats throughout, so no engine turns the division into NUMERIC arithmetic.
+        months = sa.case(
+            *((s.billing_interval == i, sa.literal(float(i.months))) for i in BillingInterval),
+            else_=sa.literal(1.0),
+        )
+        amount = sa.cast(s.amount, sa.Float)
+        factor = sa.case(
+            *((s.currency == code, sa.literal(f, sa.Float)) for code, f in fx.items()),
+            else_=sa.null(),
+        )
+        converted = self._rounded(amount * factor / months) if fx else sa.null()
+        stmt = (
+            select(
+                s.currency,
+                sa.func.sum(converted),
+                sa.func.sum(self._rounded(amount / months)),
+                sa.func.count(),
+                sa.func.count(sa.distinct(s.account_id)),
+            )
+            .where(where)
+            .group_by(s.currency)
+            .order_by(s.currency)
+        )
+        return [
+            CurrencyMrr(code, None if conv is None else int(conv), int(own), n, accounts)
+            for code, conv, own, n, accounts in self.session.execute(stmt)
+        ]
+
+    def count_accounts(self, where: ColumnElement[bool]) -> int:
+        stmt = select(sa.func.count(sa.distinct(Subscription.account_id))).where(where)
+        return int(self.session.scalar(stmt) or 0)
+
+    def _rounded(self, value: Any) -> Any:
+        """Round half up to an integer: floor(x + 0.5). SQLite may lack floor(); its CAST
+        truncates, which is the floor of a value that is never negative here."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            return sa.cast(sa.func.floor(value + 0.5), sa.BigInteger)
+        return sa.cast(value + 0.5, sa.BigInteger)

@@ -24,6 +24,7 @@ class WebContext:
     currency: str
     locale: str
     fiscal_year_start: int = 4
+    gross_margin: float = 1.0  # for the simple LTV
     # MRR from which an account without its own touch model is high- / low-touch.
     touch_high_mrr: int = 300_000
     touch_low_mrr: int = 50_000

@@ -5,19 +5,20 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
 from kasasu.analytics.catalog import find_metric
 from kasasu.domain.periods import add_months, parse_month
 from kasasu.health.summary import health_overview
 from kasasu.metrics.schemas import MetricQuery, MetricValue
-from kasasu.metrics.service import compute_metrics, explain_metric
-from kasasu.subscriptions.schemas import SubscriptionRead
+from kasasu.metrics.service import compute_metrics, explain_metric, missing_rates
+from kasasu.subscriptions.mrr import MrrTotal, mrr_of_lines
 from kasasu.subscriptions.service import renewals_due
 from kasasu.web.auth import CurrentUser
 from kasasu.web.context import WebContext, in_transaction, web_context
@@ -62,6 +63,7 @@ def dashboard_router(pages: Pages) -> APIRouter:
                 fiscal_year_start=ctx.fiscal_year_start,
                 currency=ctx.currency,
                 zone=ctx.timezone,
+                gross_margin=ctx.gross_margin,
             )
             values = in_transaction(
                 request, lambda s: compute_metrics(s, query, events_path=ctx.events_path)
@@ -73,13 +75,12 @@ def dashboard_router(pages: Pages) -> APIRouter:
     def dashboard(request: Request, user: CurrentUser) -> HTMLResponse:
         ctx = web_context(request)
         by_metric: dict[str, list[MetricValue]] = defaultdict(list)
-        for value in kpis(request, ctx):
+        values = kpis(request, ctx)
+        for value in values:
             by_metric[value.metric].append(value)
         overview = in_transaction(request, health_overview)
         today = datetime.now(ZoneInfo(ctx.timezone)).date()
-        due = in_transaction(
-            request, lambda s: renewals_due(s, today, today + timedelta(days=RENEWAL_DAYS))
-        )
+        renewals = in_transaction(request, lambda s: _renewals(s, today, ctx.currency))
         return pages.render(
             request,
             "dashboard.html",
@@ -89,8 +90,9 @@ def dashboard_router(pages: Pages) -> APIRouter:
             overview=overview,
             waterfall=_waterfall(by_metric.get("mrr_movements", [])),
             cohorts=_cohorts(by_metric.get("cohort_logo_retention", [])),
-            renewals=_renewals(due, ctx.currency),
+            renewals=renewals,
             renewal_days=RENEWAL_DAYS,
+            missing=missing_rates(values, ctx.currency),
         )
 
     @router.get("/metrics/{name}/{period}", response_class=HTMLResponse)
@@ -105,6 +107,7 @@ def dashboard_router(pages: Pages) -> APIRouter:
             fiscal_year_start=ctx.fiscal_year_start,
             currency=ctx.currency,
             zone=ctx.timezone,
+            gross_margin=ctx.gross_margin,
         )
         explained = in_transaction(
             request,
@@ -127,16 +130,11 @@ def _cohorts(values: list[MetricValue]) -> list[dict[str, Any]]:
     return rows
 
 
-def _renewals(due: list[tuple[SubscriptionRead, Any]], currency: str) -> dict[str, Any]:
-    """Lines renewing in the window with no outcome yet, and their MRR (lines in the
-    reporting currency; the renewals page lists every line in its own currency)."""
-    months = {"month": 1, "quarter": 3, "year": 12}
-    lines = [line for line, outcome in due if outcome is None and line.currency == currency]
-    return {
-        "lines": len(lines),
-        "accounts": len({line.account_id for line in lines}),
-        "mrr": sum(line.amount / months[line.billing_interval.value] for line in lines),
-    }
+def _renewals(session: Session, today: date, currency: str) -> MrrTotal:
+    """Lines renewing in the window with no outcome yet, and their MRR in the reporting
+    currency at today's rates (a currency without a rate is reported apart)."""
+    due = renewals_due(session, today, today + timedelta(days=RENEWAL_DAYS))
+    return mrr_of_lines(session, [line.id for line, done in due if done is None], currency, today)
 
 
 def _waterfall(movements: list[MetricValue]) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kasasu import __version__
 from kasasu.domain.choices import label as choice_label
-from kasasu.domain.money import format_money
+from kasasu.domain.money import Amounts, format_money
 from kasasu.kit.i18n import LOCALES, negotiate_locale, translate
 from kasasu.web.context import web_context
 
@@ -71,6 +71,10 @@ class Formats:
 
     def money_in(self, amount: float | None, currency: str) -> str:
         return "—" if amount is None else format_money(amount, currency, self.locale)
+
+    def money_list(self, amounts: dict[str, int]) -> str:
+        """Minor units per currency: ``$1,000.00, €20.00``."""
+        return Amounts("", amounts=tuple(sorted(amounts.items()))).render(self.locale)
 
     def number(self, value: float | None, digits: int = 0) -> str:
         if value is None:
