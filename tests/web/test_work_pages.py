@@ -131,12 +131,16 @@ def test_renewals_in_a_window_and_a_churn_recorded(
         assert cancelled.cancel_reason is CancellationReason.PRICE
     after = web.get("/renewals?within=30").text
     assert "予算削減のため" in after
-    # Changed back to a renewal: the line pays on again.
+    # Changed back to a renewal: the line pays on, for another yearly term.
     assert web.post(f"/renewals/{line}", data=form | {"outcome": "renewed"}).status_code == 303
     with sessions() as s:
         restored = s.get(Subscription, line)
         assert restored is not None
         assert (restored.status, restored.cancelled_on) == (SubscriptionStatus.ACTIVE, None)
+        assert restored.end_date is not None
+        assert restored.end_date.year == (today + timedelta(days=20)).year + 1
+    decided = web.get("/renewals?within=30&decided=yes").text
+    assert "更新間近" in decided  # a decided renewal stays in its window
 
 
 def test_churn_reasons_pareto_and_comments(

@@ -2,8 +2,9 @@
 churn with a reason, and sometimes a return.
 
 Yearly contracts mostly run to 31 March and renew on 1 April, the start of the Japanese
-fiscal year, so most yearly renewals (and yearly churn) fall in April. A churn date is drawn for every customer,
-also when it lies after the data: those customers show warning signs at the as-of date.
+fiscal year, so most yearly renewals (and yearly churn) fall in April. A churn date is drawn
+for every customer, also when it lies after the data: those customers show warning signs at
+the as-of date.
 """
 
 from __future__ import annotations

@@ -4,17 +4,20 @@ database in the reporting currency (a missing exchange rate is reported, never d
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from kasasu.models import Subscription
 from kasasu.renewals.repository import RenewalBoardRepository
 from kasasu.renewals.schemas import RenewalBoard, RenewalQuery, RenewalRow
 from kasasu.subscriptions.mrr import exchange_factors, mrr_total
-from kasasu.models import Subscription
 from kasasu.users.service import user_names
 
 
-def renewal_board(session: Session, query: RenewalQuery, currency: str, today: date) -> RenewalBoard:
+def renewal_board(
+    session: Session, query: RenewalQuery, currency: str, today: date
+) -> RenewalBoard:
     """Renewals whose date falls in the query's window, converted at today's rates."""
     fx = exchange_factors(session, currency, today)
     repo = RenewalBoardRepository(session)
@@ -26,13 +29,7 @@ def renewal_board(session: Session, query: RenewalQuery, currency: str, today: d
         first=query.first,
         last=query.last,
         currency=currency,
-        rows=[
-            RenewalRow(
-                **{**row._mapping, "renewal_date": row.day},
-                owner_name=owners.get(row.owner_id) if row.owner_id else None,
-            )
-            for row in rows
-        ],
+        rows=[_row(row, owners) for row in rows],
         total=total,
         accounts=accounts,
         mrr=money.mrr,
@@ -41,3 +38,10 @@ def renewal_board(session: Session, query: RenewalQuery, currency: str, today: d
         page=query.page,
         size=query.size,
     )
+
+
+def _row(row: Any, owners: dict[int, str]) -> RenewalRow:
+    values = dict(row._mapping)
+    values["renewal_date"] = values.pop("day")
+    owner = values["owner_id"]
+    return RenewalRow(**values, owner_name=owners.get(owner) if owner is not None else None)

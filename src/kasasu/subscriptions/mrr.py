@@ -36,6 +36,15 @@ class MrrTotal:
     missing: dict[str, int] = field(default_factory=dict)
 
 
+def exchange_factors(session: Session, currency: str, on: date) -> dict[str, float]:
+    """Per currency with a rate to ``currency`` on or before ``on``: the factor from its minor
+    unit to ``currency``'s (``currency`` itself at 1.0)."""
+    rates = ExchangeRateRepository(session).latest_rates(currency, on)
+    fx = {code: fx_factor(rate, code, currency) for code, rate in rates.items()}
+    fx[currency] = 1.0
+    return fx
+
+
 def mrr_total(session: Session, where: ColumnElement[bool], currency: str, on: date) -> MrrTotal:
     """The MRR of the contract lines matching ``where`` (a condition on ``Subscription``),
     converted to ``currency`` at the latest rate on or before ``on``.
@@ -44,9 +53,7 @@ def mrr_total(session: Session, where: ColumnElement[bool], currency: str, on: d
     which day is the caller's condition (renewals: the lines renewing in a window). Two
     queries whatever the number of lines: the latest rates, then one sum per currency.
     """
-    rates = ExchangeRateRepository(session).latest_rates(currency, on)
-    fx = {code: fx_factor(rate, code, currency) for code, rate in rates.items()}
-    fx[currency] = 1.0
+    fx = exchange_factors(session, currency, on)
     repo = LineMrrRepository(session)
     rows = repo.by_currency(where, fx)
     missing = {r.currency: r.own for r in rows if r.converted is None}

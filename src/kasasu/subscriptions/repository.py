@@ -20,23 +20,6 @@ class SubscriptionRepository(Repository[Subscription]):
     default_sort = "id"
     searchable = ("product", "plan", "external_id")
 
-    def renewing(self, first: date, last: date, limit: int) -> list[Subscription]:
-        """Paying lines whose end (renewal) date falls in [first, last], soonest first; lines
-        already recorded as churned at that date stay listed (cancelled on it)."""
-        stmt = (
-            select(Subscription)
-            .where(
-                Subscription.end_date >= first,
-                Subscription.end_date <= last,
-                Subscription.status != "trial",
-                (Subscription.cancelled_on.is_(None))
-                | (Subscription.cancelled_on == Subscription.end_date),
-            )
-            .order_by(Subscription.end_date, Subscription.id)
-            .limit(limit)
-        )
-        return list(self.session.scalars(stmt))
-
 
 class RenewalRepository(Repository[Renewal]):
     model = Renewal
@@ -104,22 +87,11 @@ class LineMrrRepository:
         """Per currency of the lines matching ``where``; ``fx`` maps a currency to its
         factor to the reporting currency's minor unit (the reporting one at 1.0)."""
         s = Subscription
-        # Floats throughout, so no engine turns the division into NUMERIC arithmetic.
-        months = sa.case(
-            *((s.billing_interval == i, sa.literal(float(i.months))) for i in BillingInterval),
-            else_=sa.literal(1.0),
-        )
-        amount = sa.cast(s.amount, sa.Float)
-        factor = sa.case(
-            *((s.currency == code, sa.literal(f, sa.Float)) for code, f in fx.items()),
-            else_=sa.null(),
-        )
-        converted = self._rounded(amount * factor / months) if fx else sa.null()
         stmt = (
             select(
                 s.currency,
-                sa.func.sum(converted),
-                sa.func.sum(self._rounded(amount / months)),
+                sa.func.sum(self.converted(fx)),
+                sa.func.sum(self.converted(None)),
                 sa.func.count(),
                 sa.func.count(sa.distinct(s.account_id)),
             )
@@ -132,11 +104,31 @@ class LineMrrRepository:
             for code, conv, own, n, accounts in self.session.execute(stmt)
         ]
 
+    def converted(self, fx: Mapping[str, float] | None) -> ColumnElement[Any]:
+        """A line's MRR as a column: in the reporting currency with the factors ``fx`` (null
+        for a currency without one), or in its own currency with ``fx`` None."""
+        s = Subscription
+        # Floats throughout, so no engine turns the division into NUMERIC arithmetic.
+        months = sa.case(
+            *((s.billing_interval == i, sa.literal(float(i.months))) for i in BillingInterval),
+            else_=sa.literal(1.0),
+        )
+        amount = sa.cast(s.amount, sa.Float)
+        if fx is None:
+            return self._rounded(amount / months)
+        if not fx:
+            return sa.null()
+        factor = sa.case(
+            *((s.currency == code, sa.literal(f, sa.Float)) for code, f in fx.items()),
+            else_=sa.null(),
+        )
+        return self._rounded(amount * factor / months)
+
     def count_accounts(self, where: ColumnElement[bool]) -> int:
         stmt = select(sa.func.count(sa.distinct(Subscription.account_id))).where(where)
         return int(self.session.scalar(stmt) or 0)
 
-    def _rounded(self, value: Any) -> Any:
+    def _rounded(self, value: Any) -> ColumnElement[Any]:
         """Round half up to an integer: floor(x + 0.5). SQLite may lack floor(); its CAST
         truncates, which is the floor of a value that is never negative here."""
         if self.session.get_bind().dialect.name == "postgresql":

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -12,15 +11,13 @@ from kasasu.domain.choices import SubscriptionStatus
 from kasasu.domain.money import is_currency
 from kasasu.errors import FieldError
 from kasasu.kit.i18n import _
-from kasasu.models import ExchangeRate, Renewal, Subscription
+from kasasu.models import ExchangeRate, Subscription
 from kasasu.subscriptions.repository import (
     ExchangeRateRepository,
-    RenewalRepository,
     SubscriptionRepository,
 )
 from kasasu.subscriptions.schemas import (
     ExchangeRateCreate,
-    RenewalRead,
     SubscriptionCreate,
     SubscriptionRead,
     SubscriptionUpdate,
@@ -81,23 +78,3 @@ def set_exchange_rate(session: Session, data: ExchangeRateCreate) -> None:
     elif row.rate != data.rate:
         row.rate = data.rate
         session.flush()
-
-
-def renewals_due(
-    session: Session, first: date, last: date, limit: int = 500
-) -> list[tuple[SubscriptionRead, RenewalRead | None]]:
-    """Contract lines renewing in [first, last] with what was recorded for that date."""
-    lines = SubscriptionRepository(session).renewing(first, last, limit)
-    keys = [(line.id, line.end_date) for line in lines if line.end_date is not None]
-    recorded = RenewalRepository(session).for_lines(keys)
-    return [
-        (
-            SubscriptionRead.model_validate(line),
-            _renewal_read(recorded.get((line.id, line.end_date))) if line.end_date else None,
-        )
-        for line in lines
-    ]
-
-
-def _renewal_read(row: Renewal | None) -> RenewalRead | None:
-    return RenewalRead.model_validate(row) if row is not None else None

@@ -18,8 +18,8 @@ from kasasu.domain.periods import add_months, parse_month
 from kasasu.health.summary import health_overview
 from kasasu.metrics.schemas import MetricQuery, MetricValue
 from kasasu.metrics.service import compute_metrics, explain_metric, missing_rates
-from kasasu.subscriptions.mrr import MrrTotal, mrr_of_lines
-from kasasu.subscriptions.service import renewals_due
+from kasasu.renewals.schemas import RenewalBoard, RenewalQuery
+from kasasu.renewals.service import renewal_board
 from kasasu.web.auth import CurrentUser
 from kasasu.web.context import WebContext, in_transaction, web_context
 from kasasu.web.render import Pages, request_locale
@@ -130,11 +130,13 @@ def _cohorts(values: list[MetricValue]) -> list[dict[str, Any]]:
     return rows
 
 
-def _renewals(session: Session, today: date, currency: str) -> MrrTotal:
-    """Lines renewing in the window with no outcome yet, and their MRR in the reporting
+def _renewals(session: Session, today: date, currency: str) -> RenewalBoard:
+    """Every term renewal in the window with no outcome yet, and their MRR in the reporting
     currency at today's rates (a currency without a rate is reported apart)."""
-    due = renewals_due(session, today, today + timedelta(days=RENEWAL_DAYS))
-    return mrr_of_lines(session, [line.id for line, done in due if done is None], currency, today)
+    query = RenewalQuery(
+        first=today, last=today + timedelta(days=RENEWAL_DAYS), decided=False, size=1
+    )
+    return renewal_board(session, query, currency, today)
 
 
 def _waterfall(movements: list[MetricValue]) -> list[dict[str, Any]]:

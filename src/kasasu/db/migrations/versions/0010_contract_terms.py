@@ -22,9 +22,7 @@ def upgrade() -> None:
     with op.batch_alter_table("subscriptions") as batch:
         batch.add_column(sa.Column("term_months", sa.Integer(), nullable=True))
     with op.batch_alter_table("renewals") as batch:
-        batch.add_column(
-            sa.Column("new_subscription_id", kasasu.models.base.IdType, nullable=True)
-        )
+        batch.add_column(sa.Column("new_subscription_id", kasasu.models.base.IdType, nullable=True))
         batch.create_foreign_key(
             "fk_renewals_new_subscription_id_subscriptions",
             "subscriptions",
