@@ -12,12 +12,9 @@ from kasasu.domain.choices import RenewalOutcome, SubscriptionStatus
 from kasasu.domain.money import is_currency
 from kasasu.errors import FieldError, InvalidInput, NotFound
 from kasasu.kit.i18n import _
-from kasasu.models import ExchangeRate, Renewal, Subscription
-from kasasu.subscriptions.repository import (
-    ExchangeRateRepository,
-    RenewalRepository,
-    SubscriptionRepository,
-)
+from kasasu.models import Renewal, Subscription
+from kasasu.subscriptions.rates import save_exchange_rate
+from kasasu.subscriptions.repository import RenewalRepository, SubscriptionRepository
 from kasasu.subscriptions.schemas import (
     ExchangeRateCreate,
     RenewalCreate,
@@ -75,13 +72,7 @@ subscriptions = SubscriptionService()
 
 def set_exchange_rate(session: Session, data: ExchangeRateCreate) -> None:
     """Record (or correct) one day's rate; re-sending the same rate changes nothing."""
-    repo = ExchangeRateRepository(session)
-    row = repo.get_for(data.day, data.currency, data.quote_currency)
-    if row is None:
-        repo.add(ExchangeRate(**data.model_dump()))
-    elif row.rate != data.rate:
-        row.rate = data.rate
-        session.flush()
+    save_exchange_rate(session, data)
 
 
 def renewals_due(
