@@ -124,6 +124,8 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("post", "/imports/{kind}"),
         ("get", "/metrics/{name}"),
         ("get", "/metrics/{name}/explain"),
+        ("get", "/exchange-rates"),
+        ("post", "/exchange-rates"),
         ("get", "/accounts/{account_id}/health"),
         ("get", "/health"),
         ("get", "/scorecards"),

@@ -131,7 +131,17 @@ def _ltv_simple(inputs: Inputs) -> ir.Table:
     arpa = t.mrr.cast("float64") / t.n
     defined = (t.n > 0) & (t.lost > 0)
     value = ibis.ifelse(defined, arpa * inputs.gross_margin / monthly_churn, ibis.null("float64"))
-    return plain(t, value)
+    # Its terms as the breakdown, so the figure shows the gross margin it used.
+    null = ibis.null("float64")
+    terms = t.mutate(
+        arpa=ibis.ifelse(t.n > 0, arpa, null),
+        gross_margin=ibis.literal(inputs.gross_margin, "float64"),
+        monthly_churn_rate=ibis.ifelse(t.base > 0, monthly_churn, null),
+    )
+    return plain(terms, value, *_LTV_TERMS)
+
+
+_LTV_TERMS = ("arpa", "gross_margin", "monthly_churn_rate")
 
 
 def _explain_churned(inputs: Inputs) -> ir.Table:
@@ -279,7 +289,11 @@ METRICS = (
         "ltv_simple",
         Unit.MONEY,
         _("LTV (simple)"),
-        _("ARPA × gross margin ÷ monthly logo churn rate (not defined without churn)"),
+        _(
+            "ARPA × gross margin (KASASU_GROSS_MARGIN, default 100%) ÷ monthly logo churn "
+            "rate (not defined without churn)"
+        ),
         _ltv_simple,
+        breakdown=_LTV_TERMS,
     ),
 )

@@ -13,6 +13,7 @@ from kasasu.api.imports import imports_router
 from kasasu.api.metrics import metrics_router
 from kasasu.api.needs import loyal_router, needs_router
 from kasasu.api.playbooks import playbooks_router
+from kasasu.api.rates import exchange_rates_router
 from kasasu.api.resources import resource_routers
 from kasasu.api.segments import segments_router
 from kasasu.api.surveys import surveys_router
@@ -42,6 +43,7 @@ def create_api(ctx: ApiContext) -> FastAPI:
     api.include_router(events_router())
     api.include_router(imports_router())
     api.include_router(metrics_router())
+    api.include_router(exchange_rates_router())
     api.include_router(health_router())
     api.include_router(segments_router())
     api.include_router(surveys_router())

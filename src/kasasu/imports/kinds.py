@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from kasasu.accounts.schemas import AccountCreate
 from kasasu.accounts.service import accounts
@@ -20,7 +21,7 @@ from kasasu.activities.schemas import ActivityCreate
 from kasasu.activities.service import activities
 from kasasu.contacts.schemas import ContactCreate
 from kasasu.contacts.service import contacts
-from kasasu.db.service import CrudService
+from kasasu.db.service import CrudService, UpsertResult
 from kasasu.domain.choices import (
     ActivityKind,
     BillingInterval,
@@ -41,7 +42,8 @@ from kasasu.feedback.service import feedback
 from kasasu.imports.schemas import ImportKind
 from kasasu.onboarding.schemas import MilestoneCreate
 from kasasu.onboarding.service import milestones
-from kasasu.subscriptions.schemas import SubscriptionCreate
+from kasasu.subscriptions.rates import exchange_rate_errors, save_exchange_rates
+from kasasu.subscriptions.schemas import ExchangeRateCreate, SubscriptionCreate
 from kasasu.subscriptions.service import subscription_errors, subscriptions
 from kasasu.support.schemas import TicketCreate
 from kasasu.support.service import ticket_errors, tickets
@@ -50,7 +52,17 @@ from kasasu.surveys.service import responses, score_errors
 
 # How a cell is read. References are looked up in bulk for the whole file after parsing.
 Parse = Literal[
-    "text", "int", "bool", "date", "instant", "money", "currency", "account", "contact", "user"
+    "text",
+    "int",
+    "decimal",
+    "bool",
+    "date",
+    "instant",
+    "money",
+    "currency",
+    "account",
+    "contact",
+    "user",
 ]
 REFERENCES: tuple[Parse, ...] = ("account", "contact", "user")
 
@@ -72,11 +84,17 @@ class KindSpec:
     kind: ImportKind
     columns: tuple[Column, ...]
     schema: type[BaseModel]
-    service: CrudService[Any, Any, Any, Any]
+    # Rows are upserted by external id through the slice's service, unless ``write`` is
+    # given: it stores checked rows keyed by ``key`` (e.g. exchange rates by day and pair).
+    service: CrudService[Any, Any, Any, Any] | None
     rules: Callable[[Mapping[str, Any]], list[FieldError]] | None = None
     # Accounts keep the file's other columns as custom fields; other kinds ignore them.
     custom_fields: bool = False
     finish: Callable[[dict[str, Any]], None] | None = None
+    key: tuple[str, ...] = ("external_id",)
+    write: Callable[[Session, list[dict[str, Any]]], UpsertResult] | None = None
+    # A field that takes the reporting currency (``KASASU_CURRENCY``) when the file has none.
+    reporting_currency: str | None = None
 
     @property
     def required(self) -> list[str]:
@@ -234,6 +252,21 @@ def kind_specs() -> dict[ImportKind, KindSpec]:
             ),
             FeedbackCreate,
             feedback,
+        ),
+        KindSpec(
+            ImportKind.EXCHANGE_RATES,
+            (
+                Column("day", "date", required=True),
+                Column("currency", "currency", required=True),
+                Column("rate", "decimal", required=True),
+                Column("quote_currency", "currency"),
+            ),
+            ExchangeRateCreate,
+            None,
+            rules=exchange_rate_errors,
+            key=("day", "currency", "quote_currency"),
+            write=save_exchange_rates,
+            reporting_currency="quote_currency",
         ),
     ]
     return {spec.kind: spec for spec in specs}

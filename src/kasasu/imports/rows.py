@@ -27,6 +27,7 @@ from kasasu.imports.values import (
     as_currency,
     as_custom,
     as_date,
+    as_decimal,
     as_instant,
     as_int,
     as_money,
@@ -76,6 +77,8 @@ def parse_row(ctx: RowContext, raw: RawRow) -> ParsedRow:
             row.fail(header, exc.message)
     if any(c.parse == "money" for c in ctx.spec.columns):
         row.values.setdefault("currency", ctx.options.currency)
+    if ctx.spec.reporting_currency:
+        row.values.setdefault(ctx.spec.reporting_currency, ctx.options.currency)
     if ctx.spec.custom_fields:
         row.values["custom_fields"] = {
             h: as_custom(raw.values.get(h))
@@ -112,6 +115,7 @@ def _parse_cell(ctx: RowContext, row: ParsedRow, column: Column, cell: Cell) -> 
 _SIMPLE: dict[str, Callable[[Cell], Any]] = {
     "text": as_text,
     "int": as_int,
+    "decimal": as_decimal,
     "bool": as_bool,
     "date": as_date,
     "currency": as_currency,

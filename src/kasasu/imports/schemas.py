@@ -18,6 +18,7 @@ class ImportKind(StrEnum):
     ACTIVITIES = "activities"
     MILESTONES = "milestones"
     FEEDBACK = "feedback"
+    EXCHANGE_RATES = "exchange-rates"
     EVENTS = "events"
 
 

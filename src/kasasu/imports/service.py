@@ -11,6 +11,7 @@ importing the same file twice changes nothing.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from kasasu.imports.mapping import ColumnMap, map_columns, parse_overrides
 from kasasu.imports.readers import Table, read_table
 from kasasu.imports.rows import ParsedRow, RowContext, parse_row, resolve_references, validate_row
 from kasasu.imports.schemas import ImportKind, ImportOptions, ImportResult, Progress, RowError
-from kasasu.kit.i18n import _
+from kasasu.kit.i18n import Message, _
 
 __all__ = ["import_file", "parse_overrides"]
 
@@ -82,15 +83,16 @@ def import_file(
 def _check(session: Session, ctx: RowContext, table: Table, progress: Progress | None) -> _Checked:
     stage, total = _("Checking rows"), len(table.rows)
     rows: list[ParsedRow] = []
-    first_row: dict[str, int] = {}
-    id_header = ctx.columns.columns["external_id"]
+    first_row: dict[tuple[Any, ...], int] = {}
+    key = ctx.spec.key
+    key_header = ctx.columns.columns.get(key[0], key[0])
     for done, raw in enumerate(table.rows, start=1):
         row = parse_row(ctx, raw)
-        external_id = row.values.get("external_id")
-        if external_id is not None:
-            first = first_row.setdefault(external_id, row.number)
+        found = tuple(row.values.get(k) for k in key)
+        if None not in found:
+            first = first_row.setdefault(found, row.number)
             if first != row.number:
-                row.fail(id_header, _("The same external id is on row {row}", row=first))
+                row.fail(key_header, _same_key(key, first))
         rows.append(row)
         if progress is not None and (done % BATCH == 0 or done == total):
             progress(stage, done, total)
@@ -108,6 +110,12 @@ def _check(session: Session, ctx: RowContext, table: Table, progress: Progress |
     return checked
 
 
+def _same_key(key: tuple[str, ...], first: int) -> Message:
+    if key == ("external_id",):
+        return _("The same external id is on row {row}", row=first)
+    return _("The same {fields} is on row {row}", fields=", ".join(key), row=first)
+
+
 def _invalid(errors: list[RowError]) -> InvalidInput:
     rows = len({e.row for e in errors})
     return InvalidInput(
@@ -123,7 +131,12 @@ def _write(
     progress: Progress | None,
 ) -> UpsertResult:
     spec, stage = ctx.spec, _("Writing rows")
-    existing = spec.service.repository(session).map_external_ids(v["external_id"] for v, _p in good)
+    if spec.write is not None:
+        return _write_keyed(session, spec.write, [values for values, _p in good], progress)
+    if spec.service is None:
+        raise ValueError(f"{spec.kind} has neither a service nor a writer")  # a wiring mistake
+    service = spec.service
+    existing = service.repository(session).map_external_ids(v["external_id"] for v, _p in good)
     mapped = {c.key for c in spec.columns if c.field in ctx.columns.columns}
     created = updated = unchanged = 0
     for start in range(0, len(good), BATCH):
@@ -142,12 +155,32 @@ def _write(
                     keys=mapped | present,
                 )
             )
-        result = spec.service.upsert_many(session, batch)
+        result = service.upsert_many(session, batch)
         created, updated = created + result.created, updated + result.updated
         unchanged += result.unchanged
         if progress is not None:
             progress(stage, min(start + BATCH, len(good)), len(good))
     return UpsertResult(created, updated, unchanged)
+
+
+def _write_keyed(
+    session: Session,
+    write: Callable[[Session, list[dict[str, Any]]], UpsertResult],
+    rows: list[dict[str, Any]],
+    progress: Progress | None,
+) -> UpsertResult:
+    """Rows a kind stores by its own key (no external id), in batches."""
+    total = UpsertResult()
+    for start in range(0, len(rows), BATCH):
+        result = write(session, rows[start : start + BATCH])
+        total = UpsertResult(
+            total.created + result.created,
+            total.updated + result.updated,
+            total.unchanged + result.unchanged,
+        )
+        if progress is not None:
+            progress(_("Writing rows"), min(start + BATCH, len(rows)), len(rows))
+    return total
 
 
 def _changes(
@@ -165,7 +198,7 @@ def _changes(
     custom fields from elsewhere are kept.
     """
     changes = {k: v for k, v in values.items() if k in keys or k == "external_id"}
-    if spec.custom_fields and columns.unmapped:
+    if spec.custom_fields and columns.unmapped and spec.service is not None:
         merged = dict(getattr(spec.service.get(session, row_id), "custom_fields", {}) or {})
         for header in columns.unmapped:
             merged.pop(header, None)

@@ -77,6 +77,22 @@ def as_int(cell: Cell) -> int:
     return int(number)
 
 
+def as_decimal(cell: Cell) -> Decimal:
+    """``150.25``, ``1,234.5``, ``０.００６６`` or an Excel number, exactly as written."""
+    if isinstance(cell, bool):
+        raise InvalidInput(_("Not a number: {value}", value=cell))
+    if isinstance(cell, int | float):
+        return Decimal(repr(cell)) if isinstance(cell, float) else Decimal(cell)
+    text = unicodedata.normalize("NFKC", as_text(cell)).replace(",", "")
+    try:
+        number = Decimal(text)
+    except ArithmeticError as exc:
+        raise InvalidInput(_("Not a number: {value}", value=cell)) from exc
+    if not number.is_finite():
+        raise InvalidInput(_("Not a number: {value}", value=cell))
+    return number
+
+
 def as_bool(cell: Cell) -> bool:
     if isinstance(cell, bool):
         return cell

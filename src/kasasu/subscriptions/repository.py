@@ -48,6 +48,36 @@ class ExchangeRateRepository(Repository[ExchangeRate]):
         )
         return self.session.scalars(stmt).one_or_none()
 
+    def get_many(
+        self, keys: list[tuple[date, str, str]]
+    ) -> dict[tuple[date, str, str], ExchangeRate]:
+        """The stored rows among (day, currency, quote currency) ``keys``."""
+        if not keys:
+            return {}
+        er = ExchangeRate
+        days = sorted({day for day, _c, _q in keys})
+        wanted = set(keys)
+        found: dict[tuple[date, str, str], ExchangeRate] = {}
+        for start in range(0, len(days), 900):  # SQLite allows ~1000 bound parameters
+            chunk = days[start : start + 900]
+            for row in self.session.scalars(select(er).where(er.day.in_(chunk))):
+                key = (row.day, row.currency, row.quote_currency)
+                if key in wanted:
+                    found[key] = row
+        return found
+
+    def list_rates(
+        self, currency: str | None, quote_currency: str | None, limit: int
+    ) -> list[ExchangeRate]:
+        """Newest first, optionally of one currency and one quote currency."""
+        stmt = select(ExchangeRate)
+        if currency:
+            stmt = stmt.where(ExchangeRate.currency == currency)
+        if quote_currency:
+            stmt = stmt.where(ExchangeRate.quote_currency == quote_currency)
+        order = (ExchangeRate.day.desc(), ExchangeRate.currency, ExchangeRate.quote_currency)
+        return list(self.session.scalars(stmt.order_by(*order).limit(limit)))
+
     def latest_rates(self, quote_currency: str, on: date) -> dict[str, Decimal]:
         """Each currency's latest rate to ``quote_currency`` on or before ``on``."""
         er = ExchangeRate

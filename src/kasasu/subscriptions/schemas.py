@@ -107,6 +107,18 @@ class ExchangeRateCreate(BaseModel):
     rate: Annotated[Decimal, Field(gt=0, max_digits=20, decimal_places=10)]
 
 
+class ExchangeRateRead(BaseModel):
+    """1 ``currency`` = ``rate`` ``quote_currency`` on ``day`` (used until the next rate)."""
+
+    model_config = READ_CONFIG
+
+    id: int
+    day: date
+    currency: str
+    quote_currency: str
+    rate: Decimal
+
+
 class RenewalCreate(BaseModel):
     """What came of a line's renewal date (the last day of its term); a churn needs its
     reason, an expansion or a contraction the new price (and seats, if they changed)."""

@@ -11,11 +11,9 @@ from kasasu.domain.choices import SubscriptionStatus
 from kasasu.domain.money import is_currency
 from kasasu.errors import FieldError
 from kasasu.kit.i18n import _
-from kasasu.models import ExchangeRate, Subscription
-from kasasu.subscriptions.repository import (
-    ExchangeRateRepository,
-    SubscriptionRepository,
-)
+from kasasu.models import Subscription
+from kasasu.subscriptions.rates import save_exchange_rate
+from kasasu.subscriptions.repository import SubscriptionRepository
 from kasasu.subscriptions.schemas import (
     ExchangeRateCreate,
     SubscriptionCreate,
@@ -71,10 +69,4 @@ subscriptions = SubscriptionService()
 
 def set_exchange_rate(session: Session, data: ExchangeRateCreate) -> None:
     """Record (or correct) one day's rate; re-sending the same rate changes nothing."""
-    repo = ExchangeRateRepository(session)
-    row = repo.get_for(data.day, data.currency, data.quote_currency)
-    if row is None:
-        repo.add(ExchangeRate(**data.model_dump()))
-    elif row.rate != data.rate:
-        row.rate = data.rate
-        session.flush()
+    save_exchange_rate(session, data)

@@ -31,6 +31,7 @@ KIND_TITLES = {
     ImportKind.MILESTONES: _("Onboarding milestones"),
     ImportKind.FEEDBACK: _("Feedback"),
     ImportKind.EVENTS: _("Usage events"),
+    ImportKind.EXCHANGE_RATES: _("Exchange rates"),
 }
 MAX_BYTES = 50 * 1024 * 1024
 
