@@ -144,6 +144,7 @@ def subscriptions(rng: np.random.Generator) -> pa.Table:
             "billing_interval": INTERVALS[interval],
             "start_date": _dates(start),
             "end_date": _dates(end),
+            "term_months": [None] * n,  # one billing interval
             "auto_renew": auto_renew,
             "status": status,
             "cancelled_on": _dates(cancel, cancelled),

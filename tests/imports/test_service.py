@@ -73,6 +73,7 @@ def test_excel_shift_jis_subscriptions_with_slash_dates_and_yen(session: Session
     assert (first.amount, first.currency, first.seats) == (120_000, "JPY", 50)
     assert (first.start_date, first.end_date) == (date(2026, 4, 1), date(2027, 3, 31))
     assert first.billing_interval == BillingInterval.MONTH
+    assert first.term_months == 12  # billed monthly, a yearly term (契約期間)
     assert first.status == SubscriptionStatus.ACTIVE
     assert first.auto_renew is True
     assert first.account_id == AccountRepository(session).map_external_ids(["ACC-0001"])["ACC-0001"]

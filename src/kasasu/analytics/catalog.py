@@ -7,6 +7,7 @@ from functools import cache
 from kasasu.analytics import (
     kpis_cohorts,
     kpis_ltv,
+    kpis_renewals,
     kpis_revenue,
     kpis_support,
     kpis_usage,
@@ -21,6 +22,7 @@ def _index() -> dict[str, Metric]:
     for metric in (
         *kpis_revenue.METRICS,
         *kpis_ltv.METRICS,
+        *kpis_renewals.METRICS,
         *kpis_cohorts.METRICS,
         *kpis_voice.METRICS,
         *kpis_support.METRICS,

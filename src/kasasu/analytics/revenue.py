@@ -53,6 +53,11 @@ def contract_lines(src: Sources) -> ir.Table:
         months=_months(s.billing_interval),
         start_date=s.start_date,
         until=until,
+        # The contract term (``BillingInterval.term``): as recorded, else one interval.
+        term=ibis.coalesce(s.term_months, _months(s.billing_interval)),
+        end_date=s.end_date,
+        cancelled_on=s.cancelled_on,
+        status=s.status,
     )
 
 

@@ -42,19 +42,17 @@ class Sources:
     milestones: ir.Table
     usage_events: ir.Table | None = None
     activities: ir.Table | None = None  # only the health features read them
+    renewals: ir.Table | None = None  # recorded renewal dates (the renewal-rate KPIs)
     filters: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_backend(cls, con: Any, usage_events: ir.Table | None = None) -> Sources:
         """Read the operational tables of ``con`` (an Ibis backend) by their names."""
-        try:
-            activities = utc_timestamps(con.table("activities"))
-        except TableNotFound:  # facts copied by an older caller (the metrics benchmark)
-            activities = None
         return cls(
             **{name: utc_timestamps(con.table(name)) for name in TABLES},
             usage_events=None if usage_events is None else utc_timestamps(usage_events),
-            activities=activities,
+            activities=_optional(con, "activities"),
+            renewals=_optional(con, "renewals"),
         )
 
     def filtered(self, filters: Mapping[str, Any]) -> Sources:
@@ -86,6 +84,15 @@ class Sources:
             activities=None if self.activities is None else keep(self.activities),
             filters=chosen,
         )
+
+
+def _optional(con: Any, name: str) -> ir.Table | None:
+    """A table only some metrics read; facts copied by an older caller (the metrics
+    benchmark) may not have it."""
+    try:
+        return utc_timestamps(con.table(name))
+    except TableNotFound:
+        return None
 
 
 def period_table(periods: Sequence[Period], zone: str) -> ir.Table:

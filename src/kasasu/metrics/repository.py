@@ -19,6 +19,7 @@ from kasasu.models import (
     Activity,
     ExchangeRate,
     Milestone,
+    Renewal,
     Subscription,
     SurveyResponse,
     Ticket,
@@ -51,6 +52,7 @@ COLUMNS: dict[type[Base], tuple[str, ...]] = {
         "billing_interval",
         "start_date",
         "end_date",
+        "term_months",
         "auto_renew",
         "status",
         "cancelled_on",
@@ -81,6 +83,7 @@ COLUMNS: dict[type[Base], tuple[str, ...]] = {
         "done_at",
     ),
     Activity: ("id", "account_id", "kind", "occurred_at"),
+    Renewal: ("id", "subscription_id", "renewal_date"),
 }
 
 
