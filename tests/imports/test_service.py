@@ -273,3 +273,27 @@ def test_xlsx_error_names_the_sheet_row(session: Session, tmp_path: Path) -> Non
     assert [(e.loc, e.message.render("en")) for e in caught.value.errors] == [
         ((3, "顧客名"), "Required")
     ]
+
+
+def test_the_readmes_amendment_moves_mrr_in_the_month_it_happened(
+    session: Session, tmp_path: Path
+) -> None:
+    """README "Contract dates": the old version ends on March 31, the new one starts April 1."""
+    from kasasu.metrics.schemas import MetricQuery
+    from kasasu.metrics.service import compute_metrics
+
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```csv\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "amendment.csv"
+    path.write_text(example, encoding="utf-8")
+    import_file(session, ImportKind.SUBSCRIPTIONS, path, path.name, OPTIONS)
+    query = MetricQuery(
+        names=("mrr_movements",), first_month=date(2026, 3, 1), last_month=date(2026, 4, 1)
+    )
+    moves = {v.period: v.breakdown for v in compute_metrics(session, query)}
+    march, april = moves["2026-03"], moves["2026-04"]
+    assert march is not None
+    assert april is not None
+    # Only these two lines: March ends with ¥120,000; April adds ¥60,000 (an expansion).
+    assert march["end"] == 120_000
+    assert april["expansion"] == 60_000
