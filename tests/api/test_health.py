@@ -33,6 +33,33 @@ def test_account_health_explained(admin_api: TestClient, scored: dict[str, int])
     assert body["trend"] == [{"as_of": "2026-02-01", "score": body["score"], "band": "yellow"}]
 
 
+def test_not_enough_data_is_no_band_and_says_why(
+    admin_api: TestClient, scored: dict[str, int]
+) -> None:
+    """H2 (no lifecycle stage: the default card) has data for days since last use (15),
+    features used (10), open (5) and escalated tickets (5): 35 of the card's 100, below
+    its minimum of half. It never used the product, 48 days after its contract started."""
+    r = admin_api.get(f"/accounts/{scored['H2']}/health", headers={"Accept-Language": "en"})
+    body = r.json()
+    assert (body["score"], body["band"], body["band_title"]) == (None, "unknown", "not enough data")
+    assert (body["coverage"], body["min_coverage"]) == (pytest.approx(0.35), 0.5)
+    assert body["summary"][0] == (
+        "Not enough data on 2026-02-01: 35% of the weight of scorecard default v1 has data and "
+        "50% is needed, so the account has no band (it is not counted as red)."
+    )
+    shown = {m["metric"]: m["shown"] for m in body["measures"]}
+    assert shown["days_since_last_event"] == "never used (48 days since the contract started)"
+    ja = admin_api.get(f"/accounts/{scored['H2']}/health", headers={"Accept-Language": "ja"})
+    assert ja.json()["band_title"] == "データ不足"
+    assert {m["metric"]: m["shown"] for m in ja.json()["measures"]}[
+        "days_since_last_event"
+    ] == "未利用（契約開始から 48 日）"
+    # Listed apart: not among the red ones, found under band=unknown with its coverage.
+    assert admin_api.get("/health", params={"band": "red"}).json()["items"] == []
+    apart = admin_api.get("/health", params={"band": "unknown"}).json()["items"]
+    assert [(i["external_id"], i["coverage"]) for i in apart] == [("H2", pytest.approx(0.35))]
+
+
 def test_unknown_account_health_is_404(admin_api: TestClient, scored: dict[str, int]) -> None:
     r = admin_api.get("/accounts/999999/health")
     assert r.status_code == 404
@@ -53,7 +80,9 @@ def test_accounts_by_band_with_paging(admin_api: TestClient, scored: dict[str, i
 
 
 def test_scorecards_through_the_api(admin_api: TestClient, scored: dict[str, int]) -> None:
-    assert [c["name"] for c in admin_api.get("/scorecards").json()] == ["default"]
+    # A new installation gets every shipped card, in the order they are tried (priority).
+    shipped = ["onboarding", "adoption", "default"]
+    assert [c["name"] for c in admin_api.get("/scorecards").json()] == shipped
     card = {"name": "nps-only", "measures": [{"metric": "latest_nps", "weight": 1}]}
     r = admin_api.post("/scorecards", json=card)
     assert (r.status_code, r.json()["version"]) == (200, 1)

@@ -20,11 +20,14 @@ H1  monthly ¥30,000, 10 seats, since 2025-06-01 (245 days), renews 2026-02-20 (
       → open 2, escalated 1, median first response of (2.5, 1, 4) = 2.5 h.
     NPS 6 (Dec 1), 9 (Jan 15), 3 (Feb 2, later) → 9; CSAT 4 (Jan 10) → 4.
     milestones: done Jan 5; done Jan 31 16:00 UTC (after the day began); not done → 1 ÷ 3.
+      Due Jan 10, Jan 25 (the first-value one), Feb 1 (the day itself: not yet overdue)
+      → 1 overdue; first value 7 days past its due date (Jan 25 → Feb 1).
     activities: webinar Jan 12, note Jan 13, community post 2025-10-01 (too old) → 1.
     custom field nps_goal = 9 → feature custom.nps_goal; region (text) is not a feature.
 H2  monthly ¥10,000 since 2025-12-15 (48 days), no seats, no end date, nothing else:
-    0 events, days since last use = tenure = 48, no trend, DAU/MAU, seats, NPS, CSAT,
-    onboarding, renewal; MRR 90 days before was 0 → no MRR change.
+    0 events → never used, 48 days without use since the contract started; no trend,
+    DAU/MAU, seats, NPS, CSAT, onboarding (nor overdue milestones), renewal; MRR 90 days
+    before was 0 → no MRR change.
 H3  cancelled on 2026-01-10: not paying on the day, so no features.
 """
 
@@ -154,7 +157,12 @@ def add_health_base(session: Session) -> dict[str, int]:
                 external_id=f"HR{n}", account_id=h1, kind=kind, score=score, answered_at=at
             )
         )
-    for n, done in enumerate([utc(2026, 1, 5), utc(2026, 1, 31, 16), None]):
+    milestones = [
+        (utc(2026, 1, 5), date(2026, 1, 10), False),
+        (utc(2026, 1, 31, 16), date(2026, 1, 25), True),
+        (None, date(2026, 2, 1), False),
+    ]
+    for n, (done, due, first_value) in enumerate(milestones):
         session.add(
             Milestone(
                 external_id=f"HM{n}",
@@ -163,6 +171,8 @@ def add_health_base(session: Session) -> dict[str, int]:
                 name=f"m{n}",
                 position=n,
                 done_at=done,
+                due_date=due,
+                is_first_value=first_value,
             )
         )
     activities = [

@@ -41,6 +41,7 @@ def test_features_by_hand(session: Session, tmp_path: Path) -> None:
         "dau_mau": pytest.approx(0.05),
         "features_used_30d": 2,
         "days_since_last_event": 1,
+        "never_used": 0,
         "seats": 10,
         "seat_utilisation": pytest.approx(0.2),
         "open_tickets": 2,
@@ -49,12 +50,16 @@ def test_features_by_hand(session: Session, tmp_path: Path) -> None:
         "latest_nps": 9,
         "latest_csat": 4,
         "onboarding_progress": pytest.approx(1 / 3),
+        "milestones_overdue": 1,
+        "first_value_overdue_days": 7,
         "days_to_renewal": 19,
         "engagement_90d": 1,
         "custom.nps_goal": 9,
     }
     h2 = f["H2"]
-    assert (h2["events_30d"], h2["active_users_30d"], h2["days_since_last_event"]) == (0, 0, 48)
+    assert (h2["events_30d"], h2["active_users_30d"]) == (0, 0)
+    # Never used: 48 days without use since the contract started, and flagged as such.
+    assert (h2["never_used"], h2["days_since_last_event"]) == (1, 48)
     nothing = (
         "usage_trend_30d",
         "dau_mau",
@@ -63,6 +68,8 @@ def test_features_by_hand(session: Session, tmp_path: Path) -> None:
         "latest_nps",
         "latest_csat",
         "onboarding_progress",
+        "milestones_overdue",
+        "first_value_overdue_days",
         "days_to_renewal",
         "mrr_change_90d",
         "median_response_hours_90d",
@@ -75,6 +82,7 @@ def test_without_an_event_store_usage_is_unknown(session: Session, tmp_path: Pat
     f = _features(session, tmp_path / "missing.duckdb")
     assert f["H1"]["events_30d"] is None
     assert f["H1"]["days_since_last_event"] is None
+    assert f["H1"]["never_used"] is None  # not known: nothing was measured
     assert f["H1"]["latest_nps"] == 9  # the rest is still there
 
 

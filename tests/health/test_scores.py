@@ -174,10 +174,15 @@ def test_explanation_in_japanese_and_english(session: Session, tmp_path: Path) -
     ids = _refresh(session, write_health_events(tmp_path / "e.duckdb"))
     ja = account_health(session, ids["H1"], locale="ja")
     en = account_health(session, ids["H1"], locale="en")
-    assert (
-        ja.summary[0] == "2026-02-01 のヘルススコアは 69.2（黄）。スコアカード default v1 による。"
+    # Every measure of the default card has a value for H1: all the weight has data.
+    assert ja.summary[0] == (
+        "2026-02-01 のヘルススコアは 69.2（黄）。スコアカード default v1 による"
+        "（データのある重みは 100%）。"
     )
-    assert en.summary[0] == "Health 69.2 (yellow) on 2026-02-01, by scorecard default v1."
+    assert en.summary[0] == (
+        "Health 69.2 (yellow) on 2026-02-01, by scorecard default v1; 100% of its weight has data."
+    )
+    assert (en.coverage, en.min_coverage, en.band_title, ja.band_title) == (1, 0.5, "yellow", "黄")
     # The largest costs: DAU/MAU 100 × 10 ÷ 100 = 10.0 points, seats 80 × 10 ÷ 100 = 8.0.
     assert en.summary[2] == "- DAU/MAU: 5% → 0/100 points (costs 10.0 points)"
     assert ja.summary[3] == "- 席の利用率: 20% → 20/100 点（スコアを 8.0 点下げています）"

@@ -50,10 +50,22 @@ def test_rules_read_fields_features_and_health(session: Session, tmp_path: Path)
         ("yellow-pro", 'band == "yellow" and plan == "Pro"'),  # H1 yellow, H2 unknown
         ("no-usage", "events_30d == 0"),  # H2
         ("goal", "custom.nps_goal >= 9"),  # H1's custom field
+        # H2 has data for 35% of the default card's weight (half is needed): no band, so
+        # never red; it is found by its own value.
+        ("red", 'band == "red"'),
+        ("not-enough-data", 'band == "unknown"'),
     ]:
         save_segment(session, SegmentDefinition(name=name, rule=rule))
     ids, counts = _day(session, tmp_path)
-    assert counts == {"goal": 1, "no-usage": 1, "paying-30k": 1, "yellow-pro": 1}
+    assert {k: v for k, v in counts.items() if v} == {
+        "goal": 1,
+        "no-usage": 1,
+        "paying-30k": 1,
+        "yellow-pro": 1,
+        "not-enough-data": 1,
+    }
+    assert segment_members(session, "red", AS_OF) == []
+    assert segment_members(session, "not-enough-data", AS_OF) == [ids["H2"]]
     assert segment_members(session, "no-usage", AS_OF) == [ids["H2"]]
     assert segment_members(session, "goal", AS_OF) == [ids["H1"]]
     assert {s.name: s.members for s in list_segments(session)}["paying-30k"] == 1

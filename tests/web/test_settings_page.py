@@ -100,4 +100,5 @@ def test_scorecard_preview_and_save(
     )
     assert saved.headers["location"] == "/settings/scorecards/default"
     with sessions() as s:
-        assert s.query(ScorecardVersion).count() == 2  # the shipped v1, then v2
+        # The three shipped cards' v1 (onboarding, adoption, default), then default v2.
+        assert s.query(ScorecardVersion).count() == 4

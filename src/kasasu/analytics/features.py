@@ -7,8 +7,9 @@ in Python (``local_midnight``), so no engine's time-zone functions are involved 
 expression gives the same numbers on DuckDB, PostgreSQL and Spark.
 
 Usage features are null for every account when there is no event store at all (nothing was
-measured); with one, an account without events has 0 events and its days since last use
-count from its first paid day.
+measured); with one, an account without events has 0 events, ``never_used`` 1, and its days
+since last use count the days without any use: from its first paid day (an explanation says
+"never used, N days since the contract started", never a made-up last use).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ ENGAGEMENT_KINDS = ("webinar", "community_post")
 @dataclass(frozen=True)
 class Feature:
     name: str
-    unit: str  # count, rate, days, hours, score, money
+    unit: str  # count, rate, days, hours, score, money, flag (1 yes, 0 no)
     title: Message
     definition: Message
 
@@ -80,7 +81,16 @@ FEATURES = (
         "days_since_last_event",
         "days",
         _("Days since last use"),
-        _("Local days since the last usage event (since the first paid day if none ever)"),
+        _(
+            "Local days since the last usage event; for an account that never used the product "
+            "(never_used = 1), the days since its first paid day, all of them without use"
+        ),
+    ),
+    Feature(
+        "never_used",
+        "flag",
+        _("Never used"),
+        _("1 if the account has no usage event before the day, else 0"),
     ),
     Feature("seats", "count", _("Seats"), _("Seats on the contract lines active on the day")),
     Feature(
@@ -116,6 +126,21 @@ FEATURES = (
         _("Onboarding milestones done ÷ all of the account's milestones; none without any"),
     ),
     Feature(
+        "milestones_overdue",
+        "count",
+        _("Overdue milestones"),
+        _("Onboarding milestones due before the day and not done by it; none without any"),
+    ),
+    Feature(
+        "first_value_overdue_days",
+        "days",
+        _("First value overdue"),
+        _(
+            "Days the first-value milestone is past its due date without being done (0 when "
+            "done or not yet due); none without a first-value milestone"
+        ),
+    ),
+    Feature(
         "days_to_renewal",
         "days",
         _("Days to renewal"),
@@ -138,6 +163,7 @@ USAGE_FEATURES = (
     "dau_mau",
     "features_used_30d",
     "days_since_last_event",
+    "never_used",
     "seat_utilisation",
 )
 
@@ -246,7 +272,15 @@ def _latest(src: Sources, at: _Instants, kind: str) -> ir.Table:
 def _onboarding(src: Sources, at: _Instants) -> ir.Table:
     m = src.milestones
     done = m.done_at.notnull() & (m.done_at < at.now)
-    return m.group_by("account_id").aggregate(milestones=m.count(), milestones_done=done.sum())
+    day = ibis.literal(at.as_of, type="date")
+    overdue = ~done & m.due_date.notnull() & (m.due_date < day)
+    late = ibis.ifelse(overdue, day.delta(m.due_date, unit="day"), 0)
+    return m.group_by("account_id").aggregate(
+        milestones=m.count(),
+        milestones_done=done.sum(),
+        milestones_overdue=overdue.sum(),
+        first_value_late=late.max(where=m.is_first_value),
+    )
 
 
 def _engagement(activities: ir.Table, at: _Instants) -> ir.Table:
@@ -280,6 +314,7 @@ def _finish(table: ir.Table, as_of: date, *, has_usage: bool, has_activities: bo
             "dau_mau": t.dau_mau,
             "features_used_30d": t.features_used_30d.fill_null(0),
             "days_since_last_event": ibis.coalesce(t.days_since_last_event, tenure),
+            "never_used": ibis.ifelse(t.days_since_last_event.isnull(), 1, 0),
             "seat_utilisation": rate(users, t.seats),
         }
     else:
@@ -296,6 +331,8 @@ def _finish(table: ir.Table, as_of: date, *, has_usage: bool, has_activities: bo
         "latest_nps": t.latest_nps,
         "latest_csat": t.latest_csat,
         "onboarding_progress": rate(t.milestones_done, t.milestones),
+        "milestones_overdue": t.milestones_overdue,
+        "first_value_overdue_days": t.first_value_late,
         "days_to_renewal": t.renewal_days,
         "engagement_90d": t.engagement_90d.fill_null(zero) if has_activities else null_f,
     }

@@ -45,7 +45,11 @@ def health_router() -> APIRouter:
             ),
         )
 
-    @router.get("/health", response_model=HealthPage, summary="Accounts by health, lowest first")
+    @router.get(
+        "/health",
+        response_model=HealthPage,
+        summary="Accounts by health, lowest first; band=unknown: not enough data",
+    )
     def list_health(
         request: Request,
         band: Band | None = None,
@@ -67,6 +71,7 @@ def health_router() -> APIRouter:
                 as_of=h.as_of,
                 score=h.score,
                 band=h.band,
+                coverage=h.coverage,
             )
             for h, ext, name in rows
         ]

@@ -13,6 +13,7 @@ from kasasu.analytics.features import FEATURES
 from kasasu.cli.common import console, err_console, session_scope, settings, t
 from kasasu.cli.refresh import today_local
 from kasasu.domain.dates import parse_date
+from kasasu.domain.scoring import band_label
 from kasasu.health.backtest import backtest
 from kasasu.health.explain import account_health
 from kasasu.health.schemas import BacktestReport, HealthRead
@@ -128,8 +129,11 @@ def _print_backtest(r: BacktestReport) -> None:
     table = Table(t("Band"), t("Account-days"), t("Churned"), t("Churn rate"))
     for b in r.bands:
         rate = "—" if b.churn_rate is None else f"{b.churn_rate * 100:.1f}%"
-        table.add_row(t(b.band), f"{b.accounts:,}", f"{b.churned:,}", rate)
+        title = band_label(b.band).render(settings().locale)
+        table.add_row(title, f"{b.accounts:,}", f"{b.churned:,}", rate)
     console.print(table)
+    if len(r.cards) > 1:
+        _print_cards(r)
     console.print(t("Lift of the red band: {lift}", lift=lift), highlight=False)
     console.print(
         t(
@@ -140,6 +144,19 @@ def _print_backtest(r: BacktestReport) -> None:
         ),
         highlight=False,
     )
+
+
+def _print_cards(r: BacktestReport) -> None:
+    table = Table(
+        t("Scorecard"), t("Account-days"), t("Not enough data"), t("Churned"), t("ROC AUC")
+    )
+    for c in r.cards:
+        name = c.name if c.version is None else f"{c.name} v{c.version}"
+        auc = "—" if c.auc is None else f"{c.auc:.3f}"
+        table.add_row(
+            name, f"{c.scored:,}", f"{c.observations - c.scored:,}", f"{c.churned:,}", auc
+        )
+    console.print(table)
 
 
 @scorecard_app.command(

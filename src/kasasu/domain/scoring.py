@@ -3,9 +3,11 @@
 A scorecard is a list of measures, each reading one per-account feature, turning its value
 into 0–100 points by thresholds, linearly between two bounds, or by its percentile among the
 accounts the scorecard scores, and weighing it. The score is the weighted mean of the measures
-that have a value (weights renormalised over them); with less than half the weight known the
-score is unknown rather than a guess. Each measure's contribution is its share of the score,
-so the contributions add up to the score and say why it is what it is.
+that have a value (weights renormalised over them). Its coverage is the share of the card's
+weight that had a value; below the card's ``min_known_weight`` the score is unknown rather
+than a guess, and the account has no band ("not enough data"), never red. Each measure's
+contribution is its share of the score, so the contributions add up to the score and say why
+it is what it is.
 """
 
 from __future__ import annotations
@@ -18,12 +20,29 @@ from typing import NamedTuple
 
 import numpy as np
 
+from kasasu.kit.i18n import Message, _
+
 
 class Band(StrEnum):
     RED = "red"
     YELLOW = "yellow"
     GREEN = "green"
+    # Not enough data: coverage below the scorecard's minimum. Never red, never a guess.
     UNKNOWN = "unknown"
+
+
+_BAND_LABELS = {
+    Band.RED: _("red"),
+    Band.YELLOW: _("yellow"),
+    Band.GREEN: _("green"),
+    Band.UNKNOWN: _("not enough data"),
+}
+
+
+def band_label(band: str | None) -> Message:
+    """A band as people read it; anything but red, yellow or green is "not enough data"."""
+    known = {b.value: b for b in Band}
+    return _BAND_LABELS[known.get(band or "", Band.UNKNOWN)]
 
 
 @dataclass(frozen=True)
@@ -121,6 +140,7 @@ class Score:
     score: float | None
     band: Band
     measures: tuple[MeasureScore, ...]
+    coverage: float  # share of the card's weight with data, 0–1
 
 
 def known(value: float | None) -> bool:
@@ -179,6 +199,7 @@ class ScoreTable:
     points: np.ndarray
     contributions: np.ndarray
     scores: np.ndarray
+    coverage: np.ndarray  # per account: share of the card's weight with data, 0–1
 
     def __len__(self) -> int:
         return len(self.scores)
@@ -201,7 +222,10 @@ class ScoreTable:
                 strict=True,
             )
         )
-        return Score(self.score_of(i), self.band(i), parts)
+        return Score(self.score_of(i), self.band(i), parts, self.coverage_of(i))
+
+    def coverage_of(self, i: int) -> float:
+        return float(self.coverage[i])
 
 
 def _plain(value: float) -> float | None:
@@ -229,7 +253,8 @@ def score_table(card: Scorecard, rows: Sequence[Mapping[str, object]]) -> ScoreT
     contributions = np.where(has & scored[:, None], points * share, np.nan)
     sums = np.clip(np.nansum(contributions, axis=1), 0.0, 100.0)  # a hair outside by rounding
     scores = np.where(scored, sums, np.nan)
-    return ScoreTable(card, values, points, contributions, scores)
+    coverage = with_data / total if total else np.zeros(len(rows))
+    return ScoreTable(card, values, points, contributions, scores, coverage)
 
 
 def score_accounts(card: Scorecard, rows: Sequence[Mapping[str, object]]) -> list[Score]:

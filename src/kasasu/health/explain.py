@@ -7,13 +7,15 @@ and what changed since about a week ago (contribution deltas, which add up to th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from kasasu.analytics.features import FEATURES
 from kasasu.domain.money import format_money
-from kasasu.domain.scoring import Change, changes
+from kasasu.domain.scoring import Change, band_label, changes
 from kasasu.errors import NotFound
 from kasasu.health.repository import HealthScoreRepository, ScorecardRepository, SnapshotRepository
 from kasasu.health.schemas import CUSTOM_PREFIX, ChangeRead, HealthRead, MeasureRead, TrendPoint
@@ -23,12 +25,6 @@ from kasasu.models import HealthScore
 TREND_DAYS = 90
 COMPARE_DAYS = 7
 WORST = 3
-_BANDS = {
-    "red": _("red"),
-    "yellow": _("yellow"),
-    "green": _("green"),
-    "unknown": _("unknown"),
-}
 
 
 def account_health(
@@ -48,9 +44,8 @@ def account_health(
     before = next(
         (s for s in reversed(history) if s.as_of <= day - timedelta(days=COMPARE_DAYS)), None
     )
-    cards = ScorecardRepository(session).versions_by_id([now.scorecard_version_id])
-    card_name, card_version = cards[now.scorecard_version_id]
-    fmt = _Formatter(locale, currency)
+    card = _Card.of(session, now.scorecard_version_id)
+    fmt = _Formatter(locale, currency, snapshots.features_of(account_id, day))
     accounts = HealthScoreRepository(session).accounts([account_id])
     external_id, name = accounts[account_id]
     moved = _changes(now, before) if before else []
@@ -61,8 +56,11 @@ def account_health(
         as_of=day,
         score=now.score,
         band=now.band,
-        scorecard=card_name,
-        scorecard_version=card_version,
+        band_title=fmt.t(band_label(now.band)),
+        coverage=now.coverage,
+        min_coverage=card.min_coverage,
+        scorecard=card.name,
+        scorecard_version=card.version,
         touch_model=now.touch_model.value if now.touch_model else None,
         segment=now.segment,
         measures=[
@@ -88,8 +86,23 @@ def account_health(
             )
             for c in moved
         ],
-        summary=_summary(now, before, moved, fmt, card=card_name, version=card_version),
+        summary=_summary(now, before, moved, fmt, card),
     )
+
+
+@dataclass(frozen=True)
+class _Card:
+    name: str
+    version: int
+    min_coverage: float
+
+    @classmethod
+    def of(cls, session: Session, version_id: int) -> _Card:
+        repo = ScorecardRepository(session)
+        name, version = repo.versions_by_id([version_id])[version_id]
+        found = repo.get_version(version_id)
+        definition = found.definition if found else {}
+        return cls(name, version, float(definition.get("min_known_weight", 0.5)))
 
 
 def title(metric: str, locale: str) -> str:
@@ -107,9 +120,10 @@ def _changes(now: HealthScore, before: HealthScore) -> list[Change]:
 
 
 class _Formatter:
-    def __init__(self, locale: str, currency: str) -> None:
+    def __init__(self, locale: str, currency: str, features: dict[str, Any] | None = None) -> None:
         self.locale, self.currency = locale, currency
         self.units = {f.name: f.unit for f in FEATURES}
+        self.never_used = bool((features or {}).get("never_used"))
 
     def t(self, message: Message) -> str:
         return message.render(self.locale)
@@ -117,7 +131,15 @@ class _Formatter:
     def value(self, metric: str, value: float | None) -> str:
         if value is None:
             return self.t(_("no data"))
+        if metric == "days_since_last_event" and self.never_used:
+            # The feature counts the days without use; there was no last use to count from.
+            return self.t(_("never used ({n} days since the contract started)", n=f"{value:,.0f}"))
+        return self._plain(metric, value)
+
+    def _plain(self, metric: str, value: float) -> str:
         unit = self.units.get(metric)
+        if unit == "flag":
+            return self.t(_("yes") if value else _("no"))
         if unit == "rate":
             return (
                 f"{value * 100:+.0f}%"
@@ -133,26 +155,30 @@ class _Formatter:
         return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
+def coverage_of(score: HealthScore) -> float:
+    """The stored coverage, else (a score stored without one) from its measures."""
+    if score.coverage is not None:
+        return score.coverage
+    known = sum(float(m["weight"]) for m in score.measures if m["points"] is not None)
+    return known / (sum(float(m["weight"]) for m in score.measures) or 1.0)
+
+
 def _summary(
-    now: HealthScore,
-    before: HealthScore | None,
-    moved: list[Change],
-    fmt: _Formatter,
-    *,
-    card: str,
-    version: int,
+    now: HealthScore, before: HealthScore | None, moved: list[Change], fmt: _Formatter, card: _Card
 ) -> list[str]:
-    band = fmt.t(_BANDS.get(now.band, _BANDS["unknown"]))
+    named = {"day": now.as_of.isoformat(), "card": card.name, "version": card.version}
+    share = f"{100 * coverage_of(now):.0f}"
     if now.score is None:
-        known = sum(m["weight"] for m in now.measures if m["points"] is not None)
-        total = sum(m["weight"] for m in now.measures) or 1
+        needed = f"{100 * card.min_coverage:.0f}"
         lines = [
             fmt.t(
                 _(
-                    "Health unknown on {day}: only {share}% of the scorecard's weight has data "
-                    "(half is needed).",
-                    day=now.as_of.isoformat(),
-                    share=f"{100 * known / total:.0f}",
+                    "Not enough data on {day}: {share}% of the weight of scorecard {card} "
+                    "v{version} has data and {needed}% is needed, so the account has no band "
+                    "(it is not counted as red).",
+                    share=share,
+                    needed=needed,
+                    **named,
                 )
             )
         ]
@@ -160,12 +186,12 @@ def _summary(
         lines = [
             fmt.t(
                 _(
-                    "Health {score} ({band}) on {day}, by scorecard {card} v{version}.",
+                    "Health {score} ({band}) on {day}, by scorecard {card} v{version}; "
+                    "{share}% of its weight has data.",
                     score=f"{now.score:.1f}",
-                    band=band,
-                    day=now.as_of.isoformat(),
-                    card=card,
-                    version=version,
+                    band=fmt.t(band_label(now.band)),
+                    share=share,
+                    **named,
                 )
             )
         ]

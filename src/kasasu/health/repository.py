@@ -124,6 +124,14 @@ class SnapshotRepository:
         )
         return [(account_id, features) for account_id, features in self.session.execute(stmt)]
 
+    def features_of(self, account_id: int, as_of: date) -> dict[str, Any]:
+        """The account's stored features on ``as_of`` ({} when none)."""
+        stmt = select(FeatureSnapshot.features).where(
+            FeatureSnapshot.account_id == account_id, FeatureSnapshot.as_of == as_of
+        )
+        found: dict[str, Any] | None = self.session.scalar(stmt)
+        return found or {}
+
     def feature_dates(self, first: date | None = None, last: date | None = None) -> list[date]:
         stmt = select(FeatureSnapshot.as_of).distinct().order_by(FeatureSnapshot.as_of)
         if first is not None:

@@ -184,7 +184,10 @@ class HealthRead(BaseModel):
     name: str
     as_of: date
     score: float | None
-    band: str
+    band: str  # red, yellow, green; unknown: not enough data (coverage below the minimum)
+    band_title: str  # the band as people read it, in the request's language
+    coverage: float | None  # share of the scorecard's weight that had data, 0–1
+    min_coverage: float  # the scorecard's minimum coverage for a score and a band
     scorecard: str
     scorecard_version: int
     touch_model: str | None
@@ -204,17 +207,30 @@ class HealthListItem(BaseModel):
     as_of: date
     score: float | None
     band: str
+    coverage: float | None
 
 
 class BacktestBand(BaseModel):
-    band: str
+    band: str  # unknown: not enough data, its own row, outside the AUC and the red lift
     accounts: int  # account-days observed in the band
     churned: int
     churn_rate: float | None
 
 
+class BacktestCard(BaseModel):
+    """One scorecard's part of a backtest: the account-days it scored and how it did."""
+
+    name: str
+    version: int | None  # None: a draft read from a file, not stored
+    observations: int
+    scored: int  # with a score (the rest: not enough data)
+    churned: int
+    auc: float | None
+
+
 class BacktestReport(BaseModel):
-    scorecards: list[str]
+    scorecards: list[str]  # "name vN" of each card used, in the order they are tried
+    cards: list[BacktestCard]
     horizon_days: int
     first_day: date
     last_day: date

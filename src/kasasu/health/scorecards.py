@@ -19,11 +19,22 @@ from kasasu.models import Scorecard as ScorecardRow
 from kasasu.models import ScorecardVersion
 
 DEFAULT_NAME = "default"
+# The cards Kasasu ships (docs/health.md): one for every account, and one per lifecycle stage
+# whose accounts the default card would judge on the wrong things.
+SHIPPED = (DEFAULT_NAME, "onboarding", "adoption")
+
+
+def shipped_file(name: str) -> str:
+    """The YAML text of the shipped card ``name``."""
+    return resources.files("kasasu.health").joinpath(f"{name}_scorecard.yaml").read_text("utf-8")
+
+
+def shipped_definition(name: str) -> ScorecardDefinition:
+    return parse_scorecard(shipped_file(name), f"{name}_scorecard.yaml")
 
 
 def default_definition() -> ScorecardDefinition:
-    text = resources.files("kasasu.health").joinpath("default_scorecard.yaml").read_text("utf-8")
-    return parse_scorecard(text, "default_scorecard.yaml")
+    return shipped_definition(DEFAULT_NAME)
 
 
 def parse_scorecard(text: str, source: str) -> ScorecardDefinition:
@@ -81,10 +92,15 @@ def save_scorecard(session: Session, card: ScorecardDefinition) -> ScorecardRead
 
 
 def ensure_default_scorecard(session: Session) -> None:
-    """Install the shipped scorecard unless a card already applies to every account, so
-    no account goes unscored (cards for segments alone do not cover the others)."""
+    """Install the shipped scorecards where there are none yet (a new installation), else
+    the default one unless a card already applies to every account, so no account goes
+    unscored (cards for segments alone do not cover the others). Cards of an installation
+    that already has some are never added to behind its back."""
     cards = ScorecardRepository(session).list_latest()
-    if not any(not card.applies_to for card, _version in cards):
+    if not cards:
+        for name in SHIPPED:
+            save_scorecard(session, shipped_definition(name))
+    elif not any(not card.applies_to for card, _version in cards):
         save_scorecard(session, default_definition())
 
 

@@ -155,6 +155,7 @@ def score_day(
             "scorecard_version_id": version_id,
             "score": table.score_of(i),
             "band": table.band(i).value,
+            "coverage": table.coverage_of(i),
             "measures": _measures(table, i),
             "touch_model": None,
             "segment": table.card.name,

@@ -75,7 +75,9 @@ class HealthScore(IdMixin, Base):
         IdType, ForeignKey("scorecard_versions.id", ondelete="RESTRICT")
     )
     score: Mapped[float | None] = mapped_column(Float)
-    band: Mapped[str] = mapped_column(String(16))
+    band: Mapped[str] = mapped_column(String(16))  # red, yellow, green; unknown: not enough data
+    # Share of the scorecard's weight that had data (0–1); below the card's minimum, no band.
+    coverage: Mapped[float | None] = mapped_column(Float)
     # [{metric, value, points, weight, contribution}] in the scorecard's order.
     measures: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
     touch_model: Mapped[TouchModel | None] = mapped_column(enum_column(TouchModel))

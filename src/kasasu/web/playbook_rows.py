@@ -11,6 +11,7 @@ import yaml
 from babel.dates import get_day_names
 from pydantic import ValidationError
 
+from kasasu.domain.scoring import band_label
 from kasasu.errors import InvalidInput
 from kasasu.kit.i18n import Message, _
 from kasasu.playbooks.schemas import PlaybookDefinition
@@ -32,7 +33,6 @@ _KINDS = {
     "enrol_survey": _("Survey invitation"),
     "add_onboarding": _("Onboarding plan"),
 }
-_BANDS = {"red": _("red"), "yellow": _("yellow"), "green": _("green")}
 _NPS = {"detractor": _("detractor"), "passive": _("passive"), "promoter": _("promoter")}
 
 
@@ -119,7 +119,7 @@ def _schedule(t: Mapping[str, Any], locale: str) -> Message:
 
 
 _TRIGGERS: dict[str, Callable[[Mapping[str, Any]], Message]] = {
-    "band_changed": lambda t: _("Health turns {band}", band=_BANDS.get(t["to"], t["to"])),
+    "band_changed": lambda t: _("Health turns {band}", band=band_label(t["to"])),
     "score_dropped": lambda t: _(
         "Score drops {points} points within {days} days",
         points=_number(t["points"]),
