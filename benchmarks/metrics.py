@@ -37,7 +37,15 @@ from kasasu.domain.dates import local_midnight
 from kasasu.domain.periods import Grain, Period, periods
 from kasasu.metrics.repository import fact_schema
 from kasasu.metrics.service import evaluate_metrics
-from kasasu.models import Account, ExchangeRate, Milestone, Subscription, SurveyResponse, Ticket
+from kasasu.models import (
+    Account,
+    ExchangeRate,
+    HealthScore,
+    Milestone,
+    Subscription,
+    SurveyResponse,
+    Ticket,
+)
 
 SEED = 42
 ACCOUNTS = 20_000
@@ -232,6 +240,24 @@ def milestones(rng: np.random.Generator) -> pa.Table:
     )
 
 
+def health_scores(rng: np.random.Generator) -> pa.Table:
+    """A health score per account every 14 days over the data (the loyal customers read the
+    latest band by each period's end): ~1M rows, 70% green."""
+    days = np.arange(0, DAYS, 14)
+    account = np.repeat(np.arange(1, ACCOUNTS + 1), len(days))
+    offsets = np.tile(days, ACCOUNTS)
+    band = np.array(["green", "yellow", "red"])[rng.choice(3, len(account), p=[0.7, 0.2, 0.1])]
+    return _table(
+        HealthScore,
+        {
+            "id": np.arange(1, len(account) + 1),
+            "account_id": account,
+            "as_of": _dates(offsets),
+            "band": band,
+        },
+    )
+
+
 def facts() -> dict[str, pa.Table]:
     rng = np.random.default_rng(SEED)
     return {
@@ -241,6 +267,7 @@ def facts() -> dict[str, pa.Table]:
         "tickets": tickets(rng),
         "survey_responses": survey_responses(rng),
         "milestones": milestones(rng),
+        "health_scores": health_scores(rng),
     }
 
 

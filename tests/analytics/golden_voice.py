@@ -22,6 +22,8 @@ Loyalty (latest NPS before the period's end; first paid day; MRR on each month's
   L3  10,000 since 2025-03-01, NPS 9 on Dec 1 2025  → loyal from Feb (12 months by Feb 28)
   L4  20,000 since 2025-01-01 to Aug 31, 15,000 from 2025-09-01 (contraction in September),
       NPS 10 Dec 1 → not in Jan or Feb (their 6 months include September), loyal in March
+  L5  as L1, but its latest health score (Dec 15) is red → never, unless health is dropped
+L1–L4 are green on Dec 15; L3 turns yellow on Mar 31, March's last day: not loyal in March.
 """
 
 from __future__ import annotations
@@ -37,7 +39,14 @@ from kasasu.domain.choices import (
     SubscriptionStatus,
     SurveyKind,
 )
-from kasasu.models import Account, Subscription, SurveyResponse
+from kasasu.models import (
+    Account,
+    HealthScore,
+    Scorecard,
+    ScorecardVersion,
+    Subscription,
+    SurveyResponse,
+)
 
 ACTIVE, CANCELLED, ENDED = (
     SubscriptionStatus.ACTIVE,
@@ -138,9 +147,10 @@ def add_churn(session: Session) -> dict[str, int]:
 
 
 def add_loyalty(session: Session) -> dict[str, int]:
-    ids = add_accounts(session, "L1", "L2", "L3", "L4")
+    ids = add_accounts(session, "L1", "L2", "L3", "L4", "L5")
     jan25 = date(2025, 1, 1)
     add_line(session, ids["L1"], 10_000, jan25)
+    add_line(session, ids["L5"], 10_000, jan25)
     add_line(session, ids["L2"], 10_000, jan25)
     add_line(session, ids["L3"], 10_000, date(2025, 3, 1))
     add_line(session, ids["L4"], 20_000, jan25, status=CANCELLED, cancelled=date(2025, 8, 31))
@@ -151,4 +161,19 @@ def add_loyalty(session: Session) -> dict[str, int]:
     add_answer(session, ids["L2"], nps, 6, utc(2026, 1, 20, 3))
     add_answer(session, ids["L3"], nps, 9, utc(2025, 12, 1, 3))
     add_answer(session, ids["L4"], nps, 10, utc(2025, 12, 1, 3))
+    add_answer(session, ids["L5"], nps, 10, utc(2026, 1, 10, 3))
+    card = Scorecard(name="t", applies_to={}, priority=1)
+    session.add(card)
+    session.flush()
+    version = ScorecardVersion(scorecard_id=card.id, version=1, definition={})
+    session.add(version)
+    session.flush()
+    bands = [(name, date(2025, 12, 15), "green") for name in ("L1", "L2", "L3", "L4")]
+    bands += [("L5", date(2025, 12, 15), "red"), ("L3", date(2026, 3, 31), "yellow")]
+    for name, day, band in bands:
+        session.add(
+            HealthScore(account_id=ids[name], as_of=day, scorecard_version_id=version.id,
+                        score=50.0, band=band, measures=[])
+        )  # fmt: skip
+    session.flush()
     return ids

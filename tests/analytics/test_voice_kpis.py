@@ -132,11 +132,14 @@ def test_loyal_customers_by_hand(session: Session) -> None:
     # Feb (ends Feb 28): + L3 (exactly 12 months, March 2025–February 2026); L4's 6 months
     # (September–February) still hold its contraction.
     assert v["loyal_customers", "2026-02"].value == 2
-    # Mar: + L4 (October–March).
-    assert v["loyal_customers", "2026-03"].value == 3
+    # Mar: + L4 (October–March), − L3 (yellow on March 31, the last day counts); L5 is red.
+    assert v["loyal_customers", "2026-03"].value == 2
     # The quarter ends Mar 31, as March does.
     q1 = _values(session, "loyal_customers", grain=Grain.QUARTER)
-    assert q1["loyal_customers", "2026-Q1"].value == 3
+    assert q1["loyal_customers", "2026-Q1"].value == 2
+    # Without the health condition: L1, L3, L4 and L5.
+    any_health = _values(session, "loyal_customers", loyal_bands=())
+    assert any_health["loyal_customers", "2026-03"].value == 4
 
 
 def test_explain_loyal_customers(session: Session) -> None:
@@ -145,6 +148,5 @@ def test_explain_loyal_customers(session: Session) -> None:
     explained = explain_metric(session, "loyal_customers", MAR, q)
     assert [(r.account_id, r.amounts["nps"], r.amounts["mrr"]) for r in explained.rows] == [
         (ids["L1"], 10, 10_000),
-        (ids["L3"], 9, 10_000),
         (ids["L4"], 10, 15_000),
     ]

@@ -44,6 +44,8 @@ def _domain(
 ) -> tuple[int, dict[str, int]]:
     total, missing = 0, {}
     for amount, interval, code in lines:
+        if amount == 0:  # a free line is not a paying line: no MRR, and none missing
+            continue
         if code == reporting or code in rates:
             total += line_mrr(amount, interval, fx_factor(rates.get(code, 1), code, reporting))
         else:

@@ -135,7 +135,9 @@ def _ltv_simple(inputs: Inputs) -> ir.Table:
     null = ibis.null("float64")
     terms = t.mutate(
         arpa=ibis.ifelse(t.n > 0, arpa, null),
-        gross_margin=ibis.literal(inputs.gross_margin, "float64"),
+        # Cast from text: PostgreSQL types a bare 1.0 as numeric, which Arrow will not
+        # take as a double (ibis writes no cast for a float literal).
+        gross_margin=ibis.literal(str(inputs.gross_margin)).cast("float64"),
         monthly_churn_rate=ibis.ifelse(t.base > 0, monthly_churn, null),
     )
     return plain(terms, value, *_LTV_TERMS)

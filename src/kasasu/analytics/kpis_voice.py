@@ -160,7 +160,9 @@ def loyal(inputs: Inputs) -> ir.Table:
     """(period, account_id, mrr, nps): the loyal customers at each period's end.
 
     Active at the end; first paid day at least 12 months before the end; latest NPS answer
-    before the end 9 or 10; no contraction and no churn in any of the 6 months before the end.
+    before the end 9 or 10; no contraction and no churn in any of the 6 months before the end;
+    and, unless ``inputs.loyal_bands`` is empty, a latest health score by the end in one of
+    those bands (green).
     """
     m = inputs.movements
     active = m.filter(m.end > 0).select("period", "account_id", mrr=m.end)
@@ -177,7 +179,34 @@ def loyal(inputs: Inputs) -> ir.Table:
     nps = _latest_nps(inputs)
     promoters = tenured.join(nps.filter(nps.score >= 9), ["period", "account_id"])
     kept = promoters.anti_join(_shrunk(inputs), ["period", "account_id"])
+    if inputs.loyal_bands:
+        healthy = _latest_band(inputs)
+        healthy = healthy.filter(healthy.band.isin(list(inputs.loyal_bands)))
+        # A join, not a semi-join: one row per period and account on each side, and the
+        # PostgreSQL compiler writes this semi-join as LEFT SEMI JOIN, which it cannot run.
+        kept = kept.join(healthy.select("period", "account_id"), ["period", "account_id"])
     return kept.select("period", "account_id", "mrr", nps=kept.score)
+
+
+def _latest_band(inputs: Inputs) -> ir.Table:
+    """(period, account_id, band): each account's latest health band on or before the
+    period's last day; none without health scores."""
+    h = inputs.sources.health_scores
+    if h is None:
+        return ibis.memtable(
+            {"period": [], "account_id": [], "band": []},
+            schema={"period": "string", "account_id": "int64", "band": "string"},
+        )
+    p = inputs.periods.select("period", "end")
+    j = h.join(p, h.as_of < p.end)
+    order = [ibis.desc(j.as_of), ibis.desc(j.id)]
+    ranked = j.select(
+        "period",
+        "account_id",
+        "band",
+        rank=ibis.row_number().over(group_by=["period", "account_id"], order_by=order),
+    )
+    return ranked.filter(ranked["rank"] == 0).select("period", "account_id", "band")
 
 
 def _latest_nps(inputs: Inputs) -> ir.Table:
@@ -294,8 +323,8 @@ METRICS = (
         _(
             "Accounts at the period's end that have paid for 12 months or more (first paid day "
             "at least 12 months before the end), whose latest NPS answer is 9 or 10 and that "
-            "had no contraction or churn in any of the 6 months before the end; health is not "
-            "a condition yet"
+            "had no contraction or churn in any of the 6 months before the end, and whose latest "
+            "health score by the end is green (a query may drop the health condition)"
         ),
         _loyal_count,
         loyal,

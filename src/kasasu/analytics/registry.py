@@ -52,6 +52,9 @@ class Inputs:
     zone: str = "Asia/Tokyo"
     scales: Mapping[str, float] = field(default_factory=dict)
     gross_margin: float = 1.0
+    # The health bands a loyal customer may have on its latest score by a period's end
+    # (DESIGN.md §4: green); empty: health is no condition.
+    loyal_bands: tuple[str, ...] = ("green",)
     share: bool = True
     _trailing: dict[int, Inputs] = field(default_factory=dict, init=False, repr=False)
     _memo: dict[str, ir.Table] = field(default_factory=dict, init=False, repr=False)

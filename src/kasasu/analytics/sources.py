@@ -43,6 +43,7 @@ class Sources:
     usage_events: ir.Table | None = None
     activities: ir.Table | None = None  # only the health features read them
     renewals: ir.Table | None = None  # recorded renewal dates (the renewal-rate KPIs)
+    health_scores: ir.Table | None = None  # bands by day (loyal customers are green)
     filters: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -53,6 +54,7 @@ class Sources:
             usage_events=None if usage_events is None else utc_timestamps(usage_events),
             activities=_optional(con, "activities"),
             renewals=_optional(con, "renewals"),
+            health_scores=_optional(con, "health_scores"),
         )
 
     def filtered(self, filters: Mapping[str, Any]) -> Sources:

@@ -18,6 +18,7 @@ from kasasu.models import (
     Account,
     Activity,
     ExchangeRate,
+    HealthScore,
     Milestone,
     Renewal,
     Subscription,
@@ -84,6 +85,7 @@ COLUMNS: dict[type[Base], tuple[str, ...]] = {
     ),
     Activity: ("id", "account_id", "kind", "occurred_at"),
     Renewal: ("id", "subscription_id", "renewal_date"),
+    HealthScore: ("id", "account_id", "as_of", "band"),
 }
 
 

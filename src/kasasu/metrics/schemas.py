@@ -30,6 +30,7 @@ class MetricQuery:
     zone: str = "Asia/Tokyo"
     filters: dict[str, Any] = field(default_factory=dict)
     gross_margin: float = 1.0
+    loyal_bands: tuple[str, ...] = ("green",)  # () : loyal customers of any health
 
 
 class MetricValue(BaseModel):

@@ -95,7 +95,14 @@ def _inputs(
     events = repository.usage_events(backend, engine)
     sources = Sources.from_backend(backend, events).filtered(query.filters)
     return Inputs(
-        sources, span, query.currency, query.zone, scales, query.gross_margin, share=share
+        sources,
+        span,
+        query.currency,
+        query.zone,
+        scales,
+        query.gross_margin,
+        loyal_bands=query.loyal_bands,
+        share=share,
     )
 
 

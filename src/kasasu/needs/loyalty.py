@@ -2,13 +2,14 @@
 
 Loyal: the accounts the KPI ``loyal_customers`` counts at the period's end (DESIGN.md §4 as
 ``kasasu.analytics.kpis_voice.loyal`` computes it: paid 12 months or more, latest NPS 9–10,
-no contraction or churn in the 6 months before the end), and, when ``require_green`` (the
-DESIGN.md condition the KPI leaves out), green on the latest refresh. Advocates: contacts
-whose latest NPS answer is 9 or 10 and who agreed to be a reference.
+no contraction or churn in the 6 months before the end, green on the latest score by the
+end unless ``require_green`` is off). Advocates: contacts whose latest NPS answer is 9 or 10
+and who agreed to be a reference.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -39,6 +40,7 @@ def loyal_customers(
     events_path: Path | None = None,
 ) -> LoyalList:
     """The loyal customers at the end of ``month``, largest MRR first."""
+    query = replace(query, loyal_bands=("green",) if require_green else ())
     found = explain_metric(
         session, "loyal_customers", month, query, engine, events_path=events_path
     )
@@ -49,8 +51,6 @@ def loyal_customers(
     rows = []
     for r in found.rows:
         band = b.band if (b := briefs.get(r.account_id)) else None
-        if require_green and band != "green":
-            continue
         first = starts.get(r.account_id)
         rows.append(
             LoyalRow(

@@ -51,8 +51,10 @@ def mrr_total(session: Session, where: ColumnElement[bool], currency: str, on: d
 
     Each line counts with its price per billing interval as it stands; which lines serve on
     which day is the caller's condition (renewals: the lines renewing in a window). Two
-    queries whatever the number of lines: the latest rates, then one sum per currency.
+    queries whatever the number of lines: the latest rates, then one sum per currency. Free
+    lines (amount 0) are no paying lines: left out, as the KPIs leave them out.
     """
+    where = where & (Subscription.amount > 0)
     fx = exchange_factors(session, currency, on)
     repo = LineMrrRepository(session)
     rows = repo.by_currency(where, fx)
