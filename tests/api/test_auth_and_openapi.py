@@ -126,6 +126,8 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("get", "/metrics/{name}/explain"),
         ("get", "/exchange-rates"),
         ("post", "/exchange-rates"),
+        ("get", "/renewals"),
+        ("post", "/renewals"),
         ("get", "/accounts/{account_id}/health"),
         ("get", "/health"),
         ("get", "/scorecards"),

@@ -14,6 +14,7 @@ from kasasu.api.metrics import metrics_router
 from kasasu.api.needs import loyal_router, needs_router
 from kasasu.api.playbooks import playbooks_router
 from kasasu.api.rates import exchange_rates_router
+from kasasu.api.renewals import renewals_router
 from kasasu.api.resources import resource_routers
 from kasasu.api.segments import segments_router
 from kasasu.api.surveys import surveys_router
@@ -44,6 +45,7 @@ def create_api(ctx: ApiContext) -> FastAPI:
     api.include_router(imports_router())
     api.include_router(metrics_router())
     api.include_router(exchange_rates_router())
+    api.include_router(renewals_router())
     api.include_router(health_router())
     api.include_router(segments_router())
     api.include_router(surveys_router())
