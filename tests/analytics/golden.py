@@ -18,6 +18,7 @@ The tables are keyed by the boundaries (Jan 1 stands for Dec 31, Feb 1 for Jan 3
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -33,10 +34,9 @@ ACTIVE, CANCELLED, TRIAL = (
     SubscriptionStatus.TRIAL,
 )
 
+Line = tuple[str, str, int, BillingInterval, date, date | None, SubscriptionStatus, date | None]
 # (account, product, amount, interval, start, end, status, cancelled_on)
-LINES: list[
-    tuple[str, str, int, BillingInterval, date, date | None, SubscriptionStatus, date | None]
-] = [
+LINES: list[Line] = [
     ("A1", "Core", 10_000, MONTHLY, date(2025, 12, 1), date(2025, 12, 31), ACTIVE, None),
     ("A1", "Analytics", 5_000, MONTHLY, date(2026, 2, 10), date(2026, 3, 9), ACTIVE, None),
     (
@@ -89,15 +89,23 @@ PLANS = {
 
 def add_golden(session: Session) -> dict[str, int]:
     """Write the accounts and lines; returns external id → account id."""
+    return add_lines(session, PLANS, LINES, prefix="S")
+
+
+def add_lines(
+    session: Session, plans: dict[str, str], lines: Sequence[Line], prefix: str
+) -> dict[str, int]:
+    """Accounts (name → plan) and JPY contract lines (account, product, amount, interval,
+    start, end, status, cancelled_on)."""
     ids: dict[str, int] = {}
-    for name, plan in PLANS.items():
+    for name, plan in plans.items():
         account = Account(external_id=name, name=f"株式会社{name}", plan=plan, custom_fields={})
         session.add(account)
         session.flush()
         ids[name] = account.id
-    for n, (acc, product, amount, interval, start, end, status, cancelled) in enumerate(LINES):
+    for n, (acc, product, amount, interval, start, end, status, cancelled) in enumerate(lines):
         values: dict[str, Any] = {
-            "external_id": f"S{n}",
+            "external_id": f"{prefix}{n}",
             "account_id": ids[acc],
             "product": product,
             "amount": amount,

@@ -31,12 +31,11 @@ MRR on each month's last day (¥):
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kasasu.domain.choices import BillingInterval, CancellationReason, SubscriptionStatus
-from kasasu.models import Account, Subscription
+from kasasu.domain.choices import BillingInterval, SubscriptionStatus
+from tests.analytics.golden import add_lines
 
 M, Q, Y = BillingInterval.MONTH, BillingInterval.QUARTER, BillingInterval.YEAR
 ACTIVE, CANCELLED, ENDED = (
@@ -62,27 +61,5 @@ LINES: list[tuple[str, str, int, BillingInterval, date, date, SubscriptionStatus
 
 def add_boundaries(session: Session) -> dict[str, int]:
     """Write the accounts and lines; returns external id → account id."""
-    ids: dict[str, int] = {}
-    for name in sorted({line[0] for line in LINES}):
-        account = Account(external_id=name, name=f"株式会社{name}", plan="Pro", custom_fields={})
-        session.add(account)
-        session.flush()
-        ids[name] = account.id
-    for n, (acc, product, amount, interval, start, end, status, cancelled) in enumerate(LINES):
-        values: dict[str, Any] = {
-            "external_id": f"B{n}",
-            "account_id": ids[acc],
-            "product": product,
-            "amount": amount,
-            "currency": "JPY",
-            "billing_interval": interval,
-            "start_date": start,
-            "end_date": end,
-            "auto_renew": status is ACTIVE,
-            "status": status,
-            "cancelled_on": cancelled,
-            "cancel_reason": CancellationReason.PRICE if cancelled else None,
-        }
-        session.add(Subscription(**values))
-    session.flush()
-    return ids
+    plans = dict.fromkeys(sorted({line[0] for line in LINES}), "Pro")
+    return add_lines(session, plans, LINES, prefix="B")

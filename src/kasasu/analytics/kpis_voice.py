@@ -198,15 +198,7 @@ def _latest_band(inputs: Inputs) -> ir.Table:
             schema={"period": "string", "account_id": "int64", "band": "string"},
         )
     p = inputs.periods.select("period", "end")
-    j = h.join(p, h.as_of < p.end)
-    order = [ibis.desc(j.as_of), ibis.desc(j.id)]
-    ranked = j.select(
-        "period",
-        "account_id",
-        "band",
-        rank=ibis.row_number().over(group_by=["period", "account_id"], order_by=order),
-    )
-    return ranked.filter(ranked["rank"] == 0).select("period", "account_id", "band")
+    return _latest(h.join(p, h.as_of < p.end), "as_of", "band")
 
 
 def _latest_nps(inputs: Inputs) -> ir.Table:
@@ -214,15 +206,20 @@ def _latest_nps(inputs: Inputs) -> ir.Table:
     r = inputs.sources.survey_responses
     r = r.filter(r.kind == "nps")
     p = inputs.periods.select("period", "end_at")
-    j = r.join(p, r.answered_at < p.end_at)
-    order = [ibis.desc(j.answered_at), ibis.desc(j.id)]
-    j = j.select(
+    return _latest(r.join(p, r.answered_at < p.end_at), "answered_at", "score")
+
+
+def _latest(joined: ir.Table, at: str, value: str) -> ir.Table:
+    """(period, account_id, value): per period and account, the row latest by ``at`` (then
+    by id) of rows already joined to the periods they count in."""
+    order = [ibis.desc(joined[at]), ibis.desc(joined.id)]
+    ranked = joined.select(
         "period",
         "account_id",
-        "score",
+        value,
         rank=ibis.row_number().over(group_by=["period", "account_id"], order_by=order),
     )
-    return j.filter(j["rank"] == 0).select("period", "account_id", "score")
+    return ranked.filter(ranked["rank"] == 0).select("period", "account_id", value)
 
 
 def _shrunk(inputs: Inputs) -> ir.Table:

@@ -4,37 +4,28 @@ outcome of a renewal, which changes the contract as it happened (as on the web p
 # No "from __future__ import annotations": FastAPI must see the runtime types.
 
 from datetime import date, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from kasasu.api.auth import require
 from kasasu.api.context import context, in_transaction
 from kasasu.domain.permissions import Action
-from kasasu.renewals.schemas import RenewalBoard, RenewalQuery, RenewalSort
+from kasasu.renewals.schemas import RenewalBoard, RenewalFilters, RenewalQuery
 from kasasu.renewals.service import renewal_board
 from kasasu.subscriptions.renewals import record_renewal
 from kasasu.subscriptions.schemas import RenewalCreate, RenewalRead
 
 
-class RenewalParams(BaseModel):
-    """The board's query string; see ``RenewalQuery``."""
+class RenewalParams(RenewalFilters):
+    """The board's query string: the filters and a window, ``from`` and ``to`` inclusive."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     start: date | None = Field(default=None, alias="from")
     end: date | None = Field(default=None, alias="to")
-    owner_id: int | None = None
-    band: Literal["red", "yellow", "green"] | None = None
-    product: Annotated[str, Field(max_length=100)] | None = None
-    plan: Annotated[str, Field(max_length=100)] | None = None
-    decided: bool | None = None
-    include_monthly: bool = False
-    sort: RenewalSort = "renewal_date"
-    page: Annotated[int, Field(ge=1, le=100_000)] = 1
-    size: Annotated[int, Field(ge=1, le=500)] = 50
 
 
 def renewals_router() -> APIRouter:

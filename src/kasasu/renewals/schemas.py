@@ -14,14 +14,12 @@ RenewalSort = Literal["renewal_date", "-renewal_date", "-mrr", "mrr", "health", 
 SORTS: tuple[str, ...] = RenewalSort.__args__  # type: ignore[attr-defined]  # Literal's values
 
 
-class RenewalQuery(BaseModel):
-    """Which renewals to list: a window of renewal dates (the last day of each term) and
-    filters; ``include_monthly`` adds the lines whose term is one month (billing cycles)."""
+class RenewalFilters(BaseModel):
+    """Which renewals of a window to list, in which order, which page; ``include_monthly``
+    adds the lines whose term is one month (billing cycles)."""
 
     model_config = INPUT_CONFIG
 
-    first: date
-    last: date
     owner_id: int | None = None
     band: Literal["red", "yellow", "green"] | None = None
     product: Annotated[str, Field(max_length=100)] | None = None
@@ -31,6 +29,13 @@ class RenewalQuery(BaseModel):
     sort: RenewalSort = "renewal_date"
     page: Annotated[int, Field(ge=1, le=100_000)] = 1
     size: Annotated[int, Field(ge=1, le=500)] = 50
+
+
+class RenewalQuery(RenewalFilters):
+    """The filters over a window of renewal dates (the last day of each term), inclusive."""
+
+    first: date
+    last: date
 
 
 class RenewalRow(BaseModel):
