@@ -18,7 +18,12 @@ import numpy as np
 from kasasu.demo import catalog, texts
 from kasasu.demo.shapes import DemoAccount, Line, Period, Row
 from kasasu.demo.timeline import Calendar, add_months, next_april_first
-from kasasu.domain.choices import BillingInterval, CancellationReason, SubscriptionStatus
+from kasasu.domain.choices import (
+    BillingInterval,
+    CancellationReason,
+    RenewalOutcome,
+    SubscriptionStatus,
+)
 
 INTERVALS = {True: BillingInterval.YEAR, False: BillingInterval.MONTH}
 REACTIVATION = 0.12  # share of churned customers who come back
@@ -219,6 +224,38 @@ def subscription_rows(cal: Calendar, accounts: list[DemoAccount], first_id: int)
                     "cancel_comment": line.comment,
                     "created_at": created,
                     "updated_at": min(touched, cal.instant(last_day, 18.0)),
+                }
+            )
+    return rows
+
+
+def renewal_rows(
+    cal: Calendar, accounts: list[DemoAccount], subscriptions: list[Row], first_id: int
+) -> list[Row]:
+    """The yearly renewals the CSMs recorded before the data's end: each term end of a yearly
+    line that went on (renewed), and each one at which the customer left (churned, with the
+    line's reason). ``subscriptions`` are the rows of ``subscription_rows``, in its order."""
+    lines = [line for account in accounts for line in account.lines]
+    rows: list[Row] = []
+    for line, sub in zip(lines, subscriptions, strict=True):
+        if not line.yearly:
+            continue
+        stop = min(line.end or cal.as_of, cal.as_of)
+        k = 0
+        while (renews := add_months(line.anchor, 12 * k)) <= stop:
+            k += 1
+            churned = renews == line.end and line.reason is not None
+            if renews == stop and not churned:
+                break  # ended here by an upgrade, or at the data's end: nothing recorded
+            rows.append(
+                {
+                    "id": first_id + len(rows),
+                    "subscription_id": sub["id"],
+                    "renewal_date": renews - timedelta(days=1),
+                    "outcome": RenewalOutcome.CHURNED if churned else RenewalOutcome.RENEWED,
+                    "reason": line.reason if churned else None,
+                    "comment": line.comment if churned else None,
+                    "decided_at": cal.instant(max(line.start, renews - timedelta(days=21))),
                 }
             )
     return rows

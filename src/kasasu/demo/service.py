@@ -23,6 +23,7 @@ from kasasu.demo.company import (
 from kasasu.demo.contracts import (
     RATES_PER_JPY,
     exchange_rate_rows,
+    renewal_rows,
     simulate_contracts,
     subscription_rows,
 )
@@ -52,6 +53,7 @@ from kasasu.models import (
     Feedback,
     Milestone,
     Need,
+    Renewal,
     Segment,
     Subscription,
     SurveyResponse,
@@ -175,6 +177,11 @@ def _build(
         Account: account_rows(cal, accounts, touch),
         Contact: [contact for account in accounts for contact in account.contacts],
         Subscription: subscription_rows(cal, accounts, repository.next_id(session, Subscription)),
+    }
+    tables[Renewal] = renewal_rows(
+        cal, accounts, tables[Subscription], repository.next_id(session, Renewal)
+    )
+    tables |= {
         Ticket: _numbered(session, Ticket, tickets, "TKT"),
         SurveyResponse: _numbered(session, SurveyResponse, surveys, "SRV"),
         Activity: _numbered(session, Activity, make_activities(seed, cal, accounts, touch), "ACT"),
