@@ -42,7 +42,7 @@ class Subscription(IdMixin, TimestampMixin, Base):
     billing_interval: Mapped[BillingInterval] = mapped_column(enum_column(BillingInterval))
     start_date: Mapped[date]
     # The last day of the current term (inclusive: 契約終了日/更新日); renews the day after.
-    end_date: Mapped[date | None]
+    end_date: Mapped[date | None] = mapped_column(index=True)  # the renewal board's window
     # The contract term (契約期間) in months; none: one billing interval (a monthly line
     # renews every month, so it is a billing cycle, not a renewal to manage).
     term_months: Mapped[int | None]

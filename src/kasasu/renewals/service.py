@@ -8,10 +8,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kasasu.models import Subscription
 from kasasu.renewals.repository import RenewalBoardRepository
 from kasasu.renewals.schemas import RenewalBoard, RenewalQuery, RenewalRow
-from kasasu.subscriptions.mrr import exchange_factors, mrr_total
+from kasasu.subscriptions.mrr import exchange_factors
 from kasasu.users.service import user_names
 
 
@@ -22,19 +21,18 @@ def renewal_board(
     fx = exchange_factors(session, currency, today)
     repo = RenewalBoardRepository(session)
     rows = repo.page(query, fx)
-    total, accounts, decided = repo.counts(query, fx)
-    money = mrr_total(session, Subscription.id.in_(repo.line_ids(query, fx)), currency, today)
+    totals = repo.totals(query, fx)
     owners = user_names(session, [row.owner_id for row in rows if row.owner_id is not None])
     return RenewalBoard(
         first=query.first,
         last=query.last,
         currency=currency,
         rows=[_row(row, owners) for row in rows],
-        total=total,
-        accounts=accounts,
-        mrr=money.mrr,
-        missing_rates=money.missing,
-        decided=decided,
+        total=totals.renewals,
+        accounts=totals.accounts,
+        mrr=totals.mrr,
+        missing_rates=totals.missing,
+        decided=totals.decided,
         page=query.page,
         size=query.size,
     )
@@ -43,5 +41,6 @@ def renewal_board(
 def _row(row: Any, owners: dict[int, str]) -> RenewalRow:
     values = dict(row._mapping)
     values["renewal_date"] = values.pop("day")
+    values.pop("own_mrr")  # only the totals read it
     owner = values["owner_id"]
     return RenewalRow(**values, owner_name=owners.get(owner) if owner is not None else None)

@@ -1,4 +1,4 @@
-"""contract terms, and the line version a renewal opened
+"""contract terms, the line version a renewal opened, and end dates indexed (renewals)
 
 Revision ID: 0010
 Revises: 0009
@@ -21,6 +21,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("subscriptions") as batch:
         batch.add_column(sa.Column("term_months", sa.Integer(), nullable=True))
+        batch.create_index("ix_subscriptions_end_date", ["end_date"])
     with op.batch_alter_table("renewals") as batch:
         batch.add_column(sa.Column("new_subscription_id", kasasu.models.base.IdType, nullable=True))
         batch.create_foreign_key(
@@ -37,4 +38,5 @@ def downgrade() -> None:
         batch.drop_constraint("fk_renewals_new_subscription_id_subscriptions", type_="foreignkey")
         batch.drop_column("new_subscription_id")
     with op.batch_alter_table("subscriptions") as batch:
+        batch.drop_index("ix_subscriptions_end_date")
         batch.drop_column("term_months")
