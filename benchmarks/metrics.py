@@ -286,7 +286,9 @@ def kpis(con: Any, span: list[Period], metrics: list[Metric]) -> list[list[dict[
 
 
 def movements_sql(span: list[Period]) -> str:
-    """The movements per month, written by hand (DESIGN.md §4), for JPY-only contracts."""
+    """The movements per month, written by hand (DESIGN.md §4), for JPY-only contracts: a
+    line serves through its last day (until, inclusive), and a month opens with the MRR of
+    the day before its first and closes with that of its last day (the boundary − 1)."""
     values = ", ".join(f"('{p.label}', DATE '{p.start}', DATE '{p.end}')" for p in span)
     return f"""
 WITH periods(period, period_start, period_end) AS (VALUES {values}),
@@ -305,7 +307,8 @@ lines AS (
 account_mrr AS (
     SELECT l.account_id, d.at,
            sum(CAST(floor(CAST(l.amount AS DOUBLE) / l.months + 0.5) AS BIGINT)) AS mrr
-    FROM lines l JOIN days d ON l.start_date <= d.at AND (l.until IS NULL OR d.at < l.until)
+    FROM lines l JOIN days d
+      ON l.start_date <= d.at - 1 AND (l.until IS NULL OR d.at - 1 <= l.until)
     GROUP BY l.account_id, d.at
     HAVING sum(CAST(floor(CAST(l.amount AS DOUBLE) / l.months + 0.5) AS BIGINT)) > 0
 ),

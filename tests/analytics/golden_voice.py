@@ -23,7 +23,8 @@ Loyalty (latest NPS before the period's end; first paid day; MRR on each month's
   L4  20,000 since 2025-01-01 to Aug 31, 15,000 from 2025-09-01 (contraction in September),
       NPS 10 Dec 1 → not in Jan or Feb (their 6 months include September), loyal in March
   L5  as L1, but its latest health score (Dec 15) is red → never, unless health is dropped
-L1–L4 are green on Dec 15; L3 turns yellow on Mar 31, March's last day: not loyal in March.
+Refreshes score every account on Dec 15 and on Mar 31: L1–L4 green and L5 red on both days,
+but L3 yellow on Mar 31, March's last day: not loyal in March.
 """
 
 from __future__ import annotations
@@ -168,8 +169,13 @@ def add_loyalty(session: Session) -> dict[str, int]:
     version = ScorecardVersion(scorecard_id=card.id, version=1, definition={})
     session.add(version)
     session.flush()
-    bands = [(name, date(2025, 12, 15), "green") for name in ("L1", "L2", "L3", "L4")]
-    bands += [("L5", date(2025, 12, 15), "red"), ("L3", date(2026, 3, 31), "yellow")]
+    bands = [
+        (name, day, "red" if name == "L5" else "green")
+        for day in (date(2025, 12, 15), date(2026, 3, 31))
+        for name in ("L1", "L2", "L3", "L4", "L5")
+        if (name, day) != ("L3", date(2026, 3, 31))
+    ]
+    bands.append(("L3", date(2026, 3, 31), "yellow"))
     for name, day, band in bands:
         session.add(
             HealthScore(account_id=ids[name], as_of=day, scorecard_version_id=version.id,

@@ -65,27 +65,28 @@ def _per_account(inputs: Inputs) -> ir.Table:
     def build() -> ir.Table:
         terms = _terms(inputs)
         src, cur, scales = inputs.sources, inputs.currency, inputs.scales
-        days = terms.select(at=terms.day, day=terms.day).distinct()
-        up = revenue.line_mrr(src, days, cur, scales)
+        pairs = terms.select("sub_id", at=terms.day, day=terms.day).distinct()
+        up = revenue.lines_mrr(src, pairs, cur, scales)
         up = terms.join(up, [terms.sub_id == up.sub_id, terms.day == up.at])
         up = up.group_by(["period", "account_id"]).aggregate(up=up.mrr.sum())
-        after = terms.select(at=terms.day, day=terms.next_day).distinct()
-        later = revenue.line_mrr(src, after, cur, scales)
-        starts = revenue.contract_lines(src).select("sub_id", "start_date")
-        later = later.join(starts, "sub_id")
+        # What serves the next day: the line itself, and new versions of its product.
+        lines = revenue.contract_lines(src)
         t = terms.select("period", "account_id", "product", "day", "next_day", term="sub_id")
-        kept = t.join(
-            later,
+        versions = t.join(
+            lines,
             [
-                t.account_id == later.account_id,
-                t.product == later.product,
-                t.day == later.at,
-                (later.sub_id == t.term) | (later.start_date == t.next_day),
+                t.account_id == lines.account_id,
+                t.product == lines.product,
+                lines.start_date == t.next_day,
             ],
-        )
+        ).select("period", "account_id", "day", "next_day", sub_id=lines.sub_id)
+        itself = t.select("period", "account_id", "day", "next_day", sub_id=t.term)
         # A line kept by two terms of the same account, product and day counts once.
-        kept = kept.select("period", account_id=t.account_id, sub_id=later.sub_id, mrr=later.mrr)
-        kept = kept.distinct().group_by(["period", "account_id"]).aggregate(kept=ibis._.mrr.sum())
+        after = itself.union(versions, distinct=True)
+        pairs = after.select("sub_id", at=after.day, day=after.next_day).distinct()
+        later = revenue.lines_mrr(src, pairs, cur, scales)
+        kept = after.join(later, [after.sub_id == later.sub_id, after.day == later.at])
+        kept = kept.group_by(["period", after.account_id]).aggregate(kept=kept.mrr.sum())
         both = up.left_join(kept, ["period", "account_id"])
         return both.select(
             "period", account_id=both.account_id, up=both.up, kept=both.kept.fill_null(0)

@@ -189,8 +189,13 @@ def loyal(inputs: Inputs) -> ir.Table:
 
 
 def _latest_band(inputs: Inputs) -> ir.Table:
-    """(period, account_id, band): each account's latest health band on or before the
-    period's last day; none without health scores."""
+    """(period, account_id, band): each account's band on the latest day scored on or before
+    the period's last day (the refresh scores every paying account, as the pages read "the
+    latest refresh"); none without health scores.
+
+    The day first, then the scores of that day: joining every score with every later period
+    and ranking them took all KPIs of the metrics benchmark from ~3.4 s to ~12 s.
+    """
     h = inputs.sources.health_scores
     if h is None:
         return ibis.memtable(
@@ -198,7 +203,11 @@ def _latest_band(inputs: Inputs) -> ir.Table:
             schema={"period": "string", "account_id": "int64", "band": "string"},
         )
     p = inputs.periods.select("period", "end")
-    return _latest(h.join(p, h.as_of < p.end), "as_of", "band")
+    days = h.select("as_of").distinct()
+    days = days.join(p, days.as_of < p.end)
+    latest = days.group_by("period").aggregate(day=days.as_of.max())
+    scored = h.join(latest, h.as_of == latest.day)
+    return scored.select("period", "account_id", "band")
 
 
 def _latest_nps(inputs: Inputs) -> ir.Table:

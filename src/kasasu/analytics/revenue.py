@@ -62,7 +62,8 @@ def contract_lines(src: Sources) -> ir.Table:
 
 
 def fx_at(src: Sources, days: ir.Table, currency: str, scales: Mapping[str, float]) -> ir.Table:
-    """(cur, at, fx): minor units of a foreign ``cur`` → minor units of ``currency`` per day.
+    """(cur, day, fx): minor units of a foreign ``cur`` → minor units of ``currency`` on each
+    ``days.day``.
 
     The rate is the latest one on or before the day; ``scales`` holds 10^(digits difference)
     per foreign currency. The reporting currency itself is not listed: it converts at 1.
@@ -71,14 +72,14 @@ def fx_at(src: Sources, days: ir.Table, currency: str, scales: Mapping[str, floa
     er = er.filter(er.quote_currency == currency).select(
         cur=er.currency.cast("string"), rday=er.day, rate=er.rate.cast("float64")
     )
-    dated = er.join(days, er.rday <= days.at)
-    latest = dated.group_by(["cur", "at"]).aggregate(rday=dated.rday.max())
+    dated = er.join(days, er.rday <= days.day)
+    latest = dated.group_by(["cur", "day"]).aggregate(rday=dated.rday.max())
     rated = latest.join(er, ["cur", "rday"])
     scale = ibis.memtable(
         {"cur": list(scales), "scale": [float(v) for v in scales.values()]},
         schema={"cur": "string", "scale": "float64"},
     )
-    return rated.join(scale, "cur").select("cur", "at", fx=rated.rate * scale.scale)
+    return rated.join(scale, "cur").select("cur", "day", fx=rated.rate * scale.scale)
 
 
 def on_days(days: Iterable[date]) -> ir.Table:
@@ -108,9 +109,24 @@ def line_mrr(src: Sources, days: ir.Table, currency: str, scales: Mapping[str, f
     ``days.day`` (see ``on_days`` and ``at_boundaries``), keyed by ``days.at``."""
     lines = contract_lines(src)
     active = lines.join(days, serving(lines, days.day))
-    active = active.select(
-        "sub_id", "account_id", "product", "amount", "currency", "months", at=days.at
-    )
+    active = active.select(*_PRICED, at=days.at, day=days.day)
+    return _priced(src, active, currency, scales)
+
+
+def lines_mrr(
+    src: Sources, pairs: ir.Table, currency: str, scales: Mapping[str, float]
+) -> ir.Table:
+    """As ``line_mrr``, for chosen lines only: ``pairs`` is (sub_id, at, day), each line
+    priced on its own day when it serves then. Joining a few lines to their days is far
+    cheaper than every line to every day (the renewal rates: ~2 s → ~0.2 s on the metrics
+    benchmark)."""
+    lines = contract_lines(src)
+    active = lines.join(pairs, [lines.sub_id == pairs.sub_id, serving(lines, pairs.day)])
+    active = active.select(*_PRICED, at=pairs.at, day=pairs.day)
+    return _priced(src, active, currency, scales)
+
+
+def _priced(src: Sources, active: ir.Table, currency: str, scales: Mapping[str, float]) -> ir.Table:
     # Lines in the reporting currency convert at exactly 1 (x × 1.0 = x in float64), so they
     # skip the exchange-rate join (rates × boundary days, a max per day, a union): on the
     # metrics benchmark (all lines in JPY) ~0.01 s wall / 0.02 s CPU per line-MRR build, and
@@ -121,12 +137,13 @@ def line_mrr(src: Sources, days: ir.Table, currency: str, scales: Mapping[str, f
     if not scales:
         return priced
     foreign = active.filter(active.currency != currency)
-    fx = fx_at(src, days, currency, scales)
-    rated = foreign.join(fx, [foreign.currency == fx.cur, foreign.at == fx.at])
+    fx = fx_at(src, foreign.select("day").distinct(), currency, scales)
+    rated = foreign.join(fx, [foreign.currency == fx.cur, foreign.day == fx.day])
     mrr = _rounded((rated.amount.cast("float64") * rated.fx) / rated.months)
     return priced.union(rated.select(*_KEEP, mrr=mrr), distinct=False)
 
 
+_PRICED = ("sub_id", "account_id", "product", "amount", "currency", "months")
 _KEEP = ("sub_id", "account_id", "product", "months", "at")
 
 
@@ -139,11 +156,11 @@ def missing_rates(
     lines = contract_lines(src)
     active = lines.join(days, serving(lines, days.day))
     foreign = active.filter(active.currency != currency).select(
-        "currency", "amount", "months", at=days.at
+        "currency", "amount", "months", at=days.at, day=days.day
     )
     if scales:
         fx = fx_at(src, days, currency, scales)
-        foreign = foreign.anti_join(fx, [foreign.currency == fx.cur, foreign.at == fx.at])
+        foreign = foreign.anti_join(fx, [foreign.currency == fx.cur, foreign.day == fx.day])
     own = _rounded(foreign.amount.cast("float64") / foreign.months)
     priced = foreign.select("at", "currency", mrr=own)
     return priced.group_by(["at", "currency"]).aggregate(mrr=priced.mrr.sum(), lines=priced.count())
