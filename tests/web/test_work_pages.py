@@ -141,6 +141,10 @@ def test_renewals_in_a_window_and_a_churn_recorded(
         assert restored.end_date.year == (today + timedelta(days=20)).year + 1
     decided = web.get("/renewals?within=30&decided=yes").text
     assert "更新間近" in decided  # a decided renewal stays in its window
+    assert "更新間近" not in web.get("/renewals?within=30&decided=no").text
+    nobody = web.get("/renewals?within=180&owner_id=&band=&product=").text  # "All" choices
+    assert "更新はまだ先" in nobody
+    assert "更新はまだ先" not in web.get("/renewals?within=180&mine=true").text  # not mine
 
 
 def test_churn_reasons_pareto_and_comments(

@@ -19,6 +19,7 @@ from kasasu.renewals.schemas import RenewalQuery, RenewalSort
 from kasasu.renewals.service import renewal_board
 from kasasu.subscriptions.renewals import record_renewal
 from kasasu.subscriptions.schemas import RenewalCreate
+from kasasu.users.service import list_users
 from kasasu.web.auth import CurrentUser, check_csrf, require
 from kasasu.web.context import in_transaction, web_context
 from kasasu.web.render import Pages
@@ -33,6 +34,7 @@ class RenewalFilters(BaseModel):
     start: date | None = Field(default=None, alias="from")
     end: date | None = Field(default=None, alias="to")
     mine: bool = False
+    owner_id: str = Field(default="", max_length=12)  # "" from the "All" choice
     band: Literal["red", "yellow", "green", ""] = ""
     product: str = Field(default="", max_length=100)
     plan: str = Field(default="", max_length=100)
@@ -41,12 +43,16 @@ class RenewalFilters(BaseModel):
     sort: RenewalSort = "renewal_date"
     page: int = Field(default=1, ge=1, le=100_000)
 
+    @property
+    def owner(self) -> int | None:
+        return int(self.owner_id) if self.owner_id.isdigit() else None
+
     def query(self, today: date, user_id: int) -> RenewalQuery:
         days = self.within if self.within in WINDOWS else 90
         return RenewalQuery(
             first=self.start or today,
             last=self.end or today + timedelta(days=days),
-            owner_id=user_id if self.mine else None,
+            owner_id=user_id if self.mine else self.owner,
             band=self.band or None,
             product=self.product or None,
             plan=self.plan or None,
@@ -79,13 +85,16 @@ def renewals_router(pages: Pages) -> APIRouter:
         ctx = web_context(request)
         today = datetime.now(ZoneInfo(ctx.timezone)).date()
         query = filters.query(today, user.id)
-        board = in_transaction(request, lambda s: renewal_board(s, query, ctx.currency, today))
+        board, users = in_transaction(
+            request, lambda s: (renewal_board(s, query, ctx.currency, today), list_users(s))
+        )
         here = filters.model_dump(by_alias=True, exclude_defaults=True, mode="json")
         return pages.render(
             request,
             "renewals.html",
             user=user,
             board=board,
+            users=users,
             filters=filters,
             windows=WINDOWS,
             here="/renewals?" + urlencode(here),
