@@ -35,7 +35,11 @@ def context(request: Request) -> ApiContext:
     return ctx
 
 
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
 def in_transaction(request: Request, work: Callable[[Session], T]) -> T:
     """Run ``work`` in one transaction that commits before the response is built."""
-    with transaction(context(request).sessions) as session:
+    write = request.method not in READ_METHODS
+    with transaction(context(request).sessions, write=write) as session:
         return work(session)

@@ -63,7 +63,13 @@ def problem(
     }
     if errors:
         body["errors"] = errors
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = (
+        {"WWW-Authenticate": "Bearer"}
+        if status == 401
+        else {"Retry-After": "1"}
+        if status == 503
+        else None
+    )
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 

@@ -9,7 +9,11 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from kasasu.errors import Unavailable
+from kasasu.kit.i18n import _
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -24,8 +28,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+WRITE = "kasasu_write"  # the execution option of a transaction that will write
+
+
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A deferred transaction that reads, then writes, cannot take the write lock once another
+    # writer committed in between (WAL's SQLITE_BUSY_SNAPSHOT, which busy_timeout does not
+    # wait out): it fails at once. A writer takes the lock first, waiting its turn.
+    write = connection.get_execution_options().get(WRITE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def normalize_url(url: str) -> str:
@@ -54,12 +65,25 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error. Owned by the caller."""
+def transaction(factory: sessionmaker[Session], *, write: bool = False) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error. Owned by the caller.
+
+    ``write``: the work will write, so on SQLite the transaction takes the write lock at its
+    start (``BEGIN IMMEDIATE``) and concurrent writers queue for up to the busy timeout. A
+    database still locked after that is ``Unavailable`` (the API answers 503 with
+    Retry-After), never an internal error.
+    """
     with factory() as session:
         try:
+            if write:
+                session.connection(execution_options={WRITE: True})
             yield session
             session.commit()
+        except OperationalError as error:
+            session.rollback()
+            if "database is locked" in str(error):
+                raise Unavailable(_("The database is busy; try again in a moment")) from error
+            raise
         except BaseException:
             session.rollback()
             raise

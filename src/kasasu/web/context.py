@@ -36,7 +36,11 @@ def web_context(request: Request) -> WebContext:
     return ctx
 
 
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
 def in_transaction(request: Request, work: Callable[[Session], T]) -> T:
     """Run ``work`` in one transaction that commits before the page is rendered."""
-    with transaction(web_context(request).sessions) as session:
+    write = request.method not in READ_METHODS
+    with transaction(web_context(request).sessions, write=write) as session:
         return work(session)

@@ -11,7 +11,14 @@ from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Res
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
-from kasasu.errors import FieldError, InvalidInput, KasasuError, NotFound, PermissionDenied
+from kasasu.errors import (
+    FieldError,
+    InvalidInput,
+    KasasuError,
+    NotFound,
+    PermissionDenied,
+    Unavailable,
+)
 from kasasu.kit.i18n import _
 from kasasu.kit.validation import pydantic_reason
 from kasasu.web.account_export import export_router
@@ -95,6 +102,11 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
             if isinstance(error, NotFound)
             else 403
             if isinstance(error, PermissionDenied)
+            else 503
+            if isinstance(error, Unavailable)
             else 400
         )
-        return pages.render(request, "error.html", status, message=error.message, status=status)
+        page = pages.render(request, "error.html", status, message=error.message, status=status)
+        if status == 503:
+            page.headers["Retry-After"] = "1"
+        return page
