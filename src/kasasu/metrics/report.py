@@ -30,6 +30,7 @@ from kasasu.domain.choices import CancellationReason, label
 from kasasu.domain.money import minor_digits
 from kasasu.domain.periods import Grain, add_months, periods
 from kasasu.kit.i18n import Message, _
+from kasasu.kit.spreadsheet import text_not_formulas
 from kasasu.metrics.schemas import MetricQuery, MetricValue
 from kasasu.metrics.service import Engine, compute_metrics
 
@@ -348,6 +349,7 @@ def _width(value: object) -> int:
 
 
 def _xlsx(book: Workbook, stamp: datetime) -> bytes:
+    text_not_formulas(book)  # comments and names are the customers' words, not formulas
     book.properties.creator = "Kasasu"
     book.properties.created = book.properties.modified = stamp
     raw = io.BytesIO()

@@ -18,6 +18,7 @@ from kasasu.accounts.service import accounts
 from kasasu.domain.choices import TouchModel
 from kasasu.health.summary import latest_briefs
 from kasasu.kit.i18n import _, translate
+from kasasu.kit.spreadsheet import csv_cell, text_not_formulas
 from kasasu.users.service import user_names
 from kasasu.web.accounts import list_filters
 from kasasu.web.auth import CurrentUser
@@ -59,7 +60,7 @@ def export_router() -> APIRouter:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([csv_cell(value) for value in row] for row in rows)
         return Response(
             "\ufeff" + buffer.getvalue(),
             media_type="text/csv; charset=utf-8",
@@ -114,6 +115,7 @@ def _xlsx(header: list[str], rows: list[list[Any]], title: str) -> bytes:
     sheet.append(header)
     for row in rows:
         sheet.append(row)
+    text_not_formulas(book)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
