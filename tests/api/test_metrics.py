@@ -30,3 +30,10 @@ def test_bad_metric_requests_are_4xx(admin_api: TestClient) -> None:
     assert "happiness" in unknown.json()["detail"]
     backwards = admin_api.get("/metrics/mrr", params={"from": "2026-05", "to": "2026-02"})
     assert backwards.status_code == 422
+    # Security review F10: two centuries of periods are refused at once, not computed.
+    for path in ("/metrics/cohort_logo_retention", "/voice/reasons"):
+        wide = admin_api.get(path, params={"from": "1990-01", "to": "2100-12"})
+        assert wide.status_code == 422, (path, wide.text)
+    decade = admin_api.get("/metrics/mrr", params={"from": "2016-01", "to": "2026-01"})
+    assert decade.status_code == 422
+    assert "120" in decade.json()["detail"]

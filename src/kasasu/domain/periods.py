@@ -78,11 +78,23 @@ def _fiscal_label(start: date, fiscal_year_start: int) -> str:
     return f"FY{start.year}" if fiscal_year_start != 1 else str(start.year)
 
 
+# A report spans at most ten years, between 2000 and 2100 (security review F10: a span of
+# two centuries kept a core busy for minutes on one request).
+MAX_MONTHS = 120
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def periods(first: date, last: date, grain: Grain, fiscal_year_start: int = 4) -> list[Period]:
     """The periods of ``grain`` that contain the months from ``first`` to ``last`` inclusive."""
     first, last = first.replace(day=1), last.replace(day=1)
     if last < first:
         raise InvalidInput(_("The period ends before it starts"))
+    if first.year < FIRST_YEAR or last.year > LAST_YEAR:
+        raise InvalidInput(
+            _("Months from {first} to {last} only", first=FIRST_YEAR, last=LAST_YEAR)
+        )
+    if months_between(first, last) >= MAX_MONTHS:
+        raise InvalidInput(_("At most {n} months at once", n=MAX_MONTHS))
     if grain is Grain.MONTH:
         step, anchor = 1, first
     elif grain is Grain.QUARTER:
