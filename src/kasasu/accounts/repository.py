@@ -58,12 +58,6 @@ class AccountRepository(Repository[Account]):
             stmt = stmt.where(Account.id.in_(renewing))
         return stmt
 
-    def names_and_owners(self, ids: list[int]) -> dict[int, tuple[str, int | None]]:
-        if not ids:
-            return {}
-        stmt = select(Account.id, Account.name, Account.owner_id).where(Account.id.in_(ids))
-        return {row_id: (name, owner) for row_id, name, owner in self.session.execute(stmt)}
-
     def names(self, ids: list[int]) -> dict[int, str]:
         if not ids:
             return {}

@@ -72,8 +72,3 @@ def account_id_for(session: Session, ref: str) -> int:
 def account_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
     """Account id → name for the ids that exist (one query)."""
     return AccountRepository(session).names([i for i in set(ids) if i is not None])
-
-
-def account_owners(session: Session, ids: Iterable[int]) -> dict[int, tuple[str, int | None]]:
-    """Account id → (name, owner id) for the ids that exist (one query)."""
-    return AccountRepository(session).names_and_owners(sorted(set(ids)))

@@ -27,7 +27,7 @@ from kasasu.web.render import Pages
 WINDOWS = (30, 60, 90, 180)
 
 
-class RenewalFilters(BaseModel):
+class RenewalPageQuery(BaseModel):
     """The page's query string: a window (or a date range), filters, sort and page."""
 
     within: int = 90
@@ -80,7 +80,7 @@ def renewals_router(pages: Pages) -> APIRouter:
 
     @router.get("/renewals", response_class=HTMLResponse)
     def renewals(
-        request: Request, user: CurrentUser, filters: Annotated[RenewalFilters, Query()]
+        request: Request, user: CurrentUser, filters: Annotated[RenewalPageQuery, Query()]
     ) -> HTMLResponse:
         ctx = web_context(request)
         today = datetime.now(ZoneInfo(ctx.timezone)).date()
