@@ -2,45 +2,19 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 
 from tests.cli.test_admin import data_env, kasasu, run_kasasu
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+from tests.serving import free_port, served
 
 
 def test_serve_answers_pages_and_api(tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert kasasu(data, "init").returncode == 0
     key = kasasu(data, "apikey", "create", "--name", "t", "--role", "viewer").stdout.split()[-1]
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kasasu", "serve", "--port", str(port)],
-        env=data_env(data, KASASU_SECRET_KEY="test-secret-that-is-long-enough"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).text == "ok":
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError("the server did not start")
+    with served(data) as base:
         # Pages need a signed-in user: a visitor lands on the sign-in page, in their language.
         visitor = httpx.get(base, headers={"Accept-Language": "ja"}, follow_redirects=True)
         assert visitor.url.path == "/login"
@@ -50,14 +24,11 @@ def test_serve_answers_pages_and_api(tmp_path: Path) -> None:
         assert httpx.get(f"{base}/api/v1/accounts").status_code == 401
         listed = httpx.get(f"{base}/api/v1/accounts", headers={"Authorization": f"Bearer {key}"})
         assert listed.json() == {"items": [], "next_cursor": None}
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_serve_refuses_an_uninitialised_database(tmp_path: Path) -> None:
     env = data_env(tmp_path, KASASU_DEV_MODE="true", KASASU_LOCALE="en")
-    result = run_kasasu(env, "serve", "--port", str(_free_port()))
+    result = run_kasasu(env, "serve", "--port", str(free_port()))
     assert result.returncode == 6
     assert "run 'kasasu init'" in result.stderr
 
@@ -66,6 +37,6 @@ def test_serve_refuses_the_default_secret_outside_dev_mode(tmp_path: Path) -> No
     env = data_env(tmp_path)
     env.pop("KASASU_SECRET_KEY", None)
     env.pop("KASASU_DEV_MODE", None)
-    result = run_kasasu(env, "serve", "--port", str(_free_port()))
+    result = run_kasasu(env, "serve", "--port", str(free_port()))
     assert result.returncode == 2
     assert "KASASU_SECRET_KEY" in result.stderr

@@ -4,8 +4,6 @@ writers before); a lock that outlasts the wait is a 503 with Retry-After."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -19,38 +17,18 @@ from sqlalchemy.orm import Session
 from kasasu.db import create_db_engine, session_factory, transaction
 from kasasu.db.engine import WRITE
 from kasasu.errors import Unavailable
-from tests.cli.test_admin import data_env, kasasu
-from tests.test_app import _free_port
+from tests.cli.test_admin import kasasu
+from tests.serving import served
 
 WRITERS, EACH = 24, 10
-
-
-def _serve(data: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kasasu", "serve", "--port", str(port)],
-        env=data_env(data, KASASU_SECRET_KEY="test-secret-that-is-long-enough"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).text == "ok":
-                return server, base
-        except httpx.TransportError:
-            time.sleep(0.1)
-    server.terminate()
-    raise AssertionError("the server did not start")
 
 
 def test_parallel_writers_all_succeed_on_sqlite(tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert kasasu(data, "init").returncode == 0
     key = kasasu(data, "apikey", "create", "--name", "w", "--role", "csm").stdout.split()[-1]
-    server, base = _serve(data)
     headers = {"Authorization": f"Bearer {key}"}
-    try:
+    with served(data) as base:
         account = httpx.post(
             f"{base}/api/v1/accounts", json={"name": "並行書き込み"}, headers=headers
         ).json()["id"]
@@ -73,9 +51,6 @@ def test_parallel_writers_all_succeed_on_sqlite(tmp_path: Path) -> None:
 
         with ThreadPoolExecutor(WRITERS) as pool:
             codes = Counter(c for batch in pool.map(write, range(WRITERS)) for c in batch)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     assert codes == {201: WRITERS * EACH, 200: WRITERS * EACH}
     engine = create_db_engine(f"sqlite:///{data / 'kasasu.db'}")
     with engine.connect() as c:

@@ -1,0 +1,48 @@
+"""A real `kasasu serve` process on a free port of 127.0.0.1, for tests that need one."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from tests.cli.test_admin import data_env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextmanager
+def served(data: Path) -> Iterator[str]:
+    """Serve the data directory ``data``; yields the base URL once /healthz answers."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kasasu", "serve", "--port", str(port)],
+        env=data_env(data, KASASU_SECRET_KEY="test-secret-that-is-long-enough"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).text == "ok":
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("the server did not start")
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
