@@ -85,6 +85,16 @@ def test_changing_the_outcome_takes_back_the_earlier_one(session: Session) -> No
     assert (row.status, row.cancelled_on, row.end_date) == (Status.ACTIVE, None, date(2027, 3, 31))
 
 
+def test_a_resize_changed_to_another_resize_replaces_the_new_version(session: Session) -> None:
+    line = _line(session)
+    _decide(session, line, RenewalOutcome.EXPANDED, amount=120_000)
+    _decide(session, line, RenewalOutcome.CONTRACTED, amount=80_000)
+    [new] = session.query(Subscription).filter(Subscription.id != line).all()
+    assert (new.amount, new.start_date, new.external_id) == (80_000, date(2026, 4, 1),
+                                                             "K1-core@2026-04-01")  # fmt: skip
+    assert _moves(session)["2026-04"]["contraction"] == 20_000
+
+
 @pytest.mark.parametrize(
     ("outcome", "more", "field"),
     [

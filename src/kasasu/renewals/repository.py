@@ -7,13 +7,13 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
-from kasasu.domain.choices import BillingInterval, SubscriptionStatus
+from kasasu.domain.choices import SubscriptionStatus
 from kasasu.models import Account, HealthScore, Renewal, Subscription
 from kasasu.renewals.schemas import RenewalQuery
-from kasasu.subscriptions.repository import LineMrrRepository
+from kasasu.subscriptions.repository import LineMrrRepository, term_months
 
 _ORDER = {"renewal_date": "day", "mrr": "mrr", "health": "health_score"}
 
@@ -24,15 +24,6 @@ class Totals(NamedTuple):
     decided: int
     mrr: int
     missing: dict[str, int]
-
-
-def term_months() -> ColumnElement[int]:
-    """A line's term in SQL, by ``BillingInterval.term``: as recorded, else one interval."""
-    s = Subscription
-    interval = sa.case(
-        *((s.billing_interval == i, sa.literal(i.months)) for i in BillingInterval), else_=1
-    )
-    return sa.func.coalesce(s.term_months, interval)
 
 
 class RenewalBoardRepository:

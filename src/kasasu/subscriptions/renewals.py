@@ -90,7 +90,8 @@ def _new_version(
     line.status, line.auto_renew, line.end_date = SubscriptionStatus.ENDED, False, data.renewal_date
     start = data.renewal_date + timedelta(days=1)
     version = Subscription(
-        external_id=f"{line.external_id}@{start.isoformat()}",
+        # The column holds 200 characters: keep the date, shorten a very long id.
+        external_id=f"{line.external_id[:185]}@{start.isoformat()}",
         account_id=line.account_id,
         product=line.product,
         plan=line.plan,
@@ -122,3 +123,5 @@ def _take_back(repo: SubscriptionRepository, line: Subscription, row: Renewal) -
         version = repo.get(row.new_subscription_id)
         if version is not None:
             repo.session.delete(version)
+            # Now, not at commit: a new version for the same day takes the same external id.
+            repo.session.flush()

@@ -94,6 +94,19 @@ class ExchangeRateRepository(Repository[ExchangeRate]):
         return {code: rate for code, rate in rows}  # noqa: C416 - dict(Result) reads it as a mapping
 
 
+def interval_months() -> ColumnElement[int]:
+    """``BillingInterval.months`` of a line, as SQL."""
+    return sa.case(
+        *((Subscription.billing_interval == i, sa.literal(i.months)) for i in BillingInterval),
+        else_=sa.literal(1),
+    )
+
+
+def term_months() -> ColumnElement[int]:
+    """A line's term in SQL, by ``BillingInterval.term``: as recorded, else one interval."""
+    return sa.func.coalesce(Subscription.term_months, interval_months())
+
+
 class CurrencyMrr(NamedTuple):
     """The lines of one currency: their MRR converted (None: no factor for it), their MRR in
     their own currency's minor units, how many lines and accounts."""
@@ -139,10 +152,7 @@ class LineMrrRepository:
         for a currency without one), or in its own currency with ``fx`` None."""
         s = Subscription
         # Floats throughout, so no engine turns the division into NUMERIC arithmetic.
-        months = sa.case(
-            *((s.billing_interval == i, sa.literal(float(i.months))) for i in BillingInterval),
-            else_=sa.literal(1.0),
-        )
+        months = sa.cast(interval_months(), sa.Float)
         amount = sa.cast(s.amount, sa.Float)
         if fx is None:
             return self._rounded(amount / months)
