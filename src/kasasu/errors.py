@@ -11,6 +11,9 @@ from kasasu.kit.i18n import Message
 class KasasuError(Exception):
     """Base of every error a user may see; ``message`` renders in their locale."""
 
+    # Seconds after which the same request may succeed; answered as ``Retry-After``.
+    retry_after: int | None = None
+
     def __init__(self, message: Message) -> None:
         super().__init__(str(message))
         self.message = message
@@ -34,6 +37,16 @@ class PermissionDenied(KasasuError):
 
 class Unavailable(KasasuError):
     """A resource outside Kasasu (a database, a file lock) is not usable right now."""
+
+    retry_after = 1
+
+
+class Throttled(KasasuError):
+    """Too many attempts from one client or for one target; try again after a while."""
+
+    def __init__(self, message: Message, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, retry_after)
 
 
 @dataclass(frozen=True)

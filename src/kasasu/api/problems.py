@@ -15,6 +15,7 @@ from kasasu.errors import (
     KasasuError,
     NotFound,
     PermissionDenied,
+    Throttled,
     Unauthenticated,
     Unavailable,
 )
@@ -28,6 +29,7 @@ _STATUS: dict[type[KasasuError], int] = {
     Conflict: 409,
     Unauthenticated: 401,
     PermissionDenied: 403,
+    Throttled: 429,
     Unavailable: 503,
 }
 _TITLES = {
@@ -40,6 +42,7 @@ _TITLES = {
     413: _("Request too large"),
     415: _("Unsupported media type"),
     422: _("Invalid input"),
+    429: _("Too many requests"),
     503: _("Service unavailable"),
 }
 
@@ -50,7 +53,11 @@ def request_locale(request: Request) -> str:
 
 
 def problem(
-    request: Request, status: int, detail: str, errors: list[dict[str, Any]] | None = None
+    request: Request,
+    status: int,
+    detail: str,
+    errors: list[dict[str, Any]] | None = None,
+    retry_after: int | None = None,
 ) -> JSONResponse:
     locale = request_locale(request)
     title = _TITLES.get(status)
@@ -63,13 +70,11 @@ def problem(
     }
     if errors:
         body["errors"] = errors
-    headers = (
-        {"WWW-Authenticate": "Bearer"}
-        if status == 401
-        else {"Retry-After": "1"}
-        if status == 503
-        else None
-    )
+    headers: dict[str, str] = {}
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    if retry_after is not None or status == 503:
+        headers["Retry-After"] = str(retry_after or 1)
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
@@ -83,7 +88,7 @@ def _kasasu_error(request: Request, exc: Exception) -> JSONResponse:
             {"loc": list(e.loc), "msg": e.message.render(locale), "input": _jsonable(e.value)}
             for e in exc.errors
         ]
-    return problem(request, status, exc.message.render(locale), errors)
+    return problem(request, status, exc.message.render(locale), errors, exc.retry_after)
 
 
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:

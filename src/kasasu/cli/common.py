@@ -22,6 +22,7 @@ from kasasu.errors import (
     KasasuError,
     NotFound,
     PermissionDenied,
+    Throttled,
     Unauthenticated,
     Unavailable,
 )
@@ -39,6 +40,7 @@ EXIT_CODES: dict[type[KasasuError], int] = {
     Unauthenticated: 5,
     PermissionDenied: 5,
     Unavailable: 6,
+    Throttled: 6,
 }
 
 

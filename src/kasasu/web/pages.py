@@ -17,6 +17,7 @@ from kasasu.errors import (
     KasasuError,
     NotFound,
     PermissionDenied,
+    Throttled,
     Unavailable,
 )
 from kasasu.kit.i18n import _
@@ -104,9 +105,11 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
             if isinstance(error, PermissionDenied)
             else 503
             if isinstance(error, Unavailable)
+            else 429
+            if isinstance(error, Throttled)
             else 400
         )
         page = pages.render(request, "error.html", status, message=error.message, status=status)
-        if status == 503:
-            page.headers["Retry-After"] = "1"
+        if error.retry_after is not None:
+            page.headers["Retry-After"] = str(error.retry_after)
         return page
