@@ -23,12 +23,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(data: Path) -> Iterator[str]:
-    """Serve the data directory ``data``; yields the base URL once /healthz answers."""
+def served(data: Path, **env: str) -> Iterator[str]:
+    """Serve the data directory ``data``; yields the base URL once /healthz answers.
+
+    ``env``: more settings, e.g. ``KASASU_DATABASE_URL`` for PostgreSQL.
+    """
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "kasasu", "serve", "--port", str(port)],
-        env=data_env(data, KASASU_SECRET_KEY="test-secret-that-is-long-enough"),
+        env=data_env(data, KASASU_SECRET_KEY="test-secret-that-is-long-enough", **env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -61,7 +61,7 @@ class AccountFilter(BaseModel):
     model_config = INPUT_CONFIG
 
     q: str | None = Field(default=None, description="Search name, kana, external id, domain")
-    owner_id: int | None = None
+    owner_id: RowId | None = None
     plan: str | None = None
     tier: str | None = None
     industry: str | None = None

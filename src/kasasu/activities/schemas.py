@@ -10,6 +10,7 @@ from kasasu.kit.types import (
     READ_CONFIG,
     ExternalId,
     LongText,
+    Moment,
     RowId,
     ShortText,
     UTCDatetime,
@@ -62,8 +63,8 @@ class ActivityFilter(BaseModel):
     model_config = INPUT_CONFIG
 
     q: str | None = Field(default=None, description="Search subject and body")
-    account_id: int | None = None
-    user_id: int | None = None
+    account_id: RowId | None = None
+    user_id: RowId | None = None
     kind: ActivityKind | None = None
-    occurred_at_from: datetime | None = None
-    occurred_at_to: datetime | None = None
+    occurred_at_from: Moment | None = None
+    occurred_at_to: Moment | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from kasasu import __version__
-from kasasu.api import docs, problems
+from kasasu.api import docs, openapi, problems
 from kasasu.api.context import ApiContext
 from kasasu.api.events import events_router
 from kasasu.api.health import health_router
@@ -38,6 +38,7 @@ def create_api(ctx: ApiContext) -> FastAPI:
     )
     api.state.kasasu = ctx
     problems.install(api)
+    openapi.install(api)
     docs.install(api, MOUNT_PATH)
     for router in resource_routers():
         api.include_router(router)

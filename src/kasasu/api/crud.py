@@ -2,13 +2,14 @@
 
 # No "from __future__ import annotations": FastAPI must see the runtime schema classes.
 
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field, create_model
 
 from kasasu.api.auth import require
 from kasasu.api.context import in_transaction
+from kasasu.api.routing import PathId, api_router
 from kasasu.db.service import CrudService
 from kasasu.domain.permissions import Action
 from kasasu.kit.paging import DEFAULT_LIMIT, MAX_LIMIT
@@ -38,11 +39,16 @@ def crud_router(
     read: type[BaseModel],
     filters: type[BaseModel],
 ) -> APIRouter:
-    router = APIRouter(prefix=path, tags=[tag])
+    router = api_router(prefix=path, tags=[tag])
     page_model = PageOut[read]  # type: ignore[valid-type]
+    sortable = service.repository.sortable
+    sort_values = tuple(sortable) + tuple(f"-{field}" for field in sortable)
+    sort_type: Any = Literal[sort_values] | None
     query_model = create_model(  # one model: FastAPI lists each field as a query parameter
         f"{read.__name__}Query",
         __base__=(filters, ListParams),
+        # The sort fields in the OpenAPI document, so clients (and fuzzers) know them.
+        sort=(sort_type, Field(default=None, description="A field, '-' first for descending")),
     )
     readers = [Depends(require(Action.READ))]
     writers = [Depends(require(Action.WRITE))]
@@ -64,11 +70,11 @@ def crud_router(
         return in_transaction(request, lambda s: service.create(s, body))
 
     @router.get("/{row_id}", response_model=read, dependencies=readers, summary=f"Get {item}")
-    def get_row(request: Request, row_id: int) -> Any:
+    def get_row(request: Request, row_id: PathId) -> Any:
         return in_transaction(request, lambda s: service.get(s, row_id))
 
     @router.patch("/{row_id}", response_model=read, dependencies=writers, summary=f"Update {item}")
-    def update_row(request: Request, row_id: int, body: update) -> Any:  # type: ignore[valid-type]
+    def update_row(request: Request, row_id: PathId, body: update) -> Any:  # type: ignore[valid-type]
         return in_transaction(request, lambda s: service.update(s, row_id, body))
 
     @router.delete(
@@ -77,7 +83,7 @@ def crud_router(
         dependencies=[Depends(require(Action.DELETE))],
         summary=f"Delete {item}",
     )
-    def delete_row(request: Request, row_id: int) -> Response:
+    def delete_row(request: Request, row_id: PathId) -> Response:
         in_transaction(request, lambda s: service.delete(s, row_id))
         return Response(status_code=204)
 

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from kasasu.api.auth import require
 from kasasu.api.context import context
 from kasasu.api.problems import problem, request_locale
+from kasasu.api.routing import api_router
 from kasasu.domain.permissions import Action
 from kasasu.errors import FieldError, InvalidInput
 from kasasu.events.schemas import EVENT_LIST, MAX_BATCH, EventIn, IngestResult
@@ -35,7 +36,7 @@ _REQUEST_SCHEMA: dict[str, Any] = {
 
 
 def events_router() -> APIRouter:
-    router = APIRouter(tags=["events"])
+    router = api_router(tags=["events"])
 
     @router.post(
         "/events",

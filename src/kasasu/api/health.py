@@ -2,7 +2,6 @@
 
 # No "from __future__ import annotations": FastAPI must see the runtime types.
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
@@ -11,6 +10,7 @@ from kasasu.api.auth import require
 from kasasu.api.context import context, in_transaction
 from kasasu.api.crud import PageOut
 from kasasu.api.problems import request_locale
+from kasasu.api.routing import PathId, api_router
 from kasasu.domain.permissions import Action
 from kasasu.domain.scoring import Band
 from kasasu.health.explain import account_health, list_by_band
@@ -22,21 +22,22 @@ from kasasu.health.scorecards import (
     validate_scorecard,
 )
 from kasasu.kit.paging import DEFAULT_LIMIT, MAX_LIMIT
+from kasasu.kit.types import Day
 
 
 class HealthPage(PageOut[HealthListItem]):
-    as_of: date | None
+    as_of: Day | None
 
 
 def health_router() -> APIRouter:
-    router = APIRouter(tags=["health"], dependencies=[Depends(require(Action.READ))])
+    router = api_router(tags=["health"], dependencies=[Depends(require(Action.READ))])
 
     @router.get(
         "/accounts/{account_id}/health",
         response_model=HealthRead,
         summary="An account's health: score, band, each measure, trend, what changed",
     )
-    def get_health(request: Request, account_id: int, as_of: date | None = None) -> HealthRead:
+    def get_health(request: Request, account_id: PathId, as_of: Day | None = None) -> HealthRead:
         ctx, locale = context(request), request_locale(request)
         return in_transaction(
             request,
@@ -53,7 +54,7 @@ def health_router() -> APIRouter:
     def list_health(
         request: Request,
         band: Band | None = None,
-        as_of: date | None = None,
+        as_of: Day | None = None,
         cursor: str | None = None,
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     ) -> HealthPage:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from kasasu.api.auth import require
 from kasasu.api.context import context, in_transaction
 from kasasu.api.problems import request_locale
+from kasasu.api.routing import api_router
 from kasasu.domain.permissions import Action
 from kasasu.imports.schemas import ImportKind, ImportOptions, ImportResult
 from kasasu.imports.service import import_file, parse_overrides
@@ -69,7 +70,7 @@ class ImportResultOut(BaseModel):
 
 
 def imports_router() -> APIRouter:
-    router = APIRouter(tags=["imports"])
+    router = api_router(tags=["imports"])
 
     @router.post(
         "/imports/{kind}",

@@ -9,8 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kasasu.api.auth import require
 from kasasu.api.context import context, in_transaction
+from kasasu.api.routing import api_router
 from kasasu.domain.periods import Grain, parse_month
 from kasasu.domain.permissions import Action
+from kasasu.kit.types import RowId
 from kasasu.metrics.schemas import Explanation, MetricQuery, MetricValue
 from kasasu.metrics.service import compute_metrics, explain_metric
 
@@ -26,7 +28,7 @@ class MetricParams(BaseModel):
     plan: str | None = None
     tier: str | None = None
     touch_model: str | None = None
-    owner_id: int | None = None
+    owner_id: RowId | None = None
     industry: str | None = None
 
 
@@ -48,7 +50,7 @@ def _query(
 
 
 def metrics_router() -> APIRouter:
-    router = APIRouter(
+    router = api_router(
         prefix="/metrics", tags=["metrics"], dependencies=[Depends(require(Action.READ))]
     )
 

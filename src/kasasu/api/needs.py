@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from kasasu.api.auth import require
 from kasasu.api.context import context, in_transaction
+from kasasu.api.routing import PathId, api_router
 from kasasu.domain.choices import NeedStatus
 from kasasu.domain.periods import Grain, parse_month
 from kasasu.domain.permissions import Action
@@ -48,7 +49,7 @@ def _today(request: Request) -> date:
 
 
 def needs_router() -> APIRouter:
-    router = APIRouter(
+    router = api_router(
         prefix="/needs", tags=["needs"], dependencies=[Depends(require(Action.READ))]
     )
     writer = [Depends(require(Action.WRITE))]
@@ -66,21 +67,21 @@ def needs_router() -> APIRouter:
     @router.get(
         "/{need_id}", response_model=NeedDetail, summary="A need, its requests and accounts"
     )
-    def need(request: Request, need_id: int) -> NeedDetail:
+    def need(request: Request, need_id: PathId) -> NeedDetail:
         return in_transaction(request, lambda s: get_need(s, need_id))
 
     @router.patch("/{need_id}", response_model=NeedRead, dependencies=writer)
-    def patch_need(request: Request, need_id: int, body: NeedUpdate) -> NeedRead:
+    def patch_need(request: Request, need_id: PathId, body: NeedUpdate) -> NeedRead:
         return in_transaction(request, lambda s: update_need(s, need_id, body))
 
     @router.post("/{need_id}/requests", status_code=204, dependencies=writer)
-    def link(request: Request, need_id: int, body: RequestLinks) -> Response:
+    def link(request: Request, need_id: PathId, body: RequestLinks) -> Response:
         """Group requests under the need."""
         in_transaction(request, lambda s: link_requests(s, need_id, body.requests))
         return Response(status_code=204)
 
     @router.delete("/{need_id}/requests", status_code=204, dependencies=writer)
-    def unlink(request: Request, need_id: int, body: RequestLinks) -> Response:
+    def unlink(request: Request, need_id: PathId, body: RequestLinks) -> Response:
         """Take requests out of the need."""
         in_transaction(request, lambda s: unlink_requests(s, need_id, body.requests))
         return Response(status_code=204)
@@ -92,7 +93,7 @@ def needs_router() -> APIRouter:
     )
     def status(
         request: Request,
-        need_id: int,
+        need_id: PathId,
         body: StatusChange,
         _key: Annotated[ApiKeyRead, Depends(require(Action.DELETE))],
     ) -> StatusChangeRead | None:
@@ -108,7 +109,7 @@ def needs_router() -> APIRouter:
 
 
 def loyal_router() -> APIRouter:
-    router = APIRouter(tags=["loyal"], dependencies=[Depends(require(Action.READ))])
+    router = api_router(tags=["loyal"], dependencies=[Depends(require(Action.READ))])
 
     @router.get("/loyal", response_model=LoyalList, summary="Loyal customers at a month's end")
     def loyal(
@@ -139,7 +140,7 @@ def loyal_router() -> APIRouter:
         dependencies=[Depends(require(Action.WRITE))],
         summary="Record whether a contact agreed to be a reference",
     )
-    def reference(request: Request, contact_id: int, body: ReferenceConsent) -> Response:
+    def reference(request: Request, contact_id: PathId, body: ReferenceConsent) -> Response:
         in_transaction(request, lambda s: set_reference(s, contact_id, agreed=body.reference_ok))
         return Response(status_code=204)
 

@@ -3,7 +3,7 @@ and the execution log. Real runs belong to the daily refresh and ``kasasu playbo
 
 # No "from __future__ import annotations": FastAPI must see the runtime types.
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -12,7 +12,9 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 from kasasu.accounts.service import account_names
 from kasasu.api.auth import require
 from kasasu.api.context import context, in_transaction
+from kasasu.api.routing import api_router
 from kasasu.domain.permissions import Action
+from kasasu.kit.types import Day, RowId
 from kasasu.playbooks.planning import PlaybookConfig, plan_day
 from kasasu.playbooks.schemas import PlaybookRead, RunRead
 from kasasu.playbooks.service import (
@@ -29,7 +31,7 @@ PREVIEWED = 500  # runs a dry run returns at most
 
 
 def playbooks_router() -> APIRouter:
-    router = APIRouter(
+    router = api_router(
         prefix="/playbooks", tags=["playbooks"], dependencies=[Depends(require(Action.READ))]
     )
 
@@ -51,7 +53,7 @@ def playbooks_router() -> APIRouter:
     def log(
         request: Request,
         playbook: str | None = None,
-        account_id: int | None = None,
+        account_id: RowId | None = None,
         status: Status | None = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> list[RunRead]:
@@ -69,7 +71,7 @@ def playbooks_router() -> APIRouter:
         summary="Dry run: what the playbooks would do on a day (nothing is changed)",
     )
     def preview(
-        request: Request, as_of: date | None = None, playbook: str | None = None
+        request: Request, as_of: Day | None = None, playbook: str | None = None
     ) -> list[RunRead]:
         ctx = context(request)
         day = as_of or datetime.now(ZoneInfo(ctx.timezone)).date()

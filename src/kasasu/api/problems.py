@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from kasasu.errors import (
     Conflict,
@@ -23,6 +25,7 @@ from kasasu.kit.i18n import _, negotiate_locale, translate
 from kasasu.kit.validation import pydantic_reason
 
 PROBLEM = "application/problem+json"
+_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
 _STATUS: dict[type[KasasuError], int] = {
     InvalidInput: 422,
     NotFound: 404,
@@ -111,10 +114,30 @@ def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    return problem(request, exc.status_code, str(exc.detail))
+    response = problem(request, exc.status_code, str(exc.detail))
+    response.headers.update(exc.headers or {})
+    if exc.status_code == 405:
+        response.headers["Allow"] = _allowed_methods(request)
+    return response
+
+
+def _allowed_methods(request: Request) -> str:
+    # Starlette's Allow names the methods of the first route on the path only; here each
+    # method of a path is its own route, so every method is tried against all of them.
+    routes = request.app.router.routes
+    allowed = [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    ]
+    return ", ".join(allowed)
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON has no NaN or Infinity
     if value is None or isinstance(value, str | int | float | bool):
         return value
     if isinstance(value, list | tuple):

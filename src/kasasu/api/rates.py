@@ -2,7 +2,6 @@
 
 # No "from __future__ import annotations": FastAPI must see the runtime types.
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
@@ -11,8 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kasasu.api.auth import require
 from kasasu.api.context import context, in_transaction
+from kasasu.api.routing import api_router
 from kasasu.domain.permissions import Action
-from kasasu.kit.types import CurrencyCode
+from kasasu.kit.types import CurrencyCode, Day
 from kasasu.subscriptions.rates import MAX_LISTED, list_exchange_rates, save_exchange_rate
 from kasasu.subscriptions.schemas import ExchangeRateCreate, ExchangeRateRead
 
@@ -22,7 +22,7 @@ class ExchangeRateIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    day: date
+    day: Day
     currency: CurrencyCode = Field(examples=["USD"])
     rate: Annotated[Decimal, Field(gt=0, max_digits=20, decimal_places=10, examples=["150.25"])]
     quote_currency: CurrencyCode | None = Field(
@@ -31,7 +31,7 @@ class ExchangeRateIn(BaseModel):
 
 
 def exchange_rates_router() -> APIRouter:
-    router = APIRouter(prefix="/exchange-rates", tags=["exchange rates"])
+    router = api_router(prefix="/exchange-rates", tags=["exchange rates"])
 
     @router.get(
         "",

@@ -3,7 +3,7 @@ outcome of a renewal, which changes the contract as it happened (as on the web p
 
 # No "from __future__ import annotations": FastAPI must see the runtime types.
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -12,7 +12,9 @@ from pydantic import ConfigDict, Field
 
 from kasasu.api.auth import require
 from kasasu.api.context import context, in_transaction
+from kasasu.api.routing import api_router
 from kasasu.domain.permissions import Action
+from kasasu.kit.types import Day
 from kasasu.renewals.schemas import RenewalBoard, RenewalFilters, RenewalQuery
 from kasasu.renewals.service import renewal_board
 from kasasu.subscriptions.renewals import record_renewal
@@ -24,12 +26,12 @@ class RenewalParams(RenewalFilters):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    start: date | None = Field(default=None, alias="from")
-    end: date | None = Field(default=None, alias="to")
+    start: Day | None = Field(default=None, alias="from")
+    end: Day | None = Field(default=None, alias="to")
 
 
 def renewals_router() -> APIRouter:
-    router = APIRouter(prefix="/renewals", tags=["renewals"])
+    router = api_router(prefix="/renewals", tags=["renewals"])
 
     @router.get(
         "",

@@ -2,7 +2,7 @@
 
 # No "from __future__ import annotations": FastAPI must see the runtime types.
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -11,19 +11,21 @@ from pydantic import BaseModel
 
 from kasasu.api.auth import require
 from kasasu.api.context import context, in_transaction
+from kasasu.api.routing import api_router
 from kasasu.domain.permissions import Action
+from kasasu.kit.types import Day
 from kasasu.segments.schemas import SegmentRead
 from kasasu.segments.service import list_segments, save_segment, segment_members, validate_segment
 
 
 class SegmentMembers(BaseModel):
     name: str
-    as_of: date
+    as_of: Day
     account_ids: list[int]
 
 
 def segments_router() -> APIRouter:
-    router = APIRouter(
+    router = api_router(
         prefix="/segments", tags=["segments"], dependencies=[Depends(require(Action.READ))]
     )
 
@@ -44,7 +46,7 @@ def segments_router() -> APIRouter:
     @router.get(
         "/{name}/members", response_model=SegmentMembers, summary="The accounts in it on a day"
     )
-    def members(request: Request, name: str, as_of: date | None = None) -> SegmentMembers:
+    def members(request: Request, name: str, as_of: Day | None = None) -> SegmentMembers:
         day = as_of or datetime.now(ZoneInfo(context(request).timezone)).date()
         ids = in_transaction(request, lambda s: segment_members(s, name, day))
         return SegmentMembers(name=name, as_of=day, account_ids=ids)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 
 from kasasu.api.auth import require
 from kasasu.api.context import context, in_transaction
+from kasasu.api.routing import api_router
 from kasasu.domain.permissions import Action
 from kasasu.surveys.campaign_schemas import (
     CampaignCreate,
@@ -29,7 +30,7 @@ def survey_config(request: Request) -> SurveyConfig:
 
 
 def surveys_router() -> APIRouter:
-    router = APIRouter(
+    router = api_router(
         prefix="/surveys/campaigns",
         tags=["surveys"],
         dependencies=[Depends(require(Action.READ))],

@@ -2,7 +2,6 @@
 
 # No "from __future__ import annotations": FastAPI must see the runtime types.
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -10,9 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kasasu.api.auth import require
 from kasasu.api.context import context, in_transaction
+from kasasu.api.routing import api_router
 from kasasu.domain.periods import Grain, parse_month
 from kasasu.domain.permissions import Action
 from kasasu.kit.paging import MAX_LIMIT
+from kasasu.kit.types import Day
 from kasasu.voice.schemas import ChurnReasons, CommentPage, TermComparison
 from kasasu.voice.service import churn_reasons, comment_terms, search_comments
 
@@ -23,8 +24,8 @@ class TermParams(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     kind: str = Field(default="nps", pattern="^(nps|csat)$")
-    first: date | None = Field(default=None, alias="from", description="First day (local)")
-    last: date | None = Field(default=None, alias="to", description="Last day (local), included")
+    first: Day | None = Field(default=None, alias="from", description="First day (local)")
+    last: Day | None = Field(default=None, alias="to", description="Last day (local), included")
     segment: str | None = None
     plan: str | None = None
     campaign: str | None = None
@@ -36,8 +37,8 @@ class CommentParams(BaseModel):
 
     q: str = Field(min_length=1, max_length=200, description="Words to find, in any form")
     kind: str | None = Field(default=None, pattern="^(nps|csat|ces|cancellation)$")
-    first: date | None = Field(default=None, alias="from")
-    last: date | None = Field(default=None, alias="to")
+    first: Day | None = Field(default=None, alias="from")
+    last: Day | None = Field(default=None, alias="to")
     limit: int = Field(default=50, ge=1, le=MAX_LIMIT)
     cursor: str | None = None
 
@@ -51,7 +52,7 @@ class ReasonParams(BaseModel):
 
 
 def voice_router() -> APIRouter:
-    router = APIRouter(
+    router = api_router(
         prefix="/voice", tags=["voice"], dependencies=[Depends(require(Action.READ))]
     )
 

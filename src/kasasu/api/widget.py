@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from kasasu.api.context import in_transaction
 from kasasu.api.problems import problem, request_locale
+from kasasu.api.routing import api_router
 from kasasu.api.surveys import survey_config
 from kasasu.errors import InvalidInput, KasasuError
 from kasasu.kit.i18n import LOCALES, translate
@@ -72,7 +73,7 @@ def _page_problem(request: Request, page: SurveyPage, origin: str) -> JSONRespon
 
 
 def widget_router() -> APIRouter:
-    router = APIRouter(tags=["surveys"])
+    router = api_router(tags=["surveys"])
 
     @router.get("/widget.js", summary="The survey widget script", response_class=Response)
     def script() -> Response:

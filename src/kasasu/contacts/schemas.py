@@ -58,6 +58,6 @@ class ContactFilter(BaseModel):
     model_config = INPUT_CONFIG
 
     q: str | None = Field(default=None, description="Search name, kana, email")
-    account_id: int | None = None
+    account_id: RowId | None = None
     role: ContactRole | None = None
     email: str | None = None

@@ -9,11 +9,12 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from kasasu.errors import Unavailable
+from kasasu.errors import FieldError, InvalidInput, Unavailable
 from kasasu.kit.i18n import _
+from kasasu.kit.types import MAX_BIGINT
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -39,6 +40,45 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _bound_values(params: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(params, dict):
+        yield from params.items()
+    elif isinstance(params, list | tuple):
+        for item in params:
+            if isinstance(item, dict | list | tuple):
+                yield from _bound_values(item)
+            else:
+                yield "", item
+
+
+def _refuse_unstorable(
+    _conn: Any, _cursor: Any, _statement: str, params: Any, context: Any, _many: bool
+) -> None:
+    """The same refusal on both databases for values only one of them would take.
+
+    PostgreSQL refuses NUL (U+0000) in text, which SQLite stores (and a search for it then
+    matches every row); both fail on integers beyond 64 bits with a driver error. Whatever
+    edge a value came through (API, page, import, CLI), it is bad input, not a server error.
+    """
+    errors = []
+    # The parameters by name (SQLite's are positional by now), for an error that says where.
+    named = getattr(context, "compiled_parameters", None) or params
+    for name, value in _bound_values(named):
+        loc = (_param_name(name),) if name else ()
+        if isinstance(value, str) and "\x00" in value:
+            errors.append(FieldError(loc, _("Contains a NUL character (U+0000)")))
+        elif isinstance(value, int) and not -MAX_BIGINT - 1 <= value <= MAX_BIGINT:
+            errors.append(FieldError(loc, _("Number too large"), value))
+    if errors:
+        raise InvalidInput(_("A value cannot be stored"), errors[:20])
+
+
+def _param_name(name: str) -> str:
+    # SQLAlchemy names a bound parameter after its column, with "_1" for a repeated one.
+    base, _sep, suffix = name.rpartition("_")
+    return base if base and suffix.isdigit() else name
+
+
 def normalize_url(url: str) -> str:
     """Let users write ``postgresql://``; Kasasu talks to PostgreSQL through psycopg 3."""
     parsed = make_url(url)
@@ -56,8 +96,10 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(url, echo=echo)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, echo=echo, pool_pre_ping=True)
+    event.listen(engine, "before_cursor_execute", _refuse_unstorable)
+    return engine
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -84,6 +126,11 @@ def transaction(factory: sessionmaker[Session], *, write: bool = False) -> Itera
             if "database is locked" in str(error):
                 raise Unavailable(_("The database is busy; try again in a moment")) from error
             raise
+        except DataError as error:
+            # PostgreSQL's class 22 (a number out of its column's range, a malformed value):
+            # the input is wrong, whatever edge let it through.
+            session.rollback()
+            raise InvalidInput(_("A value cannot be stored")) from error
         except BaseException:
             session.rollback()
             raise

@@ -85,6 +85,7 @@ class CrudService(Generic[M, C, U, R]):
     def update(self, session: Session, row_id: int, data: U) -> R:
         row = self._row(session, row_id)
         changes = data.model_dump(exclude_unset=True)
+        self._refuse_clearing_required(row, changes)
         self._check(session, {**self._values(row), **changes}, current=row)
         for name, value in changes.items():
             setattr(row, name, value)
@@ -119,6 +120,18 @@ class CrudService(Generic[M, C, U, R]):
                 unchanged += 1
         repo.add_all(new_rows)
         return UpsertResult(created, updated, unchanged)
+
+    def _refuse_clearing_required(self, row: M, changes: Mapping[str, Any]) -> None:
+        # An update leaves out what it does not change; an explicit null clears a field,
+        # which only the table's nullable columns allow.
+        columns = row.__table__.columns
+        errors = [
+            FieldError(("body", name), _("Required"), None)
+            for name, value in changes.items()
+            if value is None and name in columns and not columns[name].nullable
+        ]
+        if errors:
+            raise InvalidInput(_("{noun} is not valid", noun=self.noun), errors)
 
     def _values(self, row: M) -> dict[str, Any]:
         return {c.key: getattr(row, c.key) for c in row.__table__.columns}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from kasasu.kit.i18n import Message
+from kasasu.kit.types import Day
 
 # (step, done, total): the CLI turns this into a Rich progress bar.
 ProgressCallback = Callable[[Message, int, int], None]
@@ -32,5 +33,5 @@ class DemoSummary:
     existing_accounts: int = 0
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows written
     events: int = 0
-    first_day: date | None = None
-    last_day: date | None = None
+    first_day: Day | None = None
+    last_day: Day | None = None

@@ -6,9 +6,19 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from kasasu.domain.choices import FeedbackStatus, RequestSource
-from kasasu.kit.types import INPUT_CONFIG, READ_CONFIG, ExternalId, LongText, RowId, ShortText
+from kasasu.kit.types import (
+    INPUT_CONFIG,
+    MAX_INTEGER,
+    READ_CONFIG,
+    ExternalId,
+    LongText,
+    RowId,
+    ShortText,
+)
 
-EffortDays = Annotated[int, Field(ge=0, description="Estimated effort in person-days")]
+EffortDays = Annotated[
+    int, Field(ge=0, le=MAX_INTEGER, description="Estimated effort in person-days")
+]
 
 
 class FeedbackCreate(BaseModel):

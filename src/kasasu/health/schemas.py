@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
@@ -13,6 +13,7 @@ from kasasu.analytics.sources import FILTERABLE
 from kasasu.domain.scoring import Bands, Linear, Measure, Percentile, Scorecard, Step, Thresholds
 from kasasu.errors import FieldError
 from kasasu.kit.i18n import _
+from kasasu.kit.types import Day
 
 CUSTOM_PREFIX = "custom."  # a measure on the account's custom field "x" reads "custom.x"
 
@@ -165,7 +166,7 @@ class MeasureRead(BaseModel):
 
 
 class TrendPoint(BaseModel):
-    as_of: date
+    as_of: Day
     score: float | None
     band: str
 
@@ -182,7 +183,7 @@ class HealthRead(BaseModel):
     account_id: int
     external_id: str
     name: str
-    as_of: date
+    as_of: Day
     score: float | None
     band: str  # red, yellow, green; unknown: not enough data (coverage below the minimum)
     band_title: str  # the band as people read it, in the request's language
@@ -194,7 +195,7 @@ class HealthRead(BaseModel):
     segment: str | None
     measures: list[MeasureRead]
     trend: list[TrendPoint]
-    compared_with: date | None
+    compared_with: Day | None
     score_change: float | None
     changes: list[ChangeRead]
     summary: list[str]  # sentences a CSM reads first, in the request's language
@@ -204,7 +205,7 @@ class HealthListItem(BaseModel):
     account_id: int
     external_id: str
     name: str
-    as_of: date
+    as_of: Day
     score: float | None
     band: str
     coverage: float | None
@@ -232,8 +233,8 @@ class BacktestReport(BaseModel):
     scorecards: list[str]  # "name vN" of each card used, in the order they are tried
     cards: list[BacktestCard]
     horizon_days: int
-    first_day: date
-    last_day: date
+    first_day: Day
+    last_day: Day
     days: int
     observations: int  # account-days: accounts paying on a feature day
     scored: int  # of which with a known score

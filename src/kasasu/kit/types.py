@@ -2,23 +2,60 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated
+import re
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic_core import PydanticCustomError
+
+# Pydantic reads a number as seconds since 1970 (``?as_of=0`` is 1970-01-01): nobody means
+# that in a date or time field, so a number there is refused instead of silently converted.
+_NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
+
+
+def _refuse_number(kind: str) -> Any:
+    def check(value: Any) -> Any:
+        if isinstance(value, int | float) or (
+            isinstance(value, str | bytes) and _NUMBER.fullmatch(str(value))
+        ):
+            raise PydanticCustomError(kind, "a number where a {kind} is meant", {"kind": kind})
+        return value
+
+    return BeforeValidator(check)
+
+
+def _refuse_bool(value: Any) -> Any:
+    # Pydantic's lax mode reads true as the id 1.
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "a boolean where an id is meant")
+    return value
 
 
 def _to_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-UTCDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+Day = Annotated[date, _refuse_number("date_type")]
+Moment = Annotated[datetime, _refuse_number("datetime_type")]
+UTCDatetime = Annotated[AwareDatetime, _refuse_number("datetime_type"), AfterValidator(_to_utc)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 LongText = Annotated[str, StringConstraints(max_length=100_000)]
 ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-RowId = Annotated[int, Field(ge=1)]
+# Ids are BIGINT: a larger one names no row and no database could compare it.
+MAX_BIGINT = 2**63 - 1
+RowId = Annotated[int, BeforeValidator(_refuse_bool), Field(ge=1, le=MAX_BIGINT)]
+# A count or a small quantity in an INTEGER column (PostgreSQL's is 32 bits).
+MAX_INTEGER = 2**31 - 1
 
 READ_CONFIG = ConfigDict(from_attributes=True)
 INPUT_CONFIG = ConfigDict(extra="forbid")

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -9,6 +8,7 @@ from pydantic import BaseModel, Field
 from kasasu.domain.money import Amounts
 from kasasu.domain.periods import Grain
 from kasasu.kit.i18n import Message, _
+from kasasu.kit.types import Day
 
 MISSING_RATES = (
     "MRR of contract lines whose currency has no exchange rate to the reporting currency on "
@@ -22,8 +22,8 @@ class MetricQuery:
     """Which KPIs, over which months, at which grain, for which accounts."""
 
     names: tuple[str, ...]
-    first_month: date
-    last_month: date
+    first_month: Day
+    last_month: Day
     grain: Grain = Grain.MONTH
     fiscal_year_start: int = 4
     currency: str = "JPY"
@@ -38,8 +38,8 @@ class MetricValue(BaseModel):
 
     metric: str
     period: str
-    start: date = Field(description="First day of the period (local)")
-    end: date = Field(description="Day after the period's last day (local)")
+    start: Day = Field(description="First day of the period (local)")
+    end: Day = Field(description="Day after the period's last day (local)")
     unit: str = Field(description="money (minor units of currency), rate (fraction), count, ...")
     currency: str | None = Field(description="Currency of money values")
     value: float | None

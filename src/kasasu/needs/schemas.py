@@ -1,14 +1,16 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from kasasu.domain.choices import NeedStatus, RequestSource
-from kasasu.kit.types import INPUT_CONFIG, READ_CONFIG, LongText, RowId, ShortText
+from kasasu.kit.types import INPUT_CONFIG, MAX_INTEGER, READ_CONFIG, Day, LongText, RowId, ShortText
 
-EffortDays = Annotated[int, Field(ge=1, description="Estimated effort in person-days")]
+EffortDays = Annotated[
+    int, Field(ge=1, le=MAX_INTEGER, description="Estimated effort in person-days")
+]
 
 
 class NeedCreate(BaseModel):
@@ -58,7 +60,7 @@ class NeedRow(BaseModel):
 
 
 class NeedBoard(BaseModel):
-    as_of: date | None = Field(description="The refresh whose MRR and bands are used")
+    as_of: Day | None = Field(description="The refresh whose MRR and bands are used")
     currency: str
     ranked: list[NeedRow] = Field(description="Estimated needs, best value for effort first")
     not_estimated: list[NeedRow] = Field(description="Needs without effort, largest ARR first")

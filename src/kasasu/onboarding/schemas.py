@@ -1,13 +1,22 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from kasasu.kit.types import INPUT_CONFIG, READ_CONFIG, ExternalId, Name, RowId, UTCDatetime
+from kasasu.kit.types import (
+    INPUT_CONFIG,
+    MAX_INTEGER,
+    READ_CONFIG,
+    Day,
+    ExternalId,
+    Name,
+    RowId,
+    UTCDatetime,
+)
 
-Position = Annotated[int, Field(ge=0)]
+Position = Annotated[int, Field(ge=0, le=MAX_INTEGER)]
 
 
 class MilestoneCreate(BaseModel):
@@ -19,7 +28,7 @@ class MilestoneCreate(BaseModel):
     name: Name
     position: Position = 0
     is_first_value: bool = False
-    due_date: date | None = None
+    due_date: Day | None = None
     done_at: UTCDatetime | None = None
 
 
@@ -33,5 +42,5 @@ class MilestoneRead(BaseModel):
     name: str
     position: int
     is_first_value: bool
-    due_date: date | None
+    due_date: Day | None
     done_at: datetime | None

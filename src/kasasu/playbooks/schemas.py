@@ -3,13 +3,14 @@ actions), and the plan and log read back."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kasasu.domain.choices import Priority, SurveyKind
 from kasasu.domain.scoring import Band
+from kasasu.kit.types import Day
 
 Strict = ConfigDict(extra="forbid")
 RESERVED_NAMES = frozenset({"log", "preview", "new"})
@@ -286,14 +287,14 @@ class RunRead(BaseModel):
     account_id: int
     account: str
     window: str
-    fired_on: date
+    fired_on: Day
     trigger: dict[str, Any]
     actions: list[PlannedAction]
     created_at: datetime | None = None
 
 
 class RunSummary(BaseModel):
-    day: date
+    day: Day
     fired: int  # runs claimed by this call
     skipped: int  # already fired for that window, or cooling down
     done: int  # actions that succeeded

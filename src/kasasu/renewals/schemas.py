@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
 from kasasu.domain.choices import BillingInterval, CancellationReason, RenewalOutcome
-from kasasu.kit.types import INPUT_CONFIG, READ_CONFIG
+from kasasu.kit.types import INPUT_CONFIG, READ_CONFIG, Day, RowId
 
 RenewalSort = Literal["renewal_date", "-renewal_date", "-mrr", "mrr", "health", "-health"]
 SORTS: tuple[str, ...] = RenewalSort.__args__  # type: ignore[attr-defined]  # Literal's values
@@ -20,7 +19,7 @@ class RenewalFilters(BaseModel):
 
     model_config = INPUT_CONFIG
 
-    owner_id: int | None = None
+    owner_id: RowId | None = None
     band: Literal["red", "yellow", "green"] | None = None
     product: Annotated[str, Field(max_length=100)] | None = None
     plan: Annotated[str, Field(max_length=100)] | None = None
@@ -34,8 +33,8 @@ class RenewalFilters(BaseModel):
 class RenewalQuery(RenewalFilters):
     """The filters over a window of renewal dates (the last day of each term), inclusive."""
 
-    first: date
-    last: date
+    first: Day
+    last: Day
 
 
 class RenewalRow(BaseModel):
@@ -48,7 +47,7 @@ class RenewalRow(BaseModel):
     owner_name: str | None
     product: str
     plan: str | None
-    renewal_date: date
+    renewal_date: Day
     term_months: int
     amount: int
     currency: str
@@ -66,8 +65,8 @@ class RenewalBoard(BaseModel):
 
     model_config = READ_CONFIG
 
-    first: date
-    last: date
+    first: Day
+    last: Day
     currency: str
     rows: list[RenewalRow]
     total: int = Field(description="Renewals (contract lines) matching, on every page")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from kasasu.analytics.features import FEATURE_NAMES
+from kasasu.kit.types import Day
 
 # What a segment rule can read: the account's fields, its features on the day, its health.
 ACCOUNT_FIELDS = ("plan", "tier", "industry", "lifecycle_stage", "touch_model", "owner_id")
@@ -32,7 +31,7 @@ class SegmentRead(BaseModel):
 class SegmentChange(BaseModel):
     """An account entering (or leaving) the segment at a refresh."""
 
-    as_of: date
+    as_of: Day
     entered: bool
     account_id: int
     account_name: str
@@ -47,6 +46,6 @@ class SegmentMemberRow(BaseModel):
 class SegmentMembersPage(BaseModel):
     """The members on a day (the first ``limit`` by name) and how many there are."""
 
-    as_of: date
+    as_of: Day
     total: int
     members: list[SegmentMemberRow]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -12,10 +12,20 @@ from kasasu.domain.choices import (
     RenewalOutcome,
     SubscriptionStatus,
 )
-from kasasu.kit.types import INPUT_CONFIG, READ_CONFIG, CurrencyCode, ExternalId, LongText, RowId
+from kasasu.kit.types import (
+    INPUT_CONFIG,
+    MAX_INTEGER,
+    READ_CONFIG,
+    CurrencyCode,
+    Day,
+    ExternalId,
+    LongText,
+    RowId,
+)
 
 Label = Annotated[str, Field(min_length=1, max_length=100)]
 MinorUnits = Annotated[int, Field(ge=0, description="Price per billing interval in minor units")]
+Seats = Annotated[int, Field(ge=0, le=MAX_INTEGER)]
 Term = Annotated[int, Field(ge=1, le=120, description="Contract term in months (契約期間)")]
 
 
@@ -26,16 +36,16 @@ class SubscriptionCreate(BaseModel):
     account_id: RowId
     product: Label
     plan: Label | None = None
-    seats: Annotated[int, Field(ge=0)] | None = None
+    seats: Seats | None = None
     amount: MinorUnits
     currency: CurrencyCode
     billing_interval: BillingInterval = BillingInterval.MONTH
-    start_date: date
-    end_date: date | None = Field(default=None, description="Last day of the term, inclusive")
+    start_date: Day
+    end_date: Day | None = Field(default=None, description="Last day of the term, inclusive")
     term_months: Term | None = None
     auto_renew: bool = True
     status: SubscriptionStatus = SubscriptionStatus.ACTIVE
-    cancelled_on: date | None = None
+    cancelled_on: Day | None = None
     cancel_reason: CancellationReason | None = None
     cancel_comment: LongText | None = None
 
@@ -47,16 +57,16 @@ class SubscriptionUpdate(BaseModel):
     account_id: RowId | None = None
     product: Label | None = None
     plan: Label | None = None
-    seats: Annotated[int, Field(ge=0)] | None = None
+    seats: Seats | None = None
     amount: MinorUnits | None = None
     currency: CurrencyCode | None = None
     billing_interval: BillingInterval | None = None
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
     term_months: Term | None = None
     auto_renew: bool | None = None
     status: SubscriptionStatus | None = None
-    cancelled_on: date | None = None
+    cancelled_on: Day | None = None
     cancel_reason: CancellationReason | None = None
     cancel_comment: LongText | None = None
 
@@ -73,12 +83,12 @@ class SubscriptionRead(BaseModel):
     amount: int
     currency: str
     billing_interval: BillingInterval
-    start_date: date
-    end_date: date | None
+    start_date: Day
+    end_date: Day | None
     term_months: int | None
     auto_renew: bool
     status: SubscriptionStatus
-    cancelled_on: date | None
+    cancelled_on: Day | None
     cancel_reason: CancellationReason | None
     cancel_comment: str | None
     created_at: datetime
@@ -88,20 +98,20 @@ class SubscriptionRead(BaseModel):
 class SubscriptionFilter(BaseModel):
     model_config = INPUT_CONFIG
 
-    account_id: int | None = None
+    account_id: RowId | None = None
     product: str | None = None
     plan: str | None = None
     status: SubscriptionStatus | None = None
     currency: str | None = None
     cancel_reason: CancellationReason | None = None
-    end_date_from: date | None = Field(default=None, description="Renewal/end on or after")
-    end_date_to: date | None = Field(default=None, description="Renewal/end on or before")
+    end_date_from: Day | None = Field(default=None, description="Renewal/end on or after")
+    end_date_to: Day | None = Field(default=None, description="Renewal/end on or before")
 
 
 class ExchangeRateCreate(BaseModel):
     model_config = INPUT_CONFIG
 
-    day: date
+    day: Day
     currency: CurrencyCode
     quote_currency: CurrencyCode
     rate: Annotated[Decimal, Field(gt=0, max_digits=20, decimal_places=10)]
@@ -113,7 +123,7 @@ class ExchangeRateRead(BaseModel):
     model_config = READ_CONFIG
 
     id: int
-    day: date
+    day: Day
     currency: str
     quote_currency: str
     rate: Decimal
@@ -126,14 +136,14 @@ class RenewalCreate(BaseModel):
     model_config = INPUT_CONFIG
 
     subscription_id: RowId
-    renewal_date: date
+    renewal_date: Day
     outcome: RenewalOutcome
     reason: CancellationReason | None = None
     comment: LongText | None = None
     amount: MinorUnits | None = Field(
         default=None, description="Expanded or contracted: the new price per billing interval"
     )
-    seats: Annotated[int, Field(ge=0)] | None = None
+    seats: Seats | None = None
     decided_by: RowId | None = None
 
 
@@ -142,7 +152,7 @@ class RenewalRead(BaseModel):
 
     id: int
     subscription_id: int
-    renewal_date: date
+    renewal_date: Day
     outcome: RenewalOutcome
     reason: CancellationReason | None
     comment: str | None

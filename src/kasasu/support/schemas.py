@@ -6,7 +6,15 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from kasasu.domain.choices import TicketChannel, TicketPriority, TicketStatus
-from kasasu.kit.types import INPUT_CONFIG, READ_CONFIG, ExternalId, RowId, ShortText, UTCDatetime
+from kasasu.kit.types import (
+    INPUT_CONFIG,
+    READ_CONFIG,
+    ExternalId,
+    Moment,
+    RowId,
+    ShortText,
+    UTCDatetime,
+)
 
 Satisfaction = Annotated[int, Field(ge=1, le=5)]
 
@@ -69,10 +77,10 @@ class TicketFilter(BaseModel):
     model_config = INPUT_CONFIG
 
     q: str | None = Field(default=None, description="Search subject")
-    account_id: int | None = None
+    account_id: RowId | None = None
     status: TicketStatus | None = None
     priority: TicketPriority | None = None
     channel: TicketChannel | None = None
     escalated: bool | None = None
-    opened_at_from: datetime | None = None
-    opened_at_to: datetime | None = None
+    opened_at_from: Moment | None = None
+    opened_at_to: Moment | None = None

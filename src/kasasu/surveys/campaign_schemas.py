@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from kasasu.domain.choices import SurveyKind
-from kasasu.kit.types import INPUT_CONFIG, READ_CONFIG, ShortText
+from kasasu.kit.types import INPUT_CONFIG, READ_CONFIG, ExternalId, RowId, ShortText
 
 CampaignName = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^\S+$")
@@ -26,7 +26,7 @@ class CampaignCreate(BaseModel):
     followup_ja: ShortText | None = None
     followup_en: ShortText | None = None
     segment: str | None = Field(default=None, description="Audience: a segment's name")
-    contacts: list[int | str] = Field(
+    contacts: list[RowId | ExternalId] = Field(
         default_factory=list, description="Audience: contact ids and/or emails"
     )
     channel_email: bool = True

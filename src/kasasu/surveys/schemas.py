@@ -6,7 +6,15 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from kasasu.domain.choices import SurveyKind
-from kasasu.kit.types import INPUT_CONFIG, READ_CONFIG, ExternalId, LongText, RowId, UTCDatetime
+from kasasu.kit.types import (
+    INPUT_CONFIG,
+    READ_CONFIG,
+    ExternalId,
+    LongText,
+    Moment,
+    RowId,
+    UTCDatetime,
+)
 
 Campaign = Annotated[str, Field(max_length=200)]
 
@@ -57,9 +65,9 @@ class ResponseFilter(BaseModel):
     model_config = INPUT_CONFIG
 
     q: str | None = Field(default=None, description="Search comments")
-    account_id: int | None = None
-    contact_id: int | None = None
+    account_id: RowId | None = None
+    contact_id: RowId | None = None
     kind: SurveyKind | None = None
     campaign: str | None = None
-    answered_at_from: datetime | None = None
-    answered_at_to: datetime | None = None
+    answered_at_from: Moment | None = None
+    answered_at_to: Moment | None = None

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from pydantic import BaseModel, Field
 
@@ -8,6 +8,7 @@ from kasasu.domain.choices import Priority, TaskSource, TaskStatus
 from kasasu.kit.types import (
     INPUT_CONFIG,
     READ_CONFIG,
+    Day,
     ExternalId,
     LongText,
     RowId,
@@ -24,7 +25,7 @@ class TaskCreate(BaseModel):
     owner_id: RowId | None = None
     title: ShortText = Field(min_length=1)
     description: LongText | None = None
-    due_date: date | None = None
+    due_date: Day | None = None
     status: TaskStatus = TaskStatus.OPEN
     priority: Priority = Priority.NORMAL
     source: TaskSource = TaskSource.API
@@ -38,7 +39,7 @@ class TaskUpdate(BaseModel):
     owner_id: RowId | None = None
     title: ShortText | None = None
     description: LongText | None = None
-    due_date: date | None = None
+    due_date: Day | None = None
     status: TaskStatus | None = None
     priority: Priority | None = None
     completed_at: UTCDatetime | None = None
@@ -53,7 +54,7 @@ class TaskRead(BaseModel):
     owner_id: int | None
     title: str
     description: str | None
-    due_date: date | None
+    due_date: Day | None
     status: TaskStatus
     priority: Priority
     source: TaskSource
@@ -66,10 +67,10 @@ class TaskFilter(BaseModel):
     model_config = INPUT_CONFIG
 
     q: str | None = Field(default=None, description="Search title")
-    account_id: int | None = None
-    owner_id: int | None = None
+    account_id: RowId | None = None
+    owner_id: RowId | None = None
     status: TaskStatus | None = None
     priority: Priority | None = None
     source: TaskSource | None = None
-    due_date_from: date | None = None
-    due_date_to: date | None = None
+    due_date_from: Day | None = None
+    due_date_to: Day | None = None

@@ -1,0 +1,48 @@
+"""Values only one of the two databases would take are refused the same way on both.
+
+Whatever edge they came through (a page, an import, the CLI), a NUL character or an integer
+beyond 64 bits is bad input (``InvalidInput``), not a driver error and not stored.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from kasasu.db import session_factory, transaction
+from kasasu.errors import InvalidInput
+from kasasu.models.accounts import Account
+
+
+def test_nul_in_text_is_refused_naming_the_column(migrated_engine: Engine) -> None:
+    sessions = session_factory(migrated_engine)
+
+    def store() -> None:
+        with transaction(sessions, write=True) as session:
+            session.add(Account(external_id="NUL-1", name="a\x00b"))
+
+    with pytest.raises(InvalidInput) as caught:
+        store()
+    assert [(e.loc, str(e.message)) for e in caught.value.errors] == [
+        (("name",), "Contains a NUL character (U+0000)")
+    ]
+    with Session(migrated_engine) as session:
+        assert session.scalars(select(Account).where(Account.external_id == "NUL-1")).all() == []
+
+
+def test_nul_in_a_search_is_refused_not_matched(migrated_engine: Engine) -> None:
+    with pytest.raises(InvalidInput), Session(migrated_engine) as session:
+        session.scalars(select(Account).where(Account.name.contains("\x00"))).all()
+
+
+@pytest.mark.parametrize("value", [2**63, -(2**63) - 1])
+def test_integers_beyond_64_bits_are_refused(migrated_engine: Engine, value: int) -> None:
+    with pytest.raises(InvalidInput) as caught, Session(migrated_engine) as session:
+        session.get(Account, value)
+    assert str(caught.value.errors[0].message) == "Number too large"
+
+
+def test_the_widest_integers_are_still_compared(migrated_engine: Engine) -> None:
+    with Session(migrated_engine) as session:
+        assert session.get(Account, 2**63 - 1) is None
