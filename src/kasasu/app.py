@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+import inspect
+
+from fastapi import FastAPI, Request, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from kasasu.api import create_api
 from kasasu.api.app import MOUNT_PATH
 from kasasu.api.context import ApiContext
+from kasasu.api.problems import http_problem
 from kasasu.db import create_db_engine, session_factory
 from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.settings import Settings
@@ -82,4 +86,19 @@ def create_app(settings: Settings) -> FastAPI:
             surveys=ctx.surveys,
         ),
     )
+    _answer_unrouted_api_paths_as_problems(app)
     return app
+
+
+def _answer_unrouted_api_paths_as_problems(app: FastAPI) -> None:
+    # The mount's pattern refuses some paths under /api/v1 (a newline in a segment, say), so
+    # the site answers them: as problem+json, like every other API answer, not as a page.
+    page = app.exception_handlers[StarletteHTTPException]
+
+    async def answer(request: Request, error: Exception) -> Response:
+        if request.url.path.startswith(MOUNT_PATH + "/") or request.url.path == MOUNT_PATH:
+            return http_problem(request, error)
+        response = page(request, error)
+        return await response if inspect.isawaitable(response) else response
+
+    app.add_exception_handler(StarletteHTTPException, answer)

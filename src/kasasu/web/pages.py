@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kasasu.errors import (
     FieldError,
@@ -42,6 +43,7 @@ from kasasu.web.voice import voice_router
 from kasasu.web.workload import workload_router
 
 STATIC = Path(__file__).resolve().parent / "static"
+_HTTP_MESSAGES = {404: _("Not found"), 405: _("Method not allowed")}
 
 
 def create_web(app: FastAPI, ctx: WebContext) -> None:
@@ -95,6 +97,15 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
         return pages.render(
             request, "error.html", 422, message=invalid.message, status=422, fields=fields
         )
+
+    @app.exception_handler(StarletteHTTPException)
+    def _http_error(request: Request, error: StarletteHTTPException) -> HTMLResponse:
+        # No page at this address (or not with this method): the site's own page, not JSON.
+        message = _HTTP_MESSAGES.get(error.status_code, _("Bad request"))
+        page = pages.render(request, "error.html", error.status_code, message=message,
+                            status=error.status_code)  # fmt: skip
+        page.headers.update(error.headers or {})
+        return page
 
     @app.exception_handler(KasasuError)
     def _error(request: Request, error: KasasuError) -> HTMLResponse:
