@@ -30,7 +30,7 @@ from authlib.oidc.core.grants import OpenIDCode
 from joserfc.jwk import RSAKey
 
 CLIENT_ID = "kasasu-test"
-CLIENT_SECRET = "kasasu-test-secret-of-some-length"  # noqa: S105 - a test client's secret
+CLIENT_SECRET = "kasasu-test-secret-of-some-length"
 
 
 @dataclass
