@@ -64,7 +64,7 @@ def sso_router(pages: Pages, config: SsoConfig) -> APIRouter:
                 503, _("{provider} could not be reached; try again later", provider=provider)
             ) from exc
         if str(metadata.get("issuer", "")).rstrip("/") != policy.issuer:
-            client.server_metadata = {}  # asked again next time: the operator may fix it
+            client.server_metadata.pop("_loaded_at", None)  # asked again: it may be fixed
             raise _Failed(
                 503,
                 _(

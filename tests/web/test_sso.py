@@ -1,0 +1,218 @@
+"""Single sign-on end to end: a real `kasasu serve` and a real OpenID Connect provider, both
+on loopback, and an HTTP client that follows the redirects as a browser would."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from joserfc.jwk import RSAKey
+
+from kasasu.db import create_db_engine, session_factory, transaction
+from kasasu.domain.choices import Role
+from kasasu.users.service import get_user_by_email
+from tests.cli.test_admin import kasasu
+from tests.serving import served
+from tests.web.oidc_provider import CLIENT_ID, CLIENT_SECRET, Person, Provider, running_provider
+
+PASSWORD = "a password that would be right"
+
+
+@dataclass
+class Sso:
+    base: str
+    provider: Provider
+    data: Path
+
+    def browser(self, locale: str = "en") -> httpx.Client:
+        return httpx.Client(
+            base_url=self.base, follow_redirects=True, headers={"Accept-Language": locale}
+        )
+
+    def role_of(self, email: str) -> Role | None:
+        engine = create_db_engine(f"sqlite:///{self.data}/kasasu.db")
+        try:
+            with transaction(session_factory(engine)) as session:
+                user = get_user_by_email(session, email)
+                return user.role if user else None
+        finally:
+            engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def sso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sso]:
+    data = tmp_path_factory.mktemp("sso") / "kasasu-data"
+    assert kasasu(data, "init").returncode == 0
+    made = kasasu(
+        data, "user", "create", "--email", "pw@example.com", "--role", "admin",
+        "--password", PASSWORD,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    with running_provider() as provider:
+        settings = {
+            "KASASU_DEV_MODE": "true",  # plain http on loopback: the cookie is not Secure
+            "KASASU_OIDC__ISSUER": provider.issuer,
+            "KASASU_OIDC__CLIENT_ID": CLIENT_ID,
+            "KASASU_OIDC__CLIENT_SECRET": CLIENT_SECRET,
+            "KASASU_OIDC__PROVIDER_NAME": "Test IdP",
+            "KASASU_OIDC__ROLES_CLAIM": "groups",
+            "KASASU_OIDC__ROLE_MAP": json.dumps({"kasasu-admins": "admin", "staff": "viewer"}),
+            "KASASU_OIDC__PROVISION": "true",
+            "KASASU_OIDC__EMAIL_DOMAINS": "example.com",
+            "KASASU_AUTH__PASSWORD_SIGN_IN": "false",
+        }
+        with served(data, **settings) as base:
+            yield Sso(base, provider, data)
+
+
+@pytest.fixture
+def provider(sso: Sso) -> Iterator[Provider]:
+    """The provider, put back as it was after each test."""
+    yield sso.provider
+    sso.provider.person = None
+    sso.provider.sign_with = sso.provider.key
+    sso.provider.claims_override = {}
+
+
+def signed_in(browser: httpx.Client) -> bool:
+    return browser.get("/").url.path == "/"
+
+
+def test_sign_in_creates_the_user_with_the_role_of_their_groups(
+    sso: Sso, provider: Provider
+) -> None:
+    provider.person = Person(
+        sub="u-aki", email="aki@example.com", name="秋山", groups=["kasasu-admins"]
+    )
+    with sso.browser() as browser:
+        landed = browser.get("/login/sso", params={"next": "/accounts"})
+        assert landed.status_code == 200
+        assert landed.url.path == "/accounts"  # back where they were going, signed in
+        assert [r.url.host for r in landed.history] == ["127.0.0.1"] * 3
+        assert signed_in(browser)
+    assert sso.role_of("aki@example.com") is Role.ADMIN
+
+    # Their groups change at the provider: the next sign-in gives the new role.
+    provider.person = Person(sub="u-aki", email="aki@example.com", groups=["staff", "other"])
+    with sso.browser() as browser:
+        assert browser.get("/login/sso").url.path == "/"
+        assert signed_in(browser)
+    assert sso.role_of("aki@example.com") is Role.VIEWER
+
+
+def test_a_tampered_or_foreign_state_is_refused(sso: Sso, provider: Provider) -> None:
+    provider.person = Person(sub="u-mallory", email="mallory@example.com", groups=["kasasu-admins"])
+    english = {"Accept-Language": "en"}
+    with httpx.Client(base_url=sso.base, headers=english) as browser:
+        to_provider = browser.get("/login/sso")
+        assert to_provider.status_code == 302
+        authorize = httpx.URL(to_provider.headers["location"])
+        params = authorize.params
+        assert params["code_challenge_method"] == "S256"
+        assert params["nonce"]
+        assert params["state"]
+        back = httpx.get(authorize)
+        callback = httpx.URL(back.headers["location"])
+        tampered = callback.copy_set_param("state", params["state"] + "x")
+        refused = browser.get(tampered)
+        assert refused.status_code == 400
+        assert "did not start in this browser" in refused.text
+        assert browser.get("/").headers["location"].startswith("/login")
+        # The genuine callback in another browser (a link sent to a victim) is refused too.
+        with httpx.Client(headers=english) as elsewhere:
+            foreign = elsewhere.get(callback)
+            assert foreign.status_code == 400
+            assert "did not start in this browser" in foreign.text
+    assert sso.role_of("mallory@example.com") is None
+
+
+def test_an_id_token_signed_by_another_key_is_refused(sso: Sso, provider: Provider) -> None:
+    provider.person = Person(sub="u-forged", email="forged@example.com", groups=["kasasu-admins"])
+    # Same key id as the published key, but not its private half: a forgery.
+    provider.sign_with = RSAKey.generate_key(2048, parameters={"kid": "test-key"})
+    with sso.browser() as browser:
+        refused = browser.get("/login/sso")
+        assert refused.status_code == 400
+        assert "The answer from Test IdP could not be verified" in refused.text
+        assert not signed_in(browser)
+    assert sso.role_of("forged@example.com") is None
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"nonce": "not-the-one-sent"},
+        {"aud": ["another-client"]},
+        {"iss": "http://127.0.0.1:1"},
+        {"exp": int(time.time()) - 3600, "iat": int(time.time()) - 7200},
+    ],
+    ids=["nonce", "aud", "iss", "exp"],
+)
+def test_id_token_claims_are_checked(sso: Sso, provider: Provider, claims: dict[str, Any]) -> None:
+    provider.person = Person(sub="u-claims", email="claims@example.com", groups=["staff"])
+    provider.claims_override = claims
+    with sso.browser() as browser:
+        refused = browser.get("/login/sso")
+        assert refused.status_code == 400
+        assert "could not be verified" in refused.text
+        assert not signed_in(browser)
+    assert sso.role_of("claims@example.com") is None
+
+
+def test_refusals_are_pages_that_say_why_in_the_readers_language(
+    sso: Sso, provider: Provider
+) -> None:
+    provider.person = Person(sub="u-eve", email="eve@evil.example", groups=["kasasu-admins"])
+    with sso.browser() as browser:
+        refused = browser.get("/login/sso")
+        assert refused.status_code == 403
+        assert "Signing in with an email address at evil.example is not allowed" in refused.text
+        assert not signed_in(browser)
+    with sso.browser("ja") as browser:
+        refused = browser.get("/login/sso")
+        assert refused.status_code == 403
+        assert "evil.example のメールアドレスではサインインできません" in refused.text
+    assert sso.role_of("eve@evil.example") is None
+
+    provider.person = Person(sub="u-nogroup", email="nogroup@example.com", groups=["unknown"])
+    with sso.browser() as browser:
+        refused = browser.get("/login/sso")
+        assert refused.status_code == 403
+        assert "Your groups at Test IdP give you no role in Kasasu" in refused.text
+    assert sso.role_of("nogroup@example.com") is None
+
+    provider.person = None  # the person declines at the provider
+    with sso.browser() as browser:
+        refused = browser.get("/login/sso")
+        assert refused.status_code == 403
+        assert "Test IdP did not sign you in (access_denied)" in refused.text
+        assert not signed_in(browser)
+
+
+def test_password_sign_in_turned_off(sso: Sso) -> None:
+    with sso.browser() as browser:
+        page = browser.get("/login")
+        assert page.status_code == 200
+        assert 'name="password"' not in page.text
+        assert 'action="/login"' not in page.text
+        assert "Sign in with Test IdP" in page.text
+        assert 'href="/login/sso?next=/"' in page.text or 'href="/login/sso?next=%2F"' in page.text
+        token = re.search(r'"X-CSRF-Token": "([^"]+)"', page.text)
+        assert token
+        form = {
+            "email": "pw@example.com",
+            "password": PASSWORD,
+            "csrf_token": token.group(1),
+            "next": "/",
+        }
+        refused = browser.post("/login", data=form)
+        assert refused.status_code == 403
+        assert "Signing in with a password is turned off" in refused.text
+        assert not signed_in(browser)
