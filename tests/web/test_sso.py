@@ -3,82 +3,31 @@ on loopback, and an HTTP client that follows the redirects as a browser would.""
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from joserfc.jwk import RSAKey
 
-from kasasu.db import create_db_engine, session_factory, transaction
 from kasasu.domain.choices import Role
-from kasasu.users.service import get_user_by_email
-from tests.cli.test_admin import kasasu
-from tests.serving import served
-from tests.web.oidc_provider import CLIENT_ID, CLIENT_SECRET, Person, Provider, running_provider
-
-PASSWORD = "a password that would be right"
-
-
-@dataclass
-class Sso:
-    base: str
-    provider: Provider
-    data: Path
-
-    def browser(self, locale: str = "en") -> httpx.Client:
-        return httpx.Client(
-            base_url=self.base, follow_redirects=True, headers={"Accept-Language": locale}
-        )
-
-    def role_of(self, email: str) -> Role | None:
-        engine = create_db_engine(f"sqlite:///{self.data}/kasasu.db")
-        try:
-            with transaction(session_factory(engine)) as session:
-                user = get_user_by_email(session, email)
-                return user.role if user else None
-        finally:
-            engine.dispose()
+from tests.web.oidc_provider import Person, Provider
+from tests.web.sso_server import PASSWORD, PASSWORD_USER, Sso, sso_served
 
 
 @pytest.fixture(scope="module")
 def sso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sso]:
-    data = tmp_path_factory.mktemp("sso") / "kasasu-data"
-    assert kasasu(data, "init").returncode == 0
-    made = kasasu(
-        data, "user", "create", "--email", "pw@example.com", "--role", "admin",
-        "--password", PASSWORD,
-    )  # fmt: skip
-    assert made.returncode == 0, made.stderr
-    with running_provider() as provider:
-        settings = {
-            "KASASU_DEV_MODE": "true",  # plain http on loopback: the cookie is not Secure
-            "KASASU_OIDC__ISSUER": provider.issuer,
-            "KASASU_OIDC__CLIENT_ID": CLIENT_ID,
-            "KASASU_OIDC__CLIENT_SECRET": CLIENT_SECRET,
-            "KASASU_OIDC__PROVIDER_NAME": "Test IdP",
-            "KASASU_OIDC__ROLES_CLAIM": "groups",
-            "KASASU_OIDC__ROLE_MAP": json.dumps({"kasasu-admins": "admin", "staff": "viewer"}),
-            "KASASU_OIDC__PROVISION": "true",
-            "KASASU_OIDC__EMAIL_DOMAINS": "example.com",
-            "KASASU_AUTH__PASSWORD_SIGN_IN": "false",
-        }
-        with served(data, **settings) as base:
-            yield Sso(base, provider, data)
+    with sso_served(tmp_path_factory.mktemp("sso") / "kasasu-data") as served_sso:
+        yield served_sso
 
 
 @pytest.fixture
 def provider(sso: Sso) -> Iterator[Provider]:
     """The provider, put back as it was after each test."""
     yield sso.provider
-    sso.provider.person = None
-    sso.provider.sign_with = sso.provider.key
-    sso.provider.claims_override = {}
+    sso.reset()
 
 
 def signed_in(browser: httpx.Client) -> bool:
@@ -207,7 +156,7 @@ def test_password_sign_in_turned_off(sso: Sso) -> None:
         token = re.search(r'"X-CSRF-Token": "([^"]+)"', page.text)
         assert token
         form = {
-            "email": "pw@example.com",
+            "email": PASSWORD_USER,
             "password": PASSWORD,
             "csrf_token": token.group(1),
             "next": "/",
