@@ -13,6 +13,7 @@ import pytest
 from joserfc.jwk import RSAKey
 
 from kasasu.domain.choices import Role
+from kasasu.web.sso import identity_from_claims
 from tests.web.oidc_provider import Person, Provider
 from tests.web.sso_server import PASSWORD, PASSWORD_USER, Sso, sso_served
 
@@ -165,3 +166,23 @@ def test_password_sign_in_turned_off(sso: Sso) -> None:
         assert refused.status_code == 403
         assert "Signing in with a password is turned off" in refused.text
         assert not signed_in(browser)
+
+
+def test_the_roles_claim_may_be_a_list_a_string_or_nested() -> None:
+    claims = {
+        "sub": "s",
+        "email": "a@example.com",
+        "email_verified": "true",
+        "groups": ["x", 3, "y"],
+        "hd": "example.com",
+        "realm_access": {"roles": ["kasasu-admin"]},
+        "odd": {"not": "a list"},
+    }
+    assert identity_from_claims(claims, "groups").roles == ("x", "y")
+    assert identity_from_claims(claims, "hd").roles == ("example.com",)
+    assert identity_from_claims(claims, "realm_access.roles").roles == ("kasasu-admin",)
+    assert identity_from_claims(claims, "odd").roles == ()
+    assert identity_from_claims(claims, "missing.claim").roles == ()
+    assert identity_from_claims(claims, "groups").email_verified is True
+    strange = identity_from_claims({"sub": "s", "email": "no-at-sign", "email_verified": 1}, "g")
+    assert (strange.email, strange.email_verified) == (None, False)

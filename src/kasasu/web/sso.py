@@ -147,12 +147,17 @@ def identity_from_claims(claims: dict[str, Any], roles_claim: str) -> ProviderId
     value: Any = claims
     for part in roles_claim.split("."):
         value = value.get(part) if isinstance(value, dict) else None
-    roles = (value,) if isinstance(value, str) else tuple(str(v) for v in value or ())
+    if isinstance(value, str):
+        roles: tuple[str, ...] = (value,)
+    elif isinstance(value, list | tuple):
+        roles = tuple(v for v in value if isinstance(v, str))
+    else:  # absent, or a shape no provider documents: no values, so no mapped role
+        roles = ()
     email = claims.get("email")
     verified = claims.get("email_verified")
     return ProviderIdentity(
         subject=str(claims["sub"]),
-        email=str(email).strip() if email else None,
+        email=email.strip() if isinstance(email, str) and "@" in email else None,
         email_verified=verified is True or str(verified).lower() == "true",
         name=str(claims["name"]) if claims.get("name") else None,
         roles=roles,
