@@ -13,6 +13,7 @@ import pytest
 from joserfc.jwk import RSAKey
 
 from kasasu.domain.choices import Role
+from kasasu.web.auth import local_path
 from kasasu.web.sso import identity_from_claims
 from tests.web.oidc_provider import Person, Provider
 from tests.web.sso_server import PASSWORD, PASSWORD_USER, Sso, sso_served
@@ -186,3 +187,9 @@ def test_the_roles_claim_may_be_a_list_a_string_or_nested() -> None:
     assert identity_from_claims(claims, "groups").email_verified is True
     strange = identity_from_claims({"sub": "s", "email": "no-at-sign", "email_verified": 1}, "g")
     assert (strange.email, strange.email_verified) == (None, False)
+
+
+def test_the_page_after_signing_in_is_on_this_site() -> None:
+    assert local_path("/accounts?page=2") == "/accounts?page=2"
+    for elsewhere in ("https://evil.example/", "//evil.example/", "/\\evil.example/", "/\tx"):
+        assert local_path(elsewhere) == "/"

@@ -115,8 +115,10 @@ def start_session(request: Request, user: UserRead, next_path: str) -> Response:
 
 
 def local_path(path: str) -> str:
-    """Only paths of this site (no //host or scheme): the redirect after signing in."""
-    return path if path.startswith("/") and not path.startswith("//") else "/"
+    """Only paths of this site (no //host, scheme or /\\host, which browsers read as //host):
+    the redirect after signing in."""
+    local = path.startswith("/") and not path.startswith(("//", "/\\"))
+    return path if local and path.isprintable() else "/"
 
 
 def sign_in_redirect(error: SignInRequired) -> RedirectResponse:
