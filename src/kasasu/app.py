@@ -16,8 +16,9 @@ from kasasu.db import create_db_engine, session_factory
 from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.settings import Settings
 from kasasu.surveys.config import SurveyConfig
+from kasasu.users.schemas import SsoPolicy
 from kasasu.web import create_web
-from kasasu.web.context import WebContext
+from kasasu.web.context import SsoConfig, WebContext
 
 
 def survey_config(settings: Settings) -> SurveyConfig:
@@ -33,6 +34,29 @@ def survey_config(settings: Settings) -> SurveyConfig:
         expires_days=surveys.expires_days,
         remind_after_days=surveys.remind_after_days,
         widget_origins=origins,
+    )
+
+
+def sso_config(settings: Settings) -> SsoConfig | None:
+    """Single sign-on as the pages take it; None until KASASU_OIDC__ISSUER is set."""
+    oidc = settings.oidc
+    if oidc.issuer is None:
+        return None
+    return SsoConfig(
+        policy=SsoPolicy(
+            issuer=oidc.issuer,
+            provider=oidc.provider_name,
+            roles_claim=oidc.roles_claim,
+            role_map=dict(oidc.role_map),
+            default_role=oidc.default_role,
+            provision=oidc.provision,
+            email_domains=oidc.domains(),
+            require_verified_email=oidc.require_verified_email,
+        ),
+        client_id=oidc.client_id,
+        client_secret=oidc.client_secret.get_secret_value(),
+        scopes=oidc.scopes,
+        redirect_url=oidc.redirect_url,
     )
 
 
@@ -84,6 +108,8 @@ def create_app(settings: Settings) -> FastAPI:
             touch_high_mrr=settings.touch.high_mrr,
             touch_low_mrr=settings.touch.low_mrr,
             surveys=ctx.surveys,
+            password_sign_in=settings.auth.password_sign_in,
+            sso=sso_config(settings),
         ),
     )
     _answer_unrouted_api_paths_as_problems(app)

@@ -12,8 +12,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.db import transaction
 from kasasu.surveys.config import SurveyConfig
+from kasasu.users.schemas import SsoPolicy
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class SsoConfig:
+    """Single sign-on with an OpenID Connect provider: the client and who may sign in."""
+
+    policy: SsoPolicy
+    client_id: str
+    client_secret: str
+    scopes: str = "openid email profile"
+    redirect_url: str | None = None  # None: this server's callback as the browser reached it
 
 
 @dataclass(frozen=True)
@@ -29,6 +41,8 @@ class WebContext:
     touch_high_mrr: int = 300_000
     touch_low_mrr: int = 50_000
     surveys: SurveyConfig | None = None  # links, mail and widget origins of survey campaigns
+    password_sign_in: bool = True  # False: the sign-in page offers single sign-on only
+    sso: SsoConfig | None = None
 
 
 def web_context(request: Request) -> WebContext:
@@ -39,8 +53,12 @@ def web_context(request: Request) -> WebContext:
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-def in_transaction(request: Request, work: Callable[[Session], T]) -> T:
-    """Run ``work`` in one transaction that commits before the page is rendered."""
-    write = request.method not in READ_METHODS
+def in_transaction(
+    request: Request, work: Callable[[Session], T], *, write: bool | None = None
+) -> T:
+    """Run ``work`` in one transaction that commits before the page is rendered; it writes
+    for any method but GET, HEAD and OPTIONS unless ``write`` says otherwise."""
+    if write is None:
+        write = request.method not in READ_METHODS
     with transaction(web_context(request).sessions, write=write) as session:
         return work(session)

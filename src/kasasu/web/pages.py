@@ -36,6 +36,7 @@ from kasasu.web.render import Pages
 from kasasu.web.renewals import renewals_router
 from kasasu.web.segments import segments_router
 from kasasu.web.settings import settings_router
+from kasasu.web.sso import sso_router
 from kasasu.web.survey_answers import survey_answers_router
 from kasasu.web.surveys import surveys_router
 from kasasu.web.tasks import tasks_router
@@ -51,6 +52,8 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.state.kasasu_web = ctx
     pages = Pages()
     app.include_router(auth_router(pages))
+    if ctx.sso is not None:
+        app.include_router(sso_router(pages, ctx.sso))
     app.include_router(dashboard_router(pages))
     app.include_router(export_router())  # before /accounts/{id}, which would take it
     app.include_router(accounts_router(pages))
