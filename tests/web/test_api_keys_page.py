@@ -1,0 +1,52 @@
+"""Settings lists every API key with its role, scopes, creation, expiry and last use (when and
+from where), and makes keys with scopes and an expiry."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from kasasu.domain.choices import Role
+from kasasu.users.service import authenticate_api_key
+from tests.web.conftest import SignIn, csrf
+
+
+def test_settings_makes_and_lists_keys_with_scopes_expiry_and_last_use(
+    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+) -> None:
+    sign_in(Role.ADMIN)
+    token = csrf(web.get("/settings").text)
+    form = {
+        "name": "crm-sync",
+        "role": "leader",
+        "scopes": "accounts:write, read",
+        "expires_in": "90d",
+        "csrf_token": token,
+    }
+    made = web.post("/settings/keys", data=form)
+    assert made.status_code == 200
+    key = re.search(r"<code>(ksu_[^<]+)</code>", made.text)
+    assert key, "the new key is shown once"
+    with sessions() as s:
+        authenticate_api_key(s, key.group(1), "198.51.100.9")
+        s.commit()
+    page = web.get("/settings").text
+    row = next(r for r in page.split("<tr>") if "crm-sync" in r).split("</tr>")[0]
+    assert "accounts:write read" in row
+    assert "198.51.100.9" in row
+    assert "never" not in row  # an expiry is shown, and the last use
+    bad = web.post("/settings/keys", data={**form, "scopes": "everything"})
+    assert bad.status_code == 400
+    assert "Unknown scope everything" in bad.text
+    assert web.post("/settings/keys", data={**form, "expires_in": "soon"}).status_code == 400
+
+
+def test_only_admins_see_keys_but_everyone_may_change_their_password(
+    web: TestClient, sign_in: SignIn
+) -> None:
+    sign_in(Role.VIEWER)
+    page = web.get("/settings").text
+    assert 'action="/settings/password"' in page
+    assert 'action="/settings/keys"' not in page
