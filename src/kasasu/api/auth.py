@@ -31,8 +31,10 @@ def current_key(
 
 
 def _family(request: Request) -> str:
-    """The route's resource family: the first segment of its path under /api/v1."""
-    path = str(request.scope["path"])
+    """The route's resource family: the first segment of the matched route's path under
+    /api/v1 (the route's template, not the raw path a client could dress up)."""
+    route = request.scope.get("route")
+    path = str(getattr(route, "path", None) or request.scope["path"])
     root = str(request.scope.get("root_path", ""))
     if root and path.startswith(root):
         path = path[len(root) :]
