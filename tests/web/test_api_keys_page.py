@@ -50,3 +50,47 @@ def test_only_admins_see_keys_but_everyone_may_change_their_password(
     page = web.get("/settings").text
     assert 'action="/settings/password"' in page
     assert 'action="/settings/keys"' not in page
+
+
+def test_an_admin_deactivates_and_reactivates_a_user_from_settings(
+    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+) -> None:
+    from pydantic import SecretStr
+
+    from kasasu.users.schemas import UserCreate
+    from kasasu.users.service import create_user, get_user_by_email
+
+    with sessions() as s:
+        create_user(
+            s,
+            UserCreate(
+                email="leaver@example.com",
+                name="Leaver",
+                role=Role.CSM,
+                password=SecretStr("x" * 9),
+            ),
+        )
+        s.commit()
+    sign_in(Role.ADMIN)
+    token = csrf(web.get("/settings").text)
+    form = {"email": "leaver@example.com", "active": "false", "csrf_token": token}
+    assert web.post("/settings/users/active", data=form).status_code == 303
+    with sessions() as s:
+        leaver = get_user_by_email(s, "leaver@example.com")
+        assert leaver is not None
+        assert not leaver.is_active
+    assert "deactivated" in web.get("/settings").text
+    assert web.post("/settings/users/active", data={**form, "active": "true"}).status_code == 303
+    with sessions() as s:
+        leaver = get_user_by_email(s, "leaver@example.com")
+        assert leaver is not None
+        assert leaver.is_active
+    myself = {**form, "email": "admin@example.com"}
+    assert web.post("/settings/users/active", data=myself).status_code == 400
+
+
+def test_only_admins_deactivate_users(web: TestClient, sign_in: SignIn) -> None:
+    sign_in(Role.LEADER)
+    token = csrf(web.get("/settings").text)
+    form = {"email": "someone@example.com", "active": "false", "csrf_token": token}
+    assert web.post("/settings/users/active", data=form).status_code == 403

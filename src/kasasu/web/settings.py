@@ -22,10 +22,12 @@ from kasasu.kit.i18n import LOCALES, _
 from kasasu.users.schemas import ApiKeyCreate, UserCreate
 from kasasu.users.service import (
     MIN_PASSWORD_LENGTH,
+    activate_user,
     change_password,
     checked_scopes,
     create_api_key,
     create_user,
+    deactivate_user,
     list_api_keys,
     list_users,
     revoke_api_key,
@@ -132,6 +134,22 @@ def settings_router(pages: Pages) -> APIRouter:
             email=form.email, name=form.name, role=form.role, password=SecretStr(form.password)
         )
         in_transaction(request, lambda s: create_user(s, data))
+        return RedirectResponse("/settings#users", status_code=303)
+
+    @router.post("/settings/users/active", dependencies=[Depends(check_csrf)])
+    def set_active(
+        request: Request,
+        user: CurrentUser,
+        email: Annotated[str, Form(max_length=320)],
+        active: Annotated[bool, Form()],
+    ) -> Response:
+        """An admin deactivates a user (their sessions end, their API keys stop) or lets them
+        back in; never themselves, which would lock the door from inside."""
+        require(user, Action.ADMIN)
+        if email.lower() == user.email.lower():
+            raise InvalidInput(_("You cannot deactivate yourself"))
+        change = activate_user if active else deactivate_user
+        in_transaction(request, lambda s: change(s, email))
         return RedirectResponse("/settings#users", status_code=303)
 
     @router.post("/settings/keys", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
