@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from tests.web.browser.conftest import sign_in
 
@@ -92,3 +92,24 @@ def test_charts_search_and_docs_run_under_the_csp(page: Page) -> None:
     expect(page.locator(".swagger-ui .info .title").first).to_be_visible()
     assert _violations(page) == []
     assert console == [], console
+
+
+def test_a_violation_is_seen(browser: Browser, server: str) -> None:
+    """The control: an inline style added by a script is blocked and reported, so the checks
+    above (and the ``page`` fixture's) would see one. Its own browser context: the fixture
+    fails any test with a violation."""
+    context = browser.new_context(base_url=server)
+    try:
+        tab = context.new_page()
+        console = _watch(tab)
+        tab.goto("/login")
+        tab.evaluate(
+            "() => { const s = document.createElement('style');"
+            " s.textContent = 'body { color: red }'; document.head.appendChild(s); }"
+        )
+        expect(tab.locator("body")).not_to_have_css("color", "rgb(255, 0, 0)")
+        tab.wait_for_function("window.__cspViolations.length > 0")
+        assert _violations(tab) == ["style-src-elem inline"]
+        assert any("Content Security Policy" in text for text in console)
+    finally:
+        context.close()
