@@ -45,16 +45,6 @@ def signed_in_user(request: Request) -> UserRead:
     return user
 
 
-def start_session(request: Request, user: UserRead) -> None:
-    """A fresh session (and CSRF token) for ``user``, keeping a language picked before."""
-    chosen = request.session.get(SESSION_LOCALE)
-    request.session.clear()
-    request.session[SESSION_USER] = user.id
-    request.session[SESSION_GENERATION] = user.session_generation
-    if user.locale or chosen:
-        request.session[SESSION_LOCALE] = user.locale or chosen
-
-
 CurrentUser = Annotated[UserRead, Depends(signed_in_user)]
 
 
@@ -98,8 +88,7 @@ def auth_router(pages: Pages) -> APIRouter:
             return pages.render(
                 request, "login.html", 401, next=_local_path(next), error=error.message, email=email
             )
-        start_session(request, user)
-        return RedirectResponse(_local_path(next), status_code=303)
+        return start_session(request, user, next)
 
     @router.post("/logout", dependencies=[Depends(check_csrf)])
     def logout(request: Request) -> Response:
@@ -114,6 +103,18 @@ def auth_router(pages: Pages) -> APIRouter:
         return RedirectResponse("/login", status_code=303)
 
     return router
+
+
+def start_session(request: Request, user: UserRead, next_path: str) -> Response:
+    """Sign ``user`` in and go to ``next_path``: a fresh session (and CSRF token) holding the
+    user's session generation, keeping a language picked before."""
+    chosen = request.session.get(SESSION_LOCALE)
+    request.session.clear()
+    request.session[SESSION_USER] = user.id
+    request.session[SESSION_GENERATION] = user.session_generation
+    if user.locale or chosen:
+        request.session[SESSION_LOCALE] = user.locale or chosen
+    return RedirectResponse(_local_path(next_path), status_code=303)
 
 
 def _local_path(path: str) -> str:

@@ -120,8 +120,8 @@ def settings_router(pages: Pages) -> APIRouter:
             )
         except InvalidInput as error:
             return page(request, user, 400, password_error=error.message)
-        start_session(request, changed)  # this browser stays signed in, the others do not
-        return RedirectResponse("/settings?password=changed#password", status_code=303)
+        # This browser stays signed in (with the new generation); the others do not.
+        return start_session(request, changed, "/settings?password=changed#password")
 
     @router.post("/settings/users", dependencies=[Depends(check_csrf)])
     def add_user(
