@@ -13,6 +13,7 @@ from kasasu.api.app import MOUNT_PATH
 from kasasu.api.context import ApiContext
 from kasasu.api.problems import http_problem
 from kasasu.db import create_db_engine, session_factory
+from kasasu.kit.security_headers import SecurityHeaders
 from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.settings import Settings
 from kasasu.surveys.config import SurveyConfig
@@ -94,6 +95,10 @@ def create_app(settings: Settings) -> FastAPI:
         max_age=12 * 60 * 60,
         same_site="lax",
         https_only=not settings.dev_mode,
+    )
+    # Outermost of ours: every answer (pages, API, static files, errors) gets the headers.
+    app.add_middleware(
+        SecurityHeaders, hsts_max_age=0 if settings.dev_mode else settings.server.hsts_max_age
     )
     create_web(
         app,

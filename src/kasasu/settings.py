@@ -27,6 +27,8 @@ DATA_DIR = Path("kasasu-data")
 class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    # Strict-Transport-Security max-age outside dev mode (one year); 0 sends none.
+    hsts_max_age: int = Field(default=31_536_000, ge=0)
 
 
 class RefreshSettings(BaseModel):

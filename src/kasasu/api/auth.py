@@ -1,4 +1,5 @@
-"""API keys: ``Authorization: Bearer KEY``; no key → 401, a role without the right → 403."""
+"""API keys: ``Authorization: Bearer KEY``; no key, or an unknown, revoked or expired one → 401;
+a role without the right, or scopes that do not cover the route's family → 403."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from kasasu.api.context import in_transaction
-from kasasu.domain.permissions import Action, can
+from kasasu.domain.permissions import Action, can, scope_allows
 from kasasu.errors import PermissionDenied, Unauthenticated
 from kasasu.kit.i18n import _
 from kasasu.users.schemas import ApiKeyRead
@@ -25,14 +26,36 @@ def current_key(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated(_("Send an API key as 'Authorization: Bearer KEY'"))
     key = credentials.credentials
-    return in_transaction(request, lambda session: authenticate_api_key(session, key))
+    address = request.client.host if request.client else None
+    return in_transaction(request, lambda session: authenticate_api_key(session, key, address))
 
 
-def require(action: Action) -> Callable[[ApiKeyRead], ApiKeyRead]:
-    def check(key: Annotated[ApiKeyRead, Depends(current_key)]) -> ApiKeyRead:
+def _family(request: Request) -> str:
+    """The route's resource family: the first segment of the matched route's path under
+    /api/v1 (the route's template, not the raw path a client could dress up)."""
+    route = request.scope.get("route")
+    path = str(getattr(route, "path", None) or request.scope["path"])
+    root = str(request.scope.get("root_path", ""))
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    return path.lstrip("/").split("/", 1)[0]
+
+
+def require(action: Action) -> Callable[..., ApiKeyRead]:
+    def check(request: Request, key: Annotated[ApiKeyRead, Depends(current_key)]) -> ApiKeyRead:
         if not can(key.role, action):
             raise PermissionDenied(
                 _("The role {role} may not {action}", role=key.role.value, action=action.value)
+            )
+        family = _family(request)
+        if not scope_allows(key.scopes, action, family):
+            raise PermissionDenied(
+                _(
+                    "The key's scopes ({scopes}) do not allow {action} on {family}",
+                    scopes=" ".join(key.scopes or ()),
+                    action=action.value,
+                    family=family,
+                )
             )
         return key
 

@@ -51,7 +51,8 @@ def serve(
             )
         )
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        # No "server: uvicorn" header: it tells an attacker what to look up.
+        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
     finally:
         if daily is not None:
             daily.stop()

@@ -93,3 +93,17 @@ def as_utc(value: datetime, zone: str) -> datetime:
 def from_excel_serial(serial: float) -> date:
     """Excel stores days since 1899-12-30 (its 1900 leap-year bug included)."""
     return _EXCEL_EPOCH + timedelta(days=int(serial))
+
+
+_SPAN = re.compile(r"^(?P<n>\d{1,5})\s*(?P<unit>[hdw])$")
+_SPAN_UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
+
+
+def parse_span(text: str) -> timedelta:
+    """``90d``, ``12h``, ``2w`` → a timedelta of that many hours, days or weeks (at least 1)."""
+    found = _SPAN.match(_normalize(text).lower())
+    if found is None or int(found["n"]) == 0:
+        raise InvalidInput(
+            _("Give a span as a number and h, d or w (90d, 12h, 2w), not {text}", text=text)
+        )
+    return int(found["n"]) * _SPAN_UNITS[found["unit"]]

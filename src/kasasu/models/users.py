@@ -27,6 +27,9 @@ class User(IdMixin, TimestampMixin, Base):
     # linked at the first sign-in (by verified email) and trusted alone from then on.
     oidc_issuer: Mapped[str | None] = mapped_column(String(500))
     oidc_subject: Mapped[str | None] = mapped_column(String(255))
+    # A web session carries the generation it was signed in with; signing out, changing the
+    # password or deactivating the user bumps it, which ends every session of the user.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class ApiKey(IdMixin, TimestampMixin, Base):
@@ -38,7 +41,11 @@ class ApiKey(IdMixin, TimestampMixin, Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[Role] = mapped_column(enum_column(Role))
     user_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id", ondelete="SET NULL"))
+    # Space-separated scopes ("read", "write", "admin", "accounts:write" ...); None: the role's.
+    scopes: Mapped[str | None] = mapped_column(String(500))
+    expires_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+    last_used_from: Mapped[str | None] = mapped_column(String(45))  # an IPv4 or IPv6 address
     revoked_at: Mapped[datetime | None]
 
 

@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
 
 from kasasu.domain.choices import Role
-from kasasu.kit.types import INPUT_CONFIG, READ_CONFIG, Name
+from kasasu.kit.types import INPUT_CONFIG, READ_CONFIG, Name, UTCDatetime
 
 
 class UserCreate(BaseModel):
@@ -33,6 +33,8 @@ class UserRead(BaseModel):
     timezone: str | None
     is_active: bool
     created_at: datetime
+    # The web session remembers this at sign-in; a different one means the session has ended.
+    session_generation: int = 0
 
 
 class ApiKeyCreate(BaseModel):
@@ -41,6 +43,9 @@ class ApiKeyCreate(BaseModel):
     name: Name
     role: Role
     user_id: int | None = None
+    # None: everything the role allows; else e.g. ("read",) or ("accounts:write", "read").
+    scopes: tuple[str, ...] | None = None
+    expires_at: UTCDatetime | None = None
 
 
 class ApiKeyRead(BaseModel):
@@ -50,9 +55,19 @@ class ApiKeyRead(BaseModel):
     name: str
     prefix: str
     role: Role
+    scopes: tuple[str, ...] | None = None
+    user_id: int | None = None
     created_at: datetime
+    expires_at: datetime | None = None
     last_used_at: datetime | None
+    last_used_from: str | None = None
     revoked_at: datetime | None
+
+    @field_validator("scopes", mode="before")
+    @classmethod
+    def _stored_scopes(cls, value: object) -> object:
+        """Stored as one space-separated string."""
+        return tuple(value.split()) if isinstance(value, str) else value
 
 
 class ApiKeyCreated(ApiKeyRead):

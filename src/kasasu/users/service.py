@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy.orm import Session
 
 from kasasu.domain.choices import Role
+from kasasu.domain.permissions import parse_scopes
 from kasasu.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Unauthenticated
 from kasasu.kit.i18n import LOCALES, _
 from kasasu.models import ApiKey, SavedView, User
@@ -30,6 +31,7 @@ from kasasu.users.schemas import (
 KEY_PREFIX = "ksu_"
 # Writing last_used_at on every request would make each API call a write; once a minute is enough.
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
+MIN_PASSWORD_LENGTH = 8
 
 
 def _hasher() -> PasswordHasher:
@@ -65,6 +67,87 @@ def get_user(session: Session, user_id: int) -> UserRead | None:
     """An active user by id (None when gone or deactivated: a web session then ends)."""
     user = UserRepository(session).get(user_id)
     return UserRead.model_validate(user) if user is not None and user.is_active else None
+
+
+def session_user(session: Session, user_id: int, generation: int) -> UserRead | None:
+    """The user of a web session: active, and signed in since the sessions last ended."""
+    user = get_user(session, user_id)
+    return user if user is not None and user.session_generation == generation else None
+
+
+def _user_by_email(session: Session, email: str) -> User:
+    user = UserRepository(session).get_by_email(email)
+    if user is None:
+        raise NotFound(_("{noun} {id} does not exist", noun=_("User"), id=email))
+    return user
+
+
+def _end_sessions(user: User) -> int:
+    user.session_generation += 1
+    return user.session_generation
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """Sign the user out everywhere: every web session of theirs ends."""
+    user = UserRepository(session).get(user_id)
+    if user is not None:
+        _end_sessions(user)
+        session.flush()
+
+
+def sign_out_everywhere(session: Session, email: str) -> UserRead:
+    user = _user_by_email(session, email)
+    _end_sessions(user)
+    session.flush()
+    return UserRead.model_validate(user)
+
+
+def _check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(_("A password needs at least {n} characters", n=MIN_PASSWORD_LENGTH))
+
+
+def set_password(session: Session, email: str, password: str) -> UserRead:
+    """An administrator sets a user's password; every session of the user ends."""
+    _check_new_password(password)
+    user = _user_by_email(session, email)
+    user.password_hash = _hasher().hash(password)
+    _end_sessions(user)
+    session.flush()
+    return UserRead.model_validate(user)
+
+
+def change_password(session: Session, user_id: int, current: str, new: str) -> UserRead:
+    """The signed-in user changes their own password, proving the current one; every session of
+    theirs ends (the caller re-signs the one that asked, with the returned generation)."""
+    user = UserRepository(session).get(user_id)
+    if user is None or not user.is_active:
+        raise NotFound(_("{noun} {id} does not exist", noun=_("User"), id=user_id))
+    try:
+        _hasher().verify(user.password_hash or "", current)
+    except (VerifyMismatchError, InvalidHashError) as exc:
+        raise InvalidInput(_("The current password is wrong")) from exc
+    _check_new_password(new)
+    user.password_hash = _hasher().hash(new)
+    _end_sessions(user)
+    session.flush()
+    return UserRead.model_validate(user)
+
+
+def deactivate_user(session: Session, email: str) -> UserRead:
+    """The user can no longer sign in; their sessions end and their API keys stop working."""
+    user = _user_by_email(session, email)
+    user.is_active = False
+    _end_sessions(user)
+    session.flush()
+    return UserRead.model_validate(user)
+
+
+def activate_user(session: Session, email: str) -> UserRead:
+    user = _user_by_email(session, email)
+    user.is_active = True
+    session.flush()
+    return UserRead.model_validate(user)
 
 
 def user_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
@@ -211,9 +294,26 @@ def sign_in_with_provider(
     return UserRead.model_validate(user)
 
 
+def checked_scopes(text: str) -> tuple[str, ...]:
+    """Scopes as typed by a person ("read", "accounts:write, read"), checked."""
+    try:
+        return parse_scopes(text)
+    except ValueError as exc:
+        raise InvalidInput(
+            _(
+                "Unknown scope {scope}: use read, write or admin, alone or after a resource "
+                "family (accounts:write)",
+                scope=str(exc),
+            )
+        ) from exc
+
+
 def create_api_key(session: Session, data: ApiKeyCreate) -> ApiKeyCreated:
     if data.user_id is not None and UserRepository(session).get(data.user_id) is None:
         raise NotFound(_("{noun} {id} does not exist", noun=_("User"), id=data.user_id))
+    scopes = checked_scopes(" ".join(data.scopes)) if data.scopes is not None else None
+    if data.expires_at is not None and data.expires_at <= datetime.now(UTC):
+        raise InvalidInput(_("The expiry must be in the future"))
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     row = ApiKeyRepository(session).add(
         ApiKey(
@@ -222,19 +322,30 @@ def create_api_key(session: Session, data: ApiKeyCreate) -> ApiKeyCreated:
             key_hash=hash_key(key),
             role=data.role,
             user_id=data.user_id,
+            scopes=" ".join(scopes) if scopes is not None else None,
+            expires_at=data.expires_at,
         )
     )
     return ApiKeyCreated(**ApiKeyRead.model_validate(row).model_dump(), key=key)
 
 
-def authenticate_api_key(session: Session, key: str) -> ApiKeyRead:
-    """Return the key's record, or raise Unauthenticated for unknown or revoked keys."""
+def authenticate_api_key(session: Session, key: str, address: str | None = None) -> ApiKeyRead:
+    """Return the key's record, or raise Unauthenticated for unknown, revoked or expired keys
+    and keys of a deactivated user. Records when and from which address the key was last used
+    (at most once a minute: not a write per request)."""
     row = ApiKeyRepository(session).get_by_hash(hash_key(key))
     if row is None or row.revoked_at is not None:
         raise Unauthenticated(_("Unknown or revoked API key"))
     now = datetime.now(UTC)
+    if row.expires_at is not None and row.expires_at <= now:
+        raise Unauthenticated(_("This API key has expired"))
+    if row.user_id is not None:
+        owner = UserRepository(session).get(row.user_id)
+        if owner is None or not owner.is_active:
+            raise Unauthenticated(_("This API key's user is deactivated"))
     if row.last_used_at is None or now - row.last_used_at > _LAST_USED_RESOLUTION:
         row.last_used_at = now
+        row.last_used_from = address[:45] if address else None
         session.flush()
     return ApiKeyRead.model_validate(row)
 

@@ -13,11 +13,14 @@ from kasasu.domain.permissions import Action, can
 from kasasu.errors import PermissionDenied, Unauthenticated
 from kasasu.kit.i18n import _
 from kasasu.users.schemas import UserRead
-from kasasu.users.service import get_user, verify_password
+from kasasu.users.service import end_sessions, session_user, verify_password
 from kasasu.web.context import in_transaction, web_context
 from kasasu.web.render import SESSION_CSRF, SESSION_LOCALE, Pages
 
 SESSION_USER = "user_id"
+# The user's session generation at sign-in: signing out anywhere, a password change or
+# deactivation bumps the stored one, and every cookie holding an older one stops working.
+SESSION_GENERATION = "generation"
 
 
 class SignInRequired(Exception):
@@ -29,9 +32,15 @@ class SignInRequired(Exception):
 
 def signed_in_user(request: Request) -> UserRead:
     user_id = request.session.get(SESSION_USER)
-    user = in_transaction(request, lambda s: get_user(s, int(user_id))) if user_id else None
+    generation = request.session.get(SESSION_GENERATION)
+    user = (
+        in_transaction(request, lambda s: session_user(s, int(user_id), int(generation)))
+        if user_id and isinstance(generation, int)
+        else None
+    )
     if user is None:
         request.session.pop(SESSION_USER, None)
+        request.session.pop(SESSION_GENERATION, None)
         raise SignInRequired(request.url.path)
     return user
 
@@ -86,6 +95,13 @@ def auth_router(pages: Pages) -> APIRouter:
 
     @router.post("/logout", dependencies=[Depends(check_csrf)])
     def logout(request: Request) -> Response:
+        """Signing out ends every session of the user (a copied cookie too), not just this."""
+        try:
+            user_id: int | None = signed_in_user(request).id
+        except SignInRequired:
+            user_id = None  # an ended session has nothing more to end
+        if user_id is not None:
+            in_transaction(request, lambda s: end_sessions(s, user_id))
         request.session.clear()
         return RedirectResponse("/login", status_code=303)
 
@@ -109,6 +125,7 @@ def start_session(request: Request, user: UserRead, next_path: str) -> Response:
     chosen = request.session.get(SESSION_LOCALE)  # a language picked before signing in
     request.session.clear()  # a fresh session (and CSRF token) for the signed-in user
     request.session[SESSION_USER] = user.id
+    request.session[SESSION_GENERATION] = user.session_generation
     if user.locale or chosen:
         request.session[SESSION_LOCALE] = user.locale or chosen
     return RedirectResponse(local_path(next_path), status_code=303)

@@ -19,6 +19,7 @@ from kasasu import __version__
 from kasasu.domain.choices import label as choice_label
 from kasasu.domain.money import Amounts, format_money
 from kasasu.kit.i18n import LOCALES, negotiate_locale, translate
+from kasasu.kit.security_headers import csp_nonce
 from kasasu.web.context import web_context
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -129,6 +130,7 @@ class Pages:
                 locale, ctx.currency, getattr(values.get("user"), "timezone", None) or ctx.timezone
             ),
             csrf=csrf_token(request),
+            csp_nonce=csp_nonce(request.scope),  # for the page's inline scripts
             path=request.url.path,
             **values,
         )

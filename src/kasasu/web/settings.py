@@ -3,6 +3,7 @@ with validation and a preview of the bands they would give (leaders and admins).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import yaml
@@ -12,21 +13,27 @@ from pydantic import BaseModel, Field, SecretStr
 from sqlalchemy.orm import Session
 
 from kasasu.domain.choices import Role
+from kasasu.domain.dates import parse_span
 from kasasu.domain.permissions import Action
 from kasasu.errors import InvalidInput
 from kasasu.health.scorecards import get_scorecard, list_scorecards, parse_scorecard, save_scorecard
 from kasasu.health.service import TouchRule, preview_scorecard
-from kasasu.kit.i18n import LOCALES
+from kasasu.kit.i18n import LOCALES, _
 from kasasu.users.schemas import ApiKeyCreate, UserCreate
 from kasasu.users.service import (
+    MIN_PASSWORD_LENGTH,
+    activate_user,
+    change_password,
+    checked_scopes,
     create_api_key,
     create_user,
+    deactivate_user,
     list_api_keys,
     list_users,
     revoke_api_key,
     set_preferences,
 )
-from kasasu.web.auth import CurrentUser, check_csrf, require
+from kasasu.web.auth import CurrentUser, check_csrf, require, start_session
 from kasasu.web.context import in_transaction, web_context
 from kasasu.web.render import SESSION_LOCALE, Pages
 
@@ -38,6 +45,14 @@ class NewUser(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     role: Role
     password: str = Field(min_length=8, max_length=200)
+    csrf_token: str = ""
+
+
+class NewKey(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    role: Role
+    scopes: str = Field(default="", max_length=500)  # "read accounts:write"; empty: the role's
+    expires_in: str = Field(default="", max_length=20)  # "90d"; empty: never
     csrf_token: str = ""
 
 
@@ -62,6 +77,9 @@ def settings_router(pages: Pages) -> APIRouter:
             locales=LOCALES,
             zones=ZONES,
             roles=list(Role),
+            min_password=MIN_PASSWORD_LENGTH,
+            now=datetime.now(UTC),
+            password_changed=request.query_params.get("password") == "changed",
             **data,
             **values,
         )
@@ -82,6 +100,29 @@ def settings_router(pages: Pages) -> APIRouter:
             request.session[SESSION_LOCALE] = locale
         return RedirectResponse("/settings", status_code=303)
 
+    @router.post(
+        "/settings/password", response_class=HTMLResponse, dependencies=[Depends(check_csrf)]
+    )
+    def new_password(
+        request: Request,
+        user: CurrentUser,
+        current_password: Annotated[str, Form(max_length=200)],
+        new_password: Annotated[str, Form(max_length=200)],
+        confirm: Annotated[str, Form(max_length=200)],
+    ) -> Response:
+        """Your own password: the current one is required; every other session of yours ends."""
+        if new_password != confirm:
+            error = _("The new password and its confirmation differ")
+            return page(request, user, 400, password_error=error)
+        try:
+            changed = in_transaction(
+                request, lambda s: change_password(s, user.id, current_password, new_password)
+            )
+        except InvalidInput as error:
+            return page(request, user, 400, password_error=error.message)
+        # This browser stays signed in (with the new generation); the others do not.
+        return start_session(request, changed, "/settings?password=changed#password")
+
     @router.post("/settings/users", dependencies=[Depends(check_csrf)])
     def add_user(
         request: Request,
@@ -95,17 +136,34 @@ def settings_router(pages: Pages) -> APIRouter:
         in_transaction(request, lambda s: create_user(s, data))
         return RedirectResponse("/settings#users", status_code=303)
 
-    @router.post("/settings/keys", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
-    def add_key(
+    @router.post("/settings/users/active", dependencies=[Depends(check_csrf)])
+    def set_active(
         request: Request,
         user: CurrentUser,
-        name: Annotated[str, Form(min_length=1, max_length=200)],
-        role: Annotated[Role, Form()],
+        email: Annotated[str, Form(max_length=320)],
+        active: Annotated[bool, Form()],
+    ) -> Response:
+        """An admin deactivates a user (their sessions end, their API keys stop) or lets them
+        back in; never themselves, which would lock the door from inside."""
+        require(user, Action.ADMIN)
+        if email.lower() == user.email.lower():
+            raise InvalidInput(_("You cannot deactivate yourself"))
+        change = activate_user if active else deactivate_user
+        in_transaction(request, lambda s: change(s, email))
+        return RedirectResponse("/settings#users", status_code=303)
+
+    @router.post("/settings/keys", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
+    def add_key(
+        request: Request, user: CurrentUser, form: Annotated[NewKey, Form()]
     ) -> HTMLResponse:
         require(user, Action.ADMIN)
-        created = in_transaction(
-            request, lambda s: create_api_key(s, ApiKeyCreate(name=name, role=role))
+        data = ApiKeyCreate(
+            name=form.name,
+            role=form.role,
+            scopes=checked_scopes(form.scopes) if form.scopes.strip() else None,
+            expires_at=datetime.now(UTC) + parse_span(form.expires_in) if form.expires_in else None,
         )
+        created = in_transaction(request, lambda s: create_api_key(s, data))
         return page(request, user, new_key=created)
 
     @router.post("/settings/keys/{key_id}/revoke", dependencies=[Depends(check_csrf)])

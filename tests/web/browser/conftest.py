@@ -180,7 +180,8 @@ def page(
     """A fresh browser context on the server; relative URLs go to it.
 
     Nothing may load from outside this machine (DESIGN.md §6): such requests are blocked
-    and fail the test, and so does any uncaught JavaScript error.
+    and fail the test, and so does any uncaught JavaScript error or anything the
+    Content-Security-Policy blocks.
     """
     context = browser.new_context(
         base_url=server, viewport={"width": 1280, "height": 900}, locale=locale
@@ -195,6 +196,16 @@ def page(
     context.route(lambda url: not _is_local(url), block)
     tab = context.new_page()
     tab.on("pageerror", lambda error: script_errors.append(str(error)))
+    # The Content-Security-Policy (security review F13) must never block anything the pages do.
+    csp_violations: list[str] = []
+    tab.on(
+        "console",
+        lambda message: (
+            csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     try:
         yield tab
     finally:
@@ -204,6 +215,7 @@ def page(
         context.close()
     assert not outside, f"the pages loaded from outside this machine: {outside}"
     assert not script_errors, f"JavaScript errors on the pages: {script_errors}"
+    assert not csp_violations, f"the Content-Security-Policy blocked: {csp_violations}"
 
 
 Screenshot = Callable[[str], None]
