@@ -12,6 +12,7 @@ from kasasu.db import create_db_engine, session_factory
 from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.settings import Settings
 from kasasu.surveys.config import SurveyConfig
+from kasasu.users.signin import SignInGuard, SignInLimits
 from kasasu.web import create_web
 from kasasu.web.context import WebContext
 
@@ -29,6 +30,18 @@ def survey_config(settings: Settings) -> SurveyConfig:
         expires_days=surveys.expires_days,
         remind_after_days=surveys.remind_after_days,
         widget_origins=origins,
+    )
+
+
+def sign_in_guard(settings: Settings) -> SignInGuard:
+    limits = settings.limits
+    return SignInGuard(
+        SignInLimits(
+            per_account=limits.sign_in_per_account,
+            per_address=limits.sign_in_per_address,
+            window_seconds=limits.sign_in_window_seconds,
+            password_checks=limits.password_checks,
+        )
     )
 
 
@@ -80,6 +93,7 @@ def create_app(settings: Settings) -> FastAPI:
             touch_high_mrr=settings.touch.high_mrr,
             touch_low_mrr=settings.touch.low_mrr,
             surveys=ctx.surveys,
+            sign_in=sign_in_guard(settings),
         ),
     )
     return app
