@@ -12,6 +12,7 @@ from kasasu.db import create_db_engine, session_factory
 from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.settings import Settings
 from kasasu.surveys.config import SurveyConfig
+from kasasu.surveys.guard import SurveyGuard, SurveyLimits
 from kasasu.users.signin import SignInGuard, SignInLimits
 from kasasu.web import create_web
 from kasasu.web.context import WebContext
@@ -30,6 +31,7 @@ def survey_config(settings: Settings) -> SurveyConfig:
         expires_days=surveys.expires_days,
         remind_after_days=surveys.remind_after_days,
         widget_origins=origins,
+        widget_secret=surveys.widget_secret.get_secret_value(),
     )
 
 
@@ -45,6 +47,19 @@ def sign_in_guard(settings: Settings) -> SignInGuard:
     )
 
 
+def survey_guard(settings: Settings) -> SurveyGuard:
+    limits = settings.limits
+    return SurveyGuard(
+        SurveyLimits(
+            widget_per_address=limits.widget_per_address,
+            widget_window_seconds=limits.widget_window_seconds,
+            page_per_address=limits.survey_page_per_address,
+            page_window_seconds=limits.survey_page_window_seconds,
+            links_per_email=limits.survey_links_per_email,
+        )
+    )
+
+
 def api_context(settings: Settings) -> ApiContext:
     engine = create_db_engine(settings.database_url)
     return ApiContext(
@@ -56,6 +71,7 @@ def api_context(settings: Settings) -> ApiContext:
         fiscal_year_start=settings.fiscal_year_start,
         gross_margin=settings.gross_margin,
         surveys=survey_config(settings),
+        survey_guard=survey_guard(settings),
         playbooks=PlaybookConfig(
             zone=settings.timezone,
             currency=settings.currency,
@@ -94,6 +110,7 @@ def create_app(settings: Settings) -> FastAPI:
             touch_low_mrr=settings.touch.low_mrr,
             surveys=ctx.surveys,
             sign_in=sign_in_guard(settings),
+            survey_guard=ctx.survey_guard,
         ),
     )
     return app

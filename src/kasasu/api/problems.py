@@ -83,6 +83,11 @@ def problem(
 
 def _kasasu_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, KasasuError)
+    return error_problem(request, exc)
+
+
+def error_problem(request: Request, exc: KasasuError) -> JSONResponse:
+    """The problem+json answer of a typed error (for routes that add headers to it)."""
     locale = request_locale(request)
     status = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), 400)
     errors = None

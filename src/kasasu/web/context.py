@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.db import transaction
 from kasasu.surveys.config import SurveyConfig
+from kasasu.surveys.guard import SurveyGuard
 from kasasu.users.signin import SignInGuard
 
 T = TypeVar("T")
@@ -32,6 +33,7 @@ class WebContext:
     surveys: SurveyConfig | None = None  # links, mail and widget origins of survey campaigns
     # Sign-in throttles and the bound on password checks, shared by every request.
     sign_in: SignInGuard = field(default_factory=SignInGuard)
+    survey_guard: SurveyGuard = field(default_factory=SurveyGuard)  # the hosted page's
 
 
 def web_context(request: Request) -> WebContext:
