@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
@@ -155,6 +157,7 @@ def test_an_unknown_campaign_is_404(admin_api: TestClient, world: World) -> None
         "signed-for-someone-else",
         "signed-for-another-campaign",
         "signed-with-the-default-secret",
+        "ñ",  # not ASCII: found by schemathesis as a 500 (compare_digest refuses such text)
     ],
 )
 def test_a_forged_or_missing_signature_is_403_and_nothing_stored(
@@ -174,11 +177,31 @@ def test_a_forged_or_missing_signature_is_403_and_nothing_stored(
         del answer["signature"]
     else:
         answer["signature"] = forged.get(signature, signature)
-    refused = admin_api.post("/widget/answer", json=answer, headers={"Origin": SITE})
+    refused = _post_ascii(admin_api, answer)
     assert refused.status_code == 403
     assert refused.headers["content-type"] == "application/problem+json"
     assert refused.headers["access-control-allow-origin"] == SITE  # the page can say why
     assert response_count(sessions) == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("contact", "\ud800"), ("contact", "con-\udfff"), ("signature", "\ud800")]
+)
+def test_text_that_is_no_utf8_is_422_naming_the_field(
+    admin_api: TestClient, world: World, field: str, value: str
+) -> None:
+    """A lone surrogate, which JSON may carry: refused, and echoed back without a 500."""
+    public_id = _widget_campaign(admin_api)
+    answer = {"campaign": public_id, "contact": "x", "signature": "0" * 64, "score": 4}
+    refused = _post_ascii(admin_api, {**answer, field: value})
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["loc"] == ["body", field]
+
+
+def _post_ascii(client: TestClient, answer: dict[str, object]) -> httpx.Response:
+    """JSON with \\u escapes, as a script may send it (lone surrogates included)."""
+    headers = {"Origin": SITE, "Content-Type": "application/json"}
+    return client.post("/widget/answer", content=json.dumps(answer), headers=headers)
 
 
 def test_known_and_unknown_contacts_get_the_same_answer(

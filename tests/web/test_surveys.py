@@ -3,6 +3,8 @@ and the campaigns list with its create form."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -236,3 +238,24 @@ def test_a_campaigns_page_shows_nps_with_its_interval_and_the_key_terms(
     # … and the year's answers beside them (the same three here).
     assert 'id="overall-detractors"' in page.text
     assert web.get("/surveys?lang=en").text.count('href="/surveys/web"') == 1
+
+
+@pytest.mark.parametrize(("role", "shows_key"), [(Role.LEADER, True), (Role.CSM, False)])
+def test_a_widget_campaigns_page_shows_the_snippet_and_leaders_the_key(
+    web: TestClient,
+    world: World,
+    sign_in: SignIn,
+    sessions: sessionmaker[Session],
+    config: SurveyConfig,
+    role: Role,
+    shows_key: bool,
+) -> None:
+    _links(sessions, config, channel_widget=True)
+    with sessions() as s:
+        public_id = s.scalars(select(SurveyCampaign.public_id)).one()
+    sign_in(role)
+    page = web.get("/surveys/web?lang=en")
+    assert page.status_code == 200
+    assert f'data-campaign="{public_id}"' in page.text.replace("&#34;", '"')
+    key = hmac.new(config.secret.encode(), f"kasasu-widget:{public_id}".encode(), hashlib.sha256)
+    assert (key.hexdigest() in page.text) is shows_key

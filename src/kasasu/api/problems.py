@@ -143,7 +143,9 @@ def _allowed_methods(request: Request) -> str:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)  # JSON has no NaN or Infinity
-    if value is None or isinstance(value, str | int | float | bool):
+    if isinstance(value, str):  # a lone surrogate from JSON cannot be written back as UTF-8
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if value is None or isinstance(value, int | float | bool):
         return value
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value][:20]

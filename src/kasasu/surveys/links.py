@@ -61,6 +61,11 @@ def widget_signature(key: str, contact: str) -> str:
 
 
 def widget_signed(secret: str, public_id: str, contact: str, signature: str) -> bool:
-    """Whether ``signature`` signs ``contact`` for this campaign (compared in constant time)."""
-    expected = widget_signature(widget_key(secret, public_id), contact)
-    return hmac.compare_digest(expected, signature.strip().lower())
+    """Whether ``signature`` signs ``contact`` for this campaign (compared in constant time).
+    Text that is no UTF-8 (a lone surrogate from JSON) signs nothing."""
+    try:
+        expected = widget_signature(widget_key(secret, public_id), contact).encode()
+        given = signature.strip().lower().encode()
+    except UnicodeEncodeError:
+        return False
+    return hmac.compare_digest(expected, given)
