@@ -156,6 +156,9 @@ def test_the_hosted_page_sends_the_link_and_says_the_same_for_every_email(
     assert "To: taro@yamada.jp" in mail.read_text()
     assert response_count(sessions) == 0
     assert web.get("/s/c/nope").status_code == 404
+    bad = web.post(f"/s/c/{public_id}", data={**form, "email": "no address"})
+    assert bad.status_code == 422
+    assert "Enter your email address" in bad.text
 
 
 def test_the_hosted_page_is_throttled_per_address(
