@@ -24,6 +24,16 @@ def test_serve_answers_pages_and_api(tmp_path: Path) -> None:
         assert httpx.get(f"{base}/api/v1/accounts").status_code == 401
         listed = httpx.get(f"{base}/api/v1/accounts", headers={"Authorization": f"Bearer {key}"})
         assert listed.json() == {"items": [], "next_cursor": None}
+        # An address no route takes: a page on the site, problem+json under the API, even
+        # where the mount's pattern refuses the path (a newline in a segment).
+        missing = httpx.get(f"{base}/no-such-page", headers={"Accept-Language": "ja"})
+        assert missing.status_code == 404
+        assert missing.headers["content-type"].startswith("text/html")
+        assert "見つかりません" in missing.text
+        for path in ("/api/v1/no-such-thing", "/api/v1/contacts/%0Ae/reference"):
+            unrouted = httpx.put(f"{base}{path}", headers={"Authorization": f"Bearer {key}"})
+            assert unrouted.status_code == 404, path
+            assert unrouted.headers["content-type"] == "application/problem+json", path
 
 
 def test_serve_refuses_an_uninitialised_database(tmp_path: Path) -> None:

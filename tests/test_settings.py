@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from pydantic import SecretStr, ValidationError
 
+from kasasu.domain.choices import Role
 from kasasu.errors import InvalidInput
 from kasasu.settings import Settings
 
@@ -58,3 +59,57 @@ def test_server_refuses_default_or_empty_secret_outside_dev_mode(secret: str) ->
         Settings(secret_key=SecretStr(secret), dev_mode=False).check_secret()
     Settings(secret_key=SecretStr(secret), dev_mode=True).check_secret()
     Settings(secret_key=SecretStr("a-long-random-production-secret"), dev_mode=False).check_secret()
+
+
+def test_single_sign_on_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KASASU_OIDC__ISSUER", "https://login.example.com/realms/acme/")
+    monkeypatch.setenv("KASASU_OIDC__ROLE_MAP", '{"kasasu-admins": "admin", "cs": "csm"}')
+    monkeypatch.setenv("KASASU_OIDC__DEFAULT_ROLE", "viewer")
+    monkeypatch.setenv("KASASU_OIDC__EMAIL_DOMAINS", "Example.com, @example.co.jp")
+    monkeypatch.setenv("KASASU_AUTH__PASSWORD_SIGN_IN", "false")
+    oidc = Settings().oidc
+    assert oidc.issuer == "https://login.example.com/realms/acme"
+    assert oidc.role_map == {"kasasu-admins": Role.ADMIN, "cs": Role.CSM}
+    assert oidc.default_role is Role.VIEWER
+    assert oidc.domains() == ("example.com", "example.co.jp")
+    assert Settings().auth.password_sign_in is False
+    monkeypatch.setenv("KASASU_OIDC__ROLE_MAP", '{"x": "owner"}')
+    with pytest.raises(ValidationError):
+        Settings()
+
+
+@pytest.mark.parametrize(
+    ("settings", "refusal"),
+    [
+        ({"auth": {"password_sign_in": False}}, "nobody could sign in"),
+        ({"oidc": {"issuer": "https://idp.example"}}, "KASASU_OIDC__CLIENT_ID"),
+        (
+            {"oidc": {"issuer": "http://idp.example", "client_id": "k", "client_secret": "s"}},
+            "https://",
+        ),
+        (
+            {
+                "oidc": {
+                    "issuer": "https://idp",
+                    "client_id": "k",
+                    "client_secret": "s",
+                    "scopes": "email",
+                }
+            },
+            "openid",
+        ),
+    ],
+)
+def test_serving_refuses_sign_in_settings_that_cannot_work(
+    settings: dict[str, object], refusal: str
+) -> None:
+    with pytest.raises(InvalidInput, match=refusal):
+        Settings.model_validate(settings).check_sign_in()
+
+
+def test_sign_in_settings_that_work() -> None:
+    Settings().check_sign_in()  # passwords only: the default
+    sso = {"issuer": "https://idp.example", "client_id": "k", "client_secret": "s"}
+    Settings.model_validate({"oidc": sso, "auth": {"password_sign_in": False}}).check_sign_in()
+    loopback = {**sso, "issuer": "http://127.0.0.1:8080"}  # a provider on this machine
+    Settings.model_validate({"oidc": loopback}).check_sign_in()

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+import inspect
+
+from fastapi import FastAPI, Request, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from kasasu.api import create_api
 from kasasu.api.app import MOUNT_PATH
 from kasasu.api.context import ApiContext
+from kasasu.api.problems import http_problem
 from kasasu.db import create_db_engine, session_factory
 from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.settings import Settings
 from kasasu.surveys.config import SurveyConfig
 from kasasu.surveys.guard import SurveyGuard, SurveyLimits
+from kasasu.users.schemas import SsoPolicy
 from kasasu.users.signin import SignInGuard, SignInLimits
 from kasasu.web import create_web
-from kasasu.web.context import WebContext
+from kasasu.web.context import SsoConfig, WebContext
 
 
 def survey_config(settings: Settings) -> SurveyConfig:
@@ -57,6 +62,29 @@ def survey_guard(settings: Settings) -> SurveyGuard:
             page_window_seconds=limits.survey_page_window_seconds,
             links_per_email=limits.survey_links_per_email,
         )
+    )
+
+
+def sso_config(settings: Settings) -> SsoConfig | None:
+    """Single sign-on as the pages take it; None until KASASU_OIDC__ISSUER is set."""
+    oidc = settings.oidc
+    if oidc.issuer is None:
+        return None
+    return SsoConfig(
+        policy=SsoPolicy(
+            issuer=oidc.issuer,
+            provider=oidc.provider_name,
+            roles_claim=oidc.roles_claim,
+            role_map=dict(oidc.role_map),
+            default_role=oidc.default_role,
+            provision=oidc.provision,
+            email_domains=oidc.domains(),
+            require_verified_email=oidc.require_verified_email,
+        ),
+        client_id=oidc.client_id,
+        client_secret=oidc.client_secret.get_secret_value(),
+        scopes=oidc.scopes,
+        redirect_url=oidc.redirect_url,
     )
 
 
@@ -111,6 +139,23 @@ def create_app(settings: Settings) -> FastAPI:
             surveys=ctx.surveys,
             sign_in=sign_in_guard(settings),
             survey_guard=ctx.survey_guard,
+            password_sign_in=settings.auth.password_sign_in,
+            sso=sso_config(settings),
         ),
     )
+    _answer_unrouted_api_paths_as_problems(app)
     return app
+
+
+def _answer_unrouted_api_paths_as_problems(app: FastAPI) -> None:
+    # The mount's pattern refuses some paths under /api/v1 (a newline in a segment, say), so
+    # the site answers them: as problem+json, like every other API answer, not as a page.
+    page = app.exception_handlers[StarletteHTTPException]
+
+    async def answer(request: Request, error: Exception) -> Response:
+        if request.url.path.startswith(MOUNT_PATH + "/") or request.url.path == MOUNT_PATH:
+            return http_problem(request, error)
+        response = page(request, error)
+        return await response if inspect.isawaitable(response) else response
+
+    app.add_exception_handler(StarletteHTTPException, answer)

@@ -8,11 +8,13 @@ from __future__ import annotations
 from datetime import time
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kasasu.domain.choices import Role
 from kasasu.domain.money import is_currency
 from kasasu.errors import InvalidInput
 from kasasu.kit.i18n import LOCALES, _
@@ -102,6 +104,46 @@ class LimitSettings(BaseModel):
     survey_links_per_email: int = Field(default=3, ge=1)  # link emails to one address a day
 
 
+class AuthSettings(BaseModel):
+    """How people sign in to the pages (``KASASU_AUTH__*``)."""
+
+    # False: only single sign-on (KASASU_OIDC__*); the CLI still creates users and API keys.
+    password_sign_in: bool = True
+
+
+class OidcSettings(BaseModel):
+    """Single sign-on with an OpenID Connect provider (``KASASU_OIDC__*``); off until
+    ``issuer`` is set. See docs/sso.md."""
+
+    issuer: str | None = None  # e.g. https://login.example.com/realms/acme (discovery below it)
+    client_id: str = ""
+    client_secret: SecretStr = SecretStr("")
+    scopes: str = "openid email profile"
+    provider_name: str = "SSO"  # the button says "Sign in with <provider_name>"
+    # The ID token claim with the person's groups or roles (a list or one string).
+    roles_claim: str = "groups"
+    # Claim value → Kasasu role (admin, leader, csm, viewer), as JSON:
+    # {"kasasu-admins": "admin", "cs-team": "csm"}. The most powerful match wins.
+    role_map: dict[str, Role] = Field(default_factory=dict)
+    default_role: Role | None = None  # when no value maps; unset: such people are refused
+    provision: bool = False  # create a Kasasu user at the first sign-in (else it must exist)
+    email_domains: str = ""  # allowed domains, comma-separated; empty: any
+    require_verified_email: bool = True  # link or create by email only if email_verified
+    # The callback URL registered at the provider; default: this server's /login/sso/callback
+    # as the browser reached it.
+    redirect_url: str | None = None
+
+    @field_validator("issuer")
+    @classmethod
+    def _bare_issuer(cls, value: str | None) -> str | None:
+        return value.strip().rstrip("/") or None if value else None
+
+    def domains(self) -> tuple[str, ...]:
+        return tuple(
+            d.strip().lower().lstrip("@") for d in self.email_domains.split(",") if d.strip()
+        )
+
+
 class Settings(BaseSettings):
     """Configuration; nested sections use ``__`` (e.g. ``KASASU_SERVER__PORT``)."""
 
@@ -134,6 +176,8 @@ class Settings(BaseSettings):
     playbooks: PlaybookSettings = PlaybookSettings()
     surveys: SurveySettings = SurveySettings()
     limits: LimitSettings = LimitSettings()
+    auth: AuthSettings = AuthSettings()
+    oidc: OidcSettings = OidcSettings()
 
     @model_validator(mode="after")
     def _files_under_the_data_dir(self) -> Settings:
@@ -193,3 +237,27 @@ class Settings(BaseSettings):
                     "value (or KASASU_DEV_MODE=true for local development)"
                 )
             )
+
+    def check_sign_in(self) -> None:
+        """Refuse to serve a configuration in which nobody could sign in, or single sign-on
+        that is incomplete or would travel in clear text."""
+        oidc = self.oidc
+        if oidc.issuer is None:
+            if not self.auth.password_sign_in:
+                raise InvalidInput(
+                    _(
+                        "KASASU_AUTH__PASSWORD_SIGN_IN is false but single sign-on is not set "
+                        "up (KASASU_OIDC__ISSUER): nobody could sign in"
+                    )
+                )
+            return
+        if not oidc.client_id or not oidc.client_secret.get_secret_value():
+            raise InvalidInput(
+                _("Single sign-on needs KASASU_OIDC__CLIENT_ID and KASASU_OIDC__CLIENT_SECRET")
+            )
+        if "openid" not in oidc.scopes.split():
+            raise InvalidInput(_("KASASU_OIDC__SCOPES must include openid"))
+        url = urlsplit(oidc.issuer)
+        loopback = url.hostname in {"127.0.0.1", "localhost", "::1"}
+        if url.scheme != "https" and not (url.scheme == "http" and (self.dev_mode or loopback)):
+            raise InvalidInput(_("KASASU_OIDC__ISSUER must be an https:// URL"))

@@ -19,7 +19,7 @@ from tests.cli.test_admin import data_env, run_kasasu
 from tests.conftest import new_postgres_database
 from tests.serving import served
 
-EXAMPLES = 8
+EXAMPLES = 5
 ORIGIN = "https://app.example.com"  # the widget's allowed origin, so its routes are reached
 # Checks about what the server accepts rather than what it answers: the server checks more
 # than a schema can say (a row exists, dates in order, a segment or a list of contacts), and

@@ -117,7 +117,7 @@ def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(request, 422, translate("Some fields are not valid", locale), errors)
 
 
-def _http_error(request: Request, exc: Exception) -> JSONResponse:
+def http_problem(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     response = problem(request, exc.status_code, str(exc.detail))
     response.headers.update(exc.headers or {})
@@ -157,4 +157,4 @@ def _jsonable(value: Any) -> Any:
 def install(app: FastAPI) -> None:
     app.add_exception_handler(KasasuError, _kasasu_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(StarletteHTTPException, http_problem)

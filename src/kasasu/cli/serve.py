@@ -24,6 +24,7 @@ def serve(
 
     config = settings()
     config.check_secret()
+    config.check_sign_in()
     engine = create_db_engine(config.database_url)
     try:
         require_migrated(engine)

@@ -13,6 +13,8 @@ from kasasu.models.base import Base, IdMixin, IdType, TimestampMixin, enum_colum
 
 class User(IdMixin, TimestampMixin, Base):
     __tablename__ = "users"
+    # One Kasasu user per identity at an OpenID Connect provider (single sign-on).
+    __table_args__ = (UniqueConstraint("oidc_issuer", "oidc_subject"),)
 
     email: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -21,6 +23,10 @@ class User(IdMixin, TimestampMixin, Base):
     locale: Mapped[str | None] = mapped_column(String(8))
     timezone: Mapped[str | None] = mapped_column(String(64))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Who the user is at the single sign-on provider: its issuer URL and the ``sub`` claim,
+    # linked at the first sign-in (by verified email) and trusted alone from then on.
+    oidc_issuer: Mapped[str | None] = mapped_column(String(500))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
 
 
 class ApiKey(IdMixin, TimestampMixin, Base):

@@ -16,6 +16,10 @@ class UserRepository(Repository[User]):
         stmt = select(User).where(func.lower(User.email) == email.lower())
         return self.session.scalars(stmt).one_or_none()
 
+    def get_by_identity(self, issuer: str, subject: str) -> User | None:
+        stmt = select(User).where(User.oidc_issuer == issuer, User.oidc_subject == subject)
+        return self.session.scalars(stmt).one_or_none()
+
     def list_by_ids(self, ids: list[int]) -> list[User]:
         return list(self.session.scalars(select(User).where(User.id.in_(ids)))) if ids else []
 

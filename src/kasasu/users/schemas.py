@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated
 
@@ -57,3 +59,28 @@ class ApiKeyCreated(ApiKeyRead):
     """Returned once, at creation: the only time the plain key is shown."""
 
     key: str
+
+
+@dataclass(frozen=True)
+class SsoPolicy:
+    """Who may sign in through the OpenID Connect provider, and with which role."""
+
+    issuer: str
+    provider: str  # its name on the sign-in page and in messages
+    roles_claim: str = "groups"  # the ID token claim holding the person's groups or roles
+    role_map: Mapping[str, Role] = field(default_factory=dict)  # claim value → Kasasu role
+    default_role: Role | None = None  # for a person no value maps; None refuses them
+    provision: bool = False  # create a Kasasu user at the first sign-in
+    email_domains: tuple[str, ...] = ()  # allowed email domains (lower case); empty: any
+    require_verified_email: bool = True  # link by email only when the provider verified it
+
+
+@dataclass(frozen=True)
+class ProviderIdentity:
+    """The claims of an ID token that the provider signed and Authlib checked."""
+
+    subject: str
+    email: str | None
+    email_verified: bool
+    name: str | None
+    roles: tuple[str, ...]

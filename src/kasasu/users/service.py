@@ -12,11 +12,20 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from kasasu.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from kasasu.domain.choices import Role
+from kasasu.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Unauthenticated
 from kasasu.kit.i18n import LOCALES, _
 from kasasu.models import ApiKey, SavedView, User
 from kasasu.users.repository import ApiKeyRepository, SavedViewRepository, UserRepository
-from kasasu.users.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, UserCreate, UserRead
+from kasasu.users.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyRead,
+    ProviderIdentity,
+    SsoPolicy,
+    UserCreate,
+    UserRead,
+)
 
 KEY_PREFIX = "ksu_"
 # Writing last_used_at on every request would make each API call a write; once a minute is enough.
@@ -133,6 +142,82 @@ def verify_password(session: Session, email: str, password: str) -> UserRead:
         raise Unauthenticated(_("Wrong email or password")) from exc
     if user is None or not stored:  # pragma: no cover - nobody knows the dummy's password
         raise Unauthenticated(_("Wrong email or password"))
+    return UserRead.model_validate(user)
+
+
+def provider_role(policy: SsoPolicy, values: Iterable[str]) -> Role | None:
+    """The Kasasu role that the provider's groups or roles give: the most powerful one
+    mapped, else the policy's default (None: no role, the person is refused)."""
+    mapped = {policy.role_map[v] for v in values if v in policy.role_map}
+    ranked = [role for role in Role if role in mapped]  # Role lists the most powerful first
+    return ranked[0] if ranked else policy.default_role
+
+
+def sign_in_with_provider(
+    session: Session, policy: SsoPolicy, identity: ProviderIdentity
+) -> UserRead:
+    """The user an OpenID Connect identity signs in as, with the role its claim gives now.
+
+    Found by the provider's subject; at the first sign-in by a verified email (then linked),
+    or created when the policy provisions users. Raises PermissionDenied, saying why, for a
+    domain not allowed, no role, an unknown or deactivated user.
+    """
+    provider = policy.provider
+    repo = UserRepository(session)
+    user = repo.get_by_identity(policy.issuer, identity.subject)
+    email = identity.email or (user.email if user else None)
+    if not email:
+        raise PermissionDenied(
+            _("{provider} did not tell Kasasu your email address", provider=provider)
+        )
+    domain = email.rsplit("@", 1)[-1].lower()
+    if policy.email_domains and domain not in policy.email_domains:
+        raise PermissionDenied(
+            _("Signing in with an email address at {domain} is not allowed here", domain=domain)
+        )
+    role = provider_role(policy, identity.roles)
+    if role is None:
+        raise PermissionDenied(
+            _(
+                "Your groups at {provider} give you no role in Kasasu; ask an administrator",
+                provider=provider,
+            )
+        )
+    if user is None:
+        if policy.require_verified_email and not identity.email_verified:
+            raise PermissionDenied(
+                _(
+                    "{provider} has not verified your email address {email}",
+                    provider=provider,
+                    email=email,
+                )
+            )
+        user = repo.get_by_email(email)
+        if user is not None and user.oidc_subject is not None:
+            raise PermissionDenied(
+                _(
+                    "The Kasasu user {email} is linked to another {provider} account",
+                    email=email,
+                    provider=provider,
+                )
+            )
+    if user is None:
+        if not policy.provision:
+            raise PermissionDenied(
+                _(
+                    "There is no Kasasu user for {email}; ask an administrator to create one",
+                    email=email,
+                )
+            )
+        name = (identity.name or "").strip() or email.split("@", 1)[0]
+        created = create_user(session, UserCreate(email=email, name=name[:200], role=role))
+        user = repo.get(created.id)
+        assert user is not None  # just added in this transaction
+    if not user.is_active:
+        raise PermissionDenied(_("This Kasasu user is deactivated; ask an administrator"))
+    user.oidc_issuer, user.oidc_subject = policy.issuer, identity.subject
+    user.role = role
+    session.flush()
     return UserRead.model_validate(user)
 
 

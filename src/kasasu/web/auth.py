@@ -65,7 +65,7 @@ def auth_router(pages: Pages) -> APIRouter:
 
     @router.get("/login", response_class=HTMLResponse)
     def login_page(request: Request, next: str = "/") -> Response:  # noqa: A002 - the URL's name
-        return pages.render(request, "login.html", next=_local_path(next), error=None)
+        return _login_page(request, next=local_path(next), error=None)
 
     @router.post("/login", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
     def login(
@@ -74,31 +74,53 @@ def auth_router(pages: Pages) -> APIRouter:
         password: Annotated[str, Form()],
         next: Annotated[str, Form()] = "/",  # noqa: A002 - the form field's name
     ) -> Response:
+        if not web_context(request).password_sign_in:
+            refused = _("Signing in with a password is turned off; use single sign-on")
+            return _login_page(request, 403, next=local_path(next), error=refused)
         guard, address = web_context(request).sign_in, client_address(request)
         try:  # Throttled (too many failures) goes on to the 429 page with Retry-After
             user = in_transaction(request, lambda s: sign_in(s, guard, email, password, address))
         except Unauthenticated as error:
-            return pages.render(
-                request, "login.html", 401, next=_local_path(next), error=error.message, email=email
+            return _login_page(
+                request, 401, next=local_path(next), error=error.message, email=email
             )
-        chosen = request.session.get(SESSION_LOCALE)  # a language picked before signing in
-        request.session.clear()  # a fresh session (and CSRF token) for the signed-in user
-        request.session[SESSION_USER] = user.id
-        if user.locale or chosen:
-            request.session[SESSION_LOCALE] = user.locale or chosen
-        return RedirectResponse(_local_path(next), status_code=303)
+        return start_session(request, user, next)
 
     @router.post("/logout", dependencies=[Depends(check_csrf)])
     def logout(request: Request) -> Response:
         request.session.clear()
         return RedirectResponse("/login", status_code=303)
 
+    def _login_page(request: Request, status_code: int = 200, **values: object) -> Response:
+        ctx = web_context(request)
+        provider = ctx.sso.policy.provider if ctx.sso else None
+        return pages.render(
+            request,
+            "login.html",
+            status_code,
+            password_sign_in=ctx.password_sign_in,
+            sso_provider=provider,
+            **values,
+        )
+
     return router
 
 
-def _local_path(path: str) -> str:
-    """Only paths of this site (no //host or scheme): the redirect after signing in."""
-    return path if path.startswith("/") and not path.startswith("//") else "/"
+def start_session(request: Request, user: UserRead, next_path: str) -> Response:
+    """Sign ``user`` in (password or single sign-on alike) and go to ``next_path``."""
+    chosen = request.session.get(SESSION_LOCALE)  # a language picked before signing in
+    request.session.clear()  # a fresh session (and CSRF token) for the signed-in user
+    request.session[SESSION_USER] = user.id
+    if user.locale or chosen:
+        request.session[SESSION_LOCALE] = user.locale or chosen
+    return RedirectResponse(local_path(next_path), status_code=303)
+
+
+def local_path(path: str) -> str:
+    """Only paths of this site (no //host, scheme or /\\host, which browsers read as //host):
+    the redirect after signing in."""
+    local = path.startswith("/") and not path.startswith(("//", "/\\"))
+    return path if local and path.isprintable() else "/"
 
 
 def sign_in_redirect(error: SignInRequired) -> RedirectResponse:

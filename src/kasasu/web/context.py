@@ -13,9 +13,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from kasasu.db import transaction
 from kasasu.surveys.config import SurveyConfig
 from kasasu.surveys.guard import SurveyGuard
+from kasasu.users.schemas import SsoPolicy
 from kasasu.users.signin import SignInGuard
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class SsoConfig:
+    """Single sign-on with an OpenID Connect provider: the client and who may sign in."""
+
+    policy: SsoPolicy
+    client_id: str
+    client_secret: str
+    scopes: str = "openid email profile"
+    redirect_url: str | None = None  # None: this server's callback as the browser reached it
 
 
 @dataclass(frozen=True)
@@ -34,6 +46,8 @@ class WebContext:
     # Sign-in throttles and the bound on password checks, shared by every request.
     sign_in: SignInGuard = field(default_factory=SignInGuard)
     survey_guard: SurveyGuard = field(default_factory=SurveyGuard)  # the hosted page's
+    password_sign_in: bool = True  # False: the sign-in page offers single sign-on only
+    sso: SsoConfig | None = None
 
 
 def web_context(request: Request) -> WebContext:
@@ -49,8 +63,12 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def in_transaction(request: Request, work: Callable[[Session], T]) -> T:
-    """Run ``work`` in one transaction that commits before the page is rendered."""
-    write = request.method not in READ_METHODS
+def in_transaction(
+    request: Request, work: Callable[[Session], T], *, write: bool | None = None
+) -> T:
+    """Run ``work`` in one transaction that commits before the page is rendered; it writes
+    for any method but GET, HEAD and OPTIONS unless ``write`` says otherwise."""
+    if write is None:
+        write = request.method not in READ_METHODS
     with transaction(web_context(request).sessions, write=write) as session:
         return work(session)

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kasasu.errors import (
     FieldError,
@@ -35,6 +36,7 @@ from kasasu.web.render import Pages
 from kasasu.web.renewals import renewals_router
 from kasasu.web.segments import segments_router
 from kasasu.web.settings import settings_router
+from kasasu.web.sso import sso_router
 from kasasu.web.survey_answers import survey_answers_router
 from kasasu.web.surveys import surveys_router
 from kasasu.web.tasks import tasks_router
@@ -42,6 +44,7 @@ from kasasu.web.voice import voice_router
 from kasasu.web.workload import workload_router
 
 STATIC = Path(__file__).resolve().parent / "static"
+_HTTP_MESSAGES = {404: _("Not found"), 405: _("Method not allowed")}
 
 
 def create_web(app: FastAPI, ctx: WebContext) -> None:
@@ -49,6 +52,8 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.state.kasasu_web = ctx
     pages = Pages()
     app.include_router(auth_router(pages))
+    if ctx.sso is not None:
+        app.include_router(sso_router(pages, ctx.sso))
     app.include_router(dashboard_router(pages))
     app.include_router(export_router())  # before /accounts/{id}, which would take it
     app.include_router(accounts_router(pages))
@@ -95,6 +100,15 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
         return pages.render(
             request, "error.html", 422, message=invalid.message, status=422, fields=fields
         )
+
+    @app.exception_handler(StarletteHTTPException)
+    def _http_error(request: Request, error: StarletteHTTPException) -> HTMLResponse:
+        # No page at this address (or not with this method): the site's own page, not JSON.
+        message = _HTTP_MESSAGES.get(error.status_code, _("Bad request"))
+        page = pages.render(request, "error.html", error.status_code, message=message,
+                            status=error.status_code)  # fmt: skip
+        page.headers.update(error.headers or {})
+        return page
 
     @app.exception_handler(KasasuError)
     def _error(request: Request, error: KasasuError) -> HTMLResponse:
