@@ -17,7 +17,9 @@ from kasasu.kit.security_headers import SecurityHeaders
 from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.settings import Settings
 from kasasu.surveys.config import SurveyConfig
+from kasasu.surveys.guard import SurveyGuard, SurveyLimits
 from kasasu.users.schemas import SsoPolicy
+from kasasu.users.signin import SignInGuard, SignInLimits
 from kasasu.web import create_web
 from kasasu.web.context import SsoConfig, WebContext
 
@@ -35,6 +37,32 @@ def survey_config(settings: Settings) -> SurveyConfig:
         expires_days=surveys.expires_days,
         remind_after_days=surveys.remind_after_days,
         widget_origins=origins,
+        widget_secret=surveys.widget_secret.get_secret_value(),
+    )
+
+
+def sign_in_guard(settings: Settings) -> SignInGuard:
+    limits = settings.limits
+    return SignInGuard(
+        SignInLimits(
+            per_account=limits.sign_in_per_account,
+            per_address=limits.sign_in_per_address,
+            window_seconds=limits.sign_in_window_seconds,
+            password_checks=limits.password_checks,
+        )
+    )
+
+
+def survey_guard(settings: Settings) -> SurveyGuard:
+    limits = settings.limits
+    return SurveyGuard(
+        SurveyLimits(
+            widget_per_address=limits.widget_per_address,
+            widget_window_seconds=limits.widget_window_seconds,
+            page_per_address=limits.survey_page_per_address,
+            page_window_seconds=limits.survey_page_window_seconds,
+            links_per_email=limits.survey_links_per_email,
+        )
     )
 
 
@@ -72,6 +100,7 @@ def api_context(settings: Settings) -> ApiContext:
         fiscal_year_start=settings.fiscal_year_start,
         gross_margin=settings.gross_margin,
         surveys=survey_config(settings),
+        survey_guard=survey_guard(settings),
         playbooks=PlaybookConfig(
             zone=settings.timezone,
             currency=settings.currency,
@@ -113,6 +142,8 @@ def create_app(settings: Settings) -> FastAPI:
             touch_high_mrr=settings.touch.high_mrr,
             touch_low_mrr=settings.touch.low_mrr,
             surveys=ctx.surveys,
+            sign_in=sign_in_guard(settings),
+            survey_guard=ctx.survey_guard,
             password_sign_in=settings.auth.password_sign_in,
             sso=sso_config(settings),
         ),

@@ -85,6 +85,25 @@ class SurveySettings(BaseModel):
     remind_after_days: int = Field(default=7, ge=1, le=365)  # reminders after this, once
     # Sites (scheme://host[:port], comma-separated) whose pages may post widget answers.
     widget_origins: str = ""
+    # Signs the widget's contacts (one key per campaign is derived from it); empty: the
+    # secret key. Changing it invalidates every signature the customer's backend computed.
+    widget_secret: SecretStr = SecretStr("")
+
+
+class LimitSettings(BaseModel):
+    """Throttles against password guessing, enumeration and floods (``KASASU_LIMITS__*``).
+    Counted in the memory of each server process (``kasasu serve`` runs one), by the client
+    address the server sees: behind a reverse proxy, run uvicorn with its proxy headers."""
+
+    sign_in_per_account: int = Field(default=5, ge=1)  # failed sign-ins per email ...
+    sign_in_per_address: int = Field(default=20, ge=1)  # ... and per client address ...
+    sign_in_window_seconds: int = Field(default=900, ge=1)  # ... within this window
+    password_checks: int = Field(default=2, ge=1)  # argon2 verifications at the same time
+    widget_per_address: int = Field(default=30, ge=1)  # widget requests per address ...
+    widget_window_seconds: int = Field(default=60, ge=1)  # ... within this window
+    survey_page_per_address: int = Field(default=10, ge=1)  # hosted-page requests for a link
+    survey_page_window_seconds: int = Field(default=900, ge=1)
+    survey_links_per_email: int = Field(default=3, ge=1)  # link emails to one address a day
 
 
 class AuthSettings(BaseModel):
@@ -158,6 +177,7 @@ class Settings(BaseSettings):
     mail: MailSettings = MailSettings()
     playbooks: PlaybookSettings = PlaybookSettings()
     surveys: SurveySettings = SurveySettings()
+    limits: LimitSettings = LimitSettings()
     auth: AuthSettings = AuthSettings()
     oidc: OidcSettings = OidcSettings()
 

@@ -3,7 +3,11 @@ forged links, bad answers refused with nothing stored; the hosted page by email.
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -14,20 +18,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kasasu.domain.choices import SurveyKind
-from kasasu.errors import InvalidInput
+from kasasu.errors import InvalidInput, PermissionDenied
 from kasasu.models import SurveyCampaign, SurveyInvitation, SurveyResponse
-from kasasu.surveys.answers import (
-    Answer,
-    answer_campaign,
-    answer_errors,
-    answer_link,
-    open_campaign,
-    open_link,
-)
+from kasasu.surveys.answers import Answer, answer_errors, answer_link, answer_widget, open_link
 from kasasu.surveys.campaign_schemas import CampaignCreate
 from kasasu.surveys.campaigns import create_campaign, send_campaign
 from kasasu.surveys.config import SurveyConfig
-from kasasu.surveys.links import SALT, sign_link
+from kasasu.surveys.guard import SurveyGuard, SurveyLimits
+from kasasu.surveys.hosted import request_link
+from kasasu.surveys.links import SALT, sign_link, widget_key, widget_signature
 from tests.surveys.conftest import NOW, World, file_config
 
 
@@ -129,22 +128,100 @@ def test_bad_answers_are_refused_with_nothing_stored(
     assert answer_link(session, config, link, Answer(9, "あ" * 2000), NOW).state == "thanks"
 
 
-def test_the_hosted_page_takes_one_answer_per_audience_email(
+def _outbox(config: SurveyConfig) -> dict[str, EmailMessage]:
+    """The emails written so far, by file name."""
+    outbox = config.mail.outbox
+    found = {}
+    for path in outbox.glob("*.eml") if outbox.exists() else []:
+        message = message_from_bytes(path.read_bytes(), policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        found[path.name] = message
+    return found
+
+
+def test_the_hosted_page_emails_the_personal_link_and_answers_every_email_alike(
+    session: Session, world: World, config: SurveyConfig
+) -> None:
+    """Security review F8: the hosted page stored answers for any audience email typed in and
+    said who was in the audience; now it only emails the person their own link."""
+    _invited(session, world, config, "jane@acme.com")
+    pid = session.scalars(select(SurveyCampaign.public_id)).one()
+    before = set(_outbox(config))
+    guard = SurveyGuard()
+    outside = request_link(session, config, pid, "hanako@mitsuba.jp", NOW, guard=guard)
+    inside = request_link(session, config, pid, " Jane@Acme.com ", NOW, guard=guard)
+    assert (outside.page.state, inside.page.state) == ("sent", "sent")
+    assert outside.deliver is None
+    assert inside.deliver is not None
+    assert inside.deliver()
+    mails = _outbox(config)
+    (new,) = set(mails) - before
+    assert mails[new]["To"] == "jane@acme.com"
+    body = mails[new].get_content()
+    link = re.findall(r"https://cs\.example\.jp/s/(\S+)", body)
+    assert link, body
+    assert answer_link(session, config, link[0], Answer(9, None), NOW).state == "thanks"
+    answered = request_link(session, config, pid, "jane@acme.com", NOW, guard=guard)
+    assert (answered.page.state, answered.deliver) == ("sent", None)  # nothing more to send
+    assert _stored(session) == 1
+    assert request_link(
+        session, config, "unknown", "jane@acme.com", NOW, guard=guard
+    ).page.state == ("unknown")
+    with pytest.raises(InvalidInput):
+        request_link(session, config, pid, "not an email", NOW, guard=guard)
+
+
+def test_link_emails_to_one_address_are_capped(
+    session: Session, world: World, config: SurveyConfig
+) -> None:
+    create_campaign(
+        session, CampaignCreate(name="p", contacts=["jane@acme.com"], channel_page=True), config
+    )
+    pid = session.scalars(select(SurveyCampaign.public_id)).one()
+    guard = SurveyGuard(SurveyLimits(links_per_email=3))
+    sent = [request_link(session, config, pid, "jane@acme.com", NOW, guard=guard) for _ in range(5)]
+    assert [r.page.state for r in sent] == ["sent"] * 5
+    assert [r.deliver is not None for r in sent] == [True, True, True, False, False]
+    invitation = session.scalars(select(SurveyInvitation)).one()  # one link, sent again
+    assert invitation.source == "page:p"
+    assert invitation.sent_at == NOW
+
+
+def test_the_widget_needs_the_backends_signature(
     session: Session, world: World, config: SurveyConfig
 ) -> None:
     _invited(session, world, config, "jane@acme.com")
     pid = session.scalars(select(SurveyCampaign.public_id)).one()
-    assert open_campaign(session, pid, "page").state == "open"
-    with pytest.raises(InvalidInput):
-        answer_campaign(session, pid, "page", Answer(9, None, "hanako@mitsuba.jp"), NOW)
-    assert answer_campaign(session, pid, "page", Answer(9, None, "Jane@Acme.com"), NOW).state == (
-        "thanks"
+    key = widget_key(config.secret, pid)
+    jane = widget_signature(key, "con-Jane Doe")  # her external id
+    with pytest.raises(PermissionDenied):
+        answer_widget(session, config, pid, Answer(9, None, "con-Jane Doe"), NOW, signature="")
+    with pytest.raises(PermissionDenied):
+        answer_widget(session, config, pid, Answer(9, None, "con-佐藤花子"), NOW, signature=jane)
+    stranger = widget_signature(key, "hanako@mitsuba.jp")
+    assert (
+        answer_widget(
+            session, config, pid, Answer(9, None, "hanako@mitsuba.jp"), NOW, signature=stranger
+        ).state
+        == "thanks"
     )
-    assert answer_campaign(session, pid, "page", Answer(3, None, "jane@acme.com"), NOW).state == (
-        "answered"
+    assert _stored(session) == 0  # not in the audience: thanked, nothing stored
+    assert (
+        answer_widget(
+            session, config, pid, Answer(9, None, "con-Jane Doe"), NOW, signature=jane
+        ).state
+        == "thanks"
     )
-    assert open_campaign(session, "unknown", "page").state == "unknown"
+    assert (
+        answer_widget(
+            session, config, pid, Answer(3, None, "con-Jane Doe"), NOW, signature=jane
+        ).state
+        == "answered"
+    )
     assert _stored(session) == 1
+    own = replace(config, widget_secret="another-widget-secret")
+    with pytest.raises(PermissionDenied):  # a widget secret of its own replaces the secret key
+        answer_widget(session, own, pid, Answer(9, None, "con-Jane Doe"), NOW, signature=jane)
 
 
 @given(kind=st.sampled_from(list(SurveyKind)), score=st.integers(-50, 50))

@@ -89,6 +89,25 @@ def test_the_current_password_is_required_to_change_it(web: TestClient, sign_in:
     assert _replay(web, copied) == 200  # nothing changed
 
 
+def test_guessing_the_current_password_is_throttled_like_signing_in(
+    web: TestClient, sign_in: SignIn
+) -> None:
+    # A stolen session must not guess the password faster than the sign-in page allows:
+    # the account's 5 failures (KASASU_LIMITS__SIGN_IN_PER_ACCOUNT) in 15 minutes, then 429.
+    sign_in(Role.CSM)
+    token = csrf(web.get("/settings").text)
+    new = "a much longer passphrase"
+    guess = {"new_password": new, "confirm": new, "csrf_token": token}
+    codes = [
+        web.post("/settings/password", data={**guess, "current_password": f"guess {n}"}).status_code
+        for n in range(6)
+    ]
+    assert codes == [400] * 5 + [429]
+    right = web.post("/settings/password", data={**guess, "current_password": PASSWORD})
+    assert right.status_code == 429  # even the right one, until the window passes
+    assert int(right.headers["Retry-After"]) > 0
+
+
 def test_deactivating_a_user_ends_the_session_and_sign_in(
     web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
 ) -> None:

@@ -3,6 +3,8 @@ and the campaigns list with its create form."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -127,24 +129,54 @@ def test_expired_and_forged_links_get_a_clear_page(
     assert response_count(sessions) == 0
 
 
-def test_the_hosted_page_asks_for_the_email(
+def test_the_hosted_page_sends_the_link_and_says_the_same_for_every_email(
     web: TestClient, world: World, sessions: sessionmaker[Session], config: SurveyConfig
 ) -> None:
+    """Security review F8: the page answered "not among the people this survey asks" and
+    stored an answer for any audience email; now every email gets the same page and only
+    the person's own mailbox gets the link."""
     _links(sessions, config, channel_page=True)
     with sessions() as s:
         public_id = s.scalars(select(SurveyCampaign.public_id)).one()
     page = web.get(f"/s/c/{public_id}")
     assert page.status_code == 200
     assert 'name="email"' in page.text
-    form = {"csrf_token": csrf(page.text), "score": "10", "email": "nobody@example.com"}
-    refused = web.post(f"/s/c/{public_id}", data=form)
-    assert refused.status_code == 422
-    assert "not among the people this survey asks" in refused.text
-    done = web.post(f"/s/c/{public_id}", data={**form, "email": "taro@yamada.jp"})
-    assert done.status_code == 200
-    assert "ご回答ありがとうございました" in done.text  # Taro was invited in Japanese
+    assert 'name="score"' not in page.text  # answers go through the personal link only
+    outbox = config.mail.outbox
+    before = set(outbox.glob("*.eml"))
+    form = {"csrf_token": csrf(page.text), "score": "0"}
+    unknown = web.post(f"/s/c/{public_id}", data={**form, "email": "nobody@example.com"})
+    known = web.post(f"/s/c/{public_id}", data={**form, "email": "taro@yamada.jp"})
+    assert unknown.status_code == known.status_code == 200
+    assert unknown.text.replace("nobody@example.com", "E") == known.text.replace(
+        "taro@yamada.jp", "E"
+    )
+    assert "Check your email" in known.text
+    (mail,) = set(outbox.glob("*.eml")) - before
+    assert "To: taro@yamada.jp" in mail.read_text()
+    assert response_count(sessions) == 0
     assert web.get("/s/c/nope").status_code == 404
-    assert response_count(sessions) == 1
+    bad = web.post(f"/s/c/{public_id}", data={**form, "email": "no address"})
+    assert bad.status_code == 422
+    assert "Enter your email address" in bad.text
+
+
+def test_the_hosted_page_is_throttled_per_address(
+    web: TestClient, world: World, sessions: sessionmaker[Session], config: SurveyConfig
+) -> None:
+    _links(sessions, config, channel_page=True)
+    with sessions() as s:
+        public_id = s.scalars(select(SurveyCampaign.public_id)).one()
+    form = {"csrf_token": csrf(web.get(f"/s/c/{public_id}").text)}
+    statuses = [
+        web.post(f"/s/c/{public_id}", data={**form, "email": f"guess{n}@example.com"}).status_code
+        for n in range(11)
+    ]
+    assert statuses == [200] * 10 + [429]
+    refused = web.post(f"/s/c/{public_id}", data={**form, "email": "taro@yamada.jp"})
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["retry-after"]) <= 900
+    assert web.get(f"/s/c/{public_id}").status_code == 200  # reading the page is not counted
 
 
 def test_leaders_create_campaigns_and_see_results(
@@ -209,3 +241,24 @@ def test_a_campaigns_page_shows_nps_with_its_interval_and_the_key_terms(
     # … and the year's answers beside them (the same three here).
     assert 'id="overall-detractors"' in page.text
     assert web.get("/surveys?lang=en").text.count('href="/surveys/web"') == 1
+
+
+@pytest.mark.parametrize(("role", "shows_key"), [(Role.LEADER, True), (Role.CSM, False)])
+def test_a_widget_campaigns_page_shows_the_snippet_and_leaders_the_key(
+    web: TestClient,
+    world: World,
+    sign_in: SignIn,
+    sessions: sessionmaker[Session],
+    config: SurveyConfig,
+    role: Role,
+    shows_key: bool,
+) -> None:
+    _links(sessions, config, channel_widget=True)
+    with sessions() as s:
+        public_id = s.scalars(select(SurveyCampaign.public_id)).one()
+    sign_in(role)
+    page = web.get("/surveys/web?lang=en")
+    assert page.status_code == 200
+    assert f'data-campaign="{public_id}"' in page.text.replace("&#34;", '"')
+    key = hmac.new(config.secret.encode(), f"kasasu-widget:{public_id}".encode(), hashlib.sha256)
+    assert (key.hexdigest() in page.text) is shows_key

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kasasu.db import transaction
 from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.surveys.config import SurveyConfig
+from kasasu.surveys.guard import SurveyGuard
 
 T = TypeVar("T")
 
@@ -28,6 +29,8 @@ class ApiContext:
     gross_margin: float = 1.0  # for the simple LTV
     playbooks: PlaybookConfig | None = None  # for previews: links, Slack URL
     surveys: SurveyConfig | None = None  # links, mail and widget origins of survey campaigns
+    # Throttles of the public survey channels, shared by every request (and the pages).
+    survey_guard: SurveyGuard = field(default_factory=SurveyGuard)
 
 
 def context(request: Request) -> ApiContext:
@@ -36,6 +39,11 @@ def context(request: Request) -> ApiContext:
 
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def client_address(request: Request) -> str:
+    """The address the request came from, as the server sees it (the proxy's behind one)."""
+    return request.client.host if request.client else ""
 
 
 def in_transaction(request: Request, work: Callable[[Session], T]) -> T:

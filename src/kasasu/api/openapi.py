@@ -47,6 +47,7 @@ _WHY = {
     "403": "The key's role or scope does not allow this",
     "404": "No such row (in the path, a filter or the body)",
     "409": "Conflicts with stored data (a duplicate external id, a row still referenced)",
+    "410": "Gone: no longer answerable (a closed survey)",
     "413": "The request body is too large",
     "422": "Some input is not valid; `errors` says which and why",
     "429": "Too many requests; retry after `Retry-After` seconds",
@@ -75,8 +76,18 @@ def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
     for item in schema.get("paths", {}).values():
         for method, operation in item.items():
             responses = operation.setdefault("responses", {})
-            for code in _problems(method, operation):
+            # A route may declare more problems (``responses={403: ...}``): a public route's
+            # own refusals; they are problem+json too, with the route's description.
+            usual = _problems(method, operation)
+            declared = {
+                c: r.get("description")
+                for c, r in responses.items()
+                if c in _WHY and c not in usual
+            }
+            for code in usual:
                 responses[code] = {"description": _WHY[code], "content": content}
+            for code, why in declared.items():
+                responses[code] = {"description": why or _WHY[code], "content": content}
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
     return schema

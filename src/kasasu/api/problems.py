@@ -83,6 +83,11 @@ def problem(
 
 def _kasasu_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, KasasuError)
+    return error_problem(request, exc)
+
+
+def error_problem(request: Request, exc: KasasuError) -> JSONResponse:
+    """The problem+json answer of a typed error (for routes that add headers to it)."""
     locale = request_locale(request)
     status = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), 400)
     errors = None
@@ -138,7 +143,9 @@ def _allowed_methods(request: Request) -> str:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)  # JSON has no NaN or Infinity
-    if value is None or isinstance(value, str | int | float | bool):
+    if isinstance(value, str):  # a lone surrogate from JSON cannot be written back as UTF-8
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if value is None or isinstance(value, int | float | bool):
         return value
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value][:20]

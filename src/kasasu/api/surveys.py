@@ -3,23 +3,32 @@
 # No "from __future__ import annotations": FastAPI must see the runtime types.
 
 from datetime import UTC, datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
-from kasasu.api.auth import require
+from kasasu.api.auth import current_key, require
 from kasasu.api.context import context, in_transaction
 from kasasu.api.routing import api_router
-from kasasu.domain.permissions import Action
+from kasasu.domain.permissions import Action, can
 from kasasu.surveys.campaign_schemas import (
     CampaignCreate,
     CampaignRead,
     CampaignResults,
     RemindOutcome,
     SendOutcome,
+    WidgetSetup,
 )
-from kasasu.surveys.campaigns import create_campaign, list_campaigns, remind_campaign, send_campaign
+from kasasu.surveys.campaigns import (
+    create_campaign,
+    list_campaigns,
+    remind_campaign,
+    send_campaign,
+    widget_setup,
+)
 from kasasu.surveys.config import SurveyConfig
 from kasasu.surveys.results import campaign_results
+from kasasu.users.schemas import ApiKeyRead
 
 
 def survey_config(request: Request) -> SurveyConfig:
@@ -76,6 +85,17 @@ def surveys_router() -> APIRouter:
         return in_transaction(
             request, lambda s: remind_campaign(s, name, config, now, checkpoint=s.commit)
         )
+
+    @router.get(
+        "/{name}/widget",
+        response_model=WidgetSetup,
+        summary="The widget's snippet and how to sign a contact (the key: leaders and admins)",
+    )
+    def widget(
+        request: Request, name: str, key: Annotated[ApiKeyRead, Depends(current_key)]
+    ) -> WidgetSetup:
+        config, with_key = survey_config(request), can(key.role, Action.DELETE)
+        return in_transaction(request, lambda s: widget_setup(s, name, config, with_key=with_key))
 
     @router.get(
         "/{name}/results",

@@ -1,33 +1,51 @@
 """The in-app survey widget: a small script the customer's product includes
-(``<script src=".../api/v1/widget.js" data-campaign=ID data-contact=EMAIL-OR-ID>``), the
-campaign's question for it, and the endpoint it posts the answer to. Only the origins in
-KASASU_SURVEYS__WIDGET_ORIGINS may call them from a browser: a request from any other
-Origin (or none) gets 403 problem+json and nothing is stored."""
+(``<script src=".../api/v1/widget.js" data-campaign=ID data-contact=ID data-signature=SIG>``),
+the campaign's question for it, and the endpoint it posts the answer to.
+
+Security review F8: the customer's backend signs the contact (HMAC-SHA256 with the campaign's
+key, docs/surveys-widget.md); an answer unsigned or wrongly signed gets 403 problem+json.
+Only the origins in KASASU_SURVEYS__WIDGET_ORIGINS may call from a browser (403 otherwise),
+and each client address may make KASASU_LIMITS__WIDGET_PER_ADDRESS requests a window (429
+with Retry-After beyond). Known and unknown contacts get the same answer."""
 
 # No "from __future__ import annotations": FastAPI must see the runtime types.
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from kasasu.api.context import in_transaction
-from kasasu.api.problems import problem, request_locale
+from kasasu.api.context import client_address, context, in_transaction
+from kasasu.api.problems import error_problem, problem, request_locale
 from kasasu.api.routing import api_router
 from kasasu.api.surveys import survey_config
-from kasasu.errors import InvalidInput, KasasuError
+from kasasu.errors import KasasuError
 from kasasu.kit.i18n import LOCALES, translate
-from kasasu.surveys.answers import Answer, SurveyPage, answer_campaign, open_campaign
+from kasasu.surveys.answers import Answer, SurveyPage, answer_widget, open_campaign
 
 SCRIPT = Path(__file__).resolve().parent / "templates" / "widget.js"
 STATUS = {"unknown": 404, "closed": 410}
+# Documented for the OpenAPI document (api/openapi.py turns them into problem+json).
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    403: {
+        "description": "The site is not an allowed origin, or the contact's signature is "
+        "missing or wrong (answers)"
+    },
+    410: {"description": "The survey is closed"},
+}
 
 
 class WidgetAnswer(BaseModel):
     campaign: str = Field(max_length=64, description="The campaign's public id")
     contact: str = Field(max_length=320, description="The contact's external id or email")
+    signature: str = Field(
+        default="",
+        max_length=128,
+        description="hex(HMAC-SHA256(campaign signing key, contact)), from the customer's backend",
+    )
     score: int | None = None
     comment: str | None = Field(default=None, max_length=100_000)
 
@@ -48,7 +66,9 @@ def _allowed(request: Request) -> str | None:
     return origin if origin and origin in survey_config(request).widget_origins else None
 
 
-def _cors(origin: str) -> dict[str, str]:
+def _cors(origin: str | None) -> dict[str, str]:
+    if origin is None:
+        return {}
     return {
         "Access-Control-Allow-Origin": origin,
         "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -61,6 +81,13 @@ def _cors(origin: str) -> dict[str, str]:
 def _refused(request: Request) -> JSONResponse:
     locale = request_locale(request)
     return problem(request, 403, translate("This site may not use the survey widget", locale))
+
+
+def _failed(request: Request, error: KasasuError, origin: str | None) -> JSONResponse:
+    """The error as problem+json, readable by the allowed page (CORS)."""
+    found = error_problem(request, error)
+    found.headers.update(_cors(origin))
+    return found
 
 
 def _page_problem(request: Request, page: SurveyPage, origin: str) -> JSONResponse | None:
@@ -89,9 +116,14 @@ def widget_router() -> APIRouter:
         "/widget/campaigns/{public_id}",
         response_model=WidgetQuestion,
         summary="The campaign's question for the widget",
+        responses=PROBLEMS,
     )
     def question(request: Request, public_id: str, lang: str | None = None) -> Response:
         origin = _allowed(request)
+        try:
+            context(request).survey_guard.check_widget(client_address(request))
+        except KasasuError as error:
+            return _failed(request, error, origin)
         if origin is None:
             return _refused(request)
         page = in_transaction(request, lambda s: open_campaign(s, public_id, "widget"))
@@ -112,26 +144,27 @@ def widget_router() -> APIRouter:
         )
         return JSONResponse(body.model_dump(), headers=_cors(origin))
 
-    @router.post("/widget/answer", summary="An answer from the widget (CORS: listed origins)")
+    @router.post(
+        "/widget/answer",
+        summary="An answer from the widget for a signed contact (CORS: listed origins)",
+        responses=PROBLEMS,
+    )
     def answer(request: Request, body: WidgetAnswer) -> Response:
         origin = _allowed(request)
-        if origin is None:
-            return _refused(request)
-        given, now = Answer(body.score, body.comment, body.contact), datetime.now(UTC)
+        config, now = survey_config(request), datetime.now(UTC)
+        given = Answer(body.score, body.comment, body.contact)
         try:
+            context(request).survey_guard.check_widget(client_address(request))
+            if origin is None:
+                return _refused(request)
             page = in_transaction(
-                request, lambda s: answer_campaign(s, body.campaign, "widget", given, now)
+                request,
+                lambda s: answer_widget(
+                    s, config, body.campaign, given, now, signature=body.signature
+                ),
             )
         except KasasuError as error:
-            locale = request_locale(request)
-            errors = None
-            if isinstance(error, InvalidInput):
-                errors = [
-                    {"loc": list(e.loc), "msg": e.message.render(locale)} for e in error.errors
-                ]
-            found = problem(request, 422, error.message.render(locale), errors)
-            found.headers.update(_cors(origin))
-            return found
+            return _failed(request, error, origin)
         refused = _page_problem(request, page, origin)
         if refused is not None:
             return refused

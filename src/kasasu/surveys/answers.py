@@ -1,6 +1,7 @@
-"""Answering a survey without signing in: through a personal link, the campaign's hosted
-page (by email) or the in-app widget (by email or external id). One answer per contact and
-campaign; it lands as a survey response on the account and contact."""
+"""Answering a survey without signing in: through a personal link (which the hosted page
+emails, see :mod:`kasasu.surveys.hosted`) or the in-app widget, for a contact (email or
+external id) that the customer's backend signed. One answer per contact and campaign; it
+lands as a survey response on the account and contact."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from kasasu.domain.choices import SurveyKind
-from kasasu.errors import FieldError, InvalidInput
+from kasasu.errors import FieldError, InvalidInput, PermissionDenied
 from kasasu.kit.i18n import _
-from kasasu.models import SurveyCampaign, SurveyInvitation
+from kasasu.models import Contact, SurveyCampaign, SurveyInvitation
 from kasasu.surveys.campaigns import audience, question_of
 from kasasu.surveys.config import MAX_COMMENT, SurveyConfig
-from kasasu.surveys.links import expired, read_link
+from kasasu.surveys.links import expired, read_link, widget_signed
 from kasasu.surveys.repository import (
     AnswerRepository,
     AudienceRepository,
@@ -28,7 +29,7 @@ from kasasu.surveys.service import responses, score_errors
 from kasasu.surveys.texts import default_followup, scale_ends
 
 LINK_MAX_AGE = 366 * 24 * 3600  # the signature's own limit; the invitation's expiry decides
-State = Literal["open", "thanks", "answered", "expired", "forged", "closed", "unknown"]
+State = Literal["open", "thanks", "answered", "expired", "forged", "closed", "unknown", "sent"]
 
 
 @dataclass(frozen=True)
@@ -124,25 +125,36 @@ def open_campaign(session: Session, public_id: str, channel: str) -> SurveyPage:
     return SurveyPage("open", campaign.kind, None, campaign)
 
 
-def answer_campaign(
-    session: Session, public_id: str, channel: str, answer: Answer, now: datetime
+def answer_widget(
+    session: Session,
+    config: SurveyConfig,
+    public_id: str,
+    answer: Answer,
+    now: datetime,
+    *,
+    signature: str,
 ) -> SurveyPage:
-    """An answer on the hosted page (``channel`` "page") or from the widget ("widget"), from
-    the contact of the campaign's audience whose email or external id is ``answer.who``."""
-    page = open_campaign(session, public_id, channel)
+    """An answer from the widget for ``answer.who`` (email or external id), which the customer's
+    backend signed for this campaign: PermissionDenied when the signature is missing or
+    wrong. Someone outside the campaign's audience gets "thanks" like everyone else and
+    nothing is stored, so the answers tell nobody who is asked."""
+    contact = answer.who
+    if not widget_signed(config.widget_signing_secret, public_id, contact, signature):
+        raise PermissionDenied(_("The contact is not signed for this survey"))
+    page = open_campaign(session, public_id, "widget")
     if page.state != "open" or page.campaign is None:
         return page
     campaign = page.campaign
-    invited = InvitationRepository(session).contacts_of(campaign.id)
-    contact_ids = sorted({c for c, _a in audience(session, campaign)} | set(invited))
-    who = answer.who.strip()
-    contact = AudienceRepository(session).find(contact_ids, who) if who else None
-    if contact is None:
-        reason = _("This email is not among the people this survey asks")
-        raise InvalidInput(reason, [FieldError(("body", "email"), reason, who)])
+    comment = (answer.comment or "").strip() or None
+    errors = answer_errors(campaign.kind, answer.score, comment)
+    if errors:  # before looking the contact up: the same refusal for everyone
+        raise InvalidInput(_("The answer was not saved"), errors)
+    found = audience_contact(session, campaign, contact)
+    if found is None:
+        return SurveyPage("thanks", campaign.kind, None, campaign)
     answers = AnswerRepository(session)
-    invitation = answers.invitation_of(campaign.id, contact.id)
-    if answers.has_answered(campaign.name, contact.id) or (
+    invitation = answers.invitation_of(campaign.id, found.id)
+    if answers.has_answered(campaign.name, found.id) or (
         invitation is not None and invitation.answered_at is not None
     ):
         return SurveyPage("answered", campaign.kind, None, campaign)
@@ -152,9 +164,18 @@ def answer_campaign(
         answer,
         now,
         invitation=invitation,
-        account_id=contact.account_id,
-        contact_id=contact.id,
+        account_id=found.account_id,
+        contact_id=found.id,
     )
+
+
+def audience_contact(session: Session, campaign: SurveyCampaign, who: str) -> Contact | None:
+    """The contact of the campaign's audience (or invited to it) whose email or external id
+    is ``who``."""
+    invited = InvitationRepository(session).contacts_of(campaign.id)
+    contact_ids = sorted({c for c, _a in audience(session, campaign)} | set(invited))
+    who = who.strip()
+    return AudienceRepository(session).find(contact_ids, who) if who else None
 
 
 def _store(

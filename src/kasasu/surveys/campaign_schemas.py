@@ -97,3 +97,21 @@ class CampaignResults(BaseModel):
     campaign: CampaignRead
     total: ScoreSummary
     by_plan: list[ScoreSummary]
+
+
+class WidgetSetup(BaseModel):
+    """How to put a campaign's widget in the customer's product (docs/surveys-widget.md)."""
+
+    model_config = READ_CONFIG
+
+    campaign: str
+    public_id: str
+    enabled: bool = Field(description="The campaign asks through the widget")
+    script: str = Field(description="The widget script's address")
+    snippet: str = Field(description="The tag to put in the product's pages")
+    algorithm: Literal["HMAC-SHA256"] = "HMAC-SHA256"
+    signature: str = Field(description="How the backend computes data-signature")
+    signing_key: str | None = Field(
+        description="The campaign's key (leaders and admins only; keep it on the server)"
+    )
+    origins: list[str] = Field(description="Sites allowed to call the widget's endpoints")

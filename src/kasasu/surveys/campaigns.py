@@ -18,9 +18,15 @@ from kasasu.kit.mail import DeliveryError, send_email
 from kasasu.kit.validation import pydantic_reason
 from kasasu.models import Account, Contact, SurveyCampaign, SurveyInvitation
 from kasasu.segments.service import get_segment, segment_members
-from kasasu.surveys.campaign_schemas import CampaignCreate, CampaignRead, RemindOutcome, SendOutcome
+from kasasu.surveys.campaign_schemas import (
+    CampaignCreate,
+    CampaignRead,
+    RemindOutcome,
+    SendOutcome,
+    WidgetSetup,
+)
 from kasasu.surveys.config import SurveyConfig
-from kasasu.surveys.links import sign_link
+from kasasu.surveys.links import sign_link, widget_key
 from kasasu.surveys.repository import (
     KEY_ROLES,
     AudienceRepository,
@@ -117,7 +123,7 @@ def send_campaign(
         return outcome
     _invite(session, campaign, chosen, now)
     for invitation in InvitationRepository(session).waiting_playbook(campaign.kind.value):
-        invitation.campaign_id, invitation.token = campaign.id, _token()
+        invitation.campaign_id, invitation.token = campaign.id, new_token()
         invitation.expires_at = now + timedelta(days=campaign.expires_days)
         outcome.invited += 1
     campaign.status, campaign.sent_at = "sent", campaign.sent_at or now
@@ -213,7 +219,7 @@ def _invite(
             status="pending",
             source=f"campaign:{campaign.name}",
             campaign_id=campaign.id,
-            token=_token(),
+            token=new_token(),
             expires_at=expires,
         )
         for c, a in chosen
@@ -231,6 +237,26 @@ def _deliver(
     send: Send,
     reminder: bool,
 ) -> bool:
+    payload, key = invitation_mail(
+        campaign, invitation, contact, account, config, reminder=reminder
+    )
+    try:
+        send(payload, key, config.mail)
+    except DeliveryError:
+        return False
+    return True
+
+
+def invitation_mail(
+    campaign: SurveyCampaign,
+    invitation: SurveyInvitation,
+    contact: Contact,
+    account: Account,
+    config: SurveyConfig,
+    *,
+    reminder: bool = False,
+) -> tuple[dict[str, Any], str]:
+    """(payload, idempotency key) of the email carrying an invitation's personal link."""
     locale = invitation.locale or contact_locale(account, config.locale)
     invitation.locale = locale
     expires = invitation.expires_at or datetime.now(UTC)
@@ -245,18 +271,37 @@ def _deliver(
         reminder=reminder,
     )
     key = f"survey-{invitation.token}-{'reminder' if reminder else 'invitation'}"
-    payload = {"to": [contact.email], "subject": subject, "body": body, "locale": locale}
-    try:
-        send(payload, key, config.mail)
-    except DeliveryError:
-        return False
-    return True
+    return {"to": [contact.email], "subject": subject, "body": body, "locale": locale}, key
+
+
+def widget_setup(
+    session: Session, name: str, config: SurveyConfig, *, with_key: bool
+) -> WidgetSetup:
+    """What the customer's product needs to show the widget: the snippet and how to sign a
+    contact; the campaign's signing key only ``with_key`` (leaders and admins)."""
+    campaign = campaign_row(session, name)
+    script = f"{config.base_url.rstrip('/')}/api/v1/widget.js"
+    snippet = (
+        f'<script src="{script}" data-campaign="{campaign.public_id}" '
+        'data-contact="CONTACT_EXTERNAL_ID" data-signature="SIGNATURE" async></script>'
+    )
+    key = widget_key(config.widget_signing_secret, campaign.public_id)
+    return WidgetSetup(
+        campaign=campaign.name,
+        public_id=campaign.public_id,
+        enabled=campaign.channel_widget,
+        script=script,
+        snippet=snippet,
+        signature="hex(HMAC-SHA256(signing_key, data-contact as UTF-8))",
+        signing_key=key if with_key else None,
+        origins=list(config.widget_origins),
+    )
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 def _emails(session: Session, contact_ids: Sequence[int]) -> list[str]:
     rows = AudienceRepository(session).by_ids_or_emails(list(contact_ids), [])
     return [str(email) for _c, _a, email in rows if email]
-
-
-def _token() -> str:
-    return secrets.token_urlsafe(24)

@@ -20,3 +20,8 @@ class SurveyConfig:
     expires_days: int = 30  # a personal link answers for this many days
     remind_after_days: int = 7  # reminders go to those who have not answered after this
     widget_origins: tuple[str, ...] = ()  # sites whose pages may post widget answers
+    widget_secret: str = ""  # derives each campaign's widget signing key; empty: ``secret``
+
+    @property
+    def widget_signing_secret(self) -> str:
+        return self.widget_secret or self.secret

@@ -143,6 +143,10 @@ class InvitationRepository(Repository[SurveyInvitation]):
             )
         )
 
+    def with_people(self, invitation_id: int) -> tuple[SurveyInvitation, Contact, Account]:
+        """The invitation with its contact and account (for its email)."""
+        return self._with_people(SurveyInvitation.id == invitation_id)[0]
+
     def _with_people(self, where: Any) -> list[tuple[SurveyInvitation, Contact, Account]]:
         i = SurveyInvitation
         stmt = (

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from kasasu.domain.choices import Role
@@ -32,6 +32,13 @@ KEY_PREFIX = "ksu_"
 # Writing last_used_at on every request would make each API call a write; once a minute is enough.
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
 MIN_PASSWORD_LENGTH = 8
+# An argon2id hash (argon2-cffi's defaults: 64 MiB, t=3, p=4) of a random password nobody
+# knows: an email without a usable password is checked against it, so that signing in as an
+# unknown email costs the same as a known one and its timing tells nothing.
+DUMMY_HASH = (
+    "$argon2id$v=19$m=65536,t=3,p=4$tpafQBt3JDYsAroSZwKbNA"
+    "$eQ0twPk96bmSiUuGn4MEBIVKd8oGQXvjAeIuNlxrdhk"
+)
 
 
 def _hasher() -> PasswordHasher:
@@ -125,7 +132,7 @@ def change_password(session: Session, user_id: int, current: str, new: str) -> U
         raise NotFound(_("{noun} {id} does not exist", noun=_("User"), id=user_id))
     try:
         _hasher().verify(user.password_hash or "", current)
-    except (VerifyMismatchError, InvalidHashError) as exc:
+    except (VerificationError, InvalidHashError) as exc:
         raise InvalidInput(_("The current password is wrong")) from exc
     _check_new_password(new)
     user.password_hash = _hasher().hash(new)
@@ -208,13 +215,16 @@ def delete_view(session: Session, user_id: int, view_id: int) -> None:
 
 
 def verify_password(session: Session, email: str, password: str) -> UserRead:
+    """The active user with this email and password; exactly one argon2 verification
+    whether or not the email exists (see :data:`DUMMY_HASH`)."""
     user = UserRepository(session).get_by_email(email)
-    if user is None or not user.is_active or not user.password_hash:
-        raise Unauthenticated(_("Wrong email or password"))
+    stored = user.password_hash if user is not None and user.is_active else None
     try:
-        _hasher().verify(user.password_hash, password)
-    except (VerifyMismatchError, InvalidHashError) as exc:
+        _hasher().verify(stored or DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError) as exc:
         raise Unauthenticated(_("Wrong email or password")) from exc
+    if user is None or not stored:  # pragma: no cover - nobody knows the dummy's password
+        raise Unauthenticated(_("Wrong email or password"))
     return UserRead.model_validate(user)
 
 

@@ -13,8 +13,9 @@ from kasasu.domain.permissions import Action, can
 from kasasu.errors import PermissionDenied, Unauthenticated
 from kasasu.kit.i18n import _
 from kasasu.users.schemas import UserRead
-from kasasu.users.service import end_sessions, session_user, verify_password
-from kasasu.web.context import in_transaction, web_context
+from kasasu.users.service import end_sessions, session_user
+from kasasu.users.signin import sign_in
+from kasasu.web.context import client_address, in_transaction, web_context
 from kasasu.web.render import SESSION_CSRF, SESSION_LOCALE, Pages
 
 SESSION_USER = "user_id"
@@ -85,8 +86,9 @@ def auth_router(pages: Pages) -> APIRouter:
         if not web_context(request).password_sign_in:
             refused = _("Signing in with a password is turned off; use single sign-on")
             return _login_page(request, 403, next=local_path(next), error=refused)
-        try:
-            user = in_transaction(request, lambda s: verify_password(s, email.strip(), password))
+        guard, address = web_context(request).sign_in, client_address(request)
+        try:  # Throttled (too many failures) goes on to the 429 page with Retry-After
+            user = in_transaction(request, lambda s: sign_in(s, guard, email, password, address))
         except Unauthenticated as error:
             return _login_page(
                 request, 401, next=local_path(next), error=error.message, email=email

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.db import transaction
 from kasasu.surveys.config import SurveyConfig
+from kasasu.surveys.guard import SurveyGuard
 from kasasu.users.schemas import SsoPolicy
+from kasasu.users.signin import SignInGuard
 
 T = TypeVar("T")
 
@@ -41,6 +43,9 @@ class WebContext:
     touch_high_mrr: int = 300_000
     touch_low_mrr: int = 50_000
     surveys: SurveyConfig | None = None  # links, mail and widget origins of survey campaigns
+    # Sign-in throttles and the bound on password checks, shared by every request.
+    sign_in: SignInGuard = field(default_factory=SignInGuard)
+    survey_guard: SurveyGuard = field(default_factory=SurveyGuard)  # the hosted page's
     password_sign_in: bool = True  # False: the sign-in page offers single sign-on only
     sso: SsoConfig | None = None
 
@@ -51,6 +56,11 @@ def web_context(request: Request) -> WebContext:
 
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def client_address(request: Request) -> str:
+    """The address the request came from, as the server sees it (the proxy's behind one)."""
+    return request.client.host if request.client else ""
 
 
 def in_transaction(

@@ -23,7 +23,6 @@ from kasasu.users.schemas import ApiKeyCreate, UserCreate
 from kasasu.users.service import (
     MIN_PASSWORD_LENGTH,
     activate_user,
-    change_password,
     checked_scopes,
     create_api_key,
     create_user,
@@ -33,8 +32,9 @@ from kasasu.users.service import (
     revoke_api_key,
     set_preferences,
 )
+from kasasu.users.signin import change_own_password
 from kasasu.web.auth import CurrentUser, check_csrf, require, start_session
-from kasasu.web.context import in_transaction, web_context
+from kasasu.web.context import client_address, in_transaction, web_context
 from kasasu.web.render import SESSION_LOCALE, Pages
 
 ZONES = ("Asia/Tokyo", "UTC", "Asia/Seoul", "Asia/Singapore", "Europe/London", "America/New_York")
@@ -115,8 +115,12 @@ def settings_router(pages: Pages) -> APIRouter:
             error = _("The new password and its confirmation differ")
             return page(request, user, 400, password_error=error)
         try:
+            guard, address = web_context(request).sign_in, client_address(request)
             changed = in_transaction(
-                request, lambda s: change_password(s, user.id, current_password, new_password)
+                request,
+                lambda s: change_own_password(
+                    s, guard, user, (current_password, new_password), address
+                ),
             )
         except InvalidInput as error:
             return page(request, user, 400, password_error=error.message)

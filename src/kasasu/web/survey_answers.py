@@ -1,30 +1,27 @@
 """Public survey pages, no sign-in: the personal link (/s/{link}) and the campaign's hosted
-page (/s/c/{public_id}). The link itself says who answers; the form still carries the
-session's CSRF token like every form of the site. Every outcome is a page in Japanese or
-English, never an error: 200 for the form, thanks and "already answered", 400 for a forged
-link, 404 for an unknown campaign, 410 for an expired link or a closed campaign."""
+page (/s/c/{public_id}). The link itself says who answers; the hosted page only emails a
+person of the campaign's audience their personal link and answers every email the same
+(security review F8), at most KASASU_LIMITS__SURVEY_PAGE_PER_ADDRESS times a window per
+client address (then the 429 page with Retry-After). The forms carry the session's CSRF
+token like every form of the site. Every outcome is a page in Japanese or English: 200 for
+the form, "link sent", thanks and "already answered", 400 for a forged link, 404 for an
+unknown campaign, 410 for an expired link or a closed campaign."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 
 from kasasu.errors import InvalidInput
 from kasasu.kit.i18n import LOCALES
-from kasasu.surveys.answers import (
-    Answer,
-    SurveyPage,
-    answer_campaign,
-    answer_link,
-    open_campaign,
-    open_link,
-)
+from kasasu.surveys.answers import Answer, SurveyPage, answer_link, open_campaign, open_link
 from kasasu.surveys.config import SurveyConfig
+from kasasu.surveys.hosted import request_link
 from kasasu.web.auth import check_csrf
-from kasasu.web.context import in_transaction, web_context
+from kasasu.web.context import client_address, in_transaction, web_context
 from kasasu.web.render import SESSION_LOCALE, Pages
 
 STATUS = {"forged": 400, "unknown": 404, "expired": 410, "closed": 410}
@@ -73,24 +70,26 @@ def survey_answers_router(pages: Pages) -> APIRouter:
     @router.post(
         "/s/c/{public_id}", response_class=HTMLResponse, dependencies=[Depends(check_csrf)]
     )
-    def answer_hosted(
+    def ask_for_link(
         request: Request,
         public_id: str,
+        background: BackgroundTasks,
         email: Annotated[str, Form()] = "",
-        score: Annotated[str, Form()] = "",
-        comment: Annotated[str, Form()] = "",
     ) -> HTMLResponse:
-        answer, now = Answer(_score(score), comment, email), datetime.now(UTC)
-        opened = in_transaction(request, lambda s: open_campaign(s, public_id, "page"))
-        action = f"/s/c/{public_id}"
+        ctx, now, action = web_context(request), datetime.now(UTC), f"/s/c/{public_id}"
+        ctx.survey_guard.check_page(client_address(request))  # Throttled: the 429 page
+        config = _config(request)
         try:
-            page = in_transaction(
-                request, lambda s: answer_campaign(s, public_id, "page", answer, now)
+            asked = in_transaction(
+                request,
+                lambda s: request_link(s, config, public_id, email, now, guard=ctx.survey_guard),
             )
         except InvalidInput as error:
-            form = {"email": email, "score": score, "comment": comment}
-            return show(request, opened, action, hosted=True, error=error, form=form)
-        return show(request, page, action, hosted=True, form={})
+            opened = in_transaction(request, lambda s: open_campaign(s, public_id, "page"))
+            return show(request, opened, action, hosted=True, error=error, form={"email": email})
+        if asked.deliver is not None:
+            background.add_task(asked.deliver)  # after the page: known emails answer as fast
+        return show(request, asked.page, action, hosted=True, form={}, email=email)
 
     @router.get("/s/{link}", response_class=HTMLResponse)
     def personal_page(request: Request, link: str) -> HTMLResponse:

@@ -16,7 +16,7 @@ from kasasu.domain.permissions import Action, can
 from kasasu.errors import KasasuError
 from kasasu.segments.service import list_segments
 from kasasu.surveys.campaign_schemas import CampaignCreate
-from kasasu.surveys.campaigns import create_campaign, validate_campaign
+from kasasu.surveys.campaigns import create_campaign, validate_campaign, widget_setup
 from kasasu.surveys.results import campaign_results, campaigns_with_results
 from kasasu.users.schemas import UserRead
 from kasasu.voice.service import comment_terms
@@ -84,8 +84,13 @@ def surveys_router(pages: Pages) -> APIRouter:
 
     @router.get("/surveys/{name}", response_class=HTMLResponse)
     def campaign_page(request: Request, user: CurrentUser, name: str) -> HTMLResponse:
-        zone = web_context(request).timezone
-        data = in_transaction(request, lambda s: _campaign_results(s, name, zone))
+        ctx = web_context(request)
+        data = in_transaction(request, lambda s: _campaign_results(s, name, ctx.timezone))
+        if data["results"].campaign.channel_widget and ctx.surveys is not None:
+            config, leader = ctx.surveys, can(user.role, Action.DELETE)
+            data["widget"] = in_transaction(
+                request, lambda s: widget_setup(s, name, config, with_key=leader)
+            )
         return pages.render(request, "survey_campaign.html", user=user, **data)
 
     @router.post("/surveys", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])

@@ -4,6 +4,8 @@ customer's product) posting an answer across origins."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import subprocess
 import sys
 import threading
@@ -24,6 +26,13 @@ from tests.surveys.conftest import build_world
 from tests.web.browser.conftest import Screenshot, _free_port, _wait_until_healthy
 
 CAMPAIGN = "browser-nps"
+WIDGET_SECRET = "browser-widget-secret-of-thirty-two-chars"
+
+
+def _signed(public_id: str, contact: str) -> str:
+    """What the product's backend computes for the widget (docs/surveys-widget.md)."""
+    key = hmac.new(WIDGET_SECRET.encode(), f"kasasu-widget:{public_id}".encode(), hashlib.sha256)
+    return hmac.new(key.hexdigest().encode(), contact.encode(), hashlib.sha256).hexdigest()
 
 
 class Site:
@@ -40,6 +49,7 @@ class Site:
                     "<title>Product</title></head><body><h1>The product</h1>"
                     f"<script src='{site.kasasu_url}/api/v1/widget.js' "
                     f"data-campaign='{site.public_id}' data-contact='jane@acme.com' "
+                    f"data-signature='{_signed(site.public_id, 'jane@acme.com')}' "
                     "data-lang='en'></script></body></html>"
                 ).encode()
                 self.send_response(200)
@@ -73,6 +83,7 @@ def survey_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
         KASASU_LOCALE="en",
         KASASU_PLAYBOOKS__BASE_URL=base_url,
         KASASU_SURVEYS__WIDGET_ORIGINS=site.url,
+        KASASU_SURVEYS__WIDGET_SECRET=WIDGET_SECRET,
     )
     for args in (
         ("surveys", "create", CAMPAIGN, "--segment", "all", "--widget"),

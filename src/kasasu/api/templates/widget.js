@@ -1,6 +1,11 @@
-/* Kasasu survey widget. Include it in your product's pages:
+/* Kasasu survey widget. Include it in your product's pages for the signed-in user:
  *   <script src="https://KASASU/api/v1/widget.js" data-campaign="PUBLIC_ID"
- *           data-contact="EMAIL_OR_EXTERNAL_ID" data-lang="ja" async></script>
+ *           data-contact="EXTERNAL_ID_OR_EMAIL" data-signature="SIGNATURE"
+ *           data-lang="ja" async></script>
+ * SIGNATURE is computed by your backend, never in the browser:
+ *   hex(HMAC-SHA256(the campaign's signing key, data-contact as UTF-8))
+ * (GET /api/v1/surveys/campaigns/NAME/widget gives the key to leaders and admins; see
+ * docs/surveys-widget.md). Kasasu refuses an answer whose signature is missing or wrong.
  * It asks the campaign's question in a small box and posts the answer to Kasasu. Your site's
  * origin must be listed in KASASU_SURVEYS__WIDGET_ORIGINS. No third-party code. */
 (function () {
@@ -10,6 +15,7 @@
   var api = new URL(script.src).origin + "/api/v1";
   var campaign = script.getAttribute("data-campaign") || "";
   var contact = script.getAttribute("data-contact") || "";
+  var signature = script.getAttribute("data-signature") || "";
   var lang = script.getAttribute("data-lang") || document.documentElement.lang || "ja";
 
   function el(tag, attrs, text) {
@@ -50,7 +56,8 @@
     box.onsubmit = function (event) {
       event.preventDefault();
       var chosen = box.querySelector("input[name=kasasu-score]:checked");
-      var body = { campaign: campaign, contact: contact, comment: comment.value || null,
+      var body = { campaign: campaign, contact: contact, signature: signature,
+                   comment: comment.value || null,
                    score: chosen ? parseInt(chosen.value, 10) : null };
       fetch(api + "/widget/answer", {
         method: "POST", mode: "cors", headers: { "Content-Type": "application/json",
@@ -71,6 +78,7 @@
     document.body.appendChild(box);
   }
 
+  if (!contact || !signature) { return; } /* nobody to ask: the widget stays hidden */
   fetch(api + "/widget/campaigns/" + encodeURIComponent(campaign) + "?lang=" +
         encodeURIComponent(lang), { mode: "cors" })
     .then(function (response) { return response.ok ? response.json() : null; })
