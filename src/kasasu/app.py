@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
 from starlette.middleware.sessions import SessionMiddleware
 
 from kasasu.api import create_api
 from kasasu.api.app import MOUNT_PATH
+from kasasu.api.body_limit import DEFAULT_MAX_BODY, BodyLimit, too_large_problem
 from kasasu.api.context import ApiContext
+from kasasu.api.events import MAX_BODY_BYTES as MAX_EVENTS_BODY
 from kasasu.db import create_db_engine, session_factory
+from kasasu.imports.limits import MAX_UPLOAD_BYTES, MULTIPART_OVERHEAD
 from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.settings import Settings
 from kasasu.surveys.config import SurveyConfig
 from kasasu.web import create_web
 from kasasu.web.context import WebContext
+from kasasu.web.pages import too_large_page
+
+
+def body_limit(method: str, path: str) -> int:
+    """The most bytes a request body may have: files and event batches, else 1 MiB."""
+    if method == "POST" and (path == "/imports" or path.startswith(f"{MOUNT_PATH}/imports/")):
+        return MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD
+    if method == "POST" and path == f"{MOUNT_PATH}/events":
+        return MAX_EVENTS_BODY
+    return DEFAULT_MAX_BODY
+
+
+def _too_large(request: Request, limit: int) -> Response:
+    if request.url.path.startswith(f"{MOUNT_PATH}/"):
+        return too_large_problem(request, limit)
+    return too_large_page(request, limit)
 
 
 def survey_config(settings: Settings) -> SurveyConfig:
@@ -58,6 +78,8 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="Kasasu", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.kasasu = ctx
     app.mount(MOUNT_PATH, create_api(ctx))
+    # Inside the session middleware (a refused page still has the reader's language).
+    app.add_middleware(BodyLimit, limit_of=body_limit, refuse=_too_large)
     # Signed (not encrypted) cookie holding the user id, the language and the CSRF token.
     app.add_middleware(
         SessionMiddleware,
@@ -80,6 +102,7 @@ def create_app(settings: Settings) -> FastAPI:
             touch_high_mrr=settings.touch.high_mrr,
             touch_low_mrr=settings.touch.low_mrr,
             surveys=ctx.surveys,
+            uploads_dir=settings.uploads_dir,
         ),
     )
     return app

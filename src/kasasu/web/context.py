@@ -29,6 +29,13 @@ class WebContext:
     touch_high_mrr: int = 300_000
     touch_low_mrr: int = 50_000
     surveys: SurveyConfig | None = None  # links, mail and widget origins of survey campaigns
+    # Where an uploaded file waits between its preview and its import (Settings.uploads_dir);
+    # by default next to the event store, in the data directory.
+    uploads_dir: Path | None = None
+
+    @property
+    def staging_dir(self) -> Path:
+        return self.uploads_dir or self.events_path.parent / "uploads"
 
 
 def web_context(request: Request) -> WebContext:

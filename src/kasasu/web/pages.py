@@ -44,10 +44,18 @@ from kasasu.web.workload import workload_router
 STATIC = Path(__file__).resolve().parent / "static"
 
 
+def too_large_page(request: Request, limit: int) -> HTMLResponse:
+    """The pages' answer to a body refused before it was read (see kasasu.api.body_limit)."""
+    pages: Pages = request.app.state.kasasu_pages
+    message = _("The request body is larger than {size} MiB; nothing was read", size=limit // 2**20)
+    return pages.render(request, "error.html", 413, message=message, status=413)
+
+
 def create_web(app: FastAPI, ctx: WebContext) -> None:
     """Add the pages to ``app`` (which must carry a session middleware)."""
     app.state.kasasu_web = ctx
     pages = Pages()
+    app.state.kasasu_pages = pages
     app.include_router(auth_router(pages))
     app.include_router(dashboard_router(pages))
     app.include_router(export_router())  # before /accounts/{id}, which would take it
