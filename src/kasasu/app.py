@@ -11,6 +11,7 @@ from kasasu.api.app import MOUNT_PATH
 from kasasu.api.body_limit import DEFAULT_MAX_BODY, BodyLimit, too_large_problem
 from kasasu.api.context import ApiContext
 from kasasu.api.events import MAX_BODY_BYTES as MAX_EVENTS_BODY
+from kasasu.api.request_ids import RequestIds, internal_error_problem
 from kasasu.db import create_db_engine, session_factory
 from kasasu.imports.limits import MAX_UPLOAD_BYTES, MULTIPART_OVERHEAD
 from kasasu.playbooks.planning import PlaybookConfig
@@ -18,7 +19,7 @@ from kasasu.settings import Settings
 from kasasu.surveys.config import SurveyConfig
 from kasasu.web import create_web
 from kasasu.web.context import WebContext
-from kasasu.web.pages import too_large_page
+from kasasu.web.pages import internal_error_page, too_large_page
 
 
 def body_limit(method: str, path: str) -> int:
@@ -34,6 +35,12 @@ def _too_large(request: Request, limit: int) -> Response:
     if request.url.path.startswith(f"{MOUNT_PATH}/"):
         return too_large_problem(request, limit)
     return too_large_page(request, limit)
+
+
+def _failed(request: Request, rid: str) -> Response:
+    if request.url.path.startswith(f"{MOUNT_PATH}/"):
+        return internal_error_problem(request, rid)
+    return internal_error_page(request, rid)
 
 
 def survey_config(settings: Settings) -> SurveyConfig:
@@ -89,6 +96,7 @@ def create_app(settings: Settings) -> FastAPI:
         same_site="lax",
         https_only=not settings.dev_mode,
     )
+    app.add_middleware(RequestIds, fail=_failed)  # outermost: every answer carries the id
     create_web(
         app,
         WebContext(
