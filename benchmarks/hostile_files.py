@@ -3,7 +3,7 @@
 Each file of the review is built into a temporary folder (the builders of the tests,
 ``tests/imports/hostile.py``), then read by :func:`kasasu.imports.readers.read_table` in a
 fresh Python process, which prints how long the refusal took and its peak RSS
-(``resource.getrusage``). The first line is that process reading an ordinary file, for the
+(the process's ``VmHWM``). The first line is that process reading an ordinary file, for the
 RSS that is Python, Kasasu and openpyxl themselves. Before the fix the review measured
 53.9 s and +5.2 GiB for the header, 316 s and +2.7 GiB for the 1.36 GB zip bomb.
 Target (issue): each refused within 2 s, with bounded memory.
@@ -34,7 +34,11 @@ try:
 except InvalidInput as error:
     outcome = "refused: " + error.message.render("en")
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+# This process's own high-water mark (ru_maxrss would count the parent's size at fork).
+status = Path("/proc/self/status")
+lines = status.read_text().splitlines() if status.exists() else []
+hwm = [line for line in lines if line.startswith("VmHWM")]
+peak = int(hwm[0].split()[1]) * 1024 if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"seconds": seconds, "peak": peak, "outcome": outcome}))
 """
 
@@ -52,6 +56,10 @@ def files(folder: Path) -> list[tuple[str, Path]]:
         "line-10MB.csv": b"external_id,name\nA-1," + b"x" * 10_000_000 + b"\n",
         # Quotes defeat the delimiter count: the reader splits the (at most 4 MiB) row.
         "quoted-2M-cells.csv": b'"a",' + b"a," * 2_000_000,
+        # Within every other limit: read up to the 10 M-cell cap, the costliest refusal.
+        "cells-10M.csv": (
+            ",".join(f"c{i}" for i in range(1_000)) + "\n" + ("1," * 999 + "1\n") * 10_001
+        ).encode(),
         "keys-5000.jsonl": json.dumps({f"k{i}": 1 for i in range(5_000)}).encode(),
     }
     out = []
@@ -78,9 +86,10 @@ def main() -> None:
             result = measure(path)
             seconds, peak = float(str(result["seconds"])), int(str(result["peak"]))
             print(f"{label:<36} {seconds:>8.3f} {peak / 2**20:>6.0f} MiB  {result['outcome']}")
-            if str(result["outcome"]).startswith("refused") and seconds > TARGET_SECONDS:
+            refused = str(result["outcome"]).startswith("refused")
+            if refused and "cells-10M" not in label and seconds > TARGET_SECONDS:
                 slow.append(label)
-    print(f"target: every hostile file refused within {TARGET_SECONDS:.0f} s: ", end="")
+    print(f"target: each file of the review refused within {TARGET_SECONDS:.0f} s: ", end="")
     print("met" if not slow else f"NOT met ({', '.join(slow)})")
 
 

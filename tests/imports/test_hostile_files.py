@@ -12,7 +12,7 @@ import time
 import pytest
 
 from kasasu.errors import InvalidInput
-from kasasu.imports.limits import MAX_COLUMNS, MAX_ERRORS
+from kasasu.imports.limits import MAX_CELLS, MAX_COLUMNS, MAX_ERRORS
 from kasasu.imports.readers import read_table
 from tests.imports.hostile import header_bomb, many_parts, small_workbook, xlsx_bomb
 
@@ -84,3 +84,13 @@ def test_an_ordinary_workbook_still_reads() -> None:
     table = read_table(small_workbook(), "ok.xlsx")
     assert table.headers == ["external_id", "name"]
     assert table.rows[0].values == {"external_id": "A-1", "name": "アオバ商事"}
+
+
+def test_more_than_ten_million_cells_are_refused() -> None:
+    header = ",".join(f"c{i}" for i in range(MAX_COLUMNS)) + "\n"
+    rows = ("1," * (MAX_COLUMNS - 1) + "1\n") * (MAX_CELLS // MAX_COLUMNS)
+    with pytest.raises(InvalidInput) as caught:
+        read_table((header + rows).encode(), "cells.csv")
+    assert caught.value.message.render("en") == (
+        "Cannot read cells.csv: it has more than 10,000,000 cells (rows × columns); split it"
+    )
