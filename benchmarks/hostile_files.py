@@ -60,6 +60,7 @@ def files(folder: Path) -> list[tuple[str, Path]]:
         "cells-10M.csv": (
             ",".join(f"c{i}" for i in range(1_000)) + "\n" + ("1," * 999 + "1\n") * 10_001
         ).encode(),
+        "rows-5M.csv": b"external_id,name\n" + b"x,\n" * 5_000_000,
         "keys-5000.jsonl": json.dumps({f"k{i}": 1 for i in range(5_000)}).encode(),
     }
     out = []
@@ -87,7 +88,8 @@ def main() -> None:
             seconds, peak = float(str(result["seconds"])), int(str(result["peak"]))
             print(f"{label:<36} {seconds:>8.3f} {peak / 2**20:>6.0f} MiB  {result['outcome']}")
             refused = str(result["outcome"]).startswith("refused")
-            if refused and "cells-10M" not in label and seconds > TARGET_SECONDS:
+            read_to_cap = "cells-10M" in label or "rows-5M" in label
+            if refused and not read_to_cap and seconds > TARGET_SECONDS:
                 slow.append(label)
     print(f"target: each file of the review refused within {TARGET_SECONDS:.0f} s: ", end="")
     print("met" if not slow else f"NOT met ({', '.join(slow)})")

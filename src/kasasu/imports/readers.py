@@ -24,7 +24,7 @@ from kasasu.errors import FieldError, InvalidInput
 from kasasu.imports.limits import (
     MAX_COLUMNS,
     MAX_ROW_CHARS,
-    MAX_SHEET_ROWS,
+    MAX_ROWS,
     CellBudget,
     check_archive,
     row_too_long,
@@ -199,7 +199,7 @@ def _sheet_table(rows: Iterator[tuple[Cell, ...]], filename: str) -> Table:
     budget = CellBudget(filename)
     table: Table | None = None
     for number, row in enumerate(rows, start=1):
-        if number > MAX_SHEET_ROWS:
+        if number > MAX_ROWS + 1:  # a row number that skips ahead
             raise too_many_rows(filename)
         cells = _trimmed(row)
         budget.take(len(cells))
@@ -224,7 +224,7 @@ def read_jsonl(data: bytes, filename: str = "file.jsonl") -> Table:
     encoding = detect_encoding(data)
     headers: dict[str, None] = {}
     table = Table([], encoding=encoding)
-    budget = CellBudget(filename)
+    budget = CellBudget(filename, header=False)
     for number, line in enumerate(data.decode(encoding).splitlines(), start=1):
         if not line.strip():
             continue
@@ -233,10 +233,11 @@ def read_jsonl(data: bytes, filename: str = "file.jsonl") -> Table:
         try:
             item = json.loads(line)
         except (json.JSONDecodeError, RecursionError):
-            table.broken.append((number, line[:80], _("Not valid JSON")))
-            continue
+            item = _("Not valid JSON")
         if not isinstance(item, dict):
-            table.broken.append((number, line[:80], _("Not a JSON object")))
+            budget.take(0)  # a line that is not an object is still a row to report
+            reason = item if isinstance(item, Message) else _("Not a JSON object")
+            table.broken.append((number, line[:80], reason))
             continue
         budget.take(len(item))
         values: dict[str, Cell] = {}
