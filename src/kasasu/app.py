@@ -10,9 +10,13 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from kasasu.api import create_api
 from kasasu.api.app import MOUNT_PATH
+from kasasu.api.body_limit import DEFAULT_MAX_BODY, BodyLimit, too_large_problem
 from kasasu.api.context import ApiContext
+from kasasu.api.events import MAX_BODY_BYTES as MAX_EVENTS_BODY
 from kasasu.api.problems import http_problem
+from kasasu.api.request_ids import RequestIds, internal_error_problem
 from kasasu.db import create_db_engine, session_factory
+from kasasu.imports.limits import MAX_UPLOAD_BYTES, MULTIPART_OVERHEAD
 from kasasu.kit.security_headers import SecurityHeaders
 from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.settings import Settings
@@ -22,6 +26,34 @@ from kasasu.users.schemas import SsoPolicy
 from kasasu.users.signin import SignInGuard, SignInLimits
 from kasasu.web import create_web
 from kasasu.web.context import SsoConfig, WebContext
+from kasasu.web.pages import internal_error_page, too_large_page
+
+
+def body_limit(method: str, path: str) -> int:
+    """The most bytes a request body may have: files and event batches, else 1 MiB."""
+    if method == "POST" and (path == "/imports" or path.startswith(f"{MOUNT_PATH}/imports/")):
+        return MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD
+    if method == "POST" and path == f"{MOUNT_PATH}/events":
+        return MAX_EVENTS_BODY
+    return DEFAULT_MAX_BODY
+
+
+def _is_api(request: Request) -> bool:
+    """Whether an answer made outside the API app (a refused body, a 500, an unrouted path)
+    is for the API, and so problem+json, rather than a page."""
+    return request.url.path == MOUNT_PATH or request.url.path.startswith(f"{MOUNT_PATH}/")
+
+
+def _too_large(request: Request, limit: int) -> Response:
+    if _is_api(request):
+        return too_large_problem(request, limit)
+    return too_large_page(request, limit)
+
+
+def _failed(request: Request, rid: str) -> Response:
+    if _is_api(request):
+        return internal_error_problem(request, rid)
+    return internal_error_page(request, rid)
 
 
 def survey_config(settings: Settings) -> SurveyConfig:
@@ -116,6 +148,8 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="Kasasu", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.kasasu = ctx
     app.mount(MOUNT_PATH, create_api(ctx))
+    # Inside the session middleware (a refused page still has the reader's language).
+    app.add_middleware(BodyLimit, limit_of=body_limit, refuse=_too_large)
     # Signed (not encrypted) cookie holding the user id, the language and the CSRF token.
     app.add_middleware(
         SessionMiddleware,
@@ -125,7 +159,9 @@ def create_app(settings: Settings) -> FastAPI:
         same_site="lax",
         https_only=not settings.dev_mode,
     )
-    # Outermost of ours: every answer (pages, API, static files, errors) gets the headers.
+    app.add_middleware(RequestIds, fail=_failed)  # every answer carries the id
+    # Outermost of ours: every answer (pages, API, static files, 413s, 500s) gets the
+    # headers.
     app.add_middleware(
         SecurityHeaders, hsts_max_age=0 if settings.dev_mode else settings.server.hsts_max_age
     )
@@ -146,6 +182,7 @@ def create_app(settings: Settings) -> FastAPI:
             survey_guard=ctx.survey_guard,
             password_sign_in=settings.auth.password_sign_in,
             sso=sso_config(settings),
+            uploads_dir=settings.uploads_dir,
         ),
     )
     _answer_unrouted_api_paths_as_problems(app)
@@ -158,7 +195,7 @@ def _answer_unrouted_api_paths_as_problems(app: FastAPI) -> None:
     page = app.exception_handlers[StarletteHTTPException]
 
     async def answer(request: Request, error: Exception) -> Response:
-        if request.url.path.startswith(MOUNT_PATH + "/") or request.url.path == MOUNT_PATH:
+        if _is_api(request):
             return http_problem(request, error)
         response = page(request, error)
         return await response if inspect.isawaitable(response) else response

@@ -191,6 +191,11 @@ class Settings(BaseSettings):
             self.events_path = self.data_dir / "events.duckdb"
         return self
 
+    @property
+    def uploads_dir(self) -> Path:
+        """Where a file uploaded in the browser waits between its preview and its import."""
+        return self.data_dir / "uploads"
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

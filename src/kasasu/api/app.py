@@ -15,6 +15,7 @@ from kasasu.api.needs import loyal_router, needs_router
 from kasasu.api.playbooks import playbooks_router
 from kasasu.api.rates import exchange_rates_router
 from kasasu.api.renewals import renewals_router
+from kasasu.api.request_ids import internal_error_problem, request_id
 from kasasu.api.resources import resource_routers
 from kasasu.api.segments import segments_router
 from kasasu.api.surveys import surveys_router
@@ -38,6 +39,8 @@ def create_api(ctx: ApiContext) -> FastAPI:
     )
     api.state.kasasu = ctx
     problems.install(api)
+    # An unexpected error: problem+json naming the request id (the app's RequestIds logs it).
+    api.add_exception_handler(Exception, lambda r, _e: internal_error_problem(r, request_id(r)))
     openapi.install(api)
     docs.install(api, MOUNT_PATH)
     for router in resource_routers():

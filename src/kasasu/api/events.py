@@ -25,7 +25,8 @@ from kasasu.events.service import ingest_batch
 from kasasu.kit.i18n import _, translate
 from kasasu.kit.validation import pydantic_reason
 
-# Far above 10,000 plausible events; stops a runaway body before it is parsed.
+# Far above 10,000 plausible events; a longer body is refused before it is read
+# (kasasu.api.body_limit, wired in kasasu.app).
 MAX_BODY_BYTES = 64 * 1024 * 1024
 
 _REQUEST_SCHEMA: dict[str, Any] = {
@@ -58,18 +59,18 @@ def events_router() -> APIRouter:
     )
     async def post_events(request: Request) -> Any:
         body = await request.body()
-        too_big = _too_big(request, body)
-        if too_big is not None:
-            return too_big
         try:
             events = EVENT_LIST.validate_json(body)
         except ValidationError as exc:
-            if any(e["type"] == "json_invalid" for e in exc.errors()):
-                return problem(
-                    request,
-                    400,
-                    translate("The request body is not valid JSON", request_locale(request)),
+            unreadable = [e for e in exc.errors() if e["type"] == "json_invalid"]
+            if unreadable:
+                deep = "recursion limit" in str(unreadable[0]["msg"])
+                msgid = (
+                    "The JSON is nested too deeply"
+                    if deep
+                    else "The request body is not valid JSON"
                 )
+                return problem(request, 400, translate(msgid, request_locale(request)))
             raise _invalid(exc) from None
         if len(events) > MAX_BATCH:
             return _too_many(request, len(events))
@@ -77,19 +78,6 @@ def events_router() -> APIRouter:
         return await run_in_threadpool(ingest_batch, context(request).events_path, events)
 
     return router
-
-
-def _too_big(request: Request, body: bytes) -> Any:
-    if len(body) <= MAX_BODY_BYTES:
-        return None
-    locale = request_locale(request)
-    detail = translate(
-        "The request body is larger than {size} MB; send at most {limit} events per request",
-        locale,
-        size=MAX_BODY_BYTES // (1024 * 1024),
-        limit=f"{MAX_BATCH:,}",
-    )
-    return problem(request, 413, detail)
 
 
 def _too_many(request: Request, count: int) -> Any:

@@ -46,6 +46,7 @@ _TITLES = {
     415: _("Unsupported media type"),
     422: _("Invalid input"),
     429: _("Too many requests"),
+    500: _("Internal error"),
     503: _("Service unavailable"),
 }
 

@@ -88,16 +88,17 @@ def normalize_url(url: str) -> str:
 
 
 def create_db_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine whose errors and logs never quote bound values (names, emails, comments)."""
     url = normalize_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo)
+        engine = create_engine(url, echo=echo, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     else:
-        engine = create_engine(url, echo=echo, pool_pre_ping=True)
+        engine = create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
     event.listen(engine, "before_cursor_execute", _refuse_unstorable)
     return engine
 

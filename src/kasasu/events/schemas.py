@@ -13,6 +13,7 @@ import pyarrow as pa
 from pydantic import AliasChoices, AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
 MAX_BATCH = 10_000
+MAX_PROPERTIES_BYTES = 32 * 1024  # one event's properties, as compact JSON (UTF-8)
 
 # The columns a batch hands to the store, in order. ``event_id`` may be null: the store then
 # derives it from the other fields, in one place, so a file and the API derive the same id.

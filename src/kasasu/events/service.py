@@ -11,7 +11,13 @@ import pyarrow as pa
 
 from kasasu.errors import FieldError, InvalidInput
 from kasasu.events.repository import EventStore, FileFormat
-from kasasu.events.schemas import BATCH_SCHEMA, AccountEventCount, EventIn, IngestResult
+from kasasu.events.schemas import (
+    BATCH_SCHEMA,
+    MAX_PROPERTIES_BYTES,
+    AccountEventCount,
+    EventIn,
+    IngestResult,
+)
 from kasasu.kit.i18n import _
 
 FORMATS: dict[str, FileFormat] = {
@@ -84,6 +90,8 @@ def list_events(events_path: Path, limit: int = 1000) -> pa.Table:
 def _to_arrow(events: Sequence[EventIn]) -> pa.Table:
     # Compact JSON, as DuckDB's json() writes it, so a derived id does not depend on spacing.
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    properties = [dumps(e.properties) for e in events]
+    _check_properties(properties)
     columns = [
         [e.event_id for e in events],
         [e.account_id for e in events],
@@ -91,7 +99,7 @@ def _to_arrow(events: Sequence[EventIn]) -> pa.Table:
         [e.event for e in events],
         [e.timestamp.astimezone(UTC) for e in events],
         [e.value for e in events],
-        [dumps(e.properties) for e in events],
+        properties,
     ]
     return pa.Table.from_arrays(
         [
@@ -100,6 +108,26 @@ def _to_arrow(events: Sequence[EventIn]) -> pa.Table:
         ],
         schema=BATCH_SCHEMA,
     )
+
+
+def _check_properties(properties: Sequence[str]) -> None:
+    """Properties describe an event; a bigger value is a payload, refused for the batch."""
+    limit = _("At most {size} kB of JSON", size=MAX_PROPERTIES_BYTES // 1024)
+    errors = [
+        FieldError((index, "properties"), limit, f"{len(text.encode()):,} bytes")
+        for index, text in enumerate(properties)
+        if len(text) > MAX_PROPERTIES_BYTES // 4 and len(text.encode()) > MAX_PROPERTIES_BYTES
+    ]
+    if errors:
+        raise InvalidInput(
+            _(
+                "Event {index}, {field}: {reason}; no event was stored",
+                index=errors[0].loc[0],
+                field="properties",
+                reason=limit,
+            ),
+            errors[:100],
+        )
 
 
 def _conform(table: pa.Table) -> pa.Table:

@@ -17,6 +17,7 @@ from importlib.resources import files
 import yaml
 
 from kasasu.errors import FieldError, InvalidInput
+from kasasu.imports.limits import capped
 from kasasu.kit.i18n import _
 
 HEADER_ROW = 1  # errors about columns point at the header row, as a spreadsheet user sees it
@@ -83,7 +84,9 @@ def map_columns(
         if name not in columns
     ]
     if errors:
-        raise InvalidInput(_("The file's columns do not fit a {kind} import", kind=kind), errors)
+        raise InvalidInput(
+            _("The file's columns do not fit a {kind} import", kind=kind), capped(errors)
+        )
     used = set(columns.values())
     return ColumnMap(columns, [h for h in headers if h and h not in used])
 

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -20,6 +21,16 @@ from pathlib import PurePath
 from charset_normalizer import from_bytes
 
 from kasasu.errors import FieldError, InvalidInput
+from kasasu.imports.limits import (
+    MAX_COLUMNS,
+    MAX_ROW_CHARS,
+    MAX_ROWS,
+    CellBudget,
+    check_archive,
+    row_too_long,
+    too_many_columns,
+    too_many_rows,
+)
 from kasasu.kit.i18n import Message, _
 
 Cell = str | int | float | bool | date | datetime | time | None
@@ -54,14 +65,18 @@ class Table:
 
 
 def read_table(data: bytes, filename: str) -> Table:
-    """Read ``data`` as the kind of file its name says (CSV, .xlsx or JSON Lines)."""
+    """Read ``data`` as the kind of file its name says (CSV, .xlsx or JSON Lines).
+
+    Every reader refuses a file beyond :mod:`kasasu.imports.limits` as soon as it sees it.
+    """
     suffix = PurePath(filename).suffix.lower()
+    name = PurePath(filename).name
     if suffix in EXCEL_SUFFIXES:
-        return read_xlsx(data)
+        return read_xlsx(data, name)
     if suffix in JSONL_SUFFIXES:
-        return read_jsonl(data)
+        return read_jsonl(data, name)
     if suffix in CSV_SUFFIXES:
-        return read_csv(data)
+        return read_csv(data, name)
     raise InvalidInput(
         _(
             "Cannot read {name}: use a .csv, .xlsx or .jsonl file",
@@ -108,75 +123,129 @@ def _delimiter(first_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def read_csv(data: bytes) -> Table:
+def read_csv(data: bytes, filename: str = "file.csv") -> Table:
     encoding = detect_encoding(data)
     text = data.decode(encoding)
     if encoding == "cp932":
         # Japanese Excel saves ¥ as byte 0x5C, which CP932 decodes as a backslash; Japanese
         # Windows shows that byte as ¥, so that is what the user wrote.
         text = text.replace("\\", "¥")
-    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), _dialect(first_line))
+    text = text.lstrip("\ufeff")
+    end = text.find("\n", 0, MAX_ROW_CHARS + 1)
+    delimiter = _delimiter(text[: MAX_ROW_CHARS + 1 if end < 0 else end])
+    lines = _checked_lines(io.StringIO(text, newline=""), delimiter, filename)
+    reader = csv.reader(lines, _dialect(delimiter))
+    budget = CellBudget(filename)
     try:
         header = next(reader, [])
+        budget.take(len(header))
         table = Table(_headers(header), encoding=encoding)
         for number, cells in enumerate(reader, start=2):
+            budget.take(len(cells))
             _add_row(table, number, cells)
     except csv.Error as exc:
         raise InvalidInput(_("The CSV file is malformed: {detail}", detail=str(exc))) from exc
     return table
 
 
-def _dialect(first_line: str) -> type[csv.Dialect]:
+def _checked_lines(lines: Iterable[str], delimiter: str, filename: str) -> Iterator[str]:
+    """The file's lines, refused before the CSV reader splits one too long or too wide.
+
+    Without quotes every delimiter splits a cell, so counting them is exact; a line with
+    quotes is split by the reader (at most :data:`MAX_ROW_CHARS` of it) and its cells counted.
+    """
+    for line in lines:
+        if '"' not in line and line.count(delimiter) >= MAX_COLUMNS:
+            raise too_many_columns(filename)
+        if len(line) > MAX_ROW_CHARS:
+            raise row_too_long(filename)
+        yield line
+
+
+def _dialect(separator: str) -> type[csv.Dialect]:
     class Dialect(csv.excel):
-        delimiter = _delimiter(first_line)
+        delimiter = separator
 
     return Dialect
 
 
-def read_xlsx(data: bytes) -> Table:
-    """The first sheet of a workbook; cells keep their types (dates, numbers, booleans)."""
+def read_xlsx(data: bytes, filename: str = "file.xlsx") -> Table:
+    """The first sheet of a workbook; cells keep their types (dates, numbers, booleans).
+
+    The archive is checked before openpyxl inflates anything (a zip bomb is refused by its
+    sizes), and the sheet is read without its declared dimensions, which a file can inflate.
+    """
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_archive(archive, filename)
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
+    except InvalidInput:
+        raise
+    except Exception as exc:  # zipfile and openpyxl raise many kinds for a broken file
         raise InvalidInput(_("Cannot open the Excel file: {detail}", detail=str(exc))) from exc
     try:
-        rows: Iterator[tuple[Cell, ...]] = book.worksheets[0].iter_rows(values_only=True)
-        table: Table | None = None
-        for number, cells in enumerate(rows, start=1):
-            if table is None:
-                if _is_blank(cells):
-                    continue
-                table = Table(_headers(cells))
-                continue
-            _add_row(table, number, cells)
+        sheet = book.worksheets[0]
+        if hasattr(sheet, "reset_dimensions"):  # read-only sheets; chart sheets have none
+            sheet.reset_dimensions()
+        rows: Iterator[tuple[Cell, ...]] = sheet.iter_rows(values_only=True)
+        return _sheet_table(rows, filename)
     finally:
         book.close()
+
+
+def _sheet_table(rows: Iterator[tuple[Cell, ...]], filename: str) -> Table:
+    budget = CellBudget(filename)
+    table: Table | None = None
+    for number, row in enumerate(rows, start=1):
+        if number > MAX_ROWS + 1:  # a row number that skips ahead
+            raise too_many_rows(filename)
+        cells = _trimmed(row)
+        budget.take(len(cells))
+        if table is None:
+            if _is_blank(cells):
+                continue
+            table = Table(_headers(cells))
+            continue
+        _add_row(table, number, cells)
     return table or Table([])
 
 
-def read_jsonl(data: bytes) -> Table:
+def _trimmed(row: tuple[Cell, ...]) -> tuple[Cell, ...]:
+    end = len(row)
+    while end and row[end - 1] is None:
+        end -= 1
+    return row[:end]
+
+
+def read_jsonl(data: bytes, filename: str = "file.jsonl") -> Table:
     """One JSON object per line; the headers are every key, in the order first seen."""
     encoding = detect_encoding(data)
     headers: dict[str, None] = {}
     table = Table([], encoding=encoding)
+    budget = CellBudget(filename, header=False)
     for number, line in enumerate(data.decode(encoding).splitlines(), start=1):
         if not line.strip():
             continue
+        if len(line) > MAX_ROW_CHARS:
+            raise row_too_long(filename)
         try:
             item = json.loads(line)
-        except json.JSONDecodeError:
-            table.broken.append((number, line[:80], _("Not valid JSON")))
-            continue
+        except (json.JSONDecodeError, RecursionError):
+            item = _("Not valid JSON")
         if not isinstance(item, dict):
-            table.broken.append((number, line[:80], _("Not a JSON object")))
+            budget.take(0)  # a line that is not an object is still a row to report
+            reason = item if isinstance(item, Message) else _("Not a JSON object")
+            table.broken.append((number, line[:80], reason))
             continue
+        budget.take(len(item))
         values: dict[str, Cell] = {}
         for key, value in item.items():
             headers.setdefault(str(key), None)
             values[str(key)] = _json_cell(value)
+        if len(headers) > MAX_COLUMNS:
+            raise too_many_columns(filename)
         table.rows.append(RawRow(number, values))
     table.headers = list(headers)
     return table

@@ -22,6 +22,7 @@ from kasasu.db.service import UpsertResult
 from kasasu.errors import FieldError, InvalidInput
 from kasasu.events.service import ingest_file
 from kasasu.imports.kinds import KindSpec, kind_specs
+from kasasu.imports.limits import capped
 from kasasu.imports.mapping import ColumnMap, map_columns, parse_overrides
 from kasasu.imports.readers import Table, read_table
 from kasasu.imports.rows import ParsedRow, RowContext, parse_row, resolve_references, validate_row
@@ -31,7 +32,6 @@ from kasasu.kit.i18n import Message, _
 __all__ = ["import_file", "parse_overrides"]
 
 BATCH = 500
-MAX_ERRORS = 10_000  # a file that is wrong everywhere need not list a million reasons
 
 
 @dataclass
@@ -120,7 +120,7 @@ def _invalid(errors: list[RowError]) -> InvalidInput:
     rows = len({e.row for e in errors})
     return InvalidInput(
         _("{count} problems in {rows} rows; nothing was written", count=len(errors), rows=rows),
-        [FieldError((e.row, e.column), e.reason, e.value) for e in errors[:MAX_ERRORS]],
+        [FieldError((e.row, e.column), e.reason, e.value) for e in capped(errors)],
     )
 
 

@@ -48,6 +48,13 @@ class WebContext:
     survey_guard: SurveyGuard = field(default_factory=SurveyGuard)  # the hosted page's
     password_sign_in: bool = True  # False: the sign-in page offers single sign-on only
     sso: SsoConfig | None = None
+    # Where an uploaded file waits between its preview and its import (Settings.uploads_dir);
+    # by default next to the event store, in the data directory.
+    uploads_dir: Path | None = None
+
+    @property
+    def staging_dir(self) -> Path:
+        return self.uploads_dir or self.events_path.parent / "uploads"
 
 
 def web_context(request: Request) -> WebContext:

@@ -1,26 +1,35 @@
 """Imports in the browser: upload a CSV/Excel/JSON Lines file, see what it would do (or
-every bad row), then commit — the same all-or-nothing import as ``kasasu import``."""
+every bad row), then commit — the same all-or-nothing import as ``kasasu import``.
+
+Between the preview and the commit the file waits in the data directory (``uploads/``, one
+file per preview, named by a random token kept in the signed session); a commit or a cancel
+deletes it, and a preview deletes those older than an hour.
+"""
 
 from __future__ import annotations
 
 import secrets
-import tempfile
+import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from kasasu.domain.permissions import Action
 from kasasu.errors import InvalidInput
+from kasasu.imports.limits import MAX_UPLOAD_BYTES
 from kasasu.imports.schemas import ImportKind, ImportOptions
 from kasasu.imports.service import import_file
 from kasasu.kit.i18n import _
-from kasasu.web.auth import CurrentUser, check_csrf, require
+from kasasu.web.auth import CurrentUser, check_csrf, checked_upload_form, require
 from kasasu.web.context import in_transaction, web_context
 from kasasu.web.render import Pages
 
 SESSION_UPLOAD = "upload"
+STALE_SECONDS = 60 * 60  # a preview nobody committed within an hour is forgotten
 KIND_TITLES = {
     ImportKind.ACCOUNTS: _("Accounts"),
     ImportKind.CONTACTS: _("Contacts"),
@@ -33,13 +42,7 @@ KIND_TITLES = {
     ImportKind.EVENTS: _("Usage events"),
     ImportKind.EXCHANGE_RATES: _("Exchange rates"),
 }
-MAX_BYTES = 50 * 1024 * 1024
-
-
-def _uploads() -> Path:
-    folder = Path(tempfile.gettempdir()) / "kasasu-uploads"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    return folder
+_UPLOAD_AGAIN = _("No file is waiting to be imported; upload it again")
 
 
 def imports_router(pages: Pages) -> APIRouter:
@@ -49,32 +52,36 @@ def imports_router(pages: Pages) -> APIRouter:
     def imports_page(request: Request, user: CurrentUser) -> HTMLResponse:
         return pages.render(request, "imports.html", user=user, kinds=KIND_TITLES)
 
-    @router.post("/imports", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
-    async def preview(
-        request: Request,
-        user: CurrentUser,
-        kind: Annotated[ImportKind, Form()],
-        file: Annotated[UploadFile, File()],
-        skip_bad_rows: Annotated[bool, Form()] = False,
-    ) -> HTMLResponse:
-        """A dry run: nothing is written; the file waits for "Import" in a private folder."""
+    @router.post("/imports", response_class=HTMLResponse)
+    async def preview(request: Request, user: CurrentUser) -> HTMLResponse:
+        """A dry run: nothing is written; the file waits for "Import" in the data directory.
+
+        The form is read here, after the session, the role and the CSRF token are checked:
+        File()/Form() parameters would be parsed (and spooled) before any of them.
+        """
         require(user, Action.IMPORT)
-        data = await file.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            raise InvalidInput(_("The file is larger than 50 MB; use 'kasasu import'"))
-        name = file.filename or "upload.csv"
-        values: dict[str, Any] = {
-            "user": user,
-            "kinds": KIND_TITLES,
-            "kind": kind,
-            "name": name,
-        }
+        form = await checked_upload_form(request)
         try:
-            result = _run(request, kind, data, name, skip_bad_rows=skip_bad_rows, dry_run=True)
+            kind = _kind(form.get("kind"))
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile):
+                raise InvalidInput(_("Choose a file to import"))
+            name = upload.filename or "upload.csv"
+            data = await upload.read(MAX_UPLOAD_BYTES + 1)
+            skip_bad_rows = form.get("skip_bad_rows") == "true"
+        finally:
+            await form.close()
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise InvalidInput(_("The file is larger than 50 MB; use 'kasasu import'"))
+        values: dict[str, Any] = {"user": user, "kinds": KIND_TITLES, "kind": kind, "name": name}
+        try:
+            result = await run_in_threadpool(
+                _run, request, kind, data, name, skip_bad_rows=skip_bad_rows, dry_run=True
+            )
         except InvalidInput as error:
             return pages.render(request, "imports.html", 422, error=error, **values)
         token = secrets.token_urlsafe(16)
-        (_uploads() / token).write_bytes(data)
+        await run_in_threadpool(_stage, request, token, data)
         request.session[SESSION_UPLOAD] = [token, kind.value, name, skip_bad_rows]
         return pages.render(request, "imports.html", result=result, **values)
 
@@ -83,18 +90,66 @@ def imports_router(pages: Pages) -> APIRouter:
         require(user, Action.IMPORT)
         pending = request.session.pop(SESSION_UPLOAD, None)
         if not pending:
-            raise InvalidInput(_("No file is waiting to be imported; upload it again"))
+            raise InvalidInput(_UPLOAD_AGAIN)
         token, kind, name, skip = pending
-        path = _uploads() / Path(token).name
+        path = _staged(request, token)
         try:
-            result = _run(request, ImportKind(kind), path.read_bytes(), name, skip_bad_rows=skip)
+            data = path.read_bytes()
+        except FileNotFoundError:
+            # Committed or cancelled already (an older copy of the session), or pruned.
+            raise InvalidInput(_UPLOAD_AGAIN) from None
+        try:
+            result = _run(request, ImportKind(kind), data, name, skip_bad_rows=skip)
         finally:
             path.unlink(missing_ok=True)
         return pages.render(
             request, "imports.html", user=user, kinds=KIND_TITLES, result=result, done=True
         )
 
+    @router.post("/imports/cancel", dependencies=[Depends(check_csrf)])
+    def cancel(request: Request, user: CurrentUser) -> Response:
+        require(user, Action.IMPORT)
+        _discard(request)
+        return RedirectResponse("/imports", status_code=303)
+
     return router
+
+
+def _kind(value: object) -> ImportKind:
+    try:
+        return ImportKind(str(value))
+    except ValueError:
+        raise InvalidInput(_("Choose what the file holds")) from None
+
+
+def uploads_folder(request: Request) -> Path:
+    folder = web_context(request).staging_dir
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def _staged(request: Request, token: object) -> Path:
+    return uploads_folder(request) / Path(str(token)).name
+
+
+def _stage(request: Request, token: str, data: bytes) -> None:
+    """Keep ``data`` for the commit: forget this session's previous file and stale ones."""
+    _discard(request)
+    folder = uploads_folder(request)
+    cutoff = time.time() - STALE_SECONDS
+    for path in folder.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+        except OSError:
+            continue  # another request pruned it first
+    _staged(request, token).write_bytes(data)
+
+
+def _discard(request: Request) -> None:
+    pending = request.session.pop(SESSION_UPLOAD, None)
+    if pending:
+        _staged(request, pending[0]).unlink(missing_ok=True)
 
 
 def _run(

@@ -47,10 +47,31 @@ STATIC = Path(__file__).resolve().parent / "static"
 _HTTP_MESSAGES = {404: _("Not found"), 405: _("Method not allowed")}
 
 
+def too_large_page(request: Request, limit: int) -> HTMLResponse:
+    """The pages' answer to a body refused before it was read (see kasasu.api.body_limit)."""
+    pages: Pages = request.app.state.kasasu_pages
+    message = _("The request body is larger than {size} MiB; nothing was read", size=limit // 2**20)
+    return pages.render(request, "error.html", 413, message=message, status=413)
+
+
+def internal_error_page(request: Request, rid: str) -> Response:
+    """The pages' answer to an unexpected error, naming the request id that was logged."""
+    message = _(
+        "Something went wrong on the server; quote request id {id} to your administrator",
+        id=rid,
+    )
+    try:
+        pages: Pages = request.app.state.kasasu_pages
+        return pages.render(request, "error.html", 500, message=message, status=500)
+    except Exception:  # noqa: BLE001 - the page itself may be what failed; say it plainly
+        return PlainTextResponse(message.render("en"), status_code=500)
+
+
 def create_web(app: FastAPI, ctx: WebContext) -> None:
     """Add the pages to ``app`` (which must carry a session middleware)."""
     app.state.kasasu_web = ctx
     pages = Pages()
+    app.state.kasasu_pages = pages
     app.include_router(auth_router(pages))
     if ctx.sso is not None:
         app.include_router(sso_router(pages, ctx.sso))
