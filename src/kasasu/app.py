@@ -49,6 +49,7 @@ def api_context(settings: Settings) -> ApiContext:
             locale=settings.locale,
             base_url=settings.playbooks.base_url,
             slack_url=settings.playbooks.slack_url,
+            webhook_hosts=settings.playbooks.allowed_webhook_hosts(),
         ),
     )
 
@@ -80,6 +81,7 @@ def create_app(settings: Settings) -> FastAPI:
             touch_high_mrr=settings.touch.high_mrr,
             touch_low_mrr=settings.touch.low_mrr,
             surveys=ctx.surveys,
+            webhook_hosts=settings.playbooks.allowed_webhook_hosts(),
         ),
     )
     return app

@@ -49,6 +49,7 @@ def setup(smtp_port: int, outbox: Path, retries: int = 3) -> PlaybookSetup:
         delivery=Delivery(
             mail=MailConfig("smtp", "127.0.0.1", smtp_port, "cs@vendor.jp", outbox),
             webhook_secret=SECRET,
+            webhook_hosts=frozenset({"127.0.0.1"}),  # the local receiver
             retries=retries,
             backoff=0.0,
         ),

@@ -60,7 +60,7 @@ def test_costly_templates_are_refused_when_saved(title: str) -> None:
     started = monotonic()
     with pytest.raises(InvalidInput) as raised:
         validate_playbook(_playbook(title), "body")
-    assert monotonic() - started < 2
+    assert monotonic() - started < 5  # the review: 26.8 s, or unbounded
     assert raised.value.errors[0].loc == ("body", "actions", 0, "title", "en")
     assert "Template error" in raised.value.message.render("en")
     assert "テンプレート" in raised.value.message.render("ja")

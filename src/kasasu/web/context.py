@@ -29,6 +29,8 @@ class WebContext:
     touch_high_mrr: int = 300_000
     touch_low_mrr: int = 50_000
     surveys: SurveyConfig | None = None  # links, mail and widget origins of survey campaigns
+    # Internal hosts and networks webhooks may reach (KASASU_PLAYBOOKS__WEBHOOK_HOSTS).
+    webhook_hosts: frozenset[str] = frozenset()
 
 
 def web_context(request: Request) -> WebContext:
