@@ -30,15 +30,23 @@ def holder_name() -> str:
 
 
 @contextmanager
-def refresh_lock(engine: Engine, days: Sequence[date], wait: float = 0.0) -> Iterator[None]:
-    """Hold the refresh lock of every day in ``days``; after ``wait`` seconds of another
-    holder, ``Unavailable`` says who holds it (exit code 6 on the command line)."""
+def refresh_lock(
+    engine: Engine,
+    days: Sequence[date],
+    wait: float = 0.0,
+    *,
+    ttl: timedelta = LOCK_TTL,
+    renew_every: float = RENEW_EVERY,
+) -> Iterator[None]:
+    """Hold the refresh lock of every day in ``days``, renewed every ``renew_every`` seconds
+    for ``ttl`` more; after ``wait`` seconds of another holder, ``Unavailable`` says who
+    holds it (exit code 6 on the command line)."""
     factory, holder = session_factory(engine), holder_name()
     names = sorted({f"refresh:{d.isoformat()}" for d in days})
     deadline = time.monotonic() + wait
     while True:
         with transaction(factory, write=True) as session:
-            held = acquire_locks(session, names, holder, LOCK_TTL)
+            held = acquire_locks(session, names, holder, ttl)
             if held is not None:
                 session.rollback()  # none of the days taken
         if held is None:
@@ -59,7 +67,11 @@ def refresh_lock(engine: Engine, days: Sequence[date], wait: float = 0.0) -> Ite
         time.sleep(min(1.0, max(0.05, deadline - time.monotonic())))
     stop = threading.Event()
     renewer = threading.Thread(
-        target=_renew, args=(engine, names, holder, stop), name="kasasu-lock", daemon=True
+        target=_renew,
+        args=(engine, names, holder, stop),
+        kwargs={"ttl": ttl, "every": renew_every},
+        name="kasasu-lock",
+        daemon=True,
     )
     renewer.start()
     try:
@@ -71,12 +83,20 @@ def refresh_lock(engine: Engine, days: Sequence[date], wait: float = 0.0) -> Ite
             release_locks(session, names, holder)
 
 
-def _renew(engine: Engine, names: list[str], holder: str, stop: threading.Event) -> None:
+def _renew(
+    engine: Engine,
+    names: list[str],
+    holder: str,
+    stop: threading.Event,
+    *,
+    ttl: timedelta,
+    every: float,
+) -> None:
     factory = session_factory(engine)
-    while not stop.wait(RENEW_EVERY):
+    while not stop.wait(every):
         try:
             with transaction(factory, write=True) as session:
-                if not renew_locks(session, names, holder, LOCK_TTL):
+                if not renew_locks(session, names, holder, ttl):
                     log.warning("refresh lock %s lost (expired and taken over)", names[0])
         except Exception:  # a busy database: the next renewal tries again
             log.exception("refresh lock %s not renewed", names[0])
