@@ -31,7 +31,12 @@ def served(data: Path, **env: str) -> Iterator[str]:
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "kasasu", "serve", "--port", str(port)],
-        env=data_env(data, KASASU_SECRET_KEY="test-secret-that-is-long-enough", **env),
+        env=data_env(
+            data,
+            KASASU_SECRET_KEY="test-secret-that-is-long-enough-32",
+            KASASU_PLAYBOOKS__WEBHOOK_SECRET="test-webhook-secret-long-enough-32",
+            **env,
+        ),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -50,3 +50,24 @@ def test_serve_refuses_the_default_secret_outside_dev_mode(tmp_path: Path) -> No
     result = run_kasasu(env, "serve", "--port", str(free_port()))
     assert result.returncode == 2
     assert "KASASU_SECRET_KEY" in result.stderr
+
+
+def test_serve_refuses_the_default_webhook_secret_and_short_secrets(tmp_path: Path) -> None:
+    """Security review F9: with dev mode off, webhooks were signed with the public default,
+    and a 1-character KASASU_SECRET_KEY was accepted."""
+    long = "s" * 32
+    for extra, named in [
+        ({"KASASU_SECRET_KEY": long}, "KASASU_PLAYBOOKS__WEBHOOK_SECRET"),
+        (
+            {"KASASU_SECRET_KEY": "x", "KASASU_PLAYBOOKS__WEBHOOK_SECRET": long},
+            "KASASU_SECRET_KEY",
+        ),
+    ]:
+        env = data_env(tmp_path, KASASU_LOCALE="en", **extra)
+        for name in ("KASASU_DEV_MODE", "KASASU_PLAYBOOKS__WEBHOOK_SECRET"):
+            if name not in extra:
+                env.pop(name, None)
+        result = run_kasasu(env, "serve", "--port", str(free_port()))
+        assert result.returncode == 2
+        assert named in result.stderr
+        assert "32 characters" in result.stderr

@@ -5,7 +5,7 @@ from pydantic import SecretStr, ValidationError
 
 from kasasu.domain.choices import Role
 from kasasu.errors import InvalidInput
-from kasasu.settings import Settings
+from kasasu.settings import PlaybookSettings, Settings
 
 
 def test_defaults_suit_a_japanese_team(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -58,7 +58,11 @@ def test_server_refuses_default_or_empty_secret_outside_dev_mode(secret: str) ->
     with pytest.raises(InvalidInput, match="KASASU_SECRET_KEY"):
         Settings(secret_key=SecretStr(secret), dev_mode=False).check_secret()
     Settings(secret_key=SecretStr(secret), dev_mode=True).check_secret()
-    Settings(secret_key=SecretStr("a-long-random-production-secret"), dev_mode=False).check_secret()
+    Settings(
+        secret_key=SecretStr("a-long-random-production-secret-32"),
+        playbooks=PlaybookSettings(webhook_secret=SecretStr("another-long-random-secret-of-32")),
+        dev_mode=False,
+    ).check_secret()
 
 
 def test_single_sign_on_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -113,3 +117,36 @@ def test_sign_in_settings_that_work() -> None:
     Settings.model_validate({"oidc": sso, "auth": {"password_sign_in": False}}).check_sign_in()
     loopback = {**sso, "issuer": "http://127.0.0.1:8080"}  # a provider on this machine
     Settings.model_validate({"oidc": loopback}).check_sign_in()
+
+
+def test_short_secrets_are_refused_outside_dev_mode_naming_the_setting() -> None:
+    """Security review F9: a 1-character KASASU_SECRET_KEY was accepted; the webhook secret's
+    public default signed webhooks with dev mode off. Both need 32 characters or more."""
+    long = SecretStr("k" * 32)
+    with pytest.raises(InvalidInput, match="KASASU_SECRET_KEY") as short:
+        Settings(secret_key=SecretStr("x"), dev_mode=False).check_secret()
+    assert "32" in short.value.message.render("en")
+    assert "32" in short.value.message.render("ja")
+    for webhook in ("", "dev-insecure-secret", "x" * 31):
+        with pytest.raises(InvalidInput, match="KASASU_PLAYBOOKS__WEBHOOK_SECRET"):
+            Settings(
+                secret_key=long,
+                playbooks=PlaybookSettings(webhook_secret=SecretStr(webhook)),
+                dev_mode=False,
+            ).check_secret()
+    with pytest.raises(InvalidInput, match="KASASU_PLAYBOOKS__WEBHOOK_SECRET"):
+        Settings(secret_key=long, dev_mode=False).check_secret()  # the default
+    Settings(
+        secret_key=long, playbooks=PlaybookSettings(webhook_secret=long), dev_mode=False
+    ).check_secret()
+    Settings(secret_key=SecretStr("x"), dev_mode=True).check_secret()  # dev mode: anything
+
+
+def test_webhook_hosts_are_a_comma_separated_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KASASU_PLAYBOOKS__WEBHOOK_HOSTS", " hooks.internal , 10.0.0.0/8,")
+    assert Settings().playbooks.allowed_webhook_hosts() == frozenset(
+        {"hooks.internal", "10.0.0.0/8"}
+    )
+    monkeypatch.setenv("KASASU_PLAYBOOKS__WEBHOOK_HOSTS", "10.0.0.0/33")
+    with pytest.raises(ValidationError):
+        Settings()

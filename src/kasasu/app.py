@@ -139,6 +139,7 @@ def api_context(settings: Settings) -> ApiContext:
             locale=settings.locale,
             base_url=settings.playbooks.base_url,
             slack_url=settings.playbooks.slack_url,
+            webhook_hosts=settings.playbooks.allowed_webhook_hosts(),
         ),
     )
 
@@ -183,6 +184,7 @@ def create_app(settings: Settings) -> FastAPI:
             password_sign_in=settings.auth.password_sign_in,
             sso=sso_config(settings),
             uploads_dir=settings.uploads_dir,
+            webhook_hosts=settings.playbooks.allowed_webhook_hosts(),
         ),
     )
     _answer_unrouted_api_paths_as_problems(app)

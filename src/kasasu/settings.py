@@ -17,10 +17,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from kasasu.domain.choices import Role
 from kasasu.domain.money import is_currency
 from kasasu.errors import InvalidInput
-from kasasu.kit.i18n import LOCALES, _
+from kasasu.kit.i18n import LOCALES, Message, _
 from kasasu.kit.mail import MailConfig
+from kasasu.kit.net import parse_allowed
 
 DEV_SECRET = "dev-insecure-secret"  # noqa: S105 - the default that dev mode accepts and production refuses
+MIN_SECRET_LENGTH = 32  # characters of every secret outside dev mode
 DATA_DIR = Path("kasasu-data")
 
 
@@ -75,6 +77,19 @@ class PlaybookSettings(BaseModel):
     attempts: int = Field(default=3, ge=1, le=20)  # runs that try a failed action
     # An email or webhook started this long ago by a run that never finished is tried again.
     reclaim_after_minutes: int = Field(default=30, ge=0)
+    # Webhooks never go to loopback, private, link-local, multicast, reserved or cloud
+    # metadata addresses, except to the hosts, addresses and networks listed here
+    # (comma-separated, e.g. "hooks.internal,10.20.0.0/16").
+    webhook_hosts: str = ""
+
+    @field_validator("webhook_hosts")
+    @classmethod
+    def _hosts_or_networks(cls, value: str) -> str:
+        parse_allowed(value.split(","))  # a bad network is refused at start
+        return value
+
+    def allowed_webhook_hosts(self) -> frozenset[str]:
+        return parse_allowed(self.webhook_hosts.split(","))
 
 
 class SurveySettings(BaseModel):
@@ -235,15 +250,31 @@ class Settings(BaseSettings):
         )
 
     def check_secret(self) -> None:
-        """Refuse to serve with the default or an empty secret outside dev mode."""
-        secret = self.secret_key.get_secret_value()
-        if not self.dev_mode and (not secret.strip() or secret == DEV_SECRET):
-            raise InvalidInput(
-                _(
-                    "KASASU_SECRET_KEY is empty or the insecure default; set a long random "
-                    "value (or KASASU_DEV_MODE=true for local development)"
-                )
-            )
+        """Outside dev mode, refuse to serve with a secret that is empty, the public default,
+        or shorter than 32 characters (security review F9): the secret key, and the webhook
+        secret when playbooks run."""
+        problem = self.secret_problem("KASASU_SECRET_KEY", self.secret_key)
+        if problem is None and self.playbooks.enabled:
+            problem = self.webhook_secret_problem()
+        if problem is not None:
+            raise InvalidInput(problem)
+
+    def webhook_secret_problem(self) -> Message | None:
+        return self.secret_problem(
+            "KASASU_PLAYBOOKS__WEBHOOK_SECRET", self.playbooks.webhook_secret
+        )
+
+    def secret_problem(self, name: str, secret: SecretStr) -> Message | None:
+        value = secret.get_secret_value()
+        if self.dev_mode or (value != DEV_SECRET and len(value.strip()) >= MIN_SECRET_LENGTH):
+            return None
+        return _(
+            "{name} is empty, the insecure default or shorter than {n} characters; set a long "
+            "random value (e.g. openssl rand -hex 32), or KASASU_DEV_MODE=true for local "
+            "development",
+            name=name,
+            n=MIN_SECRET_LENGTH,
+        )
 
     def check_sign_in(self) -> None:
         """Refuse to serve a configuration in which nobody could sign in, or single sign-on

@@ -59,3 +59,22 @@ def test_csm_reads_but_does_not_store(api: TestClient, sessions: sessionmaker[Se
     api.headers["Authorization"] = f"Bearer {make_key(sessions, Role.CSM)}"
     assert api.get("/playbooks").status_code == 200
     assert api.post("/playbooks", json=HELLO).status_code == 403
+
+
+def test_costly_templates_and_internal_webhooks_are_a_422(admin_api: TestClient) -> None:
+    """Security review F7 and F9: a template of 3×10^8 loop iterations took 26.8 s inside
+    this request and was stored; a webhook to 127.0.0.1 was stored and then posted."""
+    loops = "{% for i in range(100000) %}{% for j in range(3000) %}{% endfor %}{% endfor %}"
+    costly = {**HELLO, "actions": [{"type": "task", "title": loops}]}
+    bad = admin_api.post("/playbooks", json=costly)
+    assert bad.status_code == 422
+    error = bad.json()["errors"][0]
+    assert error["loc"][:4] == ["body", "actions", 0, "title"]
+    assert "100,000 steps" in error["msg"]
+    hook = {**HELLO, "actions": [{"type": "webhook", "url": "http://127.0.0.1:5432/"}]}
+    refused = admin_api.post("/playbooks", json=hook, headers={"Accept-Language": "ja"})
+    assert refused.status_code == 422
+    error = refused.json()["errors"][0]
+    assert error["loc"] == ["body", "actions", 0, "url"]
+    assert "ループバック" in error["msg"]
+    assert admin_api.get("/playbooks").json() == []

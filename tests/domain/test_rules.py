@@ -66,3 +66,34 @@ def test_comparisons_agree_with_python(a: int, b: int) -> None:
     for op in ("<", "<=", ">", ">=", "==", "!="):
         expected = eval(f"{a} {op} {b}")
         assert compile_rule(f"a {op} b").matches(values) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "-" * 900 + "mrr > 0",  # the review's reproduction: stored, then RecursionError
+        "-" * 1900 + "mrr > 0",  # deeper than Python's parser goes: a 500 before
+        "not " * 33 + "mrr > 0",
+        "mrr > 0 and (" * 33 + "mrr > 0" + ")" * 33,
+    ],
+)
+def test_rules_nesting_deeper_than_the_limit_are_refused(text: str) -> None:
+    """Security review F7: a rule nested too deeply is refused when it is saved, with the
+    field named, in both languages; it never reaches the refresh."""
+    with pytest.raises(InvalidInput) as raised:
+        compile_rule(text, where="body.rule")
+    assert raised.value.errors[0].loc == ("body.rule",)
+    assert "32 levels" in raised.value.message.render("en")
+    assert "32 段" in raised.value.message.render("ja")
+
+
+def test_rules_up_to_the_limit_still_work() -> None:
+    assert compile_rule("not " * 31 + "mrr > 0").matches(ACCOUNT) is False
+    assert compile_rule("-" * 30 + "mrr > 0").matches(ACCOUNT) is True
+
+
+def test_minus_on_text_is_unknown_not_an_error() -> None:
+    """``-plan`` on a text value compares as unknown (false), as text against a number does,
+    instead of raising in the middle of the refresh."""
+    assert compile_rule("-plan > 0").matches(ACCOUNT) is False
+    assert compile_rule("not -plan > 0").matches(ACCOUNT) is True

@@ -25,7 +25,7 @@ from kasasu.db import create_db_engine
 from kasasu.db.migrate import upgrade
 from tests.conftest import new_postgres_database
 
-SECRET = "test-webhook-secret"
+SECRET = "test-webhook-secret-that-is-32-chars"
 
 
 @dataclass

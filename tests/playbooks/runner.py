@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
 from sqlalchemy import Engine
 
 from kasasu.db import session_factory, transaction
-from kasasu.jobs.playbooks import PlaybookSetup
+from kasasu.jobs.playbooks import PlaybookSetup, playbook_setup
 from kasasu.playbooks.definitions import validate_playbook
-from kasasu.playbooks.delivery import Delivery, MailConfig
-from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.playbooks.service import save_playbook
+from kasasu.settings import MailSettings, PlaybookSettings, Settings
 from tests.playbooks.conftest import SECRET
 from tests.playbooks.world import build_world
 
@@ -43,18 +42,26 @@ HELLO: dict[str, Any] = {
 }
 
 
-def setup(smtp_port: int, outbox: Path, retries: int = 3) -> PlaybookSetup:
-    return PlaybookSetup(
-        config=PlaybookConfig("Asia/Tokyo", "JPY", "ja", "http://kasasu.test"),
-        delivery=Delivery(
-            mail=MailConfig("smtp", "127.0.0.1", smtp_port, "cs@vendor.jp", outbox),
-            webhook_secret=SECRET,
+def setup(smtp_port: int, data_dir: Path, retries: int = 3) -> PlaybookSetup:
+    """As ``kasasu serve`` and ``kasasu refresh`` build it from the settings: mail to the
+    local SMTP server, webhooks signed with SECRET and allowed to reach the local receiver
+    on loopback through KASASU_PLAYBOOKS__WEBHOOK_HOSTS."""
+    settings = Settings(
+        data_dir=data_dir,
+        timezone="Asia/Tokyo",
+        currency="JPY",
+        locale="ja",
+        dev_mode=False,
+        mail=MailSettings(backend="smtp", host="127.0.0.1", port=smtp_port, sender="cs@vendor.jp"),
+        playbooks=PlaybookSettings(
+            base_url="http://kasasu.test",
+            webhook_secret=SecretStr(SECRET),
+            webhook_hosts="127.0.0.1",
             retries=retries,
             backoff=0.0,
         ),
-        reclaim_after=timedelta(minutes=30),
-        max_attempts=3,
     )
+    return playbook_setup(settings)
 
 
 def prepare(engine: Engine, *playbooks: dict[str, Any], n_extra: int = 0) -> dict[str, int]:

@@ -209,3 +209,35 @@ def test_the_log_speaks_the_readers_language(
         (ja,) = playbook_log(session, "ja")
     assert en.trigger["summary"] == "Health band yellow → red"
     assert ja.trigger["summary"] == "ヘルス yellow → red"
+
+
+def test_a_bad_playbook_is_skipped_and_kept_for_a_leader_to_see(
+    sqlite_engine: Engine, smtp: tuple[Mailbox, int], tmp_path: Path
+) -> None:
+    """Security review F7: a condition stored before the checks (900 minus signs) used to
+    raise RecursionError and stop every playbook of the day (and the preview answered 500);
+    now that playbook is skipped with its reason stored, and the others run."""
+    from kasasu.models import Playbook
+    from kasasu.playbooks.planning import plan_day
+    from kasasu.playbooks.service import get_playbook
+
+    _port = smtp[1]
+    prepare(sqlite_engine, HELLO)
+    deep = {**copy.deepcopy(HELLO), "name": "deep", "when": "-" * 900 + "mrr > 0"}
+    broken = {**copy.deepcopy(HELLO), "name": "broken", "trigger": {"type": "tomorrow"}}
+    with transaction(session_factory(sqlite_engine)) as session:
+        session.add_all(Playbook(name=d["name"], definition=d) for d in (deep, broken))
+    with transaction(session_factory(sqlite_engine)) as session:  # what the preview shows
+        preview = plan_day(session, DAY, setup(_port, tmp_path).config)
+    outcome = run_playbooks(sqlite_engine, DAY, setup(_port, tmp_path))
+    assert (outcome.fired, outcome.done, outcome.failed) == (3, 5, 0)
+    with transaction(session_factory(sqlite_engine)) as session:
+        found = {name: get_playbook(session, name).problem for name in ("hello", "deep", "broken")}
+    assert found["hello"] is None
+    assert found["deep"] is not None
+    assert "32 levels" in found["deep"].en
+    assert "32 段" in found["deep"].ja
+    assert found["broken"] is not None
+    assert found["broken"].day == DAY
+    assert {p.playbook for p in preview.planned} == {"hello"}
+    assert set(preview.problems) == {"deep", "broken"}

@@ -123,3 +123,30 @@ def test_members_page_and_history(session: Session) -> None:
     assert get_segment(session, "big").members == 2
     with pytest.raises(NotFound):
         segment_history(session, "nope", limit=2)
+
+
+def test_a_bad_segment_is_skipped_and_kept_for_a_leader_to_see(
+    session: Session, tmp_path: Path
+) -> None:
+    """Security review F7: a rule stored before the checks (here 900 minus signs) used to
+    raise RecursionError and abort the refresh at the segments step; now that segment is
+    skipped with its reason stored, and the others are assigned."""
+    from kasasu.models import Segment
+
+    save_segment(session, SegmentDefinition(name="paying", rule="mrr >= 30000"))
+    session.add(Segment(name="deep", rule="-" * 900 + "mrr > 0"))
+    session.flush()
+    _ids, counts = _day(session, tmp_path)
+    assert counts == {"paying": 1}
+    found = {s.name: s for s in list_segments(session)}
+    assert found["paying"].problem is None
+    problem = found["deep"].problem
+    assert problem is not None
+    assert problem.day == AS_OF
+    assert "32 levels" in problem.en
+    assert "32 段" in problem.ja
+    # Fixed and saved again: the problem is gone, and the next refresh assigns it.
+    save_segment(session, SegmentDefinition(name="deep", rule="-mrr < 0"))
+    assert get_segment(session, "deep").problem is None
+    again = assign_segments(session, AS_OF, [], read_accounts(session), {})
+    assert again == {"deep": 0, "paying": 0}

@@ -8,7 +8,7 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.domain.choices import Role
-from kasasu.models import Account, SegmentMember
+from kasasu.models import Account, Segment, SegmentMember
 from kasasu.segments.schemas import SegmentDefinition
 from kasasu.segments.service import get_segment, save_segment
 from tests.db.test_query_counts import counted
@@ -158,3 +158,21 @@ def test_segment_pages_cost_the_same_for_few_or_many_rows(
         s.commit()
     assert queries("/segments") == list_few
     assert queries("/segments/big") == page_few
+
+
+def test_a_segment_the_refresh_skipped_shows_why(
+    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+) -> None:
+    """Security review F7: a leader sees on the list which segment the refresh skipped."""
+    from kasasu.segments.service import assign_segments
+
+    sign_in(Role.VIEWER)
+    with sessions() as s:
+        s.add(Segment(name="deep", rule="not " * 40 + "mrr > 0"))  # stored before the check
+        s.flush()
+        assign_segments(s, DAY, [], {}, {})
+        s.commit()
+    en = web.get("/segments?lang=en").text
+    assert f"Skipped by the refresh of {DAY.isoformat()}: deep: The rule nests" in en
+    ja = web.get("/segments?lang=ja").text
+    assert f"{DAY.isoformat()} のリフレッシュでスキップしました" in ja

@@ -46,7 +46,9 @@ def playbooks_router() -> APIRouter:
         summary="Store a playbook (replacing the one of the same name)",
     )
     def post_playbook(request: Request, body: Annotated[dict[str, Any], Body()]) -> PlaybookRead:
-        playbook = validate_playbook(body, "body")
+        config = context(request).playbooks
+        hosts = config.webhook_hosts if config else frozenset()
+        playbook = validate_playbook(body, "body", webhook_hosts=hosts)
         return in_transaction(request, lambda s: save_playbook(s, playbook))
 
     @router.get("/log", response_model=list[RunRead], summary="The latest runs and their actions")

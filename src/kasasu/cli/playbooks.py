@@ -35,7 +35,11 @@ playbooks_app = typer.Typer(
 
 @playbooks_app.command("load", help=N_("Validate a YAML list of playbooks and store them."))
 def load(path: Annotated[Path, typer.Argument(help=N_("The YAML file"))]) -> None:
-    playbooks = parse_playbooks(path.read_text(encoding="utf-8"), path.name)
+    playbooks = parse_playbooks(
+        path.read_text(encoding="utf-8"),
+        path.name,
+        webhook_hosts=settings().playbooks.allowed_webhook_hosts(),
+    )
     with session_scope() as session:
         for playbook in playbooks:
             save_playbook(session, playbook)

@@ -22,6 +22,7 @@ from kasasu.cli.common import console, require_migrated, settings, t
 from kasasu.db import create_db_engine
 from kasasu.domain.dates import parse_date
 from kasasu.errors import InvalidInput
+from kasasu.jobs.locking import refresh_lock
 from kasasu.jobs.playbooks import playbook_setup, run_playbooks
 from kasasu.jobs.refresh import STEPS, OnStep, days_between, refresh_config, run_refresh
 from kasasu.kit.i18n import N_, _
@@ -60,6 +61,16 @@ def refresh(
         bool,
         typer.Option(help=N_("Then run the playbooks, when the day refreshed is today")),
     ] = True,
+    wait: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            help=N_(
+                "Seconds to wait for another refresh of the same day to finish "
+                "(default: exit at once with code 6)"
+            ),
+        ),
+    ] = 0.0,
 ) -> None:
     if backfill:
         if not first:
@@ -73,17 +84,18 @@ def refresh(
     engine = create_db_engine(settings().database_url)
     try:
         require_migrated(engine)
-        with _bars(len(days)) as on_step:
-            result = run_refresh(
-                engine, days, refresh_config(settings()), on_step, skip_done=skip_done
+        with refresh_lock(engine, days, wait):  # one refresh per day at a time
+            with _bars(len(days)) as on_step:
+                result = run_refresh(
+                    engine, days, refresh_config(settings()), on_step, skip_done=skip_done
+                )
+            # Playbooks act on the present: a backfill of history never sends anything.
+            acts = playbooks and not backfill and settings().playbooks.enabled
+            acted = (
+                run_playbooks(engine, days[0], playbook_setup(settings()))
+                if acts and days[0] == today_local()
+                else None
             )
-        # Playbooks act on the present: a backfill of history never sends anything.
-        acts = playbooks and not backfill and settings().playbooks.enabled
-        acted = (
-            run_playbooks(engine, days[0], playbook_setup(settings()))
-            if acts and days[0] == today_local()
-            else None
-        )
     finally:
         engine.dispose()
     for day in sorted(result.scored):

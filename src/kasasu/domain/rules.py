@@ -6,6 +6,10 @@ are the familiar ones), then only the nodes below are accepted and interpreted h
 ``eval``, no calls, no attribute access beyond ``custom.NAME``, no subscripts, so a rule can
 read values and nothing else. A value that is missing (None) makes any comparison with it
 false, as "unknown" should.
+
+The work a rule can cost is bounded where it is saved: at most ``MAX_LENGTH`` characters and
+``MAX_DEPTH`` levels of operators (and/or, not, minus, comparisons) inside each other, so
+evaluating it for every account at the daily refresh is a short walk (security review F7).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from kasasu.errors import FieldError, InvalidInput
 from kasasu.kit.i18n import Message, _
 
 MAX_LENGTH = 2000
+MAX_DEPTH = 32  # operators inside each other; the evaluator recurses once per level
 _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
     ast.Eq: operator.eq,
     ast.NotEq: operator.ne,
@@ -52,13 +57,15 @@ def compile_rule(text: str, known: frozenset[str] | None = None, where: str = "r
         raise _invalid(where, _("The rule is longer than {n} characters", n=MAX_LENGTH), text)
     try:
         tree = ast.parse(text.strip(), mode="eval").body
+    except (RecursionError, MemoryError) as exc:  # Python's parser gives up on deep nesting
+        raise _invalid(where, _too_deep(), text) from exc
     except SyntaxError as exc:
         column = exc.offset or 1
         raise _invalid(
             where, _("Not a rule (column {column}): {detail}", column=column, detail=exc.msg), text
         ) from exc
     names: set[str] = set()
-    _check(tree, names, where, text)
+    _check(tree, names, where, text, MAX_DEPTH)
     unknown = sorted(
         n for n in names if known is not None and n not in known and not n.startswith("custom.")
     )
@@ -73,8 +80,13 @@ def _invalid(where: str, reason: Message, text: str) -> InvalidInput:
     )
 
 
-def _check(node: ast.AST, names: set[str], where: str, text: str) -> None:
-    """Accept only value-reading nodes; collect the names read."""
+def _too_deep() -> Message:
+    return _("The rule nests operators more than {n} levels deep", n=MAX_DEPTH)
+
+
+def _check(node: ast.AST, names: set[str], where: str, text: str, levels: int) -> None:
+    """Accept only value-reading nodes, at most ``levels`` operators deep; collect the
+    names read."""
     if isinstance(node, ast.Name):
         names.add(node.id)
     elif _custom(node) is not None:
@@ -87,8 +99,10 @@ def _check(node: ast.AST, names: set[str], where: str, text: str) -> None:
         children = _children(node)
         if children is None:
             raise _refused(node, where, text)
+        if levels == 0:
+            raise _invalid(where, _too_deep(), text)
         for child in children:
-            _check(child, names, where, text)
+            _check(child, names, where, text, levels - 1)
 
 
 def _custom(node: ast.AST) -> str | None:
@@ -142,7 +156,9 @@ def _unary(node: Any, values: Mapping[str, Any]) -> Any:
     value = _evaluate(node.operand, values)
     if isinstance(node.op, ast.Not):
         return not value
-    return None if value is None else -value
+    # Minus on anything but a number (text, a list) is unknown, like text against a number.
+    numeric = isinstance(value, int | float) and not isinstance(value, bool)
+    return -value if numeric else None
 
 
 _EVALUATE: dict[type[ast.AST], Callable[[Any, Mapping[str, Any]], Any]] = {

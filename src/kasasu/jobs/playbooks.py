@@ -27,7 +27,12 @@ from kasasu.playbooks.execution import (
 )
 from kasasu.playbooks.planning import Planned, PlaybookConfig, plan_day
 from kasasu.playbooks.schemas import RunRead
-from kasasu.playbooks.service import ensure_default_playbooks, plan_reads, playbook_log
+from kasasu.playbooks.service import (
+    ensure_default_playbooks,
+    note_problems,
+    plan_reads,
+    playbook_log,
+)
 from kasasu.settings import Settings
 
 SHOWN = 200  # runs written out in a summary; the log has them all
@@ -53,10 +58,14 @@ def playbook_setup(settings: Settings) -> PlaybookSetup:
             locale=settings.locale,
             base_url=pb.base_url,
             slack_url=pb.slack_url,
+            webhook_hosts=pb.allowed_webhook_hosts(),
         ),
         delivery=Delivery(
             mail=settings.mail_config(),
-            webhook_secret=pb.webhook_secret.get_secret_value(),
+            webhook_secret=None
+            if settings.webhook_secret_problem()
+            else pb.webhook_secret.get_secret_value(),
+            webhook_hosts=pb.allowed_webhook_hosts(),
             webhook_timeout=pb.webhook_timeout,
             retries=pb.retries,
             backoff=pb.backoff,
@@ -119,6 +128,7 @@ def run_playbooks(
                 tally=_tally(plan.planned),
             )
         claimed = claim_plan(session, plan, locale)
+        note_problems(session, day, plan.checked, plan.problems)
     skipped = plan.skipped + len(plan.planned) - len(claimed)  # another worker claimed them
     outcome = PlaybookOutcome(
         day,

@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
+from kasasu.errors import Unavailable
 from kasasu.health.service import RefreshConfig
+from kasasu.jobs.locking import refresh_lock
 from kasasu.jobs.playbooks import PlaybookSetup, run_playbooks
 from kasasu.jobs.refresh import run_refresh
 
@@ -49,12 +51,18 @@ class DailyRefresh:
         while not self._stop.wait(seconds_until(self.at, zone, datetime.now(ZoneInfo(zone)))):
             day = datetime.now(ZoneInfo(zone)).date()
             try:
-                result = run_refresh(self.engine, [day], self.config)
-                log.warning("refresh %s: %s accounts scored", day, result.scored.get(day, 0))
-                if self.playbooks is not None:
-                    acted = run_playbooks(self.engine, day, self.playbooks)
-                    log.warning(
-                        "playbooks %s: %s fired, %s actions failed", day, acted.fired, acted.failed
-                    )
+                with refresh_lock(self.engine, [day]):
+                    result = run_refresh(self.engine, [day], self.config)
+                    log.warning("refresh %s: %s accounts scored", day, result.scored.get(day, 0))
+                    if self.playbooks is not None:
+                        acted = run_playbooks(self.engine, day, self.playbooks)
+                        log.warning(
+                            "playbooks %s: %s fired, %s actions failed",
+                            day,
+                            acted.fired,
+                            acted.failed,
+                        )
+            except Unavailable as busy:  # cron (or another server) refreshes that day now
+                log.warning("refresh %s skipped: %s", day, busy.message.render("en"))
             except Exception:  # a failed night must not stop the server or the next night
                 log.exception("refresh %s failed", day)

@@ -6,6 +6,7 @@ from kasasu.models.base import Base
 from kasasu.models.contacts import Contact
 from kasasu.models.feedback import Feedback
 from kasasu.models.health import FeatureSnapshot, HealthScore, Scorecard, ScorecardVersion
+from kasasu.models.locks import JobLock
 from kasasu.models.needs import Need, NeedStatusChange
 from kasasu.models.onboarding import Milestone
 from kasasu.models.playbooks import Playbook, PlaybookAction, PlaybookRun
@@ -27,6 +28,7 @@ __all__ = [
     "FeatureSnapshot",
     "Feedback",
     "HealthScore",
+    "JobLock",
     "Milestone",
     "Need",
     "NeedStatusChange",

@@ -23,6 +23,8 @@ class Playbook(IdMixin, TimestampMixin, Base):
     enabled: Mapped[bool] = mapped_column(default=True)
     # The validated definition (trigger, condition, cool-down, actions) as JSON.
     definition: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    # Why the latest run skipped this playbook ({"day", "ja", "en"}); None when it ran.
+    problem: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
 
 class PlaybookRun(IdMixin, Base):

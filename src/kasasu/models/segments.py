@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kasasu.models.base import Base, IdMixin, IdType, TimestampMixin
+from kasasu.models.base import Base, IdMixin, IdType, JSONType, TimestampMixin
 
 
 class Segment(IdMixin, TimestampMixin, Base):
@@ -16,6 +17,8 @@ class Segment(IdMixin, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     rule: Mapped[str] = mapped_column(String(2000))
     description: Mapped[str | None]
+    # Why the latest refresh skipped this segment ({"day", "ja", "en"}); None when it ran.
+    problem: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
 
 class SegmentMember(IdMixin, Base):

@@ -7,6 +7,7 @@ Every problem is named by its place: the line in the file and the field path, e.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import date
 from importlib import resources
 from typing import Any
 
@@ -17,13 +18,15 @@ from sqlalchemy.orm import Session
 from kasasu.domain.rules import compile_rule
 from kasasu.errors import FieldError, InvalidInput, NotFound
 from kasasu.kit.i18n import Message, _
+from kasasu.kit.net import Unresolvable, UnsafeTarget, resolve_target
 from kasasu.kit.validation import pydantic_reason
 from kasasu.kit.yaml_lines import line_of, node_tree
 from kasasu.models import Playbook
 from kasasu.playbooks.repository import PlaybookRepository, RunRepository
 from kasasu.playbooks.schemas import PlaybookDefinition, PlaybookRead, WebhookAction
 from kasasu.playbooks.templates import template_problems
-from kasasu.segments.schemas import RULE_NAMES
+from kasasu.segments.schemas import RULE_NAMES, RefreshProblem
+from kasasu.segments.service import refresh_problem
 
 LIBRARY = "library.yaml"
 
@@ -35,8 +38,11 @@ def default_library() -> list[PlaybookDefinition]:
     return parse_playbooks(text, LIBRARY)
 
 
-def parse_playbooks(text: str, source: str) -> list[PlaybookDefinition]:
-    """Playbooks from YAML: a list of them (or ``playbooks:`` holding the list)."""
+def parse_playbooks(
+    text: str, source: str, webhook_hosts: frozenset[str] | None = None
+) -> list[PlaybookDefinition]:
+    """Playbooks from YAML: a list of them (or ``playbooks:`` holding the list). With
+    ``webhook_hosts``, webhook URLs are resolved and internal targets not listed refused."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -60,7 +66,7 @@ def parse_playbooks(text: str, source: str) -> list[PlaybookDefinition]:
 
     errors, found = [], []
     for i, item in enumerate(data):
-        problems = list(_problems(item))
+        problems = list(_problems(item, webhook_hosts))
         errors += [
             FieldError((where((i, *loc)), i, *loc), msg, value) for loc, msg, value in problems
         ]
@@ -80,9 +86,12 @@ def parse_playbooks(text: str, source: str) -> list[PlaybookDefinition]:
     return found
 
 
-def validate_playbook(data: Any, where: str = "playbook") -> PlaybookDefinition:
+def validate_playbook(
+    data: Any, where: str = "playbook", webhook_hosts: frozenset[str] | None = None
+) -> PlaybookDefinition:
     """One playbook sent as JSON (the API): problems named by their field path."""
-    _refuse([FieldError((where, *loc), msg, value) for loc, msg, value in _problems(data)], where)
+    problems = _problems(data, webhook_hosts)
+    _refuse([FieldError((where, *loc), msg, value) for loc, msg, value in problems], where)
     return PlaybookDefinition.model_validate(data)
 
 
@@ -100,7 +109,9 @@ def _refuse(errors: list[FieldError], source: str) -> None:
         )
 
 
-def _problems(data: Any) -> Iterator[tuple[Loc, Message, Any]]:
+def _problems(
+    data: Any, webhook_hosts: frozenset[str] | None
+) -> Iterator[tuple[Loc, Message, Any]]:
     try:
         playbook = PlaybookDefinition.model_validate(data)
     except ValidationError as exc:
@@ -119,6 +130,28 @@ def _problems(data: Any) -> Iterator[tuple[Loc, Message, Any]]:
         for a in playbook.actions
     ):
         yield ("actions",), _("A Slack webhook needs a text"), None
+    if webhook_hosts is not None:
+        yield from _webhook_problems(playbook, webhook_hosts)
+
+
+def _webhook_problems(
+    playbook: PlaybookDefinition, webhook_hosts: frozenset[str]
+) -> Iterator[tuple[Loc, Message, Any]]:
+    """Webhook URLs that resolve to an internal address not allowed (checked again at each
+    delivery; a name that does not resolve yet is left to that check)."""
+    for i, action in enumerate(playbook.actions):
+        if not isinstance(action, WebhookAction) or action.url == "slack":
+            continue
+        try:
+            resolve_target(action.url, webhook_hosts)
+        except Unresolvable:
+            continue
+        except UnsafeTarget as exc:
+            reason = _(
+                "Webhooks may not go to {reason} (allow it in KASASU_PLAYBOOKS__WEBHOOK_HOSTS)",
+                reason=exc.reason,
+            )
+            yield ("actions", i, "url"), reason, action.url
 
 
 def _reason(error: Mapping[str, Any]) -> Message:
@@ -141,7 +174,7 @@ def save_playbook(session: Session, playbook: PlaybookDefinition) -> PlaybookRea
             Playbook(name=playbook.name, enabled=playbook.enabled, definition=definition)
         )
     else:
-        row.enabled, row.definition = playbook.enabled, definition
+        row.enabled, row.definition, row.problem = playbook.enabled, definition, None
         session.flush()
     return _read(row, RunRepository(session).counts().get(row.id, 0))
 
@@ -168,13 +201,40 @@ def get_playbook(session: Session, name: str) -> PlaybookRead:
     return _read(row, RunRepository(session).counts().get(row.id, 0))
 
 
-def enabled_playbooks(session: Session) -> list[tuple[int, PlaybookDefinition]]:
-    return [
-        (row.id, PlaybookDefinition.model_validate(row.definition))
-        for row in PlaybookRepository(session).list_all()
-        if row.enabled
-    ]
+def enabled_playbooks(
+    session: Session, problems: dict[str, Exception] | None = None
+) -> list[tuple[int, PlaybookDefinition]]:
+    """The enabled playbooks; one stored before a check it now fails (its definition no
+    longer valid) is left out, and put in ``problems`` under its name."""
+    found = []
+    for row in PlaybookRepository(session).list_all():
+        if not row.enabled:
+            continue
+        try:
+            found.append((row.id, PlaybookDefinition.model_validate(row.definition)))
+        except ValidationError as exc:
+            if problems is not None:
+                problems[row.name] = exc
+    return found
+
+
+def note_problems(
+    session: Session, day: date, checked: set[str], problems: dict[str, Exception]
+) -> None:
+    """Keep on each playbook why the run of ``day`` skipped it; clear it on those that ran."""
+    for row in PlaybookRepository(session).list_all():
+        if row.name in problems:
+            row.problem = refresh_problem(day, problems[row.name])
+        elif row.name in checked and row.problem is not None:
+            row.problem = None
+    session.flush()
 
 
 def _read(row: Playbook, runs: int) -> PlaybookRead:
-    return PlaybookRead(name=row.name, enabled=row.enabled, definition=row.definition, runs=runs)
+    return PlaybookRead(
+        name=row.name,
+        enabled=row.enabled,
+        definition=row.definition,
+        runs=runs,
+        problem=RefreshProblem.model_validate(row.problem) if row.problem else None,
+    )

@@ -8,12 +8,13 @@ import hmac
 import json
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
 
 from kasasu.kit.mail import DeliveryError, MailConfig, send_email
+from kasasu.kit.net import ResolvedTarget, UnsafeTarget, resolve_target
 
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 
@@ -21,8 +22,12 @@ RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 @dataclass(frozen=True)
 class Delivery:
     mail: MailConfig
-    webhook_secret: str
+    # None: the setting is empty, the public default or too short (outside dev mode), and
+    # webhooks are not sent rather than signed with a value anyone can know.
+    webhook_secret: str | None
     webhook_timeout: float = 10.0
+    # Hosts, addresses and networks a webhook may reach although they are internal.
+    webhook_hosts: frozenset[str] = frozenset()
     retries: int = 3
     backoff: float = 1.0
     sleep: Callable[[float], None] = time.sleep
@@ -39,14 +44,26 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def post_webhook(payload: Mapping[str, Any], key: str, delivery: Delivery) -> dict[str, Any]:
-    """POST the JSON body; retry connection errors and 408/429/5xx after 1, 2, 4 … × backoff
-    seconds. Returns the HTTP status and the number of tries."""
+    """POST the JSON body to the checked address of its URL (refused, and not retried, for
+    an internal one that is not allowed); retry connection errors and 408/429/5xx after
+    1, 2, 4 … × backoff seconds. Returns the HTTP status and the number of tries."""
+    if delivery.webhook_secret is None:
+        raise DeliveryError(
+            "not sent: KASASU_PLAYBOOKS__WEBHOOK_SECRET is empty, the default or shorter "
+            "than 32 characters",
+            0,
+        )
     body = json.dumps(payload["body"], ensure_ascii=False, separators=(",", ":")).encode()
     tries, last = 0, ""
     while True:
         tries += 1
+        try:  # again at each try: the name may answer differently now (DNS rebinding)
+            target = resolve_target(payload["url"], delivery.webhook_hosts)
+        except UnsafeTarget as exc:
+            raise DeliveryError(f"refused: {exc.reason.render('en')}", tries) from exc
         timestamp = str(int(time.time()))
         headers = {
+            "Host": target.host_header,
             "Content-Type": "application/json; charset=utf-8",
             "User-Agent": "Kasasu",
             "Idempotency-Key": key,
@@ -54,10 +71,7 @@ def post_webhook(payload: Mapping[str, Any], key: str, delivery: Delivery) -> di
             "X-Kasasu-Signature": sign(delivery.webhook_secret, timestamp, body),
         }
         try:
-            post = delivery.client.post if delivery.client else httpx.post
-            response = post(
-                payload["url"], content=body, headers=headers, timeout=delivery.webhook_timeout
-            )
+            response = _post(delivery, target, body, headers)
         except httpx.HTTPError as exc:
             last = f"{type(exc).__name__}: {exc}"
         else:
@@ -69,6 +83,24 @@ def post_webhook(payload: Mapping[str, Any], key: str, delivery: Delivery) -> di
         if tries > delivery.retries:
             raise DeliveryError(last, tries)
         delivery.sleep(delivery.backoff * 2 ** (tries - 1))
+
+
+def _post(
+    delivery: Delivery, target: ResolvedTarget, body: bytes, headers: dict[str, str]
+) -> httpx.Response:
+    """One POST to the checked address (the name goes in Host and, for https, in SNI and
+    the certificate check); a redirect is an answer, never followed."""
+    if delivery.client is None:
+        with httpx.Client() as client:
+            return _post(replace(delivery, client=client), target, body, headers)
+    return delivery.client.post(
+        target.url,
+        content=body,
+        headers=headers,
+        timeout=delivery.webhook_timeout,
+        follow_redirects=False,
+        extensions={"sni_hostname": target.sni_hostname} if target.sni_hostname else {},
+    )
 
 
 __all__ = ["Delivery", "DeliveryError", "MailConfig", "post_webhook", "send_email", "sign"]

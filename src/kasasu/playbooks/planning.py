@@ -4,6 +4,7 @@ stores it, so a retry sends exactly what was planned."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -25,6 +26,8 @@ from kasasu.playbooks.templates import pick, render
 from kasasu.playbooks.triggers import Firing, fire
 from kasasu.segments.schemas import ACCOUNT_FIELDS, RULE_NAMES
 
+log = logging.getLogger("kasasu.playbooks")
+
 # Runs this old still count as "already fired" for windows that are not the day itself.
 MEMORY_DAYS = 400
 
@@ -36,6 +39,8 @@ class PlaybookConfig:
     locale: str  # for readers whose own language Kasasu does not know
     base_url: str  # links in emails and webhooks point here
     slack_url: str | None = None  # for webhook actions whose url is "slack"
+    # Internal hosts and networks webhooks may reach (KASASU_PLAYBOOKS__WEBHOOK_HOSTS).
+    webhook_hosts: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -58,6 +63,10 @@ class Plan:
     day: date
     planned: list[Planned]
     skipped: int  # fired before for the occurrence, or cooling down
+    checked: set[str] = field(default_factory=set)  # playbooks evaluated
+    # Playbooks that could not be evaluated (a condition or a definition stored before a
+    # check it now fails), left out so that the others run; the reason under each name.
+    problems: dict[str, Exception] = field(default_factory=dict)
 
 
 def plan_day(
@@ -70,15 +79,24 @@ def plan_day(
     facts = facts or DayFacts(session, day, config.zone)
     runs = RunRepository(session)
     fired: list[tuple[int, s.PlaybookDefinition, Firing]] = []
-    skipped = 0
-    for playbook_id, playbook in enabled_playbooks(session):
+    skipped, problems, checked = 0, dict[str, Exception](), set[str]()
+    for playbook_id, playbook in enabled_playbooks(session, problems):
         if only and playbook.name not in only:
             continue
         since = day - timedelta(days=max(playbook.cooldown_days, MEMORY_DAYS))
-        firings, held = new_firings(playbook, facts, runs.recent(playbook_id, since))
+        try:
+            firings, held = new_firings(playbook, facts, runs.recent(playbook_id, since))
+        except Exception as exc:  # noqa: BLE001 - one bad playbook never stops the others
+            problems[playbook.name] = exc
+            log.warning("playbooks %s: %s skipped: %s", day, playbook.name, exc)
+            continue
+        checked.add(playbook.name)
         fired += [(playbook_id, playbook, firing) for firing in firings]
         skipped += held
-    return Plan(day, _render_all(session, day, config, facts, fired), skipped)
+    if only:
+        problems = {name: exc for name, exc in problems.items() if name in only}
+    planned = _render_all(session, day, config, facts, fired)
+    return Plan(day, planned, skipped, checked, problems)
 
 
 def new_firings(

@@ -46,13 +46,27 @@ the other actions. `kasasu playbooks log --status failed` lists them.
 are Jinja2 templates, one string or `{ja: …, en: …}`, rendered in a sandbox in the reader's
 language: the CSM's language preference for tasks, emails to the owner and webhooks; the
 account's `custom.locale` (else `KASASU_LOCALE`) for emails to the customer. An unknown
-variable is refused when the playbook is loaded, with the file's line and the field.
+variable is refused when the playbook is loaded, with the file's line and the field. Each
+render has a budget: at most 100,000 loop iterations, calls and operators, no text or value
+longer than 100,000 characters, padding and format widths up to 1,000, and only the filters
+whose output grows with their input (`upper`, `round`, `join`, `format`, `replace`, `default`
+…; not `center`, `indent`, `wordwrap`, `batch`); a text over it is refused when saved, and
+skipped for an account whose data makes it costlier. A condition (`when`) nests at most 32
+levels. A playbook the run cannot evaluate (one stored before these checks) is skipped, the
+others run, and the reason is shown on the Playbooks page and in the API (`problem`).
 
 **Email** goes to `.eml` files under `KASASU_DATA_DIR/outbox` until `KASASU_MAIL__BACKEND=smtp`
 (so a demo or a trial never writes to customers). **Webhooks** POST JSON with
 `X-Kasasu-Timestamp` and `X-Kasasu-Signature: sha256=HEX`, the HMAC-SHA256 of
 `TIMESTAMP.BODY` with `KASASU_PLAYBOOKS__WEBHOOK_SECRET`; connection errors, 408, 425, 429
-and 5xx are retried after 1, 2, 4 … × `KASASU_PLAYBOOKS__BACKOFF` seconds. A receiver checks:
+and 5xx are retried after 1, 2, 4 … × `KASASU_PLAYBOOKS__BACKOFF` seconds; redirects are not
+followed. Outside dev mode the secret must have 32 characters or more (`kasasu serve` refuses
+to start otherwise, and a run never signs a webhook with the public default). A webhook's host
+is resolved when the playbook is saved and again at each send, and Kasasu connects to the
+address it checked: loopback, private, link-local, multicast, reserved and cloud metadata
+addresses (`169.254.169.254`, `fd00:ec2::254`) are refused unless the host, address or network
+is listed in `KASASU_PLAYBOOKS__WEBHOOK_HOSTS` (comma-separated, e.g.
+`hooks.internal,10.20.0.0/16`). A receiver checks:
 
 ```python
 expected = "sha256=" + hmac.new(secret, timestamp + b"." + body, hashlib.sha256).hexdigest()

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from kasasu.domain.choices import Priority, SurveyKind
 from kasasu.domain.scoring import Band
 from kasasu.kit.types import Day
+from kasasu.segments.schemas import RefreshProblem
 
 Strict = ConfigDict(extra="forbid")
 RESERVED_NAMES = frozenset({"log", "preview", "new"})
@@ -269,6 +270,7 @@ class PlaybookRead(BaseModel):
     enabled: bool
     definition: dict[str, Any]
     runs: int  # times it fired, all accounts and days
+    problem: RefreshProblem | None = None  # the latest run skipped it, and why
 
 
 class PlannedAction(BaseModel):

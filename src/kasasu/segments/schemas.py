@@ -20,12 +20,21 @@ class SegmentDefinition(BaseModel):
     description: str | None = Field(default=None, max_length=2000)
 
 
+class RefreshProblem(BaseModel):
+    """Why the refresh of ``day`` skipped a segment or a playbook, in both languages."""
+
+    day: Day
+    ja: str
+    en: str
+
+
 class SegmentRead(BaseModel):
     id: int
     name: str
     rule: str
     description: str | None
     members: int  # accounts in it after the latest refresh
+    problem: RefreshProblem | None = None  # the latest refresh skipped it, and why
 
 
 class SegmentChange(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -10,20 +11,23 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from kasasu.domain.rules import Rule, compile_rule
-from kasasu.errors import FieldError, InvalidInput, NotFound
-from kasasu.kit.i18n import _
+from kasasu.errors import FieldError, InvalidInput, KasasuError, NotFound
+from kasasu.kit.i18n import LOCALES, Message, _
 from kasasu.kit.validation import pydantic_reason
 from kasasu.models import Segment
 from kasasu.segments.repository import MemberRepository, SegmentRepository
 from kasasu.segments.schemas import (
     ACCOUNT_FIELDS,
     RULE_NAMES,
+    RefreshProblem,
     SegmentChange,
     SegmentDefinition,
     SegmentMemberRow,
     SegmentMembersPage,
     SegmentRead,
 )
+
+log = logging.getLogger("kasasu.refresh")
 
 
 def validate_segment(data: Any, where: str) -> SegmentDefinition:
@@ -45,7 +49,7 @@ def save_segment(session: Session, data: SegmentDefinition) -> SegmentRead:
     if row is None:
         row = repo.add(Segment(name=data.name, rule=data.rule, description=data.description))
     else:
-        row.rule, row.description = data.rule, data.description
+        row.rule, row.description, row.problem = data.rule, data.description, None
         session.flush()
     return _read(row, repo.open_counts().get(row.id, 0))
 
@@ -111,11 +115,27 @@ def assign_segments(
     }
     result = {}
     for segment in SegmentRepository(session).list_all():
-        rule: Rule = compile_rule(segment.rule, RULE_NAMES, where=segment.name)
-        inside = {a for a, v in values.items() if rule.matches(_plain(v))}
+        try:
+            rule: Rule = compile_rule(segment.rule, RULE_NAMES, where=segment.name)
+            inside = {a for a, v in values.items() if rule.matches(_plain(v))}
+        except Exception as exc:  # noqa: BLE001 - one bad segment never stops the refresh
+            segment.problem = refresh_problem(day, exc)
+            log.warning("refresh %s: segment %s skipped: %s", day, segment.name, exc)
+            continue
+        segment.problem = None
         _record(MemberRepository(session), segment.id, inside, day)
         result[segment.name] = len(inside)
+    session.flush()
     return result
+
+
+def refresh_problem(day: date, error: Exception) -> dict[str, Any]:
+    """Why the refresh of ``day`` skipped something, in both languages, to store on it."""
+    reason: Message | str = (
+        error.message if isinstance(error, KasasuError) else f"{type(error).__name__}: {error}"
+    )
+    message = _("Skipped by the refresh of {day}: {reason}", day=day.isoformat(), reason=reason)
+    return {"day": day.isoformat(), **{locale: message.render(locale) for locale in LOCALES}}
 
 
 def _record(members: MemberRepository, segment_id: int, inside: set[int], day: date) -> None:
@@ -134,5 +154,10 @@ def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def _read(row: Segment, members: int) -> SegmentRead:
     return SegmentRead(
-        id=row.id, name=row.name, rule=row.rule, description=row.description, members=members
+        id=row.id,
+        name=row.name,
+        rule=row.rule,
+        description=row.description,
+        members=members,
+        problem=RefreshProblem.model_validate(row.problem) if row.problem else None,
     )

@@ -56,6 +56,9 @@ class WebContext:
     def staging_dir(self) -> Path:
         return self.uploads_dir or self.events_path.parent / "uploads"
 
+    # Internal hosts and networks webhooks may reach (KASASU_PLAYBOOKS__WEBHOOK_HOSTS).
+    webhook_hosts: frozenset[str] = frozenset()
+
 
 def web_context(request: Request) -> WebContext:
     ctx: WebContext = request.app.state.kasasu_web

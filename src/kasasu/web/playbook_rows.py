@@ -47,6 +47,7 @@ class PlaybookRow:
     actions: list[str]
     enabled: bool
     runs: int | None  # None in a preview of pasted YAML
+    problem: str | None = None  # why the latest run skipped it
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,12 @@ def local_text(text: Any, locale: str) -> str:
     return "" if text is None else str(text)
 
 
-def playbook_row(definition: Mapping[str, Any], locale: str, runs: int | None) -> PlaybookRow:
+def playbook_row(
+    definition: Mapping[str, Any],
+    locale: str,
+    runs: int | None,
+    problem: Mapping[str, Any] | None = None,
+) -> PlaybookRow:
     return PlaybookRow(
         name=str(definition["name"]),
         title=local_text(definition.get("title"), locale),
@@ -76,6 +82,7 @@ def playbook_row(definition: Mapping[str, Any], locale: str, runs: int | None) -
         actions=[kind_label(a.get("type", ""), locale) for a in definition.get("actions", [])],
         enabled=bool(definition.get("enabled", True)),
         runs=runs,
+        problem=str(problem[locale]) if problem else None,
     )
 
 

@@ -23,7 +23,7 @@ from kasasu.playbooks.service import (
 )
 from kasasu.users.schemas import UserRead
 from kasasu.web.auth import CurrentUser, check_csrf, require
-from kasasu.web.context import in_transaction
+from kasasu.web.context import in_transaction, web_context
 from kasasu.web.playbook_rows import (
     STATUSES,
     definition_yaml,
@@ -47,7 +47,12 @@ def playbooks_router(pages: Pages) -> APIRouter:
     ) -> HTMLResponse:
         locale = request_locale(request)
         found = in_transaction(request, list_playbooks)
-        rows = [playbook_row(p.definition, locale, p.runs) for p in found]
+        rows = [
+            playbook_row(
+                p.definition, locale, p.runs, p.problem.model_dump() if p.problem else None
+            )
+            for p in found
+        ]
         return pages.render(
             request, "playbooks.html", status, user=user, rows=rows, **_editing(user), **values
         )
@@ -67,7 +72,8 @@ def playbooks_router(pages: Pages) -> APIRouter:
         require(user, Action.DELETE)  # leaders and admins configure playbooks
         locale = request_locale(request)
         try:
-            found = parse_playbooks(text, SOURCE)
+            hosts = web_context(request).webhook_hosts
+            found = parse_playbooks(text, SOURCE, webhook_hosts=hosts)
         except InvalidInput as error:
             problems = yaml_problems(error, locale)
             return list_page(request, user, 422, text=text, error=error, problems=problems)
