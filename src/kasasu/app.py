@@ -9,6 +9,7 @@ from kasasu.api import create_api
 from kasasu.api.app import MOUNT_PATH
 from kasasu.api.context import ApiContext
 from kasasu.db import create_db_engine, session_factory
+from kasasu.kit.deadline import BudgetMiddleware
 from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.settings import Settings
 from kasasu.surveys.config import SurveyConfig
@@ -67,6 +68,9 @@ def create_app(settings: Settings) -> FastAPI:
         same_site="lax",
         https_only=not settings.dev_mode,
     )
+    # Outermost: every read (pages and API) runs under a time budget, and stops when its
+    # client disconnects or the server stops (security review F10).
+    app.add_middleware(BudgetMiddleware, seconds=settings.server.request_budget_seconds)
     create_web(
         app,
         WebContext(

@@ -50,7 +50,15 @@ def serve(
             )
         )
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        # After SIGTERM, requests in flight get the graceful time; then uvicorn cancels them,
+        # which stops their work (kasasu.kit.deadline), so the process ends.
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            timeout_graceful_shutdown=config.server.graceful_shutdown_seconds,
+        )
     finally:
         if daily is not None:
             daily.stop()
