@@ -79,9 +79,13 @@ def _refuse_unstorable(
         raise InvalidInput(_("A value cannot be stored"), errors[:20])
 
 
-def _stop_if_cancelled(*_args: Any) -> None:
-    # No new statement for work that was stopped (kasasu.kit.deadline).
-    deadline.check()
+def _stop_if_cancelled(
+    _conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
+) -> None:
+    # No new statement for work that was stopped (kasasu.kit.deadline); undoing it (a
+    # rollback to a savepoint) still runs.
+    if not statement.startswith("ROLLBACK"):
+        deadline.check()
 
 
 def _param_name(name: str) -> str:

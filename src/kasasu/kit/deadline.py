@@ -170,7 +170,7 @@ class BudgetMiddleware:
             return
         budget = Budget(self.seconds)
         timer = asyncio.get_running_loop().call_later(self.seconds, budget.cancel, DEADLINE)
-        answered = False
+        answered, status = False, 0
         inbox: asyncio.Queue[Message] = asyncio.Queue()
 
         async def listen() -> None:
@@ -185,9 +185,11 @@ class BudgetMiddleware:
                     return
 
         async def sending(message: Message) -> None:
-            nonlocal answered
+            nonlocal answered, status
             await send(message)
-            if message["type"] == "http.response.body" and not message.get("more_body"):
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
                 answered = True
 
         listener = asyncio.create_task(listen())
@@ -200,7 +202,7 @@ class BudgetMiddleware:
         finally:
             timer.cancel()
             listener.cancel()
-            if budget.reason is not None:
+            if budget.reason is not None and (not answered or status == 503):
                 log.warning(
                     "%s %s: work stopped after %.1f s (%s)",
                     scope["method"],
