@@ -71,6 +71,7 @@ bench: dev
 	$(BIN)/python benchmarks/playbooks.py
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/voice.py
+	$(BIN)/python benchmarks/budget.py
 
 clean-demo:
 	rm -rf kasasu-data
