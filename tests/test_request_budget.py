@@ -47,7 +47,8 @@ def start_long_request(base: str, key: str) -> socket.socket:
     url = urlsplit(base)
     sock = socket.create_connection((url.hostname or "127.0.0.1", url.port or 80))
     sock.sendall(
-        f"GET {LONG} HTTP/1.1\r\nHost: {url.netloc}\r\nAuthorization: Bearer {key}\r\n\r\n".encode()
+        f"GET {LONG} HTTP/1.1\r\nHost: {url.netloc}\r\nAuthorization: Bearer {key}\r\n"
+        "Accept-Language: en\r\n\r\n".encode()
     )
     return sock
 
@@ -96,16 +97,21 @@ def test_a_request_abandoned_by_its_client_stops_its_work(data: tuple[Path, str]
 
 def test_sigterm_stops_the_server_within_its_graceful_timeout(data: tuple[Path, str]) -> None:
     path, key = data
-    env = {"KASASU_SERVER__GRACEFUL_SHUTDOWN_SECONDS": "1", **QUIET}
+    env = {"KASASU_SERVER__GRACEFUL_SHUTDOWN_SECONDS": "2", **QUIET}
     with serving(path, **env) as (base, server):
         sock = start_long_request(base, key)
         wait_for_work(server.pid)
         server.send_signal(signal.SIGTERM)
         started = time.monotonic()
         try:
-            server.wait(timeout=1 + 2)
+            server.wait(timeout=2 + 2)
         except subprocess.TimeoutExpired:
-            pytest.fail("still running 3 s after SIGTERM (graceful timeout 1 s)")
+            pytest.fail("still running 4 s after SIGTERM (graceful timeout 2 s)")
         finally:
+            answer = sock.recv(65536).decode()
             sock.close()
-        assert time.monotonic() - started < 3
+        assert time.monotonic() - started < 4
+        # The read was stopped a second before the end of the graceful time and answered.
+        assert answer.startswith("HTTP/1.1 503"), answer
+        assert "retry-after: 1" in answer.lower()
+        assert "The server is stopping" in answer

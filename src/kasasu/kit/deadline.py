@@ -136,14 +136,30 @@ def interruptible(interrupt: Callable[[], object]) -> Iterator[None]:
         yield
 
 
+_running: set[Budget] = set()
+_running_lock = threading.Lock()
+
+
 @contextmanager
 def running(budget: Budget) -> Iterator[Budget]:
     """Make ``budget`` the current one inside (and in threads started from here)."""
     token = _current.set(budget)
+    with _running_lock:
+        _running.add(budget)
     try:
         yield budget
     finally:
+        with _running_lock:
+            _running.discard(budget)
         _current.reset(token)
+
+
+def cancel_running(reason: Reason) -> None:
+    """Cancel every budget in use in this process (the server is stopping)."""
+    with _running_lock:
+        budgets = list(_running)
+    for budget in budgets:
+        budget.cancel(reason)
 
 
 Scope = MutableMapping[str, Any]
