@@ -179,6 +179,7 @@ def middleware_cost(n: int = 20_000) -> tuple[float, float]:
         started = time.perf_counter()
         for _ in range(n):
             await target(scope, receive, send)
+            await asyncio.sleep(0)  # the loop runs between requests, as in a server
         return (time.perf_counter() - started) / n * 1e6
 
     wrapped = BudgetMiddleware(app, seconds=30)
