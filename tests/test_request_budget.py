@@ -73,7 +73,7 @@ def test_a_read_over_its_budget_answers_503_and_stops(data: tuple[Path, str]) ->
         assert answer.headers["content-type"] == "application/problem+json"
         assert answer.headers["retry-after"] == "2"
         assert "2 s" in answer.json()["detail"]
-        assert took < 6  # the budget, the imports of a first request, the last step
+        assert took < 10  # budget + a first request's imports + the last step; 80 s before
         # Nothing keeps running behind the answer.
         before = cpu_seconds(server.pid)
         time.sleep(1.5)

@@ -168,6 +168,7 @@ def _interruptible(session: Session) -> AbstractContextManager[None]:
     if deadline.current() is None or session.get_bind().dialect.name != "postgresql":
         return nullcontext()
     dbapi = session.connection().connection.dbapi_connection
+    # psycopg's Connection: the DBAPI protocol SQLAlchemy types it with has no cancel.
     return deadline.interruptible(dbapi.cancel_safe)  # type: ignore[union-attr]
 
 
