@@ -72,6 +72,7 @@ bench: dev
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/voice.py
 	$(BIN)/python benchmarks/hostile_files.py
+	$(BIN)/python benchmarks/budget.py
 
 clean-demo:
 	rm -rf kasasu-data

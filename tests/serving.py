@@ -28,6 +28,14 @@ def served(data: Path, **env: str) -> Iterator[str]:
 
     ``env``: more settings, e.g. ``KASASU_DATABASE_URL`` for PostgreSQL.
     """
+    with serving(data, **env) as (base, _server):
+        yield base
+
+
+@contextmanager
+def serving(data: Path, **env: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """:func:`served`, yielding the server process as well (to signal it, to read its CPU
+    time). A server that has not stopped 10 s after SIGTERM is killed, and that fails."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "kasasu", "serve", "--port", str(port)],
@@ -50,7 +58,12 @@ def served(data: Path, **env: str) -> Iterator[str]:
                 time.sleep(0.1)
         else:
             raise AssertionError("the server did not start")
-        yield base
+        yield base, server
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+            raise

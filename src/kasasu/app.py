@@ -17,6 +17,7 @@ from kasasu.api.problems import http_problem
 from kasasu.api.request_ids import RequestIds, internal_error_problem
 from kasasu.db import create_db_engine, session_factory
 from kasasu.imports.limits import MAX_UPLOAD_BYTES, MULTIPART_OVERHEAD
+from kasasu.kit.deadline import BudgetMiddleware
 from kasasu.kit.security_headers import SecurityHeaders
 from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.settings import Settings
@@ -160,6 +161,9 @@ def create_app(settings: Settings) -> FastAPI:
         same_site="lax",
         https_only=not settings.dev_mode,
     )
+    # Every read (pages and API) runs under a time budget, and stops when its client
+    # disconnects or the server stops (security review F10).
+    app.add_middleware(BudgetMiddleware, seconds=settings.server.request_budget_seconds)
     app.add_middleware(RequestIds, fail=_failed)  # every answer carries the id
     # Outermost of ours: every answer (pages, API, static files, 413s, 500s) gets the
     # headers.

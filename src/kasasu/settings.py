@@ -31,6 +31,11 @@ class ServerSettings(BaseModel):
     port: int = Field(default=8000, ge=1, le=65535)
     # Strict-Transport-Security max-age outside dev mode (one year); 0 sends none.
     hsts_max_age: int = Field(default=31_536_000, ge=0)
+    # A read (GET/HEAD) still working after this many seconds is stopped and answered 503
+    # with Retry-After; so is one whose client disconnected.
+    request_budget_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # On SIGTERM, requests in flight get this long to finish; then they are stopped.
+    graceful_shutdown_seconds: int = Field(default=10, ge=0, le=3600)
 
 
 class RefreshSettings(BaseModel):

@@ -8,10 +8,14 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from kasasu.analytics._compat import can_create_temp_tables, to_arrow
+from kasasu.kit import deadline
 
 
 def evaluate(expression: ir.Table) -> pa.Table:
-    """Run ``expression`` on its backend and return the rows as Arrow."""
+    """Run ``expression`` on its backend and return the rows as Arrow; not when the work
+    was stopped (kasasu.kit.deadline: the query would not be interrupted if it started
+    just after the interruption)."""
+    deadline.check()
     return to_arrow(expression)
 
 
@@ -27,6 +31,7 @@ def materialize(expression: ir.Table) -> ir.Table:
     """
     if not can_create_temp_tables(expression):
         return expression
+    deadline.check()
     backend = expression.get_backend()
     table: ir.Table = backend.create_table(f"kasasu_tmp_{uuid4().hex}", expression, temp=True)
     return table

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import asyncio
+import socket
+from contextlib import suppress
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,7 +14,13 @@ from kasasu.db import create_db_engine
 from kasasu.jobs.playbooks import playbook_setup
 from kasasu.jobs.refresh import refresh_config
 from kasasu.jobs.scheduler import DailyRefresh
+from kasasu.kit import deadline
 from kasasu.kit.i18n import N_
+
+if TYPE_CHECKING:
+    import uvicorn
+
+STARTUP_FAILURE = 3  # uvicorn's exit status when it cannot listen
 
 
 def serve(
@@ -51,8 +60,42 @@ def serve(
             )
         )
     try:
-        # No "server: uvicorn" header: it tells an attacker what to look up.
-        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+        server = _server_class()(
+            uvicorn.Config(
+                app,
+                host=host,
+                port=port,
+                log_level="warning",
+                timeout_graceful_shutdown=config.server.graceful_shutdown_seconds,
+                server_header=False,  # "server: uvicorn" tells an attacker what to look up
+            )
+        )
+        with suppress(KeyboardInterrupt):  # as uvicorn.run: a second Ctrl+C
+            server.run()
+        if not server.started:
+            raise typer.Exit(STARTUP_FAILURE)
     finally:
         if daily is not None:
             daily.stop()
+
+
+def _server_class() -> type[uvicorn.Server]:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, which on SIGTERM gives the requests in flight the graceful time,
+        then cancels them; a second before that, the reads still running are stopped
+        (kasasu.kit.deadline), so their clients get a 503 with Retry-After rather than a
+        dropped connection, and no worker thread keeps the process alive."""
+
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            grace = self.config.timeout_graceful_shutdown or 0
+            stop = asyncio.get_running_loop().call_later(
+                max(0, grace - 1), deadline.cancel_running, deadline.SHUTDOWN
+            )
+            try:
+                await super().shutdown(sockets)
+            finally:
+                stop.cancel()
+
+    return Server

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.errors import FieldError, InvalidInput, Unavailable
+from kasasu.kit import deadline
 from kasasu.kit.i18n import _
 from kasasu.kit.types import MAX_BIGINT
 
@@ -27,6 +28,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+    # A statement of stopped work (kasasu.kit.deadline) ends within a few thousand steps.
+    dbapi_connection.set_progress_handler(deadline.cancelled, SQLITE_PROGRESS_STEPS)
+
+
+SQLITE_PROGRESS_STEPS = 10_000
 
 
 WRITE = "kasasu_write"  # the execution option of a transaction that will write
@@ -73,6 +79,15 @@ def _refuse_unstorable(
         raise InvalidInput(_("A value cannot be stored"), errors[:20])
 
 
+def _stop_if_cancelled(
+    _conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
+) -> None:
+    # No new statement for work that was stopped (kasasu.kit.deadline); undoing it (a
+    # rollback to a savepoint) still runs.
+    if not statement.startswith("ROLLBACK"):
+        deadline.check()
+
+
 def _param_name(name: str) -> str:
     # SQLAlchemy names a bound parameter after its column, with "_1" for a repeated one.
     base, _sep, suffix = name.rpartition("_")
@@ -100,6 +115,7 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
     else:
         engine = create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
     event.listen(engine, "before_cursor_execute", _refuse_unstorable)
+    event.listen(engine, "before_cursor_execute", _stop_if_cancelled)
     return engine
 
 
@@ -115,15 +131,21 @@ def transaction(factory: sessionmaker[Session], *, write: bool = False) -> Itera
     start (``BEGIN IMMEDIATE``) and concurrent writers queue for up to the busy timeout. A
     database still locked after that is ``Unavailable`` (the API answers 503 with
     Retry-After), never an internal error.
+
+    Work under a budget that was cancelled (kasasu.kit.deadline: out of time, client gone,
+    server stopping) fails with ``Unavailable`` too, whatever the interrupted statement or
+    query raised.
     """
     with factory() as session:
         try:
             if write:
                 session.connection(execution_options={WRITE: True})
-            yield session
+            with _interruptible(session):
+                yield session
             session.commit()
         except OperationalError as error:
             session.rollback()
+            _raise_if_stopped(error)
             if "database is locked" in str(error):
                 raise Unavailable(_("The database is busy; try again in a moment")) from error
             raise
@@ -132,6 +154,40 @@ def transaction(factory: sessionmaker[Session], *, write: bool = False) -> Itera
             # the input is wrong, whatever edge let it through.
             session.rollback()
             raise InvalidInput(_("A value cannot be stored")) from error
+        except Exception as error:
+            session.rollback()
+            _raise_if_stopped(error)
+            raise
         except BaseException:
             session.rollback()
             raise
+
+
+def _interruptible(session: Session) -> AbstractContextManager[None]:
+    """On PostgreSQL, under a budget: a cancellation sends a cancel request for the
+    statement running on the session's connection. (SQLite has its progress handler.)"""
+    if deadline.current() is None or session.get_bind().dialect.name != "postgresql":
+        return nullcontext()
+    dbapi = session.connection().connection.dbapi_connection
+    # psycopg's Connection: the DBAPI protocol SQLAlchemy types it with has no cancel.
+    return deadline.interruptible(dbapi.cancel_safe)  # type: ignore[union-attr]
+
+
+def _raise_if_stopped(error: Exception) -> None:
+    budget = deadline.current()
+    if budget is None or budget.reason is None:
+        return
+    if budget.reason == deadline.DEADLINE:
+        stopped = Unavailable(
+            _(
+                "This took longer than the {seconds} s the server allows and was stopped; "
+                "ask for less (a shorter period) or try again later",
+                seconds=f"{budget.seconds:g}",
+            )
+        )
+    elif budget.reason == deadline.SHUTDOWN:
+        stopped = Unavailable(_("The server is stopping; try again in a moment"))
+    else:
+        stopped = Unavailable(_("The request was abandoned by its client and stopped"))
+    stopped.retry_after = budget.retry_after
+    raise stopped from error

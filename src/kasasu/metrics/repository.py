@@ -12,6 +12,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from kasasu.kit import deadline
 from kasasu.kit.gc import collector_paused
 from kasasu.metrics import spark
 from kasasu.models import (
@@ -184,8 +185,12 @@ def analytics_backend(
         if engine == "postgres"
         else duckdb_backend(session, events_path)
     )
+    # Stopped work (kasasu.kit.deadline) interrupts the query running on the backend: DuckDB
+    # in this process, or a cancel request to PostgreSQL.
+    stop = backend.con.cancel_safe if engine == "postgres" else backend.con.interrupt
     try:
-        yield backend
+        with deadline.interruptible(stop):
+            yield backend
     finally:
         backend.disconnect()
 
@@ -203,6 +208,7 @@ def duckdb_backend(session: Session, events_path: Path | None = None) -> Any:
 
     backend = ibis.duckdb.connect()
     for name, table in read_facts(session).items():
+        deadline.check()
         backend.create_table(name, table)
     if events_path is not None and events_path.is_file():
         # ATTACH takes no bound parameter for its path: quote it as an SQL string literal.
