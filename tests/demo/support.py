@@ -44,11 +44,13 @@ def run_demo(directory: Path, **options: int) -> DemoRun:
 
 
 def dump(url: str, events_path: Path) -> tuple[dict[str, list[Any]], pa.Table]:
-    """Every operational table ordered by id, and every event with every column."""
+    """Every operational table ordered by its primary key, and every event with every column."""
     engine = sa.create_engine(url)
     with engine.connect() as connection:
         tables = {
-            table.name: connection.execute(sa.select(table).order_by(table.c.id)).all()
+            table.name: connection.execute(
+                sa.select(table).order_by(*table.primary_key.columns)
+            ).all()
             for table in Base.metadata.sorted_tables
         }
     engine.dispose()
