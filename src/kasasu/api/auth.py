@@ -25,7 +25,9 @@ def current_key(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated(_("Send an API key as 'Authorization: Bearer KEY'"))
     key = credentials.credentials
-    return in_transaction(request, lambda session: authenticate_api_key(session, key))
+    found = in_transaction(request, lambda session: authenticate_api_key(session, key))
+    request.state.api_key = found  # the actor of this request's writes (audit log)
+    return found
 
 
 def require(action: Action) -> Callable[[ApiKeyRead], ApiKeyRead]:

@@ -33,6 +33,7 @@ def signed_in_user(request: Request) -> UserRead:
     if user is None:
         request.session.pop(SESSION_USER, None)
         raise SignInRequired(request.url.path)
+    request.state.user = user  # the actor of this request's writes (audit log)
     return user
 
 

@@ -11,6 +11,7 @@ from fastapi import Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.db import transaction
+from kasasu.db.audit import Origin, acting, request_id
 from kasasu.surveys.config import SurveyConfig
 
 T = TypeVar("T")
@@ -42,5 +43,16 @@ READ_METHODS = ("GET", "HEAD", "OPTIONS")
 def in_transaction(request: Request, work: Callable[[Session], T]) -> T:
     """Run ``work`` in one transaction that commits before the page is rendered."""
     write = request.method not in READ_METHODS
-    with transaction(web_context(request).sessions, write=write) as session:
-        return work(session)
+    with acting(origin(request)), transaction(web_context(request).sessions, write=write) as s:
+        return work(s)
+
+
+def origin(request: Request) -> Origin:
+    """Who the audit log records for this request: the signed-in user (set when the page
+    asked for them) or a visitor (signing in, survey answers), and from where."""
+    client = request.client.host if request.client else None
+    rid = request_id(request.headers.get("x-request-id"))
+    user = getattr(request.state, "user", None)
+    if user is None:
+        return Origin("web", "visitor", None, "visitor", client, rid)
+    return Origin("web", "user", user.id, user.email, client, rid)
