@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from kasasu.cli.admin import apikey_app, db_app, init, user_app
+from kasasu.cli.audit import audit_app
 from kasasu.cli.common import cli_origin, fail, help_locale, localize_help
 from kasasu.cli.demo import demo
 from kasasu.cli.health import health_app
@@ -89,6 +90,7 @@ app.command(
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(audit_app, name="audit")
 
 
 def main() -> None:
