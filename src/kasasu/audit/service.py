@@ -58,6 +58,12 @@ def list_entries(
     )
 
 
+def account_history(session: Session, account_id: int, limit: int = 20) -> list[AuditEntryRead]:
+    """The latest entries about an account and the rows that hang off it."""
+    rows = AuditRepository(session).list_page({"account_id": account_id}, offset=0, limit=limit)
+    return [AuditEntryRead.model_validate(r) for r in rows]
+
+
 def export_rows(session: Session, filters: AuditFilters, zone: str) -> Iterator[list[Any]]:
     """Every matching entry as a row under :data:`HEADERS`, times in ``zone``."""
     local = ZoneInfo(zone)
