@@ -160,6 +160,7 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("post", "/surveys/campaigns/{name}/remind"),
         ("get", "/surveys/campaigns/{name}/results"),
         ("post", "/surveys/campaigns/{name}/send"),
+        ("get", "/audit"),
         *PUBLIC,
     }
     for resource in RESOURCES:
