@@ -80,3 +80,33 @@ def test_a_playbook_action_is_recorded_as_the_playbooks(
     assert (entry.entity_id, entry.account_id, entry.actor_id) == (ids[0], ids[0], ids[1])
     # The playbook's own bookkeeping (runs, actions) is its log, not the audit log's.
     assert _log(sessions, entity="playbook_actions") == []
+
+
+def test_a_bulk_update_statement_is_recorded_row_by_row(sessions: sessionmaker[Session]) -> None:
+    """Grouping requests under a need is one UPDATE ... WHERE id IN (...), which skips the
+    flush: the rows it changed are read before and after."""
+    from kasasu.db.audit import Origin, acting
+    from kasasu.models import Feedback, Need
+    from kasasu.needs.service import link_requests
+
+    with sessions() as s:
+        account = Account(external_id="acme", name="Acme", custom_fields={})
+        need = Need(title="SSO")
+        s.add_all([account, need])
+        s.flush()
+        asks = [Feedback(external_id=f"fb-{n}", account_id=account.id, title="SSO please")
+                for n in (1, 2)]  # fmt: skip
+        s.add_all(asks)
+        s.commit()
+        ids = [a.id for a in asks]
+        need_id, account_id = need.id, account.id
+    with sessions() as s, acting(Origin("api", "api_key", 7, "crm-sync", "10.0.0.9", "r-1")):
+        link_requests(s, need_id, ids)
+        s.commit()
+    with sessions() as s:
+        page = list_entries(s, AuditFilters(entity="feedback", actor="crm-sync"), ZONE)
+    assert [(e.entity_id, e.account_id, e.field, e.before, e.after, e.origin, e.client)
+            for e in page.items] == [
+        (ids[1], account_id, "need_id", None, str(need_id), "api", "10.0.0.9"),  # newest first
+        (ids[0], account_id, "need_id", None, str(need_id), "api", "10.0.0.9"),
+    ]  # fmt: skip

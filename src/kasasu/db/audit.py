@@ -226,14 +226,15 @@ def _bulk_statement(state: ORMExecuteState) -> Any:
         return None
     table: Any = mapper.local_table
     session = state.session
-    before = {r.id: r._asdict() for r in session.execute(select(table).where(where))}
+    found = select(table).where(where).order_by(table.c.id)
+    before = {r.id: r._asdict() for r in session.execute(found)}
     result = state.invoke_statement()
     if not before:
         return result
     after: dict[Any, dict[str, Any]] = {}
     if state.is_update:
-        found = select(table).where(table.c.id.in_(list(before)))
-        after = {r.id: r._asdict() for r in session.execute(found)}
+        again = select(table).where(table.c.id.in_(list(before)))
+        after = {r.id: r._asdict() for r in session.execute(again)}
     rows: list[dict[str, Any]] = []
     for row_id, old in before.items():
         new = after.get(row_id)
