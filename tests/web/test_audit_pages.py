@@ -129,3 +129,24 @@ def test_admin_page_filters_and_exports_without_formulas(
     cells = [c for row in sheet.iter_rows() for c in row if c.value == HOSTILE]
     assert len(cells) == 1
     assert cells[0].data_type == "s"  # text, shown as written, never evaluated
+
+
+def test_a_new_users_password_is_never_in_the_log(web: TestClient, sign_in: SignIn) -> None:
+    sign_in(Role.ADMIN)
+    form = {
+        "name": "New",
+        "email": "new@example.com",
+        "role": "viewer",
+        "password": "s3cret-passw0rd",
+        "csrf_token": csrf(web.get("/settings").text),
+    }
+    assert web.post("/settings/users", data=form).status_code == 303
+    page = web.get("/settings/audit", params={"entity": "users", "origin": "web"}).text
+    assert "admin@example.com" in page
+    assert "new@example.com" in page
+    cells = (
+        '<td>password_hash</td>\n    <td class="audit-value">—</td>\n    <td class="audit-value">'
+    )
+    assert cells + "changed</td>" in page
+    assert "argon2" not in page
+    assert "s3cret" not in page

@@ -176,7 +176,7 @@ def _rows(
 
 def _secret_or_text(name: str | None, value: Any, side: bool) -> str | None:
     if name and SECRET.search(name):
-        return CHANGED if side and value is not None else None
+        return CHANGED if side else None  # set, replaced or cleared: never the value
     return as_text(value)
 
 
