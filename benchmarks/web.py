@@ -6,13 +6,17 @@ as-of day and a week before, a user, then ``kasasu serve`` in a child process an
 client (httpx) signed in on 127.0.0.1. Per page, 60 requests after one warm-up: the
 dashboard, the accounts list (first page; and a search), the account 360° page of
 accounts taken in turn, and the renewals page (90 days; 180 days by MRR, second page), whose
-count is first checked against plain SQL. Prints the median and the 95th percentile; target
+count is first checked against plain SQL, and the audit log (Settings page and
+GET /api/v1/audit, all entries and filtered), holding two entries per account from two
+imports that change every account's tier through the real capture. Prints the median and
+the 95th percentile; target
 (issues): p95 ≤ 150 ms for each page at 20,000 accounts. The dashboard's first, uncached
 request (it computes the KPIs, then keeps them 10 minutes) is printed apart.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
 import re
@@ -60,6 +64,7 @@ def _prepare(data: Path, accounts: int, months: int) -> dict[str, str]:
     _kasasu(
         env, "refresh", "--backfill", "--from", "2026-11-15", "--to", "2026-11-22", "--every", "7"
     )
+    _audited_imports(env, data)
     _kasasu(env, "user", "create", "--email", EMAIL, "--name", "Bench", "--role", "admin",
             "--password", PASSWORD)  # fmt: skip
     created = subprocess.run(
@@ -67,6 +72,22 @@ def _prepare(data: Path, accounts: int, months: int) -> dict[str, str]:
         env=env, check=True, capture_output=True, text=True,
     )  # fmt: skip
     return {**env, "BENCH_API_KEY": created.stdout.split()[-1]}
+
+
+def _audited_imports(env: dict[str, str], data: Path) -> None:
+    """Two imports that change every account's tier: two audit log entries per account."""
+    with sqlite3.connect(data / "kasasu.db") as db:
+        accounts = db.execute("SELECT external_id, name FROM accounts ORDER BY id").fetchall()
+    for n, tier in enumerate(("bench-a", "bench-b")):
+        path = data / f"tiers-{n}.csv"
+        with path.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(["external_id", "name", "tier"])
+            writer.writerows([e, name, tier] for e, name in accounts)
+        started = time.perf_counter()
+        _kasasu(env, "import", "accounts", str(path))
+        took = time.perf_counter() - started
+        print(f"  import changing {len(accounts):,} tiers (audited): {took:.1f} s", flush=True)
 
 
 def _sign_in(client: httpx.Client) -> None:
@@ -123,6 +144,16 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float]]:
                 "renewals, 180 d by MRR": ["/renewals?within=180&sort=-mrr&page=2"],
                 "API renewals, 180 d": [f"/api/v1/renewals?to={_in_days(180)}&sort=-mrr"],
                 "API exchange rates": ["/api/v1/exchange-rates"],
+                "audit log page": ["/settings/audit", "/settings/audit?page=2"],
+                "audit log, filtered": [
+                    "/settings/audit?entity=accounts&origin=import&since=2026-01-01",
+                    f"/settings/audit?account_id={ids[0]}",
+                ],
+                "API audit log": ["/api/v1/audit", "/api/v1/audit?page=3&per_page=100"],
+                "API audit, filtered": [
+                    f"/api/v1/audit?account_id={ids[0]}",
+                    "/api/v1/audit?entity=accounts&origin=import&since=2026-01-01",
+                ],
             }
             results = {"dashboard, first (cold)": (cold, cold)}
             for name, paths in pages.items():

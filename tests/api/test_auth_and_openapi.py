@@ -161,6 +161,7 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("get", "/surveys/campaigns/{name}/results"),
         ("post", "/surveys/campaigns/{name}/send"),
         ("get", "/surveys/campaigns/{name}/widget"),
+        ("get", "/audit"),
         *PUBLIC,
     }
     for resource in RESOURCES:

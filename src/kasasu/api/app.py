@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from kasasu import __version__
 from kasasu.api import docs, openapi, problems
+from kasasu.api.audit import audit_router
 from kasasu.api.context import ApiContext
 from kasasu.api.events import events_router
 from kasasu.api.health import health_router
@@ -58,4 +59,5 @@ def create_api(ctx: ApiContext) -> FastAPI:
     api.include_router(voice_router())
     api.include_router(needs_router())
     api.include_router(loyal_router())
+    api.include_router(audit_router())
     return api

@@ -27,7 +27,9 @@ def current_key(
         raise Unauthenticated(_("Send an API key as 'Authorization: Bearer KEY'"))
     key = credentials.credentials
     address = request.client.host if request.client else None
-    return in_transaction(request, lambda session: authenticate_api_key(session, key, address))
+    found = in_transaction(request, lambda session: authenticate_api_key(session, key, address))
+    request.state.api_key = found  # the actor of this request's writes (audit log)
+    return found
 
 
 def _family(request: Request) -> str:

@@ -11,6 +11,7 @@ from fastapi import Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.db import transaction
+from kasasu.db.audit import Origin, acting, request_id
 from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.surveys.config import SurveyConfig
 from kasasu.surveys.guard import SurveyGuard
@@ -49,5 +50,19 @@ def client_address(request: Request) -> str:
 def in_transaction(request: Request, work: Callable[[Session], T]) -> T:
     """Run ``work`` in one transaction that commits before the response is built."""
     write = request.method not in READ_METHODS
-    with transaction(context(request).sessions, write=write) as session:
+    with acting(origin(request)), transaction(context(request).sessions, write=write) as session:
         return work(session)
+
+
+def origin(request: Request) -> Origin:
+    """Who the audit log records for this request: its API key (set by the key's
+    dependency) or a visitor (the public survey and widget routes), and from where."""
+    client = request.client.host if request.client else None
+    # The id the request-id middleware gave this request (the client's own when it sent one).
+    rid = request_id(
+        getattr(request.state, "request_id", None) or request.headers.get("x-request-id")
+    )
+    key = getattr(request.state, "api_key", None)
+    if key is None:
+        return Origin("api", "visitor", None, "visitor", client, rid)
+    return Origin("api", "api_key", key.id, key.name, client, rid)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 
 from kasasu.cli.admin import apikey_app, db_app, init, user_app
-from kasasu.cli.common import fail, help_locale, localize_help
+from kasasu.cli.audit import audit_app
+from kasasu.cli.common import cli_origin, fail, help_locale, localize_help
 from kasasu.cli.demo import demo
 from kasasu.cli.health import health_app
 from kasasu.cli.imports import import_command
@@ -18,6 +19,7 @@ from kasasu.cli.segments import segments_app
 from kasasu.cli.serve import serve
 from kasasu.cli.surveys import surveys_app
 from kasasu.cli.voice import voice_app
+from kasasu.db.audit import acting
 from kasasu.errors import KasasuError
 from kasasu.kit.i18n import N_
 
@@ -88,12 +90,14 @@ app.command(
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(audit_app, name="audit")
 
 
 def main() -> None:
     command = typer.main.get_command(app)
     localize_help(command, help_locale())
     try:
-        command(prog_name="kasasu")
+        with acting(cli_origin()):  # the jobs a command runs write as "cli" too
+            command(prog_name="kasasu")
     except KasasuError as error:
         raise SystemExit(fail(error).exit_code) from None

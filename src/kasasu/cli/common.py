@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from kasasu.db import create_db_engine, session_factory, transaction
+from kasasu.db.audit import Origin, acting
 from kasasu.db.migrate import current_revision, head_revision
 from kasasu.errors import (
     Conflict,
@@ -92,10 +94,19 @@ def session_scope() -> Iterator[Session]:
     engine = create_db_engine(settings().database_url)
     try:
         require_migrated(engine)
-        with transaction(session_factory(engine)) as session:
+        with acting(cli_origin()), transaction(session_factory(engine)) as session:
             yield session
     finally:
         engine.dispose()
+
+
+def cli_origin() -> Origin:
+    """The audit log's actor for a command: "cli", with the operating-system user."""
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):  # no such user in a container's passwd
+        who = "cli"
+    return Origin("cli", "cli", None, who)
 
 
 def fail(error: KasasuError) -> typer.Exit:

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kasasu.db import audit
 from kasasu.errors import FieldError, InvalidInput, Unavailable
 from kasasu.kit import deadline
 from kasasu.kit.i18n import _
@@ -116,6 +117,7 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
     event.listen(engine, "before_cursor_execute", _refuse_unstorable)
     event.listen(engine, "before_cursor_execute", _stop_if_cancelled)
+    audit.install()  # every session's writes are recorded in the audit log (kasasu.db.audit)
     return engine
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from kasasu.db.audit import through
 from kasasu.db.service import UpsertResult
 from kasasu.errors import FieldError, InvalidInput
 from kasasu.events.service import ingest_file
@@ -50,9 +51,24 @@ def import_file(
     events_path: Path | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Read ``source`` (a path, or the bytes of an upload named ``filename``) and import it."""
+    """Read ``source`` (a path, or the bytes of an upload named ``filename``) and import it.
+
+    Its writes are recorded in the audit log as the caller's, through "import"."""
     if kind is ImportKind.EVENTS:
         return _import_events(source, filename, options, events_path, progress)
+    with through("import"):
+        return _import_rows(session, kind, source, filename, options=options, progress=progress)
+
+
+def _import_rows(
+    session: Session,
+    kind: ImportKind,
+    source: Path | bytes,
+    filename: str,
+    *,
+    options: ImportOptions,
+    progress: Progress | None,
+) -> ImportResult:
     data = source.read_bytes() if isinstance(source, Path) else source
     table = read_table(data, filename)
     spec = kind_specs()[kind]

@@ -7,6 +7,9 @@ as a formula. Customer data (an account named ``=HYPERLINK(...)``) must stay tex
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -28,3 +31,28 @@ def text_not_formulas(book: Any) -> None:
             for cell in row:
                 if cell.data_type == "f":
                     cell.data_type = "s"
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A CSV file for Excel (UTF-8 with BOM, CRLF), every cell made safe by :func:`csv_cell`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([csv_cell(value) for value in header])
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
+    return "\ufeff" + buffer.getvalue()
+
+
+def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str) -> bytes:
+    """A one-sheet Excel workbook whose text cells are text (:func:`text_not_formulas`)."""
+    from openpyxl import Workbook  # loaded for a download only
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    text_not_formulas(book)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

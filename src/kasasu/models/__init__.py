@@ -2,6 +2,7 @@
 
 from kasasu.models.accounts import Account, AccountExternalId
 from kasasu.models.activities import Activity
+from kasasu.models.audit import AuditEntry, AuditPrune
 from kasasu.models.base import Base
 from kasasu.models.contacts import Contact
 from kasasu.models.feedback import Feedback
@@ -22,6 +23,8 @@ __all__ = [
     "AccountExternalId",
     "Activity",
     "ApiKey",
+    "AuditEntry",
+    "AuditPrune",
     "Base",
     "Contact",
     "ExchangeRate",

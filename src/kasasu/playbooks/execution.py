@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from kasasu.accounts.schemas import AccountUpdate
 from kasasu.accounts.service import accounts
+from kasasu.db.audit import through
 from kasasu.domain.choices import Priority, SurveyKind, TaskSource
 from kasasu.kit.i18n import Message
 from kasasu.models import SurveyInvitation
@@ -84,6 +85,8 @@ class Started:
     kind: str
     payload: dict[str, Any]
     key: str  # stable per action: Message-ID and Idempotency-Key
+    playbook_id: int = 0
+    playbook: str = ""  # its name: the actor of what the action changes (audit log)
 
 
 def open_actions(session: Session, reclaim_after: timedelta, max_attempts: int) -> list[int]:
@@ -98,14 +101,20 @@ def start_action(
     repo = RunRepository(session)
     if not repo.start(action_id, now, now - reclaim_after, max_attempts):
         return None
-    action, run, _name = repo.action(action_id)
-    return Started(
-        action_id, action.kind, dict(action.payload), f"kasasu.{run.id}.{action.position}"
-    )
+    action, run, name = repo.action(action_id)
+    key = f"kasasu.{run.id}.{action.position}"
+    return Started(action_id, action.kind, dict(action.payload), key, run.playbook_id, name)
 
 
 def perform_local(session: Session, started: Started) -> dict[str, Any]:
-    """Do an action whose effect is in Kasasu's own database."""
+    """Do an action whose effect is in Kasasu's own database; the audit log records its
+    writes as the playbook's, through "playbook"."""
+    actor = {"actor_kind": "playbook", "actor_id": started.playbook_id}
+    with through("playbook", **actor, actor_name=started.playbook or "playbook"):
+        return _perform(session, started)
+
+
+def _perform(session: Session, started: Started) -> dict[str, Any]:
     p = started.payload
     if started.kind == "task":
         task = tasks.create(

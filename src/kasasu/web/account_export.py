@@ -3,8 +3,6 @@ Excel, with exactly the accounts the list's filters select."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -18,7 +16,7 @@ from kasasu.accounts.service import accounts
 from kasasu.domain.choices import TouchModel
 from kasasu.health.summary import latest_briefs
 from kasasu.kit.i18n import _, translate
-from kasasu.kit.spreadsheet import csv_cell, text_not_formulas
+from kasasu.kit.spreadsheet import csv_text, xlsx_bytes
 from kasasu.users.service import user_names
 from kasasu.web.accounts import list_filters
 from kasasu.web.auth import CurrentUser
@@ -53,16 +51,12 @@ def export_router() -> APIRouter:
         stamp = datetime.now(zone).strftime("%Y%m%d-%H%M")
         if format == "xlsx":
             return Response(
-                _xlsx(header, rows, translate("Accounts", locale)),
+                xlsx_bytes(header, rows, translate("Accounts", locale)),
                 media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 headers={"Content-Disposition": f'attachment; filename="accounts-{stamp}.xlsx"'},
             )
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(header)
-        writer.writerows([csv_cell(value) for value in row] for row in rows)
         return Response(
-            "\ufeff" + buffer.getvalue(),
+            csv_text(header, rows),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="accounts-{stamp}.csv"'},
         )
@@ -104,18 +98,3 @@ def _plain(value: float | None) -> int | float | str:
     if value is None:
         return ""
     return int(value) if float(value).is_integer() else value
-
-
-def _xlsx(header: list[str], rows: list[list[Any]], title: str) -> bytes:
-    from openpyxl import Workbook  # loaded for this download only
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    text_not_formulas(book)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

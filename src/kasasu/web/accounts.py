@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from kasasu.accounts.service import accounts
 from kasasu.activities.schemas import ActivityCreate
 from kasasu.activities.service import activities
+from kasasu.audit.service import account_history
 from kasasu.domain.choices import ActivityKind, Priority, Role, TaskSource, TouchModel
 from kasasu.domain.dates import local_midnight
 from kasasu.domain.permissions import Action
@@ -44,6 +45,7 @@ from kasasu.web.render import Pages, request_locale
 USAGE_DAYS = 90
 MRR_HISTORY_DAYS = 365
 PLAYBOOK_RUNS_SHOWN = 10
+HISTORY_SHOWN = 20  # the latest audit log entries of the account
 NOTE_KINDS = (ActivityKind.NOTE, ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.EMAIL)
 BANDS = ("red", "yellow", "green", "unknown")
 RENEWAL_WINDOWS = (30, 60, 90, 180)
@@ -244,6 +246,7 @@ def _account_360(session: Session, account_id: int, locale: str, currency: str) 
         "playbook_runs": playbook_log(
             session, locale, limit=PLAYBOOK_RUNS_SHOWN, account_id=account_id
         ),
+        "history": account_history(session, account_id, limit=HISTORY_SHOWN),
         "run_labels": status_labels(locale),
         "note_kinds": NOTE_KINDS,
         "priorities": list(Priority),

@@ -46,6 +46,7 @@ def signed_in_user(request: Request) -> UserRead:
         request.session.pop(SESSION_USER, None)
         request.session.pop(SESSION_GENERATION, None)
         raise SignInRequired(request.url.path)
+    request.state.user = user  # the actor of this request's writes (audit log)
     return user
 
 

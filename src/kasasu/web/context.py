@@ -11,6 +11,7 @@ from fastapi import Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.db import transaction
+from kasasu.db.audit import Origin, acting, request_id
 from kasasu.surveys.config import SurveyConfig
 from kasasu.surveys.guard import SurveyGuard
 from kasasu.users.schemas import SsoPolicy
@@ -80,5 +81,19 @@ def in_transaction(
     for any method but GET, HEAD and OPTIONS unless ``write`` says otherwise."""
     if write is None:
         write = request.method not in READ_METHODS
-    with transaction(web_context(request).sessions, write=write) as session:
-        return work(session)
+    with acting(origin(request)), transaction(web_context(request).sessions, write=write) as s:
+        return work(s)
+
+
+def origin(request: Request) -> Origin:
+    """Who the audit log records for this request: the signed-in user (set when the page
+    asked for them) or a visitor (signing in, survey answers), and from where."""
+    client = request.client.host if request.client else None
+    # The id the request-id middleware gave this request (the client's own when it sent one).
+    rid = request_id(
+        getattr(request.state, "request_id", None) or request.headers.get("x-request-id")
+    )
+    user = getattr(request.state, "user", None)
+    if user is None:
+        return Origin("web", "visitor", None, "visitor", client, rid)
+    return Origin("web", "user", user.id, user.email, client, rid)

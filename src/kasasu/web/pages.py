@@ -25,6 +25,7 @@ from kasasu.kit.i18n import _
 from kasasu.kit.validation import pydantic_reason
 from kasasu.web.account_export import export_router
 from kasasu.web.accounts import accounts_router
+from kasasu.web.audit import audit_router
 from kasasu.web.auth import SignInRequired, auth_router, sign_in_redirect
 from kasasu.web.churn import churn_router
 from kasasu.web.context import WebContext
@@ -87,6 +88,7 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.include_router(playbooks_router(pages))
     app.include_router(needs_router(pages))
     app.include_router(imports_router(pages))
+    app.include_router(audit_router(pages))
     app.include_router(settings_router(pages))
     app.include_router(surveys_router(pages))
     app.include_router(survey_answers_router(pages))  # public: no sign-in

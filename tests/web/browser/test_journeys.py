@@ -91,7 +91,9 @@ def test_a_logged_note_appears_in_the_timeline(page: Page) -> None:
     note = f"Called about the renewal, ref {uuid.uuid4().hex[:10]}"
     page.locator('textarea[name="body"]').fill(note)
     page.get_by_role("button", name="Log note", exact=True).click()
-    expect(page.get_by_text(note)).to_be_visible()
+    # In the timeline (the History section lists the new activity's fields too).
+    expect(page.locator("#timeline").get_by_text(note)).to_be_visible()
+    expect(page.locator("#history").get_by_role("cell", name=note).first).to_be_visible()
     expect(heading(page)).to_have_text(name)
 
 
@@ -140,7 +142,7 @@ def test_a_task_created_on_an_account_is_completed_in_my_tasks(page: Page) -> No
     title = f"Send the renewal proposal {uuid.uuid4().hex[:8]}"
     page.locator('input[name="title"]').fill(title)
     page.get_by_role("button", name="Create task", exact=True).click()
-    expect(page.get_by_text(title)).to_be_visible()
+    expect(page.locator("#tasks").get_by_text(title)).to_be_visible()
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My tasks").click()
     expect(heading(page)).to_have_text("My tasks")
