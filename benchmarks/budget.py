@@ -33,15 +33,10 @@ from typing import Any
 import httpx
 
 from kasasu.kit.deadline import BudgetMiddleware
+from serving import served
 
 LONG = "/api/v1/voice/reasons?from=2016-01&to=2025-12"
 AS_OF = "2026/11/23"
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _prepare(data: Path) -> tuple[dict[str, str], str]:
@@ -67,30 +62,8 @@ def _kasasu(env: dict[str, str], *args: str) -> str:
 
 @contextmanager
 def _serve(env: dict[str, str], **more: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    port = _port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kasasu", "serve", "--port", str(port)],
-        env={**env, **more},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).text == "ok":
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with served({**env, **more}) as (base, server):
         yield base, server
-    finally:
-        if server.poll() is None:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
 
 
 def _cpu(pid: int) -> float:

@@ -20,7 +20,6 @@ import csv
 import datetime as dt
 import os
 import re
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -32,17 +31,13 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from serving import served
+
 AS_OF = "2026/11/23"
 REQUESTS = 60
 TARGET_P95_MS = 150.0
 SIZES = ((2_000, 24), (20_000, 6))
 EMAIL, PASSWORD = "bench@example.com", "bench-password"
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _kasasu(env: dict[str, str], *args: str) -> None:
@@ -110,59 +105,41 @@ def _times(client: httpx.Client, paths: list[str]) -> list[float]:
 
 
 def _measure(env: dict[str, str]) -> dict[str, tuple[float, float]]:
-    port = _port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kasasu", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).text == "ok":
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        with httpx.Client(base_url=base, timeout=120) as client:
-            _sign_in(client)
-            started = time.perf_counter()
-            client.get("/")
-            cold = (time.perf_counter() - started) * 1000
-            listing = client.get("/accounts?mine=0").text
-            ids = re.findall(r'href="/accounts/(\d+)"', listing)[:20]
-            _check_renewals(client, env)
-            # The API reads its key; the pages keep reading the session cookie.
-            client.headers["Authorization"] = f"Bearer {env['BENCH_API_KEY']}"
-            pages = {
-                "dashboard": ["/"],
-                "accounts list": ["/accounts?mine=0"],
-                "accounts search": ["/accounts?mine=0&q=株式会社"],
-                "account 360°": [f"/accounts/{i}" for i in ids],
-                "renewals, 90 days": ["/renewals?within=90"],
-                "renewals, 180 d by MRR": ["/renewals?within=180&sort=-mrr&page=2"],
-                "API renewals, 180 d": [f"/api/v1/renewals?to={_in_days(180)}&sort=-mrr"],
-                "API exchange rates": ["/api/v1/exchange-rates"],
-                "audit log page": ["/settings/audit", "/settings/audit?page=2"],
-                "audit log, filtered": [
-                    "/settings/audit?entity=accounts&origin=import&since=2026-01-01",
-                    f"/settings/audit?account_id={ids[0]}",
-                ],
-                "API audit log": ["/api/v1/audit", "/api/v1/audit?page=3&per_page=100"],
-                "API audit, filtered": [
-                    f"/api/v1/audit?account_id={ids[0]}",
-                    "/api/v1/audit?entity=accounts&origin=import&since=2026-01-01",
-                ],
-            }
-            results = {"dashboard, first (cold)": (cold, cold)}
-            for name, paths in pages.items():
-                times = sorted(_times(client, paths))
-                results[name] = (statistics.median(times), times[int(0.95 * len(times)) - 1])
-            return results
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    with served(env) as (base, _server), httpx.Client(base_url=base, timeout=120) as client:
+        _sign_in(client)
+        started = time.perf_counter()
+        client.get("/")
+        cold = (time.perf_counter() - started) * 1000
+        listing = client.get("/accounts?mine=0").text
+        ids = re.findall(r'href="/accounts/(\d+)"', listing)[:20]
+        _check_renewals(client, env)
+        # The API reads its key; the pages keep reading the session cookie.
+        client.headers["Authorization"] = f"Bearer {env['BENCH_API_KEY']}"
+        pages = {
+            "dashboard": ["/"],
+            "accounts list": ["/accounts?mine=0"],
+            "accounts search": ["/accounts?mine=0&q=株式会社"],
+            "account 360°": [f"/accounts/{i}" for i in ids],
+            "renewals, 90 days": ["/renewals?within=90"],
+            "renewals, 180 d by MRR": ["/renewals?within=180&sort=-mrr&page=2"],
+            "API renewals, 180 d": [f"/api/v1/renewals?to={_in_days(180)}&sort=-mrr"],
+            "API exchange rates": ["/api/v1/exchange-rates"],
+            "audit log page": ["/settings/audit", "/settings/audit?page=2"],
+            "audit log, filtered": [
+                "/settings/audit?entity=accounts&origin=import&since=2026-01-01",
+                f"/settings/audit?account_id={ids[0]}",
+            ],
+            "API audit log": ["/api/v1/audit", "/api/v1/audit?page=3&per_page=100"],
+            "API audit, filtered": [
+                f"/api/v1/audit?account_id={ids[0]}",
+                "/api/v1/audit?entity=accounts&origin=import&since=2026-01-01",
+            ],
+        }
+        results = {"dashboard, first (cold)": (cold, cold)}
+        for name, paths in pages.items():
+            times = sorted(_times(client, paths))
+            results[name] = (statistics.median(times), times[int(0.95 * len(times)) - 1])
+        return results
 
 
 def _in_days(days: int) -> str:

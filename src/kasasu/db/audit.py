@@ -44,10 +44,11 @@ SKIPPED_TABLES = frozenset(
         "segment_members",  # refresh: entered/left history of segments
         "playbook_runs",  # the playbook log; what its actions change is audited
         "playbook_actions",
+        "job_locks",  # who runs the refresh of a day, renewed every minute while it runs
     }
 )
 # Bookkeeping that changes on every write or every use of a key.
-SKIPPED_FIELDS = frozenset({"created_at", "updated_at", "last_used_at", "last_used_by"})
+SKIPPED_FIELDS = frozenset({"created_at", "updated_at", "last_used_at", "last_used_from"})
 SECRET = re.compile(r"password|hash|token|secret", re.IGNORECASE)
 CHANGED = "changed"  # what an entry says instead of a secret
 MAX_VALUE = 2000  # characters kept of a value (a long description is cut, marked with …)
@@ -225,6 +226,8 @@ def _bulk_statement(state: ORMExecuteState) -> Any:
     if mapper is None or where is None or not audited(str(mapper.local_table.name)):  # type: ignore[attr-defined]  # a Table
         return None
     table: Any = mapper.local_table
+    if "id" not in table.c:  # every audited table has an id; a new one without is a bug here
+        raise TypeError(f"{table.name} has no id column: add it to SKIPPED_TABLES or give it one")
     session = state.session
     found = select(table).where(where).order_by(table.c.id)
     before = {r.id: r._asdict() for r in session.execute(found)}

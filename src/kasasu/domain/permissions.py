@@ -43,6 +43,7 @@ API_FAMILIES = frozenset(
     {
         "accounts",
         "activities",
+        "audit",
         "contacts",
         "events",
         "exchange-rates",
