@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from kasasu.db import session_factory, transaction
-from kasasu.errors import InvalidInput
+from kasasu.errors import Conflict, InvalidInput
 from kasasu.models.accounts import Account
 
 
@@ -46,3 +46,21 @@ def test_integers_beyond_64_bits_are_refused(migrated_engine: Engine, value: int
 def test_the_widest_integers_are_still_compared(migrated_engine: Engine) -> None:
     with Session(migrated_engine) as session:
         assert session.get(Account, 2**63 - 1) is None
+
+
+def test_a_unique_key_taken_meanwhile_is_a_conflict_not_an_error(migrated_engine: Engine) -> None:
+    # The services check a key before they write; another transaction may take it between
+    # the check and the write (on PostgreSQL, where writers do not queue): a 409, not a 500.
+    sessions = session_factory(migrated_engine)
+    with transaction(sessions, write=True) as session:
+        session.add(Account(external_id="TAKEN", name="first"))
+
+    def store() -> None:
+        with transaction(sessions, write=True) as session:
+            session.add(Account(external_id="TAKEN", name="second"))
+
+    with pytest.raises(Conflict):
+        store()
+    with Session(migrated_engine) as session:
+        names = session.scalars(select(Account.name).where(Account.external_id == "TAKEN"))
+        assert names.all() == ["first"]

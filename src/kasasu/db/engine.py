@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.db import audit
-from kasasu.errors import FieldError, InvalidInput, Unavailable
+from kasasu.errors import Conflict, FieldError, InvalidInput, Unavailable
 from kasasu.kit import deadline
 from kasasu.kit.i18n import _
 from kasasu.kit.types import MAX_BIGINT
@@ -151,6 +151,13 @@ def transaction(factory: sessionmaker[Session], *, write: bool = False) -> Itera
             if "database is locked" in str(error):
                 raise Unavailable(_("The database is busy; try again in a moment")) from error
             raise
+        except IntegrityError as error:
+            # A unique key or a reference that another transaction took or removed since this
+            # one checked (two first sign-ins of one person at once, say): a conflict, not a 500.
+            session.rollback()
+            raise Conflict(
+                _("This conflicts with a change saved at the same moment; reload and try again")
+            ) from error
         except DataError as error:
             # PostgreSQL's class 22 (a number out of its column's range, a malformed value):
             # the input is wrong, whatever edge let it through.
