@@ -98,5 +98,7 @@ def _renew(
             with transaction(factory, write=True) as session:
                 if not renew_locks(session, names, holder, ttl):
                     log.warning("refresh lock %s lost (expired and taken over)", names[0])
-        except Exception:  # a busy database: the next renewal tries again
+        except Unavailable:  # SQLite: the refresh itself is writing; the next renewal tries again
+            log.info("refresh lock %s not renewed this time: the database is busy", names[0])
+        except Exception:
             log.exception("refresh lock %s not renewed", names[0])
