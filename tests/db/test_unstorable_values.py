@@ -6,13 +6,19 @@ beyond 64 bits is bad input (``InvalidInput``), not a driver error and not store
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from kasasu.db import session_factory, transaction
+from kasasu.db import create_db_engine, session_factory, transaction
+from kasasu.db.migrate import upgrade
 from kasasu.errors import Conflict, InvalidInput
 from kasasu.models.accounts import Account
+from tests.conftest import new_postgres_database
 
 
 def test_nul_in_text_is_refused_naming_the_column(migrated_engine: Engine) -> None:
@@ -48,10 +54,25 @@ def test_the_widest_integers_are_still_compared(migrated_engine: Engine) -> None
         assert session.get(Account, 2**63 - 1) is None
 
 
-def test_a_unique_key_taken_meanwhile_is_a_conflict_not_an_error(migrated_engine: Engine) -> None:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def own_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated database of this test's own: what it commits stays out of the shared one
+    (and the audit log it writes cannot be deleted)."""
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path / 'own.db'}"
+        else:
+            url = stack.enter_context(new_postgres_database())
+        upgrade(url)
+        engine = create_db_engine(url)
+        stack.callback(engine.dispose)
+        yield engine
+
+
+def test_a_unique_key_taken_meanwhile_is_a_conflict_not_an_error(own_database: Engine) -> None:
     # The services check a key before they write; another transaction may take it between
     # the check and the write (on PostgreSQL, where writers do not queue): a 409, not a 500.
-    sessions = session_factory(migrated_engine)
+    sessions = session_factory(own_database)
     with transaction(sessions, write=True) as session:
         session.add(Account(external_id="TAKEN", name="first"))
 
@@ -61,6 +82,6 @@ def test_a_unique_key_taken_meanwhile_is_a_conflict_not_an_error(migrated_engine
 
     with pytest.raises(Conflict):
         store()
-    with Session(migrated_engine) as session:
+    with Session(own_database) as session:
         names = session.scalars(select(Account.name).where(Account.external_id == "TAKEN"))
         assert names.all() == ["first"]
