@@ -60,6 +60,8 @@ def _prepare(data: Path, accounts: int, months: int) -> dict[str, str]:
         env, "refresh", "--backfill", "--from", "2026-11-15", "--to", "2026-11-22", "--every", "7"
     )
     _audited_imports(env, data)
+    _kasasu(env, "surveys", "create", "bench-widget", "--kind", "nps", "--segment", "tech-touch",
+            "--widget")  # fmt: skip
     _kasasu(env, "user", "create", "--email", EMAIL, "--name", "Bench", "--role", "admin",
             "--password", PASSWORD)  # fmt: skip
     created = subprocess.run(
@@ -130,6 +132,8 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float]]:
                 f"/settings/audit?account_id={ids[0]}",
             ],
             "API audit log": ["/api/v1/audit", "/api/v1/audit?page=3&per_page=100"],
+            "audit export (CSV)": [f"/settings/audit/export?account_id={i}" for i in ids],
+            "API widget snippet": ["/api/v1/surveys/campaigns/bench-widget/widget"],
             "API audit, filtered": [
                 f"/api/v1/audit?account_id={ids[0]}",
                 "/api/v1/audit?entity=accounts&origin=import&since=2026-01-01",
