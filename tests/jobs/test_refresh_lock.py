@@ -5,19 +5,26 @@ day and exits with code 6 (or waits with --wait), on both databases."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack
-from datetime import UTC, datetime, timedelta
+from contextlib import ExitStack, suppress
+from datetime import UTC, date, datetime, timedelta
+from unittest.mock import patch
 
 import pytest
 import sqlalchemy as sa
 
 from kasasu.db import create_db_engine, session_factory, transaction
+from kasasu.errors import Unavailable
+from kasasu.health.service import RefreshConfig
+from kasasu.jobs.locking import refresh_lock
+from kasasu.jobs.refresh import refresh_config, run_refresh
 from kasasu.locks.service import acquire_locks, release_locks
+from kasasu.settings import Settings
 from tests.cli.test_admin import data_env, run_kasasu
 from tests.conftest import new_postgres_database
 
@@ -141,5 +148,81 @@ def test_the_lock_is_taken_by_one_of_two_sessions(company: dict[str, str]) -> No
         with transaction(factory, write=True) as session:
             assert acquire_locks(session, names, "b", timedelta(minutes=5)) is not None
             release_locks(session, names, "a")
+    finally:
+        engine.dispose()
+
+
+def _config(env: dict[str, str]) -> RefreshConfig:
+    with patch.dict(os.environ, env):
+        return refresh_config(Settings())
+
+
+DAYS = [date(2026, 9, 24) + timedelta(days=k) for k in range(8)]
+LONG = [date(2026, 9, 18) + timedelta(days=k) for k in range(14)]
+
+
+def test_a_refresh_goes_on_while_others_write(company: dict[str, str]) -> None:
+    """20,000 accounts (make bench), 1 of 2 backfills: exit 6 "database busy" on SQLite.
+    A step that read before another writer committed could not write (WAL's
+    SQLITE_BUSY_SNAPSHOT, not waited out by busy_timeout). Here a writer commits every few
+    milliseconds through a whole backfill, as the lock's renewals and the users do."""
+    engine = create_db_engine(company["KASASU_DATABASE_URL"])
+    factory, stop = session_factory(engine), threading.Event()
+    commits: list[float] = []
+
+    def write() -> None:
+        while not stop.is_set():
+            with suppress(Unavailable), transaction(factory, write=True) as session:
+                acquire_locks(session, ["noise"], "writer", timedelta(seconds=-1))
+            commits.append(time.monotonic())
+            time.sleep(0.005)
+
+    def between_steps(_step: str, _day: date) -> None:
+        time.sleep(0.03)  # what a progress bar takes: the writer's moment to get in
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        started = time.monotonic()
+        result = run_refresh(engine, DAYS, _config(company), between_steps)
+        ended = time.monotonic()
+    finally:
+        stop.set()
+        writer.join()
+        engine.dispose()
+    assert sorted(result.scored) == DAYS
+    during = [t for t in commits if started < t < ended]
+    assert len(during) > len(DAYS)  # the writer did commit while the refresh ran
+
+
+def test_a_refresh_longer_than_its_lock_keeps_it(company: dict[str, str]) -> None:
+    """F14: a refresh that takes longer than the lock's time renews it as it goes, so a
+    second one cannot take the days over as if the first had crashed; the end frees them."""
+    engine = create_db_engine(company["KASASU_DATABASE_URL"])
+    factory, stop = session_factory(engine), threading.Event()
+    taken: list[str] = []
+
+    def take() -> None:
+        while not stop.is_set():
+            with suppress(Unavailable), transaction(factory, write=True) as session:
+                if acquire_locks(session, [f"refresh:{LONG[0]}"], "second", ttl) is None:
+                    taken.append("second")
+            time.sleep(0.05)
+
+    ttl = timedelta(seconds=1.5)
+    try:
+        started = time.monotonic()
+        with refresh_lock(engine, LONG, ttl=ttl, renew_every=0.1) as lease:
+            taker = threading.Thread(target=take)
+            taker.start()
+            try:
+                run_refresh(engine, LONG, _config(company), keep=lease.keep)
+            finally:
+                stop.set()
+                taker.join()
+        assert time.monotonic() - started > 2 * ttl.total_seconds()  # it outlived its lock
+        assert taken == []
+        with refresh_lock(engine, LONG):  # released: free again
+            pass
     finally:
         engine.dispose()

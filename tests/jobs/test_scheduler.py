@@ -7,7 +7,6 @@ from pathlib import Path
 from time import monotonic, sleep
 from zoneinfo import ZoneInfo
 
-import pytest
 import sqlalchemy as sa
 
 from kasasu.db import create_db_engine, session_factory, transaction
@@ -65,26 +64,3 @@ def test_the_scheduler_refreshes_today_when_its_time_comes(tmp_path: Path) -> No
         daily.stop()
         engine.dispose()
     assert scored == [(now.date(), 2)]  # H1 and H2 pay today; H3 was cancelled
-
-
-def test_a_refresh_lock_is_renewed_while_held_and_released_after(tmp_path: Path) -> None:
-    """F14: a refresh longer than the lock's time keeps it (renewed), so a second one
-    cannot take it over as if the first had crashed; the end releases it."""
-    from kasasu.errors import Unavailable
-    from kasasu.jobs.locking import refresh_lock
-
-    url = f"sqlite:///{tmp_path}/kasasu.db"
-    upgrade(url)
-    engine = create_db_engine(url)
-    day = date(2026, 10, 1)
-    try:
-        with refresh_lock(engine, [day], ttl=timedelta(seconds=1), renew_every=0.2):
-            sleep(2)  # twice the lock's time: only renewals keep it
-            with pytest.raises(Unavailable) as busy, refresh_lock(engine, [day]):
-                raise AssertionError("taken twice")
-            assert "A refresh for 2026-10-01 is already running" in busy.value.message.render("en")
-            assert busy.value.retry_after is not None
-        with refresh_lock(engine, [day]):  # released: free again
-            pass
-    finally:
-        engine.dispose()

@@ -84,10 +84,15 @@ def refresh(
     engine = create_db_engine(settings().database_url)
     try:
         require_migrated(engine)
-        with refresh_lock(engine, days, wait):  # one refresh per day at a time
+        with refresh_lock(engine, days, wait) as lease:  # one refresh per day at a time
             with _bars(len(days)) as on_step:
                 result = run_refresh(
-                    engine, days, refresh_config(settings()), on_step, skip_done=skip_done
+                    engine,
+                    days,
+                    refresh_config(settings()),
+                    on_step,
+                    skip_done=skip_done,
+                    keep=lease.keep,
                 )
             # Playbooks act on the present: a backfill of history never sends anything.
             acts = playbooks and not backfill and settings().playbooks.enabled

@@ -1,19 +1,20 @@
 """One refresh per day at a time (security review F14): a lock row per day refreshed,
-renewed while the work goes on, released at the end, expiring if its holder crashed."""
+renewed by the work as it goes on, released at the end, expiring if its holder crashed."""
 
 from __future__ import annotations
 
 import logging
 import os
 import socket
-import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from kasasu.db import session_factory, transaction
 from kasasu.errors import Unavailable
@@ -29,6 +30,29 @@ def holder_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:200]
 
 
+@dataclass
+class Lease:
+    """The refresh lock's rows, renewed by the refresh itself inside its own write
+    transactions: on SQLite a renewal from a second connection would wait for the
+    refresh's write lock, or commit between a refresh transaction's read and its write and
+    break it (WAL's SQLITE_BUSY_SNAPSHOT); from the same transaction it does neither."""
+
+    names: list[str]
+    holder: str
+    ttl: timedelta
+    renew_every: float
+    renewed_at: float = field(default_factory=time.monotonic)
+
+    def keep(self, session: Session) -> None:
+        """Push the expiry on when ``renew_every`` seconds have passed since the last time;
+        ``session`` is a write transaction of the work the lock protects."""
+        if time.monotonic() - self.renewed_at < self.renew_every:
+            return
+        if not renew_locks(session, self.names, self.holder, self.ttl):
+            log.warning("refresh lock %s lost (expired and taken over)", self.names[0])
+        self.renewed_at = time.monotonic()
+
+
 @contextmanager
 def refresh_lock(
     engine: Engine,
@@ -37,10 +61,10 @@ def refresh_lock(
     *,
     ttl: timedelta = LOCK_TTL,
     renew_every: float = RENEW_EVERY,
-) -> Iterator[None]:
-    """Hold the refresh lock of every day in ``days``, renewed every ``renew_every`` seconds
-    for ``ttl`` more; after ``wait`` seconds of another holder, ``Unavailable`` says who
-    holds it (exit code 6 on the command line)."""
+) -> Iterator[Lease]:
+    """Hold the refresh lock of every day in ``days`` for ``ttl``, renewed by the work
+    through the ``Lease`` it yields; after ``wait`` seconds of another holder,
+    ``Unavailable`` says who holds it (exit code 6 on the command line)."""
     factory, holder = session_factory(engine), holder_name()
     names = sorted({f"refresh:{d.isoformat()}" for d in days})
     deadline = time.monotonic() + wait
@@ -65,40 +89,8 @@ def refresh_lock(
             error.retry_after = seconds
             raise error
         time.sleep(min(1.0, max(0.05, deadline - time.monotonic())))
-    stop = threading.Event()
-    renewer = threading.Thread(
-        target=_renew,
-        args=(engine, names, holder, stop),
-        kwargs={"ttl": ttl, "every": renew_every},
-        name="kasasu-lock",
-        daemon=True,
-    )
-    renewer.start()
     try:
-        yield
+        yield Lease(names, holder, ttl, renew_every)
     finally:
-        stop.set()
-        renewer.join(timeout=10)
         with transaction(factory, write=True) as session:
             release_locks(session, names, holder)
-
-
-def _renew(
-    engine: Engine,
-    names: list[str],
-    holder: str,
-    stop: threading.Event,
-    *,
-    ttl: timedelta,
-    every: float,
-) -> None:
-    factory = session_factory(engine)
-    while not stop.wait(every):
-        try:
-            with transaction(factory, write=True) as session:
-                if not renew_locks(session, names, holder, ttl):
-                    log.warning("refresh lock %s lost (expired and taken over)", names[0])
-        except Unavailable:  # SQLite: the refresh itself is writing; the next renewal tries again
-            log.info("refresh lock %s not renewed this time: the database is busy", names[0])
-        except Exception:
-            log.exception("refresh lock %s not renewed", names[0])

@@ -6,11 +6,13 @@ step replaces its rows for the day. Playbooks (step 5) join when they exist.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from kasasu.db import session_factory, transaction
 from kasasu.health.service import (
@@ -65,16 +67,28 @@ def run_refresh(
     on_step: OnStep | None = None,
     *,
     skip_done: bool = False,
+    keep: Callable[[Session], None] | None = None,
 ) -> RefreshResult:
     """Features, scores and touch models for each of ``days``, each step committed apart.
 
     ``skip_done`` leaves out the days that already have scores (a backfill resumed).
+    ``keep`` is called in every write transaction and for every day of features (the
+    refresh lock's ``Lease.keep``, so that a long refresh keeps its days).
     """
     factory = session_factory(engine)
     result = RefreshResult()
 
     def done(step: str) -> Callable[[date], None]:
         return lambda day: on_step(step, day) if on_step else None
+
+    @contextmanager
+    def writing() -> Iterator[Session]:
+        # BEGIN IMMEDIATE: each step reads, then writes; on SQLite a deferred transaction
+        # fails at its first write when anyone (a user, the lock) committed since it read.
+        with transaction(factory, write=True) as session:
+            if keep:
+                keep(session)
+            yield session
 
     if skip_done:
         with transaction(factory) as session:
@@ -86,23 +100,29 @@ def run_refresh(
 
     for start in range(0, len(days), FEATURE_BATCH):
         batch = list(days[start : start + FEATURE_BATCH])
-        with transaction(factory) as session:
+        with writing() as session:
+
+            def tick(day: date, session: Session = session) -> None:
+                if keep:
+                    keep(session)
+                done(STEPS[0])(day)
+
             accounts = read_accounts(session)
-            computed = compute_features(session, batch, config, done(STEPS[0]), accounts=accounts)
+            computed = compute_features(session, batch, config, tick, accounts=accounts)
         for day in batch:
             # Each step hands the next what it stored instead of reading it back (JSON for
             # 20,000 accounts and the accounts themselves: ~0.9 s per day on the benchmark).
             features = computed[day]
             result.features[day] = len(features)
-            with transaction(factory) as session:
+            with writing() as session:
                 result.scored[day] = score_day(
                     session, day, features=features, accounts=accounts, touch=config.touch
                 )
             done(STEPS[1])(day)
-            with transaction(factory) as session:
+            with writing() as session:
                 assign_touch_models(session, day, config, features=features, accounts=accounts)
             done(STEPS[2])(day)
-            with transaction(factory) as session:
+            with writing() as session:
                 health = health_on(session, day)
                 result.segments[day] = assign_segments(session, day, features, accounts, health)
             done(STEPS[3])(day)

@@ -51,8 +51,8 @@ class DailyRefresh:
         while not self._stop.wait(seconds_until(self.at, zone, datetime.now(ZoneInfo(zone)))):
             day = datetime.now(ZoneInfo(zone)).date()
             try:
-                with refresh_lock(self.engine, [day]):
-                    result = run_refresh(self.engine, [day], self.config)
+                with refresh_lock(self.engine, [day]) as lease:
+                    result = run_refresh(self.engine, [day], self.config, keep=lease.keep)
                     log.warning("refresh %s: %s accounts scored", day, result.scored.get(day, 0))
                     if self.playbooks is not None:
                         acted = run_playbooks(self.engine, day, self.playbooks)
