@@ -134,6 +134,13 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float]]:
             "API audit log": ["/api/v1/audit", "/api/v1/audit?page=3&per_page=100"],
             "audit export (CSV)": [f"/settings/audit/export?account_id={i}" for i in ids],
             "API widget snippet": ["/api/v1/surveys/campaigns/bench-widget/widget"],
+            "workload": ["/workload"],
+            "churn reasons": ["/churn", "/churn?by=month"],
+            "accounts export, red (CSV)": ["/accounts/export?mine=0&band=red"],
+            "API account overview": [f"/api/v1/accounts/{i}/overview" for i in ids],
+            "API dashboard": ["/api/v1/dashboard"],
+            "API churn reasons": ["/api/v1/churn-reasons"],
+            "API workload": ["/api/v1/workload"],
             "API audit, filtered": [
                 f"/api/v1/audit?account_id={ids[0]}",
                 "/api/v1/audit?entity=accounts&origin=import&since=2026-01-01",

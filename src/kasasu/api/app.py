@@ -22,6 +22,7 @@ from kasasu.api.segments import segments_router
 from kasasu.api.surveys import surveys_router
 from kasasu.api.voice import voice_router
 from kasasu.api.widget import widget_router
+from kasasu.api.workspace import workspace_router
 
 MOUNT_PATH = "/api/v1"
 
@@ -60,4 +61,5 @@ def create_api(ctx: ApiContext) -> FastAPI:
     api.include_router(needs_router())
     api.include_router(loyal_router())
     api.include_router(audit_router())
+    api.include_router(workspace_router())
     return api

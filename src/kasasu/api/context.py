@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.db import transaction
 from kasasu.db.audit import Origin, acting, request_id
+from kasasu.domain.reporting import Reporting
 from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.surveys.config import SurveyConfig
 from kasasu.surveys.guard import SurveyGuard
@@ -47,9 +48,25 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def in_transaction(request: Request, work: Callable[[Session], T]) -> T:
-    """Run ``work`` in one transaction that commits before the response is built."""
-    write = request.method not in READ_METHODS
+def reporting(request: Request) -> Reporting:
+    """How figures are reported: the deployment's zone, currency, language, fiscal year."""
+    ctx = context(request)
+    return Reporting(
+        zone=ctx.timezone,
+        currency=ctx.currency,
+        locale=ctx.locale,
+        fiscal_year_start=ctx.fiscal_year_start,
+        gross_margin=ctx.gross_margin,
+    )
+
+
+def in_transaction(
+    request: Request, work: Callable[[Session], T], *, write: bool | None = None
+) -> T:
+    """Run ``work`` in one transaction that commits before the response is built; it
+    writes for any method but GET, HEAD and OPTIONS unless ``write`` says otherwise."""
+    if write is None:
+        write = request.method not in READ_METHODS
     with acting(origin(request)), transaction(context(request).sessions, write=write) as session:
         return work(session)
 

@@ -44,6 +44,7 @@ SKIPPED_TABLES = frozenset(
         "segment_members",  # refresh: entered/left history of segments
         "playbook_runs",  # the playbook log; what its actions change is audited
         "playbook_actions",
+        "cached_results",  # read models kept between requests, recomputed from the data
         "job_locks",  # who runs the refresh of a day, renewed every minute while it runs
     }
 )

@@ -21,6 +21,9 @@ from kasasu.models.base import Base
 M = TypeVar("M", bound=Base)
 
 RANGE_SUFFIXES = {"_from": "ge", "_to": "le", "_min": "ge", "_max": "le"}
+# The filter key of conditions a higher slice's repository built over its own tables (the
+# workspace's "band on the latest refresh day", say): the slice below never names them.
+WHERE = "where"
 
 
 class Repository(Generic[M]):
@@ -139,6 +142,9 @@ class Repository(Generic[M]):
                 continue
             if name == "q":
                 stmt = stmt.where(self._search(str(value)))
+                continue
+            if name == WHERE:
+                stmt = stmt.where(*value)
                 continue
             for suffix, op in RANGE_SUFFIXES.items():
                 if name.endswith(suffix) and hasattr(self.model, name.removesuffix(suffix)):

@@ -78,6 +78,11 @@ def parse_instant(text: str, zone: str) -> datetime:
     return datetime.combine(day, clock, ZoneInfo(zone)).astimezone(UTC)
 
 
+def today_in(zone: str) -> date:
+    """Today's date in ``zone`` (in Tokyo the day starts nine hours before UTC's)."""
+    return datetime.now(ZoneInfo(zone)).date()
+
+
 def local_midnight(day: date, zone: str) -> datetime:
     """00:00 of ``day`` in ``zone``, as aware UTC."""
     return datetime.combine(day, time(0), ZoneInfo(zone)).astimezone(UTC)

@@ -44,7 +44,9 @@ API_FAMILIES = frozenset(
         "accounts",
         "activities",
         "audit",
+        "churn-reasons",
         "contacts",
+        "dashboard",
         "events",
         "exchange-rates",
         "health",
@@ -63,6 +65,7 @@ API_FAMILIES = frozenset(
         "tasks",
         "tickets",
         "voice",
+        "workload",
     }
 )
 

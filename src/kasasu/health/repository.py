@@ -6,17 +6,15 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from kasasu.db.repository import Repository
-from kasasu.domain.choices import TaskStatus
 from kasasu.models import (
     Account,
     FeatureSnapshot,
     HealthScore,
     Scorecard,
     ScorecardVersion,
-    Task,
 )
 
 ACCOUNT_FIELDS = (
@@ -270,45 +268,3 @@ class HealthScoreRepository(Repository[HealthScore]):
             Account.id.in_(list(set(ids)))
         )
         return {row_id: (ext, name) for row_id, ext, name in self.session.execute(stmt)}
-
-
-class WorkloadRepository:
-    """Accounts and open tasks per owner and touch model: the account's own touch model,
-    else the one the refresh of ``day`` gave it (none when neither)."""
-
-    def __init__(self, session: Any) -> None:
-        self.session = session
-
-    @staticmethod
-    def _on(model: Any, day: date) -> Any:
-        return (model.account_id == Account.id) & (model.as_of == day)
-
-    def _per_owner_and_touch(self, day: date, count: Any, total: Any, stmt: Any) -> list[Any]:
-        """(owner_id, touch model, ``count``, ``total``) grouped; ``stmt`` adds the rest."""
-        touch = func.coalesce(Account.touch_model, HealthScore.touch_model).label("touch")
-        columns = select(Account.owner_id, touch, count, total)
-        grouped = stmt(columns).outerjoin(HealthScore, self._on(HealthScore, day))
-        return list(self.session.execute(grouped.group_by(Account.owner_id, touch)))
-
-    def accounts(self, day: date) -> list[Any]:
-        """(owner_id, touch model, accounts, MRR on ``day``) per owner and touch model."""
-        return self._per_owner_and_touch(
-            day,
-            func.count(),
-            func.sum(FeatureSnapshot.features["mrr"].as_float()),
-            lambda q: q.outerjoin(FeatureSnapshot, self._on(FeatureSnapshot, day)),
-        )
-
-    def open_tasks(self, day: date, today: date) -> list[Any]:
-        """(owner_id, touch model, open tasks, overdue) of the open tasks on accounts, by
-        the account's owner and touch model; overdue: due before ``today``."""
-        return self._per_owner_and_touch(
-            day,
-            func.count(),
-            func.sum(case((Task.due_date < today, 1), else_=0)),
-            lambda q: (
-                q.select_from(Task)
-                .join(Account, Account.id == Task.account_id)
-                .where(Task.status == TaskStatus.OPEN)
-            ),
-        )

@@ -13,7 +13,6 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import accumulate
 from pathlib import Path
 
 from babel.numbers import get_currency_symbol
@@ -31,6 +30,7 @@ from kasasu.domain.money import minor_digits
 from kasasu.domain.periods import Grain, add_months, periods
 from kasasu.kit.i18n import Message, _
 from kasasu.kit.spreadsheet import text_not_formulas
+from kasasu.metrics.pareto import churn_pareto
 from kasasu.metrics.schemas import MetricQuery, MetricValue
 from kasasu.metrics.service import Engine, compute_metrics
 
@@ -281,16 +281,15 @@ def _reasons(ws: Worksheet, ctx: _Context) -> None:
     period = ctx.months[-1]
     mrr = _parts(ctx, "churn_by_reason", period)
     logos = _parts(ctx, "churned_logos_by_reason", period)
-    logos = {r: logos.get(r, 0.0) for r in mrr}
-    # Stable sort: equal MRR and accounts keep the registry's order of the reasons.
-    reasons = sorted((r for r in mrr if mrr[r] or logos[r]), key=lambda r: (-mrr[r], -logos[r]))
-    total = sum(mrr.values())
-    running = accumulate(mrr[r] for r in reasons)
     rows = [
-        _pareto_row(ctx, label(CancellationReason(r)), (mrr[r], c, logos[r]), total)
-        for r, c in zip(reasons, running, strict=True)
+        _pareto_row(
+            ctx, label(CancellationReason(p.reason)), (p.mrr, p.cumulative, p.logos), p.share
+        )
+        for p in churn_pareto(mrr, logos)
     ]
-    rows.append(_pareto_row(ctx, _("Total"), (total, None, sum(logos.values())), total))
+    total = sum(mrr.values())
+    share_of_all = 1.0 if total else None
+    rows.append(_pareto_row(ctx, _("Total"), (total, None, sum(logos.values())), share_of_all))
     ws.cell(1, 1, period).font = BOLD
     _table(ws, 2, [ctx.text(h) for h in _PARETO], rows)
     ws.freeze_panes = "A3"
@@ -298,7 +297,10 @@ def _reasons(ws: Worksheet, ctx: _Context) -> None:
 
 
 def _pareto_row(
-    ctx: _Context, name: Message, amounts: tuple[float, float | None, float], total: float
+    ctx: _Context,
+    name: Message,
+    amounts: tuple[float, float | None, float],
+    share: float | None = None,
 ) -> list[Cell]:
     """Reason, churned MRR, its share, the cumulative share (none on the total), accounts."""
     mrr, cumulative, logos = amounts
@@ -306,8 +308,8 @@ def _pareto_row(
     return [
         (ctx.text(name), None),
         ctx.cell(mrr, Unit.MONEY),
-        _share(mrr / total if total else None, rate),
-        _share(cumulative / total if total and cumulative is not None else None, rate),
+        _share(share, rate),
+        _share(cumulative, rate),
         ctx.cell(logos, Unit.COUNT),
     ]
 

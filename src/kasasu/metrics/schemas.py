@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from kasasu.domain.money import Amounts
 from kasasu.domain.periods import Grain
+from kasasu.domain.reporting import Reporting
 from kasasu.kit.i18n import Message, _
 from kasasu.kit.types import Day
 
@@ -31,6 +34,28 @@ class MetricQuery:
     filters: dict[str, Any] = field(default_factory=dict)
     gross_margin: float = 1.0
     loyal_bands: tuple[str, ...] = ("green",)  # () : loyal customers of any health
+
+    @classmethod
+    def reported(
+        cls,
+        reporting: Reporting,
+        names: Sequence[str],
+        first_month: date,
+        last_month: date | None = None,
+        grain: Grain = Grain.MONTH,
+    ) -> MetricQuery:
+        """The KPIs ``names`` from ``first_month`` to ``last_month`` (the same month by
+        default) as ``reporting`` reports them: one place that turns a context into a query."""
+        return cls(
+            names=tuple(names),
+            first_month=first_month,
+            last_month=last_month or first_month,
+            grain=grain,
+            fiscal_year_start=reporting.fiscal_year_start,
+            currency=reporting.currency,
+            zone=reporting.zone,
+            gross_margin=reporting.gross_margin,
+        )
 
 
 class MetricValue(BaseModel):

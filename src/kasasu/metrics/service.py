@@ -40,6 +40,12 @@ def metric_names() -> list[str]:
     return [m.name for m in all_metrics()]
 
 
+def metric_title(name: str, locale: str) -> str:
+    """The KPI's title in ``locale`` (its name when there is no such KPI)."""
+    metric = find_metric(name)
+    return metric.title.render(locale) if metric else name
+
+
 def _metrics(names: tuple[str, ...]) -> list[Metric]:
     chosen = names or tuple(metric_names())
     unknown = [n for n in chosen if find_metric(n) is None]

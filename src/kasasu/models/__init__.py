@@ -4,6 +4,7 @@ from kasasu.models.accounts import Account, AccountExternalId
 from kasasu.models.activities import Activity
 from kasasu.models.audit import AuditEntry, AuditPrune
 from kasasu.models.base import Base
+from kasasu.models.cache import CachedResult
 from kasasu.models.contacts import Contact
 from kasasu.models.feedback import Feedback
 from kasasu.models.health import FeatureSnapshot, HealthScore, Scorecard, ScorecardVersion
@@ -26,6 +27,7 @@ __all__ = [
     "AuditEntry",
     "AuditPrune",
     "Base",
+    "CachedResult",
     "Contact",
     "ExchangeRate",
     "FeatureSnapshot",

@@ -23,13 +23,10 @@ from kasasu.errors import (
 )
 from kasasu.kit.i18n import _
 from kasasu.kit.validation import pydantic_reason
-from kasasu.web.account_export import export_router
-from kasasu.web.accounts import accounts_router
+from kasasu.web import account_export, accounts, churn, dashboard, workload
 from kasasu.web.audit import audit_router
 from kasasu.web.auth import SignInRequired, auth_router, sign_in_redirect
-from kasasu.web.churn import churn_router
 from kasasu.web.context import WebContext
-from kasasu.web.dashboard import dashboard_router
 from kasasu.web.imports import imports_router
 from kasasu.web.needs import needs_router
 from kasasu.web.playbooks import playbooks_router
@@ -42,7 +39,6 @@ from kasasu.web.survey_answers import survey_answers_router
 from kasasu.web.surveys import surveys_router
 from kasasu.web.tasks import tasks_router
 from kasasu.web.voice import voice_router
-from kasasu.web.workload import workload_router
 
 STATIC = Path(__file__).resolve().parent / "static"
 _HTTP_MESSAGES = {404: _("Not found"), 405: _("Method not allowed")}
@@ -76,14 +72,14 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.include_router(auth_router(pages))
     if ctx.sso is not None:
         app.include_router(sso_router(pages, ctx.sso))
-    app.include_router(dashboard_router(pages))
-    app.include_router(export_router())  # before /accounts/{id}, which would take it
-    app.include_router(accounts_router(pages))
+    app.include_router(dashboard.router)
+    app.include_router(account_export.router)  # before /accounts/{id}, which would take it
+    app.include_router(accounts.router)
     app.include_router(tasks_router(pages))
     app.include_router(renewals_router(pages))
-    app.include_router(churn_router(pages))
+    app.include_router(churn.router)
     app.include_router(voice_router(pages))
-    app.include_router(workload_router(pages))
+    app.include_router(workload.router)
     app.include_router(segments_router(pages))
     app.include_router(playbooks_router(pages))
     app.include_router(needs_router(pages))

@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BaseModel, ValidationError
 
 from kasasu import __version__
 from kasasu.domain.choices import label as choice_label
 from kasasu.domain.money import Amounts, format_money
+from kasasu.domain.reporting import Reporting
 from kasasu.kit.i18n import LOCALES, negotiate_locale, translate
 from kasasu.kit.security_headers import csp_nonce
 from kasasu.web.context import web_context
 
+M = TypeVar("M", bound=BaseModel)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SESSION_LOCALE = "locale"
 SESSION_CSRF = "csrf"
@@ -101,6 +105,37 @@ class Formats:
         return str(format_datetime(local, format="short", locale=self.locale))
 
 
+def pages_of(request: Request) -> Pages:
+    pages: Pages = request.app.state.kasasu_pages
+    return pages
+
+
+def page_reporting(request: Request) -> Reporting:
+    """How this request's figures are reported: the deployment's, in the reader's language."""
+    ctx = web_context(request)
+    return Reporting(
+        zone=ctx.timezone,
+        currency=ctx.currency,
+        locale=request_locale(request),
+        fiscal_year_start=ctx.fiscal_year_start,
+        gross_margin=ctx.gross_margin,
+    )
+
+
+def lenient(model: type[M], params: Mapping[str, Any]) -> M:
+    """``params`` (a query string) as ``model``, leaving out the values it refuses: a link
+    with a stale or hand-edited parameter still shows the page, without that filter."""
+    values = {k: v for k, v in params.items() if k in model.model_fields and v != ""}
+    for _attempt in range(len(values) + 1):
+        try:
+            return model.model_validate(values)
+        except ValidationError as error:
+            for item in error.errors():
+                if item["loc"]:
+                    values.pop(str(item["loc"][0]), None)
+    return model()
+
+
 class Pages:
     def __init__(self) -> None:
         self.env = environment()
@@ -135,3 +170,7 @@ class Pages:
             **values,
         )
         return HTMLResponse(html, status_code=status_code)
+
+
+PagesDep = Annotated[Pages, Depends(pages_of)]
+ReportingDep = Annotated[Reporting, Depends(page_reporting)]

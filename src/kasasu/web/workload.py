@@ -2,36 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from kasasu.domain.choices import TouchModel
 from kasasu.domain.permissions import Action
-from kasasu.health.workload import TOUCH_COLUMNS, csm_workload
 from kasasu.web.auth import CurrentUser, require
-from kasasu.web.context import in_transaction, web_context
-from kasasu.web.render import Pages
+from kasasu.web.context import in_transaction
+from kasasu.web.render import PagesDep, ReportingDep
+from kasasu.workspace.accounts import NO_TOUCH_MODEL
+from kasasu.workspace.workload import TOUCH_COLUMNS, csm_workload
+
+router = APIRouter(include_in_schema=False)
+# (code, the touch model to label; None for "none")
+COLUMNS = [(c, TouchModel(c) if c != NO_TOUCH_MODEL else None) for c in TOUCH_COLUMNS]
 
 
-def workload_router(pages: Pages) -> APIRouter:
-    router = APIRouter(include_in_schema=False)
-
-    @router.get("/workload", response_class=HTMLResponse)
-    def workload_page(request: Request, user: CurrentUser) -> HTMLResponse:
-        require(user, Action.WRITE)  # CSMs, leaders and admins
-        today = datetime.now(ZoneInfo(web_context(request).timezone)).date()
-        workload = in_transaction(request, lambda s: csm_workload(s, today))
-        return pages.render(
-            request,
-            "workload.html",
-            user=user,
-            workload=workload,
-            # (code, the touch model to label; None for "none")
-            columns=[(c, TouchModel(c) if c != "none" else None) for c in TOUCH_COLUMNS],
-            today=today,
-        )
-
-    return router
+@router.get("/workload", response_class=HTMLResponse)
+def workload_page(
+    request: Request, user: CurrentUser, pages: PagesDep, report: ReportingDep
+) -> HTMLResponse:
+    require(user, Action.WRITE)  # CSMs, leaders and admins
+    today = report.today()
+    workload = in_transaction(request, lambda s: csm_workload(s, today))
+    return pages.render(
+        request, "workload.html", user=user, workload=workload, columns=COLUMNS, today=today
+    )

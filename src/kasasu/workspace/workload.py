@@ -2,36 +2,38 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
+from pydantic import BaseModel, Field, computed_field
 from sqlalchemy.orm import Session
 
 from kasasu.domain.choices import TouchModel
-from kasasu.health.repository import SnapshotRepository, WorkloadRepository
+from kasasu.health.summary import latest_refresh_day
 from kasasu.users.service import user_names
+from kasasu.workspace.accounts import NO_TOUCH_MODEL
+from kasasu.workspace.repository import WorkloadRepository
 
 # The columns of the workload table; "none": no touch model of its own and not scored on
 # the latest refresh day.
-TOUCH_COLUMNS = (TouchModel.HIGH.value, TouchModel.LOW.value, TouchModel.TECH.value, "none")
+TOUCH_COLUMNS = (*(t.value for t in TouchModel), NO_TOUCH_MODEL)
 
 
-@dataclass
-class WorkloadCell:
+class WorkloadCell(BaseModel):
     accounts: int = 0
-    mrr: float = 0.0  # reporting currency, minor units, on the latest refresh day
+    mrr: float = Field(default=0.0, description="Reporting currency, minor units")
     open_tasks: int = 0
-    overdue_tasks: int = 0
+    overdue_tasks: int = Field(default=0, description="Open and due before today")
 
 
-@dataclass
-class OwnerWorkload:
-    owner_id: int | None  # None: accounts nobody owns
+class OwnerWorkload(BaseModel):
+    owner_id: int | None = Field(description="None: the accounts nobody owns")
     name: str
-    cells: dict[str, WorkloadCell] = field(
-        default_factory=lambda: {t: WorkloadCell() for t in TOUCH_COLUMNS}
+    cells: dict[str, WorkloadCell] = Field(
+        default_factory=lambda: {t: WorkloadCell() for t in TOUCH_COLUMNS},
+        description='Per touch model ("none": neither its own nor from the refresh)',
     )
 
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented pattern
     @property
     def total(self) -> WorkloadCell:
         cells = self.cells.values()
@@ -43,23 +45,22 @@ class OwnerWorkload:
         )
 
 
-@dataclass(frozen=True)
-class Workload:
-    as_of: date | None  # the latest refresh day (None before the first refresh)
+class Workload(BaseModel):
+    as_of: date | None = Field(description="The latest refresh day (none before the first)")
     owners: list[OwnerWorkload]
 
 
 def csm_workload(session: Session, today: date) -> Workload:
     """Per owner × touch model: accounts, MRR, open tasks and those due before ``today``,
     with touch models and MRR as of the latest refresh. Owners by name; unowned last."""
-    day = SnapshotRepository(session).latest_score_date()
+    day = latest_refresh_day(session)
     repo = WorkloadRepository(session)
     on = day or date.min  # before any refresh: only touch models set by hand count
     owners: dict[int | None, OwnerWorkload] = {}
 
     def cell(owner_id: int | None, touch: TouchModel | None) -> WorkloadCell:
-        row = owners.setdefault(owner_id, OwnerWorkload(owner_id, ""))
-        return row.cells[touch.value if touch else "none"]
+        row = owners.setdefault(owner_id, OwnerWorkload(owner_id=owner_id, name=""))
+        return row.cells[touch.value if touch else NO_TOUCH_MODEL]
 
     for owner_id, touch, n, mrr in repo.accounts(on):
         found = cell(owner_id, touch)
@@ -71,4 +72,4 @@ def csm_workload(session: Session, today: date) -> Workload:
     for owner_id, row in owners.items():
         row.name = names.get(owner_id, "") if owner_id is not None else ""
     ordered = sorted(owners.values(), key=lambda r: (r.owner_id is None, r.name, r.owner_id or 0))
-    return Workload(day, ordered)
+    return Workload(as_of=day, owners=ordered)

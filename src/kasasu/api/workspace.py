@@ -1,0 +1,80 @@
+"""What the pages show, for integrations: the account overview (360°), the dashboard,
+churn reasons and the CSM workload, each the same read model as its page."""
+
+# No "from __future__ import annotations": FastAPI must see the runtime types.
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from kasasu.api.auth import require
+from kasasu.api.context import context, in_transaction, reporting
+from kasasu.api.routing import PathId, api_router
+from kasasu.domain.periods import Grain, add_months, parse_month
+from kasasu.domain.permissions import Action
+from kasasu.workspace.churn import ChurnReport, churn_report
+from kasasu.workspace.dashboard import Dashboard, dashboard, keep_dashboard
+from kasasu.workspace.overview import AccountOverview, account_overview
+from kasasu.workspace.workload import Workload, csm_workload
+
+Month = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", description="e.g. 2026-10")]
+
+
+def workspace_router() -> APIRouter:
+    router = api_router(tags=["workspace"], dependencies=[Depends(require(Action.READ))])
+
+    @router.get(
+        "/accounts/{account_id}/overview",
+        response_model=AccountOverview,
+        summary="Everything known about one account (the account 360° page)",
+        description=(
+            "Health and why, MRR history, usage of the last 90 days, and the newest "
+            "contracts, tickets, survey answers, activities, open tasks, milestones, "
+            "requests, playbook runs and audit entries (each list's own route pages them all)."
+        ),
+    )
+    def overview(request: Request, account_id: PathId) -> AccountOverview:
+        path, report = context(request).events_path, reporting(request)
+        return in_transaction(request, lambda s: account_overview(s, account_id, report, path))
+
+    @router.get(
+        "/dashboard",
+        response_model=Dashboard,
+        summary="The dashboard: twelve months of KPIs, renewals ahead, health",
+        description=(
+            "KPIs per month up to the last whole month (`latest`: each one's last), computed "
+            "as of the latest refresh and kept until the next one; renewals of the next 90 "
+            "days without an outcome; health bands now and a week before, who turned red."
+        ),
+    )
+    def dashboard_figures(request: Request) -> Dashboard:
+        path, report = context(request).events_path, reporting(request)
+        board = in_transaction(request, lambda s: dashboard(s, report, path))
+        if board.computed:
+            in_transaction(request, lambda s: keep_dashboard(s, board, report), write=True)
+        return board
+
+    @router.get(
+        "/churn-reasons",
+        response_model=ChurnReport,
+        summary="Churned MRR and accounts by reason (Pareto) and by comment theme",
+        description=(
+            "For the period (`by`: month, quarter or fiscal-year) that holds `period` "
+            "(default: the last whole month), with the cancelled contracts, latest first."
+        ),
+    )
+    def churn(request: Request, period: Month = None, by: Grain = Grain.QUARTER) -> ChurnReport:
+        report = reporting(request)
+        month = parse_month(period) if period else add_months(report.today().replace(day=1), -1)
+        return in_transaction(request, lambda s: churn_report(s, month, by, report))
+
+    @router.get(
+        "/workload",
+        response_model=Workload,
+        summary="CSM workload: accounts, MRR and open tasks per owner and touch model",
+    )
+    def workload(request: Request) -> Workload:
+        today = reporting(request).today()
+        return in_transaction(request, lambda s: csm_workload(s, today))
+
+    return router

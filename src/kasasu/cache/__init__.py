@@ -1,0 +1,1 @@
+"""Read models stored under the key of what they were computed from, shared by processes."""

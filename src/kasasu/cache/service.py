@@ -1,0 +1,20 @@
+"""Get a stored read model, or compute it and store it for every process."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kasasu.cache.repository import CachedResultRepository
+
+
+def cached_payload(session: Session, name: str, key: str) -> Any | None:
+    """The payload stored for ``name`` if it was computed for ``key``, else None."""
+    return CachedResultRepository(session).get_payload(name, key)
+
+
+def store_payload(session: Session, name: str, key: str, payload: Any) -> None:
+    """Keep ``payload`` (JSON) as ``name``'s for ``key``, replacing an older key's."""
+    CachedResultRepository(session).put(name, key, payload, datetime.now(UTC))

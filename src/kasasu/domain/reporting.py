@@ -1,0 +1,22 @@
+"""How figures are reported to people: in which zone days begin, in which currency money is
+summed, in which language, from which month the fiscal year counts. One value, passed
+whole, instead of loose ``zone``/``currency``/``locale`` parameters that drift apart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from kasasu.domain.dates import today_in
+
+
+@dataclass(frozen=True)
+class Reporting:
+    zone: str = "Asia/Tokyo"
+    currency: str = "JPY"
+    locale: str = "ja"
+    fiscal_year_start: int = 4  # April, the Japanese fiscal year
+    gross_margin: float = 1.0  # for the simple LTV
+
+    def today(self) -> date:
+        return today_in(self.zone)

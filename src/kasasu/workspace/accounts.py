@@ -1,0 +1,150 @@
+"""The accounts list: search, filters over health, touch models, segments and renewals,
+sort and paging, with each account's latest health and owner; the same rows as a file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, Field
+from sqlalchemy import ColumnElement
+from sqlalchemy.orm import Session
+
+from kasasu.accounts.schemas import AccountRead
+from kasasu.accounts.service import accounts
+from kasasu.db.repository import WHERE
+from kasasu.domain.choices import TouchModel
+from kasasu.domain.scoring import Band
+from kasasu.health.summary import HealthBrief, latest_briefs
+from kasasu.kit.paging import DEFAULT_LIMIT, MAX_LIMIT
+from kasasu.kit.types import INPUT_CONFIG, RowId
+from kasasu.users.service import user_names
+from kasasu.workspace import repository
+
+RENEWAL_WINDOWS = (30, 60, 90, 180)
+AccountSort = Literal["name", "-name", "external_id", "plan", "-created_at"]
+NO_TOUCH_MODEL = "none"  # the touch-model filter's value for "neither its own nor scored"
+Text = Annotated[str, Field(max_length=200)]
+
+
+def _window(days: int) -> int:
+    if days not in RENEWAL_WINDOWS:
+        raise ValueError(f"one of {', '.join(map(str, RENEWAL_WINDOWS))} days")
+    return days
+
+
+class AccountListQuery(BaseModel):
+    """Which accounts, in which order, which page. ``touch_model`` is the one it has now
+    (its own, else the latest refresh's); ``renews``: a paying line ends within that many
+    days from today."""
+
+    model_config = INPUT_CONFIG
+
+    q: Text | None = Field(default=None, description="Search name, kana, external id, domain")
+    plan: Text | None = None
+    tier: Text | None = None
+    industry: Text | None = None
+    segment: Text | None = None
+    owner_id: RowId | None = None
+    band: Band | None = Field(default=None, description="On the latest day scored")
+    touch_model: TouchModel | Literal["none"] | None = None
+    renews: Annotated[int, AfterValidator(_window)] | None = Field(
+        default=None, description="Days from today: 30, 60, 90 or 180"
+    )
+    sort: AccountSort = "name"
+    cursor: Annotated[str, Field(max_length=500)] | None = None
+    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT
+
+    def filters(self, today: date) -> dict[str, Any]:
+        """The list's filters: plain columns, plus conditions over the other slices."""
+        plain = {k: getattr(self, k) for k in ("plan", "tier", "industry", "owner_id")}
+        where: list[ColumnElement[bool]] = []
+        if self.band is not None:
+            where.append(repository.in_band(self.band))
+        if self.touch_model is not None:
+            touch = None if self.touch_model == NO_TOUCH_MODEL else TouchModel(self.touch_model)
+            where.append(repository.has_touch_model(touch))
+        if self.segment:
+            where.append(repository.in_segment(self.segment))
+        if self.renews is not None:
+            where.append(repository.renews_between(today, today + timedelta(days=self.renews)))
+        return {"q": (self.q or "").strip() or None, **plain, WHERE: where}
+
+
+class Brief(BaseModel):
+    """An account's health and MRR on the latest day scored."""
+
+    score: float | None
+    band: Band
+    mrr: float | None = Field(description="Reporting currency, minor units")
+    days_to_renewal: float | None
+    touch_model: TouchModel | None = Field(description="The latest refresh's touch model")
+
+
+class AccountListItem(AccountRead):
+    owner_name: str | None
+    health: Brief | None = Field(description="None before the account was first scored")
+
+    @property
+    def current_touch_model(self) -> TouchModel | None:
+        """Its own touch model, else the latest refresh's."""
+        return self.touch_model or (self.health.touch_model if self.health else None)
+
+
+class AccountPage(BaseModel):
+    items: list[AccountListItem]
+    next_cursor: str | None
+    total: int = Field(description="Accounts matching, on every page")
+
+
+def list_accounts(session: Session, query: AccountListQuery, today: date) -> AccountPage:
+    """One page of the list and the count of every matching account (three more queries,
+    whatever the page size)."""
+    filters = query.filters(today)
+    page = accounts.list_page(
+        session, filters, sort=query.sort, cursor=query.cursor, limit=query.limit
+    )
+    return AccountPage(
+        items=_items(session, page.items),
+        next_cursor=page.next_cursor,
+        total=accounts.count(session, filters),
+    )
+
+
+def all_accounts(
+    session: Session, query: AccountListQuery, today: date, batch: int = 500
+) -> Iterator[AccountListItem]:
+    """Every account the query matches, in its order, a batch at a time (an export)."""
+    filters, cursor = query.filters(today), None
+    while True:
+        page = accounts.list_page(session, filters, sort=query.sort, cursor=cursor, limit=batch)
+        yield from _items(session, page.items)
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
+
+
+def _items(session: Session, rows: list[AccountRead]) -> list[AccountListItem]:
+    health = latest_briefs(session, [a.id for a in rows])
+    owners = user_names(session, [a.owner_id for a in rows if a.owner_id])
+    return [
+        AccountListItem(
+            **a.model_dump(),
+            owner_name=owners.get(a.owner_id) if a.owner_id else None,
+            health=brief_of(health.get(a.id)),
+        )
+        for a in rows
+    ]
+
+
+def brief_of(h: HealthBrief | None) -> Brief | None:
+    if h is None:
+        return None
+    return Brief(
+        score=h.score,
+        band=Band(h.band),
+        mrr=h.mrr,
+        days_to_renewal=h.days_to_renewal,
+        touch_model=h.touch_model,
+    )

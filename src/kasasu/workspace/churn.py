@@ -1,0 +1,72 @@
+"""Churn reasons (解約理由分析) of one period: churned logos and MRR by reason as a Pareto
+table, the same per theme of the cancellation comments, down to the cancelled contracts."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from kasasu.accounts.service import account_names
+from kasasu.domain.periods import Grain, Period, periods
+from kasasu.domain.reporting import Reporting
+from kasasu.metrics.pareto import ParetoRow, churn_pareto
+from kasasu.metrics.schemas import MetricQuery
+from kasasu.metrics.service import compute_metrics
+from kasasu.subscriptions.schemas import SubscriptionRead
+from kasasu.subscriptions.service import subscriptions
+from kasasu.voice.schemas import ThemeRow
+from kasasu.voice.service import churn_reasons
+
+COMMENTS = 200  # the cancelled contracts listed, latest first; the figures cover them all
+
+
+class CancelledLine(SubscriptionRead):
+    account_name: str | None
+
+
+class ChurnReport(BaseModel):
+    period: Period
+    currency: str
+    mrr: float | None = Field(description="Churned MRR of the period (minor units)")
+    logos: float | None = Field(description="Churned accounts of the period")
+    pareto: list[ParetoRow]
+    themes: list[ThemeRow]
+    cancelled: list[CancelledLine] = Field(description=f"The latest {COMMENTS}")
+
+
+def churn_report(session: Session, month: date, grain: Grain, reporting: Reporting) -> ChurnReport:
+    """The period of ``grain`` that holds ``month``."""
+    [span] = periods(month, month, grain, reporting.fiscal_year_start)
+    kpis = ("churn_by_reason", "churned_logos_by_reason")
+    query = MetricQuery.reported(reporting, kpis, month, grain=grain)
+    values = {v.metric: v for v in compute_metrics(session, query)}
+    mrr, logos = values["churn_by_reason"], values["churned_logos_by_reason"]
+    voice = churn_reasons(
+        session,
+        month,
+        month,
+        reporting.zone,
+        reporting.currency,
+        grain=grain,
+        fiscal_year_start=reporting.fiscal_year_start,
+    )
+    in_span = {
+        "status": "cancelled",
+        "cancelled_on_from": span.start,
+        "cancelled_on_to": span.end - timedelta(days=1),  # the period's last day
+    }
+    cancelled = subscriptions.list_page(session, in_span, sort="-end_date", limit=COMMENTS).items
+    names = account_names(session, [c.account_id for c in cancelled])
+    return ChurnReport(
+        period=span,
+        currency=reporting.currency,
+        mrr=mrr.value,
+        logos=logos.value,
+        pareto=churn_pareto(mrr.breakdown or {}, logos.breakdown or {}),
+        themes=voice.themes,
+        cancelled=[
+            CancelledLine(**c.model_dump(), account_name=names.get(c.account_id)) for c in cancelled
+        ],
+    )

@@ -1,0 +1,144 @@
+"""The account overview (アカウント360°): everything known about one account on one page,
+or in one API answer: health and why, contracts, usage, tickets, surveys, the timeline,
+open tasks, onboarding, requests, playbook runs and the audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from kasasu.accounts.schemas import AccountRead
+from kasasu.accounts.service import accounts
+from kasasu.activities.schemas import ActivityRead
+from kasasu.activities.service import activities
+from kasasu.audit.schemas import AuditEntryRead
+from kasasu.audit.service import account_history
+from kasasu.db.service import CrudService
+from kasasu.domain.dates import local_midnight
+from kasasu.domain.reporting import Reporting
+from kasasu.errors import NotFound
+from kasasu.events.service import daily_usage
+from kasasu.feedback.schemas import FeedbackRead
+from kasasu.feedback.service import feedback
+from kasasu.health.explain import account_health
+from kasasu.health.schemas import HealthRead
+from kasasu.health.summary import TouchChange, latest_briefs, mrr_history, touch_history
+from kasasu.onboarding.schemas import MilestoneRead
+from kasasu.onboarding.service import milestones
+from kasasu.playbooks.schemas import RunRead
+from kasasu.playbooks.service import playbook_log
+from kasasu.subscriptions.schemas import SubscriptionRead
+from kasasu.subscriptions.service import subscriptions
+from kasasu.support.schemas import TicketRead
+from kasasu.support.service import tickets
+from kasasu.surveys.schemas import ResponseRead
+from kasasu.surveys.service import responses
+from kasasu.tasks.schemas import TaskRead
+from kasasu.tasks.service import tasks
+from kasasu.users.service import user_names
+from kasasu.workspace.accounts import Brief, brief_of
+
+R = TypeVar("R", bound=BaseModel)
+Filters = Mapping[str, Any]
+USAGE_DAYS = 90
+MRR_HISTORY_DAYS = 365
+# How many of each list the overview holds (newest first); the lists' own pages hold all.
+SHOWN = {
+    "subscriptions": 50,
+    "tickets": 20,
+    "responses": 20,
+    "timeline": 30,
+    "tasks": 20,
+    "milestones": 30,
+    "feedback": 20,
+    "playbook_runs": 10,
+    "history": 20,
+}
+
+
+class MrrPoint(BaseModel):
+    day: date
+    mrr: float | None = Field(description="Reporting currency, minor units, as the refresh saw it")
+
+
+class UsageDay(BaseModel):
+    day: date = Field(description="A local day of the reporting zone")
+    events: int
+    users: int = Field(description="Distinct users with an event that day")
+
+
+class AccountOverview(BaseModel):
+    account: AccountRead
+    owner_name: str | None
+    health: HealthRead | None = Field(description="None before the account was first scored")
+    brief: Brief | None
+    mrr_history: list[MrrPoint] = Field(description=f"The last {MRR_HISTORY_DAYS} days")
+    touch_history: list[TouchChange] = Field(description="Newest first")
+    usage: list[UsageDay] = Field(description=f"The last {USAGE_DAYS} days")
+    subscriptions: list[SubscriptionRead]
+    tickets: list[TicketRead]
+    responses: list[ResponseRead]
+    timeline: list[ActivityRead]
+    tasks: list[TaskRead] = Field(description="Open tasks, the soonest due first")
+    milestones: list[MilestoneRead]
+    feedback: list[FeedbackRead]
+    playbook_runs: list[RunRead]
+    history: list[AuditEntryRead] = Field(description="The latest audit log entries")
+
+
+def account_overview(
+    session: Session, account_id: int, reporting: Reporting, events_path: Path
+) -> AccountOverview:
+    """One account as its CSM sees it; NotFound for an account that does not exist."""
+    account = accounts.get(session, account_id)
+    mine = {"account_id": account_id}
+    today = reporting.today()
+    try:
+        health = account_health(
+            session, account_id, locale=reporting.locale, currency=reporting.currency
+        )
+    except NotFound:
+        health = None  # not scored yet: the page says how to get a score
+    owner = user_names(session, [account.owner_id]) if account.owner_id else {}
+
+    def newest(
+        service: CrudService[Any, Any, Any, R], key: str, sort: str, filters: Filters = mine
+    ) -> list[R]:
+        return service.list_page(session, filters, sort=sort, limit=SHOWN[key]).items
+
+    return AccountOverview(
+        account=account,
+        owner_name=owner.get(account.owner_id) if account.owner_id else None,
+        health=health,
+        brief=brief_of(latest_briefs(session, [account_id]).get(account_id)),
+        mrr_history=[
+            MrrPoint(day=d, mrr=m)
+            for d, m in mrr_history(session, account_id, today - timedelta(days=MRR_HISTORY_DAYS))
+        ],
+        touch_history=touch_history(session, account_id),
+        usage=_usage(events_path, account.external_id, today, reporting.zone),
+        subscriptions=newest(subscriptions, "subscriptions", "-start_date"),
+        tickets=newest(tickets, "tickets", "-opened_at"),
+        responses=newest(responses, "responses", "-answered_at"),
+        timeline=newest(activities, "timeline", "-occurred_at"),
+        tasks=newest(tasks, "tasks", "due_date", mine | {"status": "open"}),
+        milestones=newest(milestones, "milestones", "position"),
+        feedback=newest(feedback, "feedback", "-created_at"),
+        playbook_runs=playbook_log(
+            session, reporting.locale, limit=SHOWN["playbook_runs"], account_id=account_id
+        ),
+        history=account_history(session, account_id, limit=SHOWN["history"]),
+    )
+
+
+def _usage(events_path: Path, external_id: str, today: date, zone: str) -> list[UsageDay]:
+    start = today - timedelta(days=USAGE_DAYS)
+    days = daily_usage(
+        events_path, external_id, local_midnight(start, zone), local_midnight(today, zone), zone
+    )
+    return [UsageDay(day=d, events=n, users=u) for d, n, u in days]
