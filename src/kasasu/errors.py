@@ -62,3 +62,20 @@ class InvalidInput(KasasuError):
     def __init__(self, message: Message, errors: Sequence[FieldError] = ()) -> None:
         super().__init__(message)
         self.errors = list(errors)
+
+
+# The HTTP status of each error, for both HTTP layers (the CLI has its exit codes). Invalid
+# input is the caller's choice: the API answers 422, a page 400 with the form again.
+HTTP_STATUS: dict[type[KasasuError], int] = {
+    NotFound: 404,
+    Conflict: 409,
+    Unauthenticated: 401,
+    PermissionDenied: 403,
+    Throttled: 429,
+    Unavailable: 503,
+}
+
+
+def http_status(error: KasasuError, invalid: int) -> int:
+    """``error``'s HTTP status; ``invalid`` for invalid input (and any other error)."""
+    return next((s for cls, s in HTTP_STATUS.items() if isinstance(error, cls)), invalid)

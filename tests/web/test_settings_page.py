@@ -45,6 +45,10 @@ def test_admin_adds_users_and_keys(
     }
     assert web.post("/settings/users", data=user | {"csrf_token": csrf(page)}).status_code == 303
     assert "山田 花子" in web.get("/settings").text
+    # The same email again: a conflict (409, as the API answers it), not a bad request.
+    twice = web.post("/settings/users", data=user | {"csrf_token": csrf(page)})
+    assert twice.status_code == 409
+    assert "A user with email hanako@example.com already exists" in twice.text
     created = web.post(
         "/settings/keys", data={"csrf_token": csrf(page), "name": "CRM", "role": "viewer"}
     )

@@ -11,30 +11,12 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from kasasu.errors import (
-    Conflict,
-    InvalidInput,
-    KasasuError,
-    NotFound,
-    PermissionDenied,
-    Throttled,
-    Unauthenticated,
-    Unavailable,
-)
+from kasasu.errors import InvalidInput, KasasuError, http_status
 from kasasu.kit.i18n import _, negotiate_locale, translate
 from kasasu.kit.validation import pydantic_reason
 
 PROBLEM = "application/problem+json"
 _METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
-_STATUS: dict[type[KasasuError], int] = {
-    InvalidInput: 422,
-    NotFound: 404,
-    Conflict: 409,
-    Unauthenticated: 401,
-    PermissionDenied: 403,
-    Throttled: 429,
-    Unavailable: 503,
-}
 _TITLES = {
     400: _("Bad request"),
     401: _("Authentication required"),
@@ -90,7 +72,7 @@ def _kasasu_error(request: Request, exc: Exception) -> JSONResponse:
 def error_problem(request: Request, exc: KasasuError) -> JSONResponse:
     """The problem+json answer of a typed error (for routes that add headers to it)."""
     locale = request_locale(request)
-    status = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), 400)
+    status = http_status(exc, 422)
     errors = None
     if isinstance(exc, InvalidInput):
         errors = [

@@ -12,15 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kasasu.errors import (
-    FieldError,
-    InvalidInput,
-    KasasuError,
-    NotFound,
-    PermissionDenied,
-    Throttled,
-    Unavailable,
-)
+from kasasu.errors import FieldError, InvalidInput, KasasuError, http_status
 from kasasu.kit.i18n import _
 from kasasu.kit.validation import pydantic_reason
 from kasasu.web import account_export, accounts, churn, dashboard, workload
@@ -131,17 +123,7 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
 
     @app.exception_handler(KasasuError)
     def _error(request: Request, error: KasasuError) -> HTMLResponse:
-        status = (
-            404
-            if isinstance(error, NotFound)
-            else 403
-            if isinstance(error, PermissionDenied)
-            else 503
-            if isinstance(error, Unavailable)
-            else 429
-            if isinstance(error, Throttled)
-            else 400
-        )
+        status = http_status(error, 400)
         page = pages.render(request, "error.html", status, message=error.message, status=status)
         if error.retry_after is not None:
             page.headers["Retry-After"] = str(error.retry_after)
