@@ -19,22 +19,27 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from time import monotonic, sleep
-from typing import Literal
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kasasu.errors import FieldError, InvalidInput, Unavailable
+from kasasu.errors import InvalidInput, Unavailable
+from kasasu.events.files import (
+    BAD_ROW,
+    FileFormat,
+    check_sql,
+    describe,
+    row_errors,
+    staged_sql,
+    unreadable,
+)
 from kasasu.events.progress import Progress, polling
 from kasasu.events.schemas import AccountEventCount
-from kasasu.kit.i18n import Message, _
-
-FileFormat = Literal["csv", "jsonl", "parquet"]
+from kasasu.kit.i18n import _
 
 TABLE = "usage_events"
 # The one definition of the table; BATCH_SCHEMA (schemas.py) is its first seven columns.
@@ -51,7 +56,6 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 _DDL = f"CREATE TABLE IF NOT EXISTS {TABLE} ({', '.join(f'{n} {t}' for n, t in COLUMNS)})"
 LOCK_WAIT_SECONDS = 5.0
 _ZONE = re.compile(r"^[A-Za-z0-9_+\-/]+$")
-_BAD_ROW = "kasasu: invalid event row"
 
 # An id for events sent without one: SHA-256 of every other field, so the same event sent
 # twice (by file or API) gets the same id. Key order inside properties counts.
@@ -92,35 +96,6 @@ def _insert_sql(source: str, *, unique: bool) -> str:
         ) AS b
         WHERE NOT EXISTS (SELECT 1 FROM {TABLE} AS e WHERE e.event_id = b.event_id)
     """  # noqa: S608 - only constants and the caller's fixed source text, never user values
-
-
-@dataclass(frozen=True)
-class _FieldSpec:
-    name: str  # the batch column it becomes
-    aliases: tuple[str, ...]  # names accepted in a file, first is the API name
-    required: bool
-
-
-_FIELDS = (
-    _FieldSpec("event_id", ("event_id",), required=False),
-    _FieldSpec("account_external_id", ("account_id", "account_external_id"), required=True),
-    _FieldSpec("user_id", ("user_id",), required=False),
-    _FieldSpec("event_name", ("event", "event_name"), required=True),
-    _FieldSpec("occurred_at", ("timestamp", "occurred_at"), required=True),
-    _FieldSpec("value", ("value",), required=False),
-    _FieldSpec("properties", ("properties",), required=False),
-)
-
-
-@dataclass(frozen=True)
-class _Source:
-    """A file as SQL: its reader and, per batch column, the raw expression and its label."""
-
-    reader: str
-    raw: dict[str, str]  # batch column -> SQL expression over the reader's rows
-    labels: dict[str, str]  # batch column -> the name the user wrote in the file
-    properties_text: bool  # properties arrive as JSON text, not as JSON or a struct
-    first_row: int  # the number the user sees for the first record
 
 
 class EventStore:
@@ -198,9 +173,9 @@ class EventStore:
         with self._writing() as con:
             # Timestamps written without an offset are wall time in the reporting zone.
             con.execute(f"SET TimeZone = '{zone}'")
-            source = _describe(con, file, fmt)
-            staged = _staged_sql(source)
-            checked = f"(SELECT * FROM {staged} WHERE {_check_sql()})"  # noqa: S608 - constants
+            source = describe(con, file, fmt)
+            staged = staged_sql(source)
+            checked = f"(SELECT * FROM {staged} WHERE {check_sql()})"  # noqa: S608 - constants
             try:
                 received, unique = con.execute(
                     "SELECT count(*), count(DISTINCT event_id) = count(*) "  # noqa: S608 - constants
@@ -210,13 +185,13 @@ class EventStore:
                     sql = _insert_sql(checked, unique=bool(unique))
                     inserted = con.execute(sql, {"received_at": None}).fetchall()[0][0]
             except duckdb.InvalidInputException as exc:
-                if _BAD_ROW not in str(exc):
-                    raise _unreadable(file, exc) from exc
+                if BAD_ROW not in str(exc):
+                    raise unreadable(file, exc) from exc
                 con.rollback()
                 con.begin()
-                raise _row_errors(con, file, source, staged) from None
+                raise row_errors(con, file, source, staged) from None
             except duckdb.Error as exc:
-                raise _unreadable(file, exc) from exc
+                raise unreadable(file, exc) from exc
         return int(received), int(inserted)
 
     def count(self) -> int:
@@ -262,166 +237,3 @@ class EventStore:
 def _unique_ids(table: pa.Table) -> bool:
     ids = table.column("event_id")
     return bool(ids.null_count == 0 and pc.count_distinct(ids).as_py() == table.num_rows)
-
-
-def _unreadable(file: Path, exc: Exception) -> InvalidInput:
-    detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return InvalidInput(
-        _("Cannot read {name}: {detail}", name=file.name, detail=detail),
-        [FieldError(("file",), _("Cannot read the file"), file.name)],
-    )
-
-
-def _quoted(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
-def _describe(con: duckdb.DuckDBPyConnection, file: Path, fmt: FileFormat) -> _Source:
-    if fmt == "jsonl":
-        return _json_source(file)
-    reader = (
-        f"read_parquet({_quoted(file)})"
-        if fmt == "parquet"
-        # Every CSV cell stays text, so an id like 007 keeps its zeros; types come later.
-        else f"read_csv({_quoted(file)}, header = true, all_varchar = true)"
-    )
-    try:
-        described = con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()  # noqa: S608 - quoted path
-    except duckdb.Error as exc:
-        raise _unreadable(file, exc) from exc
-    columns = {str(row[0]).strip().lower(): (str(row[0]), str(row[1])) for row in described}
-    raw: dict[str, str] = {}
-    labels: dict[str, str] = {}
-    types: dict[str, str] = {}
-    for spec in _FIELDS:
-        found = next((columns[a] for a in spec.aliases if a in columns), None)
-        if found is None:
-            if spec.required:
-                raise _missing_column(file, spec)
-            raw[spec.name], labels[spec.name] = "NULL", spec.aliases[0]
-            continue
-        raw[spec.name] = '"' + found[0].replace('"', '""') + '"'
-        labels[spec.name], types[spec.name] = found[0], found[1]
-    text = types.get("properties", "VARCHAR") in {"VARCHAR", "JSON"}
-    return _Source(reader, raw, labels, text, first_row=2 if fmt == "csv" else 1)
-
-
-def _json_source(file: Path) -> _Source:
-    raw: dict[str, str] = {}
-    for spec in _FIELDS:
-        arrow = "->" if spec.name == "properties" else "->>"
-        picks = [f"json {arrow} '{alias}'" for alias in spec.aliases]
-        raw[spec.name] = picks[0] if len(picks) == 1 else f"coalesce({', '.join(picks)})"
-    labels = {spec.name: spec.aliases[0] for spec in _FIELDS}
-    reader = f"read_ndjson_objects({_quoted(file)})"
-    return _Source(reader, raw, labels, properties_text=False, first_row=1)
-
-
-def _missing_column(file: Path, spec: _FieldSpec) -> InvalidInput:
-    names = " / ".join(spec.aliases)
-    return InvalidInput(
-        _("{name} has no column {column}", name=file.name, column=names),
-        [FieldError(("file", spec.aliases[0]), _("Missing column"), file.name)],
-    )
-
-
-def _staged_sql(source: _Source) -> str:
-    """The file's rows as typed batch columns, with the raw value beside each parsed one."""
-    r = source.raw
-    props = (
-        f"CASE WHEN json_valid({r['properties']}) THEN json({r['properties']}) END"
-        if source.properties_text
-        else f"CAST({r['properties']} AS JSON)"
-        if source.reader.startswith("read_ndjson")
-        else f"to_json({r['properties']})"
-    )
-    return f"""(
-        SELECT CAST({r["event_id"]} AS VARCHAR) AS event_id,
-               CAST({r["account_external_id"]} AS VARCHAR) AS account_external_id,
-               CAST({r["user_id"]} AS VARCHAR) AS user_id,
-               CAST({r["event_name"]} AS VARCHAR) AS event_name,
-               TRY_CAST({r["occurred_at"]} AS TIMESTAMPTZ) AS occurred_at,
-               TRY_CAST({r["value"]} AS DOUBLE) AS value,
-               {props} AS properties,
-               {r["occurred_at"]} AS raw_occurred_at,
-               {r["value"]} AS raw_value,
-               {r["properties"]} AS raw_properties
-        FROM {source.reader}
-    )"""  # noqa: S608 - column names are quoted identifiers, the path a quoted literal
-
-
-# Each rule a row must meet: (SQL that is true when the row breaks it, batch column, reason).
-_RULES: tuple[tuple[str, str, Message], ...] = (
-    ("account_external_id IS NULL", "account_external_id", _("A value is required")),
-    ("event_name IS NULL", "event_name", _("A value is required")),
-    ("raw_occurred_at IS NULL", "occurred_at", _("A value is required")),
-    (
-        "occurred_at IS NULL AND raw_occurred_at IS NOT NULL",
-        "occurred_at",
-        _("Not a timestamp; write ISO 8601 like 2026-11-22T10:30:00+09:00"),
-    ),
-    (
-        "raw_value IS NOT NULL AND (value IS NULL OR NOT isfinite(value))",
-        "value",
-        _("Not a number"),
-    ),
-    (
-        # json() writes compact JSON, so an object is exactly a text starting with a brace;
-        # json_type() would parse every value again (+0.6 s per 1M rows).
-        (
-            "raw_properties IS NOT NULL "
-            "AND NOT coalesce(starts_with(CAST(properties AS VARCHAR), '{'), false)"
-        ),
-        "properties",
-        _("Not a JSON object"),
-    ),
-)
-
-
-def _check_sql() -> str:
-    broken = " OR ".join(f"({rule})" for rule, _col, _msg in _RULES)
-    return f"CASE WHEN {broken} THEN error('{_BAD_ROW}') ELSE true END"
-
-
-def _row_errors(
-    con: duckdb.DuckDBPyConnection, file: Path, source: _Source, staged: str
-) -> InvalidInput:
-    """Find the first bad rows again, this time with their numbers, to name them."""
-    flags = ", ".join(f"({rule})" for rule, _col, _msg in _RULES)
-    raws = (
-        "CAST(account_external_id AS VARCHAR), CAST(event_name AS VARCHAR), "
-        "CAST(raw_occurred_at AS VARCHAR), CAST(raw_value AS VARCHAR), "
-        "CAST(raw_properties AS VARCHAR)"
-    )
-    broken = " OR ".join(f"({rule})" for rule, _col, _msg in _RULES)
-    rows = con.execute(
-        f"SELECT n, {flags}, {raws} FROM (SELECT row_number() OVER () AS n, * FROM {staged}) "  # noqa: S608 - constants
-        f"WHERE {broken} ORDER BY n LIMIT 20"
-    ).fetchall()
-    value_of = {
-        "account_external_id": 0,
-        "event_name": 1,
-        "occurred_at": 2,
-        "value": 3,
-        "properties": 4,
-    }
-    errors: list[FieldError] = []
-    for row in rows:
-        number = int(row[0]) + source.first_row - 1
-        hits = row[1 : 1 + len(_RULES)]
-        values = row[1 + len(_RULES) :]
-        for hit, (_rule, column, reason) in zip(hits, _RULES, strict=True):
-            if hit:
-                label = source.labels[column]
-                errors.append(FieldError((number, label), reason, values[value_of[column]]))
-    first = errors[0] if errors else None
-    return InvalidInput(
-        _(
-            "{name}: row {row}, {column}: {reason}; nothing was imported",
-            name=file.name,
-            row=first.loc[0] if first else "?",
-            column=first.loc[1] if first else "?",
-            reason=first.message if first else "",
-        ),
-        errors,
-    )

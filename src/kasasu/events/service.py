@@ -10,7 +10,8 @@ from pathlib import Path
 import pyarrow as pa
 
 from kasasu.errors import FieldError, InvalidInput
-from kasasu.events.repository import EventStore, FileFormat
+from kasasu.events.files import FileFormat
+from kasasu.events.repository import EventStore
 from kasasu.events.schemas import (
     BATCH_SCHEMA,
     MAX_PROPERTIES_BYTES,
