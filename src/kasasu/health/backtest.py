@@ -22,8 +22,8 @@ from kasasu.health.schemas import (
 from kasasu.health.scorecards import active_scorecards
 from kasasu.health.service import RefreshConfig, score_features
 from kasasu.kit.i18n import _
-from kasasu.metrics import repository as facts
 from kasasu.metrics.service import currency_scales
+from kasasu.warehouse import backends
 
 
 def backtest(
@@ -72,7 +72,7 @@ def backtest(
 def _paying(session: Session, config: RefreshConfig, days: list[date]) -> dict[date, set[int]]:
     scales = currency_scales(session, config.currency, min(days))
     out: dict[date, set[int]] = defaultdict(set)
-    with facts.analytics_backend(session, config.engine, url=config.url) as backend:
+    with backends.analytics_backend(session, config.engine, url=config.url) as backend:
         src = Sources.from_backend(backend)
         rows = evaluate(revenue.paying_on(src, days, config.currency, scales)).to_pylist()
     for row in rows:

@@ -30,8 +30,9 @@ from kasasu.health.scorecards import (
     list_scorecards,
 )
 from kasasu.kit.i18n import _
-from kasasu.metrics import repository as facts
-from kasasu.metrics.service import Engine, currency_scales
+from kasasu.metrics.service import currency_scales
+from kasasu.warehouse import backends
+from kasasu.warehouse.backends import Engine
 
 Tick = Callable[[date], None]
 # Per account: (account id, feature → value); what a day's feature snapshot holds.
@@ -89,10 +90,10 @@ def compute_features(
     scales = currency_scales(session, config.currency, min(days) - timedelta(days=90))
     customs = _custom_fields(accounts or read_accounts(session))
     written: dict[date, Features] = {}
-    with facts.analytics_backend(
+    with backends.analytics_backend(
         session, config.engine, config.events_path, url=config.url
     ) as backend:
-        src = Sources.from_backend(backend, facts.usage_events(backend, config.engine))
+        src = Sources.from_backend(backend, backends.usage_events(backend, config.engine))
         for day in days:
             expr = account_features(src, day, config.zone, config.currency, scales)
             rows = evaluate(expr).to_pylist()

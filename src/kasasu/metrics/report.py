@@ -32,7 +32,8 @@ from kasasu.domain.periods import Grain, add_months, periods
 from kasasu.kit.i18n import Message, _
 from kasasu.kit.spreadsheet import text_not_formulas
 from kasasu.metrics.schemas import MetricQuery, MetricValue
-from kasasu.metrics.service import Engine, compute_metrics
+from kasasu.metrics.service import compute_metrics
+from kasasu.warehouse.backends import Engine
 
 TREND_MONTHS = 12
 BOLD = Font(bold=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -31,8 +31,9 @@ from kasasu.metrics.schemas import (
     MetricValue,
     MissingRates,
 )
+from kasasu.warehouse import backends
+from kasasu.warehouse.backends import Engine
 
-Engine = Literal["duckdb", "postgres", "spark"]
 _STANDARD = ("period", "value", "numerator", "denominator")
 
 
@@ -92,7 +93,7 @@ def _inputs(
     used, _first = repository.currencies_and_rates(session, query.currency)
     scales = mrr.currency_scales(used, query.currency)
     # Usage events live in the DuckDB event store; the PostgreSQL engine cannot join them.
-    events = repository.usage_events(backend, engine)
+    events = backends.usage_events(backend, engine)
     sources = Sources.from_backend(backend, events).filtered(query.filters)
     return Inputs(
         sources,
@@ -127,7 +128,7 @@ def compute_metrics_many(
     """:func:`compute_metrics` for each query (e.g. one per plan or per segment), on one
     copy of the facts: the copy is what costs on the embedded engine."""
     results = []
-    with repository.analytics_backend(session, engine, events_path) as backend:
+    with backends.analytics_backend(session, engine, events_path) as backend:
         for query in queries:
             chosen = _metrics(query.names)
             span = periods(
@@ -237,7 +238,7 @@ def explain_metric(
     if metric.explain is None:
         raise InvalidInput(_("{name} cannot be explained by accounts", name=name))
     span = periods(period_month, period_month, query.grain, query.fiscal_year_start)
-    with repository.analytics_backend(session, engine, events_path) as backend:
+    with backends.analytics_backend(session, engine, events_path) as backend:
         inputs = _inputs(session, query, backend, engine, span)
         missing = _missing_rates(inputs, span).get(span[0].label, {})
         [(_metric, [figure])] = evaluate_metrics(inputs, [metric])

@@ -20,9 +20,10 @@ from kasasu.errors import NotFound
 from kasasu.health.summary import latest_briefs
 from kasasu.kit.i18n import _
 from kasasu.metrics.schemas import MetricQuery
-from kasasu.metrics.service import Engine, explain_metric
+from kasasu.metrics.service import explain_metric
 from kasasu.needs.repository import VoiceRepository
 from kasasu.needs.schemas import AdvocateRow, LoyalList, LoyalRow
+from kasasu.warehouse.backends import Engine
 
 
 def tenure_months(first: date, day: date) -> int:

@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 from kasasu.analytics.sources import ACCOUNT_IDS
 from kasasu.domain.periods import Grain, Period, add_months, periods
 from kasasu.metrics.schemas import MetricQuery, MetricValue
-from kasasu.metrics.service import Engine, compute_metrics_many
+from kasasu.metrics.service import compute_metrics_many
 from kasasu.needs.repository import VoiceRepository
 from kasasu.segments.service import list_segments, segment_members
+from kasasu.warehouse.backends import Engine
 
 KINDS = ("nps", "csat", "ces")
 Z95 = 1.96
