@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from kasasu.accounts.service import accounts
 from kasasu.domain.choices import TouchModel
-from kasasu.health.summary import latest_briefs
+from kasasu.health.snapshots import latest_briefs
 from kasasu.kit.i18n import _, translate
 from kasasu.kit.spreadsheet import csv_text, xlsx_bytes
 from kasasu.users.service import user_names

@@ -21,12 +21,12 @@ from kasasu.domain.dates import local_midnight
 from kasasu.domain.permissions import Action
 from kasasu.errors import InvalidInput, NotFound
 from kasasu.events.service import daily_usage
-from kasasu.feedback.service import feedback
 from kasasu.health.explain import account_health
-from kasasu.health.summary import latest_briefs, mrr_history, touch_history
+from kasasu.health.snapshots import latest_briefs, mrr_history, touch_history
 from kasasu.health.workload import TOUCH_COLUMNS
 from kasasu.kit.i18n import _
 from kasasu.kit.paging import DEFAULT_LIMIT
+from kasasu.needs.requests import feedback
 from kasasu.onboarding.service import milestones
 from kasasu.playbooks.service import playbook_log
 from kasasu.segments.service import list_segments

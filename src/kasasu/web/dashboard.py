@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from kasasu.analytics.catalog import find_metric
 from kasasu.domain.periods import add_months, parse_month
-from kasasu.health.summary import health_overview
+from kasasu.health.snapshots import health_overview
 from kasasu.metrics.schemas import MetricQuery, MetricValue
 from kasasu.metrics.service import compute_metrics, explain_metric, missing_rates
 from kasasu.renewals.schemas import RenewalBoard, RenewalQuery
