@@ -12,6 +12,7 @@ from kasasu.analytics.evaluate import evaluate
 from kasasu.analytics.sources import Sources
 from kasasu.domain.backtest import Observation, by_band, lift, roc_auc
 from kasasu.errors import InvalidInput
+from kasasu.health.features import RefreshConfig
 from kasasu.health.repository import ScorecardRepository, SnapshotRepository
 from kasasu.health.schemas import (
     BacktestBand,
@@ -20,7 +21,7 @@ from kasasu.health.schemas import (
     ScorecardDefinition,
 )
 from kasasu.health.scorecards import active_scorecards
-from kasasu.health.service import RefreshConfig, score_features
+from kasasu.health.service import score_features
 from kasasu.kit.i18n import _
 from kasasu.metrics.service import currency_scales
 from kasasu.warehouse import backends

@@ -15,16 +15,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from kasasu.db import session_factory, transaction
-from kasasu.health.service import (
-    RefreshConfig,
-    TouchRule,
-    assign_touch_models,
-    compute_features,
-    health_on,
-    read_accounts,
-    score_day,
-    scored_days,
-)
+from kasasu.health.features import RefreshConfig, TouchRule, compute_features, read_accounts
+from kasasu.health.service import assign_touch_models, health_on, score_day, scored_days
 from kasasu.segments.service import assign_segments
 from kasasu.settings import Settings
 
