@@ -23,8 +23,8 @@ from kasasu.health.scorecards import (
     parse_scorecard,
     save_scorecard,
 )
-from kasasu.jobs.refresh import refresh_config
 from kasasu.kit.i18n import N_
+from kasasu.wiring import refresh_config
 
 health_app = typer.Typer(
     help=N_("Health scores: explain an account, backtest a scorecard, manage scorecards."),

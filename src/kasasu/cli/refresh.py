@@ -25,9 +25,9 @@ from kasasu.domain.dates import parse_date
 from kasasu.errors import InvalidInput
 from kasasu.jobs.daily import run_day
 from kasasu.jobs.locking import refresh_lock
-from kasasu.jobs.playbooks import playbook_setup
-from kasasu.jobs.refresh import STEPS, OnStep, days_between, refresh_config
+from kasasu.jobs.refresh import STEPS, OnStep, days_between
 from kasasu.kit.i18n import N_, _
+from kasasu.wiring import playbook_setup, refresh_config
 
 STEP_LABELS = {
     "features": N_("Features"),

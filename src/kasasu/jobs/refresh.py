@@ -15,10 +15,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from kasasu.db import session_factory, transaction
-from kasasu.health.features import RefreshConfig, TouchRule, compute_features, read_accounts
+from kasasu.health.features import RefreshConfig, compute_features, read_accounts
 from kasasu.health.service import assign_touch_models, health_on, score_day, scored_days
 from kasasu.segments.service import assign_segments
-from kasasu.settings import Settings
 
 # Days whose features are computed from one copy of the facts, in one transaction.
 FEATURE_BATCH = 14
@@ -32,18 +31,6 @@ class RefreshResult:
     features: dict[date, int] = field(default_factory=dict)
     scored: dict[date, int] = field(default_factory=dict)
     segments: dict[date, dict[str, int]] = field(default_factory=dict)
-
-
-def refresh_config(settings: Settings) -> RefreshConfig:
-    spark = settings.analytics_engine == "spark"
-    return RefreshConfig(
-        zone=settings.timezone,
-        currency=settings.currency,
-        engine=settings.analytics_engine,
-        events_path=settings.analytics_events if spark else settings.events_path,
-        url=settings.analytics_url,
-        touch=TouchRule(high_from=settings.touch.high_mrr, low_from=settings.touch.low_mrr),
-    )
 
 
 def days_between(first: date, last: date, every: int = 1) -> list[date]:
