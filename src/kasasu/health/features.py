@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kasasu.analytics.evaluate import evaluate
-from kasasu.analytics.features import account_features
+from kasasu.analytics.features import FEATURES, Feature, account_features
 from kasasu.analytics.sources import Sources
 from kasasu.domain.choices import TouchModel
 from kasasu.health.repository import SnapshotRepository
@@ -53,6 +53,11 @@ class RefreshConfig:
     events_path: Path | None = None  # the DuckDB event store, or Parquet for Spark
     url: str | None = None  # a PostgreSQL replica, or the Spark master
     touch: TouchRule = TouchRule(high_from=300_000, low_from=50_000)
+
+
+def measurable_features() -> tuple[Feature, ...]:
+    """The features a scorecard can measure, with their titles and definitions."""
+    return FEATURES
 
 
 def read_accounts(session: Session) -> Accounts:

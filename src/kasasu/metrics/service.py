@@ -37,6 +37,12 @@ from kasasu.warehouse.backends import Engine
 _STANDARD = ("period", "value", "numerator", "denominator")
 
 
+def metric_title(name: str, locale: str) -> str:
+    """The KPI's title in ``locale``, or ``name`` for an unknown one."""
+    metric = find_metric(name)
+    return metric.title.render(locale) if metric else name
+
+
 def metric_names() -> list[str]:
     return [m.name for m in all_metrics()]
 

@@ -8,7 +8,6 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from kasasu.accounts.repository import AccountRepository
 from kasasu.db.service import CrudService
 from kasasu.domain.choices import FeedbackStatus, RequestSource
 from kasasu.kit.i18n import _
@@ -64,7 +63,6 @@ class FeedbackService(CrudService[Feedback, FeedbackCreate, FeedbackCreate, Feed
     repository = FeedbackRepository
     read_schema = FeedbackRead
     noun = _("Feedback")
-    references = {"account_id": AccountRepository}
     external_id_prefix = "fb"
 
 

@@ -13,11 +13,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
-from kasasu.analytics.catalog import find_metric
 from kasasu.domain.periods import add_months, parse_month
 from kasasu.health.snapshots import health_overview
 from kasasu.metrics.schemas import MetricQuery, MetricValue
-from kasasu.metrics.service import compute_metrics, explain_metric, missing_rates
+from kasasu.metrics.service import compute_metrics, explain_metric, metric_title, missing_rates
 from kasasu.renewals.schemas import RenewalBoard, RenewalQuery
 from kasasu.renewals.service import renewal_board
 from kasasu.web.auth import CurrentUser
@@ -113,8 +112,7 @@ def dashboard_router(pages: Pages) -> APIRouter:
             request,
             lambda s: explain_metric(s, name, month, query, events_path=ctx.events_path),
         )
-        metric = find_metric(name)
-        title = metric.title.render(request_locale(request)) if metric else name
+        title = metric_title(name, request_locale(request))
         return pages.render(request, "explain.html", user=user, explained=explained, title=title)
 
     return router
