@@ -1,7 +1,8 @@
-"""The daily refresh (DESIGN.md §3), one transaction per step, for one day or a history.
+"""Steps 1–4 of the daily refresh (DESIGN.md §3), one transaction per step, for one day or a
+history: features → scores → touch models → segments.
 
-Used by ``kasasu refresh`` and by the scheduler inside ``kasasu serve``. Safe to re-run: each
-step replaces its rows for the day. Playbooks (step 5) join when they exist.
+Safe to re-run: each step replaces its rows for the day. :func:`kasasu.jobs.daily.run_day`
+adds step 5 (the playbooks) and is what ``kasasu refresh`` and the scheduler call.
 """
 
 from __future__ import annotations
