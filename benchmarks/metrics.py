@@ -2,7 +2,7 @@
 
 Generates a deterministic company (numpy seed 42): 20,000 accounts and 100,000 contract lines
 started over 36 months, with tickets, survey answers and onboarding milestones, as Arrow
-tables with the schemas of ``kasasu.metrics.repository.fact_schema``, loaded into an
+tables with the schemas of ``kasasu.warehouse.facts.fact_schema``, loaded into an
 in-memory Ibis DuckDB backend: what the embedded engine evaluates. Copying the facts out of
 the operational database is NOT timed here (it is a separate step of the service).
 
@@ -35,7 +35,6 @@ from kasasu.analytics.sources import Sources
 from kasasu.domain.choices import CancellationReason
 from kasasu.domain.dates import local_midnight
 from kasasu.domain.periods import Grain, Period, periods
-from kasasu.metrics.repository import fact_schema
 from kasasu.metrics.service import evaluate_metrics
 from kasasu.models import (
     Account,
@@ -46,6 +45,7 @@ from kasasu.models import (
     SurveyResponse,
     Ticket,
 )
+from kasasu.warehouse.facts import fact_schema
 
 SEED = 42
 ACCOUNTS = 20_000

@@ -17,9 +17,9 @@ import time
 import numpy as np
 from faker import Faker
 
-from kasasu.analytics import text as text_module
-from kasasu.analytics.text import compare_terms, themes_of, tokenize
 from kasasu.demo import texts
+from kasasu.voice import text as text_module
+from kasasu.voice.text import compare_terms, themes_of, tokenize
 
 COMMENTS = 100_000
 TARGET = 5_000.0

@@ -11,23 +11,17 @@ from starlette.middleware.sessions import SessionMiddleware
 from kasasu.api import create_api
 from kasasu.api.app import MOUNT_PATH
 from kasasu.api.body_limit import DEFAULT_MAX_BODY, BodyLimit, too_large_problem
-from kasasu.api.context import ApiContext
 from kasasu.api.events import MAX_BODY_BYTES as MAX_EVENTS_BODY
 from kasasu.api.problems import http_problem
 from kasasu.api.request_ids import RequestIds, internal_error_problem
-from kasasu.db import create_db_engine, session_factory
 from kasasu.imports.limits import MAX_UPLOAD_BYTES, MULTIPART_OVERHEAD
 from kasasu.kit.deadline import BudgetMiddleware
 from kasasu.kit.security_headers import SecurityHeaders
-from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.settings import Settings
-from kasasu.surveys.config import SurveyConfig
-from kasasu.surveys.guard import SurveyGuard, SurveyLimits
-from kasasu.users.schemas import SsoPolicy
-from kasasu.users.signin import SignInGuard, SignInLimits
 from kasasu.web import create_web
-from kasasu.web.context import SsoConfig, WebContext
+from kasasu.web.context import WebContext
 from kasasu.web.pages import internal_error_page, too_large_page
+from kasasu.wiring import api_context, sign_in_guard, sso_config
 
 
 def body_limit(method: str, path: str) -> int:
@@ -55,94 +49,6 @@ def _failed(request: Request, rid: str) -> Response:
     if _is_api(request):
         return internal_error_problem(request, rid)
     return internal_error_page(request, rid)
-
-
-def survey_config(settings: Settings) -> SurveyConfig:
-    surveys = settings.surveys
-    origins = tuple(o.strip().rstrip("/") for o in surveys.widget_origins.split(",") if o.strip())
-    return SurveyConfig(
-        secret=settings.secret_key.get_secret_value(),
-        base_url=settings.playbooks.base_url,
-        locale=settings.locale,
-        zone=settings.timezone,
-        mail=settings.mail_config(),
-        throttle_days=surveys.throttle_days,
-        expires_days=surveys.expires_days,
-        remind_after_days=surveys.remind_after_days,
-        widget_origins=origins,
-        widget_secret=surveys.widget_secret.get_secret_value(),
-    )
-
-
-def sign_in_guard(settings: Settings) -> SignInGuard:
-    limits = settings.limits
-    return SignInGuard(
-        SignInLimits(
-            per_account=limits.sign_in_per_account,
-            per_address=limits.sign_in_per_address,
-            window_seconds=limits.sign_in_window_seconds,
-            password_checks=limits.password_checks,
-        )
-    )
-
-
-def survey_guard(settings: Settings) -> SurveyGuard:
-    limits = settings.limits
-    return SurveyGuard(
-        SurveyLimits(
-            widget_per_address=limits.widget_per_address,
-            widget_window_seconds=limits.widget_window_seconds,
-            page_per_address=limits.survey_page_per_address,
-            page_window_seconds=limits.survey_page_window_seconds,
-            links_per_email=limits.survey_links_per_email,
-        )
-    )
-
-
-def sso_config(settings: Settings) -> SsoConfig | None:
-    """Single sign-on as the pages take it; None until KASASU_OIDC__ISSUER is set."""
-    oidc = settings.oidc
-    if oidc.issuer is None:
-        return None
-    return SsoConfig(
-        policy=SsoPolicy(
-            issuer=oidc.issuer,
-            provider=oidc.provider_name,
-            roles_claim=oidc.roles_claim,
-            role_map=dict(oidc.role_map),
-            default_role=oidc.default_role,
-            provision=oidc.provision,
-            email_domains=oidc.domains(),
-            require_verified_email=oidc.require_verified_email,
-        ),
-        client_id=oidc.client_id,
-        client_secret=oidc.client_secret.get_secret_value(),
-        scopes=oidc.scopes,
-        redirect_url=oidc.redirect_url,
-    )
-
-
-def api_context(settings: Settings) -> ApiContext:
-    engine = create_db_engine(settings.database_url)
-    return ApiContext(
-        sessions=session_factory(engine),
-        events_path=settings.events_path,
-        timezone=settings.timezone,
-        currency=settings.currency,
-        locale=settings.locale,
-        fiscal_year_start=settings.fiscal_year_start,
-        gross_margin=settings.gross_margin,
-        surveys=survey_config(settings),
-        survey_guard=survey_guard(settings),
-        playbooks=PlaybookConfig(
-            zone=settings.timezone,
-            currency=settings.currency,
-            locale=settings.locale,
-            base_url=settings.playbooks.base_url,
-            slack_url=settings.playbooks.slack_url,
-            webhook_hosts=settings.playbooks.allowed_webhook_hosts(),
-        ),
-    )
 
 
 def create_app(settings: Settings) -> FastAPI:

@@ -18,7 +18,6 @@ from kasasu.domain.choices import Role
 from kasasu.domain.money import is_currency
 from kasasu.errors import InvalidInput
 from kasasu.kit.i18n import LOCALES, Message, _
-from kasasu.kit.mail import MailConfig
 from kasasu.kit.net import parse_allowed
 
 DEV_SECRET = "dev-insecure-secret"  # noqa: S105 - the default that dev mode accepts and production refuses
@@ -238,21 +237,6 @@ class Settings(BaseSettings):
         if value not in LOCALES:
             raise ValueError(f"locale must be one of {', '.join(LOCALES)}")
         return value
-
-    def mail_config(self) -> MailConfig:
-        """The mail settings as kasasu.kit.mail takes them (playbooks, survey invitations)."""
-        mail = self.mail
-        return MailConfig(
-            backend=mail.backend,
-            host=mail.host,
-            port=mail.port,
-            sender=mail.sender,
-            outbox=self.data_dir / "outbox",
-            username=mail.username,
-            password=mail.password.get_secret_value() if mail.password else None,
-            starttls=mail.starttls,
-            timeout=mail.timeout,
-        )
 
     def check_secret(self) -> None:
         """Outside dev mode, refuse to serve with a secret that is empty, the public default,

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 
 from kasasu.analytics._compat import can_create_temp_tables, to_arrow, utc_timestamps
-from kasasu.metrics.spark import spark_session
+from kasasu.warehouse.spark import spark_session
 
 ROWS = pa.table(
     {

@@ -19,10 +19,10 @@ from kasasu.demo.schemas import DemoOptions
 from kasasu.demo.service import generate_demo
 from kasasu.domain.choices import BillingInterval, SubscriptionStatus
 from kasasu.domain.periods import Grain
-from kasasu.metrics.repository import analytics_backend, usage_events
 from kasasu.metrics.schemas import MetricQuery
 from kasasu.metrics.service import compute_metrics
 from kasasu.models import Account, ExchangeRate, Subscription
+from kasasu.warehouse.backends import analytics_backend, usage_events
 from tests.conftest import new_postgres_database
 from tests.engines import copy_events_to_postgres
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from kasasu.analytics.kpis_ltv import SCALE, YEARLY_DISCOUNT, pooled_survivors
-from kasasu.analytics.sbg import SBGModel
+from kasasu.analytics.models.sbg import SBGModel
 
 JAN, FEB = date(2026, 2, 1), date(2026, 3, 1)  # the end of each cohort's first month
 

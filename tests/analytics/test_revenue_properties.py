@@ -16,7 +16,7 @@ from kasasu.analytics.evaluate import evaluate
 from kasasu.analytics.registry import Inputs
 from kasasu.analytics.sources import Sources
 from kasasu.domain.periods import Grain, periods
-from kasasu.metrics.repository import COLUMNS, fact_schema
+from kasasu.warehouse.facts import COLUMNS, fact_schema
 
 YEAR = periods(date(2025, 1, 1), date(2025, 12, 1), Grain.MONTH)
 LINE = st.fixed_dictionaries(

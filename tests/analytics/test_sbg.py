@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy.special import hyp2f1
 
 from kasasu.analytics import SBGModel, fit_sbg
-from kasasu.analytics.sbg import discounted_survival_sum
+from kasasu.analytics.models.sbg import discounted_survival_sum
 from kasasu.errors import InvalidInput
 
 # Fader & Hardie (2007), the two segments' survivors at the start of years 0..12; the paper

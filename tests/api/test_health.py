@@ -8,7 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from kasasu.health.service import RefreshConfig, compute_features, score_day
+from kasasu.health.features import RefreshConfig, compute_features
+from kasasu.health.service import score_day
 from tests.health.golden_health import AS_OF, add_health_base, write_health_events
 
 

@@ -80,6 +80,36 @@ def test_references_are_checked(admin_api: TestClient) -> None:
     assert wrong.json()["errors"][0]["loc"] == ["body", "contact_id"]
 
 
+def test_every_foreign_key_is_checked_once(admin_api: TestClient) -> None:
+    # The checks come from the models' foreign keys: a task's owner, an activity's contact
+    # and user; a missing contact is reported once, not again as "of another account".
+    account = admin_api.post("/accounts", json={"name": "a"}).json()["id"]
+    task = admin_api.post(
+        "/tasks", json={"account_id": 999999, "owner_id": 999998, "title": "Call"}
+    )
+    assert task.status_code == 422
+    assert [(e["loc"], e["input"]) for e in task.json()["errors"]] == [
+        (["body", "account_id"], 999999),
+        (["body", "owner_id"], 999998),
+    ]
+    activity = admin_api.post(
+        "/activities",
+        json={
+            "account_id": account,
+            "contact_id": 999997,
+            "user_id": 999996,
+            "kind": "call",
+            "subject": "Kick-off",
+            "occurred_at": "2026-11-22T10:00:00+09:00",
+        },
+    )
+    assert activity.status_code == 422
+    assert [(e["loc"], e["input"]) for e in activity.json()["errors"]] == [
+        (["body", "contact_id"], 999997),
+        (["body", "user_id"], 999996),
+    ]
+
+
 def test_survey_scores_follow_their_scale(admin_api: TestClient) -> None:
     account = admin_api.post("/accounts", json={"name": "a"}).json()["id"]
     base = {"account_id": account, "answered_at": "2026-11-22T10:00:00+09:00"}

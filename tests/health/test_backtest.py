@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from kasasu.errors import InvalidInput
 from kasasu.health.backtest import backtest
+from kasasu.health.features import RefreshConfig, compute_features
 from kasasu.health.scorecards import parse_scorecard
-from kasasu.health.service import RefreshConfig, compute_features
 from tests.health.golden_health import add_health_base
 
 CARD = """

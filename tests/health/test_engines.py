@@ -13,7 +13,7 @@ from kasasu.analytics.features import account_features
 from kasasu.analytics.sources import Sources
 from kasasu.db import create_db_engine, session_factory, transaction
 from kasasu.db.migrate import upgrade
-from kasasu.metrics.repository import analytics_backend, usage_events
+from kasasu.warehouse.backends import analytics_backend, usage_events
 from tests.conftest import new_postgres_database
 from tests.engines import copy_events_to_postgres, events_to_parquet
 from tests.health.golden_health import AS_OF, add_health_base, write_health_events

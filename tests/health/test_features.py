@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from kasasu.events.schemas import BATCH_SCHEMA
 from kasasu.events.service import append_events
+from kasasu.health.features import RefreshConfig, compute_features
 from kasasu.health.repository import SnapshotRepository
-from kasasu.health.service import RefreshConfig, compute_features
 from tests.analytics.golden_voice import utc
 from tests.health.golden_health import AS_OF, add_health_base, write_health_events
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from kasasu.errors import InvalidInput
 from kasasu.health.explain import account_health
+from kasasu.health.features import RefreshConfig, TouchRule, compute_features
 from kasasu.health.repository import SnapshotRepository
 from kasasu.health.scorecards import (
     default_definition,
@@ -16,13 +17,7 @@ from kasasu.health.scorecards import (
     parse_scorecard,
     save_scorecard,
 )
-from kasasu.health.service import (
-    RefreshConfig,
-    TouchRule,
-    assign_touch_models,
-    compute_features,
-    score_day,
-)
+from kasasu.health.service import assign_touch_models, score_day
 from kasasu.models import HealthScore
 from tests.health.golden_health import AS_OF, add_health_base, write_health_events
 

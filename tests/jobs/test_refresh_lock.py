@@ -20,11 +20,12 @@ import sqlalchemy as sa
 
 from kasasu.db import create_db_engine, session_factory, transaction
 from kasasu.errors import Unavailable
-from kasasu.health.service import RefreshConfig
+from kasasu.health.features import RefreshConfig
 from kasasu.jobs.locking import refresh_lock
-from kasasu.jobs.refresh import refresh_config, run_refresh
+from kasasu.jobs.refresh import run_refresh
 from kasasu.locks.service import acquire_locks, release_locks
 from kasasu.settings import Settings
+from kasasu.wiring import refresh_config
 from tests.cli.test_admin import data_env, run_kasasu
 from tests.conftest import new_postgres_database
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from kasasu.db import create_db_engine, session_factory, transaction
 from kasasu.db.migrate import upgrade
-from kasasu.health.service import RefreshConfig
+from kasasu.health.features import RefreshConfig
 from kasasu.jobs.refresh import days_between
 from kasasu.jobs.scheduler import DailyRefresh, seconds_until
 from tests.health.golden_health import add_health_base

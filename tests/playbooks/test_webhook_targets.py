@@ -14,10 +14,11 @@ from sqlalchemy import Engine, select
 
 from kasasu.db import session_factory, transaction
 from kasasu.errors import InvalidInput
-from kasasu.jobs.playbooks import playbook_setup, run_playbooks
+from kasasu.jobs.playbooks import run_playbooks
 from kasasu.models import PlaybookAction
 from kasasu.playbooks.definitions import validate_playbook
 from kasasu.settings import PlaybookSettings, Settings
+from kasasu.wiring import playbook_setup
 from tests.playbooks.conftest import Mailbox, Receiver
 from tests.playbooks.runner import HELLO, prepare, setup
 from tests.playbooks.world import DAY

@@ -9,13 +9,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from kasasu.errors import InvalidInput, NotFound
-from kasasu.health.service import (
-    RefreshConfig,
-    compute_features,
-    health_on,
-    read_accounts,
-    score_day,
-)
+from kasasu.health.features import RefreshConfig, compute_features, read_accounts
+from kasasu.health.service import health_on, score_day
 from kasasu.models import SegmentMember
 from kasasu.segments.schemas import SegmentDefinition, SegmentMemberRow
 from kasasu.segments.service import (

@@ -22,9 +22,9 @@ from kasasu.analytics import revenue
 from kasasu.analytics.evaluate import evaluate
 from kasasu.analytics.sources import TABLES, Sources
 from kasasu.domain.mrr import currency_scales, fx_factor, line_mrr
-from kasasu.metrics.repository import COLUMNS, fact_schema
 from kasasu.models import Account, ExchangeRate, Subscription
 from kasasu.subscriptions.mrr import mrr_of_lines
+from kasasu.warehouse.facts import COLUMNS, fact_schema
 
 DAY = date(2026, 6, 30)
 CURRENCIES = ("JPY", "USD", "EUR", "KWD")

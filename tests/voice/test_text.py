@@ -9,7 +9,7 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kasasu.analytics.text import compare_terms, theme_label, themes_of, tokenize
+from kasasu.voice.text import compare_terms, theme_label, themes_of, tokenize
 
 
 def test_japanese_content_words_in_normalized_form_without_particles() -> None:
@@ -45,7 +45,7 @@ def test_blank_text_has_no_terms() -> None:
 
 
 def test_nothing_is_loaded_at_import_time() -> None:
-    code = "import sys, kasasu.analytics.text; print('sudachipy' in sys.modules)"
+    code = "import sys, kasasu.voice.text; print('sudachipy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from kasasu.domain.choices import BillingInterval, Role, SubscriptionStatus
 from kasasu.events.schemas import BATCH_SCHEMA
 from kasasu.events.service import append_events
-from kasasu.health.service import RefreshConfig, compute_features, score_day
+from kasasu.health.features import RefreshConfig, compute_features
+from kasasu.health.service import score_day
 from kasasu.models import Account, SavedView, Subscription
 from tests.db.test_query_counts import counted
 from tests.health.golden_health import AS_OF, add_health_base, write_health_events

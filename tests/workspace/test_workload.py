@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from kasasu.domain.choices import TouchModel
-from kasasu.health.summary import TouchChange, latest_refresh_day, touch_history
+from kasasu.health.snapshots import TouchChange, latest_refresh_day, touch_history
 from kasasu.models import HealthScore
 from kasasu.workspace.workload import WorkloadCell, csm_workload
 from tests.health.touch_data import BEFORE, DAY, TODAY, add_workload_book, snapshot

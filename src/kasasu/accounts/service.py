@@ -10,14 +10,12 @@ from kasasu.db.service import CrudService
 from kasasu.errors import Conflict, NotFound
 from kasasu.kit.i18n import _
 from kasasu.models import Account, AccountExternalId
-from kasasu.users.repository import UserRepository
 
 
 class AccountService(CrudService[Account, AccountCreate, AccountUpdate, AccountRead]):
     repository = AccountRepository
     read_schema = AccountRead
     noun = _("Account")
-    references = {"owner_id": UserRepository}
     external_id_prefix = "acct"
 
 
@@ -67,6 +65,11 @@ def account_id_for(session: Session, ref: str) -> int:
     if row is None:
         raise NotFound(_("Account {ref} not found", ref=ref))
     return int(row.id)
+
+
+def account_ids(session: Session, external_ids: Iterable[str]) -> dict[str, int]:
+    """External id → account id, for those that exist (in chunks)."""
+    return AccountRepository(session).map_external_ids(external_ids)
 
 
 def account_names(session: Session, ids: Iterable[int]) -> dict[int, str]:

@@ -5,7 +5,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kasasu.accounts.repository import AccountRepository
 from kasasu.activities.repository import ActivityRepository
 from kasasu.activities.schemas import ActivityCreate, ActivityRead, ActivityUpdate
 from kasasu.contacts.service import contact_of_account_errors
@@ -13,14 +12,12 @@ from kasasu.db.service import CrudService
 from kasasu.errors import FieldError
 from kasasu.kit.i18n import _
 from kasasu.models import Activity
-from kasasu.users.repository import UserRepository
 
 
 class ActivityService(CrudService[Activity, ActivityCreate, ActivityUpdate, ActivityRead]):
     repository = ActivityRepository
     read_schema = ActivityRead
     noun = _("Activity")
-    references = {"account_id": AccountRepository, "user_id": UserRepository}
     external_id_prefix = "act"
 
     def validate(self, session: Session, values: Mapping[str, Any]) -> list[FieldError]:

@@ -1,25 +1,53 @@
 """Every KPI and per-account feature as an Ibis expression (see DESIGN.md §4).
 
-The retention model and lifetime values are importable from here
-(``from kasasu.analytics import fit_sbg``); they load scipy on first use only, so importing
-any analytics module stays cheap.
+What callers need is importable from here (``from kasasu.analytics import find_metric``):
+each name loads its module on first use only, so importing any analytics module stays cheap
+(the retention model in ``models/`` loads scipy, the catalogue loads Ibis).
 """
 
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kasasu.analytics.catalog import all_metrics, find_metric
+    from kasasu.analytics.evaluate import evaluate
+    from kasasu.analytics.features import FEATURES, account_features
+    from kasasu.analytics.models.ltv import (
+        ltv_projected,
+        ltv_seed,
+        ltv_simple,
+        retention_periods_from_churn,
+    )
+    from kasasu.analytics.models.sbg import SBGModel, fit_sbg
+    from kasasu.analytics.registry import Inputs
+    from kasasu.analytics.sources import Sources
 
 _LAZY = {
-    "SBGModel": "kasasu.analytics.sbg",
-    "fit_sbg": "kasasu.analytics.sbg",
-    "ltv_projected": "kasasu.analytics.ltv",
-    "ltv_seed": "kasasu.analytics.ltv",
-    "ltv_simple": "kasasu.analytics.ltv",
-    "retention_periods_from_churn": "kasasu.analytics.ltv",
+    "all_metrics": "kasasu.analytics.catalog",
+    "find_metric": "kasasu.analytics.catalog",
+    "evaluate": "kasasu.analytics.evaluate",
+    "FEATURES": "kasasu.analytics.features",
+    "account_features": "kasasu.analytics.features",
+    "Inputs": "kasasu.analytics.registry",
+    "Sources": "kasasu.analytics.sources",
+    "SBGModel": "kasasu.analytics.models.sbg",
+    "fit_sbg": "kasasu.analytics.models.sbg",
+    "ltv_projected": "kasasu.analytics.models.ltv",
+    "ltv_seed": "kasasu.analytics.models.ltv",
+    "ltv_simple": "kasasu.analytics.models.ltv",
+    "retention_periods_from_churn": "kasasu.analytics.models.ltv",
 }
 __all__ = [
+    "FEATURES",
+    "Inputs",
     "SBGModel",
+    "Sources",
+    "account_features",
+    "all_metrics",
+    "evaluate",
+    "find_metric",
     "fit_sbg",
     "ltv_projected",
     "ltv_seed",

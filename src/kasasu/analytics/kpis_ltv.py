@@ -172,7 +172,7 @@ def pooled_survivors(counts: dict[tuple[date, int], int], until: date) -> list[i
 
 
 def _project(inputs: Inputs, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    from kasasu.analytics.sbg import fit_sbg
+    from kasasu.analytics.models.sbg import fit_sbg
 
     runs = evaluate(_survival_runs(_history(inputs))).to_pylist()
     counts = survivor_counts(runs, inputs.period_list[-1].end)

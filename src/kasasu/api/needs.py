@@ -9,23 +9,20 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from kasasu.advocacy.schemas import AdvocateRow, LoyalList, ReferenceConsent
+from kasasu.advocacy.service import advocates, loyal_customers, set_reference
 from kasasu.api.auth import require
 from kasasu.api.context import context, in_transaction
 from kasasu.api.routing import PathId, api_router
 from kasasu.domain.choices import NeedStatus
 from kasasu.domain.periods import Grain, parse_month
 from kasasu.domain.permissions import Action
-from kasasu.needs.loyalty import advocates, loyal_customers, set_reference
-from kasasu.needs.results import SurveyResults, survey_results, trailing_query
 from kasasu.needs.schemas import (
-    AdvocateRow,
-    LoyalList,
     NeedBoard,
     NeedCreate,
     NeedDetail,
     NeedRead,
     NeedUpdate,
-    ReferenceConsent,
     RequestLinks,
     StatusChange,
     StatusChangeRead,
@@ -39,6 +36,7 @@ from kasasu.needs.service import (
     unlink_requests,
     update_need,
 )
+from kasasu.surveys.trends import SurveyResults, survey_results, trailing_query
 from kasasu.users.schemas import ApiKeyRead
 
 MONTH = r"^\d{4}-\d{2}$"

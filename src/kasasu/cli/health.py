@@ -9,13 +9,13 @@ import typer
 from rich.table import Table
 
 from kasasu.accounts.service import account_id_for
-from kasasu.analytics.features import FEATURES
 from kasasu.cli.common import console, err_console, session_scope, settings, t
 from kasasu.cli.refresh import today_local
 from kasasu.domain.dates import parse_date
 from kasasu.domain.scoring import band_label
 from kasasu.health.backtest import backtest
 from kasasu.health.explain import account_health
+from kasasu.health.features import measurable_features
 from kasasu.health.schemas import BacktestReport, HealthRead
 from kasasu.health.scorecards import (
     get_scorecard,
@@ -23,8 +23,8 @@ from kasasu.health.scorecards import (
     parse_scorecard,
     save_scorecard,
 )
-from kasasu.jobs.refresh import refresh_config
 from kasasu.kit.i18n import N_
+from kasasu.wiring import refresh_config
 
 health_app = typer.Typer(
     help=N_("Health scores: explain an account, backtest a scorecard, manage scorecards."),
@@ -201,6 +201,6 @@ def show_scorecard(name: Annotated[str, typer.Argument(help=N_("Scorecard name")
 def features() -> None:
     locale = settings().locale
     table = Table(t("Name"), t("Title"), t("Definition"))
-    for f in FEATURES:
+    for f in measurable_features():
         table.add_row(f.name, f.title.render(locale), f.definition.render(locale))
     console.print(table)

@@ -18,7 +18,8 @@ from kasasu.domain.periods import Grain, parse_month
 from kasasu.errors import InvalidInput
 from kasasu.kit.i18n import N_, _
 from kasasu.metrics.schemas import Explanation, MetricQuery, MetricValue, MissingRates
-from kasasu.metrics.service import Engine, compute_metrics, explain_metric, missing_rates
+from kasasu.metrics.service import compute_metrics, explain_metric, missing_rates
+from kasasu.warehouse.backends import Engine
 
 
 class Format(StrEnum):

@@ -7,14 +7,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from kasasu.advocacy.service import advocates, loyal_customers, set_reference
 from kasasu.cli.common import console, session_scope, settings, t
 from kasasu.cli.refresh import today_local
 from kasasu.domain.choices import NeedStatus, label
 from kasasu.domain.money import format_money
 from kasasu.domain.periods import Grain, parse_month
 from kasasu.kit.i18n import N_
-from kasasu.needs.loyalty import advocates, loyal_customers, set_reference
-from kasasu.needs.results import trailing_query
 from kasasu.needs.schemas import NeedCreate, NeedRow, StatusChange
 from kasasu.needs.service import (
     change_status,
@@ -24,6 +23,7 @@ from kasasu.needs.service import (
     need_board,
     unlink_requests,
 )
+from kasasu.surveys.trends import trailing_query
 
 needs_app = typer.Typer(
     help=N_("Needs (要望): requests grouped by theme, ranked by ARR at stake and effort."),

@@ -15,7 +15,7 @@ from kasasu.cli.common import console, require_migrated, session_scope, settings
 from kasasu.cli.refresh import today_local
 from kasasu.db import create_db_engine
 from kasasu.domain.dates import parse_date
-from kasasu.jobs.playbooks import OnAction, PlaybookOutcome, playbook_setup, run_playbooks
+from kasasu.jobs.playbooks import OnAction, PlaybookOutcome, run_playbooks
 from kasasu.kit.i18n import N_
 from kasasu.playbooks.schemas import RunRead
 from kasasu.playbooks.service import (
@@ -26,6 +26,7 @@ from kasasu.playbooks.service import (
     playbook_log,
     save_playbook,
 )
+from kasasu.wiring import playbook_setup
 
 playbooks_app = typer.Typer(
     help=N_("Playbooks: a trigger, a condition and actions, run once per account and occurrence."),

@@ -1,4 +1,5 @@
-"""``kasasu refresh``: the daily job (features → scores → touch models), or a backfill."""
+"""``kasasu refresh``: the daily job (features → scores → touch models → segments →
+playbooks, :func:`kasasu.jobs.daily.run_day`), or a backfill."""
 
 from __future__ import annotations
 
@@ -22,10 +23,11 @@ from kasasu.cli.common import console, require_migrated, settings, t
 from kasasu.db import create_db_engine
 from kasasu.domain.dates import parse_date
 from kasasu.errors import InvalidInput
+from kasasu.jobs.daily import run_day
 from kasasu.jobs.locking import refresh_lock
-from kasasu.jobs.playbooks import playbook_setup, run_playbooks
-from kasasu.jobs.refresh import STEPS, OnStep, days_between, refresh_config, run_refresh
+from kasasu.jobs.refresh import STEPS, OnStep, days_between
 from kasasu.kit.i18n import N_, _
+from kasasu.wiring import playbook_setup, refresh_config
 
 STEP_LABELS = {
     "features": N_("Features"),
@@ -84,23 +86,21 @@ def refresh(
     engine = create_db_engine(settings().database_url)
     try:
         require_migrated(engine)
-        with refresh_lock(engine, days, wait) as lease:  # one refresh per day at a time
-            with _bars(len(days)) as on_step:
-                result = run_refresh(
-                    engine,
-                    days,
-                    refresh_config(settings()),
-                    on_step,
-                    skip_done=skip_done,
-                    keep=lease.keep,
-                )
-            # Playbooks act on the present: a backfill of history never sends anything.
-            acts = playbooks and not backfill and settings().playbooks.enabled
-            acted = (
-                run_playbooks(engine, days[0], playbook_setup(settings()))
-                if acts and days[0] == today_local()
-                else None
+        acts = playbooks and settings().playbooks.enabled
+        # One refresh per day at a time.
+        with refresh_lock(engine, days, wait) as lease, _bars(len(days)) as on_step:
+            ran = run_day(
+                engine,
+                days,
+                refresh_config(settings()),
+                playbook_setup(settings()) if acts else None,
+                today=today_local(),
+                backfill=backfill,
+                on_step=on_step,
+                skip_done=skip_done,
+                keep=lease.keep,
             )
+        result, acted = ran.refresh, ran.playbooks
     finally:
         engine.dispose()
     for day in sorted(result.scored):

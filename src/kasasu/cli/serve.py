@@ -11,11 +11,10 @@ import typer
 
 from kasasu.cli.common import console, require_migrated, settings, t
 from kasasu.db import create_db_engine
-from kasasu.jobs.playbooks import playbook_setup
-from kasasu.jobs.refresh import refresh_config
 from kasasu.jobs.scheduler import DailyRefresh
 from kasasu.kit import deadline
 from kasasu.kit.i18n import N_
+from kasasu.wiring import playbook_setup, refresh_config
 
 if TYPE_CHECKING:
     import uvicorn

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kasasu.app import survey_config
 from kasasu.cli.common import console, session_scope, settings, t
 from kasasu.kit.i18n import N_
 from kasasu.surveys.campaign_schemas import ScoreSummary
@@ -20,6 +19,7 @@ from kasasu.surveys.campaigns import (
     validate_campaign,
 )
 from kasasu.surveys.results import campaign_results
+from kasasu.wiring import survey_config
 
 surveys_app = typer.Typer(
     help=N_("Survey campaigns (NPS, CSAT, CES): create, send, remind, results."),

@@ -5,7 +5,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kasasu.accounts.repository import AccountRepository
 from kasasu.contacts.repository import ContactRepository
 from kasasu.contacts.schemas import ContactCreate, ContactRead, ContactUpdate
 from kasasu.db.service import CrudService
@@ -18,7 +17,6 @@ class ContactService(CrudService[Contact, ContactCreate, ContactUpdate, ContactR
     repository = ContactRepository
     read_schema = ContactRead
     noun = _("Contact")
-    references = {"account_id": AccountRepository}
     external_id_prefix = "cont"
 
 
@@ -26,23 +24,18 @@ contacts = ContactService()
 
 
 def contact_of_account_errors(session: Session, values: Mapping[str, Any]) -> list[FieldError]:
-    """A row that names a contact must name one of the same account."""
+    """A row that names a contact must name one of the same account (a contact that does
+    not exist is reported by the service's foreign-key check)."""
     contact_id = values.get("contact_id")
     if contact_id is None:
         return []
     contact = ContactRepository(session).get(contact_id)
-    if contact is None:
-        return [
-            FieldError(
-                ("body", "contact_id"), _("No such row: {value}", value=contact_id), contact_id
-            )
-        ]
-    if contact.account_id != values.get("account_id"):
-        return [
-            FieldError(
-                ("body", "contact_id"),
-                _("Contact {id} belongs to another account", id=contact_id),
-                contact_id,
-            )
-        ]
-    return []
+    if contact is None or contact.account_id == values.get("account_id"):
+        return []
+    return [
+        FieldError(
+            ("body", "contact_id"),
+            _("Contact {id} belongs to another account", id=contact_id),
+            contact_id,
+        )
+    ]

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import Column, ColumnElement, FromClause, Select, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kasasu.errors import FieldError, InvalidInput
@@ -42,6 +43,23 @@ class Repository(Generic[M]):
     def get(self, row_id: int) -> M | None:
         found: M | None = self.session.get(self.model, row_id)
         return found
+
+    def dangling(self, values: Mapping[str, Any]) -> list[str]:
+        """The fields of ``values`` that point, by one of the model's foreign keys, at a row
+        that does not exist."""
+        columns = self.model.__table__.columns
+        return [
+            column.key
+            for column in columns
+            if values.get(column.key) is not None
+            and any(self._missing(key.column, values[column.key]) for key in column.foreign_keys)
+        ]
+
+    def _missing(self, target: Column[Any], value: Any) -> bool:
+        mapped = _mapped_class(target.table)
+        if mapped is not None and list(target.table.primary_key.columns) == [target]:
+            return self.session.get(mapped, value) is None  # from the identity map if loaded
+        return self.session.scalar(select(target).where(target == value).limit(1)) is None
 
     def get_by_external_id(self, external_id: str) -> M | None:
         stmt = select(self.model).where(self._column("external_id") == external_id)
@@ -187,3 +205,9 @@ def _python_value(column: Any, value: Any) -> Any:
     if python_type is dt.date:
         return dt.date.fromisoformat(value)
     return value
+
+
+@cache
+def _mapped_class(table: FromClause) -> type[Any] | None:
+    """The model class mapped to ``table``, if any."""
+    return next((m.class_ for m in Base.registry.mappers if m.local_table is table), None)

@@ -39,8 +39,6 @@ class CrudService(Generic[M, C, U, R]):
     repository: ClassVar[type[Repository[Any]]]
     read_schema: ClassVar[type[BaseModel]]
     noun: ClassVar[Message]
-    # field name → repository class of the row it must point at
-    references: ClassVar[Mapping[str, type[Repository[Any]]]] = {}
     external_id_prefix: ClassVar[str] = "kasasu"
 
     def _repo(self, session: Session) -> Repository[M]:
@@ -137,11 +135,11 @@ class CrudService(Generic[M, C, U, R]):
         return {c.key: getattr(row, c.key) for c in row.__table__.columns}
 
     def _check(self, session: Session, values: Mapping[str, Any], current: M | None) -> None:
-        """Raise InvalidInput for dangling references, Conflict for a taken external id."""
+        """Raise InvalidInput for a reference to no row (by the model's foreign keys),
+        Conflict for a taken external id."""
         errors = [
             FieldError(("body", name), _("No such row: {value}", value=values[name]), values[name])
-            for name, repo_cls in self.references.items()
-            if values.get(name) is not None and repo_cls(session).get(values[name]) is None
+            for name in self._repo(session).dangling(values)
         ]
         errors += self.validate(session, values)
         if errors:

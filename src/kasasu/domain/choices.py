@@ -138,6 +138,8 @@ class TaskSource(StrEnum):
     NEED = "need"  # closing the loop with the accounts that asked for a need
 
 
+# A request (Feedback) is "done"; a need is "shipped": the stored and API values differ, so the
+# two stay apart until a migration and an API version rename one of them.
 class FeedbackStatus(StrEnum):
     NEW = "new"
     PLANNED = "planned"

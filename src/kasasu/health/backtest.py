@@ -12,6 +12,7 @@ from kasasu.analytics.evaluate import evaluate
 from kasasu.analytics.sources import Sources
 from kasasu.domain.backtest import Observation, by_band, lift, roc_auc
 from kasasu.errors import InvalidInput
+from kasasu.health.features import RefreshConfig
 from kasasu.health.repository import ScorecardRepository, SnapshotRepository
 from kasasu.health.schemas import (
     BacktestBand,
@@ -20,10 +21,10 @@ from kasasu.health.schemas import (
     ScorecardDefinition,
 )
 from kasasu.health.scorecards import active_scorecards
-from kasasu.health.service import RefreshConfig, score_features
+from kasasu.health.service import score_features
 from kasasu.kit.i18n import _
-from kasasu.metrics import repository as facts
 from kasasu.metrics.service import currency_scales
+from kasasu.warehouse import backends
 
 
 def backtest(
@@ -72,7 +73,7 @@ def backtest(
 def _paying(session: Session, config: RefreshConfig, days: list[date]) -> dict[date, set[int]]:
     scales = currency_scales(session, config.currency, min(days))
     out: dict[date, set[int]] = defaultdict(set)
-    with facts.analytics_backend(session, config.engine, url=config.url) as backend:
+    with backends.analytics_backend(session, config.engine, url=config.url) as backend:
         src = Sources.from_backend(backend)
         rows = evaluate(revenue.paying_on(src, days, config.currency, scales)).to_pylist()
     for row in rows:

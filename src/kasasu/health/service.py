@@ -1,4 +1,4 @@
-"""The daily refresh's health steps (DESIGN.md §3): features → scores → touch models.
+"""The daily refresh's health steps (DESIGN.md §3) after the features: scores → touch models.
 
 Each step reads what the previous one wrote for the day and replaces its own rows for that
 day, so a re-run for a date replaces that date's snapshot and never duplicates it. The
@@ -8,125 +8,29 @@ caller (``kasasu refresh``, the scheduler) runs each step in its own transaction
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
-from pathlib import Path
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kasasu.analytics.evaluate import evaluate
-from kasasu.analytics.features import account_features
-from kasasu.analytics.sources import Sources
-from kasasu.domain.choices import TouchModel
 from kasasu.domain.scoring import Scorecard, ScoreTable, score_table
 from kasasu.errors import InvalidInput
+from kasasu.health.features import Accounts, Features, RefreshConfig, TouchRule, read_accounts
 from kasasu.health.repository import HealthBriefRepository, SnapshotRepository
-from kasasu.health.schemas import CUSTOM_PREFIX, ScorecardDefinition
+from kasasu.health.schemas import ScorecardDefinition
 from kasasu.health.scorecards import (
     active_scorecards,
     ensure_default_scorecard,
     list_scorecards,
 )
 from kasasu.kit.i18n import _
-from kasasu.metrics import repository as facts
-from kasasu.metrics.service import Engine, currency_scales
-
-Tick = Callable[[date], None]
-# Per account: (account id, feature → value); what a day's feature snapshot holds.
-Features = list[tuple[int, dict[str, Any]]]
-Accounts = dict[int, dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class TouchRule:
-    """MRR (reporting currency, minor units) from which an account is high- or low-touch."""
-
-    high_from: int
-    low_from: int
-
-    def assign(self, mrr: float | None) -> TouchModel:
-        value = mrr or 0
-        if value >= self.high_from:
-            return TouchModel.HIGH
-        return TouchModel.LOW if value >= self.low_from else TouchModel.TECH
-
-
-@dataclass(frozen=True)
-class RefreshConfig:
-    zone: str
-    currency: str
-    engine: Engine = "duckdb"
-    events_path: Path | None = None  # the DuckDB event store, or Parquet for Spark
-    url: str | None = None  # a PostgreSQL replica, or the Spark master
-    touch: TouchRule = TouchRule(high_from=300_000, low_from=50_000)
 
 
 def scored_days(session: Session, days: Sequence[date]) -> set[date]:
     """The days among ``days`` that already have health scores."""
     return SnapshotRepository(session).score_dates(days)
-
-
-def read_accounts(session: Session) -> Accounts:
-    """The account fields scorecards and touch models look at, by account id."""
-    return {a["id"]: a for a in SnapshotRepository(session).account_facts()}
-
-
-def compute_features(
-    session: Session,
-    days: Sequence[date],
-    config: RefreshConfig,
-    tick: Tick | None = None,
-    *,
-    accounts: Accounts | None = None,
-) -> dict[date, Features]:
-    """Step 1–2: every paying account's features on each day, stored as that day's snapshot.
-
-    The facts are copied (or read in place) once for all ``days``. Returns what was stored,
-    so the next steps of the same run need not read it back.
-    """
-    scales = currency_scales(session, config.currency, min(days) - timedelta(days=90))
-    customs = _custom_fields(accounts or read_accounts(session))
-    written: dict[date, Features] = {}
-    with facts.analytics_backend(
-        session, config.engine, config.events_path, url=config.url
-    ) as backend:
-        src = Sources.from_backend(backend, facts.usage_events(backend, config.engine))
-        for day in days:
-            expr = account_features(src, day, config.zone, config.currency, scales)
-            rows = evaluate(expr).to_pylist()
-            snapshot = [
-                {
-                    "account_id": r["account_id"],
-                    "as_of": day,
-                    "features": _features(r) | customs.get(r["account_id"], {}),
-                }
-                for r in rows
-            ]
-            SnapshotRepository(session).replace_features(day, snapshot)
-            written[day] = [(row["account_id"], row["features"]) for row in snapshot]
-            if tick:
-                tick(day)
-    return written
-
-
-def _features(row: dict[str, Any]) -> dict[str, float | None]:
-    return {k: v for k, v in row.items() if k != "account_id"}
-
-
-def _custom_fields(accounts: Accounts) -> dict[int, dict[str, float]]:
-    """Numeric custom fields as ``custom.NAME`` features (text fields cannot be scored)."""
-    out: dict[int, dict[str, float]] = {}
-    for a in accounts.values():
-        numbers = {
-            f"{CUSTOM_PREFIX}{k}": float(v)
-            for k, v in (a["custom_fields"] or {}).items()
-            if isinstance(v, int | float) and not isinstance(v, bool)
-        }
-        if numbers:
-            out[a["id"]] = numbers
-    return out
 
 
 def score_day(

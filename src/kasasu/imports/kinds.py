@@ -37,9 +37,8 @@ from kasasu.domain.choices import (
     TouchModel,
 )
 from kasasu.errors import FieldError
-from kasasu.feedback.schemas import FeedbackCreate
-from kasasu.feedback.service import feedback
 from kasasu.imports.schemas import ImportKind
+from kasasu.needs.requests import FeedbackCreate, feedback
 from kasasu.onboarding.schemas import MilestoneCreate
 from kasasu.onboarding.service import milestones
 from kasasu.subscriptions.rates import exchange_rate_errors, save_exchange_rates

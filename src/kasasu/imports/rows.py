@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from kasasu.accounts.repository import AccountRepository
+from kasasu.accounts.service import account_ids
 from kasasu.errors import InvalidInput
 from kasasu.imports.kinds import REFERENCES, Column, KindSpec
 from kasasu.imports.mapping import ColumnMap
@@ -134,7 +134,7 @@ def resolve_references(session: Session, ctx: RowContext, rows: list[ParsedRow])
         keys = [r.values[column.key] for r in rows if column.key in r.values]
         header = ctx.columns.columns[column.field]
         if column.parse == "account":
-            found = AccountRepository(session).map_external_ids(keys)
+            found = account_ids(session, keys)
             _substitute(rows, column.key, header, found, _("No account with external id {value}"))
         elif column.parse == "user":
             users = {k: get_user_by_email(session, k) for k in dict.fromkeys(keys)}

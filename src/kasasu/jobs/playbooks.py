@@ -33,7 +33,6 @@ from kasasu.playbooks.service import (
     plan_reads,
     playbook_log,
 )
-from kasasu.settings import Settings
 
 SHOWN = 200  # runs written out in a summary; the log has them all
 
@@ -47,32 +46,6 @@ class PlaybookSetup:
     delivery: Delivery
     reclaim_after: timedelta
     max_attempts: int
-
-
-def playbook_setup(settings: Settings) -> PlaybookSetup:
-    pb = settings.playbooks
-    return PlaybookSetup(
-        config=PlaybookConfig(
-            zone=settings.timezone,
-            currency=settings.currency,
-            locale=settings.locale,
-            base_url=pb.base_url,
-            slack_url=pb.slack_url,
-            webhook_hosts=pb.allowed_webhook_hosts(),
-        ),
-        delivery=Delivery(
-            mail=settings.mail_config(),
-            webhook_secret=None
-            if settings.webhook_secret_problem()
-            else pb.webhook_secret.get_secret_value(),
-            webhook_hosts=pb.allowed_webhook_hosts(),
-            webhook_timeout=pb.webhook_timeout,
-            retries=pb.retries,
-            backoff=pb.backoff,
-        ),
-        reclaim_after=timedelta(minutes=pb.reclaim_after_minutes),
-        max_attempts=pb.attempts,
-    )
 
 
 @dataclass

@@ -1,7 +1,8 @@
-"""The daily refresh (DESIGN.md §3), one transaction per step, for one day or a history.
+"""Steps 1–4 of the daily refresh (DESIGN.md §3), one transaction per step, for one day or a
+history: features → scores → touch models → segments.
 
-Used by ``kasasu refresh`` and by the scheduler inside ``kasasu serve``. Safe to re-run: each
-step replaces its rows for the day. Playbooks (step 5) join when they exist.
+Safe to re-run: each step replaces its rows for the day. :func:`kasasu.jobs.daily.run_day`
+adds step 5 (the playbooks) and is what ``kasasu refresh`` and the scheduler call.
 """
 
 from __future__ import annotations
@@ -15,18 +16,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from kasasu.db import session_factory, transaction
-from kasasu.health.service import (
-    RefreshConfig,
-    TouchRule,
-    assign_touch_models,
-    compute_features,
-    health_on,
-    read_accounts,
-    score_day,
-    scored_days,
-)
+from kasasu.health.features import RefreshConfig, compute_features, read_accounts
+from kasasu.health.service import assign_touch_models, health_on, score_day, scored_days
 from kasasu.segments.service import assign_segments
-from kasasu.settings import Settings
 
 # Days whose features are computed from one copy of the facts, in one transaction.
 FEATURE_BATCH = 14
@@ -40,18 +32,6 @@ class RefreshResult:
     features: dict[date, int] = field(default_factory=dict)
     scored: dict[date, int] = field(default_factory=dict)
     segments: dict[date, dict[str, int]] = field(default_factory=dict)
-
-
-def refresh_config(settings: Settings) -> RefreshConfig:
-    spark = settings.analytics_engine == "spark"
-    return RefreshConfig(
-        zone=settings.timezone,
-        currency=settings.currency,
-        engine=settings.analytics_engine,
-        events_path=settings.analytics_events if spark else settings.events_path,
-        url=settings.analytics_url,
-        touch=TouchRule(high_from=settings.touch.high_mrr, low_from=settings.touch.low_mrr),
-    )
 
 
 def days_between(first: date, last: date, every: int = 1) -> list[date]:

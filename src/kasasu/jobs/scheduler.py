@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from kasasu.errors import Unavailable
-from kasasu.health.service import RefreshConfig
+from kasasu.health.features import RefreshConfig
+from kasasu.jobs.daily import run_day
 from kasasu.jobs.locking import refresh_lock
-from kasasu.jobs.playbooks import PlaybookSetup, run_playbooks
-from kasasu.jobs.refresh import run_refresh
+from kasasu.jobs.playbooks import PlaybookSetup
 
 log = logging.getLogger("kasasu.scheduler")
 
@@ -52,10 +52,12 @@ class DailyRefresh:
             day = datetime.now(ZoneInfo(zone)).date()
             try:
                 with refresh_lock(self.engine, [day]) as lease:
-                    result = run_refresh(self.engine, [day], self.config, keep=lease.keep)
-                    log.warning("refresh %s: %s accounts scored", day, result.scored.get(day, 0))
-                    if self.playbooks is not None:
-                        acted = run_playbooks(self.engine, day, self.playbooks)
+                    ran = run_day(
+                        self.engine, [day], self.config, self.playbooks, today=day, keep=lease.keep
+                    )
+                    scored = ran.refresh.scored.get(day, 0)
+                    log.warning("refresh %s: %s accounts scored", day, scored)
+                    if (acted := ran.playbooks) is not None:
                         log.warning(
                             "playbooks %s: %s fired, %s actions failed",
                             day,

@@ -32,7 +32,8 @@ from kasasu.kit.i18n import Message, _
 from kasasu.kit.spreadsheet import text_not_formulas
 from kasasu.metrics.pareto import churn_pareto
 from kasasu.metrics.schemas import MetricQuery, MetricValue
-from kasasu.metrics.service import Engine, compute_metrics
+from kasasu.metrics.service import compute_metrics
+from kasasu.warehouse.backends import Engine
 
 TREND_MONTHS = 12
 BOLD = Font(bold=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -31,19 +31,20 @@ from kasasu.metrics.schemas import (
     MetricValue,
     MissingRates,
 )
+from kasasu.warehouse import backends
+from kasasu.warehouse.backends import Engine
 
-Engine = Literal["duckdb", "postgres", "spark"]
 _STANDARD = ("period", "value", "numerator", "denominator")
+
+
+def metric_title(name: str, locale: str) -> str:
+    """The KPI's title in ``locale``, or ``name`` for an unknown one."""
+    metric = find_metric(name)
+    return metric.title.render(locale) if metric else name
 
 
 def metric_names() -> list[str]:
     return [m.name for m in all_metrics()]
-
-
-def metric_title(name: str, locale: str) -> str:
-    """The KPI's title in ``locale`` (its name when there is no such KPI)."""
-    metric = find_metric(name)
-    return metric.title.render(locale) if metric else name
 
 
 def _metrics(names: tuple[str, ...]) -> list[Metric]:
@@ -98,7 +99,7 @@ def _inputs(
     used, _first = repository.currencies_and_rates(session, query.currency)
     scales = mrr.currency_scales(used, query.currency)
     # Usage events live in the DuckDB event store; the PostgreSQL engine cannot join them.
-    events = repository.usage_events(backend, engine)
+    events = backends.usage_events(backend, engine)
     sources = Sources.from_backend(backend, events).filtered(query.filters)
     return Inputs(
         sources,
@@ -133,7 +134,7 @@ def compute_metrics_many(
     """:func:`compute_metrics` for each query (e.g. one per plan or per segment), on one
     copy of the facts: the copy is what costs on the embedded engine."""
     results = []
-    with repository.analytics_backend(session, engine, events_path) as backend:
+    with backends.analytics_backend(session, engine, events_path) as backend:
         for query in queries:
             chosen = _metrics(query.names)
             span = periods(
@@ -243,7 +244,7 @@ def explain_metric(
     if metric.explain is None:
         raise InvalidInput(_("{name} cannot be explained by accounts", name=name))
     span = periods(period_month, period_month, query.grain, query.fiscal_year_start)
-    with repository.analytics_backend(session, engine, events_path) as backend:
+    with backends.analytics_backend(session, engine, events_path) as backend:
         inputs = _inputs(session, query, backend, engine, span)
         missing = _missing_rates(inputs, span).get(span[0].label, {})
         [(_metric, [figure])] = evaluate_metrics(inputs, [metric])

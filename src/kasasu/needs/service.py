@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from kasasu.domain.choices import NeedStatus, Priority, TaskSource, TaskStatus
 from kasasu.errors import FieldError, InvalidInput, NotFound
-from kasasu.health.summary import HealthBrief, latest_briefs, latest_refresh_day
+from kasasu.health.snapshots import HealthBrief, latest_briefs, latest_refresh_day
 from kasasu.kit.i18n import Message, _
 from kasasu.models import Need, NeedStatusChange
 from kasasu.needs.repository import NeedRepository

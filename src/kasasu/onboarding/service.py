@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from kasasu.accounts.repository import AccountRepository
 from kasasu.db.service import CrudService
 from kasasu.kit.i18n import _
 from kasasu.models import Milestone
@@ -12,7 +11,6 @@ class MilestoneService(CrudService[Milestone, MilestoneCreate, MilestoneCreate, 
     repository = MilestoneRepository
     read_schema = MilestoneRead
     noun = _("Milestone")
-    references = {"account_id": AccountRepository}
     external_id_prefix = "ms"
 
 

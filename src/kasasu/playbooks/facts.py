@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from kasasu.health.features import read_accounts
 from kasasu.health.service import features_on as stored_features
-from kasasu.health.service import health_on, health_on_or_before, read_accounts
+from kasasu.health.service import health_on, health_on_or_before
 from kasasu.playbooks.repository import TriggerFacts
 
 

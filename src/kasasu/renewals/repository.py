@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from kasasu.domain.choices import SubscriptionStatus
 from kasasu.models import Account, HealthScore, Renewal, Subscription
 from kasasu.renewals.schemas import RenewalQuery
-from kasasu.subscriptions.repository import LineMrrRepository, term_months
+from kasasu.subscriptions.sql import line_mrr, term_months
 
 _ORDER = {"renewal_date": "day", "mrr": "mrr", "health": "health_score"}
 
@@ -54,8 +54,8 @@ class RenewalBoardRepository:
                 s.amount,
                 s.currency,
                 s.billing_interval,
-                LineMrrRepository(self.session).converted(fx).label("mrr"),
-                LineMrrRepository(self.session).converted(None).label("own_mrr"),
+                line_mrr(self.session, fx).label("mrr"),
+                line_mrr(self.session, None).label("own_mrr"),
                 health.c.score.label("health_score"),
                 health.c.band.label("health_band"),
                 r.outcome,

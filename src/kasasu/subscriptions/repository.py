@@ -10,8 +10,8 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from kasasu.db.repository import Repository
-from kasasu.domain.choices import BillingInterval
 from kasasu.models import ExchangeRate, Renewal, Subscription
+from kasasu.subscriptions.sql import line_mrr
 
 
 class SubscriptionRepository(Repository[Subscription]):
@@ -94,19 +94,6 @@ class ExchangeRateRepository(Repository[ExchangeRate]):
         return {code: rate for code, rate in rows}  # noqa: C416 - dict(Result) reads it as a mapping
 
 
-def interval_months() -> ColumnElement[int]:
-    """``BillingInterval.months`` of a line, as SQL."""
-    return sa.case(
-        *((Subscription.billing_interval == i, sa.literal(i.months)) for i in BillingInterval),
-        else_=sa.literal(1),
-    )
-
-
-def term_months() -> ColumnElement[int]:
-    """A line's term in SQL, by ``BillingInterval.term``: as recorded, else one interval."""
-    return sa.func.coalesce(Subscription.term_months, interval_months())
-
-
 class CurrencyMrr(NamedTuple):
     """The lines of one currency: their MRR converted (None: no factor for it), their MRR in
     their own currency's minor units, how many lines and accounts."""
@@ -148,29 +135,8 @@ class LineMrrRepository:
         ]
 
     def converted(self, fx: Mapping[str, float] | None) -> ColumnElement[Any]:
-        """A line's MRR as a column: in the reporting currency with the factors ``fx`` (null
-        for a currency without one), or in its own currency with ``fx`` None."""
-        s = Subscription
-        # Floats throughout, so no engine turns the division into NUMERIC arithmetic.
-        months = sa.cast(interval_months(), sa.Float)
-        amount = sa.cast(s.amount, sa.Float)
-        if fx is None:
-            return self._rounded(amount / months)
-        if not fx:
-            return sa.null()
-        factor = sa.case(
-            *((s.currency == code, sa.literal(f, sa.Float)) for code, f in fx.items()),
-            else_=sa.null(),
-        )
-        return self._rounded(amount * factor / months)
+        return line_mrr(self.session, fx)
 
     def count_accounts(self, where: ColumnElement[bool]) -> int:
         stmt = select(sa.func.count(sa.distinct(Subscription.account_id))).where(where)
         return int(self.session.scalar(stmt) or 0)
-
-    def _rounded(self, value: Any) -> ColumnElement[Any]:
-        """Round half up to an integer: floor(x + 0.5). SQLite may lack floor(); its CAST
-        truncates, which is the floor of a value that is never negative here."""
-        if self.session.get_bind().dialect.name == "postgresql":
-            return sa.cast(sa.func.floor(value + 0.5), sa.BigInteger)
-        return sa.cast(value + 0.5, sa.BigInteger)

@@ -5,7 +5,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kasasu.accounts.repository import AccountRepository
 from kasasu.db.service import CrudService
 from kasasu.domain.choices import SubscriptionStatus
 from kasasu.domain.money import is_currency
@@ -57,7 +56,6 @@ class SubscriptionService(
     repository = SubscriptionRepository
     read_schema = SubscriptionRead
     noun = _("Subscription")
-    references = {"account_id": AccountRepository}
     external_id_prefix = "sub"
 
     def validate(self, session: Session, values: Mapping[str, Any]) -> list[FieldError]:

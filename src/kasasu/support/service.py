@@ -5,7 +5,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kasasu.accounts.repository import AccountRepository
 from kasasu.contacts.service import contact_of_account_errors
 from kasasu.db.service import CrudService
 from kasasu.errors import FieldError
@@ -31,7 +30,6 @@ class TicketService(CrudService[Ticket, TicketCreate, TicketUpdate, TicketRead])
     repository = TicketRepository
     read_schema = TicketRead
     noun = _("Ticket")
-    references = {"account_id": AccountRepository}
     external_id_prefix = "tkt"
 
     def validate(self, session: Session, values: Mapping[str, Any]) -> list[FieldError]:

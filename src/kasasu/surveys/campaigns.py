@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from kasasu.errors import Conflict, FieldError, InvalidInput, NotFound
-from kasasu.health.summary import latest_refresh_day
+from kasasu.health.snapshots import latest_refresh_day
 from kasasu.kit.i18n import _
 from kasasu.kit.mail import DeliveryError, send_email
 from kasasu.kit.validation import pydantic_reason

@@ -196,3 +196,14 @@ class AnswerRepository:
         r = SurveyResponse
         stmt = select(r.id).where(r.campaign == campaign, r.contact_id == contact_id).limit(1)
         return self.session.scalar(stmt) is not None
+
+
+class PlanRepository:
+    """The plans accounts are on, for the survey trends by plan."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def plans(self) -> list[str]:
+        stmt = select(Account.plan).where(Account.plan.is_not(None)).distinct()
+        return sorted(self.session.scalars(stmt))

@@ -5,7 +5,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kasasu.accounts.repository import AccountRepository
 from kasasu.contacts.service import contact_of_account_errors
 from kasasu.db.service import CrudService
 from kasasu.domain.choices import SurveyKind
@@ -41,7 +40,6 @@ class ResponseService(CrudService[SurveyResponse, ResponseCreate, ResponseUpdate
     repository = ResponseRepository
     read_schema = ResponseRead
     noun = _("Survey response")
-    references = {"account_id": AccountRepository}
     external_id_prefix = "resp"
 
     def validate(self, session: Session, values: Mapping[str, Any]) -> list[FieldError]:

@@ -4,21 +4,18 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from kasasu.accounts.repository import AccountRepository
 from kasasu.db.service import CrudService
 from kasasu.domain.choices import TaskStatus
 from kasasu.kit.i18n import _
 from kasasu.models import Task
 from kasasu.tasks.repository import TaskRepository
 from kasasu.tasks.schemas import TaskCreate, TaskRead, TaskUpdate
-from kasasu.users.repository import UserRepository
 
 
 class TaskService(CrudService[Task, TaskCreate, TaskUpdate, TaskRead]):
     repository = TaskRepository
     read_schema = TaskRead
     noun = _("Task")
-    references = {"account_id": AccountRepository, "owner_id": UserRepository}
     external_id_prefix = "task"
 
     def update(self, session: Session, row_id: int, data: TaskUpdate) -> TaskRead:

@@ -1,7 +1,7 @@
 """Comment analysis (コメント分析): the words that set detractors apart from promoters, search
 over comments, and churned MRR per cancellation reason and per theme of the comment.
 
-Text goes through :mod:`kasasu.analytics.text` (SudachiPy for Japanese); churned MRR comes
+Text goes through :mod:`kasasu.voice.text` (SudachiPy for Japanese); churned MRR comes
 from the churn-by-reason KPI of the metrics service, so it is the figure the churn page and
 ``kasasu metrics`` show, per account.
 """
@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from kasasu.analytics.kpis_voice import REASONS
-from kasasu.analytics.text import compare_terms, themes, themes_of, tokenize
 from kasasu.domain.dates import local_midnight
 from kasasu.domain.periods import Grain, periods
 from kasasu.errors import FieldError, InvalidInput
@@ -38,6 +37,7 @@ from kasasu.voice.schemas import (
     ThemeCount,
     ThemeRow,
 )
+from kasasu.voice.text import compare_terms, themes, themes_of, tokenize
 
 # The two sides compared, per survey kind: (detractor scores, promoter scores), inclusive.
 SIDES = {"nps": ((0, 6), (9, 10)), "csat": ((1, 3), (4, 5))}

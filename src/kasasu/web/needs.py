@@ -9,15 +9,15 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from kasasu.advocacy.service import advocates, loyal_customers, set_reference
 from kasasu.domain.choices import NeedStatus
 from kasasu.domain.periods import Grain, parse_month
 from kasasu.domain.permissions import Action, can
 from kasasu.errors import InvalidInput
-from kasasu.needs.loyalty import advocates, loyal_customers, set_reference
-from kasasu.needs.results import survey_results, trailing_query
 from kasasu.needs.schemas import StatusChange
 from kasasu.needs.service import change_status, get_need, need_board
 from kasasu.segments.service import list_segments
+from kasasu.surveys.trends import survey_results, trailing_query
 from kasasu.web.auth import CurrentUser, check_csrf, require
 from kasasu.web.context import WebContext, in_transaction, web_context
 from kasasu.web.render import Pages

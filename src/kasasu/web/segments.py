@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from kasasu.domain.permissions import Action, can
 from kasasu.errors import InvalidInput
-from kasasu.health.summary import latest_briefs, latest_refresh_day
+from kasasu.health.snapshots import latest_briefs, latest_refresh_day
 from kasasu.segments.service import (
     get_segment,
     list_segments,

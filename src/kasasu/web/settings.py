@@ -16,8 +16,9 @@ from kasasu.domain.choices import Role
 from kasasu.domain.dates import parse_span
 from kasasu.domain.permissions import Action
 from kasasu.errors import InvalidInput
+from kasasu.health.features import TouchRule
 from kasasu.health.scorecards import get_scorecard, list_scorecards, parse_scorecard, save_scorecard
-from kasasu.health.service import TouchRule, preview_scorecard
+from kasasu.health.service import preview_scorecard
 from kasasu.kit.i18n import LOCALES, _
 from kasasu.users.schemas import ApiKeyCreate, UserCreate
 from kasasu.users.service import (

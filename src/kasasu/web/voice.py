@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from kasasu.errors import InvalidInput
-from kasasu.health.summary import latest_briefs
+from kasasu.health.snapshots import latest_briefs
 from kasasu.segments.service import list_segments
 from kasasu.voice.service import comment_terms, search_comments
 from kasasu.web.auth import CurrentUser

@@ -16,7 +16,7 @@ from kasasu.accounts.service import accounts
 from kasasu.db.repository import WHERE
 from kasasu.domain.choices import TouchModel
 from kasasu.domain.scoring import Band
-from kasasu.health.summary import HealthBrief, latest_briefs
+from kasasu.health.snapshots import HealthBrief, latest_briefs
 from kasasu.kit.paging import DEFAULT_LIMIT, MAX_LIMIT
 from kasasu.kit.types import INPUT_CONFIG, RowId
 from kasasu.users.service import user_names

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from kasasu.cache.service import cached_payload, store_payload
 from kasasu.domain.periods import add_months
 from kasasu.domain.reporting import Reporting
-from kasasu.health.summary import HealthOverview, health_overview, latest_refresh_day
+from kasasu.health.snapshots import HealthOverview, health_overview, latest_refresh_day
 from kasasu.metrics.schemas import MetricQuery, MetricValue, MissingRates
 from kasasu.metrics.service import compute_metrics, missing_rates
 from kasasu.renewals.schemas import RenewalQuery

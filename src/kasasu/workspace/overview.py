@@ -23,11 +23,10 @@ from kasasu.domain.dates import local_midnight
 from kasasu.domain.reporting import Reporting
 from kasasu.errors import NotFound
 from kasasu.events.service import daily_usage
-from kasasu.feedback.schemas import FeedbackRead
-from kasasu.feedback.service import feedback
 from kasasu.health.explain import account_health
 from kasasu.health.schemas import HealthRead
-from kasasu.health.summary import TouchChange, latest_briefs, mrr_history, touch_history
+from kasasu.health.snapshots import TouchChange, latest_briefs, mrr_history, touch_history
+from kasasu.needs.requests import FeedbackRead, feedback
 from kasasu.onboarding.schemas import MilestoneRead
 from kasasu.onboarding.service import milestones
 from kasasu.playbooks.schemas import RunRead

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, computed_field
 from sqlalchemy.orm import Session
 
 from kasasu.domain.choices import TouchModel
-from kasasu.health.summary import latest_refresh_day
+from kasasu.health.snapshots import latest_refresh_day
 from kasasu.users.service import user_names
 from kasasu.workspace.accounts import NO_TOUCH_MODEL
 from kasasu.workspace.repository import WorkloadRepository

@@ -1,3 +1,6 @@
+"""Requests (要望): what one account asked for, heard in an activity, ticket or survey answer;
+the needs board groups them into needs."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -5,7 +8,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
+from kasasu.db.service import CrudService
 from kasasu.domain.choices import FeedbackStatus, RequestSource
+from kasasu.kit.i18n import _
 from kasasu.kit.types import (
     INPUT_CONFIG,
     MAX_INTEGER,
@@ -15,6 +20,8 @@ from kasasu.kit.types import (
     RowId,
     ShortText,
 )
+from kasasu.models import Feedback
+from kasasu.needs.repository import FeedbackRepository
 
 EffortDays = Annotated[
     int, Field(ge=0, le=MAX_INTEGER, description="Estimated effort in person-days")
@@ -50,3 +57,13 @@ class FeedbackRead(BaseModel):
     source_kind: RequestSource | None
     source_id: int | None
     created_at: datetime
+
+
+class FeedbackService(CrudService[Feedback, FeedbackCreate, FeedbackCreate, FeedbackRead]):
+    repository = FeedbackRepository
+    read_schema = FeedbackRead
+    noun = _("Feedback")
+    external_id_prefix = "fb"
+
+
+feedback = FeedbackService()

@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 from kasasu.analytics.sources import ACCOUNT_IDS
 from kasasu.domain.periods import Grain, Period, add_months, periods
 from kasasu.metrics.schemas import MetricQuery, MetricValue
-from kasasu.metrics.service import Engine, compute_metrics_many
-from kasasu.needs.repository import VoiceRepository
+from kasasu.metrics.service import compute_metrics_many
 from kasasu.segments.service import list_segments, segment_members
+from kasasu.surveys.repository import PlanRepository
+from kasasu.warehouse.backends import Engine
 
 KINDS = ("nps", "csat", "ces")
 Z95 = 1.96
@@ -66,7 +67,7 @@ def survey_results(
     span = periods(query.first_month, query.last_month, query.grain, query.fiscal_year_start)
     last = span[-1]
     trend_queries = [_members(session, base, p, segment) for p in span] if segment else [base]
-    plans = VoiceRepository(session).plans()
+    plans = PlanRepository(session).plans()
     segments = [s.name for s in list_segments(session)]
     one = replace(query, names=KINDS, first_month=last.start, last_month=last.start)
     queries = [

@@ -272,7 +272,7 @@ class Theme:
 @cache
 def themes() -> tuple[Theme, ...]:
     """The themes shipped in ``themes.yaml`` (read on first use)."""
-    text = resources.files("kasasu.analytics").joinpath("themes.yaml").read_text("utf-8")
+    text = resources.files("kasasu.voice").joinpath("themes.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
     return tuple(
         Theme(code, dict(item["label"]), tuple(item["ja"]) + tuple(item["en"]))

@@ -10,7 +10,7 @@ rather than show infinity; bad input raises :class:`~kasasu.errors.InvalidInput`
 
 from __future__ import annotations
 
-from kasasu.analytics.sbg import SBGModel, require_number
+from kasasu.analytics.models.sbg import SBGModel, require_number
 
 
 def ltv_simple(arpa: float, gross_margin: float, monthly_logo_churn_rate: float) -> float | None:

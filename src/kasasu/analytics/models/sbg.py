@@ -194,7 +194,7 @@ def require_number(
 ) -> float:
     """``value`` as a finite float within its bound, else :class:`InvalidInput` naming it.
 
-    Shared by :mod:`kasasu.analytics.ltv`, which builds on this module.
+    Shared by :mod:`kasasu.analytics.models.ltv`, which builds on this module.
     """
     reason: Message | None = None
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):

@@ -15,14 +15,15 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from kasasu.advocacy.repository import AdvocacyRepository
+from kasasu.advocacy.schemas import AdvocateRow, LoyalList, LoyalRow
 from kasasu.domain.periods import add_months
 from kasasu.errors import NotFound
-from kasasu.health.summary import latest_briefs
+from kasasu.health.snapshots import latest_briefs
 from kasasu.kit.i18n import _
 from kasasu.metrics.schemas import MetricQuery
-from kasasu.metrics.service import Engine, explain_metric
-from kasasu.needs.repository import VoiceRepository
-from kasasu.needs.schemas import AdvocateRow, LoyalList, LoyalRow
+from kasasu.metrics.service import explain_metric
+from kasasu.warehouse.backends import Engine
 
 
 def tenure_months(first: date, day: date) -> int:
@@ -46,7 +47,7 @@ def loyal_customers(
     )
     ids = [r.account_id for r in found.rows]
     briefs = latest_briefs(session, ids)
-    starts = VoiceRepository(session).first_starts(ids)
+    starts = AdvocacyRepository(session).first_starts(ids)
     end = add_months(month.replace(day=1), 1)  # tenure is counted to the period's end
     rows = []
     for r in found.rows:
@@ -83,7 +84,7 @@ def advocates(session: Session) -> list[AdvocateRow]:
             answered_at=at,
             comment=comment,
         )
-        for c, name, email, title, a, account, score, at, comment in VoiceRepository(
+        for c, name, email, title, a, account, score, at, comment in AdvocacyRepository(
             session
         ).advocates()
     ]
@@ -91,6 +92,6 @@ def advocates(session: Session) -> list[AdvocateRow]:
 
 def set_reference(session: Session, contact_id: int, *, agreed: bool) -> None:
     """Record whether the contact agreed to be a reference (case study, referral)."""
-    if not VoiceRepository(session).set_reference(contact_id, agreed):
+    if not AdvocacyRepository(session).set_reference(contact_id, agreed):
         raise NotFound(_("Contact {id} does not exist", id=contact_id))
     session.flush()

@@ -1,0 +1,1 @@
+"""Advocacy: loyal customers, advocates and the contacts who agreed to be references."""

@@ -1,0 +1,1 @@
+"""The statistical models behind the lifetime-value KPIs (scipy): sBG retention and LTV."""

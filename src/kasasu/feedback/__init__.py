@@ -1,1 +1,0 @@
-"""Feedback and feature requests (要望)."""

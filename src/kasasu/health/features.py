@@ -1,0 +1,121 @@
+"""Step 1 of the daily refresh (DESIGN.md §3): every paying account's features on a day,
+stored as that day's snapshot, and the refresh's configuration.
+
+A re-run for a date replaces that date's snapshot and never duplicates it. The orchestration
+(``kasasu.jobs.refresh``) runs each step in its own transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kasasu.analytics.evaluate import evaluate
+from kasasu.analytics.features import FEATURES, Feature, account_features
+from kasasu.analytics.sources import Sources
+from kasasu.domain.choices import TouchModel
+from kasasu.health.repository import SnapshotRepository
+from kasasu.health.schemas import CUSTOM_PREFIX
+from kasasu.metrics.service import currency_scales
+from kasasu.warehouse import backends
+from kasasu.warehouse.backends import Engine
+
+Tick = Callable[[date], None]
+# Per account: (account id, feature → value); what a day's feature snapshot holds.
+Features = list[tuple[int, dict[str, Any]]]
+Accounts = dict[int, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class TouchRule:
+    """MRR (reporting currency, minor units) from which an account is high- or low-touch."""
+
+    high_from: int
+    low_from: int
+
+    def assign(self, mrr: float | None) -> TouchModel:
+        value = mrr or 0
+        if value >= self.high_from:
+            return TouchModel.HIGH
+        return TouchModel.LOW if value >= self.low_from else TouchModel.TECH
+
+
+@dataclass(frozen=True)
+class RefreshConfig:
+    zone: str
+    currency: str
+    engine: Engine = "duckdb"
+    events_path: Path | None = None  # the DuckDB event store, or Parquet for Spark
+    url: str | None = None  # a PostgreSQL replica, or the Spark master
+    touch: TouchRule = TouchRule(high_from=300_000, low_from=50_000)
+
+
+def measurable_features() -> tuple[Feature, ...]:
+    """The features a scorecard can measure, with their titles and definitions."""
+    return FEATURES
+
+
+def read_accounts(session: Session) -> Accounts:
+    """The account fields scorecards and touch models look at, by account id."""
+    return {a["id"]: a for a in SnapshotRepository(session).account_facts()}
+
+
+def compute_features(
+    session: Session,
+    days: Sequence[date],
+    config: RefreshConfig,
+    tick: Tick | None = None,
+    *,
+    accounts: Accounts | None = None,
+) -> dict[date, Features]:
+    """Step 1–2: every paying account's features on each day, stored as that day's snapshot.
+
+    The facts are copied (or read in place) once for all ``days``. Returns what was stored,
+    so the next steps of the same run need not read it back.
+    """
+    scales = currency_scales(session, config.currency, min(days) - timedelta(days=90))
+    customs = _custom_fields(accounts or read_accounts(session))
+    written: dict[date, Features] = {}
+    with backends.analytics_backend(
+        session, config.engine, config.events_path, url=config.url
+    ) as backend:
+        src = Sources.from_backend(backend, backends.usage_events(backend, config.engine))
+        for day in days:
+            expr = account_features(src, day, config.zone, config.currency, scales)
+            rows = evaluate(expr).to_pylist()
+            snapshot = [
+                {
+                    "account_id": r["account_id"],
+                    "as_of": day,
+                    "features": _features(r) | customs.get(r["account_id"], {}),
+                }
+                for r in rows
+            ]
+            SnapshotRepository(session).replace_features(day, snapshot)
+            written[day] = [(row["account_id"], row["features"]) for row in snapshot]
+            if tick:
+                tick(day)
+    return written
+
+
+def _features(row: dict[str, Any]) -> dict[str, float | None]:
+    return {k: v for k, v in row.items() if k != "account_id"}
+
+
+def _custom_fields(accounts: Accounts) -> dict[int, dict[str, float]]:
+    """Numeric custom fields as ``custom.NAME`` features (text fields cannot be scored)."""
+    out: dict[int, dict[str, float]] = {}
+    for a in accounts.values():
+        numbers = {
+            f"{CUSTOM_PREFIX}{k}": float(v)
+            for k, v in (a["custom_fields"] or {}).items()
+            if isinstance(v, int | float) and not isinstance(v, bool)
+        }
+        if numbers:
+            out[a["id"]] = numbers
+    return out

@@ -1,0 +1,45 @@
+"""The whole daily refresh (DESIGN.md §3): features → scores → touch models → segments, then
+the playbooks. Called by ``kasasu refresh`` and by the scheduler inside ``kasasu serve``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from kasasu.health.features import RefreshConfig
+from kasasu.jobs.playbooks import PlaybookOutcome, PlaybookSetup, run_playbooks
+from kasasu.jobs.refresh import OnStep, RefreshResult, run_refresh
+
+
+@dataclass
+class DayResult:
+    refresh: RefreshResult
+    playbooks: PlaybookOutcome | None  # None when the playbooks did not run
+
+
+def run_day(
+    engine: Engine,
+    days: Sequence[date],
+    config: RefreshConfig,
+    playbooks: PlaybookSetup | None,
+    *,
+    today: date,
+    backfill: bool = False,
+    on_step: OnStep | None = None,
+    skip_done: bool = False,
+    keep: Callable[[Session], None] | None = None,
+) -> DayResult:
+    """Steps 1–4 for each of ``days`` (see :func:`run_refresh`), then step 5, the playbooks
+    (``None``: switched off), for the day refreshed.
+
+    Playbooks act on the present: they run only when the one day refreshed is ``today`` and
+    this is not a backfill, so a rebuilt history never sends anything.
+    """
+    refreshed = run_refresh(engine, days, config, on_step, skip_done=skip_done, keep=keep)
+    present = not backfill and list(days) == [today]
+    acted = run_playbooks(engine, today, playbooks) if playbooks is not None and present else None
+    return DayResult(refreshed, acted)

@@ -1,0 +1,1 @@
+"""The analytics runtime: the facts copy and the DuckDB, PostgreSQL and Spark engines."""

@@ -1,0 +1,110 @@
+"""The Ibis backends the analytics run on: DuckDB (a copy of the facts), PostgreSQL (in
+place) and Spark, and the usage events each one reads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from kasasu.kit import deadline
+from kasasu.warehouse import spark
+from kasasu.warehouse.facts import read_facts
+
+Engine = Literal["duckdb", "postgres", "spark"]
+
+
+@contextmanager
+def analytics_backend(
+    session: Session,
+    engine: str,
+    events_path: Path | None = None,
+    *,
+    url: str | None = None,
+) -> Iterator[Any]:
+    """An Ibis backend over the facts, closed after use: DuckDB (a copy), PostgreSQL (in
+    place, the operational database or ``url``) or Spark (views; ``url`` is the master)."""
+    if engine == "spark":
+        facts = read_facts(session)
+        backend = spark.spark_backend(facts, events_path, url or "local[2]")
+        try:
+            yield backend
+        finally:
+            spark.release(backend, list(facts))
+        return
+    backend = (
+        postgres_backend(session, url)
+        if engine == "postgres"
+        else duckdb_backend(session, events_path)
+    )
+    # Stopped work (kasasu.kit.deadline) interrupts the query running on the backend: DuckDB
+    # in this process, or a cancel request to PostgreSQL.
+    stop = backend.con.cancel_safe if engine == "postgres" else backend.con.interrupt
+    try:
+        with deadline.interruptible(stop):
+            yield backend
+    finally:
+        backend.disconnect()
+
+
+EVENTS_DATABASE = "events"
+
+
+def duckdb_backend(session: Session, events_path: Path | None = None) -> Any:
+    """An in-memory DuckDB holding a copy of the analytic columns of the operational tables.
+
+    An existing event store at ``events_path`` is attached read-only as database ``events``,
+    so the usage KPIs read the events in place, in the same connection as the copies.
+    """
+    import ibis
+
+    backend = ibis.duckdb.connect()
+    for name, table in read_facts(session).items():
+        deadline.check()
+        backend.create_table(name, table)
+    if events_path is not None and events_path.is_file():
+        # ATTACH takes no bound parameter for its path: quote it as an SQL string literal.
+        quoted = str(events_path).replace("'", "''")
+        backend.raw_sql(f"ATTACH '{quoted}' AS {EVENTS_DATABASE} (READ_ONLY)")
+    return backend
+
+
+def usage_events(backend: Any, engine: str) -> Any | None:
+    """The ``usage_events`` table the analytics read, or None without one.
+
+    Embedded: the event store attached to the DuckDB copy. PostgreSQL: a ``usage_events``
+    table in the same database (with the event store's columns), where a company that keeps
+    its events in PostgreSQL loads them.
+    """
+    if engine == "spark":
+        return backend.table(spark.EVENTS_VIEW) if spark.has_events(backend) else None
+    if engine == "postgres":
+        return backend.table("usage_events") if "usage_events" in backend.list_tables() else None
+    [(found,)] = backend.raw_sql(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = ?",
+        parameters=[EVENTS_DATABASE, "usage_events"],
+    ).fetchall()
+    if found == 0:
+        return None
+    return backend.table("usage_events", database=f"{EVENTS_DATABASE}.main")
+
+
+def postgres_backend(session: Session, other: str | None = None) -> Any:
+    """An Ibis connection to the PostgreSQL database the session uses, or to ``other`` (a
+    replica with the same tables), read in place."""
+    import ibis
+
+    url = sa.make_url(other) if other else session.get_bind().engine.url
+    if url.get_backend_name() != "postgresql":
+        raise ValueError("the operational database is not PostgreSQL")
+    return ibis.postgres.connect(
+        host=url.host or "127.0.0.1",
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        database=url.database,
+    )

@@ -1,0 +1,51 @@
+"""The whole daily refresh: the playbooks follow the refresh only for today, never in a
+backfill or for another day."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from kasasu.db import create_db_engine, session_factory, transaction
+from kasasu.db.migrate import upgrade
+from kasasu.health.features import RefreshConfig
+from kasasu.jobs.daily import run_day
+from tests.health.golden_health import AS_OF, add_health_base
+from tests.playbooks.runner import setup
+
+CONFIG = RefreshConfig("Asia/Tokyo", "JPY")
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    url = f"sqlite:///{tmp_path}/kasasu.db"
+    upgrade(url)
+    engine = create_db_engine(url)
+    with transaction(session_factory(engine)) as session:
+        add_health_base(session)
+    yield engine
+    engine.dispose()
+
+
+def test_today_is_refreshed_then_acted_on(engine: Engine, tmp_path: Path) -> None:
+    ran = run_day(engine, [AS_OF], CONFIG, setup(1, tmp_path), today=AS_OF)
+    assert ran.refresh.scored == {AS_OF: 2}  # H1 and H2 pay; H3 was cancelled
+    assert ran.playbooks is not None
+    assert (ran.playbooks.day, ran.playbooks.dry_run) == (AS_OF, False)
+
+
+def test_a_backfill_another_day_or_no_playbooks_never_act(engine: Engine, tmp_path: Path) -> None:
+    playbooks = setup(1, tmp_path)
+    yesterday = AS_OF - timedelta(days=1)
+    backfill = run_day(engine, [AS_OF], CONFIG, playbooks, today=AS_OF, backfill=True)
+    assert (backfill.refresh.scored, backfill.playbooks) == ({AS_OF: 2}, None)
+    history = run_day(engine, [yesterday, AS_OF], CONFIG, playbooks, today=AS_OF)
+    assert (history.refresh.scored, history.playbooks) == ({yesterday: 2, AS_OF: 2}, None)
+    past = run_day(engine, [yesterday], CONFIG, playbooks, today=AS_OF)
+    assert (past.refresh.scored, past.playbooks) == ({yesterday: 2}, None)
+    switched_off = run_day(engine, [AS_OF], CONFIG, None, today=AS_OF)
+    assert (switched_off.refresh.scored, switched_off.playbooks) == ({AS_OF: 2}, None)
