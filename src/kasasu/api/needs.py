@@ -2,9 +2,8 @@
 
 # No "from __future__ import annotations": FastAPI must see the runtime types.
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -15,6 +14,7 @@ from kasasu.api.auth import require
 from kasasu.api.context import context, in_transaction
 from kasasu.api.routing import PathId, api_router
 from kasasu.domain.choices import NeedStatus
+from kasasu.domain.dates import today_in
 from kasasu.domain.periods import Grain, parse_month
 from kasasu.domain.permissions import Action
 from kasasu.needs.schemas import (
@@ -43,7 +43,7 @@ MONTH = r"^\d{4}-\d{2}$"
 
 
 def _today(request: Request) -> date:
-    return datetime.now(ZoneInfo(context(request).timezone)).date()
+    return today_in(context(request).timezone)
 
 
 def needs_router() -> APIRouter:

@@ -3,9 +3,8 @@ outcome of a renewal, which changes the contract as it happened (as on the web p
 
 # No "from __future__ import annotations": FastAPI must see the runtime types.
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import ConfigDict, Field
@@ -13,6 +12,7 @@ from pydantic import ConfigDict, Field
 from kasasu.api.auth import require
 from kasasu.api.context import context, in_transaction
 from kasasu.api.routing import api_router
+from kasasu.domain.dates import today_in
 from kasasu.domain.permissions import Action
 from kasasu.kit.types import Day
 from kasasu.renewals.schemas import RenewalBoard, RenewalFilters, RenewalQuery
@@ -47,7 +47,7 @@ def renewals_router() -> APIRouter:
     )
     def board(request: Request, params: Annotated[RenewalParams, Query()]) -> RenewalBoard:
         ctx = context(request)
-        today = datetime.now(ZoneInfo(ctx.timezone)).date()
+        today = today_in(ctx.timezone)
         first = params.start or today
         query = RenewalQuery(
             **params.model_dump(exclude={"start", "end"}),

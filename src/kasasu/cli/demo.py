@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.progress import (
@@ -27,7 +25,7 @@ from kasasu.demo.schemas import (
     DemoSummary,
     ProgressCallback,
 )
-from kasasu.domain.dates import parse_date
+from kasasu.domain.dates import parse_date, today_in
 from kasasu.kit.i18n import N_, Message
 
 
@@ -78,7 +76,7 @@ def demo(
     config = settings()
     from kasasu.demo.service import generate_demo  # faker: loaded only for this command
 
-    day = parse_date(as_of) if as_of else datetime.now(ZoneInfo(config.timezone)).date()
+    day = parse_date(as_of) if as_of else today_in(config.timezone)
     options = DemoOptions(
         as_of=day,
         zone=config.timezone,

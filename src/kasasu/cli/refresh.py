@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.progress import (
@@ -21,7 +20,7 @@ from rich.progress import (
 
 from kasasu.cli.common import console, require_migrated, settings, t
 from kasasu.db import create_db_engine
-from kasasu.domain.dates import parse_date
+from kasasu.domain.dates import parse_date, today_in
 from kasasu.errors import InvalidInput
 from kasasu.jobs.daily import run_day
 from kasasu.jobs.locking import refresh_lock
@@ -38,7 +37,7 @@ STEP_LABELS = {
 
 
 def today_local() -> date:
-    return datetime.now(ZoneInfo(settings().timezone)).date()
+    return today_in(settings().timezone)
 
 
 def refresh(

@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from kasasu.analytics.kpis_voice import REASONS
-from kasasu.domain.dates import local_midnight
+from kasasu.domain.dates import local_midnight, today_in
 from kasasu.domain.periods import Grain, periods
 from kasasu.errors import FieldError, InvalidInput
 from kasasu.kit import deadline
@@ -84,7 +83,7 @@ def comment_terms(
     start, end = _window(first, last, zone)
     members = None
     if segment:
-        day = last or datetime.now(ZoneInfo(zone)).date()
+        day = last or today_in(zone)
         members = segment_members(session, segment, day)
     rows = repository.scored_answers(
         session, kind, start, end, account_ids=members, plan=plan, campaign=campaign

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kasasu.advocacy.service import advocates, loyal_customers, set_reference
 from kasasu.domain.choices import NeedStatus
+from kasasu.domain.dates import today_in
 from kasasu.domain.periods import Grain, parse_month
 from kasasu.domain.permissions import Action, can
 from kasasu.errors import InvalidInput
@@ -26,7 +26,7 @@ RESULT_PERIODS = {Grain.MONTH: 12, Grain.QUARTER: 8, Grain.FISCAL_YEAR: 3}
 
 
 def _today(ctx: WebContext) -> date:
-    return datetime.now(ZoneInfo(ctx.timezone)).date()
+    return today_in(ctx.timezone)
 
 
 def _month(text: str | None, today: date) -> date:

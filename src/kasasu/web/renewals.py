@@ -3,16 +3,16 @@ with totals over all of them; an outcome recorded here changes the contract as i
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from kasasu.domain.choices import CancellationReason, RenewalOutcome
+from kasasu.domain.dates import today_in
 from kasasu.domain.money import parse_amount
 from kasasu.domain.permissions import Action
 from kasasu.renewals.schemas import RenewalQuery, RenewalSort
@@ -83,7 +83,7 @@ def renewals_router(pages: Pages) -> APIRouter:
         request: Request, user: CurrentUser, filters: Annotated[RenewalPageQuery, Query()]
     ) -> HTMLResponse:
         ctx = web_context(request)
-        today = datetime.now(ZoneInfo(ctx.timezone)).date()
+        today = today_in(ctx.timezone)
         query = filters.query(today, user.id)
         board, users = in_transaction(
             request, lambda s: (renewal_board(s, query, ctx.currency, today), list_users(s))

@@ -3,15 +3,15 @@ interval, answers, response rate) and, for leaders and admins, a form to create 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from kasasu.domain.choices import SurveyKind
+from kasasu.domain.dates import today_in
 from kasasu.domain.permissions import Action, can
 from kasasu.errors import KasasuError
 from kasasu.segments.service import list_segments
@@ -37,7 +37,7 @@ def _campaign_results(session: Session, name: str, zone: str) -> dict[str, Any]:
     if kind is not SurveyKind.CES:  # CES has no detractors and promoters to compare
         terms = comment_terms(session, kind=kind.value, zone=zone, campaign=results.campaign.name)
         # A campaign just sent has few comments yet: the year's answers say more.
-        year_ago = datetime.now(ZoneInfo(zone)).date() - timedelta(days=365)
+        year_ago = today_in(zone) - timedelta(days=365)
         overall = comment_terms(session, kind=kind.value, zone=zone, first=year_ago)
     return {"results": results, "terms": terms, "overall": overall}
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from kasasu.accounts.service import account_names
 from kasasu.domain.choices import Priority, TaskStatus
+from kasasu.domain.dates import today_in
 from kasasu.domain.permissions import Action
 from kasasu.errors import InvalidInput
 from kasasu.kit.i18n import _
@@ -43,7 +43,7 @@ def tasks_router(pages: Pages) -> APIRouter:
                 "users": list_users(session),
             }
 
-        today = datetime.now(ZoneInfo(web_context(request).timezone)).date()
+        today = today_in(web_context(request).timezone)
         data = in_transaction(request, load)
         return pages.render(request, "tasks.html", user=user, today=today, **data)
 
@@ -56,7 +56,7 @@ def tasks_router(pages: Pages) -> APIRouter:
         owner_id: Annotated[int | None, Form()] = None,
     ) -> Response:
         require(user, Action.WRITE)
-        today = datetime.now(ZoneInfo(web_context(request).timezone)).date()
+        today = today_in(web_context(request).timezone)
         change = _change(action, today, owner_id)
         updated = in_transaction(request, lambda s: tasks.update(s, task_id, change))
         if not request.headers.get("hx-request"):

@@ -4,15 +4,15 @@ types)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from kasasu.domain.dates import today_in
 from kasasu.errors import InvalidInput
 from kasasu.health.snapshots import latest_briefs
 from kasasu.segments.service import list_segments
@@ -45,7 +45,7 @@ def voice_router(pages: Pages) -> APIRouter:
     ) -> HTMLResponse:
         q, search_kind, cursor = params.q, params.search_kind, params.cursor
         zone = web_context(request).timezone
-        today = datetime.now(ZoneInfo(zone)).date()
+        today = today_in(zone)
         last = params.last or today
         first = params.first or last - timedelta(days=DEFAULT_DAYS - 1)
 
