@@ -162,6 +162,10 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("post", "/surveys/campaigns/{name}/send"),
         ("get", "/surveys/campaigns/{name}/widget"),
         ("get", "/audit"),
+        ("get", "/accounts/{account_id}/overview"),
+        ("get", "/dashboard"),
+        ("get", "/churn-reasons"),
+        ("get", "/workload"),
         *PUBLIC,
     }
     for resource in RESOURCES:
