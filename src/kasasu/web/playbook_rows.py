@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from kasasu.domain.scoring import band_label
 from kasasu.errors import InvalidInput
 from kasasu.kit.i18n import Message, _
+from kasasu.playbooks.actions import ACTION_KINDS
 from kasasu.playbooks.schemas import PlaybookDefinition
 
 STATUSES = ("done", "failed", "running", "pending", "skipped")
@@ -24,14 +25,6 @@ _STATUS_LABELS = {
     "pending": _("pending"),
     "skipped": _("skipped"),
     "planned": _("planned"),
-}
-_KINDS = {
-    "task": _("Task"),
-    "email": _("Email"),
-    "webhook": _("Webhook"),
-    "set_field": _("Change a field"),
-    "enrol_survey": _("Survey invitation"),
-    "add_onboarding": _("Onboarding plan"),
 }
 _NPS = {"detractor": _("detractor"), "passive": _("passive"), "promoter": _("promoter")}
 
@@ -99,8 +92,8 @@ def definition_yaml(definition: Mapping[str, Any]) -> str:
 
 
 def kind_label(kind: str, locale: str) -> str:
-    found = _KINDS.get(kind)
-    return found.render(locale) if found else kind
+    found = ACTION_KINDS.get(kind)
+    return found.label.render(locale) if found else kind
 
 
 def status_labels(locale: str) -> dict[str, str]:
