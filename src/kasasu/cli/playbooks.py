@@ -27,6 +27,7 @@ from kasasu.playbooks.service import (
     playbook_log,
     save_playbook,
 )
+from kasasu.playbooks.triggers import trigger_words
 
 playbooks_app = typer.Typer(
     help=N_("Playbooks: a trigger, a condition and actions, run once per account and occurrence."),
@@ -59,7 +60,7 @@ def list_command() -> None:
         table.add_row(
             p.name,
             title if isinstance(title, str) else title[locale],
-            p.definition["trigger"]["type"],
+            trigger_words(p.definition["trigger"], locale),
             "✓" if p.enabled else "—",
             f"{p.runs:,}",
         )
