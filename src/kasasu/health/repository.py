@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import case, delete, func, insert, select, update
 
 from kasasu.db.repository import Repository
+from kasasu.domain.account_fields import FACT_FIELDS
 from kasasu.domain.choices import TaskStatus
 from kasasu.models import (
     Account,
@@ -19,18 +20,6 @@ from kasasu.models import (
     Task,
 )
 
-ACCOUNT_FIELDS = (
-    "id",
-    "external_id",
-    "name",
-    "plan",
-    "tier",
-    "touch_model",
-    "owner_id",
-    "industry",
-    "lifecycle_stage",
-    "custom_fields",
-)
 CHUNK = 1000
 
 
@@ -89,9 +78,9 @@ class SnapshotRepository:
 
     def account_facts(self) -> list[dict[str, Any]]:
         """The account fields scorecards and touch models look at, for every account."""
-        columns = [getattr(Account, name) for name in ACCOUNT_FIELDS]
+        columns = [getattr(Account, name) for name in FACT_FIELDS]
         rows = self.session.execute(select(*columns).order_by(Account.id))
-        return [dict(zip(ACCOUNT_FIELDS, row, strict=True)) for row in rows]
+        return [dict(zip(FACT_FIELDS, row, strict=True)) for row in rows]
 
     def replace_features(self, as_of: date, rows: Sequence[dict[str, Any]]) -> None:
         self.session.execute(delete(FeatureSnapshot).where(FeatureSnapshot.as_of == as_of))

@@ -7,11 +7,12 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
+from kasasu.domain.account_fields import RULE_FIELDS
 from kasasu.domain.rules import compile_rule
 from kasasu.playbooks import schemas as s
 from kasasu.playbooks.facts import DayFacts
 from kasasu.playbooks.triggers import Firing, fire
-from kasasu.segments.schemas import ACCOUNT_FIELDS, RULE_NAMES
+from kasasu.segments.schemas import RULE_NAMES
 
 
 def new_firings(
@@ -48,7 +49,7 @@ def _matching(
         return firings
     rule = compile_rule(playbook.when, RULE_NAMES, where=f"{playbook.name}.when")
     accounts, features, health = facts.accounts(), facts.features(), facts.health()
-    names = [n for n in rule.names if n in ACCOUNT_FIELDS]  # the rest: features and health
+    names = [n for n in rule.names if n in RULE_FIELDS]  # the rest: features and health
 
     def values(a: int) -> dict[str, Any]:
         """What the rule reads, as segments merge it: account fields, then the day's

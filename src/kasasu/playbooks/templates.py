@@ -24,6 +24,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
 from kasasu.analytics.features import FEATURE_NAMES
+from kasasu.domain.account_fields import TEMPLATE_FIELDS
 from kasasu.kit.i18n import Message, _
 from kasasu.playbooks.schemas import LocalText, PlaybookDefinition, Text
 
@@ -188,18 +189,8 @@ class _Counted(NodeTransformer):
         return nodes.Call(nodes.Name(_CONCAT, "load"), visited.nodes, [], None, None)
 
 
-ACCOUNT_KEYS = (
-    "id",
-    "external_id",
-    "name",
-    "plan",
-    "tier",
-    "industry",
-    "lifecycle_stage",
-    "touch_model",
-    "mrr",
-    "custom",
-)
+# {{ account.NAME }}: the fields the catalogue lets templates read, and the MRR feature.
+ACCOUNT_KEYS = (*(f.variable for f in TEMPLATE_FIELDS if f.variable), "mrr")
 TRIGGER_KEYS = ("type", "summary", "window")
 CONTEXT_KEYS = ("account", "owner", "contact", "health", "features", "trigger", "playbook")
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from kasasu.domain.account_fields import TEMPLATE_FIELDS
 from kasasu.domain.choices import ContactRole
 from kasasu.domain.money import format_money
 from kasasu.kit.i18n import LOCALES
@@ -15,6 +16,11 @@ from kasasu.playbooks.facts import DayFacts
 from kasasu.playbooks.schemas import PlaybookDefinition
 from kasasu.playbooks.templates import pick
 from kasasu.playbooks.triggers import Firing
+
+
+def _plain(value: Any) -> Any:
+    """A choice as its value, what templates compare with ("tech"); others as they are."""
+    return getattr(value, "value", value)
 
 
 @dataclass(frozen=True)
@@ -83,17 +89,12 @@ class FiringContext:
         mrr = features.get("mrr")
         champions = self.reader.champions()
         champion = champions[0] if champions else None
+        account = {f.variable: _plain(getattr(a, f.name)) for f in TEMPLATE_FIELDS if f.variable}
         return {
             "account": {
-                "id": a.id,
-                "external_id": a.external_id,
-                "name": a.name,
-                "plan": a.plan,
-                "tier": a.tier,
-                "industry": a.industry,
-                "lifecycle_stage": getattr(a.lifecycle_stage, "value", None),
-                "touch_model": getattr(a.touch_model, "value", None)
-                or getattr(health.get("touch_model"), "value", health.get("touch_model")),
+                **account,
+                # The model chosen by the refresh when no one set one on the account.
+                "touch_model": account["touch_model"] or _plain(health.get("touch_model")),
                 "mrr": Money(mrr, self.config.currency, locale) if mrr is not None else "",
                 "custom": a.custom_fields or {},
             },
