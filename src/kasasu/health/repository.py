@@ -11,6 +11,7 @@ from sqlalchemy import case, delete, func, insert, select, update
 from kasasu.db.repository import Repository
 from kasasu.domain.account_fields import FACT_FIELDS
 from kasasu.domain.choices import TaskStatus
+from kasasu.domain.scoring import Band
 from kasasu.models import (
     Account,
     FeatureSnapshot,
@@ -233,14 +234,14 @@ class HealthBriefRepository:
     def turned_red(self, day: date, before: date) -> list[Any]:
         """(account_id, external_id, name, score) red on ``day`` and not red on ``before``."""
         earlier = select(HealthScore.account_id).where(
-            HealthScore.as_of == before, HealthScore.band == "red"
+            HealthScore.as_of == before, HealthScore.band == Band.RED
         )
         stmt = (
             select(HealthScore.account_id, Account.external_id, Account.name, HealthScore.score)
             .join(Account, Account.id == HealthScore.account_id)
             .where(
                 HealthScore.as_of == day,
-                HealthScore.band == "red",
+                HealthScore.band == Band.RED,
                 HealthScore.account_id.not_in(earlier),
             )
             .order_by(HealthScore.score)

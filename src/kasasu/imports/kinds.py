@@ -29,10 +29,10 @@ from kasasu.domain.choices import (
     CancellationReason,
     ContactRole,
     FeedbackStatus,
+    Priority,
     SubscriptionStatus,
     SurveyKind,
     TicketChannel,
-    TicketPriority,
     TicketStatus,
 )
 from kasasu.errors import FieldError
@@ -190,7 +190,7 @@ def kind_specs() -> dict[ImportKind, KindSpec]:
                 Column("opened_at", "instant", required=True),
                 Column("first_response_at", "instant"),
                 Column("resolved_at", "instant"),
-                Column("priority", TicketPriority),
+                Column("priority", Priority),
                 Column("status", TicketStatus),
                 Column("channel", TicketChannel),
                 Column("escalated", "bool"),

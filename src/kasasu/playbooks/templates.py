@@ -25,6 +25,7 @@ from jinja2.visitor import NodeTransformer
 
 from kasasu.analytics.features import FEATURE_NAMES
 from kasasu.domain.account_fields import TEMPLATE_FIELDS
+from kasasu.domain.scoring import Band
 from kasasu.kit.i18n import Message, _
 from kasasu.playbooks.schemas import LocalText, PlaybookDefinition, Text
 
@@ -256,7 +257,7 @@ def sample_context() -> dict[str, Any]:
         "account": {**dict.fromkeys(ACCOUNT_KEYS, "x"), "custom": _AnyKeys()},
         "owner": {"name": "x", "email": "x@example.com"},
         "contact": {"name": "x", "email": "x@example.com"},
-        "health": {"score": 50.0, "band": "red"},
+        "health": {"score": 50.0, "band": Band.RED.value},
         "features": dict.fromkeys(FEATURE_NAMES, 1.0),
         "trigger": dict.fromkeys(TRIGGER_KEYS, "x"),
         "playbook": {"name": "x", "title": "x"},
