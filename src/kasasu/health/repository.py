@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy.orm import Session
 
 from kasasu.db.repository import Repository
 from kasasu.domain.account_fields import FACT_FIELDS
-from kasasu.domain.choices import TaskStatus
+from kasasu.domain.choices import TaskStatus, TouchModel
 from kasasu.domain.scoring import Band
 from kasasu.models import (
     Account,
@@ -22,6 +23,37 @@ from kasasu.models import (
 )
 
 CHUNK = 1000
+
+
+class ScoreRow(NamedTuple):
+    account_id: int
+    score: float | None
+    band: str
+    touch_model: TouchModel | None
+
+
+class BriefRow(NamedTuple):
+    account_id: int
+    score: float | None
+    band: str
+    features: dict[str, Any]
+    touch_model: TouchModel | None
+
+
+class TurnedRedRow(NamedTuple):
+    account_id: int
+    external_id: str
+    name: str
+    score: float | None
+
+
+class OwnerTouchRow(NamedTuple):
+    """Counts for one owner (None: unowned) and touch model (None: none)."""
+
+    owner_id: int | None
+    touch_model: TouchModel | None
+    number: int  # accounts or open tasks
+    total: Any  # a sum: MRR or overdue tasks (None when nothing to add)
 
 
 class ScorecardRepository(Repository[Scorecard]):
@@ -74,7 +106,7 @@ class ScorecardRepository(Repository[Scorecard]):
 class SnapshotRepository:
     """Feature and health snapshots: written per day in bulk, replaced on a re-run."""
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
 
     def account_facts(self) -> list[dict[str, Any]]:
@@ -160,12 +192,12 @@ class SnapshotRepository:
         )
         return [(day, touch) for day, touch in self.session.execute(stmt)]
 
-    def scores_on(self, as_of: date) -> list[Any]:
-        """(account_id, score, band, touch_model) of every account scored on ``as_of``."""
+    def scores_on(self, as_of: date) -> list[ScoreRow]:
+        """Every account scored on ``as_of``."""
         stmt = select(
             HealthScore.account_id, HealthScore.score, HealthScore.band, HealthScore.touch_model
         ).where(HealthScore.as_of == as_of)
-        return list(self.session.execute(stmt))
+        return [ScoreRow(*row) for row in self.session.execute(stmt)]
 
     def latest_score_date(self, account_id: int | None = None) -> date | None:
         stmt = select(func.max(HealthScore.as_of))
@@ -192,12 +224,11 @@ class SnapshotRepository:
 class HealthBriefRepository:
     """Latest scores and their MRR for many accounts at once (list pages, the dashboard)."""
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
 
-    def on_day(self, day: date, account_ids: Sequence[int] | None = None) -> list[Any]:
-        """(account_id, score, band, features, touch_model) on ``day``, for ``account_ids``
-        or all."""
+    def on_day(self, day: date, account_ids: Sequence[int] | None = None) -> list[BriefRow]:
+        """Scores, bands, features and touch models on ``day``, for ``account_ids`` or all."""
         stmt = (
             select(
                 HealthScore.account_id,
@@ -215,7 +246,7 @@ class HealthBriefRepository:
         )
         if account_ids is not None:
             stmt = stmt.where(HealthScore.account_id.in_(list(account_ids)))
-        return list(self.session.execute(stmt))
+        return [BriefRow(*row) for row in self.session.execute(stmt)]
 
     def bands_on(self, day: date) -> dict[str, int]:
         stmt = (
@@ -231,8 +262,8 @@ class HealthBriefRepository:
         )
         return found
 
-    def turned_red(self, day: date, before: date) -> list[Any]:
-        """(account_id, external_id, name, score) red on ``day`` and not red on ``before``."""
+    def turned_red(self, day: date, before: date) -> list[TurnedRedRow]:
+        """The accounts red on ``day`` and not red on ``before``, lowest score first."""
         earlier = select(HealthScore.account_id).where(
             HealthScore.as_of == before, HealthScore.band == Band.RED
         )
@@ -246,7 +277,7 @@ class HealthBriefRepository:
             )
             .order_by(HealthScore.score)
         )
-        return list(self.session.execute(stmt))
+        return [TurnedRedRow(*row) for row in self.session.execute(stmt)]
 
 
 class HealthScoreRepository(Repository[HealthScore]):
@@ -266,21 +297,24 @@ class WorkloadRepository:
     """Accounts and open tasks per owner and touch model: the account's own touch model,
     else the one the refresh of ``day`` gave it (none when neither)."""
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
 
     @staticmethod
     def _on(model: Any, day: date) -> Any:
         return (model.account_id == Account.id) & (model.as_of == day)
 
-    def _per_owner_and_touch(self, day: date, count: Any, total: Any, stmt: Any) -> list[Any]:
+    def _per_owner_and_touch(
+        self, day: date, count: Any, total: Any, stmt: Any
+    ) -> list[OwnerTouchRow]:
         """(owner_id, touch model, ``count``, ``total``) grouped; ``stmt`` adds the rest."""
         touch = func.coalesce(Account.touch_model, HealthScore.touch_model).label("touch")
         columns = select(Account.owner_id, touch, count, total)
         grouped = stmt(columns).outerjoin(HealthScore, self._on(HealthScore, day))
-        return list(self.session.execute(grouped.group_by(Account.owner_id, touch)))
+        rows = self.session.execute(grouped.group_by(Account.owner_id, touch))
+        return [OwnerTouchRow(*row) for row in rows]
 
-    def accounts(self, day: date) -> list[Any]:
+    def accounts(self, day: date) -> list[OwnerTouchRow]:
         """(owner_id, touch model, accounts, MRR on ``day``) per owner and touch model."""
         return self._per_owner_and_touch(
             day,
@@ -289,7 +323,7 @@ class WorkloadRepository:
             lambda q: q.outerjoin(FeatureSnapshot, self._on(FeatureSnapshot, day)),
         )
 
-    def open_tasks(self, day: date, today: date) -> list[Any]:
+    def open_tasks(self, day: date, today: date) -> list[OwnerTouchRow]:
         """(owner_id, touch model, open tasks, overdue) of the open tasks on accounts, by
         the account's owner and touch model; overdue: due before ``today``."""
         return self._per_owner_and_touch(
