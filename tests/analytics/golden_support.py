@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from kasasu.domain.choices import TicketPriority, TicketStatus
+from kasasu.domain.choices import Priority, TicketStatus
 from kasasu.models import Ticket
 from tests.analytics.golden_voice import add_accounts, utc
 
@@ -48,7 +48,7 @@ def add_tickets(session: Session) -> int:
                 opened_at=opened,
                 first_response_at=first,
                 resolved_at=resolved,
-                priority=TicketPriority.NORMAL,
+                priority=Priority.NORMAL,
                 status=TicketStatus.RESOLVED if resolved else TicketStatus.OPEN,
             )
         )

@@ -5,7 +5,9 @@ from enum import StrEnum
 import pytest
 
 from kasasu.domain import choices
-from kasasu.domain.choices import CancellationReason, TouchModel, label, parse_choice
+from kasasu.domain.choices import CancellationReason, Priority, TouchModel, label, parse_choice
+from kasasu.domain.scoring import Band
+from kasasu.kit.choices import LabelledChoice
 
 ALL_ENUMS: list[type[StrEnum]] = [
     obj
@@ -45,3 +47,27 @@ def test_every_value_has_a_label_and_parses_back(enum_cls: type[StrEnum]) -> Non
         assert label(member).render("ja")
         assert parse_choice(enum_cls, member.value) is member
         assert parse_choice(enum_cls, label(member).render("ja")) is member
+
+
+def test_tasks_and_tickets_share_one_priority_vocabulary() -> None:
+    assert [p.value for p in Priority] == ["low", "normal", "high", "urgent"]
+    assert parse_choice(Priority, "普通") is Priority.NORMAL
+    assert parse_choice(Priority, "medium") is Priority.NORMAL
+    assert parse_choice(Priority, "緊急") is Priority.URGENT
+    assert Priority("high") is Priority.HIGH
+    assert Priority.HIGH == "high"
+
+
+def test_a_choice_carries_its_label_and_aliases() -> None:
+    assert TouchModel.HIGH.label.render("ja") == "ハイタッチ"
+    assert TouchModel.HIGH.aliases == ("high-touch", "high_touch")
+    assert label(TouchModel.TECH).render("en") == "Tech touch"
+    assert Band.UNKNOWN.label.render("en") == "not enough data"
+    assert parse_choice(Band, "赤") is Band.RED
+
+
+def test_a_choice_without_a_label_is_refused() -> None:
+    with pytest.raises(TypeError, match="needs its label"):
+
+        class Broken(LabelledChoice):
+            ONLY = "only"

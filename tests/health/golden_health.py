@@ -42,9 +42,9 @@ from sqlalchemy.orm import Session
 from kasasu.domain.choices import (
     ActivityKind,
     BillingInterval,
+    Priority,
     SubscriptionStatus,
     SurveyKind,
-    TicketPriority,
     TicketStatus,
 )
 from kasasu.events.schemas import BATCH_SCHEMA
@@ -140,7 +140,7 @@ def add_health_base(session: Session) -> dict[str, int]:
                 opened_at=opened,
                 first_response_at=answered,
                 resolved_at=resolved,
-                priority=TicketPriority.NORMAL,
+                priority=Priority.NORMAL,
                 status=TicketStatus.RESOLVED if resolved else TicketStatus.OPEN,
                 escalated=escalated,
             )

@@ -17,8 +17,8 @@ from kasasu.domain.choices import (
     CancellationReason,
     ContactRole,
     LifecycleStage,
+    Priority,
     SubscriptionStatus,
-    TicketPriority,
     TicketStatus,
     TouchModel,
 )
@@ -228,7 +228,7 @@ def test_json_lines_tickets_with_instants_in_the_zone(session: Session) -> None:
     assert ticket is not None
     # "2026-05-14 09:30" has no offset: Asia/Tokyo wall time, 00:30 UTC.
     assert ticket.opened_at == datetime(2026, 5, 14, 0, 30, tzinfo=UTC)
-    assert (ticket.priority, ticket.status) == (TicketPriority.HIGH, TicketStatus.RESOLVED)
+    assert (ticket.priority, ticket.status) == (Priority.HIGH, TicketStatus.RESOLVED)
     contact = ContactRepository(session).get_by_external_id("CON-0004")
     assert contact is not None
     assert ticket.contact_id == contact.id  # found by email

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from hypothesis import given
@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from kasasu.models import Milestone, SurveyResponse, Ticket
 from kasasu.playbooks.definitions import validate_playbook
 from kasasu.playbooks.planning import PlaybookConfig, plan_day
-from kasasu.playbooks.schemas import RenewalDue
+from kasasu.playbooks.schemas import RenewalDue, Trigger
 from kasasu.playbooks.service import save_playbook
+from kasasu.playbooks.triggers import TRIGGERS, trigger_words
 from tests.playbooks.world import DAY, build_world
 
 CONFIG = PlaybookConfig("Asia/Tokyo", "JPY", "ja", "http://kasasu.test")
@@ -197,3 +198,30 @@ def test_after_the_cool_down_the_next_occurrence_fires(
     assert {first.planned[0].firing.window, again.firing.window} == {
         f"milestone:{m}" for m in session.scalars(select(Milestone.id))
     }
+
+
+def test_every_trigger_type_has_its_rule_and_words() -> None:
+    union = get_args(get_args(Trigger)[0])
+    types = {name for model in union for name in get_args(model.model_fields["type"].annotation)}
+    assert set(TRIGGERS) == types
+
+
+@pytest.mark.parametrize(
+    ("trigger", "locale", "words"),
+    [
+        ({"type": "renewal_due", "days": 90}, "en", "Renewal in 90 days"),
+        ({"type": "renewal_due", "days": 90}, "ja", "更新の 90 日前"),
+        ({"type": "schedule", "every": "week", "day": 1}, "en", "Every week on Monday"),
+        ({"type": "schedule", "every": "week", "day": 1}, "ja", "毎週月曜日"),
+        ({"type": "usage_dropped"}, "en", "30-day usage trend below −30%"),
+        ({"type": "score_dropped", "points": 12.5}, "en", "Score drops 12.5 points within 7 days"),
+        (
+            {"type": "nps_answer", "category": "detractor"},
+            "ja",
+            "批判者の NPS 回答（7 日以内）",
+        ),
+        ({"type": "renewal_soon"}, "en", "renewal_soon"),
+    ],
+)
+def test_trigger_words(trigger: dict[str, Any], locale: str, words: str) -> None:
+    assert trigger_words(trigger, locale) == words

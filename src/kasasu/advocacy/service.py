@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from kasasu.advocacy.repository import AdvocacyRepository
 from kasasu.advocacy.schemas import AdvocateRow, LoyalList, LoyalRow
 from kasasu.domain.periods import add_months
+from kasasu.domain.scoring import Band
 from kasasu.errors import NotFound
 from kasasu.health.snapshots import latest_briefs
 from kasasu.kit.i18n import _
@@ -41,7 +42,7 @@ def loyal_customers(
     events_path: Path | None = None,
 ) -> LoyalList:
     """The loyal customers at the end of ``month``, largest MRR first."""
-    query = replace(query, loyal_bands=("green",) if require_green else ())
+    query = replace(query, loyal_bands=(Band.GREEN.value,) if require_green else ())
     found = explain_metric(
         session, "loyal_customers", month, query, engine, events_path=events_path
     )

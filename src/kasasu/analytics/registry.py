@@ -20,6 +20,7 @@ from kasasu.analytics import revenue
 from kasasu.analytics.evaluate import materialize
 from kasasu.analytics.sources import Sources, period_table
 from kasasu.domain.periods import Period, add_months
+from kasasu.domain.scoring import Band
 from kasasu.kit.i18n import Message
 
 
@@ -54,7 +55,7 @@ class Inputs:
     gross_margin: float = 1.0
     # The health bands a loyal customer may have on its latest score by a period's end
     # (DESIGN.md §4: green); empty: health is no condition.
-    loyal_bands: tuple[str, ...] = ("green",)
+    loyal_bands: tuple[str, ...] = (Band.GREEN.value,)
     share: bool = True
     _trailing: dict[int, Inputs] = field(default_factory=dict, init=False, repr=False)
     _memo: dict[str, ir.Table] = field(default_factory=dict, init=False, repr=False)

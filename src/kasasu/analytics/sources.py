@@ -16,6 +16,7 @@ import ibis.expr.types as ir
 from ibis.common.exceptions import TableNotFound
 
 from kasasu.analytics._compat import utc_timestamps
+from kasasu.domain.account_fields import KPI_FILTERS
 from kasasu.domain.dates import local_midnight
 from kasasu.domain.periods import Period, months_between
 
@@ -28,7 +29,7 @@ TABLES = (
     "milestones",
 )
 # Account columns a metric may be filtered by (DESIGN.md §4: segment, plan, touch model...).
-FILTERABLE = ("plan", "tier", "touch_model", "owner_id", "industry", "lifecycle_stage")
+FILTERABLE = KPI_FILTERS
 ACCOUNT_IDS = "account_ids"  # the filter keeping only the accounts whose ids it lists
 
 

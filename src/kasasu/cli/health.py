@@ -12,7 +12,7 @@ from kasasu.accounts.service import account_id_for
 from kasasu.cli.common import console, err_console, session_scope, settings, t
 from kasasu.cli.refresh import today_local
 from kasasu.domain.dates import parse_date
-from kasasu.domain.scoring import band_label
+from kasasu.domain.scoring import Band, band_label
 from kasasu.health.backtest import backtest
 from kasasu.health.explain import account_health
 from kasasu.health.features import measurable_features
@@ -33,7 +33,7 @@ health_app = typer.Typer(
 scorecard_app = typer.Typer(help=N_("Scorecards (YAML): load, list, show."), no_args_is_help=True)
 health_app.add_typer(scorecard_app, name="scorecard")
 
-_COLORS = {"red": "red", "yellow": "yellow", "green": "green"}
+_COLORS: dict[str, str] = {Band.RED: "red", Band.YELLOW: "yellow", Band.GREEN: "green"}  # styles
 
 
 @health_app.command("show", help=N_("An account's score, why, its trend and what changed."))

@@ -17,6 +17,7 @@ from kasasu.db import create_db_engine
 from kasasu.domain.dates import parse_date
 from kasasu.jobs.playbooks import OnAction, PlaybookOutcome, run_playbooks
 from kasasu.kit.i18n import N_
+from kasasu.playbooks.actions import ACTION_KINDS
 from kasasu.playbooks.schemas import RunRead
 from kasasu.playbooks.service import (
     backtest_playbooks,
@@ -26,6 +27,7 @@ from kasasu.playbooks.service import (
     playbook_log,
     save_playbook,
 )
+from kasasu.playbooks.triggers import trigger_words
 from kasasu.wiring import playbook_setup
 
 playbooks_app = typer.Typer(
@@ -59,7 +61,7 @@ def list_command() -> None:
         table.add_row(
             p.name,
             title if isinstance(title, str) else title[locale],
-            p.definition["trigger"]["type"],
+            trigger_words(p.definition["trigger"], locale),
             "✓" if p.enabled else "—",
             f"{p.runs:,}",
         )
@@ -101,16 +103,12 @@ def run(
     _print_outcome(outcome)
 
 
-KINDS = ("task", "email", "webhook", "set_field", "enrol_survey", "add_onboarding", "skipped")
+# The action kinds in the registry's order, then the actions skipped at planning.
 KIND_LABELS = {
-    "task": N_("Tasks"),
-    "email": N_("Emails"),
-    "webhook": N_("Webhooks"),
-    "set_field": N_("Field changes"),
-    "enrol_survey": N_("Survey invitations"),
-    "add_onboarding": N_("Onboarding plans"),
+    **{kind.type: kind.tally_label.msgid for kind in ACTION_KINDS.values()},
     "skipped": N_("Skipped"),
 }
+KINDS = tuple(KIND_LABELS)
 
 
 def _print_tally(tally: dict[str, dict[str, int]]) -> None:

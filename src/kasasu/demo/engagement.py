@@ -17,14 +17,14 @@ from kasasu.demo.timeline import Calendar
 from kasasu.domain.choices import (
     CancellationReason,
     ContactRole,
+    Priority,
     SurveyKind,
     TicketChannel,
-    TicketPriority,
     TicketStatus,
 )
 
 TICKETS_PER_MONTH = {"Starter": 0.3, "Pro": 0.7, "Enterprise": 1.6}
-PRIORITIES = (TicketPriority.LOW, TicketPriority.NORMAL, TicketPriority.HIGH, TicketPriority.URGENT)
+PRIORITIES = (Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT)
 PRIORITY_ODDS = (0.2, 0.55, 0.2, 0.05)
 # Median minutes to first response and hours to resolution, by priority.
 FIRST_RESPONSE_MIN = {"low": 480, "normal": 180, "high": 60, "urgent": 20}
@@ -92,7 +92,7 @@ def _ticket(
     resolved_at = cal.clip(resolution) if first_response_at else None
     odds = CSAT_UNHAPPY if strain > 0.3 else CSAT_HEALTHY
     answered = resolved_at is not None and rng.random() < 0.45
-    escalate = 0.03 + 0.15 * strain + (0.2 if priority is TicketPriority.URGENT else 0)
+    escalate = 0.03 + 0.15 * strain + (0.2 if priority is Priority.URGENT else 0)
     return {
         "account_id": account_id,
         "contact_id": contact_id,

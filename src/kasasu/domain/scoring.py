@@ -15,34 +15,26 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import NamedTuple
 
 import numpy as np
 
+from kasasu.kit.choices import LabelledChoice
 from kasasu.kit.i18n import Message, _
 
 
-class Band(StrEnum):
-    RED = "red"
-    YELLOW = "yellow"
-    GREEN = "green"
+class Band(LabelledChoice):
+    RED = "red", _("red")
+    YELLOW = "yellow", _("yellow")
+    GREEN = "green", _("green")
     # Not enough data: coverage below the scorecard's minimum. Never red, never a guess.
-    UNKNOWN = "unknown"
-
-
-_BAND_LABELS = {
-    Band.RED: _("red"),
-    Band.YELLOW: _("yellow"),
-    Band.GREEN: _("green"),
-    Band.UNKNOWN: _("not enough data"),
-}
+    UNKNOWN = "unknown", _("not enough data")
 
 
 def band_label(band: str | None) -> Message:
     """A band as people read it; anything but red, yellow or green is "not enough data"."""
     known = {b.value: b for b in Band}
-    return _BAND_LABELS[known.get(band or "", Band.UNKNOWN)]
+    return known.get(band or "", Band.UNKNOWN).label
 
 
 @dataclass(frozen=True)

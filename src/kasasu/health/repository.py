@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
 
 from kasasu.db.repository import Repository
+from kasasu.domain.account_fields import FACT_FIELDS
+from kasasu.domain.choices import TouchModel
+from kasasu.domain.scoring import Band
 from kasasu.models import (
     Account,
     FeatureSnapshot,
@@ -17,19 +21,29 @@ from kasasu.models import (
     ScorecardVersion,
 )
 
-ACCOUNT_FIELDS = (
-    "id",
-    "external_id",
-    "name",
-    "plan",
-    "tier",
-    "touch_model",
-    "owner_id",
-    "industry",
-    "lifecycle_stage",
-    "custom_fields",
-)
 CHUNK = 1000
+
+
+class ScoreRow(NamedTuple):
+    account_id: int
+    score: float | None
+    band: str
+    touch_model: TouchModel | None
+
+
+class BriefRow(NamedTuple):
+    account_id: int
+    score: float | None
+    band: str
+    features: dict[str, Any]
+    touch_model: TouchModel | None
+
+
+class TurnedRedRow(NamedTuple):
+    account_id: int
+    external_id: str
+    name: str
+    score: float | None
 
 
 class ScorecardRepository(Repository[Scorecard]):
@@ -82,14 +96,14 @@ class ScorecardRepository(Repository[Scorecard]):
 class SnapshotRepository:
     """Feature and health snapshots: written per day in bulk, replaced on a re-run."""
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
 
     def account_facts(self) -> list[dict[str, Any]]:
         """The account fields scorecards and touch models look at, for every account."""
-        columns = [getattr(Account, name) for name in ACCOUNT_FIELDS]
+        columns = [getattr(Account, name) for name in FACT_FIELDS]
         rows = self.session.execute(select(*columns).order_by(Account.id))
-        return [dict(zip(ACCOUNT_FIELDS, row, strict=True)) for row in rows]
+        return [dict(zip(FACT_FIELDS, row, strict=True)) for row in rows]
 
     def replace_features(self, as_of: date, rows: Sequence[dict[str, Any]]) -> None:
         self.session.execute(delete(FeatureSnapshot).where(FeatureSnapshot.as_of == as_of))
@@ -168,12 +182,12 @@ class SnapshotRepository:
         )
         return [(day, touch) for day, touch in self.session.execute(stmt)]
 
-    def scores_on(self, as_of: date) -> list[Any]:
-        """(account_id, score, band, touch_model) of every account scored on ``as_of``."""
+    def scores_on(self, as_of: date) -> list[ScoreRow]:
+        """Every account scored on ``as_of``."""
         stmt = select(
             HealthScore.account_id, HealthScore.score, HealthScore.band, HealthScore.touch_model
         ).where(HealthScore.as_of == as_of)
-        return list(self.session.execute(stmt))
+        return [ScoreRow(*row) for row in self.session.execute(stmt)]
 
     def latest_score_date(self, account_id: int | None = None) -> date | None:
         stmt = select(func.max(HealthScore.as_of))
@@ -200,12 +214,11 @@ class SnapshotRepository:
 class HealthBriefRepository:
     """Latest scores and their MRR for many accounts at once (list pages, the dashboard)."""
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
 
-    def on_day(self, day: date, account_ids: Sequence[int] | None = None) -> list[Any]:
-        """(account_id, score, band, features, touch_model) on ``day``, for ``account_ids``
-        or all."""
+    def on_day(self, day: date, account_ids: Sequence[int] | None = None) -> list[BriefRow]:
+        """Scores, bands, features and touch models on ``day``, for ``account_ids`` or all."""
         stmt = (
             select(
                 HealthScore.account_id,
@@ -223,7 +236,7 @@ class HealthBriefRepository:
         )
         if account_ids is not None:
             stmt = stmt.where(HealthScore.account_id.in_(list(account_ids)))
-        return list(self.session.execute(stmt))
+        return [BriefRow(*row) for row in self.session.execute(stmt)]
 
     def bands_on(self, day: date) -> dict[str, int]:
         stmt = (
@@ -239,22 +252,22 @@ class HealthBriefRepository:
         )
         return found
 
-    def turned_red(self, day: date, before: date) -> list[Any]:
-        """(account_id, external_id, name, score) red on ``day`` and not red on ``before``."""
+    def turned_red(self, day: date, before: date) -> list[TurnedRedRow]:
+        """The accounts red on ``day`` and not red on ``before``, lowest score first."""
         earlier = select(HealthScore.account_id).where(
-            HealthScore.as_of == before, HealthScore.band == "red"
+            HealthScore.as_of == before, HealthScore.band == Band.RED
         )
         stmt = (
             select(HealthScore.account_id, Account.external_id, Account.name, HealthScore.score)
             .join(Account, Account.id == HealthScore.account_id)
             .where(
                 HealthScore.as_of == day,
-                HealthScore.band == "red",
+                HealthScore.band == Band.RED,
                 HealthScore.account_id.not_in(earlier),
             )
             .order_by(HealthScore.score)
         )
-        return list(self.session.execute(stmt))
+        return [TurnedRedRow(*row) for row in self.session.execute(stmt)]
 
 
 class HealthScoreRepository(Repository[HealthScore]):

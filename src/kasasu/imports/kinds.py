@@ -22,19 +22,18 @@ from kasasu.activities.service import activities
 from kasasu.contacts.schemas import ContactCreate
 from kasasu.contacts.service import contacts
 from kasasu.db.service import CrudService, UpsertResult
+from kasasu.domain.account_fields import IMPORT_FIELDS, AccountField
 from kasasu.domain.choices import (
     ActivityKind,
     BillingInterval,
     CancellationReason,
     ContactRole,
     FeedbackStatus,
-    LifecycleStage,
+    Priority,
     SubscriptionStatus,
     SurveyKind,
     TicketChannel,
-    TicketPriority,
     TicketStatus,
-    TouchModel,
 )
 from kasasu.errors import FieldError
 from kasasu.imports.schemas import ImportKind
@@ -111,6 +110,21 @@ def _account() -> Column:
     return Column("account", "account", "account_id", required=True)
 
 
+def _account_column(f: AccountField) -> Column:
+    """An account field's column (domain.account_fields): a user's email for its owner, a
+    choice by its values or aliases, otherwise text; required when it is the key or
+    AccountCreate needs it."""
+    parse: Parse | type[StrEnum] = "text"
+    if f.references == "users":
+        parse = "user"
+    elif issubclass(f.type, StrEnum):
+        parse = f.type
+    column = f.import_column or f.name
+    # The external id is the key every row is upserted by, even where the schema has none.
+    required = f.name == "external_id" or AccountCreate.model_fields[f.name].is_required()
+    return Column(column, parse, "" if column == f.name else f.name, required)
+
+
 def _cancelled_when_dated(values: dict[str, Any]) -> None:
     """A contract line with a cancellation date and no status is a cancelled one."""
     if values.get("cancelled_on") and "status" not in values:
@@ -123,15 +137,7 @@ def kind_specs() -> dict[ImportKind, KindSpec]:
     specs = [
         KindSpec(
             ImportKind.ACCOUNTS,
-            (
-                _id(),
-                Column("name", text, required=True),
-                *(Column(f, text) for f in ("name_kana", "domain", "industry", "employee_band")),
-                *(Column(f, text) for f in ("plan", "tier")),
-                Column("owner", "user", "owner_id"),
-                Column("touch_model", TouchModel),
-                Column("lifecycle_stage", LifecycleStage),
-            ),
+            tuple(_account_column(f) for f in IMPORT_FIELDS),
             AccountCreate,
             accounts,
             custom_fields=True,
@@ -183,7 +189,7 @@ def kind_specs() -> dict[ImportKind, KindSpec]:
                 Column("opened_at", "instant", required=True),
                 Column("first_response_at", "instant"),
                 Column("resolved_at", "instant"),
-                Column("priority", TicketPriority),
+                Column("priority", Priority),
                 Column("status", TicketStatus),
                 Column("channel", TicketChannel),
                 Column("escalated", "bool"),

@@ -15,10 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.accounts.service import account_names
 from kasasu.db import session_factory, transaction
-from kasasu.playbooks.delivery import Delivery, DeliveryError, post_webhook, send_email
+from kasasu.playbooks.actions import ACTION_KINDS, LOCAL_KINDS, Started
+from kasasu.playbooks.delivery import Delivery, DeliveryError
 from kasasu.playbooks.execution import (
-    LOCAL_KINDS,
-    Started,
     claim_plan,
     finish_action,
     open_actions,
@@ -163,9 +162,10 @@ def _local(session: Session, started: Started) -> str:
 
 def _send(started: Started, delivery: Delivery) -> dict[str, Any]:
     try:
-        if started.kind == "email":
-            return send_email(started.payload, started.key, delivery.mail)
-        return post_webhook(started.payload, started.key, delivery)
+        deliver = ACTION_KINDS[started.kind].deliver
+        if deliver is None:
+            raise DeliveryError(f"{started.kind} actions are performed, not delivered")
+        return deliver(started.payload, started.key, delivery)
     except DeliveryError:
         raise
     except Exception as exc:

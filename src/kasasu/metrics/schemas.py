@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from kasasu.domain.money import Amounts
 from kasasu.domain.periods import Grain
 from kasasu.domain.reporting import Reporting
+from kasasu.domain.scoring import Band
 from kasasu.kit.i18n import Message, _
 from kasasu.kit.types import Day
 
@@ -33,7 +34,7 @@ class MetricQuery:
     zone: str = "Asia/Tokyo"
     filters: dict[str, Any] = field(default_factory=dict)
     gross_margin: float = 1.0
-    loyal_bands: tuple[str, ...] = ("green",)  # () : loyal customers of any health
+    loyal_bands: tuple[str, ...] = (Band.GREEN.value,)  # () : loyal customers of any health
 
     @classmethod
     def reported(

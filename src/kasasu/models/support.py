@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kasasu.domain.choices import TicketChannel, TicketPriority, TicketStatus
+from kasasu.domain.choices import Priority, TicketChannel, TicketStatus
 from kasasu.models.base import Base, IdMixin, IdType, TimestampMixin, enum_column
 
 
@@ -25,7 +25,7 @@ class Ticket(IdMixin, TimestampMixin, Base):
     opened_at: Mapped[datetime]
     first_response_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
-    priority: Mapped[TicketPriority] = mapped_column(enum_column(TicketPriority))
+    priority: Mapped[Priority] = mapped_column(enum_column(Priority))
     status: Mapped[TicketStatus] = mapped_column(enum_column(TicketStatus))
     channel: Mapped[TicketChannel | None] = mapped_column(enum_column(TicketChannel))
     escalated: Mapped[bool] = mapped_column(default=False)

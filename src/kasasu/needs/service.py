@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from kasasu.domain.choices import NeedStatus, Priority, TaskSource, TaskStatus
+from kasasu.domain.scoring import Band
 from kasasu.errors import FieldError, InvalidInput, NotFound
 from kasasu.health.snapshots import HealthBrief, latest_briefs, latest_refresh_day
 from kasasu.kit.i18n import Message, _
@@ -32,7 +33,7 @@ from kasasu.needs.schemas import (
     StatusChangeRead,
 )
 
-AT_RISK_BANDS = ("red", "yellow")
+AT_RISK_BANDS = (Band.RED, Band.YELLOW)
 CLOSING = (NeedStatus.SHIPPED, NeedStatus.DECLINED)  # statuses the customers are told about
 TASK_DUE_DAYS = 7
 

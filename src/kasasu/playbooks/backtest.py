@@ -15,7 +15,7 @@ from kasasu.health.service import feature_days, features_on
 from kasasu.kit.i18n import _
 from kasasu.playbooks.definitions import enabled_playbooks
 from kasasu.playbooks.facts import DayFacts
-from kasasu.playbooks.planning import new_firings
+from kasasu.playbooks.selection import new_firings
 
 
 @dataclass

@@ -7,26 +7,16 @@ for the one moment where a crash can make them go twice, and how receivers tell)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kasasu.accounts.schemas import AccountUpdate
-from kasasu.accounts.service import accounts
 from kasasu.db.audit import through
-from kasasu.domain.choices import Priority, SurveyKind, TaskSource
 from kasasu.kit.i18n import Message
-from kasasu.models import SurveyInvitation
-from kasasu.onboarding.schemas import MilestoneCreate
-from kasasu.onboarding.service import milestones
+from kasasu.playbooks.actions import ACTION_KINDS, Started
 from kasasu.playbooks.planning import Plan, Planned
 from kasasu.playbooks.repository import RunRepository
-from kasasu.tasks.schemas import TaskCreate
-from kasasu.tasks.service import tasks
-
-LOCAL_KINDS = frozenset({"task", "set_field", "enrol_survey", "add_onboarding"})
 
 
 def stored_message(message: Message) -> dict[str, Any]:
@@ -79,16 +69,6 @@ def claim_plan(session: Session, plan: Plan, locale: str) -> list[tuple[int, Pla
     return [(run_id, by_key[(p, a, w)]) for run_id, p, a, w in claimed]
 
 
-@dataclass(frozen=True)
-class Started:
-    action_id: int
-    kind: str
-    payload: dict[str, Any]
-    key: str  # stable per action: Message-ID and Idempotency-Key
-    playbook_id: int = 0
-    playbook: str = ""  # its name: the actor of what the action changes (audit log)
-
-
 def open_actions(session: Session, reclaim_after: timedelta, max_attempts: int) -> list[int]:
     return RunRepository(session).open_actions(datetime.now(UTC) - reclaim_after, max_attempts)
 
@@ -115,61 +95,10 @@ def perform_local(session: Session, started: Started) -> dict[str, Any]:
 
 
 def _perform(session: Session, started: Started) -> dict[str, Any]:
-    p = started.payload
-    if started.kind == "task":
-        task = tasks.create(
-            session,
-            TaskCreate(
-                external_id=f"playbook-{started.key}",
-                account_id=p["account_id"],
-                owner_id=p["owner_id"],
-                title=p["title"][:500],
-                description=p["description"],
-                due_date=date.fromisoformat(p["due_date"]),
-                priority=Priority(p["priority"]),
-                source=TaskSource.PLAYBOOK,
-            ),
-        )
-        return {"task_id": task.id}
-    if started.kind == "set_field":
-        return _set_field(session, p["account_id"], p["field"], p["value"])
-    if started.kind == "enrol_survey":
-        session.add_all(
-            SurveyInvitation(
-                account_id=p["account_id"],
-                contact_id=c,
-                kind=SurveyKind(p["kind"]),
-                source=f"playbook:{started.key}",
-            )
-            for c in p["contact_ids"]
-        )
-        session.flush()
-        return {"invitations": len(p["contact_ids"])}
-    made = [
-        milestones.create(
-            session,
-            MilestoneCreate(
-                external_id=f"playbook-{started.key}-{i}",
-                account_id=p["account_id"],
-                plan=p["plan"],
-                name=m["name"],
-                position=i,
-                due_date=date.fromisoformat(m["due_date"]),
-            ),
-        ).id
-        for i, m in enumerate(p["milestones"])
-    ]
-    return {"milestone_ids": made}
-
-
-def _set_field(session: Session, account_id: int, field: str, value: Any) -> dict[str, Any]:
-    if field.startswith("custom."):
-        custom = dict(accounts.get(session, account_id).custom_fields)
-        custom[field.removeprefix("custom.")] = value
-        accounts.update(session, account_id, AccountUpdate(custom_fields=custom))
-    else:
-        accounts.update(session, account_id, AccountUpdate.model_validate({field: value}))
-    return {"field": field, "value": value}
+    perform = ACTION_KINDS[started.kind].perform
+    if perform is None:
+        raise ValueError(f"{started.kind} actions are delivered, not performed")
+    return perform(session, started)
 
 
 def finish_action(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
+from kasasu.playbooks.actions import describe
 from kasasu.playbooks.backtest import PlaybookBacktest, backtest_playbooks
 from kasasu.playbooks.definitions import (
     ensure_default_playbooks,
@@ -17,7 +18,7 @@ from kasasu.playbooks.definitions import (
     validate_playbook,
 )
 from kasasu.playbooks.execution import read_message
-from kasasu.playbooks.planning import Plan, describe
+from kasasu.playbooks.planning import Plan
 from kasasu.playbooks.repository import RunRepository
 from kasasu.playbooks.schemas import PlannedAction, RunRead
 

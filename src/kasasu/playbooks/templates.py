@@ -24,6 +24,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
 from kasasu.analytics.features import FEATURE_NAMES
+from kasasu.domain.account_fields import TEMPLATE_FIELDS
+from kasasu.domain.scoring import Band
 from kasasu.kit.i18n import Message, _
 from kasasu.playbooks.schemas import LocalText, PlaybookDefinition, Text
 
@@ -188,18 +190,8 @@ class _Counted(NodeTransformer):
         return nodes.Call(nodes.Name(_CONCAT, "load"), visited.nodes, [], None, None)
 
 
-ACCOUNT_KEYS = (
-    "id",
-    "external_id",
-    "name",
-    "plan",
-    "tier",
-    "industry",
-    "lifecycle_stage",
-    "touch_model",
-    "mrr",
-    "custom",
-)
+# {{ account.NAME }}: the fields the catalogue lets templates read, and the MRR feature.
+ACCOUNT_KEYS = (*(f.variable for f in TEMPLATE_FIELDS if f.variable), "mrr")
 TRIGGER_KEYS = ("type", "summary", "window")
 CONTEXT_KEYS = ("account", "owner", "contact", "health", "features", "trigger", "playbook")
 
@@ -265,7 +257,7 @@ def sample_context() -> dict[str, Any]:
         "account": {**dict.fromkeys(ACCOUNT_KEYS, "x"), "custom": _AnyKeys()},
         "owner": {"name": "x", "email": "x@example.com"},
         "contact": {"name": "x", "email": "x@example.com"},
-        "health": {"score": 50.0, "band": "red"},
+        "health": {"score": 50.0, "band": Band.RED.value},
         "features": dict.fromkeys(FEATURE_NAMES, 1.0),
         "trigger": dict.fromkeys(TRIGGER_KEYS, "x"),
         "playbook": {"name": "x", "title": "x"},

@@ -1,4 +1,6 @@
-"""Which accounts a trigger fires for on a day, and for which occurrence (the window).
+"""Which accounts a trigger fires for on a day, for which occurrence (the window), and
+how a person reads the trigger (``TRIGGERS``: one entry per kind, read by the pages and
+the CLI).
 
 The window names the occurrence a run answers, so that it fires once for it: the renewal
 date for "renewal in 90 days", the ticket for "ticket escalated", the answer for "NPS
@@ -14,7 +16,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Protocol
 
-from kasasu.domain.scoring import Band
+from babel.dates import get_day_names
+
+from kasasu.domain.scoring import Band, band_label
 from kasasu.kit.i18n import Message, _
 from kasasu.playbooks import schemas as s
 
@@ -50,7 +54,7 @@ def fire(trigger: Any, facts: Facts) -> list[Firing]:
     """The firings of ``trigger``, for customers only: accounts paying on the day (those
     with features), not the ones that left long ago with a milestone still open."""
     paying = facts.features()
-    found: list[Firing] = _RULES[type(trigger)](trigger, facts)
+    found = TRIGGERS[trigger.type].fire(trigger, facts)
     return [f for f in found if f.account_id in paying]
 
 
@@ -194,17 +198,122 @@ def _schedule(t: s.Schedule, f: Facts) -> list[Firing]:
     return [Firing(a, window[t.every], summary) for a in f.features()]
 
 
-_RULES: dict[type, Callable[[Any, Facts], list[Firing]]] = {
-    s.BandChanged: _band_changed,
-    s.ScoreDropped: _score_dropped,
-    s.UsageDropped: _usage_dropped,
-    s.NoLogin: _no_login,
-    s.RenewalDue: _renewal_due,
-    s.NewAccount: _new_account,
-    s.MilestoneOverdue: _milestone_overdue,
-    s.TicketEscalated: _ticket_escalated,
-    s.ManyTickets: _many_tickets,
-    s.NpsAnswer: _nps_answer,
-    s.SegmentChanged: _segment_changed,
-    s.Schedule: _schedule,
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:+.0f}%".replace("-", "−")
+
+
+def _every(t: Mapping[str, Any], locale: str) -> Message:
+    every, on = t.get("every"), int(t.get("day", 1))
+    if every == "week":
+        weekday = get_day_names("wide", locale=locale)[(on - 1) % 7]
+        return _("Every week on {weekday}", weekday=weekday)
+    if every == "month":
+        return _("Every month on day {day}", day=on)
+    return _("Every day")
+
+
+_NPS = {"detractor": _("detractor"), "passive": _("passive"), "promoter": _("promoter")}
+
+
+@dataclass(frozen=True)
+class TriggerKind:
+    """One kind of trigger: who it fires for, and how a person reads it with its
+    parameters ("Renewal in 90 days"), from the definition as stored (a mapping: one stored
+    under an older schema is still shown)."""
+
+    type: str
+    fire: Callable[[Any, Facts], list[Firing]]
+    words: Callable[[Mapping[str, Any], str], Message]  # (trigger, locale)
+
+
+TRIGGERS: dict[str, TriggerKind] = {
+    k.type: k
+    for k in (
+        TriggerKind(
+            "band_changed",
+            _band_changed,
+            lambda t, _l: _("Health turns {band}", band=band_label(t["to"])),
+        ),
+        TriggerKind(
+            "score_dropped",
+            _score_dropped,
+            lambda t, _l: _(
+                "Score drops {points} points within {days} days",
+                points=_number(t["points"]),
+                days=t.get("days", 7),
+            ),
+        ),
+        TriggerKind(
+            "usage_dropped",
+            _usage_dropped,
+            lambda t, _l: _(
+                "30-day usage trend below {percent}", percent=_percent(float(t.get("below", -0.3)))
+            ),
+        ),
+        TriggerKind(
+            "no_login", _no_login, lambda t, _l: _("No use for {days} days", days=t["days"])
+        ),
+        TriggerKind(
+            "renewal_due",
+            _renewal_due,
+            lambda t, _l: _("Renewal in {days} days", days=t["days"]),
+        ),
+        TriggerKind(
+            "milestone_overdue",
+            _milestone_overdue,
+            lambda t, _l: _(
+                "Onboarding milestone overdue by more than {days} days",
+                days=t.get("grace_days", 0),
+            ),
+        ),
+        TriggerKind(
+            "ticket_escalated", _ticket_escalated, lambda _t, _l: _("A ticket is escalated")
+        ),
+        TriggerKind(
+            "many_tickets",
+            _many_tickets,
+            lambda t, _l: _(
+                "{count} or more tickets within {days} days",
+                count=t.get("count", 5),
+                days=t.get("days", 7),
+            ),
+        ),
+        TriggerKind(
+            "nps_answer",
+            _nps_answer,
+            lambda t, _l: _(
+                "NPS answer from a {category} (within {days} days)",
+                category=_NPS.get(t["category"], t["category"]),
+                days=t.get("within_days", 7),
+            ),
+        ),
+        TriggerKind(
+            "new_account",
+            _new_account,
+            lambda t, _l: _("New account (first {days} days)", days=t.get("within_days", 7)),
+        ),
+        TriggerKind(
+            "segment_entered",
+            _segment_changed,
+            lambda t, _l: _("Enters segment {name}", name=t["segment"]),
+        ),
+        TriggerKind(
+            "segment_left",
+            _segment_changed,
+            lambda t, _l: _("Leaves segment {name}", name=t["segment"]),
+        ),
+        TriggerKind("schedule", _schedule, _every),
+    )
 }
+
+
+def trigger_words(trigger: Mapping[str, Any], locale: str) -> str:
+    """The trigger and its parameters in words, e.g. "Renewal in 90 days" (an unknown
+    type as it is written)."""
+    kind = str(trigger.get("type", ""))
+    found = TRIGGERS.get(kind)
+    return found.words(trigger, locale).render(locale) if found else kind

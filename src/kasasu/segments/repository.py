@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
 
 from kasasu.db.repository import Repository
 from kasasu.models import Account, Segment, SegmentMember
@@ -32,7 +33,7 @@ class SegmentRepository(Repository[Segment]):
 
 
 class MemberRepository:
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
 
     def open_members(self, segment_id: int) -> dict[int, SegmentMember]:
@@ -114,5 +115,7 @@ class MemberRepository:
                 .order_by(column.desc(), Account.name)
                 .limit(limit)
             )
-            out += [(day, entered, a, name) for day, a, name in self.session.execute(stmt)]
+            rows = self.session.execute(stmt)
+            # ``is not None`` narrows left_on's type; the query already kept only dated rows.
+            out += [(day, entered, a, name) for day, a, name in rows if day is not None]
         return sorted(out, key=lambda c: (c[0], c[1]), reverse=True)[:limit]

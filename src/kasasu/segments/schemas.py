@@ -5,11 +5,11 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from kasasu.analytics.features import FEATURE_NAMES
+from kasasu.domain.account_fields import RULE_FIELDS
 from kasasu.kit.types import Day
 
 # What a segment rule can read: the account's fields, its features on the day, its health.
-ACCOUNT_FIELDS = ("plan", "tier", "industry", "lifecycle_stage", "touch_model", "owner_id")
-RULE_NAMES = frozenset((*ACCOUNT_FIELDS, *FEATURE_NAMES, "score", "band"))
+RULE_NAMES = frozenset((*RULE_FIELDS, *FEATURE_NAMES, "score", "band"))
 
 
 class SegmentDefinition(BaseModel):

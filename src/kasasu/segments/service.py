@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from kasasu.domain.account_fields import RULE_FIELDS
 from kasasu.domain.rules import Rule, compile_rule
 from kasasu.errors import FieldError, InvalidInput, KasasuError, NotFound
 from kasasu.kit.i18n import LOCALES, Message, _
@@ -17,7 +18,6 @@ from kasasu.kit.validation import pydantic_reason
 from kasasu.models import Segment
 from kasasu.segments.repository import MemberRepository, SegmentRepository
 from kasasu.segments.schemas import (
-    ACCOUNT_FIELDS,
     RULE_NAMES,
     RefreshProblem,
     SegmentChange,
@@ -107,7 +107,7 @@ def assign_segments(
     members per segment."""
     values = {
         account_id: {
-            **{f: accounts[account_id].get(f) for f in ACCOUNT_FIELDS},
+            **{f: accounts[account_id].get(f) for f in RULE_FIELDS},
             **dict(feats),
             **health.get(account_id, {}),
         }

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from kasasu.domain.choices import TicketChannel, TicketPriority, TicketStatus
+from kasasu.domain.choices import Priority, TicketChannel, TicketStatus
 from kasasu.kit.types import (
     INPUT_CONFIG,
     READ_CONFIG,
@@ -29,7 +29,7 @@ class TicketCreate(BaseModel):
     opened_at: UTCDatetime
     first_response_at: UTCDatetime | None = None
     resolved_at: UTCDatetime | None = None
-    priority: TicketPriority = TicketPriority.NORMAL
+    priority: Priority = Priority.NORMAL
     status: TicketStatus = TicketStatus.OPEN
     channel: TicketChannel | None = None
     escalated: bool = False
@@ -46,7 +46,7 @@ class TicketUpdate(BaseModel):
     opened_at: UTCDatetime | None = None
     first_response_at: UTCDatetime | None = None
     resolved_at: UTCDatetime | None = None
-    priority: TicketPriority | None = None
+    priority: Priority | None = None
     status: TicketStatus | None = None
     channel: TicketChannel | None = None
     escalated: bool | None = None
@@ -64,7 +64,7 @@ class TicketRead(BaseModel):
     opened_at: datetime
     first_response_at: datetime | None
     resolved_at: datetime | None
-    priority: TicketPriority
+    priority: Priority
     status: TicketStatus
     channel: TicketChannel | None
     escalated: bool
@@ -79,7 +79,7 @@ class TicketFilter(BaseModel):
     q: str | None = Field(default=None, description="Search subject")
     account_id: RowId | None = None
     status: TicketStatus | None = None
-    priority: TicketPriority | None = None
+    priority: Priority | None = None
     channel: TicketChannel | None = None
     escalated: bool | None = None
     opened_at_from: Moment | None = None

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from kasasu.domain.choices import SurveyKind
 from kasasu.errors import Conflict, FieldError, InvalidInput, NotFound
 from kasasu.health.snapshots import latest_refresh_day
 from kasasu.kit.i18n import _
@@ -205,6 +206,19 @@ def contact_locale(account: Account, default: str) -> str:
 def question_of(campaign: SurveyCampaign, locale: str) -> str:
     own = campaign.question_ja if locale == "ja" else campaign.question_en
     return own or default_question(campaign.kind, locale)
+
+
+def enrol_contacts(
+    session: Session, account_id: int, contact_ids: Sequence[int], kind: SurveyKind, source: str
+) -> int:
+    """Invitations that wait for the next campaign of their kind to send them (a playbook
+    enrolling an account's contacts); how many."""
+    rows = [
+        SurveyInvitation(account_id=account_id, contact_id=c, kind=kind, source=source)
+        for c in contact_ids
+    ]
+    InvitationRepository(session).add_all(rows)
+    return len(rows)
 
 
 def _invite(

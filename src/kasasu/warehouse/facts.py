@@ -10,6 +10,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from kasasu.domain.account_fields import ANALYTICS_COLUMNS
 from kasasu.kit.gc import collector_paused
 from kasasu.models import (
     Account,
@@ -26,18 +27,7 @@ from kasasu.models.base import Base, UTCDateTime
 
 # The columns the analytics read (DESIGN.md §4); others stay out of the copy.
 COLUMNS: dict[type[Base], tuple[str, ...]] = {
-    Account: (
-        "id",
-        "external_id",
-        "name",
-        "plan",
-        "tier",
-        "touch_model",
-        "owner_id",
-        "industry",
-        "lifecycle_stage",
-        "created_at",
-    ),
+    Account: ANALYTICS_COLUMNS,
     Subscription: (
         "id",
         "external_id",

@@ -3,18 +3,18 @@ parameters in words, action kinds and run statuses labelled, YAML problems by li
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from babel.dates import get_day_names
 from pydantic import ValidationError
 
-from kasasu.domain.scoring import band_label
 from kasasu.errors import InvalidInput
-from kasasu.kit.i18n import Message, _
+from kasasu.kit.i18n import _
+from kasasu.playbooks.actions import ACTION_KINDS
 from kasasu.playbooks.schemas import PlaybookDefinition
+from kasasu.playbooks.triggers import trigger_words
 
 STATUSES = ("done", "failed", "running", "pending", "skipped")
 _STATUS_LABELS = {
@@ -25,15 +25,6 @@ _STATUS_LABELS = {
     "skipped": _("skipped"),
     "planned": _("planned"),
 }
-_KINDS = {
-    "task": _("Task"),
-    "email": _("Email"),
-    "webhook": _("Webhook"),
-    "set_field": _("Change a field"),
-    "enrol_survey": _("Survey invitation"),
-    "add_onboarding": _("Onboarding plan"),
-}
-_NPS = {"detractor": _("detractor"), "passive": _("passive"), "promoter": _("promoter")}
 
 
 @dataclass(frozen=True)
@@ -76,7 +67,7 @@ def playbook_row(
         name=str(definition["name"]),
         title=local_text(definition.get("title"), locale),
         description=local_text(definition.get("description"), locale) or None,
-        trigger=trigger_text(definition.get("trigger") or {}, locale),
+        trigger=trigger_words(definition.get("trigger") or {}, locale),
         when=definition.get("when"),
         cooldown_days=int(definition.get("cooldown_days", 7)),
         actions=[kind_label(a.get("type", ""), locale) for a in definition.get("actions", [])],
@@ -99,69 +90,12 @@ def definition_yaml(definition: Mapping[str, Any]) -> str:
 
 
 def kind_label(kind: str, locale: str) -> str:
-    found = _KINDS.get(kind)
-    return found.render(locale) if found else kind
+    found = ACTION_KINDS.get(kind)
+    return found.label.render(locale) if found else kind
 
 
 def status_labels(locale: str) -> dict[str, str]:
     return {code: label.render(locale) for code, label in _STATUS_LABELS.items()}
-
-
-def _number(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def _percent(value: float) -> str:
-    return f"{value * 100:+.0f}%".replace("-", "−")
-
-
-def _schedule(t: Mapping[str, Any], locale: str) -> Message:
-    every, on = t.get("every"), int(t.get("day", 1))
-    if every == "week":
-        weekday = get_day_names("wide", locale=locale)[(on - 1) % 7]
-        return _("Every week on {weekday}", weekday=weekday)
-    if every == "month":
-        return _("Every month on day {day}", day=on)
-    return _("Every day")
-
-
-_TRIGGERS: dict[str, Callable[[Mapping[str, Any]], Message]] = {
-    "band_changed": lambda t: _("Health turns {band}", band=band_label(t["to"])),
-    "score_dropped": lambda t: _(
-        "Score drops {points} points within {days} days",
-        points=_number(t["points"]),
-        days=t.get("days", 7),
-    ),
-    "usage_dropped": lambda t: _(
-        "30-day usage trend below {percent}", percent=_percent(float(t.get("below", -0.3)))
-    ),
-    "no_login": lambda t: _("No use for {days} days", days=t["days"]),
-    "renewal_due": lambda t: _("Renewal in {days} days", days=t["days"]),
-    "milestone_overdue": lambda t: _(
-        "Onboarding milestone overdue by more than {days} days", days=t.get("grace_days", 0)
-    ),
-    "ticket_escalated": lambda _t: _("A ticket is escalated"),
-    "many_tickets": lambda t: _(
-        "{count} or more tickets within {days} days", count=t.get("count", 5), days=t.get("days", 7)
-    ),
-    "nps_answer": lambda t: _(
-        "NPS answer from a {category} (within {days} days)",
-        category=_NPS.get(t["category"], t["category"]),
-        days=t.get("within_days", 7),
-    ),
-    "new_account": lambda t: _("New account (first {days} days)", days=t.get("within_days", 7)),
-    "segment_entered": lambda t: _("Enters segment {name}", name=t["segment"]),
-    "segment_left": lambda t: _("Leaves segment {name}", name=t["segment"]),
-}
-
-
-def trigger_text(trigger: Mapping[str, Any], locale: str) -> str:
-    """The trigger and its parameters in words, e.g. "Renewal in 90 days"."""
-    kind = str(trigger.get("type", ""))
-    if kind == "schedule":
-        return _schedule(trigger, locale).render(locale)
-    words = _TRIGGERS.get(kind)
-    return words(trigger).render(locale) if words else kind
 
 
 def yaml_problems(error: InvalidInput, locale: str) -> list[Problem]:

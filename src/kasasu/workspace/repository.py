@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
@@ -65,6 +65,15 @@ def renews_between(first: date, last: date) -> ColumnElement[bool]:
     return Account.id.in_(renewing)
 
 
+class OwnerTouchRow(NamedTuple):
+    """Counts for one owner (None: unowned) and touch model (None: none)."""
+
+    owner_id: int | None
+    touch_model: TouchModel | None
+    number: int  # accounts or open tasks
+    total: Any  # a sum: MRR or overdue tasks (None when nothing to add)
+
+
 class WorkloadRepository:
     """Accounts and open tasks per owner and touch model: the account's own touch model,
     else the one the refresh of ``day`` gave it (none when neither)."""
@@ -76,14 +85,17 @@ class WorkloadRepository:
     def _on(model: Any, day: date) -> Any:
         return (model.account_id == Account.id) & (model.as_of == day)
 
-    def _per_owner_and_touch(self, day: date, count: Any, total: Any, stmt: Any) -> list[Any]:
+    def _per_owner_and_touch(
+        self, day: date, count: Any, total: Any, stmt: Any
+    ) -> list[OwnerTouchRow]:
         """(owner_id, touch model, ``count``, ``total``) grouped; ``stmt`` adds the rest."""
         touch = func.coalesce(Account.touch_model, HealthScore.touch_model).label("touch")
         columns = select(Account.owner_id, touch, count, total)
         grouped = stmt(columns).outerjoin(HealthScore, self._on(HealthScore, day))
-        return list(self.session.execute(grouped.group_by(Account.owner_id, touch)))
+        rows = self.session.execute(grouped.group_by(Account.owner_id, touch))
+        return [OwnerTouchRow(*row) for row in rows]
 
-    def accounts(self, day: date) -> list[Any]:
+    def accounts(self, day: date) -> list[OwnerTouchRow]:
         """(owner_id, touch model, accounts, MRR on ``day``) per owner and touch model."""
         return self._per_owner_and_touch(
             day,
@@ -92,7 +104,7 @@ class WorkloadRepository:
             lambda q: q.outerjoin(FeatureSnapshot, self._on(FeatureSnapshot, day)),
         )
 
-    def open_tasks(self, day: date, today: date) -> list[Any]:
+    def open_tasks(self, day: date, today: date) -> list[OwnerTouchRow]:
         """(owner_id, touch model, open tasks, overdue) of the open tasks on accounts, by
         the account's owner and touch model; overdue: due before ``today``."""
         return self._per_owner_and_touch(
