@@ -29,7 +29,7 @@ from kasasu.imports.kinds import kind_specs
 from kasasu.imports.mapping import header_table
 from kasasu.imports.schemas import ImportKind
 from kasasu.kit.i18n import _
-from kasasu.metrics.repository import COLUMNS
+from kasasu.warehouse.facts import COLUMNS
 from kasasu.models import Account
 from kasasu.playbooks.schemas import PlaybookDefinition
 from kasasu.playbooks.templates import ACCOUNT_KEYS, render, sample_context
