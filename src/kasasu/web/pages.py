@@ -15,21 +15,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kasasu.errors import FieldError, InvalidInput, KasasuError, http_status
 from kasasu.kit.i18n import _
 from kasasu.kit.validation import pydantic_reason
-from kasasu.web import account_export, accounts, churn, dashboard, workload
-from kasasu.web.audit import audit_router
+from kasasu.web import account_export, accounts, audit, churn, dashboard, renewals, tasks, workload
 from kasasu.web.auth import SignInRequired, auth_router, sign_in_redirect
 from kasasu.web.context import WebContext
 from kasasu.web.imports import imports_router
 from kasasu.web.needs import needs_router
 from kasasu.web.playbooks import playbooks_router
 from kasasu.web.render import Pages
-from kasasu.web.renewals import renewals_router
 from kasasu.web.segments import segments_router
 from kasasu.web.settings import settings_router
 from kasasu.web.sso import sso_router
 from kasasu.web.survey_answers import survey_answers_router
 from kasasu.web.surveys import surveys_router
-from kasasu.web.tasks import tasks_router
 from kasasu.web.voice import voice_router
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -67,8 +64,8 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.include_router(dashboard.router)
     app.include_router(account_export.router)  # before /accounts/{id}, which would take it
     app.include_router(accounts.router)
-    app.include_router(tasks_router(pages))
-    app.include_router(renewals_router(pages))
+    app.include_router(tasks.router)
+    app.include_router(renewals.router)
     app.include_router(churn.router)
     app.include_router(voice_router(pages))
     app.include_router(workload.router)
@@ -76,7 +73,7 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.include_router(playbooks_router(pages))
     app.include_router(needs_router(pages))
     app.include_router(imports_router(pages))
-    app.include_router(audit_router(pages))
+    app.include_router(audit.router)
     app.include_router(settings_router(pages))
     app.include_router(surveys_router(pages))
     app.include_router(survey_answers_router(pages))  # public: no sign-in
