@@ -15,19 +15,28 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kasasu.errors import FieldError, InvalidInput, KasasuError, http_status
 from kasasu.kit.i18n import _
 from kasasu.kit.validation import pydantic_reason
-from kasasu.web import account_export, accounts, audit, churn, dashboard, renewals, tasks, workload
+from kasasu.web import (
+    account_export,
+    accounts,
+    audit,
+    churn,
+    dashboard,
+    needs,
+    renewals,
+    segments,
+    tasks,
+    voice,
+    workload,
+)
 from kasasu.web.auth import SignInRequired, auth_router, sign_in_redirect
 from kasasu.web.context import WebContext
 from kasasu.web.imports import imports_router
-from kasasu.web.needs import needs_router
 from kasasu.web.playbooks import playbooks_router
 from kasasu.web.render import Pages
-from kasasu.web.segments import segments_router
 from kasasu.web.settings import settings_router
 from kasasu.web.sso import sso_router
 from kasasu.web.survey_answers import survey_answers_router
 from kasasu.web.surveys import surveys_router
-from kasasu.web.voice import voice_router
 
 STATIC = Path(__file__).resolve().parent / "static"
 _HTTP_MESSAGES = {404: _("Not found"), 405: _("Method not allowed")}
@@ -67,11 +76,11 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.include_router(tasks.router)
     app.include_router(renewals.router)
     app.include_router(churn.router)
-    app.include_router(voice_router(pages))
+    app.include_router(voice.router)
     app.include_router(workload.router)
-    app.include_router(segments_router(pages))
+    app.include_router(segments.router)
     app.include_router(playbooks_router(pages))
-    app.include_router(needs_router(pages))
+    app.include_router(needs.router)
     app.include_router(imports_router(pages))
     app.include_router(audit.router)
     app.include_router(settings_router(pages))
