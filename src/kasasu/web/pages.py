@@ -21,19 +21,19 @@ from kasasu.web import (
     audit,
     churn,
     dashboard,
+    imports,
     needs,
     renewals,
     segments,
+    settings,
     tasks,
     voice,
     workload,
 )
 from kasasu.web.auth import SignInRequired, auth_router, sign_in_redirect
 from kasasu.web.context import WebContext
-from kasasu.web.imports import imports_router
 from kasasu.web.playbooks import playbooks_router
 from kasasu.web.render import Pages
-from kasasu.web.settings import settings_router
 from kasasu.web.sso import sso_router
 from kasasu.web.survey_answers import survey_answers_router
 from kasasu.web.surveys import surveys_router
@@ -81,9 +81,9 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.include_router(segments.router)
     app.include_router(playbooks_router(pages))
     app.include_router(needs.router)
-    app.include_router(imports_router(pages))
+    app.include_router(imports.router)
     app.include_router(audit.router)
-    app.include_router(settings_router(pages))
+    app.include_router(settings.router)
     app.include_router(surveys_router(pages))
     app.include_router(survey_answers_router(pages))  # public: no sign-in
 
