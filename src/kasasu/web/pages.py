@@ -26,6 +26,8 @@ from kasasu.web import (
     renewals,
     segments,
     settings,
+    survey_answers,
+    surveys,
     tasks,
     voice,
     workload,
@@ -35,8 +37,6 @@ from kasasu.web.context import WebContext
 from kasasu.web.playbooks import playbooks_router
 from kasasu.web.render import Pages
 from kasasu.web.sso import sso_router
-from kasasu.web.survey_answers import survey_answers_router
-from kasasu.web.surveys import surveys_router
 
 STATIC = Path(__file__).resolve().parent / "static"
 _HTTP_MESSAGES = {404: _("Not found"), 405: _("Method not allowed")}
@@ -84,8 +84,8 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.include_router(imports.router)
     app.include_router(audit.router)
     app.include_router(settings.router)
-    app.include_router(surveys_router(pages))
-    app.include_router(survey_answers_router(pages))  # public: no sign-in
+    app.include_router(surveys.router)
+    app.include_router(survey_answers.router)  # public: no sign-in
 
     @app.get("/healthz", response_class=PlainTextResponse, include_in_schema=False)
     def healthz() -> str:
