@@ -19,6 +19,7 @@ from kasasu.web import (
     account_export,
     accounts,
     audit,
+    auth,
     churn,
     dashboard,
     imports,
@@ -32,7 +33,7 @@ from kasasu.web import (
     voice,
     workload,
 )
-from kasasu.web.auth import SignInRequired, auth_router, sign_in_redirect
+from kasasu.web.auth import SignInRequired, sign_in_redirect
 from kasasu.web.context import WebContext
 from kasasu.web.playbooks import playbooks_router
 from kasasu.web.render import Pages
@@ -67,7 +68,7 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.state.kasasu_web = ctx
     pages = Pages()
     app.state.kasasu_pages = pages
-    app.include_router(auth_router(pages))
+    app.include_router(auth.router)
     if ctx.sso is not None:
         app.include_router(sso_router(pages, ctx.sso))
     app.include_router(dashboard.router)
