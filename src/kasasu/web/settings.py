@@ -3,6 +3,7 @@ with validation and a preview of the bands they would give (leaders and admins).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -61,17 +62,19 @@ router = APIRouter(include_in_schema=False)
 
 
 def page(
-    request: Request, pages: Pages, user: UserRead, status: int = 200, **values: Any
+    request: Request,
+    pages: Pages,
+    user: UserRead,
+    status: int = 200,
+    *,
+    first: Callable[[Session], dict[str, Any]] | None = None,
+    **values: Any,
 ) -> HTMLResponse:
-    """The settings page, with what the user may see of users, API keys and scorecards."""
+    """The settings page; ``first``, a change the page shows, runs in its transaction."""
 
     def load(session: Session) -> dict[str, Any]:
-        admin = user.role is Role.ADMIN
-        return {
-            "users": list_users(session) if admin else [],
-            "keys": list_api_keys(session) if admin else [],
-            "scorecards": list_scorecards(session),
-        }
+        done = first(session) if first else {}  # before the reads, which then show it
+        return {**_visible(session, user), **done}
 
     data = in_transaction(request, load)
     return pages.render(
@@ -88,6 +91,16 @@ def page(
         **data,
         **values,
     )
+
+
+def _visible(session: Session, user: UserRead) -> dict[str, Any]:
+    """What the user may see: users and API keys (admins), scorecards (everyone)."""
+    admin = user.role is Role.ADMIN
+    return {
+        "users": list_users(session) if admin else [],
+        "keys": list_api_keys(session) if admin else [],
+        "scorecards": list_scorecards(session),
+    }
 
 
 @router.get("/settings", response_class=HTMLResponse)
@@ -178,8 +191,7 @@ def add_key(
         scopes=checked_scopes(form.scopes) if form.scopes.strip() else None,
         expires_at=datetime.now(UTC) + parse_span(form.expires_in) if form.expires_in else None,
     )
-    created = in_transaction(request, lambda s: create_api_key(s, data))
-    return page(request, pages, user, new_key=created)
+    return page(request, pages, user, first=lambda s: {"new_key": create_api_key(s, data)})
 
 
 @router.post("/settings/keys/{key_id}/revoke", dependencies=[Depends(check_csrf)])
