@@ -18,53 +18,56 @@ from kasasu.errors import FieldError, InvalidInput
 from kasasu.kit.i18n import _, translate
 from kasasu.kit.spreadsheet import csv_text, xlsx_bytes
 from kasasu.web.auth import CurrentUser, require
-from kasasu.web.context import in_transaction, web_context
-from kasasu.web.render import Pages, request_locale
+from kasasu.web.context import in_transaction
+from kasasu.web.render import PagesDep, ReportingDep
 
 PER_PAGE = 50
 FILTERS = ("entity", "actor", "origin", "account_id", "since", "until")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def audit_router(pages: Pages) -> APIRouter:
-    router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 
-    @router.get("/settings/audit", response_class=HTMLResponse)
-    def audit_page(request: Request, user: CurrentUser, page: int = 1) -> HTMLResponse:
-        require(user, Action.ADMIN)
-        here = _query(request)
-        filters = _filters(here)
-        zone = web_context(request).timezone
-        found = in_transaction(
-            request, lambda s: list_entries(s, filters, zone, page=page, per_page=PER_PAGE)
-        )
-        return pages.render(
-            request,
-            "audit.html",
-            user=user,
-            log=found,
-            filters=here,
-            origins=ORIGINS,
-            actions=ACTIONS,
-            pages=max(1, (found.total + PER_PAGE - 1) // PER_PAGE),
-            link=lambda **change: "/settings/audit?" + urlencode({**here, **change}),
-        )
 
-    @router.get("/settings/audit/export")
-    def export(request: Request, user: CurrentUser, format: str = "csv") -> Response:  # noqa: A002 - the URL's name
-        require(user, Action.ADMIN)
-        filters = _filters(_query(request))
-        ctx = web_context(request)
-        rows = in_transaction(request, lambda s: list(export_rows(s, filters, ctx.timezone)))
-        locale = request_locale(request)
-        header = [m.render(locale) for m in HEADERS]
-        stamp = datetime.now(ZoneInfo(ctx.timezone)).strftime("%Y%m%d-%H%M")
-        if format == "xlsx":
-            body = xlsx_bytes(header, rows, translate("Audit log", locale))
-            return _download(body, XLSX, f"audit-{stamp}.xlsx")
-        return _download(csv_text(header, rows), "text/csv; charset=utf-8", f"audit-{stamp}.csv")
+@router.get("/settings/audit", response_class=HTMLResponse)
+def audit_page(
+    request: Request, user: CurrentUser, pages: PagesDep, report: ReportingDep, page: int = 1
+) -> HTMLResponse:
+    require(user, Action.ADMIN)
+    here = _query(request)
+    filters = _filters(here)
+    found = in_transaction(
+        request, lambda s: list_entries(s, filters, report.zone, page=page, per_page=PER_PAGE)
+    )
+    return pages.render(
+        request,
+        "audit.html",
+        user=user,
+        log=found,
+        filters=here,
+        origins=ORIGINS,
+        actions=ACTIONS,
+        pages=max(1, (found.total + PER_PAGE - 1) // PER_PAGE),
+        link=lambda **change: "/settings/audit?" + urlencode({**here, **change}),
+    )
 
-    return router
+
+@router.get("/settings/audit/export")
+def export(
+    request: Request,
+    user: CurrentUser,
+    report: ReportingDep,
+    format: str = "csv",  # noqa: A002 - the URL's name
+) -> Response:
+    require(user, Action.ADMIN)
+    filters = _filters(_query(request))
+    rows = in_transaction(request, lambda s: list(export_rows(s, filters, report.zone)))
+    header = [m.render(report.locale) for m in HEADERS]
+    stamp = datetime.now(ZoneInfo(report.zone)).strftime("%Y%m%d-%H%M")
+    if format == "xlsx":
+        body = xlsx_bytes(header, rows, translate("Audit log", report.locale))
+        return _download(body, XLSX, f"audit-{stamp}.xlsx")
+    return _download(csv_text(header, rows), "text/csv; charset=utf-8", f"audit-{stamp}.csv")
 
 
 def _download(body: str | bytes, media_type: str, name: str) -> Response:

@@ -19,7 +19,7 @@ from kasasu.users.schemas import UserRead
 from kasasu.users.service import end_sessions, session_user
 from kasasu.users.signin import sign_in
 from kasasu.web.context import client_address, in_transaction, web_context
-from kasasu.web.render import SESSION_CSRF, SESSION_LOCALE, Pages
+from kasasu.web.render import SESSION_CSRF, SESSION_LOCALE, Pages, PagesDep
 
 SESSION_USER = "user_id"
 # The user's session generation at sign-in: signing out anywhere, a password change or
@@ -135,57 +135,61 @@ def require(user: UserRead, action: Action) -> None:
         raise PermissionDenied(_("Your role ({role}) may not do this", role=user.role.value))
 
 
-def auth_router(pages: Pages) -> APIRouter:
-    router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 
-    @router.get("/login", response_class=HTMLResponse)
-    def login_page(request: Request, next: str = "/") -> Response:  # noqa: A002 - the URL's name
-        return _login_page(request, next=local_path(next), error=None)
 
-    @router.post("/login", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
-    def login(
-        request: Request,
-        email: Annotated[str, Form()],
-        password: Annotated[str, Form()],
-        next: Annotated[str, Form()] = "/",  # noqa: A002 - the form field's name
-    ) -> Response:
-        if not web_context(request).password_sign_in:
-            refused = _("Signing in with a password is turned off; use single sign-on")
-            return _login_page(request, 403, next=local_path(next), error=refused)
-        guard, address = web_context(request).sign_in, client_address(request)
-        try:  # Throttled (too many failures) goes on to the 429 page with Retry-After
-            user = in_transaction(request, lambda s: sign_in(s, guard, email, password, address))
-        except Unauthenticated as error:
-            return _login_page(
-                request, 401, next=local_path(next), error=error.message, email=email
-            )
-        return start_session(request, user, next)
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, pages: PagesDep, next: str = "/") -> Response:  # noqa: A002 - the URL's name
+    return _login_page(request, pages, next=local_path(next), error=None)
 
-    @router.post("/logout", dependencies=[Depends(check_csrf)])
-    def logout(request: Request) -> Response:
-        """Signing out ends every session of the user (a copied cookie too), not just this."""
-        try:
-            user_id: int | None = signed_in_user(request).id
-        except SignInRequired:
-            user_id = None  # an ended session has nothing more to end
-        if user_id is not None:
-            in_transaction(request, lambda s: end_sessions(s, user_id))
-        request.session.clear()
-        return RedirectResponse("/login", status_code=303)
 
-    def _login_page(request: Request, status_code: int = 200, **values: object) -> Response:
-        ctx = web_context(request)
-        provider = ctx.sso.policy.provider if ctx.sso else None
-        return pages.render(
-            request,
-            "login.html",
-            status_code,
-            password_sign_in=ctx.password_sign_in,
-            sso_provider=provider,
-            **values,
+@router.post("/login", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
+def login(
+    request: Request,
+    pages: PagesDep,
+    email: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/",  # noqa: A002 - the form field's name
+) -> Response:
+    if not web_context(request).password_sign_in:
+        refused = _("Signing in with a password is turned off; use single sign-on")
+        return _login_page(request, pages, 403, next=local_path(next), error=refused)
+    guard, address = web_context(request).sign_in, client_address(request)
+    try:  # Throttled (too many failures) goes on to the 429 page with Retry-After
+        user = in_transaction(request, lambda s: sign_in(s, guard, email, password, address))
+    except Unauthenticated as error:
+        return _login_page(
+            request, pages, 401, next=local_path(next), error=error.message, email=email
         )
+    return start_session(request, user, next)
 
-    return router
+
+@router.post("/logout", dependencies=[Depends(check_csrf)])
+def logout(request: Request) -> Response:
+    """Signing out ends every session of the user (a copied cookie too), not just this."""
+    try:
+        user_id: int | None = signed_in_user(request).id
+    except SignInRequired:
+        user_id = None  # an ended session has nothing more to end
+    if user_id is not None:
+        in_transaction(request, lambda s: end_sessions(s, user_id))
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+def _login_page(
+    request: Request, pages: Pages, status_code: int = 200, **values: object
+) -> Response:
+    ctx = web_context(request)
+    provider = ctx.sso.policy.provider if ctx.sso else None
+    return pages.render(
+        request,
+        "login.html",
+        status_code,
+        password_sign_in=ctx.password_sign_in,
+        sso_provider=provider,
+        **values,
+    )
 
 
 def start_session(request: Request, user: UserRead, next_path: str) -> Response:

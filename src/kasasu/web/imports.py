@@ -26,7 +26,7 @@ from kasasu.imports.service import import_file
 from kasasu.kit.i18n import _
 from kasasu.web.auth import CurrentUser, check_csrf, checked_upload_form, require
 from kasasu.web.context import in_transaction, web_context
-from kasasu.web.render import Pages
+from kasasu.web.render import PagesDep
 
 SESSION_UPLOAD = "upload"
 STALE_SECONDS = 60 * 60  # a preview nobody committed within an hour is forgotten
@@ -45,74 +45,82 @@ KIND_TITLES = {
 _UPLOAD_AGAIN = _("No file is waiting to be imported; upload it again")
 
 
-def imports_router(pages: Pages) -> APIRouter:
-    router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 
-    @router.get("/imports", response_class=HTMLResponse)
-    def imports_page(request: Request, user: CurrentUser) -> HTMLResponse:
-        return pages.render(request, "imports.html", user=user, kinds=KIND_TITLES)
 
-    @router.post("/imports", response_class=HTMLResponse)
-    async def preview(request: Request, user: CurrentUser) -> HTMLResponse:
-        """A dry run: nothing is written; the file waits for "Import" in the data directory.
+@router.get("/imports", response_class=HTMLResponse)
+def imports_page(request: Request, user: CurrentUser, pages: PagesDep) -> HTMLResponse:
+    return pages.render(request, "imports.html", user=user, kinds=KIND_TITLES)
 
-        The form is read here, after the session, the role and the CSRF token are checked:
-        File()/Form() parameters would be parsed (and spooled) before any of them.
-        """
-        require(user, Action.IMPORT)
-        form = await checked_upload_form(request)
-        try:
-            kind = _kind(form.get("kind"))
-            upload = form.get("file")
-            if not isinstance(upload, UploadFile):
-                raise InvalidInput(_("Choose a file to import"))
-            name = upload.filename or "upload.csv"
-            data = await upload.read(MAX_UPLOAD_BYTES + 1)
-            skip_bad_rows = form.get("skip_bad_rows") == "true"
-        finally:
-            await form.close()
-        if len(data) > MAX_UPLOAD_BYTES:
-            raise InvalidInput(_("The file is larger than 50 MB; use 'kasasu import'"))
-        values: dict[str, Any] = {"user": user, "kinds": KIND_TITLES, "kind": kind, "name": name}
-        try:
-            result = await run_in_threadpool(
-                _run, request, kind, data, name, skip_bad_rows=skip_bad_rows, dry_run=True
-            )
-        except InvalidInput as error:
-            return pages.render(request, "imports.html", 422, error=error, **values)
-        token = secrets.token_urlsafe(16)
-        await run_in_threadpool(_stage, request, token, data)
-        request.session[SESSION_UPLOAD] = [token, kind.value, name, skip_bad_rows]
-        return pages.render(request, "imports.html", result=result, **values)
 
-    @router.post("/imports/commit", dependencies=[Depends(check_csrf)])
-    def commit(request: Request, user: CurrentUser) -> Response:
-        require(user, Action.IMPORT)
-        pending = request.session.pop(SESSION_UPLOAD, None)
-        if not pending:
-            raise InvalidInput(_UPLOAD_AGAIN)
-        token, kind, name, skip = pending
-        path = _staged(request, token)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            # Committed or cancelled already (an older copy of the session), or pruned.
-            raise InvalidInput(_UPLOAD_AGAIN) from None
-        try:
-            result = _run(request, ImportKind(kind), data, name, skip_bad_rows=skip)
-        finally:
-            path.unlink(missing_ok=True)
-        return pages.render(
-            request, "imports.html", user=user, kinds=KIND_TITLES, result=result, done=True
+@router.post("/imports", response_class=HTMLResponse)
+async def preview(request: Request, user: CurrentUser, pages: PagesDep) -> HTMLResponse:
+    """A dry run: nothing is written; the file waits for "Import" in the data directory.
+
+    The form is read here, after the session, the role and the CSRF token are checked:
+    File()/Form() parameters would be parsed (and spooled) before any of them.
+    """
+    require(user, Action.IMPORT)
+    kind, name, data, skip_bad_rows = await _upload(request)
+    values: dict[str, Any] = {"user": user, "kinds": KIND_TITLES, "kind": kind, "name": name}
+    try:
+        result = await run_in_threadpool(
+            _run, request, kind, data, name, skip_bad_rows=skip_bad_rows, dry_run=True
         )
+    except InvalidInput as error:
+        return pages.render(request, "imports.html", 422, error=error, **values)
+    token = secrets.token_urlsafe(16)
+    await run_in_threadpool(_stage, request, token, data)
+    request.session[SESSION_UPLOAD] = [token, kind.value, name, skip_bad_rows]
+    return pages.render(request, "imports.html", result=result, **values)
 
-    @router.post("/imports/cancel", dependencies=[Depends(check_csrf)])
-    def cancel(request: Request, user: CurrentUser) -> Response:
-        require(user, Action.IMPORT)
-        _discard(request)
-        return RedirectResponse("/imports", status_code=303)
 
-    return router
+@router.post("/imports/commit", dependencies=[Depends(check_csrf)])
+def commit(request: Request, user: CurrentUser, pages: PagesDep) -> Response:
+    require(user, Action.IMPORT)
+    pending = request.session.pop(SESSION_UPLOAD, None)
+    if not pending:
+        raise InvalidInput(_UPLOAD_AGAIN)
+    token, kind, name, skip = pending
+    path = _staged(request, token)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        # Committed or cancelled already (an older copy of the session), or pruned.
+        raise InvalidInput(_UPLOAD_AGAIN) from None
+    try:
+        result = _run(request, ImportKind(kind), data, name, skip_bad_rows=skip)
+    finally:
+        path.unlink(missing_ok=True)
+    return pages.render(
+        request, "imports.html", user=user, kinds=KIND_TITLES, result=result, done=True
+    )
+
+
+@router.post("/imports/cancel", dependencies=[Depends(check_csrf)])
+def cancel(request: Request, user: CurrentUser) -> Response:
+    require(user, Action.IMPORT)
+    _discard(request)
+    return RedirectResponse("/imports", status_code=303)
+
+
+async def _upload(request: Request) -> tuple[ImportKind, str, bytes, bool]:
+    """What the upload form sent: the kind, the file's name and bytes (refused above the
+    limit), and whether bad rows are skipped."""
+    form = await checked_upload_form(request)
+    try:
+        kind = _kind(form.get("kind"))
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise InvalidInput(_("Choose a file to import"))
+        name = upload.filename or "upload.csv"
+        data = await upload.read(MAX_UPLOAD_BYTES + 1)
+        skip_bad_rows = form.get("skip_bad_rows") == "true"
+    finally:
+        await form.close()
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InvalidInput(_("The file is larger than 50 MB; use 'kasasu import'"))
+    return kind, name, data, skip_bad_rows
 
 
 def _kind(value: object) -> ImportKind:

@@ -3,30 +3,28 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from kasasu.advocacy.service import advocates, loyal_customers, set_reference
 from kasasu.domain.choices import NeedStatus
-from kasasu.domain.dates import today_in
 from kasasu.domain.periods import Grain, parse_month
 from kasasu.domain.permissions import Action, can
+from kasasu.domain.reporting import Reporting
 from kasasu.errors import InvalidInput
+from kasasu.metrics.schemas import MetricQuery
 from kasasu.needs.schemas import StatusChange
 from kasasu.needs.service import change_status, get_need, need_board
 from kasasu.segments.service import list_segments
-from kasasu.surveys.trends import survey_results, trailing_query
+from kasasu.surveys.trends import SurveyResults, survey_results, trailing_query
 from kasasu.web.auth import CurrentUser, check_csrf, require
-from kasasu.web.context import WebContext, in_transaction, web_context
-from kasasu.web.render import Pages
+from kasasu.web.context import in_transaction, web_context
+from kasasu.web.render import PagesDep, ReportingDep
 
 RESULT_PERIODS = {Grain.MONTH: 12, Grain.QUARTER: 8, Grain.FISCAL_YEAR: 3}
-
-
-def _today(ctx: WebContext) -> date:
-    return today_in(ctx.timezone)
 
 
 def _month(text: str | None, today: date) -> date:
@@ -37,124 +35,128 @@ def _month(text: str | None, today: date) -> date:
         return today.replace(day=1)
 
 
-def needs_router(pages: Pages) -> APIRouter:
-    router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 
-    @router.get("/needs", response_class=HTMLResponse)
-    def needs_page(request: Request, user: CurrentUser) -> HTMLResponse:
-        wanted = request.query_params.getlist("status")
-        statuses = [NeedStatus(s) for s in wanted if s in NeedStatus.__members__.values()]
-        currency = web_context(request).currency
-        board = in_transaction(request, lambda s: need_board(s, statuses, currency))
-        return pages.render(
-            request,
-            "needs.html",
-            user=user,
-            board=board,
-            statuses=list(NeedStatus),
-            chosen=statuses,
-        )
 
-    @router.get("/needs/{need_id}", response_class=HTMLResponse)
-    def need_page(request: Request, need_id: int, user: CurrentUser) -> HTMLResponse:
-        detail = in_transaction(request, lambda s: get_need(s, need_id))
-        return pages.render(
-            request,
-            "need.html",
-            user=user,
-            detail=detail,
-            statuses=list(NeedStatus),
-            can_change=can(user.role, Action.DELETE),
-        )
+@router.get("/needs", response_class=HTMLResponse)
+def needs_page(
+    request: Request, user: CurrentUser, pages: PagesDep, report: ReportingDep
+) -> HTMLResponse:
+    wanted = request.query_params.getlist("status")
+    statuses = [NeedStatus(s) for s in wanted if s in NeedStatus.__members__.values()]
+    board = in_transaction(request, lambda s: need_board(s, statuses, report.currency))
+    return pages.render(
+        request,
+        "needs.html",
+        user=user,
+        board=board,
+        statuses=list(NeedStatus),
+        chosen=statuses,
+    )
 
-    @router.post("/needs/{need_id}/status", dependencies=[Depends(check_csrf)])
-    def post_status(
-        request: Request,
-        need_id: int,
-        user: CurrentUser,
-        status: Annotated[NeedStatus, Form()],
-        note: Annotated[str, Form()] = "",
-    ) -> Response:
-        require(user, Action.DELETE)  # leaders and admins decide a need's status
-        ctx = web_context(request)
-        change = StatusChange(status=status, note=note.strip() or None)
-        in_transaction(
-            request,
-            lambda s: change_status(
-                s,
-                need_id,
-                change,
-                user_id=user.id,
-                today=_today(ctx),
-                default_locale=ctx.locale,
-            ),
-        )
-        return RedirectResponse(f"/needs/{need_id}", status_code=303)
 
-    @router.get("/loyal", response_class=HTMLResponse)
-    def loyal_page(request: Request, user: CurrentUser) -> HTMLResponse:
-        ctx = web_context(request)
-        month = _month(request.query_params.get("month"), _today(ctx))
-        query = trailing_query(month, Grain.MONTH, 1, currency=ctx.currency, zone=ctx.timezone)
-        loyal, found = in_transaction(
-            request,
-            lambda s: (
-                loyal_customers(s, month, query, events_path=ctx.events_path),
-                advocates(s),
-            ),
-        )
-        return pages.render(
-            request,
-            "loyal.html",
-            user=user,
-            loyal=loyal,
-            advocates=found,
-            can_edit=can(user.role, Action.WRITE),
-        )
+@router.get("/needs/{need_id}", response_class=HTMLResponse)
+def need_page(request: Request, need_id: int, user: CurrentUser, pages: PagesDep) -> HTMLResponse:
+    detail = in_transaction(request, lambda s: get_need(s, need_id))
+    return pages.render(
+        request,
+        "need.html",
+        user=user,
+        detail=detail,
+        statuses=list(NeedStatus),
+        can_change=can(user.role, Action.DELETE),
+    )
 
-    @router.post("/loyal/references", dependencies=[Depends(check_csrf)])
-    def post_reference(
-        request: Request,
-        user: CurrentUser,
-        contact_id: Annotated[int, Form()],
-        agreed: Annotated[bool, Form()] = False,
-    ) -> Response:
-        require(user, Action.WRITE)
-        in_transaction(request, lambda s: set_reference(s, contact_id, agreed=agreed))
-        return RedirectResponse("/loyal", status_code=303)
 
-    @router.get("/survey-results", response_class=HTMLResponse)
-    def results_page(request: Request, user: CurrentUser) -> HTMLResponse:
-        ctx = web_context(request)
-        params = request.query_params
-        by = Grain(params["by"]) if params.get("by") in set(Grain) else Grain.MONTH
-        plan, segment = params.get("plan") or None, params.get("segment") or None
-        query = trailing_query(
-            _month(params.get("to"), _today(ctx)),
-            by,
-            RESULT_PERIODS[by],
-            currency=ctx.currency,
-            zone=ctx.timezone,
-            fiscal_year_start=ctx.fiscal_year_start,
-        )
+@router.post("/needs/{need_id}/status", dependencies=[Depends(check_csrf)])
+def post_status(
+    request: Request,
+    need_id: int,
+    *,
+    user: CurrentUser,
+    report: ReportingDep,
+    status: Annotated[NeedStatus, Form()],
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    require(user, Action.DELETE)  # leaders and admins decide a need's status
+    change = StatusChange(status=status, note=note.strip() or None)
+    today, locale = report.today(), web_context(request).locale  # mail in the deployment's
+    in_transaction(
+        request,
+        lambda s: change_status(
+            s, need_id, change, user_id=user.id, today=today, default_locale=locale
+        ),
+    )
+    return RedirectResponse(f"/needs/{need_id}", status_code=303)
 
-        def work(s: Any) -> tuple[Any, list[str]]:
-            found = survey_results(
-                s, query, plan=plan, segment=segment, events_path=ctx.events_path
-            )
-            return found, [x.name for x in list_segments(s)]
 
-        results, segments = in_transaction(request, work)
-        return pages.render(
-            request,
-            "survey_results.html",
-            user=user,
-            results=results,
-            grains=list(Grain),
-            by=by,
-            segments=segments,
-            plans=[r.label for r in results.by_plan],
-            chart=[{"period": r.label, **r.scores["nps"].model_dump()} for r in results.trend],
-        )
+@router.get("/loyal", response_class=HTMLResponse)
+def loyal_page(
+    request: Request, user: CurrentUser, pages: PagesDep, report: ReportingDep
+) -> HTMLResponse:
+    path = web_context(request).events_path
+    month = _month(request.query_params.get("month"), report.today())
+    query = trailing_query(month, Grain.MONTH, 1, currency=report.currency, zone=report.zone)
+    loyal, found = in_transaction(
+        request, lambda s: (loyal_customers(s, month, query, events_path=path), advocates(s))
+    )
+    return pages.render(
+        request,
+        "loyal.html",
+        user=user,
+        loyal=loyal,
+        advocates=found,
+        can_edit=can(user.role, Action.WRITE),
+    )
 
-    return router
+
+@router.post("/loyal/references", dependencies=[Depends(check_csrf)])
+def post_reference(
+    request: Request,
+    user: CurrentUser,
+    contact_id: Annotated[int, Form()],
+    agreed: Annotated[bool, Form()] = False,
+) -> Response:
+    require(user, Action.WRITE)
+    in_transaction(request, lambda s: set_reference(s, contact_id, agreed=agreed))
+    return RedirectResponse("/loyal", status_code=303)
+
+
+@router.get("/survey-results", response_class=HTMLResponse)
+def results_page(
+    request: Request, user: CurrentUser, pages: PagesDep, report: ReportingDep
+) -> HTMLResponse:
+    params = request.query_params
+    by = Grain(params["by"]) if params.get("by") in set(Grain) else Grain.MONTH
+    plan, segment = params.get("plan") or None, params.get("segment") or None
+    query = _results_query(report, by, params.get("to"))
+    path = web_context(request).events_path
+
+    def load(s: Session) -> tuple[SurveyResults, list[str]]:
+        found = survey_results(s, query, plan=plan, segment=segment, events_path=path)
+        return found, [x.name for x in list_segments(s)]
+
+    results, segments = in_transaction(request, load)
+    return pages.render(
+        request,
+        "survey_results.html",
+        user=user,
+        results=results,
+        grains=list(Grain),
+        by=by,
+        segments=segments,
+        plans=[r.label for r in results.by_plan],
+        chart=[{"period": r.label, **r.scores["nps"].model_dump()} for r in results.trend],
+    )
+
+
+def _results_query(report: Reporting, by: Grain, to: str | None) -> MetricQuery:
+    """The last periods of ``by`` up to the month ``to`` names (else this month)."""
+    return trailing_query(
+        _month(to, report.today()),
+        by,
+        RESULT_PERIODS[by],
+        currency=report.currency,
+        zone=report.zone,
+        fiscal_year_start=report.fiscal_year_start,
+    )

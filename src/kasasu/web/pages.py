@@ -15,22 +15,29 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kasasu.errors import FieldError, InvalidInput, KasasuError, http_status
 from kasasu.kit.i18n import _
 from kasasu.kit.validation import pydantic_reason
-from kasasu.web import account_export, accounts, churn, dashboard, workload
-from kasasu.web.audit import audit_router
-from kasasu.web.auth import SignInRequired, auth_router, sign_in_redirect
+from kasasu.web import (
+    account_export,
+    accounts,
+    audit,
+    auth,
+    churn,
+    dashboard,
+    imports,
+    needs,
+    renewals,
+    segments,
+    settings,
+    survey_answers,
+    surveys,
+    tasks,
+    voice,
+    workload,
+)
+from kasasu.web.auth import SignInRequired, sign_in_redirect
 from kasasu.web.context import WebContext
-from kasasu.web.imports import imports_router
-from kasasu.web.needs import needs_router
 from kasasu.web.playbooks import playbooks_router
 from kasasu.web.render import Pages
-from kasasu.web.renewals import renewals_router
-from kasasu.web.segments import segments_router
-from kasasu.web.settings import settings_router
 from kasasu.web.sso import sso_router
-from kasasu.web.survey_answers import survey_answers_router
-from kasasu.web.surveys import surveys_router
-from kasasu.web.tasks import tasks_router
-from kasasu.web.voice import voice_router
 
 STATIC = Path(__file__).resolve().parent / "static"
 _HTTP_MESSAGES = {404: _("Not found"), 405: _("Method not allowed")}
@@ -61,25 +68,25 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.state.kasasu_web = ctx
     pages = Pages()
     app.state.kasasu_pages = pages
-    app.include_router(auth_router(pages))
+    app.include_router(auth.router)
     if ctx.sso is not None:
         app.include_router(sso_router(pages, ctx.sso))
     app.include_router(dashboard.router)
     app.include_router(account_export.router)  # before /accounts/{id}, which would take it
     app.include_router(accounts.router)
-    app.include_router(tasks_router(pages))
-    app.include_router(renewals_router(pages))
+    app.include_router(tasks.router)
+    app.include_router(renewals.router)
     app.include_router(churn.router)
-    app.include_router(voice_router(pages))
+    app.include_router(voice.router)
     app.include_router(workload.router)
-    app.include_router(segments_router(pages))
+    app.include_router(segments.router)
     app.include_router(playbooks_router(pages))
-    app.include_router(needs_router(pages))
-    app.include_router(imports_router(pages))
-    app.include_router(audit_router(pages))
-    app.include_router(settings_router(pages))
-    app.include_router(surveys_router(pages))
-    app.include_router(survey_answers_router(pages))  # public: no sign-in
+    app.include_router(needs.router)
+    app.include_router(imports.router)
+    app.include_router(audit.router)
+    app.include_router(settings.router)
+    app.include_router(surveys.router)
+    app.include_router(survey_answers.router)  # public: no sign-in
 
     @app.get("/healthz", response_class=PlainTextResponse, include_in_schema=False)
     def healthz() -> str:

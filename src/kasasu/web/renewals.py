@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from kasasu.domain.choices import CancellationReason, RenewalOutcome
-from kasasu.domain.dates import today_in
 from kasasu.domain.money import parse_amount
 from kasasu.domain.permissions import Action
 from kasasu.renewals.schemas import RenewalQuery, RenewalSort
@@ -21,8 +20,8 @@ from kasasu.subscriptions.renewals import record_renewal
 from kasasu.subscriptions.schemas import RenewalCreate
 from kasasu.users.service import list_users
 from kasasu.web.auth import CurrentUser, check_csrf, require
-from kasasu.web.context import in_transaction, web_context
-from kasasu.web.render import Pages
+from kasasu.web.context import in_transaction
+from kasasu.web.render import PagesDep, ReportingDep
 
 WINDOWS = (30, 60, 90, 180)
 
@@ -75,58 +74,60 @@ class RenewalForm(BaseModel):
     csrf_token: str = ""
 
 
-def renewals_router(pages: Pages) -> APIRouter:
-    router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 
-    @router.get("/renewals", response_class=HTMLResponse)
-    def renewals(
-        request: Request, user: CurrentUser, filters: Annotated[RenewalPageQuery, Query()]
-    ) -> HTMLResponse:
-        ctx = web_context(request)
-        today = today_in(ctx.timezone)
-        query = filters.query(today, user.id)
-        board, users = in_transaction(
-            request, lambda s: (renewal_board(s, query, ctx.currency, today), list_users(s))
-        )
-        here = filters.model_dump(by_alias=True, exclude_defaults=True, mode="json")
-        return pages.render(
-            request,
-            "renewals.html",
-            user=user,
-            board=board,
-            users=users,
-            filters=filters,
-            windows=WINDOWS,
-            here="/renewals?" + urlencode(here),
-            link=lambda **change: "/renewals?" + urlencode(_changed(here, change)),
-            outcomes=list(RenewalOutcome),
-            reasons=list(CancellationReason),
-        )
 
-    @router.post("/renewals/{subscription_id}", dependencies=[Depends(check_csrf)])
-    def decide(
-        request: Request,
-        subscription_id: int,
-        user: CurrentUser,
-        form: Annotated[RenewalForm, Form()],
-    ) -> Response:
-        require(user, Action.WRITE)
-        amount = parse_amount(form.amount, form.currency).amount if form.amount.strip() else None
-        data = RenewalCreate(
-            subscription_id=subscription_id,
-            renewal_date=form.renewal_date,
-            outcome=form.outcome,
-            reason=form.reason or None,
-            comment=form.comment.strip() or None,
-            amount=amount,
-            seats=form.seats,
-            decided_by=user.id,
-        )
-        in_transaction(request, lambda s: record_renewal(s, data))
-        back = form.back if form.back.startswith("/renewals") else "/renewals"
-        return RedirectResponse(f"{back}#line-{subscription_id}", status_code=303)
+@router.get("/renewals", response_class=HTMLResponse)
+def renewals(
+    request: Request,
+    user: CurrentUser,
+    pages: PagesDep,
+    report: ReportingDep,
+    filters: Annotated[RenewalPageQuery, Query()],
+) -> HTMLResponse:
+    today = report.today()
+    query = filters.query(today, user.id)
+    board, users = in_transaction(
+        request, lambda s: (renewal_board(s, query, report.currency, today), list_users(s))
+    )
+    here = filters.model_dump(by_alias=True, exclude_defaults=True, mode="json")
+    return pages.render(
+        request,
+        "renewals.html",
+        user=user,
+        board=board,
+        users=users,
+        filters=filters,
+        windows=WINDOWS,
+        here="/renewals?" + urlencode(here),
+        link=lambda **change: "/renewals?" + urlencode(_changed(here, change)),
+        outcomes=list(RenewalOutcome),
+        reasons=list(CancellationReason),
+    )
 
-    return router
+
+@router.post("/renewals/{subscription_id}", dependencies=[Depends(check_csrf)])
+def decide(
+    request: Request,
+    subscription_id: int,
+    user: CurrentUser,
+    form: Annotated[RenewalForm, Form()],
+) -> Response:
+    require(user, Action.WRITE)
+    amount = parse_amount(form.amount, form.currency).amount if form.amount.strip() else None
+    data = RenewalCreate(
+        subscription_id=subscription_id,
+        renewal_date=form.renewal_date,
+        outcome=form.outcome,
+        reason=form.reason or None,
+        comment=form.comment.strip() or None,
+        amount=amount,
+        seats=form.seats,
+        decided_by=user.id,
+    )
+    in_transaction(request, lambda s: record_renewal(s, data))
+    back = form.back if form.back.startswith("/renewals") else "/renewals"
+    return RedirectResponse(f"{back}#line-{subscription_id}", status_code=303)
 
 
 def _changed(here: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:

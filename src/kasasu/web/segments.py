@@ -24,56 +24,59 @@ from kasasu.users.schemas import UserRead
 from kasasu.users.service import user_names
 from kasasu.web.auth import CurrentUser, check_csrf, require
 from kasasu.web.context import in_transaction
-from kasasu.web.render import Pages
+from kasasu.web.render import Pages, PagesDep
 
 MEMBERS_SHOWN = 200
 HISTORY_SHOWN = 50
 
 
-def segments_router(pages: Pages) -> APIRouter:
-    router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 
-    def list_page(
-        request: Request, user: UserRead, status: int = 200, **values: Any
-    ) -> HTMLResponse:
-        segments = in_transaction(request, list_segments)
-        return pages.render(
-            request,
-            "segments.html",
-            status,
-            user=user,
-            segments=segments,
-            **_editing(user),
-            **values,
-        )
 
-    @router.get("/segments", response_class=HTMLResponse)
-    def segments_page(request: Request, user: CurrentUser) -> HTMLResponse:
-        return list_page(request, user, form={})
+def list_page(
+    request: Request, pages: Pages, user: UserRead, status: int = 200, **values: Any
+) -> HTMLResponse:
+    segments = in_transaction(request, list_segments)
+    return pages.render(
+        request,
+        "segments.html",
+        status,
+        user=user,
+        segments=segments,
+        **_editing(user),
+        **values,
+    )
 
-    @router.post("/segments", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
-    def store_segment(
-        request: Request,
-        user: CurrentUser,
-        name: Annotated[str, Form()] = "",
-        rule: Annotated[str, Form()] = "",
-        description: Annotated[str, Form()] = "",
-    ) -> Response:
-        require(user, Action.DELETE)  # leaders and admins configure segments
-        form = {"name": name.strip(), "rule": rule.strip(), "description": description.strip()}
-        try:
-            segment = validate_segment({**form, "description": form["description"] or None}, "form")
-        except InvalidInput as error:
-            return list_page(request, user, 422, form=form, error=error)
-        in_transaction(request, lambda s: save_segment(s, segment))
-        return RedirectResponse("/segments", status_code=303)
 
-    @router.get("/segments/{name}", response_class=HTMLResponse)
-    def segment_page(request: Request, name: str, user: CurrentUser) -> HTMLResponse:
-        data = in_transaction(request, lambda s: _segment(s, name))
-        return pages.render(request, "segment.html", user=user, **_editing(user), **data)
+@router.get("/segments", response_class=HTMLResponse)
+def segments_page(request: Request, user: CurrentUser, pages: PagesDep) -> HTMLResponse:
+    return list_page(request, pages, user, form={})
 
-    return router
+
+@router.post("/segments", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
+def store_segment(
+    request: Request,
+    *,
+    user: CurrentUser,
+    pages: PagesDep,
+    name: Annotated[str, Form()] = "",
+    rule: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+) -> Response:
+    require(user, Action.DELETE)  # leaders and admins configure segments
+    form = {"name": name.strip(), "rule": rule.strip(), "description": description.strip()}
+    try:
+        segment = validate_segment({**form, "description": form["description"] or None}, "form")
+    except InvalidInput as error:
+        return list_page(request, pages, user, 422, form=form, error=error)
+    in_transaction(request, lambda s: save_segment(s, segment))
+    return RedirectResponse("/segments", status_code=303)
+
+
+@router.get("/segments/{name}", response_class=HTMLResponse)
+def segment_page(request: Request, name: str, user: CurrentUser, pages: PagesDep) -> HTMLResponse:
+    data = in_transaction(request, lambda s: _segment(s, name))
+    return pages.render(request, "segment.html", user=user, **_editing(user), **data)
 
 
 def _editing(user: UserRead) -> dict[str, bool]:

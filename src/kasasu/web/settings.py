@@ -3,6 +3,7 @@ with validation and a preview of the bands they would give (leaders and admins).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -20,7 +21,7 @@ from kasasu.health.features import TouchRule
 from kasasu.health.scorecards import get_scorecard, list_scorecards, parse_scorecard, save_scorecard
 from kasasu.health.service import preview_scorecard
 from kasasu.kit.i18n import LOCALES, _
-from kasasu.users.schemas import ApiKeyCreate, UserCreate
+from kasasu.users.schemas import ApiKeyCreate, UserCreate, UserRead
 from kasasu.users.service import (
     MIN_PASSWORD_LENGTH,
     activate_user,
@@ -36,7 +37,7 @@ from kasasu.users.service import (
 from kasasu.users.signin import change_own_password
 from kasasu.web.auth import CurrentUser, check_csrf, require, start_session
 from kasasu.web.context import client_address, in_transaction, web_context
-from kasasu.web.render import SESSION_LOCALE, Pages
+from kasasu.web.render import SESSION_LOCALE, Pages, PagesDep
 
 ZONES = ("Asia/Tokyo", "UTC", "Asia/Seoul", "Asia/Singapore", "Europe/London", "America/New_York")
 
@@ -57,155 +58,179 @@ class NewKey(BaseModel):
     csrf_token: str = ""
 
 
-def settings_router(pages: Pages) -> APIRouter:
-    router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 
-    def page(request: Request, user: Any, status: int = 200, **values: Any) -> HTMLResponse:
-        def load(session: Session) -> dict[str, Any]:
-            admin = user.role is Role.ADMIN
-            return {
-                "users": list_users(session) if admin else [],
-                "keys": list_api_keys(session) if admin else [],
-                "scorecards": list_scorecards(session),
-            }
 
-        data = in_transaction(request, load)
-        return pages.render(
+def page(
+    request: Request,
+    pages: Pages,
+    user: UserRead,
+    status: int = 200,
+    *,
+    first: Callable[[Session], dict[str, Any]] | None = None,
+    **values: Any,
+) -> HTMLResponse:
+    """The settings page; ``first``, a change the page shows, runs in its transaction."""
+
+    def load(session: Session) -> dict[str, Any]:
+        done = first(session) if first else {}  # before the reads, which then show it
+        return {**_visible(session, user), **done}
+
+    data = in_transaction(request, load)
+    return pages.render(
+        request,
+        "settings.html",
+        status,
+        user=user,
+        locales=LOCALES,
+        zones=ZONES,
+        roles=list(Role),
+        min_password=MIN_PASSWORD_LENGTH,
+        now=datetime.now(UTC),
+        password_changed=request.query_params.get("password") == "changed",
+        **data,
+        **values,
+    )
+
+
+def _visible(session: Session, user: UserRead) -> dict[str, Any]:
+    """What the user may see: users and API keys (admins), scorecards (everyone)."""
+    admin = user.role is Role.ADMIN
+    return {
+        "users": list_users(session) if admin else [],
+        "keys": list_api_keys(session) if admin else [],
+        "scorecards": list_scorecards(session),
+    }
+
+
+@router.get("/settings", response_class=HTMLResponse)
+def settings_page(request: Request, user: CurrentUser, pages: PagesDep) -> HTMLResponse:
+    return page(request, pages, user)
+
+
+@router.post("/settings/preferences", dependencies=[Depends(check_csrf)])
+def preferences(
+    request: Request,
+    user: CurrentUser,
+    locale: Annotated[str, Form()] = "",
+    zone: Annotated[str, Form()] = "",
+) -> Response:
+    in_transaction(request, lambda s: set_preferences(s, user.id, locale or None, zone or None))
+    if locale:
+        request.session[SESSION_LOCALE] = locale
+    return RedirectResponse("/settings", status_code=303)
+
+
+@router.post("/settings/password", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
+def new_password(
+    request: Request,
+    *,
+    user: CurrentUser,
+    pages: PagesDep,
+    current_password: Annotated[str, Form(max_length=200)],
+    new_password: Annotated[str, Form(max_length=200)],
+    confirm: Annotated[str, Form(max_length=200)],
+) -> Response:
+    """Your own password: the current one is required; every other session of yours ends."""
+    if new_password != confirm:
+        error = _("The new password and its confirmation differ")
+        return page(request, pages, user, 400, password_error=error)
+    try:
+        guard, address = web_context(request).sign_in, client_address(request)
+        changed = in_transaction(
             request,
-            "settings.html",
-            status,
-            user=user,
-            locales=LOCALES,
-            zones=ZONES,
-            roles=list(Role),
-            min_password=MIN_PASSWORD_LENGTH,
-            now=datetime.now(UTC),
-            password_changed=request.query_params.get("password") == "changed",
-            **data,
-            **values,
+            lambda s: change_own_password(
+                s, guard, user, (current_password, new_password), address
+            ),
         )
+    except InvalidInput as error:
+        return page(request, pages, user, 400, password_error=error.message)
+    # This browser stays signed in (with the new generation); the others do not.
+    return start_session(request, changed, "/settings?password=changed#password")
 
-    @router.get("/settings", response_class=HTMLResponse)
-    def settings_page(request: Request, user: CurrentUser) -> HTMLResponse:
-        return page(request, user)
 
-    @router.post("/settings/preferences", dependencies=[Depends(check_csrf)])
-    def preferences(
-        request: Request,
-        user: CurrentUser,
-        locale: Annotated[str, Form()] = "",
-        zone: Annotated[str, Form()] = "",
-    ) -> Response:
-        in_transaction(request, lambda s: set_preferences(s, user.id, locale or None, zone or None))
-        if locale:
-            request.session[SESSION_LOCALE] = locale
-        return RedirectResponse("/settings", status_code=303)
-
-    @router.post(
-        "/settings/password", response_class=HTMLResponse, dependencies=[Depends(check_csrf)]
+@router.post("/settings/users", dependencies=[Depends(check_csrf)])
+def add_user(
+    request: Request,
+    user: CurrentUser,
+    form: Annotated[NewUser, Form()],
+) -> Response:
+    require(user, Action.ADMIN)
+    data = UserCreate(
+        email=form.email, name=form.name, role=form.role, password=SecretStr(form.password)
     )
-    def new_password(
-        request: Request,
-        user: CurrentUser,
-        current_password: Annotated[str, Form(max_length=200)],
-        new_password: Annotated[str, Form(max_length=200)],
-        confirm: Annotated[str, Form(max_length=200)],
-    ) -> Response:
-        """Your own password: the current one is required; every other session of yours ends."""
-        if new_password != confirm:
-            error = _("The new password and its confirmation differ")
-            return page(request, user, 400, password_error=error)
-        try:
-            guard, address = web_context(request).sign_in, client_address(request)
-            changed = in_transaction(
-                request,
-                lambda s: change_own_password(
-                    s, guard, user, (current_password, new_password), address
-                ),
-            )
-        except InvalidInput as error:
-            return page(request, user, 400, password_error=error.message)
-        # This browser stays signed in (with the new generation); the others do not.
-        return start_session(request, changed, "/settings?password=changed#password")
+    in_transaction(request, lambda s: create_user(s, data))
+    return RedirectResponse("/settings#users", status_code=303)
 
-    @router.post("/settings/users", dependencies=[Depends(check_csrf)])
-    def add_user(
-        request: Request,
-        user: CurrentUser,
-        form: Annotated[NewUser, Form()],
-    ) -> Response:
-        require(user, Action.ADMIN)
-        data = UserCreate(
-            email=form.email, name=form.name, role=form.role, password=SecretStr(form.password)
-        )
-        in_transaction(request, lambda s: create_user(s, data))
-        return RedirectResponse("/settings#users", status_code=303)
 
-    @router.post("/settings/users/active", dependencies=[Depends(check_csrf)])
-    def set_active(
-        request: Request,
-        user: CurrentUser,
-        email: Annotated[str, Form(max_length=320)],
-        active: Annotated[bool, Form()],
-    ) -> Response:
-        """An admin deactivates a user (their sessions end, their API keys stop) or lets them
-        back in; never themselves, which would lock the door from inside."""
-        require(user, Action.ADMIN)
-        if email.lower() == user.email.lower():
-            raise InvalidInput(_("You cannot deactivate yourself"))
-        change = activate_user if active else deactivate_user
-        in_transaction(request, lambda s: change(s, email))
-        return RedirectResponse("/settings#users", status_code=303)
+@router.post("/settings/users/active", dependencies=[Depends(check_csrf)])
+def set_active(
+    request: Request,
+    user: CurrentUser,
+    email: Annotated[str, Form(max_length=320)],
+    active: Annotated[bool, Form()],
+) -> Response:
+    """An admin deactivates a user (their sessions end, their API keys stop) or lets them
+    back in; never themselves, which would lock the door from inside."""
+    require(user, Action.ADMIN)
+    if email.lower() == user.email.lower():
+        raise InvalidInput(_("You cannot deactivate yourself"))
+    change = activate_user if active else deactivate_user
+    in_transaction(request, lambda s: change(s, email))
+    return RedirectResponse("/settings#users", status_code=303)
 
-    @router.post("/settings/keys", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
-    def add_key(
-        request: Request, user: CurrentUser, form: Annotated[NewKey, Form()]
-    ) -> HTMLResponse:
-        require(user, Action.ADMIN)
-        data = ApiKeyCreate(
-            name=form.name,
-            role=form.role,
-            scopes=checked_scopes(form.scopes) if form.scopes.strip() else None,
-            expires_at=datetime.now(UTC) + parse_span(form.expires_in) if form.expires_in else None,
-        )
-        created = in_transaction(request, lambda s: create_api_key(s, data))
-        return page(request, user, new_key=created)
 
-    @router.post("/settings/keys/{key_id}/revoke", dependencies=[Depends(check_csrf)])
-    def revoke_key(request: Request, key_id: int, user: CurrentUser) -> Response:
-        require(user, Action.ADMIN)
-        in_transaction(request, lambda s: revoke_api_key(s, key_id))
-        return RedirectResponse("/settings#keys", status_code=303)
-
-    @router.get("/settings/scorecards/{name}", response_class=HTMLResponse)
-    def scorecard_page(request: Request, name: str, user: CurrentUser) -> HTMLResponse:
-        card = in_transaction(request, lambda s: get_scorecard(s, name))
-        text = yaml.safe_dump(card.definition, allow_unicode=True, sort_keys=False)
-        return pages.render(request, "scorecard.html", user=user, card=card, text=text)
-
-    @router.post(
-        "/settings/scorecards", response_class=HTMLResponse, dependencies=[Depends(check_csrf)]
+@router.post("/settings/keys", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
+def add_key(
+    request: Request, user: CurrentUser, pages: PagesDep, form: Annotated[NewKey, Form()]
+) -> HTMLResponse:
+    require(user, Action.ADMIN)
+    data = ApiKeyCreate(
+        name=form.name,
+        role=form.role,
+        scopes=checked_scopes(form.scopes) if form.scopes.strip() else None,
+        expires_at=datetime.now(UTC) + parse_span(form.expires_in) if form.expires_in else None,
     )
-    def edit_scorecard(
-        request: Request,
-        user: CurrentUser,
-        text: Annotated[str, Form(max_length=100_000)],
-        action: Annotated[str, Form()] = "preview",
-    ) -> Response:
-        """Validate the YAML; preview the bands it would give, or save it as a new version."""
-        require(user, Action.DELETE)  # leaders and admins configure scorecards
-        try:
-            definition = parse_scorecard(text, "scorecard.yaml")
-        except InvalidInput as error:
-            return pages.render(request, "scorecard.html", 422, user=user, text=text, error=error)
-        if action == "save":
-            saved = in_transaction(request, lambda s: save_scorecard(s, definition))
-            return RedirectResponse(f"/settings/scorecards/{saved.name}", status_code=303)
-        ctx = web_context(request)
-        touch = TouchRule(high_from=ctx.touch_high_mrr, low_from=ctx.touch_low_mrr)
-        preview = in_transaction(request, lambda s: preview_scorecard(s, definition, touch))
-        return pages.render(
-            request, "scorecard.html", user=user, text=text, preview=preview, name=definition.name
-        )
+    return page(request, pages, user, first=lambda s: {"new_key": create_api_key(s, data)})
 
-    return router
+
+@router.post("/settings/keys/{key_id}/revoke", dependencies=[Depends(check_csrf)])
+def revoke_key(request: Request, key_id: int, user: CurrentUser) -> Response:
+    require(user, Action.ADMIN)
+    in_transaction(request, lambda s: revoke_api_key(s, key_id))
+    return RedirectResponse("/settings#keys", status_code=303)
+
+
+@router.get("/settings/scorecards/{name}", response_class=HTMLResponse)
+def scorecard_page(request: Request, name: str, user: CurrentUser, pages: PagesDep) -> HTMLResponse:
+    card = in_transaction(request, lambda s: get_scorecard(s, name))
+    text = yaml.safe_dump(card.definition, allow_unicode=True, sort_keys=False)
+    return pages.render(request, "scorecard.html", user=user, card=card, text=text)
+
+
+@router.post(
+    "/settings/scorecards", response_class=HTMLResponse, dependencies=[Depends(check_csrf)]
+)
+def edit_scorecard(
+    request: Request,
+    *,
+    user: CurrentUser,
+    pages: PagesDep,
+    text: Annotated[str, Form(max_length=100_000)],
+    action: Annotated[str, Form()] = "preview",
+) -> Response:
+    """Validate the YAML; preview the bands it would give, or save it as a new version."""
+    require(user, Action.DELETE)  # leaders and admins configure scorecards
+    try:
+        definition = parse_scorecard(text, "scorecard.yaml")
+    except InvalidInput as error:
+        return pages.render(request, "scorecard.html", 422, user=user, text=text, error=error)
+    if action == "save":
+        saved = in_transaction(request, lambda s: save_scorecard(s, definition))
+        return RedirectResponse(f"/settings/scorecards/{saved.name}", status_code=303)
+    ctx = web_context(request)
+    touch = TouchRule(high_from=ctx.touch_high_mrr, low_from=ctx.touch_low_mrr)
+    preview = in_transaction(request, lambda s: preview_scorecard(s, definition, touch))
+    return pages.render(
+        request, "scorecard.html", user=user, text=text, preview=preview, name=definition.name
+    )

@@ -22,7 +22,7 @@ from kasasu.surveys.config import SurveyConfig
 from kasasu.surveys.hosted import request_link
 from kasasu.web.auth import check_csrf
 from kasasu.web.context import client_address, in_transaction, web_context
-from kasasu.web.render import SESSION_LOCALE, Pages
+from kasasu.web.render import SESSION_LOCALE, Pages, PagesDep
 
 STATUS = {"forged": 400, "unknown": 404, "expired": 410, "closed": 410}
 
@@ -41,76 +41,81 @@ def _score(raw: str) -> int | None:
         return None
 
 
-def survey_answers_router(pages: Pages) -> APIRouter:
-    router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 
-    def show(request: Request, page: SurveyPage, action: str, **values: Any) -> HTMLResponse:
-        chosen = request.query_params.get("lang")
-        if chosen in LOCALES:  # the language switch, remembered for the visit
-            request.session[SESSION_LOCALE] = chosen
-        else:
-            chosen = request.session.get(SESSION_LOCALE)
-        locale = chosen if chosen in LOCALES else page.locale
-        status = 422 if values.get("error") else STATUS.get(page.state, 200)
-        return pages.render(
-            request,
-            "survey.html",
-            status,
-            page=page,
-            action=action,
-            page_locale=locale,
-            **values,
-        )
 
-    @router.get("/s/c/{public_id}", response_class=HTMLResponse)
-    def hosted_page(request: Request, public_id: str) -> HTMLResponse:
-        page = in_transaction(request, lambda s: open_campaign(s, public_id, "page"))
-        return show(request, page, f"/s/c/{public_id}", hosted=True, form={})
-
-    @router.post(
-        "/s/c/{public_id}", response_class=HTMLResponse, dependencies=[Depends(check_csrf)]
+def show(
+    request: Request, pages: Pages, page: SurveyPage, action: str, **values: Any
+) -> HTMLResponse:
+    """The survey page in the language chosen on it, else the invitation's."""
+    chosen = request.query_params.get("lang")
+    if chosen in LOCALES:  # the language switch, remembered for the visit
+        request.session[SESSION_LOCALE] = chosen
+    else:
+        chosen = request.session.get(SESSION_LOCALE)
+    locale = chosen if chosen in LOCALES else page.locale
+    status = 422 if values.get("error") else STATUS.get(page.state, 200)
+    return pages.render(
+        request,
+        "survey.html",
+        status,
+        page=page,
+        action=action,
+        page_locale=locale,
+        **values,
     )
-    def ask_for_link(
-        request: Request,
-        public_id: str,
-        background: BackgroundTasks,
-        email: Annotated[str, Form()] = "",
-    ) -> HTMLResponse:
-        ctx, now, action = web_context(request), datetime.now(UTC), f"/s/c/{public_id}"
-        ctx.survey_guard.check_page(client_address(request))  # Throttled: the 429 page
-        config = _config(request)
-        try:
-            asked = in_transaction(
-                request,
-                lambda s: request_link(s, config, public_id, email, now, guard=ctx.survey_guard),
-            )
-        except InvalidInput as error:
-            opened = in_transaction(request, lambda s: open_campaign(s, public_id, "page"))
-            return show(request, opened, action, hosted=True, error=error, form={"email": email})
-        if asked.deliver is not None:
-            background.add_task(asked.deliver)  # after the page: known emails answer as fast
-        return show(request, asked.page, action, hosted=True, form={}, email=email)
 
-    @router.get("/s/{link}", response_class=HTMLResponse)
-    def personal_page(request: Request, link: str) -> HTMLResponse:
-        now = datetime.now(UTC)
-        page = in_transaction(request, lambda s: open_link(s, _config(request), link, now))
-        return show(request, page, f"/s/{link}", form={})
 
-    @router.post("/s/{link}", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
-    def answer_personal(
-        request: Request,
-        link: str,
-        score: Annotated[str, Form()] = "",
-        comment: Annotated[str, Form()] = "",
-    ) -> HTMLResponse:
-        config, now, answer = _config(request), datetime.now(UTC), Answer(_score(score), comment)
-        try:
-            page = in_transaction(request, lambda s: answer_link(s, config, link, answer, now))
-        except InvalidInput as error:
-            opened = in_transaction(request, lambda s: open_link(s, config, link, now))
-            form = {"score": score, "comment": comment}
-            return show(request, opened, f"/s/{link}", error=error, form=form)
-        return show(request, page, f"/s/{link}", form={})
+@router.get("/s/c/{public_id}", response_class=HTMLResponse)
+def hosted_page(request: Request, public_id: str, pages: PagesDep) -> HTMLResponse:
+    page = in_transaction(request, lambda s: open_campaign(s, public_id, "page"))
+    return show(request, pages, page, f"/s/c/{public_id}", hosted=True, form={})
 
-    return router
+
+@router.post("/s/c/{public_id}", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
+def ask_for_link(
+    request: Request,
+    public_id: str,
+    background: BackgroundTasks,
+    pages: PagesDep,
+    email: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    ctx, now, action = web_context(request), datetime.now(UTC), f"/s/c/{public_id}"
+    ctx.survey_guard.check_page(client_address(request))  # Throttled: the 429 page
+    config = _config(request)
+    try:
+        asked = in_transaction(
+            request,
+            lambda s: request_link(s, config, public_id, email, now, guard=ctx.survey_guard),
+        )
+    except InvalidInput as error:
+        opened = in_transaction(request, lambda s: open_campaign(s, public_id, "page"))
+        return show(request, pages, opened, action, hosted=True, error=error, form={"email": email})
+    if asked.deliver is not None:
+        background.add_task(asked.deliver)  # after the page: known emails answer as fast
+    return show(request, pages, asked.page, action, hosted=True, form={}, email=email)
+
+
+@router.get("/s/{link}", response_class=HTMLResponse)
+def personal_page(request: Request, link: str, pages: PagesDep) -> HTMLResponse:
+    now = datetime.now(UTC)
+    page = in_transaction(request, lambda s: open_link(s, _config(request), link, now))
+    return show(request, pages, page, f"/s/{link}", form={})
+
+
+@router.post("/s/{link}", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
+def answer_personal(
+    request: Request,
+    link: str,
+    pages: PagesDep,
+    score: Annotated[str, Form()] = "",
+    comment: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    config, now, answer = _config(request), datetime.now(UTC), Answer(_score(score), comment)
+    try:
+        page = in_transaction(request, lambda s: answer_link(s, config, link, answer, now))
+    except InvalidInput as error:
+        opened = in_transaction(request, lambda s: open_link(s, config, link, now))
+        form = {"score": score, "comment": comment}
+        return show(request, pages, opened, f"/s/{link}", error=error, form=form)
+    return show(request, pages, page, f"/s/{link}", form={})

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from kasasu.domain.choices import SurveyKind
@@ -22,7 +23,7 @@ from kasasu.users.schemas import UserRead
 from kasasu.voice.service import comment_terms
 from kasasu.web.auth import CurrentUser, check_csrf, require
 from kasasu.web.context import in_transaction, web_context
-from kasasu.web.render import Pages
+from kasasu.web.render import Pages, PagesDep, ReportingDep
 
 
 def _overview(session: Session) -> dict[str, Any]:
@@ -40,6 +41,25 @@ def _campaign_results(session: Session, name: str, zone: str) -> dict[str, Any]:
         year_ago = today_in(zone) - timedelta(days=365)
         overall = comment_terms(session, kind=kind.value, zone=zone, first=year_ago)
     return {"results": results, "terms": terms, "overall": overall}
+
+
+class CampaignForm(BaseModel):
+    """The campaign form's fields as typed (the text ones stripped by ``shown``)."""
+
+    name: str = ""
+    kind: str = "nps"
+    segment: str = ""
+    contacts: str = ""
+    question_ja: str = ""
+    question_en: str = ""
+    throttle_days: str = ""
+    channel_page: str = ""
+    channel_widget: str = ""
+
+    def shown(self) -> dict[str, str]:
+        """The fields as the form shows them again after an error."""
+        checks = {"channel_page", "channel_widget"}
+        return {k: v if k in checks else v.strip() for k, v in self.model_dump().items()}
 
 
 def _campaign(form: dict[str, str]) -> CampaignCreate:
@@ -60,74 +80,58 @@ def _campaign(form: dict[str, str]) -> CampaignCreate:
     return validate_campaign(values, "form")
 
 
-def surveys_router(pages: Pages) -> APIRouter:
-    router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 
-    def list_page(
-        request: Request, user: UserRead, status: int = 200, **values: Any
-    ) -> HTMLResponse:
-        data = in_transaction(request, _overview)
-        return pages.render(
-            request,
-            "surveys.html",
-            status,
-            user=user,
-            kinds=list(SurveyKind),
-            can_edit=can(user.role, Action.DELETE),
-            **data,
-            **values,
-        )
 
-    @router.get("/surveys", response_class=HTMLResponse)
-    def surveys_page(request: Request, user: CurrentUser) -> HTMLResponse:
-        return list_page(request, user, form={})
+def list_page(
+    request: Request, pages: Pages, user: UserRead, status: int = 200, **values: Any
+) -> HTMLResponse:
+    data = in_transaction(request, _overview)
+    return pages.render(
+        request,
+        "surveys.html",
+        status,
+        user=user,
+        kinds=list(SurveyKind),
+        can_edit=can(user.role, Action.DELETE),
+        **data,
+        **values,
+    )
 
-    @router.get("/surveys/{name}", response_class=HTMLResponse)
-    def campaign_page(request: Request, user: CurrentUser, name: str) -> HTMLResponse:
-        ctx = web_context(request)
-        data = in_transaction(request, lambda s: _campaign_results(s, name, ctx.timezone))
-        if data["results"].campaign.channel_widget and ctx.surveys is not None:
-            config, leader = ctx.surveys, can(user.role, Action.DELETE)
-            data["widget"] = in_transaction(
-                request, lambda s: widget_setup(s, name, config, with_key=leader)
-            )
-        return pages.render(request, "survey_campaign.html", user=user, **data)
 
-    @router.post("/surveys", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
-    def store_campaign(  # noqa: PLR0917 - one parameter per form field
-        request: Request,
-        user: CurrentUser,
-        name: Annotated[str, Form()] = "",
-        kind: Annotated[str, Form()] = "nps",
-        segment: Annotated[str, Form()] = "",
-        contacts: Annotated[str, Form()] = "",
-        question_ja: Annotated[str, Form()] = "",
-        question_en: Annotated[str, Form()] = "",
-        throttle_days: Annotated[str, Form()] = "",
-        channel_page: Annotated[str, Form()] = "",
-        channel_widget: Annotated[str, Form()] = "",
-    ) -> Response:
-        require(user, Action.DELETE)  # leaders and admins start campaigns
-        fields = (name, kind, segment, contacts, question_ja, question_en, throttle_days)
-        keys = (
-            "name",
-            "kind",
-            "segment",
-            "contacts",
-            "question_ja",
-            "question_en",
-            "throttle_days",
-        )
-        form = dict(zip(keys, (v.strip() for v in fields), strict=True))
-        form |= {"channel_page": channel_page, "channel_widget": channel_widget}
-        config = web_context(request).surveys
-        try:
-            data = _campaign(form)
-            if config is None:  # pragma: no cover - create_app always sets it
-                raise RuntimeError("surveys are not configured")
-            in_transaction(request, lambda s: create_campaign(s, data, config))
-        except KasasuError as error:
-            return list_page(request, user, 422, form=form, error=error)
-        return RedirectResponse("/surveys", status_code=303)
+@router.get("/surveys", response_class=HTMLResponse)
+def surveys_page(request: Request, user: CurrentUser, pages: PagesDep) -> HTMLResponse:
+    return list_page(request, pages, user, form={})
 
-    return router
+
+@router.get("/surveys/{name}", response_class=HTMLResponse)
+def campaign_page(
+    request: Request, user: CurrentUser, pages: PagesDep, report: ReportingDep, name: str
+) -> HTMLResponse:
+    config, leader = web_context(request).surveys, can(user.role, Action.DELETE)
+
+    def load(session: Session) -> dict[str, Any]:
+        data = _campaign_results(session, name, report.zone)
+        if data["results"].campaign.channel_widget and config is not None:
+            data["widget"] = widget_setup(session, name, config, with_key=leader)
+        return data
+
+    data = in_transaction(request, load)
+    return pages.render(request, "survey_campaign.html", user=user, **data)
+
+
+@router.post("/surveys", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
+def store_campaign(
+    request: Request, user: CurrentUser, pages: PagesDep, fields: Annotated[CampaignForm, Form()]
+) -> Response:
+    require(user, Action.DELETE)  # leaders and admins start campaigns
+    form = fields.shown()
+    config = web_context(request).surveys
+    try:
+        data = _campaign(form)
+        if config is None:  # pragma: no cover - create_app always sets it
+            raise RuntimeError("surveys are not configured")
+        in_transaction(request, lambda s: create_campaign(s, data, config))
+    except KasasuError as error:
+        return list_page(request, pages, user, 422, form=form, error=error)
+    return RedirectResponse("/surveys", status_code=303)

@@ -12,14 +12,13 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from kasasu.domain.dates import today_in
 from kasasu.errors import InvalidInput
 from kasasu.health.snapshots import latest_briefs
 from kasasu.segments.service import list_segments
 from kasasu.voice.service import comment_terms, search_comments
 from kasasu.web.auth import CurrentUser
-from kasasu.web.context import in_transaction, web_context
-from kasasu.web.render import Pages
+from kasasu.web.context import in_transaction
+from kasasu.web.render import PagesDep, ReportingDep
 
 DEFAULT_DAYS = 365
 SearchKind = Literal["", "nps", "csat", "ces", "cancellation"]
@@ -36,60 +35,69 @@ class CommentsQuery(BaseModel):
     cursor: str | None = Field(default=None, max_length=500)
 
 
-def voice_router(pages: Pages) -> APIRouter:
-    router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 
-    @router.get("/voice/comments", response_class=HTMLResponse)
-    def comments(
-        request: Request, user: CurrentUser, params: Annotated[CommentsQuery, Query()]
-    ) -> HTMLResponse:
-        q, search_kind, cursor = params.q, params.search_kind, params.cursor
-        zone = web_context(request).timezone
-        today = today_in(zone)
-        last = params.last or today
-        first = params.first or last - timedelta(days=DEFAULT_DAYS - 1)
 
-        def search(session: Session) -> dict[str, Any]:
-            if not q.strip():
-                return {"hits": None, "problem": None, "health": {}}
-            try:
-                page = search_comments(
-                    session, q, kind=search_kind or None, zone=zone, cursor=cursor, limit=50
-                )
-            except InvalidInput as error:
-                return {"hits": None, "problem": error.message, "health": {}}
-            health = latest_briefs(session, sorted({h.account_id for h in page.items}))
-            return {"hits": page, "problem": None, "health": health}
+@router.get("/voice/comments", response_class=HTMLResponse)
+def comments(
+    request: Request,
+    user: CurrentUser,
+    pages: PagesDep,
+    report: ReportingDep,
+    params: Annotated[CommentsQuery, Query()],
+) -> HTMLResponse:
+    if request.headers.get("hx-request"):
+        found = in_transaction(request, lambda s: _search(s, params, report.zone))
+        return pages.render(request, "_comment_hits.html", user=user, q=params.q, **found)
+    last = params.last or report.today()
+    first = params.first or last - timedelta(days=DEFAULT_DAYS - 1)
+    data = in_transaction(request, lambda s: _explorer(s, params, first, last, report.zone))
+    return pages.render(
+        request,
+        "voice_comments.html",
+        user=user,
+        q=params.q,
+        kind=params.kind,
+        search_kind=params.search_kind,
+        first=first,
+        last=last,
+        plan=params.plan,
+        segment=params.segment,
+        **data,
+    )
 
-        if request.headers.get("hx-request"):
-            found = in_transaction(request, search)
-            return pages.render(request, "_comment_hits.html", user=user, q=q, **found)
 
-        def load(session: Session) -> dict[str, Any]:
-            terms = comment_terms(
-                session,
-                kind=params.kind,
-                first=first,
-                last=last,
-                zone=zone,
-                plan=params.plan or None,
-                segment=params.segment or None,
-            )
-            return {"terms": terms, "segments": list_segments(session), **search(session)}
-
-        data = in_transaction(request, load)
-        return pages.render(
-            request,
-            "voice_comments.html",
-            user=user,
-            q=q,
-            kind=params.kind,
-            search_kind=search_kind,
-            first=first,
-            last=last,
-            plan=params.plan,
-            segment=params.segment,
-            **data,
+def _search(session: Session, params: CommentsQuery, zone: str) -> dict[str, Any]:
+    """The comments matching the search box, with each account's latest health; a query the
+    search refuses is shown as the problem, not as an error page."""
+    if not params.q.strip():
+        return {"hits": None, "problem": None, "health": {}}
+    try:
+        page = search_comments(
+            session,
+            params.q,
+            kind=params.search_kind or None,
+            zone=zone,
+            cursor=params.cursor,
+            limit=50,
         )
+    except InvalidInput as error:
+        return {"hits": None, "problem": error.message, "health": {}}
+    health = latest_briefs(session, sorted({h.account_id for h in page.items}))
+    return {"hits": page, "problem": None, "health": health}
 
-    return router
+
+def _explorer(
+    session: Session, params: CommentsQuery, first: date, last: date, zone: str
+) -> dict[str, Any]:
+    """The whole page: key terms over the window, the segments to filter by, and the search."""
+    terms = comment_terms(
+        session,
+        kind=params.kind,
+        first=first,
+        last=last,
+        zone=zone,
+        plan=params.plan or None,
+        segment=params.segment or None,
+    )
+    return {"terms": terms, "segments": list_segments(session), **_search(session, params, zone)}
