@@ -29,13 +29,13 @@ from kasasu.imports.kinds import kind_specs
 from kasasu.imports.mapping import header_table
 from kasasu.imports.schemas import ImportKind
 from kasasu.kit.i18n import _
-from kasasu.warehouse.facts import COLUMNS
 from kasasu.models import Account
 from kasasu.playbooks.schemas import PlaybookDefinition
 from kasasu.playbooks.templates import ACCOUNT_KEYS, render, sample_context
 from kasasu.playbooks.triggers import Firing
 from kasasu.playbooks.variables import FiringContext, PlaybookConfig, Reader
 from kasasu.segments.schemas import RULE_NAMES
+from kasasu.warehouse.facts import COLUMNS
 
 COLUMNS_OF_ACCOUNT = inspect(Account).columns
 
