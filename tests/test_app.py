@@ -6,8 +6,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.cli.test_admin import data_env, kasasu, run_kasasu
 from tests.serving import free_port, served
+from tests.support.cli import data_env, kasasu, run_kasasu
 
 
 def test_serve_answers_pages_and_api(tmp_path: Path) -> None:

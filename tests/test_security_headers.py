@@ -15,8 +15,8 @@ from pydantic import SecretStr
 
 from kasasu.app import create_app
 from kasasu.settings import Settings
-from tests.cli.test_admin import kasasu
 from tests.serving import served
+from tests.support.cli import kasasu
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "src" / "kasasu" / "web" / "templates"
 PATHS = ["/login", "/healthz", "/api/v1/openapi.json", "/api/v1/accounts", "/api/v1/docs"]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.cli.test_admin import kasasu
 from tests.serving import served
+from tests.support.cli import kasasu
 
 
 def _token(html: str) -> str:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_admin import data_env, run_kasasu
 from tests.conftest import new_postgres_database
 from tests.serving import served
+from tests.support.cli import data_env, invoke_kasasu
 
 EXAMPLES = 5
 ORIGIN = "https://app.example.com"  # the widget's allowed origin, so its routes are reached
@@ -37,7 +37,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 def _kasasu(data: Path, url: str, *args: str) -> str:
-    result = run_kasasu(data_env(data, KASASU_DATABASE_URL=url, KASASU_LOCALE="en"), *args)
+    result = invoke_kasasu(data_env(data, KASASU_DATABASE_URL=url, KASASU_LOCALE="en"), *args)
     assert result.returncode == 0, result.stderr
     return result.stdout
 

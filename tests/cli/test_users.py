@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.cli.test_admin import kasasu
 from tests.serving import served
+from tests.support.cli import kasasu
 
 EMAIL = "sato@example.jp"
 PASSWORD = "first password 1"

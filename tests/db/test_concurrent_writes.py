@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from kasasu.db import create_db_engine, session_factory, transaction
 from kasasu.db.engine import WRITE
 from kasasu.errors import Unavailable
-from tests.cli.test_admin import kasasu
 from tests.serving import served
+from tests.support.cli import kasasu
 
 WRITERS, SECONDS = 32, 10  # the measure: 32 parallel writers for 10 s
 

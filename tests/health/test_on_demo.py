@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.cli.test_admin import kasasu
+from tests.support.cli import kasasu
 
 
 @pytest.fixture(scope="module")

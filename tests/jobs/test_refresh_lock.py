@@ -25,8 +25,8 @@ from kasasu.jobs.locking import refresh_lock
 from kasasu.jobs.refresh import refresh_config, run_refresh
 from kasasu.locks.service import acquire_locks, release_locks
 from kasasu.settings import Settings
-from tests.cli.test_admin import data_env, run_kasasu
 from tests.conftest import new_postgres_database
+from tests.support.cli import data_env, invoke_kasasu, run_kasasu
 
 DAY = "2026-10-01"
 REFRESH = ("refresh", "--as-of", DAY, "--no-playbooks")
@@ -45,8 +45,8 @@ def company(
             else stack.enter_context(new_postgres_database())
         )
         env = data_env(data, KASASU_LOCALE="en", KASASU_DATABASE_URL=url)
-        assert run_kasasu(env, "init").returncode == 0
-        made = run_kasasu(env, "demo", "--accounts", "120", "--months", "12", "--seed", "3")
+        assert invoke_kasasu(env, "init").returncode == 0
+        made = invoke_kasasu(env, "demo", "--accounts", "120", "--months", "12", "--seed", "3")
         assert made.returncode == 0, made.stderr
         yield env
 
