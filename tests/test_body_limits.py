@@ -24,6 +24,8 @@ from tests.imports.hostile import header_bomb, xlsx_bomb
 from tests.serving import served
 from tests.support.cli import kasasu
 
+pytestmark = pytest.mark.slow  # a real kasasu serve process
+
 MB = 1_000_000
 BOUNDARY = "kasasu-test-boundary"
 MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"

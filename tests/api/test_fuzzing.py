@@ -19,6 +19,8 @@ from tests.conftest import new_postgres_database
 from tests.serving import served
 from tests.support.cli import data_env, invoke_kasasu
 
+pytestmark = pytest.mark.slow  # fuzzes a served demo
+
 EXAMPLES = 5
 ORIGIN = "https://app.example.com"  # the widget's allowed origin, so its routes are reached
 # Checks about what the server accepts rather than what it answers: the server checks more
@@ -27,7 +29,7 @@ ORIGIN = "https://app.example.com"  # the widget's allowed origin, so its routes
 REPORTED_ONLY = {"ST201", "ST202"}
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'data' / 'kasasu.db'}"

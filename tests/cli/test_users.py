@@ -13,6 +13,8 @@ import pytest
 from tests.serving import served
 from tests.support.cli import kasasu
 
+pytestmark = pytest.mark.slow  # a real kasasu serve process
+
 EMAIL = "sato@example.jp"
 PASSWORD = "first password 1"
 

@@ -20,6 +20,8 @@ from kasasu.errors import Unavailable
 from tests.serving import served
 from tests.support.cli import kasasu
 
+pytestmark = pytest.mark.slow  # 32 writers for 10 s against a served app
+
 WRITERS, SECONDS = 32, 10  # the measure: 32 parallel writers for 10 s
 
 

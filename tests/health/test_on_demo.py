@@ -10,6 +10,8 @@ import sqlalchemy as sa
 
 from tests.support.cli import kasasu
 
+pytestmark = pytest.mark.slow  # a 150-account demo company with a refresh history
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -28,11 +28,15 @@ from kasasu.settings import Settings
 from tests.conftest import new_postgres_database
 from tests.support.cli import data_env, invoke_kasasu, run_kasasu
 
+pytestmark = pytest.mark.slow  # refreshes of a demo company in their own processes
+
 DAY = "2026-10-01"
 REFRESH = ("refresh", "--as-of", DAY, "--no-playbooks")
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
 def company(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, str]]:
