@@ -42,7 +42,7 @@ def invoke_kasasu(
     exception prints its traceback to stderr and exits 1, as the interpreter would).
     """
     from kasasu.cli import main
-    from kasasu.cli.common import settings
+    from kasasu.cli.common import console, err_console, settings
 
     # Variables of this process that ``env`` lacks are removed for the call, then restored.
     overrides: dict[str, str | None] = dict.fromkeys(os.environ.keys() - env.keys())
@@ -50,6 +50,11 @@ def invoke_kasasu(
     runner = CliRunner()
     with runner.isolation(input=stdin, env=overrides) as (stdout, stderr, _output):
         settings.cache_clear()  # read from this call's environment, like a new process
+        # A new process's consoles take their width from COLUMNS when it starts; these were
+        # made at import, under whatever environment that was.
+        columns = env.get("COLUMNS", "")
+        for terminal in (console, err_console):
+            terminal._width = int(columns) if columns.isdigit() else None
         try:
             with mock.patch.object(sys, "argv", ["kasasu", *args]):
                 main()
