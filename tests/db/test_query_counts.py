@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
@@ -39,6 +40,7 @@ def _upsert_queries(session: Session, connection: Connection, count: int) -> int
     return len(statements)
 
 
+@pytest.mark.slow  # upserts thousands of rows twice
 def test_upserting_again_needs_one_query_per_chunk_not_per_row(
     session: Session, connection: Connection
 ) -> None:
