@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c const
 DEMO_EMAIL ?= admin@example.com
 DEMO_PASSWORD ?= kasasu-demo
 
-.PHONY: demo test bench lint install dev clean-demo
+.PHONY: demo test test-fast bench lint install dev clean-demo
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -62,6 +62,11 @@ lint: dev
 
 test: lint
 	$(BIN)/pytest -n 2
+
+# The local loop: everything but the tests marked slow (real processes, Spark, the browser,
+# demo companies) or needing PostgreSQL. `make test` still runs them all.
+test-fast: dev
+	$(BIN)/pytest -n 2 -m "not slow and not postgres"
 
 bench: dev
 	$(BIN)/python benchmarks/events.py

@@ -45,6 +45,17 @@ def _postgres_admin() -> Engine:
     return engine
 
 
+# Fixtures giving a test a PostgreSQL database of its own; the SQLite/PostgreSQL parametrised
+# fixtures mark their "postgresql" param instead. ``-m "not postgres"`` leaves them all out.
+POSTGRES_FIXTURES = {"postgresql_database", "postgres_url", "postgres_demo"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if POSTGRES_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.postgres)
+
+
 @contextmanager
 def new_postgres_database() -> Iterator[str]:
     """An empty PostgreSQL database of its own, dropped afterwards; yields its URL."""
@@ -73,7 +84,9 @@ def sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'kasasu.db'}"
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+@pytest.fixture(
+    scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
 def migrated_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     url = request.getfixturevalue(f"{request.param}_database")
     upgrade(url)

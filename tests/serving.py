@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.cli.test_admin import data_env
+from tests.support.cli import data_env
 
 
 def free_port() -> int:

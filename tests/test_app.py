@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
 
-from tests.cli.test_admin import data_env, kasasu, run_kasasu
 from tests.serving import free_port, served
+from tests.support.cli import data_env, kasasu, run_kasasu
+
+pytestmark = pytest.mark.slow  # a real kasasu serve process
 
 
 def test_serve_answers_pages_and_api(tmp_path: Path) -> None:

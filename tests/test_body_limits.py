@@ -20,9 +20,11 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.cli.test_admin import kasasu
 from tests.imports.hostile import header_bomb, xlsx_bomb
 from tests.serving import served
+from tests.support.cli import kasasu
+
+pytestmark = pytest.mark.slow  # a real kasasu serve process
 
 MB = 1_000_000
 BOUNDARY = "kasasu-test-boundary"

@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow  # a nested pytest run in its own process
 def test_unreachable_postgres_fails_loudly() -> None:
     result = subprocess.run(
         [

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import typer.main
+from typer import _click as click  # Typer ships its own click
 
 from kasasu.cli import app
 from kasasu.settings import Settings
@@ -29,7 +30,9 @@ def test_every_setting_is_documented() -> None:
 
 def _commands(group: Any, prefix: str = "kasasu") -> list[str]:
     found = []
-    for name, command in group.commands.items():
+    context = click.Context(group)
+    for name in group.list_commands(context):  # the root imports its commands when asked
+        command = group.get_command(context, name)
         if hasattr(command, "commands"):  # a group (Typer ships its own click)
             found += _commands(command, f"{prefix} {name}")
         else:

@@ -20,8 +20,10 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.cli.test_admin import kasasu
 from tests.serving import serving
+from tests.support.cli import kasasu
+
+pytestmark = pytest.mark.slow  # a real kasasu serve process
 
 LONG = "/api/v1/voice/reasons?from=2016-01&to=2025-12"
 QUIET = {"KASASU_REFRESH__SCHEDULED": "false"}

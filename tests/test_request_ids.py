@@ -23,7 +23,9 @@ from kasasu.settings import Settings
 SECRET_VALUE = "山田花子 hanako@example.com"
 
 
-@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+@pytest.mark.parametrize(
+    "database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
 def test_database_errors_never_quote_the_values(
     database: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:

@@ -15,8 +15,8 @@ from pydantic import SecretStr
 
 from kasasu.app import create_app
 from kasasu.settings import Settings
-from tests.cli.test_admin import kasasu
 from tests.serving import served
+from tests.support.cli import kasasu
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "src" / "kasasu" / "web" / "templates"
 PATHS = ["/login", "/healthz", "/api/v1/openapi.json", "/api/v1/accounts", "/api/v1/docs"]
@@ -89,6 +89,7 @@ def test_the_templates_have_no_inline_styles_and_nonce_their_scripts() -> None:
             assert allowed or 'nonce="{{ csp_nonce }}"' in tag, f"{template.name}: {tag}"
 
 
+@pytest.mark.slow  # a real kasasu serve process
 def test_the_server_does_not_name_itself(tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert kasasu(data, "init").returncode == 0

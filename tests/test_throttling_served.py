@@ -7,9 +7,12 @@ import re
 from pathlib import Path
 
 import httpx
+import pytest
 
-from tests.cli.test_admin import kasasu
 from tests.serving import served
+from tests.support.cli import kasasu
+
+pytestmark = pytest.mark.slow  # a real kasasu serve process
 
 
 def _token(html: str) -> str:

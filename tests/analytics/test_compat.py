@@ -31,6 +31,7 @@ def spark() -> ibis.BaseBackend:
     return ibis.pyspark.connect(session)
 
 
+@pytest.mark.slow  # starts Spark
 @pytest.mark.filterwarnings("ignore:unclosed <socket.socket:ResourceWarning")
 def test_spark_timestamps_come_back_as_utc_instants(spark: ibis.BaseBackend) -> None:
     raw = spark.table("compat_rows")

@@ -97,6 +97,7 @@ def test_quarters_and_fiscal_years_agree_with_the_months(session: Session) -> No
     )
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize("grain", list(Grain))
 def test_duckdb_and_postgres_agree_on_the_boundaries(grain: Grain) -> None:
     with new_postgres_database() as url:

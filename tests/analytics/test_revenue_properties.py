@@ -8,6 +8,7 @@ from typing import Any
 
 import ibis
 import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -72,6 +73,7 @@ def _rows(name: str, inputs: Inputs) -> list[dict[str, Any]]:
     return evaluate(metric.compute(inputs).order_by("period")).to_pylist()
 
 
+@pytest.mark.slow  # Hypothesis examples through the KPI engine
 @settings(max_examples=20, deadline=None)
 @given(st.lists(LINE, max_size=12))
 def test_movements_identity_and_retention_bounds(lines: list[dict[str, Any]]) -> None:

@@ -13,6 +13,7 @@ from kasasu.api.context import ApiContext
 from kasasu.domain.choices import Role
 from kasasu.users.service import revoke_api_key
 from tests.conftest import make_key
+from tests.support.api import RESOURCES
 
 # The survey widget answers the customer's product, not a user: no key, CORS by origin
 # (tests/api/test_surveys.py).
@@ -27,15 +28,6 @@ BODILESS = {
     ("post", "/surveys/campaigns/{name}/send"),
     ("post", "/surveys/campaigns/{name}/remind"),
 }
-RESOURCES = [
-    "/accounts",
-    "/contacts",
-    "/subscriptions",
-    "/tickets",
-    "/responses",
-    "/activities",
-    "/tasks",
-]
 
 
 def _operations(api: TestClient) -> list[tuple[str, str]]:

@@ -15,9 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_admin import data_env, run_kasasu
 from tests.conftest import new_postgres_database
 from tests.serving import served
+from tests.support.cli import data_env, invoke_kasasu
+
+pytestmark = pytest.mark.slow  # fuzzes a served demo
 
 EXAMPLES = 5
 ORIGIN = "https://app.example.com"  # the widget's allowed origin, so its routes are reached
@@ -27,7 +29,7 @@ ORIGIN = "https://app.example.com"  # the widget's allowed origin, so its routes
 REPORTED_ONLY = {"ST201", "ST202"}
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'data' / 'kasasu.db'}"
@@ -37,7 +39,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 def _kasasu(data: Path, url: str, *args: str) -> str:
-    result = run_kasasu(data_env(data, KASASU_DATABASE_URL=url, KASASU_LOCALE="en"), *args)
+    result = invoke_kasasu(data_env(data, KASASU_DATABASE_URL=url, KASASU_LOCALE="en"), *args)
     assert result.returncode == 0, result.stderr
     return result.stdout
 

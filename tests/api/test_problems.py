@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.api.test_auth_and_openapi import RESOURCES
+from tests.support.api import RESOURCES
 
 JSON = st.recursive(
     st.none()

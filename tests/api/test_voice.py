@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.domain.choices import SurveyKind
 from kasasu.models import Account, SurveyResponse
-from tests.db.test_query_counts import counted
+from tests.support.queries import counted
 from tests.voice.data import add_answers, add_cancellations
 
 

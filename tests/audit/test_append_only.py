@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.audit.service import prune_before
 from kasasu.models import AuditEntry
-from tests.cli.test_admin import kasasu
+from tests.support.cli import kasasu
 
 OLD = datetime(2026, 1, 10, tzinfo=UTC)
 NEW = datetime(2026, 11, 20, tzinfo=UTC)

@@ -1,43 +1,13 @@
-"""The set-up commands as a new user runs them: a real process, a fresh data directory."""
+"""The set-up commands as a new user runs them, on a fresh data directory."""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-
-def run_kasasu(
-    env: dict[str, str], *args: str, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run the kasasu command as a user would, in its own process."""
-    return subprocess.run(
-        [sys.executable, "-m", "kasasu", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        input=stdin,
-        timeout=120,
-        check=False,
-    )
-
-
-def data_env(data: Path, **extra: str) -> dict[str, str]:
-    """The environment of a Kasasu whose files are all under ``data``."""
-    return {
-        **os.environ,
-        "KASASU_DATA_DIR": str(data),
-        "KASASU_DATABASE_URL": f"sqlite:///{data}/kasasu.db",
-        "KASASU_EVENTS_PATH": str(data / "events.duckdb"),
-        **extra,
-    }
-
-
-def kasasu(data: Path, *args: str, locale: str = "en") -> subprocess.CompletedProcess[str]:
-    return run_kasasu(data_env(data, KASASU_LOCALE=locale), *args)
+from tests.support.cli import data_env, kasasu, run_kasasu
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +20,9 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_commands_before_init_say_what_to_do(tmp_path: Path) -> None:
-    result = kasasu(tmp_path / "empty", "apikey", "create", "--name", "x", locale="ja")
+    # In its own process: the exit code and the one line a user sees, without a traceback.
+    env = data_env(tmp_path / "empty", KASASU_LOCALE="ja")
+    result = run_kasasu(env, "apikey", "create", "--name", "x")
     assert result.returncode == 6
     assert "kasasu init" in result.stderr
     assert "Traceback" not in result.stderr

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_admin import kasasu
+from tests.support.cli import kasasu
 
 KPI = ("metrics", "mrr_movements", "--from", "2026-01", "--to", "2026-02", "--format", "json")
 

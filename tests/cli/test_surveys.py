@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from tests.cli.test_admin import data_env, kasasu, run_kasasu
 from tests.playbooks.conftest import Mailbox, smtp
+from tests.support.cli import data_env, invoke_kasasu, kasasu
 from tests.surveys.conftest import build_world
 
 __all__ = ["smtp"]
@@ -33,7 +33,7 @@ def test_create_send_remind_results(tmp_path: Path, smtp: tuple[Mailbox, int]) -
         KASASU_PLAYBOOKS__BASE_URL="https://cs.example.jp",
     )
 
-    created = run_kasasu(
+    created = invoke_kasasu(
         env,
         "surveys",
         "create",
@@ -49,27 +49,27 @@ def test_create_send_remind_results(tmp_path: Path, smtp: tuple[Mailbox, int]) -
     )
     assert created.returncode == 0, created.stderr
     assert "Campaign q2 created" in created.stdout
-    dry = run_kasasu(env, "surveys", "send", "q2", "--dry-run")
+    dry = invoke_kasasu(env, "surveys", "send", "q2", "--dry-run")
     assert "jane@acme.com" in dry.stdout
     assert "Audience 3, invited 3, skipped as surveyed recently 0, sent 0" in dry.stdout
     assert mailbox.messages == []
-    sent = run_kasasu(env, "surveys", "send", "q2")
+    sent = invoke_kasasu(env, "surveys", "send", "q2")
     assert sent.returncode == 0, sent.stderr
     assert "sent 3, failed 0" in sent.stdout
     assert len(mailbox.messages) == 3
     japanese = next(m for m in mailbox.messages if m["To"] == "hanako@mitsuba.jp")
     assert "弊社を薦めたいですか？" in japanese.get_content()
     assert "https://cs.example.jp/s/" in japanese.get_content()
-    assert "sent 0" in run_kasasu(env, "surveys", "send", "q2").stdout
-    assert "Reminded 0" in run_kasasu(env, "surveys", "remind", "q2").stdout  # too early
+    assert "sent 0" in invoke_kasasu(env, "surveys", "send", "q2").stdout
+    assert "Reminded 0" in invoke_kasasu(env, "surveys", "remind", "q2").stdout  # too early
 
-    results = run_kasasu(env, "surveys", "results", "q2")
+    results = invoke_kasasu(env, "surveys", "results", "q2")
     assert results.returncode == 0, results.stderr
     assert "pro" in results.stdout
     assert "basic" in results.stdout
-    listed = run_kasasu(env, "surveys", "list")
+    listed = invoke_kasasu(env, "surveys", "list")
     assert "q2" in listed.stdout
     assert "all" in listed.stdout
-    missing = run_kasasu(env, "surveys", "results", "nope")
+    missing = invoke_kasasu(env, "surveys", "results", "nope")
     assert missing.returncode != 0
     assert "No survey campaign named nope" in missing.stderr

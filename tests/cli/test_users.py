@@ -10,8 +10,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.cli.test_admin import kasasu
 from tests.serving import served
+from tests.support.cli import kasasu
+
+pytestmark = pytest.mark.slow  # a real kasasu serve process
 
 EMAIL = "sato@example.jp"
 PASSWORD = "first password 1"

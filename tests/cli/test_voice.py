@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from tests.cli.test_admin import data_env, kasasu, run_kasasu
+from tests.support.cli import data_env, invoke_kasasu, kasasu
 from tests.voice.data import add_answers, add_cancellations
 
 
@@ -40,7 +40,7 @@ def test_terms(voice_data: Path) -> None:
 
 def test_search_and_reasons(voice_data: Path) -> None:
     wide = data_env(voice_data, KASASU_LOCALE="en", COLUMNS="200")  # comments not wrapped
-    found = run_kasasu(wide, "voice", "search", "サポートの対応")
+    found = invoke_kasasu(wide, "voice", "search", "サポートの対応")
     assert found.returncode == 0, found.stderr
     assert "サポートの対応が遅くて困っています" in found.stdout
     assert "1 comments" in found.stderr

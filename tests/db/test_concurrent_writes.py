@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session
 from kasasu.db import create_db_engine, session_factory, transaction
 from kasasu.db.engine import WRITE
 from kasasu.errors import Unavailable
-from tests.cli.test_admin import kasasu
 from tests.serving import served
+from tests.support.cli import kasasu
+
+pytestmark = pytest.mark.slow  # 32 writers for 10 s against a served app
 
 WRITERS, SECONDS = 32, 10  # the measure: 32 parallel writers for 10 s
 

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
+import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from kasasu.accounts.service import accounts
-
-
-@contextmanager
-def counted(connection: Connection) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if not statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-
-    event.listen(connection, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(connection, "before_cursor_execute", record)
+from tests.support.queries import counted
 
 
 def _list_queries(api: TestClient, connection: Connection) -> int:
@@ -56,6 +40,7 @@ def _upsert_queries(session: Session, connection: Connection, count: int) -> int
     return len(statements)
 
 
+@pytest.mark.slow  # upserts thousands of rows twice
 def test_upserting_again_needs_one_query_per_chunk_not_per_row(
     session: Session, connection: Connection
 ) -> None:

@@ -54,7 +54,7 @@ def test_the_widest_integers_are_still_compared(migrated_engine: Engine) -> None
         assert session.get(Account, 2**63 - 1) is None
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def own_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A migrated database of this test's own: what it commits stays out of the shared one
     (and the audit log it writes cannot be deleted)."""

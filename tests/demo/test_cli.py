@@ -1,11 +1,11 @@
-"""``kasasu demo`` as ``make demo`` runs it: a real process and fresh data directories."""
+"""``kasasu demo`` as ``make demo`` runs it, on fresh data directories."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cli.test_admin import kasasu
 from tests.demo.support import dump
+from tests.support.cli import kasasu
 
 ARGS = ("--accounts", "20", "--months", "3", "--seed", "1", "--as-of", "2025/11/23")
 

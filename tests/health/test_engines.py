@@ -18,6 +18,8 @@ from tests.conftest import new_postgres_database
 from tests.engines import copy_events_to_postgres, events_to_parquet
 from tests.health.golden_health import AS_OF, add_health_base, write_health_events
 
+pytestmark = pytest.mark.slow  # starts Spark
+
 
 def _features(session: Any, engine: str, events: Path | None) -> list[dict[str, Any]]:
     with analytics_backend(session, engine, events) as backend:
@@ -27,6 +29,7 @@ def _features(session: Any, engine: str, events: Path | None) -> list[dict[str, 
 
 
 # Py4J (PySpark's bridge to the JVM) leaves closing pooled sockets to the garbage collector.
+@pytest.mark.postgres
 @pytest.mark.filterwarnings("ignore:unclosed <socket.socket:ResourceWarning")
 def test_duckdb_postgres_and_spark_compute_identical_features(tmp_path: Path) -> None:
     store = write_health_events(tmp_path / "events.duckdb")

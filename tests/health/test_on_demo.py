@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.cli.test_admin import kasasu
+from tests.support.cli import kasasu
+
+pytestmark = pytest.mark.slow  # a 150-account demo company with a refresh history
 
 
 @pytest.fixture(scope="module")

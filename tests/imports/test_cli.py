@@ -1,4 +1,4 @@
-"""``kasasu import`` as a user runs it: a real process on a fresh SQLite data directory."""
+"""``kasasu import`` as a user runs it, on a fresh SQLite data directory."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_admin import kasasu
 from tests.imports.helpers import EXAMPLES, SUBSCRIPTION_HEADER, excel_csv, subscription_rows
+from tests.support.cli import kasasu
 
 
 @pytest.fixture(scope="module")

@@ -96,6 +96,7 @@ def test_more_than_ten_million_cells_are_refused() -> None:
     )
 
 
+@pytest.mark.slow  # a sheet of more rows than Excel holds
 def test_more_rows_than_an_excel_sheet_holds_are_refused() -> None:
     """Narrow rows cost memory per row: 5 M rows of 15 MB took 39 s and 1.7 GB to read.
     (Read up to the limit, so slower than the refusals above.)"""

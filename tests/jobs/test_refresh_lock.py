@@ -26,14 +26,18 @@ from kasasu.jobs.refresh import run_refresh
 from kasasu.locks.service import acquire_locks, release_locks
 from kasasu.settings import Settings
 from kasasu.wiring import refresh_config
-from tests.cli.test_admin import data_env, run_kasasu
 from tests.conftest import new_postgres_database
+from tests.support.cli import data_env, invoke_kasasu, run_kasasu
+
+pytestmark = pytest.mark.slow  # refreshes of a demo company in their own processes
 
 DAY = "2026-10-01"
 REFRESH = ("refresh", "--as-of", DAY, "--no-playbooks")
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
 def company(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, str]]:
@@ -46,8 +50,8 @@ def company(
             else stack.enter_context(new_postgres_database())
         )
         env = data_env(data, KASASU_LOCALE="en", KASASU_DATABASE_URL=url)
-        assert run_kasasu(env, "init").returncode == 0
-        made = run_kasasu(env, "demo", "--accounts", "120", "--months", "12", "--seed", "3")
+        assert invoke_kasasu(env, "init").returncode == 0
+        made = invoke_kasasu(env, "demo", "--accounts", "120", "--months", "12", "--seed", "3")
         assert made.returncode == 0, made.stderr
         yield env
 

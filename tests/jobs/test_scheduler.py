@@ -43,16 +43,21 @@ def test_the_scheduler_refreshes_today_when_its_time_comes(tmp_path: Path) -> No
     with transaction(session_factory(engine)) as session:
         add_health_base(session)
     zone = "Asia/Tokyo"
-    now = datetime.now(ZoneInfo(zone))
+    # A clock that starts 0.2 s before 03:00 JST on 2026-11-24 and then runs at real speed.
+    start, started = datetime(2026, 11, 24, 2, 59, 59, 800_000, ZoneInfo(zone)), monotonic()
     daily = DailyRefresh(
-        engine, RefreshConfig(zone, "JPY"), (now + timedelta(seconds=2)).time(), None
+        engine,
+        RefreshConfig(zone, "JPY"),
+        time(3),
+        None,
+        clock=lambda: start + timedelta(seconds=monotonic() - started),
     )
     daily.start()
     try:
         deadline = monotonic() + 60
         scored: list[tuple[date, int]] = []
         while not scored and monotonic() < deadline:
-            sleep(0.5)
+            sleep(0.1)
             with engine.connect() as connection:
                 scored = [
                     (date.fromisoformat(str(d)), int(n))
@@ -63,4 +68,4 @@ def test_the_scheduler_refreshes_today_when_its_time_comes(tmp_path: Path) -> No
     finally:
         daily.stop()
         engine.dispose()
-    assert scored == [(now.date(), 2)]  # H1 and H2 pay today; H3 was cancelled
+    assert scored == [(date(2026, 11, 24), 2)]  # H1 and H2 pay that day; H3 was cancelled

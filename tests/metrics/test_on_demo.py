@@ -11,7 +11,9 @@ import pytest
 from kasasu.db import create_db_engine, session_factory
 from kasasu.metrics.schemas import MetricQuery
 from kasasu.metrics.service import explain_metric
-from tests.cli.test_admin import kasasu
+from tests.support.cli import kasasu
+
+pytestmark = pytest.mark.slow  # a 120-account demo company
 
 MONTHS = [date(2025 + (m // 12), m % 12 + 1, 1) for m in range(22)]  # 2025-01 … 2026-10
 

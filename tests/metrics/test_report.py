@@ -19,7 +19,7 @@ from kasasu.domain.choices import SubscriptionStatus
 from kasasu.metrics.report import build_report, number_formats
 from tests.analytics.golden import add_golden
 from tests.analytics.golden_voice import add_accounts, add_line
-from tests.cli.test_admin import kasasu
+from tests.support.cli import kasasu
 
 FEB, FEB_10, OCT = date(2026, 2, 1), date(2026, 2, 10), date(2025, 10, 1)
 CANCELLED = SubscriptionStatus.CANCELLED

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from kasasu.db import create_db_engine, session_factory, transaction
@@ -16,6 +17,8 @@ from kasasu.models import Task
 from tests.playbooks.conftest import SECRET, Mailbox
 from tests.playbooks.runner import HELLO, prepare
 from tests.playbooks.world import DAY
+
+pytestmark = pytest.mark.slow  # playbook runners in their own processes
 
 EXTRA = 20  # accounts like P2 besides P1–P3: 23 paying, 22 with an owner to email
 SUMMARY = re.compile(r"(\d+) runs fired.*actions (\d+) done, (\d+) failed")

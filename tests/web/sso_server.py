@@ -13,8 +13,8 @@ import httpx
 from kasasu.db import create_db_engine, session_factory, transaction
 from kasasu.domain.choices import Role
 from kasasu.users.service import get_user_by_email
-from tests.cli.test_admin import kasasu
 from tests.serving import served
+from tests.support.cli import kasasu
 from tests.web.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider, running_provider
 
 PASSWORD = "a password that would be right"

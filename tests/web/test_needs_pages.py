@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.domain.choices import Role, TaskSource
 from kasasu.models import Need, Task
-from tests.db.test_query_counts import counted
 from tests.needs.needs_data import add_needs_book
 from tests.needs.voice_data import add_voice_book
+from tests.support.queries import counted
 from tests.web.conftest import SignIn, csrf
 from tests.web.tables import table_rows
 

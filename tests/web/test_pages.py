@@ -19,8 +19,8 @@ from kasasu.events.service import append_events
 from kasasu.health.features import RefreshConfig, compute_features
 from kasasu.health.service import score_day
 from kasasu.models import Account, SavedView, Subscription
-from tests.db.test_query_counts import counted
 from tests.health.golden_health import AS_OF, add_health_base, write_health_events
+from tests.support.queries import counted
 from tests.web.conftest import PASSWORD, SignIn, csrf
 
 

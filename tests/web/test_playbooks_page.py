@@ -14,8 +14,8 @@ from kasasu.domain.choices import Role
 from kasasu.playbooks.execution import claim_plan
 from kasasu.playbooks.planning import plan_day
 from kasasu.playbooks.service import list_playbooks, save_playbook, validate_playbook
-from tests.db.test_query_counts import counted
 from tests.playbooks.world import DAY
+from tests.support.queries import counted
 from tests.web.conftest import SignIn, csrf
 from tests.web.playbook_data import CONFIG, add_playbook_runs
 from tests.web.tables import table_rows

@@ -11,9 +11,9 @@ from kasasu.domain.choices import Role
 from kasasu.models import Account, Segment, SegmentMember
 from kasasu.segments.schemas import SegmentDefinition
 from kasasu.segments.service import get_segment, save_segment
-from tests.db.test_query_counts import counted
 from tests.health.touch_data import DAY
 from tests.segments.members_data import add_segments
+from tests.support.queries import counted
 from tests.web.conftest import SignIn, csrf
 from tests.web.tables import table_rows
 

@@ -18,6 +18,8 @@ from kasasu.web.sso import identity_from_claims
 from tests.web.oidc_provider import Person, Provider
 from tests.web.sso_server import PASSWORD, PASSWORD_USER, Sso, sso_served
 
+pytestmark = pytest.mark.slow  # a real kasasu serve process and an OpenID provider
+
 
 @pytest.fixture(scope="module")
 def sso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sso]:

@@ -11,8 +11,8 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.domain.choices import Role
-from tests.db.test_query_counts import counted
 from tests.health.touch_data import add_workload_book, user
+from tests.support.queries import counted
 from tests.web.conftest import SignIn
 from tests.web.tables import table_rows
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime, time, timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -30,12 +31,23 @@ def seconds_until(at: time, zone: str, now: datetime) -> float:
 
 
 class DailyRefresh:
-    """Start with :meth:`start`; :meth:`stop` ends the wait at once (server shutdown)."""
+    """Start with :meth:`start`; :meth:`stop` ends the wait at once (server shutdown).
+
+    ``clock`` (aware datetimes, default the system's) says what time it is, so that a test can
+    start a minute before the refresh instead of waiting for the real one.
+    """
 
     def __init__(
-        self, engine: Engine, config: RefreshConfig, at: time, playbooks: PlaybookSetup | None
+        self,
+        engine: Engine,
+        config: RefreshConfig,
+        at: time,
+        playbooks: PlaybookSetup | None,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.engine, self.config, self.at, self.playbooks = engine, config, at, playbooks
+        self.clock = clock
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="kasasu-refresh", daemon=True)
 
@@ -48,8 +60,8 @@ class DailyRefresh:
 
     def _loop(self) -> None:
         zone = self.config.zone
-        while not self._stop.wait(seconds_until(self.at, zone, datetime.now(ZoneInfo(zone)))):
-            day = datetime.now(ZoneInfo(zone)).date()
+        while not self._stop.wait(seconds_until(self.at, zone, self.clock())):
+            day = self.clock().astimezone(ZoneInfo(zone)).date()
             try:
                 with refresh_lock(self.engine, [day]) as lease:
                     ran = run_day(

@@ -28,7 +28,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.cli.test_admin import data_env, kasasu
+from tests.support.cli import data_env, kasasu
 
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "kasasu-demo"

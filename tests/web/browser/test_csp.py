@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from tests.web.browser.conftest import sign_in
+
+pytestmark = pytest.mark.slow  # a browser and a served demo
 
 PAGES = [
     "/",

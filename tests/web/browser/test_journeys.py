@@ -18,6 +18,8 @@ from tests.web.browser.conftest import (
     submit_sign_in,
 )
 
+pytestmark = pytest.mark.slow  # a browser and a served demo
+
 ON_LOGIN = re.compile(r"/login(\?.*)?$")
 COUNT_LINE = re.compile(r"^\s*\d[\d,]* accounts\s*$")
 

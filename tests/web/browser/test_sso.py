@@ -13,6 +13,8 @@ from kasasu.domain.choices import Role
 from tests.web.oidc_provider import Person
 from tests.web.sso_server import Sso, sso_served
 
+pytestmark = pytest.mark.slow  # a browser and a served demo
+
 
 @pytest.fixture(scope="module")
 def sso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sso]:

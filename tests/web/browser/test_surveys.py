@@ -21,9 +21,11 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-from tests.cli.test_admin import data_env, kasasu, run_kasasu
+from tests.support.cli import data_env, invoke_kasasu, kasasu
 from tests.surveys.conftest import build_world
 from tests.web.browser.conftest import Screenshot, _free_port, _wait_until_healthy
+
+pytestmark = pytest.mark.slow  # a browser and a served demo
 
 CAMPAIGN = "browser-nps"
 WIDGET_SECRET = "browser-widget-secret-of-thirty-two-chars"
@@ -89,7 +91,7 @@ def survey_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
         ("surveys", "create", CAMPAIGN, "--segment", "all", "--widget"),
         ("surveys", "send", CAMPAIGN),
     ):
-        done = run_kasasu(env, *args)
+        done = invoke_kasasu(env, *args)
         assert done.returncode == 0, done.stderr
     with engine.connect() as connection:
         site.public_id = connection.scalar(text("select public_id from survey_campaigns"))

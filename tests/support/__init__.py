@@ -1,0 +1,1 @@
+"""Helpers shared by test modules across the tree (not tests themselves)."""
