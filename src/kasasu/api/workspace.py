@@ -51,7 +51,7 @@ def workspace_router() -> APIRouter:
         path, report = context(request).events_path, reporting(request)
         board = in_transaction(request, lambda s: dashboard(s, report, path))
         if board.computed:
-            in_transaction(request, lambda s: keep_dashboard(s, board, report), write=True)
+            in_transaction(request, lambda s: keep_dashboard(s, board), write=True)
         return board
 
     @router.get(

@@ -24,7 +24,7 @@ def dashboard_page(
     path = web_context(request).events_path
     board = in_transaction(request, lambda s: dashboard(s, report, path))
     if board.computed:  # the first visit since the data changed: keep them for everyone
-        in_transaction(request, lambda s: keep_dashboard(s, board, report), write=True)
+        in_transaction(request, lambda s: keep_dashboard(s, board), write=True)
     return pages.render(request, "dashboard.html", user=user, board=board)
 
 

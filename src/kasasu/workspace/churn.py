@@ -3,13 +3,13 @@ table, the same per theme of the cancellation comments, down to the cancelled co
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from kasasu.accounts.service import account_names
-from kasasu.domain.periods import Grain, Period, periods
+from kasasu.domain.periods import Grain, Period, closing_day, periods
 from kasasu.domain.reporting import Reporting
 from kasasu.metrics.pareto import ParetoRow, churn_pareto
 from kasasu.metrics.schemas import MetricQuery
@@ -55,7 +55,7 @@ def churn_report(session: Session, month: date, grain: Grain, reporting: Reporti
     in_span = {
         "status": "cancelled",
         "cancelled_on_from": span.start,
-        "cancelled_on_to": span.end - timedelta(days=1),  # the period's last day
+        "cancelled_on_to": closing_day(span.end),
     }
     cancelled = subscriptions.list_page(session, in_span, sort="-end_date", limit=COMMENTS).items
     names = account_names(session, [c.account_id for c in cancelled])

@@ -82,6 +82,7 @@ class Dashboard(BaseModel):
     computed: bool = Field(
         default=False, exclude=True, description="The KPIs were computed, not stored: keep them"
     )
+    key: str = Field(default="", exclude=True, description="What the KPIs were computed from")
 
 
 def dashboard(session: Session, reporting: Reporting, events_path: Path) -> Dashboard:
@@ -89,7 +90,8 @@ def dashboard(session: Session, reporting: Reporting, events_path: Path) -> Dash
     today = reporting.today()
     refreshed = latest_refresh_day(session)
     last = add_months(today.replace(day=1), -1)  # the last whole month
-    stored = cached_payload(session, CACHE_NAME, _key(refreshed, last, reporting))
+    key = _key(refreshed, last, reporting)
+    stored = cached_payload(session, CACHE_NAME, key)
     if stored is not None:
         values = _VALUES.validate_python(stored)
     else:
@@ -109,15 +111,14 @@ def dashboard(session: Session, reporting: Reporting, events_path: Path) -> Dash
         health=health_overview(session),
         missing_rates=missing_rates(values, reporting.currency),
         computed=stored is None,
+        key=key,
     )
 
 
-def keep_dashboard(session: Session, board: Dashboard, reporting: Reporting) -> None:
+def keep_dashboard(session: Session, board: Dashboard) -> None:
     """Store the KPIs of a dashboard that computed them, for every process to reuse."""
-    today = reporting.today()
-    key = _key(board.as_of, add_months(today.replace(day=1), -1), reporting)
     values = [v for kpi in board.kpis.values() for v in kpi]
-    store_payload(session, CACHE_NAME, key, _VALUES.dump_python(values, mode="json"))
+    store_payload(session, CACHE_NAME, board.key, _VALUES.dump_python(values, mode="json"))
 
 
 def _key(refreshed: date | None, last: date, reporting: Reporting) -> str:
