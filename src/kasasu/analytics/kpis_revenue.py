@@ -18,10 +18,15 @@ def per_period(inputs: Inputs, table: ir.Table, **values: ir.Value) -> ir.Table:
     return joined.select("period", "months", **{name: joined[name].fill_null(0) for name in values})
 
 
-def ratio(table: ir.Table, numerator: ir.NumericValue, denominator: ir.NumericValue) -> ir.Table:
+def ratio(
+    table: ir.Table,
+    numerator: ir.NumericValue,
+    denominator: ir.NumericValue,
+    keys: tuple[str, ...] = ("period",),
+) -> ir.Table:
     value = ibis.ifelse(denominator == 0, ibis.null("float64"), numerator / denominator)
     return table.select(
-        "period",
+        *keys,
         value=value.cast("float64"),
         numerator=numerator.cast("float64"),
         denominator=denominator.cast("float64"),

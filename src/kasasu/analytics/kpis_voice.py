@@ -8,6 +8,7 @@ in [00:00 local of the first day, 00:00 local of the day after the last).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import ibis
@@ -50,16 +51,28 @@ def nps_and_variance(promoters: Any, detractors: Any, n: Any) -> tuple[Any, Any]
     return (p_pro - p_det) * 100, 100 * 100 * (p_pro + p_det - (p_pro - p_det) ** 2) / n
 
 
-def _nps(inputs: Inputs) -> ir.Table:
-    a = answers(inputs, "nps")
-    t = per_period(inputs, a, n=a.id.count(), **_groups(a))
+def _counts(kind: str, a: ir.Table) -> dict[str, ir.Value]:
+    """What a score of ``kind`` is computed from, per group of ``answers``."""
+    if kind == "nps":
+        return {"n": a.id.count(), **_groups(a)}
+    if kind == "csat":
+        return {"satisfied": (a.score >= 4).sum(), "n": a.id.count()}
+    return {"total": a.score.sum(), "n": a.id.count()}
+
+
+def _scores(kind: str, t: ir.Table, keys: tuple[str, ...]) -> ir.Table:
+    """The KPI's row per ``keys`` from the ``_counts`` of ``kind``."""
+    if kind == "csat":
+        return ratio(t, t.satisfied, t.n, keys)
+    if kind == "ces":
+        return ratio(t, t.total, t.n, keys)
     n = t.n.cast("float64")
     value, variance = nps_and_variance(t.promoters, t.detractors, n)
     half = Z95 * variance.sqrt()
     null = ibis.null("float64")
     some = t.n > 0
     return t.select(
-        "period",
+        *keys,
         value=ibis.ifelse(some, value, null),
         numerator=(t.promoters - t.detractors).cast("float64"),
         denominator=n,
@@ -72,16 +85,27 @@ def _nps(inputs: Inputs) -> ir.Table:
     )
 
 
-def _csat(inputs: Inputs) -> ir.Table:
-    a = answers(inputs, "csat")
-    t = per_period(inputs, a, satisfied=(a.score >= 4).sum(), n=a.id.count())
-    return ratio(t, t.satisfied, t.n)
+def _score(kind: str) -> Callable[[Inputs], ir.Table]:
+    def compute(inputs: Inputs) -> ir.Table:
+        a = answers(inputs, kind)
+        return _scores(kind, per_period(inputs, a, **_counts(kind, a)), ("period",))
+
+    return compute
 
 
-def _ces(inputs: Inputs) -> ir.Table:
-    a = answers(inputs, "ces")
-    t = per_period(inputs, a, total=a.score.sum(), n=a.id.count())
-    return ratio(t, t.total, t.n)
+def scores_by_group(inputs: Inputs, kind: str, members: ir.Table) -> ir.Table:
+    """The NPS, CSAT or CES KPI for many groups of accounts in one query: (group, period,
+    value, numerator, denominator, and NPS's breakdown) for every group with answers.
+
+    ``members`` lists (group, period, account_id): the accounts whose answers in that period
+    count for the group. The same account may be in several groups; one expression instead
+    of one KPI request per group (survey results by plan and segment: 27 requests, ~0.9 s on
+    a 30-account demo) because compiling each Ibis expression is what costs.
+    """
+    a = answers(inputs, kind)
+    a = a.join(members, ["period", "account_id"])
+    t = a.group_by(["group", "period"]).aggregate(**_counts(kind, a))
+    return _scores(kind, t, ("group", "period"))
 
 
 def _explain_nps(inputs: Inputs) -> ir.Table:
@@ -275,7 +299,7 @@ METRICS = (
             "promoters − detractors; denominator: answers. 95% interval: NPS ± 1.96 × 100 × "
             "√((pP + pD − (pP − pD)²) ÷ n), kept within −100..100"
         ),
-        _nps,
+        _score("nps"),
         _explain_nps,
         NPS_BREAKDOWN,
     ),
@@ -284,7 +308,7 @@ METRICS = (
         Unit.RATE,
         _("CSAT"),
         _("Share of the CSAT answers given in the period that are 4 or 5 (on 1–5)"),
-        _csat,
+        _score("csat"),
         _explain_csat,
     ),
     Metric(
@@ -292,7 +316,7 @@ METRICS = (
         Unit.SCORE,
         _("CES"),
         _("Mean of the CES answers given in the period (on 1–7)"),
-        _ces,
+        _score("ces"),
         _explain_ces,
     ),
     Metric(

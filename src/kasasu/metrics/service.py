@@ -8,7 +8,8 @@ inputs and turns the rows into :class:`MetricValue`. It never writes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -120,39 +121,34 @@ def compute_metrics(
     *,
     events_path: Path | None = None,
 ) -> list[MetricValue]:
-    [values] = compute_metrics_many(session, [query], engine, events_path=events_path)
-    return values
+    chosen = _metrics(query.names)
+    span = periods(query.first_month, query.last_month, query.grain, query.fiscal_year_start)
+    bounds = {p.label: p for p in span}
+    with backends.analytics_backend(session, engine, events_path) as backend:
+        inputs = _inputs(session, query, backend, engine, span, share=len(chosen) > 1)
+        missing = _missing_rates(inputs, span)
+        return [
+            _value(metric, row, bounds[row["period"]], query.currency).model_copy(
+                update={"missing_rates": missing.get(row["period"], {})}
+            )
+            for metric, rows in evaluate_metrics(inputs, chosen)
+            for row in rows
+        ]
 
 
-def compute_metrics_many(
+@contextmanager
+def inputs_for(
     session: Session,
-    queries: list[MetricQuery],
+    query: MetricQuery,
     engine: Engine = "duckdb",
     *,
     events_path: Path | None = None,
-) -> list[list[MetricValue]]:
-    """:func:`compute_metrics` for each query (e.g. one per plan or per segment), on one
-    copy of the facts: the copy is what costs on the embedded engine."""
-    results = []
+) -> Iterator[Inputs]:
+    """The inputs of ``query``'s KPIs over one copy of the facts, for a slice that builds
+    its own expression from the KPIs' parts (e.g. a score for many groups at once)."""
+    span = periods(query.first_month, query.last_month, query.grain, query.fiscal_year_start)
     with backends.analytics_backend(session, engine, events_path) as backend:
-        for query in queries:
-            chosen = _metrics(query.names)
-            span = periods(
-                query.first_month, query.last_month, query.grain, query.fiscal_year_start
-            )
-            bounds = {p.label: p for p in span}
-            inputs = _inputs(session, query, backend, engine, span, share=len(chosen) > 1)
-            missing = _missing_rates(inputs, span)
-            results.append(
-                [
-                    _value(metric, row, bounds[row["period"]], query.currency).model_copy(
-                        update={"missing_rates": missing.get(row["period"], {})}
-                    )
-                    for metric, rows in evaluate_metrics(inputs, chosen)
-                    for row in rows
-                ]
-            )
-    return results
+        yield _inputs(session, query, backend, engine, span)
 
 
 def _missing_rates(inputs: Inputs, span: list[Period]) -> dict[str, dict[str, int]]:
@@ -241,41 +237,53 @@ def explain_metric(
 ) -> Explanation:
     """The accounts behind one KPI in one period, with their amounts, and the figure itself."""
     [metric] = _metrics((name,))
-    if metric.explain is None:
-        raise InvalidInput(_("{name} cannot be explained by accounts", name=name))
     span = periods(period_month, period_month, query.grain, query.fiscal_year_start)
     with backends.analytics_backend(session, engine, events_path) as backend:
         inputs = _inputs(session, query, backend, engine, span)
         missing = _missing_rates(inputs, span).get(span[0].label, {})
         [(_metric, [figure])] = evaluate_metrics(inputs, [metric])
-        detail = metric.explain(inputs)
-        accounts = inputs.sources.accounts.select(
-            account_id="id", external_id="external_id", account_name="name"
-        )
-        rows = evaluate(detail.join(accounts, "account_id").order_by("account_id")).to_pylist()
-    amount_names = [c for c in detail.columns if c not in ("period", "account_id")]
+        amount_names, found = explained(inputs, name)
+    rows = [row for _period, row in found]
     return Explanation(
         metric=name,
         period=span[0].label,
         value=figure["value"],
-        rows=[
+        rows=rows,
+        totals={k: sum(r.amounts[k] or 0 for r in rows) for k in amount_names},
+        missing_rates=missing,
+    )
+
+
+def explained(inputs: Inputs, name: str) -> tuple[list[str], list[tuple[str, ExplainRow]]]:
+    """The accounts behind ``metric`` in every period of ``inputs``: the names of the amounts
+    (e.g. ``amount`` and one per reason), and (period label, account and its amounts) by
+    period then account. One query for all the periods."""
+    [metric] = _metrics((name,))
+    if metric.explain is None:
+        raise InvalidInput(_("{name} cannot be explained by accounts", name=name))
+    detail = metric.explain(inputs)
+    accounts = inputs.sources.accounts.select(
+        account_id="id", external_id="external_id", account_name="name"
+    )
+    joined = detail.join(accounts, "account_id").order_by(["period", "account_id"])
+    amount_names = [c for c in detail.columns if c not in ("period", "account_id")]
+    return amount_names, [
+        (
+            r["period"],
             ExplainRow(
                 account_id=r["account_id"],
                 external_id=r["external_id"],
                 name=r["account_name"],
                 amounts={k: r[k] for k in amount_names},
-            )
-            for r in rows
-        ],
-        totals={k: sum(r[k] or 0 for r in rows) for k in amount_names},
-        missing_rates=missing,
-    )
+            ),
+        )
+        for r in evaluate(joined).to_pylist()
+    ]
 
 
 __all__ = [
     "Grain",
     "compute_metrics",
-    "compute_metrics_many",
     "currency_scales",
     "evaluate_metrics",
     "explain_metric",

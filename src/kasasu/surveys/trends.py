@@ -9,18 +9,23 @@ p ± 1.96 × √(p(1 − p) ÷ n), kept within 0..1; CES (a mean) has none: the 
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
+import ibis
+import ibis.expr.types as ir
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from kasasu.analytics.sources import ACCOUNT_IDS
+from kasasu.analytics.evaluate import evaluate
+from kasasu.analytics.kpis_voice import scores_by_group
+from kasasu.analytics.registry import Inputs
 from kasasu.domain.periods import Grain, Period, add_months, periods
-from kasasu.metrics.schemas import MetricQuery, MetricValue
-from kasasu.metrics.service import compute_metrics_many
+from kasasu.metrics.schemas import MetricQuery
+from kasasu.metrics.service import inputs_for
 from kasasu.segments.service import list_segments, segment_members
 from kasasu.surveys.repository import PlanRepository
 from kasasu.warehouse.backends import Engine
@@ -63,64 +68,101 @@ def survey_results(
 ) -> SurveyResults:
     """The trend over the query's periods (filtered by plan and segment), and the last
     period by plan and by segment (unfiltered)."""
-    base = replace(query, names=KINDS, filters={"plan": plan} if plan else {})
     span = periods(query.first_month, query.last_month, query.grain, query.fiscal_year_start)
     last = span[-1]
-    trend_queries = [_members(session, base, p, segment) for p in span] if segment else [base]
     plans = PlanRepository(session).plans()
     segments = [s.name for s in list_segments(session)]
-    one = replace(query, names=KINDS, first_month=last.start, last_month=last.start)
-    queries = [
-        *trend_queries,
-        *(replace(one, filters={"plan": p}) for p in plans),
-        *(_members(session, one, last, s) for s in segments),
-    ]
-    found = compute_metrics_many(session, queries, engine, events_path=events_path)
-    trend_values = [v for values in found[: len(trend_queries)] for v in values]
-    groups = found[len(trend_queries) :]
+    groups = _Groups(
+        trend=None
+        if segment is None
+        else {p.label: _on_last_day(session, segment, p) for p in span},
+        segments={name: _on_last_day(session, name, last) for name in segments},
+    )
+    with inputs_for(
+        session, replace(query, names=KINDS), engine, events_path=events_path
+    ) as inputs:
+        members = groups.members(inputs, last.label, plan)
+        found = {
+            (row["group"], row["period"], kind): row
+            for kind in KINDS
+            for row in evaluate(scores_by_group(inputs, kind, members)).to_pylist()
+        }
+
+    def row(label: str, group: str, period: str) -> ResultRow:
+        return ResultRow(
+            label=label, scores={k: _score(k, found.get((group, period, k))) for k in KINDS}
+        )
+
     return SurveyResults(
         grain=query.grain.value,
         period=last.label,
         plan=plan,
         segment=segment,
-        trend=_with_changes([_row(p.label, trend_values, p.label) for p in span]),
-        by_plan=[_row(p, v, last.label) for p, v in zip(plans, groups[: len(plans)], strict=True)],
-        by_segment=[
-            _row(s, v, last.label) for s, v in zip(segments, groups[len(plans) :], strict=True)
-        ],
+        trend=_with_changes([row(p.label, TREND, p.label) for p in span]),
+        by_plan=[row(name, PLAN + name, last.label) for name in plans],
+        by_segment=[row(name, SEGMENT + name, last.label) for name in segments],
     )
 
 
-def _members(session: Session, query: MetricQuery, period: Period, segment: str) -> MetricQuery:
-    """``query`` for ``period`` alone, kept to the segment's members on its last day."""
-    ids = segment_members(session, segment, period.end - timedelta(days=1))
-    return replace(
-        query,
-        first_month=period.start,
-        last_month=period.start,
-        filters={**query.filters, ACCOUNT_IDS: ids},
-    )
+# The groups' names in one query: the trend, then a plan's or a segment's (prefixed, so a
+# plan and a segment of the same name stay apart).
+TREND, PLAN, SEGMENT = "trend", "plan:", "segment:"
+MEMBERS = {"group": "string", "period": "string", "account_id": "int64"}
 
 
-def _row(label: str, values: list[MetricValue], period: str) -> ResultRow:
-    found = {v.metric: v for v in values if v.period == period}
-    return ResultRow(label=label, scores={k: _score(k, found.get(k)) for k in KINDS})
+def _on_last_day(session: Session, segment: str, period: Period) -> list[int]:
+    """The segment's members on the period's last day."""
+    return segment_members(session, segment, period.end - timedelta(days=1))
 
 
-def _score(kind: str, v: MetricValue | None) -> Score:
-    if v is None:
-        return Score(value=None, ci_low=None, ci_high=None, n=0)
-    parts = v.breakdown or {}
-    if kind == "nps":
-        n = int(parts.get("n") or 0)
-        return Score(value=v.value, ci_low=parts.get("ci_low"), ci_high=parts.get("ci_high"), n=n)
-    n = int(v.denominator or 0)
-    if kind == "csat" and v.value is not None and n:
-        half = Z95 * math.sqrt(v.value * (1 - v.value) / n)
-        return Score(
-            value=v.value, ci_low=max(v.value - half, 0.0), ci_high=min(v.value + half, 1.0), n=n
+@dataclass(frozen=True)
+class _Groups:
+    """Whose answers count where: the trend's accounts (every account, or a segment's
+    members per period label) and each segment's members in the last period."""
+
+    trend: dict[str, list[int]] | None
+    segments: dict[str, list[int]]
+
+    def members(self, inputs: Inputs, last: str, plan: str | None) -> ir.Table:
+        """(group, period, account_id) of the trend (kept to ``plan``), every plan's and
+        every segment's accounts in the ``last`` period."""
+        accounts = inputs.sources.accounts
+        on_plan = accounts if plan is None else accounts.filter(accounts.plan == plan)
+        if self.trend is None:
+            labels = inputs.periods.select("period")
+            trend = on_plan.cross_join(labels).select(
+                group=ibis.literal(TREND), period="period", account_id="id"
+            )
+        else:
+            listed = _listed({TREND: self.trend})
+            trend = listed.semi_join(on_plan, listed.account_id == on_plan.id)
+        planned = accounts.filter(accounts.plan.notnull())
+        plans = planned.select(
+            group=ibis.literal(PLAN) + planned.plan, period=ibis.literal(last), account_id="id"
         )
-    return Score(value=v.value, ci_low=None, ci_high=None, n=n)
+        segments = _listed({SEGMENT + n: {last: ids} for n, ids in self.segments.items()})
+        return ibis.union(trend, plans.cast(MEMBERS), segments, distinct=False)
+
+
+def _listed(groups: dict[str, dict[str, list[int]]]) -> ir.Table:
+    rows = [(g, p, a) for g, by in groups.items() for p, ids in by.items() for a in ids]
+    columns = dict(zip(MEMBERS, zip(*rows, strict=True), strict=True)) if rows else {}
+    return ibis.memtable({name: list(columns.get(name, ())) for name in MEMBERS}, schema=MEMBERS)
+
+
+def _score(kind: str, row: dict[str, Any] | None) -> Score:
+    if row is None:
+        return Score(value=None, ci_low=None, ci_high=None, n=0)
+    value = row["value"]
+    if kind == "nps":
+        return Score(value=value, ci_low=row["ci_low"], ci_high=row["ci_high"], n=int(row["n"]))
+    n = int(row["denominator"] or 0)
+    if kind == "csat" and value is not None and n:
+        half = Z95 * math.sqrt(value * (1 - value) / n)
+        return Score(
+            value=value, ci_low=max(value - half, 0.0), ci_high=min(value + half, 1.0), n=n
+        )
+    return Score(value=value, ci_low=None, ci_high=None, n=n)
 
 
 def _with_changes(rows: list[ResultRow]) -> list[ResultRow]:

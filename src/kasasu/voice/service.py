@@ -21,8 +21,8 @@ from kasasu.errors import FieldError, InvalidInput
 from kasasu.kit import deadline
 from kasasu.kit.i18n import _
 from kasasu.kit.paging import CursorKey, decode_cursor, encode_cursor
-from kasasu.metrics.schemas import MetricQuery
-from kasasu.metrics.service import explain_metric
+from kasasu.metrics.schemas import ExplainRow, MetricQuery
+from kasasu.metrics.service import explained, inputs_for
 from kasasu.segments.service import segment_members
 from kasasu.voice import repository
 from kasasu.voice.schemas import (
@@ -252,6 +252,9 @@ def _after(cursor: str | None, source: str) -> tuple[Any, int] | None:
     return at, key.row_id
 
 
+CHURN_BY_REASON = "churn_by_reason"
+
+
 def churn_reasons(
     session: Session,
     first: date,
@@ -266,22 +269,25 @@ def churn_reasons(
     MRR they had at the period's start (the churn-by-reason KPI, per account), by reason code
     and by theme of the comment of the line whose reason the KPI took."""
     spans = periods(first, last, grain, fiscal_year_start)
+    query = MetricQuery(
+        names=(CHURN_BY_REASON,),
+        first_month=first,
+        last_month=last,
+        grain=grain,
+        fiscal_year_start=fiscal_year_start,
+        currency=currency,
+        zone=zone,
+    )
+    with inputs_for(session, query) as inputs:
+        _amounts, found = explained(inputs, CHURN_BY_REASON)
+    by_period: dict[str, list[ExplainRow]] = defaultdict(list)
+    for label, row in found:
+        by_period[label].append(row)
     churned: list[ChurnedAccount] = []
     for span in spans:
-        query = MetricQuery(
-            names=("churn_by_reason",),
-            first_month=span.start,
-            last_month=span.start,
-            grain=grain,
-            fiscal_year_start=fiscal_year_start,
-            currency=currency,
-            zone=zone,
-        )
-        explained = explain_metric(session, "churn_by_reason", span.start, query)
-        said = repository.last_cancellations(
-            session, [r.account_id for r in explained.rows], span.end
-        )
-        for row in explained.rows:
+        rows = by_period[span.label]
+        said = repository.last_cancellations(session, [r.account_id for r in rows], span.end)
+        for row in rows:
             reason = next((r for r in REASONS if row.amounts.get(r) is not None), "other")
             comment = said.get(row.account_id, (None, None))[1]
             churned.append(

@@ -9,11 +9,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from kasasu.accounts.service import account_names
+from kasasu.analytics.kpis_voice import REASONS
 from kasasu.domain.periods import Grain, Period, closing_day, periods
 from kasasu.domain.reporting import Reporting
 from kasasu.metrics.pareto import ParetoRow, churn_pareto
-from kasasu.metrics.schemas import MetricQuery
-from kasasu.metrics.service import compute_metrics
 from kasasu.subscriptions.schemas import SubscriptionRead
 from kasasu.subscriptions.service import subscriptions
 from kasasu.voice.schemas import ThemeRow
@@ -39,10 +38,8 @@ class ChurnReport(BaseModel):
 def churn_report(session: Session, month: date, grain: Grain, reporting: Reporting) -> ChurnReport:
     """The period of ``grain`` that holds ``month``."""
     [span] = periods(month, month, grain, reporting.fiscal_year_start)
-    kpis = ("churn_by_reason", "churned_logos_by_reason")
-    query = MetricQuery.reported(reporting, kpis, month, grain=grain)
-    values = {v.metric: v for v in compute_metrics(session, query)}
-    mrr, logos = values["churn_by_reason"], values["churned_logos_by_reason"]
+    # The churned accounts behind the churn-by-reason KPIs give both KPIs and the themes
+    # from one copy of the facts (their sums are the KPIs: tests/metrics/test_on_demo.py).
     voice = churn_reasons(
         session,
         month,
@@ -52,6 +49,7 @@ def churn_report(session: Session, month: date, grain: Grain, reporting: Reporti
         grain=grain,
         fiscal_year_start=reporting.fiscal_year_start,
     )
+    reasons = {r.reason: r for r in voice.reasons}
     in_span = {
         "status": "cancelled",
         "cancelled_on_from": span.start,
@@ -62,9 +60,12 @@ def churn_report(session: Session, month: date, grain: Grain, reporting: Reporti
     return ChurnReport(
         period=span,
         currency=reporting.currency,
-        mrr=mrr.value,
-        logos=logos.value,
-        pareto=churn_pareto(mrr.breakdown or {}, logos.breakdown or {}),
+        mrr=voice.mrr,
+        logos=voice.accounts,
+        pareto=churn_pareto(
+            {r: reasons[r].mrr if r in reasons else 0 for r in REASONS},
+            {r: reasons[r].accounts if r in reasons else 0 for r in REASONS},
+        ),
         themes=voice.themes,
         cancelled=[
             CancelledLine(**c.model_dump(), account_name=names.get(c.account_id)) for c in cancelled
