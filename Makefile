@@ -60,13 +60,15 @@ lint: dev
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# --dist loadgroup: the tests of one xdist_group (the browser's demo server, Spark) share a
+# worker, so what they start once per worker starts once.
 test: lint
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 # The local loop: everything but the tests marked slow (real processes, Spark, the browser,
 # demo companies) or needing PostgreSQL. `make test` still runs them all.
 test-fast: dev
-	$(BIN)/pytest -n 2 -m "not slow and not postgres"
+	$(BIN)/pytest -n 2 --dist loadgroup -m "not slow and not postgres"
 
 bench: dev
 	$(BIN)/python benchmarks/events.py

@@ -12,6 +12,9 @@ import pytest
 from kasasu.analytics._compat import can_create_temp_tables, to_arrow, utc_timestamps
 from kasasu.warehouse.spark import spark_session
 
+# With the other Spark tests on one worker, so Spark starts once (--dist loadgroup).
+pytestmark = pytest.mark.xdist_group("spark")
+
 ROWS = pa.table(
     {
         "n": pa.array([1, None, 3], pa.int64()),

@@ -18,7 +18,8 @@ from tests.conftest import new_postgres_database
 from tests.engines import copy_events_to_postgres, events_to_parquet
 from tests.health.golden_health import AS_OF, add_health_base, write_health_events
 
-pytestmark = pytest.mark.slow  # starts Spark
+# With the other Spark tests on one worker, so Spark starts once (--dist loadgroup).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("spark")]
 
 
 def _features(session: Any, engine: str, events: Path | None) -> list[dict[str, Any]]:

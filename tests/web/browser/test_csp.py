@@ -11,7 +11,8 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from tests.web.browser.conftest import sign_in
 
-pytestmark = pytest.mark.slow  # a browser and a served demo
+# One worker runs them all, so the demo company is built and served once (--dist loadgroup).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]  # a browser, a demo
 
 PAGES = [
     "/",

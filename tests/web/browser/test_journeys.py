@@ -18,7 +18,8 @@ from tests.web.browser.conftest import (
     submit_sign_in,
 )
 
-pytestmark = pytest.mark.slow  # a browser and a served demo
+# One worker runs them all, so the demo company is built and served once (--dist loadgroup).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]  # a browser, a demo
 
 ON_LOGIN = re.compile(r"/login(\?.*)?$")
 COUNT_LINE = re.compile(r"^\s*\d[\d,]* accounts\s*$")

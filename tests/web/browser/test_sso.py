@@ -13,7 +13,8 @@ from kasasu.domain.choices import Role
 from tests.web.oidc_provider import Person
 from tests.web.sso_server import Sso, sso_served
 
-pytestmark = pytest.mark.slow  # a browser and a served demo
+# One worker runs them all, so the demo company is built and served once (--dist loadgroup).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]  # a browser, a demo
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,8 @@ from tests.support.cli import data_env, invoke_kasasu, kasasu
 from tests.surveys.conftest import build_world
 from tests.web.browser.conftest import Screenshot, _free_port, _wait_until_healthy
 
-pytestmark = pytest.mark.slow  # a browser and a served demo
+# One worker runs them all, so the demo company is built and served once (--dist loadgroup).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]  # a browser, a demo
 
 CAMPAIGN = "browser-nps"
 WIDGET_SECRET = "browser-widget-secret-of-thirty-two-chars"
