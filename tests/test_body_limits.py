@@ -24,7 +24,8 @@ from tests.imports.hostile import header_bomb, xlsx_bomb
 from tests.serving import served
 from tests.support.cli import kasasu
 
-pytestmark = pytest.mark.slow  # a real kasasu serve process
+# On one worker (--dist loadgroup), so the module's fixture is built once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group(__name__)]  # a real kasasu serve process
 
 MB = 1_000_000
 BOUNDARY = "kasasu-test-boundary"

@@ -26,6 +26,9 @@ from kasasu.warehouse.backends import analytics_backend, usage_events
 from tests.conftest import new_postgres_database
 from tests.engines import copy_events_to_postgres
 
+# On one worker (--dist loadgroup), so the module's fixtures are built once.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 
 def _add_dollar_contracts(session: Session) -> None:
     """A few USD contracts and monthly rates, so currency conversion is compared too."""

@@ -10,7 +10,11 @@ import sqlalchemy as sa
 
 from tests.support.cli import kasasu
 
-pytestmark = pytest.mark.slow  # a 150-account demo company with a refresh history
+# On one worker (--dist loadgroup), so the module's fixture is built once.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.xdist_group(__name__),
+]  # a 150-account demo company with a refresh history
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,8 @@ from kasasu.metrics.schemas import MetricQuery
 from kasasu.metrics.service import explain_metric
 from tests.support.cli import kasasu
 
-pytestmark = pytest.mark.slow  # a 120-account demo company
+# On one worker (--dist loadgroup), so the module's fixture is built once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group(__name__)]  # a 120-account demo company
 
 MONTHS = [date(2025 + (m // 12), m % 12 + 1, 1) for m in range(22)]  # 2025-01 … 2026-10
 

@@ -18,7 +18,11 @@ from kasasu.web.sso import identity_from_claims
 from tests.web.oidc_provider import Person, Provider
 from tests.web.sso_server import PASSWORD, PASSWORD_USER, Sso, sso_served
 
-pytestmark = pytest.mark.slow  # a real kasasu serve process and an OpenID provider
+# On one worker (--dist loadgroup), so the module's fixture is built once.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.xdist_group(__name__),
+]  # a real kasasu serve process and an OpenID provider
 
 
 @pytest.fixture(scope="module")
