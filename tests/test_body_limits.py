@@ -171,7 +171,11 @@ def test_the_server_stays_responsive_while_hostile_files_are_refused(server) -> 
     assert "more than 200 MB" in answers[1].json()["detail"]
     assert max(uploads) < 2, uploads
     assert checks
-    assert max(checks) < 0.2, checks
+    # Nine checks in ten within 200 ms, none over a second: a server busy reading a file
+    # would hold every check while it reads; one late check is the loaded machine (another
+    # test worker on the same two cores), seen once at 0.29 s.
+    assert sorted(checks)[len(checks) * 9 // 10] < 0.2, checks
+    assert max(checks) < 1, checks
 
 
 def test_an_event_with_properties_beyond_32_kb_is_422(server) -> None:
