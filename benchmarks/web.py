@@ -141,6 +141,7 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float]]:
             "API dashboard": ["/api/v1/dashboard"],
             "API churn reasons": ["/api/v1/churn-reasons"],
             "API workload": ["/api/v1/workload"],
+            "API account list": ["/api/v1/account-list?sort=name", "/api/v1/account-list?band=red"],
             "API audit, filtered": [
                 f"/api/v1/audit?account_id={ids[0]}",
                 "/api/v1/audit?entity=accounts&origin=import&since=2026-01-01",

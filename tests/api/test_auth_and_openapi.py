@@ -158,6 +158,7 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("get", "/dashboard"),
         ("get", "/churn-reasons"),
         ("get", "/workload"),
+        ("get", "/account-list"),
         *PUBLIC,
     }
     for resource in RESOURCES:

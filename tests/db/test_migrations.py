@@ -115,3 +115,39 @@ def test_old_exclusive_contract_dates_become_last_days(empty_url: str) -> None:
         ("2026-04-01", None),
     ]
     engine.dispose()
+
+
+def test_requests_done_become_shipped_like_their_needs(empty_url: str) -> None:
+    """0017: a request said "done" where its need says "shipped"; the upgrade renames it, the
+    other statuses stay, and the downgrade writes "done" back."""
+    upgrade(empty_url, "0016")
+    engine = create_db_engine(empty_url)
+    now = "2025-01-01"
+    with engine.begin() as c:
+        c.execute(
+            sa.text(
+                "INSERT INTO accounts (id, external_id, name, custom_fields, created_at, "
+                "updated_at) VALUES (1, 'A', 'A', '{}', :now, :now)"
+            ),
+            {"now": now},
+        )
+        for n, status in enumerate(("done", "planned", "declined")):
+            c.execute(
+                sa.text(
+                    "INSERT INTO feedback (id, external_id, account_id, title, status, "
+                    "created_at, updated_at) VALUES (:id, :ext, 1, 'x', :status, :now, :now)"
+                ),
+                {"id": n + 1, "ext": f"F{n}", "status": status, "now": now},
+            )
+
+    def statuses() -> list[str]:
+        with engine.connect() as c:
+            return list(c.execute(sa.text("SELECT status FROM feedback ORDER BY id")).scalars())
+
+    try:
+        upgrade(empty_url, "0017")
+        assert statuses() == ["shipped", "planned", "declined"]
+        downgrade(empty_url, "0016")
+        assert statuses() == ["done", "planned", "declined"]
+    finally:
+        engine.dispose()

@@ -1,5 +1,6 @@
-"""The read models of the pages, for integrations: /api/v1/accounts/{id}/overview,
-/dashboard, /churn-reasons and /workload, checked against hand-computed figures."""
+"""The read models of the pages, for integrations: /api/v1/account-list,
+/accounts/{id}/overview, /dashboard, /churn-reasons and /workload, checked against
+hand-computed figures."""
 
 from __future__ import annotations
 
@@ -75,6 +76,34 @@ def test_the_workload(admin_api: TestClient, sessions: sessionmaker[Session]) ->
     assert (aoki["cells"]["high"]["accounts"], aoki["cells"]["high"]["mrr"]) == (1, 400_000)
     assert (aoki["cells"]["high"]["open_tasks"], aoki["cells"]["high"]["overdue_tasks"]) == (2, 1)
     assert aoki["total"] == {"accounts": 3, "mrr": 430_000, "open_tasks": 3, "overdue_tasks": 1}
+
+
+def test_the_account_list_with_the_pages_filters(
+    admin_api: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    """The book of tests/health/touch_data.py: W1 and W5 are high touch by the latest
+    refresh, W2 is low touch by its own choice (the refresh said tech), W3 has neither."""
+    with sessions() as s:
+        ids = add_workload_book(s, _today())
+        s.commit()
+    high = admin_api.get("/account-list", params={"touch_model": "high", "sort": "-name"})
+    assert high.status_code == 200, high.text
+    body = high.json()
+    assert [a["external_id"] for a in body["items"]] == ["W5", "W1"]
+    assert body["total"] == 2
+    assert body["items"][0]["health"]["mrr"] == 500_000
+    assert body["items"][1]["owner_name"] == "Aoki"
+    none = admin_api.get("/account-list", params={"touch_model": "none"}).json()
+    assert [(a["external_id"], a["health"]) for a in none["items"]] == [("W3", None)]
+    aoki = admin_api.get("/account-list", params={"owner_id": ids["Aoki"], "limit": 2}).json()
+    assert (len(aoki["items"]), aoki["total"]) == (2, 3)
+    rest = admin_api.get(
+        "/account-list", params={"owner_id": ids["Aoki"], "cursor": aoki["next_cursor"]}
+    ).json()
+    assert [a["external_id"] for a in aoki["items"] + rest["items"]] == ["W1", "W2", "W3"]
+    wrong = admin_api.get("/account-list", params={"renews": 45})
+    assert wrong.status_code == 422
+    assert wrong.headers["content-type"] == "application/problem+json"
 
 
 def test_churn_reasons_of_last_month(

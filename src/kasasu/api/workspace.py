@@ -1,5 +1,5 @@
-"""What the pages show, for integrations: the account overview (360°), the dashboard,
-churn reasons and the CSM workload, each the same read model as its page."""
+"""What the pages show, for integrations: the accounts list, the account overview (360°),
+the dashboard, churn reasons and the CSM workload, each the same read model as its page."""
 
 # No "from __future__ import annotations": FastAPI must see the runtime types.
 
@@ -12,6 +12,7 @@ from kasasu.api.context import context, in_transaction, reporting
 from kasasu.api.routing import PathId, api_router
 from kasasu.domain.periods import Grain, add_months, parse_month
 from kasasu.domain.permissions import Action
+from kasasu.workspace.accounts import AccountListQuery, AccountPage, list_accounts
 from kasasu.workspace.churn import ChurnReport, churn_report
 from kasasu.workspace.dashboard import Dashboard, dashboard, keep_dashboard
 from kasasu.workspace.overview import AccountOverview, account_overview
@@ -22,6 +23,21 @@ Month = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", description="e.g. 
 
 def workspace_router() -> APIRouter:
     router = api_router(tags=["workspace"], dependencies=[Depends(require(Action.READ))])
+
+    @router.get(
+        "/account-list",
+        response_model=AccountPage,
+        summary="The accounts list of the workspace, with health, owner and its filters",
+        description=(
+            "The accounts page's list: search, plan, tier, industry, owner, segment, health "
+            "band and touch model (its own, else the latest refresh's; `none`: neither), "
+            "renewing within 30/60/90/180 days; each account with its latest health, MRR and "
+            "owner's name. `total` counts every match; `next_cursor` pages."
+        ),
+    )
+    def account_list(request: Request, query: Annotated[AccountListQuery, Query()]) -> AccountPage:
+        today = reporting(request).today()
+        return in_transaction(request, lambda s: list_accounts(s, query, today))
 
     @router.get(
         "/accounts/{account_id}/overview",

@@ -17,7 +17,6 @@ from kasasu.domain.choices import (
     ActivityKind,
     CancellationReason,
     ContactRole,
-    FeedbackStatus,
     NeedStatus,
     Priority,
     TaskSource,
@@ -200,10 +199,10 @@ def make_feedback(
 def _feedback(rng: np.random.Generator, cal: Calendar, account: DemoAccount, period: Period) -> Row:
     created = cal.working_instant(rng, period.start, period.stop(cal.as_of))
     age_days = (cal.as_of - created.date()).days
-    statuses = (FeedbackStatus.NEW, FeedbackStatus.PLANNED, FeedbackStatus.IN_PROGRESS)
+    statuses = (NeedStatus.NEW, NeedStatus.PLANNED, NeedStatus.IN_PROGRESS)
     status = statuses[int(rng.integers(3))]
     if age_days > 180:
-        status = (FeedbackStatus.DONE, FeedbackStatus.DECLINED, status)[int(rng.integers(3))]
+        status = (NeedStatus.SHIPPED, NeedStatus.DECLINED, status)[int(rng.integers(3))]
     body = period.comment if period.reason is CancellationReason.MISSING_FEATURES else None
     return {
         "account_id": account.id,

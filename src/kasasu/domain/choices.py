@@ -145,19 +145,14 @@ class TaskSource(LabelledChoice):
 
 # A request (Feedback) is "done"; a need is "shipped": the stored and API values differ, so the
 # two stay apart until a migration and an API version rename one of them.
-class FeedbackStatus(LabelledChoice):
-    NEW = "new", _("New")
-    PLANNED = "planned", _("Planned")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
-    DECLINED = "declined", _("Declined")
-
-
 class NeedStatus(LabelledChoice):
+    """Where a need, and each request (Feedback row) behind it, stands: one vocabulary, so
+    a request and its need never disagree on what "shipped" is called."""
+
     NEW = "new", _("New")
     PLANNED = "planned", _("Planned")
     IN_PROGRESS = "in_progress", _("In progress")
-    SHIPPED = "shipped", _("Shipped")
+    SHIPPED = "shipped", _("Shipped"), ("done",)  # requests said "done" before migration 0017
     DECLINED = "declined", _("Declined")
 
 

@@ -41,6 +41,7 @@ _LEVEL_OF: dict[Action, str] = {
 # The first path segment of every authenticated route under /api/v1 (a test keeps it whole).
 API_FAMILIES = frozenset(
     {
+        "account-list",
         "accounts",
         "activities",
         "audit",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kasasu.domain.choices import FeedbackStatus, RequestSource
+from kasasu.domain.choices import NeedStatus, RequestSource
 from kasasu.models.base import Base, IdMixin, IdType, TimestampMixin, enum_column
 
 
@@ -18,9 +18,7 @@ class Feedback(IdMixin, TimestampMixin, Base):
     )
     title: Mapped[str] = mapped_column(String(500))
     body: Mapped[str | None]
-    status: Mapped[FeedbackStatus] = mapped_column(
-        enum_column(FeedbackStatus), default=FeedbackStatus.NEW
-    )
+    status: Mapped[NeedStatus] = mapped_column(enum_column(NeedStatus), default=NeedStatus.NEW)
     effort_days: Mapped[int | None]  # estimated effort in person-days
     # The need (要望) this request is grouped under; the need carries the effort that counts.
     need_id: Mapped[int | None] = mapped_column(

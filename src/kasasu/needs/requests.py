@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from kasasu.db.service import CrudService
-from kasasu.domain.choices import FeedbackStatus, RequestSource
+from kasasu.domain.choices import NeedStatus, RequestSource
 from kasasu.kit.i18n import _
 from kasasu.kit.types import (
     INPUT_CONFIG,
@@ -35,7 +35,7 @@ class FeedbackCreate(BaseModel):
     account_id: RowId
     title: ShortText = Field(min_length=1)
     body: LongText | None = None
-    status: FeedbackStatus = FeedbackStatus.NEW
+    status: NeedStatus = NeedStatus.NEW
     effort_days: EffortDays | None = None
     source_kind: RequestSource | None = Field(
         default=None, description="Where the request was heard: activity, ticket, survey answer"
@@ -51,7 +51,7 @@ class FeedbackRead(BaseModel):
     account_id: int
     title: str
     body: str | None
-    status: FeedbackStatus
+    status: NeedStatus
     effort_days: int | None
     need_id: int | None
     source_kind: RequestSource | None
