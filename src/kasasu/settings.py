@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kasasu.domain.choices import Role
 from kasasu.domain.money import is_currency
+from kasasu.domain.reporting import Reporting
 from kasasu.errors import InvalidInput
 from kasasu.kit.i18n import LOCALES, Message, _
 from kasasu.kit.net import parse_allowed
@@ -230,6 +231,16 @@ class Settings(BaseSettings):
         if not is_currency(value.upper()):
             raise ValueError(f"unknown ISO 4217 currency {value!r}")
         return value.upper()
+
+    def reporting(self) -> Reporting:
+        """How this deployment reports figures, as one value for the services."""
+        return Reporting(
+            zone=self.timezone,
+            currency=self.currency,
+            locale=self.locale,
+            fiscal_year_start=self.fiscal_year_start,
+            gross_margin=self.gross_margin,
+        )
 
     @field_validator("locale")
     @classmethod

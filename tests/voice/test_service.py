@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import Session
 
+from kasasu.domain.reporting import Reporting
 from kasasu.errors import InvalidInput
 from kasasu.voice.service import churn_reasons, comment_terms, search_comments
 from tests.voice.data import add_answers, add_cancellations, add_segment
@@ -84,7 +85,7 @@ def test_search_over_cancellation_comments(session: Session) -> None:
 
 def test_churned_mrr_by_reason_and_by_theme(session: Session) -> None:
     add_cancellations(session)
-    result = churn_reasons(session, date(2025, 5, 1), date(2025, 5, 1), "Asia/Tokyo", "JPY")
+    result = churn_reasons(session, date(2025, 5, 1), date(2025, 5, 1), Reporting())
     assert result.periods == ["2025-05"]
     assert (result.accounts, result.mrr) == (4, 110_000)
     # Price: C1 30,000 + C3 50,000; hard to use: C4 20,000; missing features: C2 10,000.
@@ -104,6 +105,6 @@ def test_churned_mrr_by_reason_and_by_theme(session: Session) -> None:
         ("features", 1, 10_000),
     ]
     assert result.themes[0].labels == {"ja": "テーマなし", "en": "No theme"}
-    quiet = churn_reasons(session, date(2025, 6, 1), date(2025, 7, 1), "Asia/Tokyo", "JPY")
+    quiet = churn_reasons(session, date(2025, 6, 1), date(2025, 7, 1), Reporting())
     assert quiet.periods == ["2025-06", "2025-07"]
     assert (quiet.accounts, quiet.mrr, quiet.reasons, quiet.themes) == (0, 0, [], [])

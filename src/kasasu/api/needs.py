@@ -11,12 +11,13 @@ from fastapi.responses import Response
 from kasasu.advocacy.schemas import AdvocateRow, LoyalList, ReferenceConsent
 from kasasu.advocacy.service import advocates, loyal_customers, set_reference
 from kasasu.api.auth import require
-from kasasu.api.context import context, in_transaction
+from kasasu.api.context import context, in_transaction, reporting
 from kasasu.api.routing import PathId, api_router
 from kasasu.domain.choices import NeedStatus
 from kasasu.domain.dates import today_in
 from kasasu.domain.periods import Grain, parse_month
 from kasasu.domain.permissions import Action
+from kasasu.metrics.schemas import MetricQuery
 from kasasu.needs.schemas import (
     NeedBoard,
     NeedCreate,
@@ -119,7 +120,7 @@ def loyal_router() -> APIRouter:
         (default: the current one), and green on the latest refresh unless ``green=false``."""
         ctx = context(request)
         day = parse_month(month) if month else _today(request).replace(day=1)
-        query = trailing_query(day, Grain.MONTH, 1, currency=ctx.currency, zone=ctx.timezone)
+        query = MetricQuery.reported(reporting(request), ("loyal_customers",), day)
         return in_transaction(
             request,
             lambda s: loyal_customers(
@@ -153,14 +154,7 @@ def loyal_router() -> APIRouter:
         """NPS, CSAT and CES per period (filtered by plan and segment), with the 95%
         interval, answers and change; the last period by plan and by segment."""
         ctx = context(request)
-        query = trailing_query(
-            _today(request),
-            by,
-            periods,
-            currency=ctx.currency,
-            zone=ctx.timezone,
-            fiscal_year_start=ctx.fiscal_year_start,
-        )
+        query = trailing_query(_today(request), by, periods, reporting(request))
         return in_transaction(
             request,
             lambda s: survey_results(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from kasasu.api.auth import require
-from kasasu.api.context import context, in_transaction
+from kasasu.api.context import context, in_transaction, reporting
 from kasasu.api.routing import api_router
 from kasasu.domain.periods import Grain, parse_month
 from kasasu.domain.permissions import Action
@@ -80,19 +80,10 @@ def voice_router() -> APIRouter:
         "/reasons", response_model=ChurnReasons, summary="Churned MRR by reason and by theme"
     )
     def reasons(request: Request, params: Annotated[ReasonParams, Query()]) -> ChurnReasons:
-        ctx = context(request)
+        report = reporting(request)
         first, last = parse_month(params.first), parse_month(params.last)
         return in_transaction(
-            request,
-            lambda s: churn_reasons(
-                s,
-                first,
-                last,
-                ctx.timezone,
-                ctx.currency,
-                grain=params.by,
-                fiscal_year_start=ctx.fiscal_year_start,
-            ),
+            request, lambda s: churn_reasons(s, first, last, report, grain=params.by)
         )
 
     return router

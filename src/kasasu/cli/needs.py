@@ -12,8 +12,9 @@ from kasasu.cli.common import console, session_scope, settings, t
 from kasasu.cli.refresh import today_local
 from kasasu.domain.choices import NeedStatus, label
 from kasasu.domain.money import format_money
-from kasasu.domain.periods import Grain, parse_month
+from kasasu.domain.periods import parse_month
 from kasasu.kit.i18n import N_
+from kasasu.metrics.schemas import MetricQuery
 from kasasu.needs.schemas import NeedCreate, NeedRow, StatusChange
 from kasasu.needs.service import (
     change_status,
@@ -23,7 +24,6 @@ from kasasu.needs.service import (
     need_board,
     unlink_requests,
 )
-from kasasu.surveys.trends import trailing_query
 
 needs_app = typer.Typer(
     help=N_("Needs (要望): requests grouped by theme, ranked by ARR at stake and effort."),
@@ -155,7 +155,7 @@ def loyal(
 ) -> None:
     config = settings()
     day = parse_month(month) if month else today_local().replace(day=1)
-    query = trailing_query(day, Grain.MONTH, 1, currency=config.currency, zone=config.timezone)
+    query = MetricQuery.reported(config.reporting(), ("loyal_customers",), day)
     with session_scope() as session:
         found = loyal_customers(
             session, day, query, require_green=not any_health, events_path=config.events_path

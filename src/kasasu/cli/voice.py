@@ -116,13 +116,7 @@ def reasons(
     config = settings()
     with session_scope() as session:
         result = churn_reasons(
-            session,
-            parse_month(first),
-            parse_month(last or first),
-            config.timezone,
-            config.currency,
-            grain=by,
-            fiscal_year_start=config.fiscal_year_start,
+            session, parse_month(first), parse_month(last or first), config.reporting(), grain=by
         )
 
     def money(amount: int) -> str:

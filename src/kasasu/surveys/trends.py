@@ -24,6 +24,7 @@ from kasasu.analytics.evaluate import evaluate
 from kasasu.analytics.kpis_voice import scores_by_group
 from kasasu.analytics.registry import Inputs
 from kasasu.domain.periods import Grain, Period, add_months, periods
+from kasasu.domain.reporting import Reporting
 from kasasu.metrics.schemas import MetricQuery
 from kasasu.metrics.service import inputs_for
 from kasasu.segments.service import list_segments, segment_members
@@ -178,24 +179,8 @@ def _with_changes(rows: list[ResultRow]) -> list[ResultRow]:
 STEP_MONTHS = {Grain.MONTH: 1, Grain.QUARTER: 3, Grain.FISCAL_YEAR: 12}
 
 
-def trailing_query(
-    today: date,
-    grain: Grain,
-    count: int,
-    *,
-    currency: str,
-    zone: str,
-    fiscal_year_start: int = 4,
-) -> MetricQuery:
+def trailing_query(today: date, grain: Grain, count: int, reporting: Reporting) -> MetricQuery:
     """The ``count`` periods of ``grain`` up to the one holding ``today``."""
     last = today.replace(day=1)
     first = add_months(last, -(count - 1) * STEP_MONTHS[grain])
-    return MetricQuery(
-        names=KINDS,
-        first_month=first,
-        last_month=last,
-        grain=grain,
-        fiscal_year_start=fiscal_year_start,
-        currency=currency,
-        zone=zone,
-    )
+    return MetricQuery.reported(reporting, KINDS, first, last, grain)

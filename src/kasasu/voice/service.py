@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from kasasu.analytics.kpis_voice import REASONS
 from kasasu.domain.dates import local_midnight, today_in
 from kasasu.domain.periods import Grain, periods
+from kasasu.domain.reporting import Reporting
 from kasasu.errors import FieldError, InvalidInput
 from kasasu.kit import deadline
 from kasasu.kit.i18n import _
@@ -259,25 +260,15 @@ def churn_reasons(
     session: Session,
     first: date,
     last: date,
-    zone: str,
-    currency: str,
+    reporting: Reporting,
     *,
     grain: Grain = Grain.MONTH,
-    fiscal_year_start: int = 4,
 ) -> ChurnReasons:
     """The accounts churned in each period from ``first``'s to ``last``'s (months), with the
     MRR they had at the period's start (the churn-by-reason KPI, per account), by reason code
     and by theme of the comment of the line whose reason the KPI took."""
-    spans = periods(first, last, grain, fiscal_year_start)
-    query = MetricQuery(
-        names=(CHURN_BY_REASON,),
-        first_month=first,
-        last_month=last,
-        grain=grain,
-        fiscal_year_start=fiscal_year_start,
-        currency=currency,
-        zone=zone,
-    )
+    spans = periods(first, last, grain, reporting.fiscal_year_start)
+    query = MetricQuery.reported(reporting, (CHURN_BY_REASON,), first, last, grain)
     with inputs_for(session, query) as inputs:
         _amounts, found = explained(inputs, CHURN_BY_REASON)
     by_period: dict[str, list[ExplainRow]] = defaultdict(list)
@@ -301,7 +292,7 @@ def churn_reasons(
                     themes=sorted(themes_of(tokenize(comment or ""))) or [NO_THEME],
                 )
             )
-    return _summarize([s.label for s in spans], currency, churned)
+    return _summarize([s.label for s in spans], reporting.currency, churned)
 
 
 def _summarize(labels: list[str], currency: str, churned: list[ChurnedAccount]) -> ChurnReasons:

@@ -96,7 +96,7 @@ def loyal_page(
 ) -> HTMLResponse:
     path = web_context(request).events_path
     month = _month(request.query_params.get("month"), report.today())
-    query = trailing_query(month, Grain.MONTH, 1, currency=report.currency, zone=report.zone)
+    query = MetricQuery.reported(report, ("loyal_customers",), month)
     loyal, found = in_transaction(
         request, lambda s: (loyal_customers(s, month, query, events_path=path), advocates(s))
     )
@@ -152,11 +152,4 @@ def results_page(
 
 def _results_query(report: Reporting, by: Grain, to: str | None) -> MetricQuery:
     """The last periods of ``by`` up to the month ``to`` names (else this month)."""
-    return trailing_query(
-        _month(to, report.today()),
-        by,
-        RESULT_PERIODS[by],
-        currency=report.currency,
-        zone=report.zone,
-        fiscal_year_start=report.fiscal_year_start,
-    )
+    return trailing_query(_month(to, report.today()), by, RESULT_PERIODS[by], report)

@@ -40,15 +40,7 @@ def churn_report(session: Session, month: date, grain: Grain, reporting: Reporti
     [span] = periods(month, month, grain, reporting.fiscal_year_start)
     # The churned accounts behind the churn-by-reason KPIs give both KPIs and the themes
     # from one copy of the facts (their sums are the KPIs: tests/metrics/test_on_demo.py).
-    voice = churn_reasons(
-        session,
-        month,
-        month,
-        reporting.zone,
-        reporting.currency,
-        grain=grain,
-        fiscal_year_start=reporting.fiscal_year_start,
-    )
+    voice = churn_reasons(session, month, month, reporting, grain=grain)
     reasons = {r.reason: r for r in voice.reasons}
     in_span = {
         "status": "cancelled",
