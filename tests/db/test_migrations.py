@@ -55,6 +55,17 @@ def test_models_match_migrations(empty_url: str) -> None:
     assert diff == []
 
 
+def _add_account(connection: sa.Connection, now: str) -> None:
+    """Account 1, written in SQL as the schema of an old revision has it."""
+    connection.execute(
+        sa.text(
+            "INSERT INTO accounts (id, external_id, name, custom_fields, created_at, "
+            "updated_at) VALUES (1, 'A', 'A', '{}', :now, :now)"
+        ),
+        {"now": now},
+    )
+
+
 def test_old_exclusive_contract_dates_become_last_days(empty_url: str) -> None:
     """0009: an end or cancellation date on the start's day of the month (the old exclusive
     style) moves to the day before; a date already written as a last day stays; a renewal
@@ -76,13 +87,7 @@ def test_old_exclusive_contract_dates_become_last_days(empty_url: str) -> None:
     )
     now = "2025-01-01"
     with engine.begin() as c:
-        c.execute(
-            sa.text(
-                "INSERT INTO accounts (id, external_id, name, custom_fields, created_at, "
-                "updated_at) VALUES (1, 'A', 'A', '{}', :now, :now)"
-            ),
-            {"now": now},
-        )
+        _add_account(c, now)
         for line_id, start, end, cancelled, _end, _cancelled in old:
             values = {"id": line_id, "ext": f"S{line_id}", "start": start, "end": end}
             c.execute(insert_line, {**values, "cancelled": cancelled, "now": now})
@@ -124,13 +129,7 @@ def test_requests_done_become_shipped_like_their_needs(empty_url: str) -> None:
     engine = create_db_engine(empty_url)
     now = "2025-01-01"
     with engine.begin() as c:
-        c.execute(
-            sa.text(
-                "INSERT INTO accounts (id, external_id, name, custom_fields, created_at, "
-                "updated_at) VALUES (1, 'A', 'A', '{}', :now, :now)"
-            ),
-            {"now": now},
-        )
+        _add_account(c, now)
         for n, status in enumerate(("done", "planned", "declined")):
             c.execute(
                 sa.text(
