@@ -54,6 +54,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if POSTGRES_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.postgres)
+    # The xdist groups first (the browser's, ~150 s on one worker): a long group started last
+    # ends the run on one worker while the other idles. A stable sort keeps every worker's
+    # collection in the same order, as xdist requires.
+    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
 
 
 @contextmanager
