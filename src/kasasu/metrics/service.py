@@ -8,7 +8,7 @@ inputs and turns the rows into :class:`MetricValue`. It never writes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -236,7 +236,7 @@ def explain_metric(
     events_path: Path | None = None,
 ) -> Explanation:
     """The accounts behind one KPI in one period, with their amounts, and the figure itself."""
-    [metric] = _metrics((name,))
+    metric, _explain = _explainable(name)  # refused before the facts are copied
     span = periods(period_month, period_month, query.grain, query.fiscal_year_start)
     with backends.analytics_backend(session, engine, events_path) as backend:
         inputs = _inputs(session, query, backend, engine, span)
@@ -254,14 +254,20 @@ def explain_metric(
     )
 
 
+def _explainable(name: str) -> tuple[Metric, Callable[[Inputs], Any]]:
+    """The KPI ``name`` and its explanation, refused when no accounts explain it."""
+    [metric] = _metrics((name,))
+    if metric.explain is None:
+        raise InvalidInput(_("{name} cannot be explained by accounts", name=name))
+    return metric, metric.explain
+
+
 def explained(inputs: Inputs, name: str) -> tuple[list[str], list[tuple[str, ExplainRow]]]:
     """The accounts behind ``metric`` in every period of ``inputs``: the names of the amounts
     (e.g. ``amount`` and one per reason), and (period label, account and its amounts) by
     period then account. One query for all the periods."""
-    [metric] = _metrics((name,))
-    if metric.explain is None:
-        raise InvalidInput(_("{name} cannot be explained by accounts", name=name))
-    detail = metric.explain(inputs)
+    _metric, explain = _explainable(name)
+    detail = explain(inputs)
     accounts = inputs.sources.accounts.select(
         account_id="id", external_id="external_id", account_name="name"
     )
