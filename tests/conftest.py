@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,6 +24,7 @@ from kasasu.api.context import ApiContext
 from kasasu.db import create_db_engine
 from kasasu.db.migrate import upgrade
 from kasasu.domain.choices import Role
+from kasasu.users import service as users_service
 from kasasu.users.schemas import ApiKeyCreate
 from kasasu.users.service import create_api_key
 
@@ -58,6 +60,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # ends the run on one worker while the other idles. A stable sort keeps every worker's
     # collection in the same order, as xdist requires.
     items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
+
+
+# The product's hasher (argon2-cffi's defaults: 64 MiB, t=3), for the test that checks its cost.
+PRODUCT_HASHER = users_service._hasher
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes() -> Iterator[None]:
+    """Passwords that tests create are hashed by argon2id at its lowest cost.
+
+    At the product's cost each hash and each sign-in takes ~0.1 s, which hundreds of tests
+    pay only to have a signed-in user. Verification reads the cost from the stored hash, so
+    sign-in still runs the real argon2 check; servers started as processes keep the real cost.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            users_service,
+            "_hasher",
+            lambda: PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
+        )
+        yield
 
 
 @contextmanager

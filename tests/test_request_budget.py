@@ -4,8 +4,9 @@ Retry-After), when their client goes away, and when the server is told to stop �
 
 The review's long read (churned MRR by reason over 120 months, 40–80 s of CPU computed month
 by month) now takes about a second. The long work here is the key terms of 60,000 NPS
-comments (``/api/v1/voice/terms``): the tokenizer reads ~5,000 comments a second, so several
-seconds of honest work that checks its budget every thousand comments.
+comments of eight sentences each (``/api/v1/voice/terms``): ~0.2 ms a comment on a 2026
+machine, so ~10 s of honest work that checks its budget every thousand comments, far longer
+than any window below (with one sentence each it took 2 s and some tests passed by its end).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ pytestmark = pytest.mark.slow  # a real kasasu serve process
 LONG = "/api/v1/voice/terms"
 COMMENTS = 60_000
 QUIET = {"KASASU_REFRESH__SCHEDULED": "false"}
+SENTENCE = "レポート{n}の画面{k}が遅くて使いにくいが、サポート{n}は丁寧"
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +62,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
                         "account_id": account.id,
                         "kind": SurveyKind.NPS,
                         "score": n % 11,
-                        "comment": f"レポート{n}の画面が遅くて使いにくいが、サポート{n}は丁寧",
+                        "comment": "。".join(SENTENCE.format(n=n, k=k) for k in range(8)),
                         "answered_at": at,
                     }
                     for n in range(COMMENTS)

@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.domain.choices import Role
 from kasasu.errors import Throttled, Unauthenticated
+from kasasu.users import service as users_service
 from kasasu.users.schemas import UserCreate
 from kasasu.users.service import DUMMY_HASH, create_user
 from kasasu.users.signin import SignInGuard, SignInLimits, sign_in
+from tests.conftest import PRODUCT_HASHER
 from tests.kit.test_ratelimit import Clock
 
 PASSWORD = "pw-秘密-123"
@@ -72,8 +74,14 @@ def test_one_address_is_throttled_across_emails(session: Session, user: str) -> 
     assert sign_in(session, guard, user, PASSWORD, "203.0.113.10").email == user
 
 
+@pytest.fixture
+def product_cost(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Users hashed at the product's cost, not the tests' lowest one (tests/conftest.py)."""
+    monkeypatch.setattr(users_service, "_hasher", PRODUCT_HASHER)
+
+
 def test_an_unknown_email_costs_one_argon2_verification_like_a_known_one(
-    session: Session, user: str, verifications: list[str]
+    product_cost: None, session: Session, user: str, verifications: list[str]
 ) -> None:
     guard = SignInGuard()
     with pytest.raises(Unauthenticated):
