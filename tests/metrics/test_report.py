@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from kasasu.analytics.catalog import all_metrics
@@ -51,6 +52,23 @@ def _book(session: Session, locale: str = "en") -> Workbook:
     return load_workbook(io.BytesIO(build_report(session, FEB, locale=locale)))
 
 
+@pytest.fixture(scope="module")
+def golden(migrated_engine: Engine) -> dict[str, bytes]:
+    """The workbook of the golden customer base in each language, built once per database
+    (a report computes every KPI: a few seconds); the tests read copies of it."""
+    with migrated_engine.connect() as connection:
+        outer = connection.begin()
+        with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
+            add_golden(session)
+            books = {locale: build_report(session, FEB, locale=locale) for locale in ("en", "ja")}
+        outer.rollback()
+    return books
+
+
+def _golden(golden: dict[str, bytes], locale: str = "en") -> Workbook:
+    return load_workbook(io.BytesIO(golden[locale]))
+
+
 def _rows(ws: Worksheet, header_row: int = 1, count: int | None = None) -> dict[str, Any]:
     """First column → {header: cell} for the (``count``) rows under ``header_row``."""
     headers = [c.value for c in ws[header_row]]
@@ -62,15 +80,14 @@ def _rows(ws: Worksheet, header_row: int = 1, count: int | None = None) -> dict[
     }
 
 
-def test_sheets_are_named_in_the_readers_language(session: Session) -> None:
-    add_golden(session)
-    assert _book(session, "en").sheetnames == EN_SHEETS
-    assert _book(session, "ja").sheetnames == JA_SHEETS
+def test_sheets_are_named_in_the_readers_language(golden: dict[str, bytes]) -> None:
+    assert _golden(golden, "en").sheetnames == EN_SHEETS
+    assert _golden(golden, "ja").sheetnames == JA_SHEETS
 
 
-def test_revenue_sheet_has_the_hand_computed_mrr_and_churn(session: Session) -> None:
-    add_golden(session)
-    revenue = _book(session)["Revenue"]
+def test_revenue_sheet_has_the_hand_computed_mrr_and_churn(golden: dict[str, bytes]) -> None:
+    book = _golden(golden)
+    revenue = book["Revenue"]
     rows = _rows(revenue)
     assert list(rows) == [f"2025-{m:02}" for m in range(3, 13)] + ["2026-01", "2026-02"]
     jan, feb = rows["2026-01"], rows["2026-02"]
@@ -82,7 +99,7 @@ def test_revenue_sheet_has_the_hand_computed_mrr_and_churn(session: Session) -> 
     assert jan["MRR"].number_format == "¥#,##0"
     assert jan["Active accounts"].number_format == "#,##0"
     assert revenue.freeze_panes == "B2"
-    retention = _rows(_book(session)["Retention"])
+    retention = _rows(book["Retention"])
     grr = retention["2026-02"]["GRR"]
     assert grr.value == pytest.approx(126_333 / 146_333)
     assert grr.number_format == "0.0%"
@@ -118,9 +135,8 @@ def test_churn_reasons_are_a_pareto_table_largest_first(session: Session) -> Non
     assert ws["D3"].number_format == "0.0%"
 
 
-def test_summary_and_definitions_cover_every_kpi(session: Session) -> None:
-    add_golden(session)
-    book = _book(session, "en")
+def test_summary_and_definitions_cover_every_kpi(golden: dict[str, bytes]) -> None:
+    book = _golden(golden, "en")
     summary = book["Summary"]
     assert (summary["A2"].value, summary["B2"].value) == ("Period", "2026-02")
     assert (summary["A4"].value, summary["B4"].value) == ("Currency", "JPY")
@@ -131,14 +147,13 @@ def test_summary_and_definitions_cover_every_kpi(session: Session) -> None:
     assert kpis["MRR"]["2026-01"].value == 146_333
     definitions = _rows(book["Definitions"])
     assert [d["ID"].value for d in definitions.values()] == [m.name for m in all_metrics()]
-    ja = _rows(_book(session, "ja")["定義"])
+    ja = _rows(_golden(golden, "ja")["定義"])
     for metric in all_metrics():
         assert ja[metric.title.render("ja")]["定義"].value == metric.definition.render("ja")
 
 
-def test_cohorts_are_a_triangle(session: Session) -> None:
-    add_golden(session)
-    ws = _book(session)["Cohorts"]
+def test_cohorts_are_a_triangle(golden: dict[str, bytes]) -> None:
+    ws = _golden(golden)["Cohorts"]
     assert (ws["A1"].value, ws["A16"].value) == (
         "Cohort logo retention",
         "Cohort revenue retention",
@@ -151,9 +166,9 @@ def test_cohorts_are_a_triangle(session: Session) -> None:
     assert logo["2026-02"]["m1"].value is None
 
 
-def test_the_same_data_gives_the_same_bytes(session: Session) -> None:
-    add_golden(session)
-    assert build_report(session, FEB, locale="ja") == build_report(session, FEB, locale="ja")
+def test_the_same_data_gives_the_same_bytes(session: Session, golden: dict[str, bytes]) -> None:
+    add_golden(session)  # the same data again, in another transaction
+    assert build_report(session, FEB, locale="ja") == golden["ja"]
 
 
 def test_cli_writes_the_workbook_and_refuses_to_overwrite(tmp_path: Path) -> None:

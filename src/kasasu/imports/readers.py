@@ -266,12 +266,19 @@ def _headers(cells: Iterable[Cell]) -> list[str]:
 
 
 def _is_blank(cells: Iterable[Cell]) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+    # A loop, not all() over a generator: twice as fast, once per row of a million-row file.
+    for c in cells:  # noqa: SIM110
+        if c is not None and not (isinstance(c, str) and not c.strip()):
+            return False
+    return True
 
 
 def _add_row(table: Table, number: int, cells: Iterable[Cell]) -> None:
     cells = list(cells)
     if _is_blank(cells):
         return
-    values = {h: cells[i] if i < len(cells) else None for i, h in enumerate(table.headers) if h}
+    missing = len(table.headers) - len(cells)
+    padded = cells + [None] * missing if missing > 0 else cells
+    values = dict(zip(table.headers, padded, strict=False))  # cells past the headers: dropped
+    values.pop("", None)  # and so is a column without a header
     table.rows.append(RawRow(number, values))
