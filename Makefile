@@ -61,14 +61,18 @@ lint: dev
 	$(BIN)/lint-imports
 
 # --dist loadgroup: the tests of one xdist_group (the browser's demo server, Spark) share a
-# worker, so what they start once per worker starts once.
+# worker, so what they start once per worker starts once. Bytecode is written even where the
+# environment says not to: each worker and each server a test starts would otherwise compile
+# (and pytest rewrite) every module again, ~3 s a process.
+PYTEST = PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n 2 --dist loadgroup
+
 test: lint
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(PYTEST)
 
 # The local loop: everything but the tests marked slow (real processes, Spark, the browser,
 # demo companies) or needing PostgreSQL. `make test` still runs them all.
 test-fast: dev
-	$(BIN)/pytest -n 2 --dist loadgroup -m "not slow and not postgres"
+	$(PYTEST) -m "not slow and not postgres"
 
 bench: dev
 	$(BIN)/python benchmarks/events.py
