@@ -31,6 +31,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from serving import free_port
+
 FILE_EVENTS = 1_000_000
 API_EVENTS = 200_000
 BATCH = 10_000
@@ -111,12 +113,6 @@ def remove_db(db: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def api_server(workdir: Path, events_db: Path) -> Iterator[tuple[str, str]]:
     """A real uvicorn server in a child process; yields (base URL, API key)."""
@@ -151,6 +147,7 @@ def serve(port: int, workdir: Path, events_db: Path) -> None:
     from kasasu.db import create_db_engine, session_factory
     from kasasu.db.migrate import upgrade
     from kasasu.domain.choices import Role
+    from kasasu.domain.reporting import Reporting
     from kasasu.users.schemas import ApiKeyCreate
     from kasasu.users.service import create_api_key
 
@@ -160,7 +157,7 @@ def serve(port: int, workdir: Path, events_db: Path) -> None:
     with sessions() as session:
         key = create_api_key(session, ApiKeyCreate(name="bench", role=Role.ADMIN)).key
         session.commit()
-    ctx = ApiContext(sessions, events_db, timezone="UTC", currency="JPY", locale="en")
+    ctx = ApiContext(sessions, events_db, Reporting(zone="UTC", locale="en"))
     (workdir / "key.txt").write_text(key)
     uvicorn.run(create_api(ctx), host="127.0.0.1", port=port, log_level="warning")
 

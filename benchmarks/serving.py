@@ -1,5 +1,6 @@
-"""A real ``kasasu serve`` for the benchmarks that time it over loopback (run as scripts from
-this folder: ``python benchmarks/web.py`` imports this module as ``serving``)."""
+"""A real ``kasasu serve`` on a free port of 127.0.0.1: for the benchmarks that time it over
+loopback (run as scripts from this folder: ``python benchmarks/web.py`` imports this module
+as ``serving``) and for the tests that need a server process (``tests/serving.py``)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """The server's base URL and process, once it answers ``/healthz``; stopped after."""
+def served(
+    env: dict[str, str], *, stop_seconds: float = 30, must_stop: bool = False
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """The server's base URL and process, once it answers ``/healthz``; stopped after.
+
+    A server still running ``stop_seconds`` after SIGTERM is killed; with ``must_stop``
+    that is an error (the tests check the server's own shutdown).
+    """
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "kasasu", "serve", "--port", str(port)],
@@ -44,7 +51,9 @@ def served(env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[bytes]]]
         if server.poll() is None:
             server.terminate()
             try:
-                server.wait(timeout=30)
+                server.wait(timeout=stop_seconds)
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+                if must_stop:
+                    raise

@@ -24,6 +24,7 @@ from kasasu.api.context import ApiContext
 from kasasu.db import create_db_engine
 from kasasu.db.migrate import upgrade
 from kasasu.domain.choices import Role
+from kasasu.domain.reporting import Reporting
 from kasasu.users import service as users_service
 from kasasu.users.schemas import ApiKeyCreate
 from kasasu.users.service import create_api_key
@@ -150,9 +151,7 @@ def api_context(sessions: sessionmaker[Session], tmp_path: Path) -> ApiContext:
     return ApiContext(
         sessions=sessions,
         events_path=tmp_path / "events.duckdb",
-        timezone="Asia/Tokyo",
-        currency="JPY",
-        locale="en",
+        reporting=Reporting(locale="en"),
     )
 
 

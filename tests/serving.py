@@ -1,25 +1,16 @@
-"""A real `kasasu serve` process on a free port of 127.0.0.1, for tests that need one."""
+"""A real `kasasu serve` process on a free port of 127.0.0.1, for tests that need one (the
+same start and stop as the benchmarks', ``benchmarks/serving.py``)."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
+from benchmarks.serving import served as served_with
 
 from tests.support.cli import data_env
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @contextmanager
@@ -36,34 +27,11 @@ def served(data: Path, **env: str) -> Iterator[str]:
 def serving(data: Path, **env: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """:func:`served`, yielding the server process as well (to signal it, to read its CPU
     time). A server that has not stopped 10 s after SIGTERM is killed, and that fails."""
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kasasu", "serve", "--port", str(port)],
-        env=data_env(
-            data,
-            KASASU_SECRET_KEY="test-secret-that-is-long-enough-32",
-            KASASU_PLAYBOOKS__WEBHOOK_SECRET="test-webhook-secret-long-enough-32",
-            **env,
-        ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    settings = data_env(
+        data,
+        KASASU_SECRET_KEY="test-secret-that-is-long-enough-32",
+        KASASU_PLAYBOOKS__WEBHOOK_SECRET="test-webhook-secret-long-enough-32",
+        **env,
     )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).text == "ok":
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            raise AssertionError("the server did not start")
-        yield base, server
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-            raise
+    with served_with(settings, stop_seconds=10, must_stop=True) as started:
+        yield started

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from benchmarks.serving import free_port
 
-from tests.serving import free_port, served
+from tests.serving import served
 from tests.support.cli import data_env, kasasu, run_kasasu
 
 pytestmark = pytest.mark.slow  # a real kasasu serve process

@@ -81,11 +81,7 @@ def create_app(settings: Settings) -> FastAPI:
         WebContext(
             sessions=ctx.sessions,
             events_path=ctx.events_path,
-            timezone=ctx.timezone,
-            currency=ctx.currency,
-            locale=ctx.locale,
-            fiscal_year_start=ctx.fiscal_year_start,
-            gross_margin=ctx.gross_margin,
+            reporting=ctx.reporting,
             touch_high_mrr=settings.touch.high_mrr,
             touch_low_mrr=settings.touch.low_mrr,
             surveys=ctx.surveys,

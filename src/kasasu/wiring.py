@@ -172,11 +172,7 @@ def api_context(settings: Settings) -> ApiContext:
     return ApiContext(
         sessions=session_factory(engine),
         events_path=settings.events_path,
-        timezone=settings.timezone,
-        currency=settings.currency,
-        locale=settings.locale,
-        fiscal_year_start=settings.fiscal_year_start,
-        gross_margin=settings.gross_margin,
+        reporting=settings.reporting(),
         surveys=survey_config(settings),
         survey_guard=survey_guard(settings),
         playbooks=playbook_config(settings),

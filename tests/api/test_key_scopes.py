@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kasasu.api import create_api
 from kasasu.domain.choices import Role
 from kasasu.domain.permissions import API_FAMILIES, Action, parse_scopes, scope_allows
+from kasasu.domain.reporting import Reporting
 from kasasu.errors import InvalidInput
 from kasasu.models import ApiKey
 from kasasu.users.schemas import ApiKeyCreate, UserCreate
@@ -163,9 +164,7 @@ def test_scopes_are_checked_when_the_key_is_made(session: Session) -> None:
 def test_every_api_family_can_be_scoped(tmp_path: Path, sessions: sessionmaker[Session]) -> None:
     from kasasu.api.context import ApiContext
 
-    ctx = ApiContext(
-        sessions=sessions, events_path=tmp_path / "e", timezone="UTC", currency="JPY", locale="en"
-    )
+    ctx = ApiContext(sessions, tmp_path / "e", Reporting(zone="UTC", locale="en"))
     spec = create_api(ctx).openapi()
     families = {path.split("/")[1] for path in spec["paths"]} - {"widget", "widget.js"}
     assert families == API_FAMILIES

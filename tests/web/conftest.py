@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 
 from kasasu.domain.choices import Role
+from kasasu.domain.reporting import Reporting
 from kasasu.users.schemas import UserCreate
 from kasasu.users.service import create_user
 from kasasu.web import create_web
@@ -29,9 +30,7 @@ def web(sessions: sessionmaker[Session], tmp_path: Path) -> Iterator[TestClient]
     ctx = WebContext(
         sessions=sessions,
         events_path=tmp_path / "events.duckdb",
-        timezone="Asia/Tokyo",
-        currency="JPY",
-        locale="en",
+        reporting=Reporting(locale="en"),
     )
     create_web(app, ctx)
     with TestClient(app, base_url="http://testserver", follow_redirects=False) as client:

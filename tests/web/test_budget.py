@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 
 from kasasu.domain.choices import Role
+from kasasu.domain.reporting import Reporting
 from kasasu.kit.deadline import BudgetMiddleware
 from kasasu.users.schemas import UserCreate
 from kasasu.users.service import create_user
@@ -35,8 +36,7 @@ def test_a_page_over_its_budget_is_the_503_page(
     app = FastAPI()
     app.add_middleware(BudgetMiddleware, seconds=0.2)
     app.add_middleware(SessionMiddleware, secret_key="test-secret", https_only=False)
-    ctx = WebContext(sessions=sessions, events_path=tmp_path / "events.duckdb",
-                     timezone="Asia/Tokyo", currency="JPY", locale="en")  # fmt: skip
+    ctx = WebContext(sessions, tmp_path / "events.duckdb", Reporting(locale="en"))
     create_web(app, ctx)
     with TestClient(app, base_url="http://testserver", follow_redirects=False) as web:
         form = {"email": "l@example.com", "password": PASSWORD, "next": "/",

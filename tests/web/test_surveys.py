@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 
 from kasasu.domain.choices import Role
+from kasasu.domain.reporting import Reporting
 from kasasu.models import SurveyCampaign, SurveyInvitation
 from kasasu.surveys.campaign_schemas import CampaignCreate
 from kasasu.surveys.campaigns import create_campaign, send_campaign
@@ -42,9 +43,7 @@ def web(
     ctx = WebContext(
         sessions=sessions,
         events_path=tmp_path / "e.duckdb",
-        timezone="Asia/Tokyo",
-        currency="JPY",
-        locale="en",
+        reporting=Reporting(locale="en"),
         surveys=config,
     )
     create_web(app, ctx)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 
 from kasasu.api.auth import require
-from kasasu.api.context import context, in_transaction
+from kasasu.api.context import in_transaction, reporting
 from kasasu.api.routing import api_router
 from kasasu.audit.schemas import AuditFilters, AuditPage
 from kasasu.audit.service import list_entries
@@ -49,7 +49,7 @@ def audit_router() -> APIRouter:
         per_page: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     ) -> AuditPage:
         filters = AuditFilters(entity, entity_id, actor, origin, account_id, since, until)
-        zone = context(request).timezone
+        zone = reporting(request).zone
         return in_transaction(
             request, lambda s: list_entries(s, filters, zone, page=page, per_page=per_page)
         )

@@ -24,11 +24,7 @@ T = TypeVar("T")
 class ApiContext:
     sessions: sessionmaker[Session]
     events_path: Path
-    timezone: str
-    currency: str
-    locale: str
-    fiscal_year_start: int = 4
-    gross_margin: float = 1.0  # for the simple LTV
+    reporting: Reporting  # the deployment's zone, currency, language and fiscal year
     playbooks: PlaybookConfig | None = None  # for previews: links, Slack URL
     surveys: SurveyConfig | None = None  # links, mail and widget origins of survey campaigns
     # Throttles of the public survey channels, shared by every request (and the pages).
@@ -50,14 +46,7 @@ def client_address(request: Request) -> str:
 
 def reporting(request: Request) -> Reporting:
     """How figures are reported: the deployment's zone, currency, language, fiscal year."""
-    ctx = context(request)
-    return Reporting(
-        zone=ctx.timezone,
-        currency=ctx.currency,
-        locale=ctx.locale,
-        fiscal_year_start=ctx.fiscal_year_start,
-        gross_margin=ctx.gross_margin,
-    )
+    return context(request).reporting
 
 
 def in_transaction(

@@ -42,7 +42,7 @@ def health_router() -> APIRouter:
         return in_transaction(
             request,
             lambda s: account_health(
-                s, account_id, as_of=as_of, locale=locale, currency=ctx.currency
+                s, account_id, as_of=as_of, locale=locale, currency=ctx.reporting.currency
             ),
         )
 

@@ -124,8 +124,8 @@ def imports_router() -> APIRouter:
             raise HTTPException(413, detail)
         ctx = context(request)
         options = ImportOptions(
-            zone=ctx.timezone,
-            currency=ctx.currency,
+            zone=ctx.reporting.zone,
+            currency=ctx.reporting.currency,
             skip_bad_rows=skip_bad_rows,
             dry_run=dry_run,
             overrides=parse_overrides(mapping or []),

@@ -2,13 +2,14 @@
 
 # No "from __future__ import annotations": FastAPI must see the runtime types.
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from kasasu.api.auth import require
-from kasasu.api.context import context, in_transaction
+from kasasu.api.context import context, in_transaction, reporting
 from kasasu.api.routing import api_router
 from kasasu.domain.periods import Grain, parse_month
 from kasasu.domain.permissions import Action
@@ -35,18 +36,10 @@ class MetricParams(BaseModel):
 def _query(
     request: Request, name: str, first: str, last: str, *, by: Grain, filters: dict[str, object]
 ) -> MetricQuery:
-    ctx = context(request)
-    return MetricQuery(
-        names=(name,),
-        first_month=parse_month(first),
-        last_month=parse_month(last),
-        grain=by,
-        fiscal_year_start=ctx.fiscal_year_start,
-        currency=ctx.currency,
-        zone=ctx.timezone,
-        filters=filters,
-        gross_margin=ctx.gross_margin,
+    query = MetricQuery.reported(
+        reporting(request), (name,), parse_month(first), parse_month(last), by
     )
+    return replace(query, filters=filters)
 
 
 def metrics_router() -> APIRouter:

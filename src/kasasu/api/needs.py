@@ -14,7 +14,6 @@ from kasasu.api.auth import require
 from kasasu.api.context import context, in_transaction, reporting
 from kasasu.api.routing import PathId, api_router
 from kasasu.domain.choices import NeedStatus
-from kasasu.domain.dates import today_in
 from kasasu.domain.periods import Grain, parse_month
 from kasasu.domain.permissions import Action
 from kasasu.metrics.schemas import MetricQuery
@@ -44,7 +43,7 @@ MONTH = r"^\d{4}-\d{2}$"
 
 
 def _today(request: Request) -> date:
-    return today_in(context(request).timezone)
+    return reporting(request).today()
 
 
 def needs_router() -> APIRouter:
@@ -55,7 +54,7 @@ def needs_router() -> APIRouter:
 
     @router.get("", response_model=NeedBoard, summary="Needs ranked by ARR at stake ÷ effort")
     def board(request: Request, status: Annotated[list[NeedStatus], Query()] = []) -> NeedBoard:  # noqa: B006 - FastAPI reads the default, never mutates it
-        currency = context(request).currency
+        currency = reporting(request).currency
         return in_transaction(request, lambda s: need_board(s, status, currency))
 
     @router.post("", response_model=NeedRead, status_code=201, dependencies=writer)
@@ -100,7 +99,7 @@ def needs_router() -> APIRouter:
         return in_transaction(
             request,
             lambda s: change_status(
-                s, need_id, body, user_id=None, today=today, default_locale=ctx.locale
+                s, need_id, body, user_id=None, today=today, default_locale=ctx.reporting.locale
             ),
         )
 

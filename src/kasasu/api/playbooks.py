@@ -3,15 +3,13 @@ and the execution log. Real runs belong to the daily refresh and ``kasasu playbo
 
 # No "from __future__ import annotations": FastAPI must see the runtime types.
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 
 from kasasu.accounts.service import account_names
 from kasasu.api.auth import require
-from kasasu.api.context import context, in_transaction
+from kasasu.api.context import context, in_transaction, reporting
 from kasasu.api.routing import api_router
 from kasasu.domain.permissions import Action
 from kasasu.kit.types import Day, RowId
@@ -59,7 +57,7 @@ def playbooks_router() -> APIRouter:
         status: Status | None = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> list[RunRead]:
-        locale = context(request).locale
+        locale = reporting(request).locale
         return in_transaction(
             request,
             lambda s: playbook_log(
@@ -76,14 +74,15 @@ def playbooks_router() -> APIRouter:
         request: Request, as_of: Day | None = None, playbook: str | None = None
     ) -> list[RunRead]:
         ctx = context(request)
-        day = as_of or datetime.now(ZoneInfo(ctx.timezone)).date()
-        config = ctx.playbooks or PlaybookConfig(ctx.timezone, ctx.currency, ctx.locale, "")
+        report = ctx.reporting
+        day = as_of or report.today()
+        config = ctx.playbooks or PlaybookConfig(report.zone, report.currency, report.locale, "")
 
         def work(session: Any) -> list[RunRead]:
             plan = plan_day(session, day, config, only=[playbook] if playbook else ())
             ids = [p.firing.account_id for p in plan.planned[:PREVIEWED]]
             plan.planned = plan.planned[:PREVIEWED]
-            return plan_reads(plan, account_names(session, ids), ctx.locale)
+            return plan_reads(plan, account_names(session, ids), report.locale)
 
         return in_transaction(request, work)
 

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from kasasu.api.context import ApiContext
 from kasasu.errors import InvalidInput, KasasuError, http_status
 from kasasu.kit.i18n import _, negotiate_locale, translate
 from kasasu.kit.validation import pydantic_reason
@@ -34,7 +35,10 @@ _TITLES = {
 
 
 def request_locale(request: Request) -> str:
-    default = getattr(getattr(request.app.state, "kasasu", None), "locale", "ja")
+    """The reader's language, else the deployment's; an app without Kasasu's context (a
+    refusal before routing) falls back to Japanese."""
+    ctx = getattr(request.app.state, "kasasu", None)
+    default = ctx.reporting.locale if isinstance(ctx, ApiContext) else "ja"
     return negotiate_locale(request.headers.get("accept-language"), default)
 
 

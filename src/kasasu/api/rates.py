@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from kasasu.api.auth import require
-from kasasu.api.context import context, in_transaction
+from kasasu.api.context import in_transaction, reporting
 from kasasu.api.routing import api_router
 from kasasu.domain.permissions import Action
 from kasasu.kit.types import CurrencyCode, Day
@@ -66,7 +66,7 @@ def exchange_rates_router() -> APIRouter:
         data = ExchangeRateCreate(
             day=body.day,
             currency=body.currency,
-            quote_currency=body.quote_currency or context(request).currency,
+            quote_currency=body.quote_currency or reporting(request).currency,
             rate=body.rate,
         )
         return in_transaction(request, lambda s: save_exchange_rate(s, data))

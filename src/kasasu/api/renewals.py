@@ -10,9 +10,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import ConfigDict, Field
 
 from kasasu.api.auth import require
-from kasasu.api.context import context, in_transaction
+from kasasu.api.context import in_transaction, reporting
 from kasasu.api.routing import api_router
-from kasasu.domain.dates import today_in
 from kasasu.domain.permissions import Action
 from kasasu.kit.types import Day
 from kasasu.renewals.schemas import RenewalBoard, RenewalFilters, RenewalQuery
@@ -46,15 +45,15 @@ def renewals_router() -> APIRouter:
         ),
     )
     def board(request: Request, params: Annotated[RenewalParams, Query()]) -> RenewalBoard:
-        ctx = context(request)
-        today = today_in(ctx.timezone)
+        report = reporting(request)
+        today = report.today()
         first = params.start or today
         query = RenewalQuery(
             **params.model_dump(exclude={"start", "end"}),
             first=first,
             last=params.end or first + timedelta(days=90),
         )
-        return in_transaction(request, lambda s: renewal_board(s, query, ctx.currency, today))
+        return in_transaction(request, lambda s: renewal_board(s, query, report.currency, today))
 
     @router.post(
         "",

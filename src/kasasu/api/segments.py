@@ -8,9 +8,8 @@ from fastapi import APIRouter, Body, Depends, Request
 from pydantic import BaseModel
 
 from kasasu.api.auth import require
-from kasasu.api.context import context, in_transaction
+from kasasu.api.context import in_transaction, reporting
 from kasasu.api.routing import api_router
-from kasasu.domain.dates import today_in
 from kasasu.domain.permissions import Action
 from kasasu.kit.types import Day
 from kasasu.segments.schemas import SegmentRead
@@ -46,7 +45,7 @@ def segments_router() -> APIRouter:
         "/{name}/members", response_model=SegmentMembers, summary="The accounts in it on a day"
     )
     def members(request: Request, name: str, as_of: Day | None = None) -> SegmentMembers:
-        day = as_of or today_in(context(request).timezone)
+        day = as_of or reporting(request).today()
         ids = in_transaction(request, lambda s: segment_members(s, name, day))
         return SegmentMembers(name=name, as_of=day, account_ids=ids)
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from kasasu.api.auth import require
-from kasasu.api.context import context, in_transaction, reporting
+from kasasu.api.context import in_transaction, reporting
 from kasasu.api.routing import api_router
 from kasasu.domain.periods import Grain, parse_month
 from kasasu.domain.permissions import Action
@@ -62,7 +62,7 @@ def voice_router() -> APIRouter:
         summary="Key terms and themes of detractors' against promoters' comments",
     )
     def terms(request: Request, params: Annotated[TermParams, Query()]) -> TermComparison:
-        zone = context(request).timezone
+        zone = reporting(request).zone
         return in_transaction(
             request,
             lambda s: comment_terms(s, zone=zone, **params.model_dump(by_alias=False)),
@@ -70,7 +70,7 @@ def voice_router() -> APIRouter:
 
     @router.get("/comments", response_model=CommentPage, summary="Search survey comments")
     def comments(request: Request, params: Annotated[CommentParams, Query()]) -> CommentPage:
-        zone = context(request).timezone
+        zone = reporting(request).zone
         values = params.model_dump(by_alias=False)
         return in_transaction(
             request, lambda s: search_comments(s, values.pop("q"), zone=zone, **values)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.db import transaction
 from kasasu.db.audit import Origin, acting, request_id
+from kasasu.domain.reporting import Reporting
 from kasasu.surveys.config import SurveyConfig
 from kasasu.surveys.guard import SurveyGuard
 from kasasu.users.schemas import SsoPolicy
@@ -35,11 +36,7 @@ class SsoConfig:
 class WebContext:
     sessions: sessionmaker[Session]
     events_path: Path
-    timezone: str
-    currency: str
-    locale: str
-    fiscal_year_start: int = 4
-    gross_margin: float = 1.0  # for the simple LTV
+    reporting: Reporting  # the deployment's; pages report in the reader's language
     # MRR from which an account without its own touch model is high- / low-touch.
     touch_high_mrr: int = 300_000
     touch_low_mrr: int = 50_000

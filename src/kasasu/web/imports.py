@@ -171,7 +171,10 @@ def _run(
 ) -> Any:
     ctx = web_context(request)
     options = ImportOptions(
-        zone=ctx.timezone, currency=ctx.currency, skip_bad_rows=skip_bad_rows, dry_run=dry_run
+        zone=ctx.reporting.zone,
+        currency=ctx.reporting.currency,
+        skip_bad_rows=skip_bad_rows,
+        dry_run=dry_run,
     )
     return in_transaction(
         request,

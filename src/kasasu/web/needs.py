@@ -80,7 +80,8 @@ def post_status(
 ) -> Response:
     require(user, Action.DELETE)  # leaders and admins decide a need's status
     change = StatusChange(status=status, note=note.strip() or None)
-    today, locale = report.today(), web_context(request).locale  # mail in the deployment's
+    today = report.today()
+    locale = web_context(request).reporting.locale  # mail in the deployment's language
     in_transaction(
         request,
         lambda s: change_status(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -46,7 +47,7 @@ def environment() -> Environment:
 def request_locale(request: Request) -> str:
     """?lang= (remembered for the session), else the session's, else the browser's, else
     the deployment's."""
-    default = web_context(request).locale
+    default = web_context(request).reporting.locale
     chosen = request.query_params.get("lang")
     if chosen in LOCALES:
         request.session[SESSION_LOCALE] = chosen
@@ -112,14 +113,7 @@ def pages_of(request: Request) -> Pages:
 
 def page_reporting(request: Request) -> Reporting:
     """How this request's figures are reported: the deployment's, in the reader's language."""
-    ctx = web_context(request)
-    return Reporting(
-        zone=ctx.timezone,
-        currency=ctx.currency,
-        locale=request_locale(request),
-        fiscal_year_start=ctx.fiscal_year_start,
-        gross_margin=ctx.gross_margin,
-    )
+    return replace(web_context(request).reporting, locale=request_locale(request))
 
 
 def lenient(model: type[M], params: Mapping[str, Any]) -> M:
@@ -143,7 +137,7 @@ class Pages:
     def render(
         self, request: Request, template: str, status_code: int = 200, **values: Any
     ) -> HTMLResponse:
-        ctx = web_context(request)
+        deployment = web_context(request).reporting
         # A page may name its language (a survey link opens in the invitation's).
         locale = str(values.pop("page_locale", None) or request_locale(request))
 
@@ -162,7 +156,9 @@ class Pages:
             locale=locale,
             # Dates and times in the reader's own zone when they chose one (Settings).
             fmt=Formats(
-                locale, ctx.currency, getattr(values.get("user"), "timezone", None) or ctx.timezone
+                locale,
+                deployment.currency,
+                getattr(values.get("user"), "timezone", None) or deployment.zone,
             ),
             csrf=csrf_token(request),
             csp_nonce=csp_nonce(request.scope),  # for the page's inline scripts

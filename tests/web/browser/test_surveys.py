@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from benchmarks.serving import free_port
 from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from tests.support.cli import data_env, invoke_kasasu, kasasu
 from tests.surveys.conftest import build_world
-from tests.web.browser.conftest import Screenshot, _free_port, _wait_until_healthy
+from tests.web.browser.conftest import Screenshot, _wait_until_healthy
 
 # One worker runs them all, so the demo company is built and served once (--dist loadgroup).
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]  # a browser, a demo
@@ -75,7 +76,7 @@ def survey_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     with Session(engine) as s:
         build_world(s)
         s.commit()
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     site = Site(base_url)
     threading.Thread(target=site.http.serve_forever, daemon=True).start()
