@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -155,10 +156,22 @@ def api_context(sessions: sessionmaker[Session], tmp_path: Path) -> ApiContext:
     )
 
 
+@pytest.fixture(scope="session")
+def api_app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
+    """The API, built once per worker (~0.25 s of routes); each test hands it its context.
+
+    Handlers read the context from the app's state at each request, so a test's own
+    database and settings take effect by replacing it (the ``api`` fixture does).
+    """
+    unused = tmp_path_factory.mktemp("api") / "events.duckdb"
+    return create_api(ApiContext(sessionmaker(), unused, Reporting(locale="en")))
+
+
 @pytest.fixture
-def api(api_context: ApiContext) -> Iterator[TestClient]:
+def api(api_app: FastAPI, api_context: ApiContext) -> Iterator[TestClient]:
     """An unauthenticated client of /api/v1 (paths are relative to it)."""
-    with TestClient(create_api(api_context), base_url="http://testserver") as client:
+    api_app.state.kasasu = api_context
+    with TestClient(api_app, base_url="http://testserver") as client:
         yield client
 
 

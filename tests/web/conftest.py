@@ -23,17 +23,25 @@ from kasasu.web.context import WebContext
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture
-def web(sessions: sessionmaker[Session], tmp_path: Path) -> Iterator[TestClient]:
+@pytest.fixture(scope="session")
+def web_app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
+    """The pages, built once per worker (routes and compiled templates); each test hands
+    them its context, which the handlers read from the app's state at each request."""
     app = FastAPI()
     app.add_middleware(SessionMiddleware, secret_key="test-secret", https_only=False)
-    ctx = WebContext(
+    unused = tmp_path_factory.mktemp("web") / "events.duckdb"
+    create_web(app, WebContext(sessionmaker(), unused, Reporting(locale="en")))
+    return app
+
+
+@pytest.fixture
+def web(web_app: FastAPI, sessions: sessionmaker[Session], tmp_path: Path) -> Iterator[TestClient]:
+    web_app.state.kasasu_web = WebContext(
         sessions=sessions,
         events_path=tmp_path / "events.duckdb",
         reporting=Reporting(locale="en"),
     )
-    create_web(app, ctx)
-    with TestClient(app, base_url="http://testserver", follow_redirects=False) as client:
+    with TestClient(web_app, base_url="http://testserver", follow_redirects=False) as client:
         yield client
 
 
