@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,7 +13,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from kasasu.api import create_api
 from kasasu.api.context import ApiContext
 from kasasu.domain.choices import Role
 from kasasu.surveys.config import SurveyConfig
@@ -30,10 +28,8 @@ def config(tmp_path: Path) -> SurveyConfig:
 
 
 @pytest.fixture
-def api(api_context: ApiContext, config: SurveyConfig) -> Iterator[TestClient]:
-    app = create_api(replace(api_context, surveys=config))
-    with TestClient(app, base_url="http://testserver") as client:
-        yield client
+def api_context(api_context: ApiContext, config: SurveyConfig) -> ApiContext:
+    return replace(api_context, surveys=config)
 
 
 @pytest.fixture

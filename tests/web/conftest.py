@@ -35,12 +35,13 @@ def web_app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
 
 
 @pytest.fixture
-def web(web_app: FastAPI, sessions: sessionmaker[Session], tmp_path: Path) -> Iterator[TestClient]:
-    web_app.state.kasasu_web = WebContext(
-        sessions=sessions,
-        events_path=tmp_path / "events.duckdb",
-        reporting=Reporting(locale="en"),
-    )
+def web_context(sessions: sessionmaker[Session], tmp_path: Path) -> WebContext:
+    return WebContext(sessions, tmp_path / "events.duckdb", Reporting(locale="en"))
+
+
+@pytest.fixture
+def web(web_app: FastAPI, web_context: WebContext) -> Iterator[TestClient]:
+    web_app.state.kasasu_web = web_context
     with TestClient(web_app, base_url="http://testserver", follow_redirects=False) as client:
         yield client
 

@@ -5,25 +5,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.middleware.sessions import SessionMiddleware
 
 from kasasu.domain.choices import Role
-from kasasu.domain.reporting import Reporting
 from kasasu.models import SurveyCampaign, SurveyInvitation
 from kasasu.surveys.campaign_schemas import CampaignCreate
 from kasasu.surveys.campaigns import create_campaign, send_campaign
 from kasasu.surveys.config import SurveyConfig
 from kasasu.surveys.links import sign_link
-from kasasu.web import create_web
 from kasasu.web.context import WebContext
 from tests.surveys.conftest import World, committed_world, file_config, response_count
 from tests.web.conftest import SignIn, csrf
@@ -35,20 +31,8 @@ def config(tmp_path: Path) -> SurveyConfig:
 
 
 @pytest.fixture
-def web(
-    sessions: sessionmaker[Session], tmp_path: Path, config: SurveyConfig
-) -> Iterator[TestClient]:
-    app = FastAPI()
-    app.add_middleware(SessionMiddleware, secret_key="test-secret", https_only=False)
-    ctx = WebContext(
-        sessions=sessions,
-        events_path=tmp_path / "e.duckdb",
-        reporting=Reporting(locale="en"),
-        surveys=config,
-    )
-    create_web(app, ctx)
-    with TestClient(app, base_url="http://testserver", follow_redirects=False) as client:
-        yield client
+def web_context(web_context: WebContext, config: SurveyConfig) -> WebContext:
+    return replace(web_context, surveys=config)
 
 
 @pytest.fixture
