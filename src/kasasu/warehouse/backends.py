@@ -65,7 +65,9 @@ def duckdb_backend(session: Session, events_path: Path | None = None) -> Any:
     backend = ibis.duckdb.connect()
     for name, table in read_facts(session).items():
         deadline.check()
-        backend.create_table(name, table)
+        # DuckDB's own copy of the Arrow table: ibis's create_table compiled an INSERT per
+        # table, ~10 ms each, which every read of a small company paid nine times.
+        backend.con.from_arrow(table).create(name)
     if events_path is not None and events_path.is_file():
         # ATTACH takes no bound parameter for its path: quote it as an SQL string literal.
         quoted = str(events_path).replace("'", "''")
