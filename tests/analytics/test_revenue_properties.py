@@ -6,7 +6,6 @@ import itertools
 from datetime import date, timedelta
 from typing import Any
 
-import ibis
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
@@ -17,6 +16,7 @@ from kasasu.analytics.evaluate import evaluate
 from kasasu.analytics.registry import Inputs
 from kasasu.analytics.sources import Sources
 from kasasu.domain.periods import Grain, periods
+from kasasu.warehouse.backends import duckdb_of
 from kasasu.warehouse.facts import COLUMNS, fact_schema
 
 YEAR = periods(date(2025, 1, 1), date(2025, 12, 1), Grain.MONTH)
@@ -61,10 +61,7 @@ def _sources(lines: list[dict[str, Any]]) -> Sources:
             }
         )
     tables["subscriptions"] = pa.Table.from_pylist(rows, schema=tables["subscriptions"].schema)
-    con = ibis.duckdb.connect()
-    for name, table in tables.items():
-        con.create_table(name, table)
-    return Sources.from_backend(con)
+    return Sources.from_backend(duckdb_of(tables))
 
 
 def _rows(name: str, inputs: Inputs) -> list[dict[str, Any]]:

@@ -3,11 +3,12 @@ place) and Spark, and the usage events each one reads."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
+import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -60,18 +61,24 @@ def duckdb_backend(session: Session, events_path: Path | None = None) -> Any:
     An existing event store at ``events_path`` is attached read-only as database ``events``,
     so the usage KPIs read the events in place, in the same connection as the copies.
     """
-    import ibis
-
-    backend = ibis.duckdb.connect()
-    for name, table in read_facts(session).items():
-        deadline.check()
-        # DuckDB's own copy of the Arrow table: ibis's create_table compiled an INSERT per
-        # table, ~10 ms each, which every read of a small company paid nine times.
-        backend.con.from_arrow(table).create(name)
+    backend = duckdb_of(read_facts(session))
     if events_path is not None and events_path.is_file():
         # ATTACH takes no bound parameter for its path: quote it as an SQL string literal.
         quoted = str(events_path).replace("'", "''")
         backend.raw_sql(f"ATTACH '{quoted}' AS {EVENTS_DATABASE} (READ_ONLY)")
+    return backend
+
+
+def duckdb_of(tables: Mapping[str, pa.Table]) -> Any:
+    """An in-memory DuckDB (an Ibis backend) holding a copy of each Arrow table by its name."""
+    import ibis
+
+    backend = ibis.duckdb.connect()
+    for name, table in tables.items():
+        deadline.check()
+        # DuckDB's own copy of the Arrow table: ibis's create_table compiled an INSERT per
+        # table, ~10 ms each, which every read of a small company paid nine times.
+        backend.con.from_arrow(table).create(name)
     return backend
 
 
