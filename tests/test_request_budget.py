@@ -4,9 +4,7 @@ Retry-After), when their client goes away, and when the server is told to stop �
 
 The review's long read (churned MRR by reason over 120 months, 40–80 s of CPU computed month
 by month) now takes about a second. The long work here is the key terms of 60,000 NPS
-comments of eight sentences each (``/api/v1/voice/terms``): ~0.2 ms a comment on a 2026
-machine, so ~10 s of honest work that checks its budget every thousand comments, far longer
-than any window below (with one sentence each it took 2 s and some tests passed by its end).
+comments (tests/support/long_reads.py): ~10 s of work, far longer than any window below.
 """
 
 from __future__ import annotations
@@ -16,28 +14,23 @@ import signal
 import socket
 import subprocess
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from kasasu.db import create_db_engine
-from kasasu.domain.choices import SurveyKind
-from kasasu.models.accounts import Account
-from kasasu.models.surveys import SurveyResponse
 from tests.serving import serving
 from tests.support.cli import kasasu
+from tests.support.long_reads import add_long_comments
 
 pytestmark = pytest.mark.slow  # a real kasasu serve process
 
 LONG = "/api/v1/voice/terms"
 COMMENTS = 60_000
 QUIET = {"KASASU_REFRESH__SCHEDULED": "false"}
-SENTENCE = "レポート{n}の画面{k}が遅くて使いにくいが、サポート{n}は丁寧"
 
 
 @pytest.fixture(scope="module")
@@ -49,25 +42,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     engine = create_db_engine(f"sqlite:///{path}/kasasu.db")
     try:
         with Session(engine) as session:
-            account = Account(external_id="A1", name="株式会社ロング")
-            session.add(account)
-            session.flush()
-            at = datetime(2026, 1, 1, tzinfo=UTC)
-            # Every comment differs (a number), so the tokenizer's word cache cannot skip work.
-            session.execute(
-                sa.insert(SurveyResponse),
-                [
-                    {
-                        "external_id": f"R{n}",
-                        "account_id": account.id,
-                        "kind": SurveyKind.NPS,
-                        "score": n % 11,
-                        "comment": "。".join(SENTENCE.format(n=n, k=k) for k in range(8)),
-                        "answered_at": at,
-                    }
-                    for n in range(COMMENTS)
-                ],
-            )
+            add_long_comments(session, COMMENTS)
             session.commit()
     finally:
         engine.dispose()
