@@ -20,6 +20,7 @@ from kasasu.domain.reporting import Reporting
 from kasasu.errors import InvalidInput
 from kasasu.kit.i18n import LOCALES, Message, _
 from kasasu.kit.net import parse_allowed
+from kasasu.warehouse.source import AnalyticsSource
 
 DEV_SECRET = "dev-insecure-secret"  # noqa: S105 - the default that dev mode accepts and production refuses
 MIN_SECRET_LENGTH = 32  # characters of every secret outside dev mode
@@ -231,6 +232,16 @@ class Settings(BaseSettings):
         if not is_currency(value.upper()):
             raise ValueError(f"unknown ISO 4217 currency {value!r}")
         return value.upper()
+
+    def analytics(self) -> AnalyticsSource:
+        """Where this deployment's analytics run and the usage events they read (Spark
+        reads its own copy of the events, ``analytics_events``)."""
+        spark = self.analytics_engine == "spark"
+        return AnalyticsSource(
+            engine=self.analytics_engine,
+            events_path=self.analytics_events if spark else self.events_path,
+            url=self.analytics_url,
+        )
 
     def reporting(self) -> Reporting:
         """How this deployment reports figures, as one value for the services."""

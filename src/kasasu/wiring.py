@@ -98,13 +98,10 @@ def playbook_setup(settings: Settings) -> PlaybookSetup:
 def refresh_config(settings: Settings) -> RefreshConfig:
     from kasasu.health.features import RefreshConfig, TouchRule
 
-    spark = settings.analytics_engine == "spark"
     return RefreshConfig(
         zone=settings.timezone,
         currency=settings.currency,
-        engine=settings.analytics_engine,
-        events_path=settings.analytics_events if spark else settings.events_path,
-        url=settings.analytics_url,
+        source=settings.analytics(),
         touch=TouchRule(high_from=settings.touch.high_mrr, low_from=settings.touch.low_mrr),
     )
 

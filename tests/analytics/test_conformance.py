@@ -23,6 +23,7 @@ from kasasu.metrics.schemas import MetricQuery
 from kasasu.metrics.service import compute_metrics
 from kasasu.models import Account, ExchangeRate, Subscription
 from kasasu.warehouse.backends import analytics_backend, usage_events
+from kasasu.warehouse.source import AnalyticsSource
 from tests.conftest import new_postgres_database
 from tests.engines import copy_events_to_postgres
 
@@ -87,8 +88,8 @@ def test_duckdb_and_postgres_agree_on_every_kpi(
         names=(), first_month=date(2025, 1, 1), last_month=date(2026, 2, 1), grain=grain
     )
     with session_factory(engine)() as session:
-        embedded = compute_metrics(session, query, "duckdb", events_path=events)
-        in_place = compute_metrics(session, query, "postgres")
+        embedded = compute_metrics(session, query, AnalyticsSource("duckdb", events))
+        in_place = compute_metrics(session, query, AnalyticsSource("postgres"))
     engine.dispose()
     assert len(embedded) > 20
     assert [v.model_dump() for v in embedded] == [v.model_dump() for v in in_place]
@@ -103,8 +104,9 @@ def test_duckdb_and_postgres_agree_on_every_feature(postgres_demo: tuple[str, Pa
     engine = create_db_engine(url)
     rows = {}
     with session_factory(engine)() as session:
-        for name, path in (("duckdb", events), ("postgres", None)):
-            with analytics_backend(session, name, path) as backend:
+        for source in (AnalyticsSource("duckdb", events), AnalyticsSource("postgres")):
+            name = source.engine
+            with analytics_backend(session, source) as backend:
                 src = Sources.from_backend(backend, usage_events(backend, name))
                 scales = {"USD": 0.01}  # cents → yen: JPY has no minor unit, USD two
                 expr = account_features(src, date(2026, 2, 1), "Asia/Tokyo", "JPY", scales)

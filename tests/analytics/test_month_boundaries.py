@@ -14,6 +14,7 @@ from kasasu.db.migrate import upgrade
 from kasasu.domain.periods import Grain
 from kasasu.metrics.schemas import MetricQuery, MetricValue
 from kasasu.metrics.service import compute_metrics
+from kasasu.warehouse.source import AnalyticsSource
 from tests.analytics.golden_boundaries import add_boundaries
 from tests.conftest import new_postgres_database
 
@@ -107,8 +108,8 @@ def test_duckdb_and_postgres_agree_on_the_boundaries(grain: Grain) -> None:
             add_boundaries(session)
         q = MetricQuery(names=(), first_month=JAN, last_month=JUN, grain=grain)
         with session_factory(engine)() as session:
-            embedded = compute_metrics(session, q, "duckdb")
-            in_place = compute_metrics(session, q, "postgres")
+            embedded = compute_metrics(session, q, AnalyticsSource("duckdb"))
+            in_place = compute_metrics(session, q, AnalyticsSource("postgres"))
         engine.dispose()
     assert [v.model_dump() for v in embedded] == [v.model_dump() for v in in_place]
     moved = {v.period: v.breakdown for v in embedded if v.metric == "mrr_movements"}

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from kasasu.metrics.schemas import MetricQuery, MetricValue
 from kasasu.metrics.service import compute_metrics, explain_metric
+from kasasu.warehouse.source import AnalyticsSource
 from tests.analytics.golden import add_golden
 from tests.analytics.golden_usage import add_first_values, write_events
 
@@ -21,7 +22,10 @@ def _values(
     session: Session, *names: str, events: Path | None = None, **query: object
 ) -> dict[tuple[str, str], MetricValue]:
     q = MetricQuery(names=names, first_month=JAN, last_month=MAR, **query)  # type: ignore[arg-type]
-    return {(v.metric, v.period): v for v in compute_metrics(session, q, events_path=events)}
+    return {
+        (v.metric, v.period): v
+        for v in compute_metrics(session, q, AnalyticsSource(events_path=events))
+    }
 
 
 def test_active_account_rate_by_hand(session: Session, tmp_path: Path) -> None:
@@ -69,7 +73,9 @@ def test_explain_active_account_rate(session: Session, tmp_path: Path) -> None:
     add_golden(session)
     events = write_events(tmp_path / "events.duckdb")
     q = MetricQuery(names=(), first_month=JAN, last_month=JAN)
-    explained = explain_metric(session, "active_account_rate", JAN, q, events_path=events)
+    explained = explain_metric(
+        session, "active_account_rate", JAN, q, AnalyticsSource(events_path=events)
+    )
     counts = {r.external_id: r.amounts["events"] for r in explained.rows}
     assert counts == {"A1": 3, "A2": 0, "A3": 1, "A4": 1, "A5": 0, "A6": 0}
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.health.features import RefreshConfig, compute_features
 from kasasu.health.service import score_day
+from kasasu.warehouse.source import AnalyticsSource
 from tests.health.golden_health import AS_OF, add_health_base, write_health_events
 
 
@@ -17,7 +18,11 @@ from tests.health.golden_health import AS_OF, add_health_base, write_health_even
 def scored(sessions: sessionmaker[Session], tmp_path: Path) -> dict[str, int]:
     with sessions() as s:
         ids = add_health_base(s)
-        config = RefreshConfig("Asia/Tokyo", "JPY", events_path=write_health_events(tmp_path / "e"))
+        config = RefreshConfig(
+            "Asia/Tokyo",
+            "JPY",
+            source=AnalyticsSource(events_path=write_health_events(tmp_path / "e")),
+        )
         compute_features(s, [AS_OF], config)
         score_day(s, AS_OF)
         s.commit()

@@ -14,6 +14,7 @@ from kasasu.analytics.sources import Sources
 from kasasu.db import create_db_engine, session_factory, transaction
 from kasasu.db.migrate import upgrade
 from kasasu.warehouse.backends import analytics_backend, usage_events
+from kasasu.warehouse.source import AnalyticsSource, Engine
 from tests.conftest import new_postgres_database
 from tests.engines import copy_events_to_postgres, events_to_parquet
 from tests.health.golden_health import AS_OF, add_health_base, write_health_events
@@ -22,8 +23,8 @@ from tests.health.golden_health import AS_OF, add_health_base, write_health_even
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("spark")]
 
 
-def _features(session: Any, engine: str, events: Path | None) -> list[dict[str, Any]]:
-    with analytics_backend(session, engine, events) as backend:
+def _features(session: Any, engine: Engine, events: Path | None) -> list[dict[str, Any]]:
+    with analytics_backend(session, AnalyticsSource(engine, events)) as backend:
         src = Sources.from_backend(backend, usage_events(backend, engine))
         rows = evaluate(account_features(src, AS_OF, "Asia/Tokyo", "JPY")).to_pylist()
     return sorted(rows, key=lambda r: r["account_id"])

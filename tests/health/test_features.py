@@ -13,13 +13,16 @@ from kasasu.events.schemas import BATCH_SCHEMA
 from kasasu.events.service import append_events
 from kasasu.health.features import RefreshConfig, compute_features
 from kasasu.health.repository import SnapshotRepository
+from kasasu.warehouse.source import AnalyticsSource
 from tests.analytics.golden_voice import utc
 from tests.health.golden_health import AS_OF, add_health_base, write_health_events
 
 
 def _features(session: Session, events: Path | None) -> dict[str, dict[str, float | None]]:
     ids = add_health_base(session)
-    config = RefreshConfig(zone="Asia/Tokyo", currency="JPY", events_path=events)
+    config = RefreshConfig(
+        zone="Asia/Tokyo", currency="JPY", source=AnalyticsSource(events_path=events)
+    )
     stored = compute_features(session, [AS_OF], config)
     assert {day: len(rows) for day, rows in stored.items()} == {AS_OF: 2}  # H3 no longer pays
     names = {v: k for k, v in ids.items()}
@@ -107,7 +110,9 @@ def test_local_days_across_a_daylight_saving_change(session: Session, tmp_path: 
     )
     append_events(events, table)
     day = date(2025, 11, 1)
-    config = RefreshConfig(zone="Europe/Berlin", currency="JPY", events_path=events)
+    config = RefreshConfig(
+        zone="Europe/Berlin", currency="JPY", source=AnalyticsSource(events_path=events)
+    )
     stored = dict(compute_features(session, [day], config)[day])
     h1 = stored[ids["H1"]]  # H3 pays too that day (cancelled in 2026); H2 not yet
     assert set(stored) == {ids["H1"], ids["H3"]}

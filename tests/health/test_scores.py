@@ -19,6 +19,7 @@ from kasasu.health.scorecards import (
 )
 from kasasu.health.service import assign_touch_models, score_day
 from kasasu.models import HealthScore
+from kasasu.warehouse.source import AnalyticsSource
 from tests.health.golden_health import AS_OF, add_health_base, write_health_events
 
 CONFIG_TOUCH = TouchRule(high_from=25_000, low_from=5_000)
@@ -26,7 +27,9 @@ CONFIG_TOUCH = TouchRule(high_from=25_000, low_from=5_000)
 
 def _refresh(session: Session, events: Path) -> dict[str, int]:
     ids = add_health_base(session)
-    config = RefreshConfig("Asia/Tokyo", "JPY", events_path=events, touch=CONFIG_TOUCH)
+    config = RefreshConfig(
+        "Asia/Tokyo", "JPY", source=AnalyticsSource(events_path=events), touch=CONFIG_TOUCH
+    )
     compute_features(session, [AS_OF], config)
     assert score_day(session, AS_OF) == 2
     assign_touch_models(session, AS_OF, config)
@@ -59,7 +62,9 @@ def test_default_scorecard_by_hand(session: Session, tmp_path: Path) -> None:
 
 def test_a_rerun_replaces_the_day(session: Session, tmp_path: Path) -> None:
     ids = _refresh(session, write_health_events(tmp_path / "e.duckdb"))
-    config = RefreshConfig("Asia/Tokyo", "JPY", events_path=tmp_path / "e.duckdb")
+    config = RefreshConfig(
+        "Asia/Tokyo", "JPY", source=AnalyticsSource(events_path=tmp_path / "e.duckdb")
+    )
     compute_features(session, [AS_OF], config)
     score_day(session, AS_OF)
     repo = SnapshotRepository(session)
@@ -86,7 +91,9 @@ measures:
     assert save_scorecard(session, pro).version == 1  # unchanged: no new version
     changed = pro.model_copy(update={"min_known_weight": 0.6})
     assert save_scorecard(session, changed).version == 2
-    config = RefreshConfig("Asia/Tokyo", "JPY", events_path=write_health_events(tmp_path / "e"))
+    config = RefreshConfig(
+        "Asia/Tokyo", "JPY", source=AnalyticsSource(events_path=write_health_events(tmp_path / "e"))
+    )
     compute_features(session, [AS_OF], config)
     score_day(session, AS_OF)
     h1 = _score(session, ids["H1"])
@@ -107,7 +114,9 @@ def test_cards_for_a_touch_model_match_the_touch_model_mrr_gives(
         "high.yaml",
     )
     save_scorecard(session, high)
-    config = RefreshConfig("Asia/Tokyo", "JPY", events_path=write_health_events(tmp_path / "e"))
+    config = RefreshConfig(
+        "Asia/Tokyo", "JPY", source=AnalyticsSource(events_path=write_health_events(tmp_path / "e"))
+    )
     compute_features(session, [AS_OF], config)
     # No account has a touch model of its own; by MRR H1 (¥30,000) is high-touch, H2 low.
     score_day(session, AS_OF, touch=CONFIG_TOUCH)

@@ -17,6 +17,7 @@ from kasasu.analytics.catalog import all_metrics
 from kasasu.analytics.registry import Unit
 from kasasu.domain.choices import CancellationReason as R
 from kasasu.domain.choices import SubscriptionStatus
+from kasasu.domain.reporting import Reporting
 from kasasu.metrics.report import build_report, number_formats
 from tests.analytics.golden import add_golden
 from tests.analytics.golden_voice import add_accounts, add_line
@@ -49,7 +50,7 @@ JA_SHEETS = [
 
 
 def _book(session: Session, locale: str = "en") -> Workbook:
-    return load_workbook(io.BytesIO(build_report(session, FEB, locale=locale)))
+    return load_workbook(io.BytesIO(build_report(session, FEB, Reporting(locale=locale))))
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +61,10 @@ def golden(migrated_engine: Engine) -> dict[str, bytes]:
         outer = connection.begin()
         with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
             add_golden(session)
-            books = {locale: build_report(session, FEB, locale=locale) for locale in ("en", "ja")}
+            books = {
+                locale: build_report(session, FEB, Reporting(locale=locale))
+                for locale in ("en", "ja")
+            }
         outer.rollback()
     return books
 
@@ -168,7 +172,7 @@ def test_cohorts_are_a_triangle(golden: dict[str, bytes]) -> None:
 
 def test_the_same_data_gives_the_same_bytes(session: Session, golden: dict[str, bytes]) -> None:
     add_golden(session)  # the same data again, in another transaction
-    assert build_report(session, FEB, locale="ja") == golden["ja"]
+    assert build_report(session, FEB, Reporting(locale="ja")) == golden["ja"]
 
 
 def test_cli_writes_the_workbook_and_refuses_to_overwrite(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from kasasu.segments.service import (
     segment_members,
     validate_segment,
 )
+from kasasu.warehouse.source import AnalyticsSource
 from tests.health.golden_health import AS_OF, add_health_base, write_health_events
 from tests.health.touch_data import BEFORE, DAY
 from tests.segments.members_data import add_segments
@@ -30,7 +31,9 @@ from tests.segments.members_data import add_segments
 
 def _day(session: Session, tmp_path: Path) -> tuple[dict[str, int], dict[str, int]]:
     ids = add_health_base(session)
-    config = RefreshConfig("Asia/Tokyo", "JPY", events_path=write_health_events(tmp_path / "e"))
+    config = RefreshConfig(
+        "Asia/Tokyo", "JPY", source=AnalyticsSource(events_path=write_health_events(tmp_path / "e"))
+    )
     features = compute_features(session, [AS_OF], config)[AS_OF]
     score_day(session, AS_OF)
     counts = assign_segments(

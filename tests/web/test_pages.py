@@ -19,6 +19,7 @@ from kasasu.events.service import append_events
 from kasasu.health.features import RefreshConfig, compute_features
 from kasasu.health.service import score_day
 from kasasu.models import Account, SavedView, Subscription
+from kasasu.warehouse.source import AnalyticsSource
 from tests.health.golden_health import AS_OF, add_health_base, write_health_events
 from tests.support.queries import counted
 from tests.web.conftest import PASSWORD, SignIn, csrf
@@ -118,7 +119,11 @@ def test_the_account_page_explains_health_and_logs_notes(
     sign_in(Role.CSM)
     with sessions() as s:
         ids = add_health_base(s)
-        config = RefreshConfig("Asia/Tokyo", "JPY", events_path=write_health_events(tmp_path / "e"))
+        config = RefreshConfig(
+            "Asia/Tokyo",
+            "JPY",
+            source=AnalyticsSource(events_path=write_health_events(tmp_path / "e")),
+        )
         compute_features(s, [AS_OF], config)
         score_day(s, AS_OF)
         s.commit()
@@ -184,7 +189,11 @@ def test_filter_by_band_and_renewal_window(
     sign_in(Role.ADMIN)
     with sessions() as s:
         ids = add_health_base(s)
-        config = RefreshConfig("Asia/Tokyo", "JPY", events_path=write_health_events(tmp_path / "e"))
+        config = RefreshConfig(
+            "Asia/Tokyo",
+            "JPY",
+            source=AnalyticsSource(events_path=write_health_events(tmp_path / "e")),
+        )
         compute_features(s, [AS_OF], config)
         score_day(s, AS_OF)  # H1 yellow, H2 unknown (tests/health/test_scores.py)
         s.commit()

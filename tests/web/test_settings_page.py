@@ -12,6 +12,7 @@ from kasasu.domain.choices import Role
 from kasasu.health.features import RefreshConfig, compute_features
 from kasasu.health.service import score_day
 from kasasu.models import ApiKey, ScorecardVersion, User
+from kasasu.warehouse.source import AnalyticsSource
 from tests.health.golden_health import AS_OF, add_health_base, write_health_events
 from tests.web.conftest import SignIn, csrf
 
@@ -72,7 +73,11 @@ def test_scorecard_preview_and_save(
     sign_in(Role.LEADER)
     with sessions() as s:
         add_health_base(s)
-        config = RefreshConfig("Asia/Tokyo", "JPY", events_path=write_health_events(tmp_path / "e"))
+        config = RefreshConfig(
+            "Asia/Tokyo",
+            "JPY",
+            source=AnalyticsSource(events_path=write_health_events(tmp_path / "e")),
+        )
         compute_features(s, [AS_OF], config)
         score_day(s, AS_OF)  # default card: H1 yellow, H2 unknown
         s.commit()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -24,7 +23,7 @@ from kasasu.health.snapshots import latest_briefs
 from kasasu.kit.i18n import _
 from kasasu.metrics.schemas import MetricQuery
 from kasasu.metrics.service import explain_metric
-from kasasu.warehouse.backends import Engine
+from kasasu.warehouse.source import FACTS_ONLY, AnalyticsSource
 
 
 def tenure_months(first: date, day: date) -> int:
@@ -38,14 +37,11 @@ def loyal_customers(
     query: MetricQuery,
     *,
     require_green: bool = True,
-    engine: Engine = "duckdb",
-    events_path: Path | None = None,
+    source: AnalyticsSource = FACTS_ONLY,
 ) -> LoyalList:
     """The loyal customers at the end of ``month``, largest MRR first."""
     query = replace(query, loyal_bands=(Band.GREEN.value,) if require_green else ())
-    found = explain_metric(
-        session, "loyal_customers", month, query, engine, events_path=events_path
-    )
+    found = explain_metric(session, "loyal_customers", month, query, source)
     ids = [r.account_id for r in found.rows]
     briefs = latest_briefs(session, ids)
     starts = AdvocacyRepository(session).first_starts(ids)

@@ -16,6 +16,7 @@ from kasasu.domain.reporting import Reporting
 from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.surveys.config import SurveyConfig
 from kasasu.surveys.guard import SurveyGuard
+from kasasu.warehouse.source import AnalyticsSource
 
 T = TypeVar("T")
 
@@ -29,6 +30,11 @@ class ApiContext:
     surveys: SurveyConfig | None = None  # links, mail and widget origins of survey campaigns
     # Throttles of the public survey channels, shared by every request (and the pages).
     survey_guard: SurveyGuard = field(default_factory=SurveyGuard)
+
+    @property
+    def analytics(self) -> AnalyticsSource:
+        """The server's analytics: a DuckDB copy of the facts with the event store."""
+        return AnalyticsSource(events_path=self.events_path)
 
 
 def context(request: Request) -> ApiContext:

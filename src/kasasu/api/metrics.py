@@ -53,8 +53,8 @@ def metrics_router() -> APIRouter:
     ) -> list[MetricValue]:
         filters = params.model_dump(include={"plan", "tier", "touch_model", "owner_id", "industry"})
         query = _query(request, name, params.first, params.last, by=params.by, filters=filters)
-        events = context(request).events_path
-        return in_transaction(request, lambda s: compute_metrics(s, query, events_path=events))
+        source = context(request).analytics
+        return in_transaction(request, lambda s: compute_metrics(s, query, source))
 
     @router.get("/{name}/explain", response_model=Explanation, summary="The accounts behind a KPI")
     def explain(
@@ -64,8 +64,9 @@ def metrics_router() -> APIRouter:
         by: Grain = Grain.MONTH,
     ) -> Explanation:
         query = _query(request, name, period, period, by=by, filters={})
+        source = context(request).analytics
         return in_transaction(
-            request, lambda s: explain_metric(s, name, parse_month(period), query)
+            request, lambda s: explain_metric(s, name, parse_month(period), query, source)
         )
 
     return router

@@ -122,9 +122,7 @@ def loyal_router() -> APIRouter:
         query = MetricQuery.reported(reporting(request), ("loyal_customers",), day)
         return in_transaction(
             request,
-            lambda s: loyal_customers(
-                s, day, query, require_green=green, events_path=ctx.events_path
-            ),
+            lambda s: loyal_customers(s, day, query, require_green=green, source=ctx.analytics),
         )
 
     @router.get("/loyal/advocates", response_model=list[AdvocateRow])
@@ -156,9 +154,7 @@ def loyal_router() -> APIRouter:
         query = trailing_query(_today(request), by, periods, reporting(request))
         return in_transaction(
             request,
-            lambda s: survey_results(
-                s, query, plan=plan, segment=segment, events_path=ctx.events_path
-            ),
+            lambda s: survey_results(s, query, plan=plan, segment=segment, source=ctx.analytics),
         )
 
     return router

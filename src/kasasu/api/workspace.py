@@ -64,8 +64,8 @@ def workspace_router() -> APIRouter:
         ),
     )
     def dashboard_figures(request: Request) -> Dashboard:
-        path, report = context(request).events_path, reporting(request)
-        board = in_transaction(request, lambda s: dashboard(s, report, path))
+        source, report = context(request).analytics, reporting(request)
+        board = in_transaction(request, lambda s: dashboard(s, report, source))
         if board.computed:
             in_transaction(request, lambda s: keep_dashboard(s, board), write=True)
         return board

@@ -19,7 +19,7 @@ from kasasu.errors import InvalidInput
 from kasasu.kit.i18n import N_, _
 from kasasu.metrics.schemas import Explanation, MetricQuery, MetricValue, MissingRates
 from kasasu.metrics.service import compute_metrics, explain_metric, missing_rates
-from kasasu.warehouse.backends import Engine
+from kasasu.warehouse.source import AnalyticsSource, Engine
 
 
 class Format(StrEnum):
@@ -91,23 +91,17 @@ def metrics_command(
     )
     if engine not in ("duckdb", "postgres"):
         raise InvalidInput(_("Unknown engine {name}", name=engine))
-    chosen_engine: Engine = "postgres" if engine == "postgres" else "duckdb"
+    on: Engine = "postgres" if engine == "postgres" else "duckdb"
+    source = AnalyticsSource(engine=on, events_path=config.events_path)
     # The spinner goes to stderr, so JSON and CSV on stdout stay clean.
     status = err_console.status(t("Computing the KPIs…"))
     with status, session_scope() as session:
         if explain:
             if len(query.names) != 1 or period is None:
                 raise InvalidInput(_("Write: kasasu metrics explain NAME --period YYYY-MM"))
-            result = explain_metric(
-                session,
-                query.names[0],
-                parse_month(period),
-                query,
-                chosen_engine,
-                events_path=config.events_path,
-            )
+            result = explain_metric(session, query.names[0], parse_month(period), query, source)
         else:
-            values = compute_metrics(session, query, chosen_engine, events_path=config.events_path)
+            values = compute_metrics(session, query, source)
     if explain:
         missing = missing_rates([result], config.currency)
     else:

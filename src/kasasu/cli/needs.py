@@ -24,6 +24,7 @@ from kasasu.needs.service import (
     need_board,
     unlink_requests,
 )
+from kasasu.warehouse.source import AnalyticsSource
 
 needs_app = typer.Typer(
     help=N_("Needs (要望): requests grouped by theme, ranked by ARR at stake and effort."),
@@ -158,7 +159,11 @@ def loyal(
     query = MetricQuery.reported(config.reporting(), ("loyal_customers",), day)
     with session_scope() as session:
         found = loyal_customers(
-            session, day, query, require_green=not any_health, events_path=config.events_path
+            session,
+            day,
+            query,
+            require_green=not any_health,
+            source=AnalyticsSource(events_path=config.events_path),
         )
     table = Table(t("Account"), t("MRR"), t("Tenure (months)"), t("Latest NPS"), t("Health"))
     for r in found.customers:

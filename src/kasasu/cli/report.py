@@ -11,6 +11,7 @@ from kasasu.cli.common import console, session_scope, settings, t
 from kasasu.domain.periods import parse_month
 from kasasu.errors import InvalidInput
 from kasasu.kit.i18n import N_, _
+from kasasu.warehouse.source import AnalyticsSource
 
 
 def report_command(
@@ -27,16 +28,8 @@ def report_command(
     # Twelve months of every KPI take a while on a large base: show that work is going on.
     busy = t("Computing the KPIs for {period}…", period=f"{month:%Y-%m}")
     with console.status(busy), session_scope() as session:
-        content = build_report(
-            session,
-            month,
-            locale=config.locale,
-            currency=config.currency,
-            zone=config.timezone,
-            fiscal_year_start=config.fiscal_year_start,
-            gross_margin=config.gross_margin,
-            events_path=config.events_path,
-        )
+        source = AnalyticsSource(events_path=config.events_path)  # the embedded copy, as the server
+        content = build_report(session, month, config.reporting(), source)
     try:
         # "x" creates the file only if it is still absent, so nothing is overwritten by a race.
         with out.open("wb" if force else "xb") as handle:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
@@ -73,7 +74,9 @@ def backtest(
 def _paying(session: Session, config: RefreshConfig, days: list[date]) -> dict[date, set[int]]:
     scales = currency_scales(session, config.currency, min(days))
     out: dict[date, set[int]] = defaultdict(set)
-    with backends.analytics_backend(session, config.engine, url=config.url) as backend:
+    # The facts only: who paid on each day needs no usage events.
+    facts_only = replace(config.source, events_path=None)
+    with backends.analytics_backend(session, facts_only) as backend:
         src = Sources.from_backend(backend)
         rows = evaluate(revenue.paying_on(src, days, config.currency, scales)).to_pylist()
     for row in rows:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -23,7 +22,7 @@ from kasasu.health.repository import SnapshotRepository
 from kasasu.health.schemas import CUSTOM_PREFIX
 from kasasu.metrics.service import currency_scales
 from kasasu.warehouse import backends
-from kasasu.warehouse.backends import Engine
+from kasasu.warehouse.source import FACTS_ONLY, AnalyticsSource
 
 Tick = Callable[[date], None]
 # Per account: (account id, feature → value); what a day's feature snapshot holds.
@@ -49,9 +48,7 @@ class TouchRule:
 class RefreshConfig:
     zone: str
     currency: str
-    engine: Engine = "duckdb"
-    events_path: Path | None = None  # the DuckDB event store, or Parquet for Spark
-    url: str | None = None  # a PostgreSQL replica, or the Spark master
+    source: AnalyticsSource = FACTS_ONLY
     touch: TouchRule = TouchRule(high_from=300_000, low_from=50_000)
 
 
@@ -81,10 +78,9 @@ def compute_features(
     scales = currency_scales(session, config.currency, min(days) - timedelta(days=90))
     customs = _custom_fields(accounts or read_accounts(session))
     written: dict[date, Features] = {}
-    with backends.analytics_backend(
-        session, config.engine, config.events_path, url=config.url
-    ) as backend:
-        src = Sources.from_backend(backend, backends.usage_events(backend, config.engine))
+    with backends.analytics_backend(session, config.source) as backend:
+        events = backends.usage_events(backend, config.source.engine)
+        src = Sources.from_backend(backend, events)
         for day in days:
             expr = account_features(src, day, config.zone, config.currency, scales)
             rows = evaluate(expr).to_pylist()

@@ -13,7 +13,6 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 from babel.numbers import get_currency_symbol
 from openpyxl import Workbook
@@ -28,12 +27,13 @@ from kasasu.analytics.registry import Unit
 from kasasu.domain.choices import CancellationReason, label
 from kasasu.domain.money import minor_digits
 from kasasu.domain.periods import Grain, add_months, periods
+from kasasu.domain.reporting import Reporting
 from kasasu.kit.i18n import Message, _
 from kasasu.kit.spreadsheet import text_not_formulas
 from kasasu.metrics.pareto import churn_pareto
 from kasasu.metrics.schemas import MetricQuery, MetricValue
 from kasasu.metrics.service import compute_metrics
-from kasasu.warehouse.backends import Engine
+from kasasu.warehouse.source import FACTS_ONLY, AnalyticsSource
 
 TREND_MONTHS = 12
 BOLD = Font(bold=True)
@@ -159,35 +159,24 @@ class _Context:
 def build_report(
     session: Session,
     period_month: date,
-    *,
-    locale: str,
-    currency: str = "JPY",
-    zone: str = "Asia/Tokyo",
-    fiscal_year_start: int = 4,
-    gross_margin: float = 1.0,
-    engine: Engine = "duckdb",
-    events_path: Path | None = None,
+    reporting: Reporting,
+    source: AnalyticsSource = FACTS_ONLY,
 ) -> bytes:
-    """The .xlsx bytes of every KPI for ``period_month`` and the 11 months before it."""
+    """The .xlsx bytes of every KPI for ``period_month`` and the 11 months before it, in
+    ``reporting``'s currency, zone, fiscal year and language."""
     last = period_month.replace(day=1)
     first = add_months(last, 1 - TREND_MONTHS)
-    query = MetricQuery(
-        names=(),  # all: the summary and the definitions show every KPI
-        first_month=first,
-        last_month=last,
-        fiscal_year_start=fiscal_year_start,
-        currency=currency,
-        zone=zone,
-        gross_margin=gross_margin,
-    )
-    found = compute_metrics(session, query, engine, events_path=events_path)
+    # No names: all, since the summary and the definitions show every KPI.
+    query = MetricQuery.reported(reporting, (), first, last)
+    found = compute_metrics(session, query, source)
+    months = periods(first, last, Grain.MONTH, reporting.fiscal_year_start)
     ctx = _Context(
         values={(v.metric, v.period): v for v in found},
-        months=[p.label for p in periods(first, last, Grain.MONTH, fiscal_year_start)],
-        currency=currency,
-        zone=zone,
-        fiscal_year_start=fiscal_year_start,
-        locale=locale,
+        months=[p.label for p in months],
+        currency=reporting.currency,
+        zone=reporting.zone,
+        fiscal_year_start=reporting.fiscal_year_start,
+        locale=reporting.locale,
     )
     book = Workbook()
     book.remove(book.active)  # the default empty sheet; ours are named

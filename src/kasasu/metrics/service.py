@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -33,7 +32,7 @@ from kasasu.metrics.schemas import (
     MissingRates,
 )
 from kasasu.warehouse import backends
-from kasasu.warehouse.backends import Engine
+from kasasu.warehouse.source import FACTS_ONLY, AnalyticsSource, Engine
 
 _STANDARD = ("period", "value", "numerator", "denominator")
 
@@ -117,15 +116,13 @@ def _inputs(
 def compute_metrics(
     session: Session,
     query: MetricQuery,
-    engine: Engine = "duckdb",
-    *,
-    events_path: Path | None = None,
+    source: AnalyticsSource = FACTS_ONLY,
 ) -> list[MetricValue]:
     chosen = _metrics(query.names)
     span = periods(query.first_month, query.last_month, query.grain, query.fiscal_year_start)
     bounds = {p.label: p for p in span}
-    with backends.analytics_backend(session, engine, events_path) as backend:
-        inputs = _inputs(session, query, backend, engine, span, share=len(chosen) > 1)
+    with backends.analytics_backend(session, source) as backend:
+        inputs = _inputs(session, query, backend, source.engine, span, share=len(chosen) > 1)
         missing = _missing_rates(inputs, span)
         return [
             _value(metric, row, bounds[row["period"]], query.currency).model_copy(
@@ -140,15 +137,13 @@ def compute_metrics(
 def inputs_for(
     session: Session,
     query: MetricQuery,
-    engine: Engine = "duckdb",
-    *,
-    events_path: Path | None = None,
+    source: AnalyticsSource = FACTS_ONLY,
 ) -> Iterator[Inputs]:
     """The inputs of ``query``'s KPIs over one copy of the facts, for a slice that builds
     its own expression from the KPIs' parts (e.g. a score for many groups at once)."""
     span = periods(query.first_month, query.last_month, query.grain, query.fiscal_year_start)
-    with backends.analytics_backend(session, engine, events_path) as backend:
-        yield _inputs(session, query, backend, engine, span)
+    with backends.analytics_backend(session, source) as backend:
+        yield _inputs(session, query, backend, source.engine, span)
 
 
 def _missing_rates(inputs: Inputs, span: list[Period]) -> dict[str, dict[str, int]]:
@@ -231,15 +226,13 @@ def explain_metric(
     name: str,
     period_month: Any,
     query: MetricQuery,
-    engine: Engine = "duckdb",
-    *,
-    events_path: Path | None = None,
+    source: AnalyticsSource = FACTS_ONLY,
 ) -> Explanation:
     """The accounts behind one KPI in one period, with their amounts, and the figure itself."""
     metric, _explain = _explainable(name)  # refused before the facts are copied
     span = periods(period_month, period_month, query.grain, query.fiscal_year_start)
-    with backends.analytics_backend(session, engine, events_path) as backend:
-        inputs = _inputs(session, query, backend, engine, span)
+    with backends.analytics_backend(session, source) as backend:
+        inputs = _inputs(session, query, backend, source.engine, span)
         missing = _missing_rates(inputs, span).get(span[0].label, {})
         [(_metric, [figure])] = evaluate_metrics(inputs, [metric])
         amount_names, found = explained(inputs, name)

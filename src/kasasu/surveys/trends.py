@@ -12,7 +12,6 @@ import math
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 import ibis
@@ -29,7 +28,7 @@ from kasasu.metrics.schemas import MetricQuery
 from kasasu.metrics.service import inputs_for
 from kasasu.segments.service import list_segments, segment_members
 from kasasu.surveys.repository import PlanRepository
-from kasasu.warehouse.backends import Engine
+from kasasu.warehouse.source import FACTS_ONLY, AnalyticsSource
 
 KINDS = ("nps", "csat", "ces")
 Z95 = 1.96
@@ -64,8 +63,7 @@ def survey_results(
     *,
     plan: str | None = None,
     segment: str | None = None,
-    engine: Engine = "duckdb",
-    events_path: Path | None = None,
+    source: AnalyticsSource = FACTS_ONLY,
 ) -> SurveyResults:
     """The trend over the query's periods (filtered by plan and segment), and the last
     period by plan and by segment (unfiltered)."""
@@ -79,9 +77,7 @@ def survey_results(
         else {p.label: _on_last_day(session, segment, p) for p in span},
         segments={name: _on_last_day(session, name, last) for name in segments},
     )
-    with inputs_for(
-        session, replace(query, names=KINDS), engine, events_path=events_path
-    ) as inputs:
+    with inputs_for(session, replace(query, names=KINDS), source) as inputs:
         members = groups.members(inputs, last.label, plan)
         found = {
             (row["group"], row["period"], kind): row

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pyarrow as pa
 import sqlalchemy as sa
@@ -15,20 +15,17 @@ from sqlalchemy.orm import Session
 from kasasu.kit import deadline
 from kasasu.warehouse import spark
 from kasasu.warehouse.facts import read_facts
+from kasasu.warehouse.source import AnalyticsSource, Engine
 
-Engine = Literal["duckdb", "postgres", "spark"]
+__all__ = ["AnalyticsSource", "Engine", "analytics_backend", "duckdb_of", "usage_events"]
 
 
 @contextmanager
-def analytics_backend(
-    session: Session,
-    engine: str,
-    events_path: Path | None = None,
-    *,
-    url: str | None = None,
-) -> Iterator[Any]:
+def analytics_backend(session: Session, source: AnalyticsSource) -> Iterator[Any]:
     """An Ibis backend over the facts, closed after use: DuckDB (a copy), PostgreSQL (in
-    place, the operational database or ``url``) or Spark (views; ``url`` is the master)."""
+    place, the operational database or the source's URL) or Spark (views; the URL is the
+    master)."""
+    engine, events_path, url = source.engine, source.events_path, source.url
     if engine == "spark":
         facts = read_facts(session)
         backend = spark.spark_backend(facts, events_path, url or "local[2]")

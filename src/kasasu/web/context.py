@@ -17,6 +17,7 @@ from kasasu.surveys.config import SurveyConfig
 from kasasu.surveys.guard import SurveyGuard
 from kasasu.users.schemas import SsoPolicy
 from kasasu.users.signin import SignInGuard
+from kasasu.warehouse.source import AnalyticsSource
 
 T = TypeVar("T")
 
@@ -56,6 +57,11 @@ class WebContext:
 
     # Internal hosts and networks webhooks may reach (KASASU_PLAYBOOKS__WEBHOOK_HOSTS).
     webhook_hosts: frozenset[str] = frozenset()
+
+    @property
+    def analytics(self) -> AnalyticsSource:
+        """The server's analytics: a DuckDB copy of the facts with the event store."""
+        return AnalyticsSource(events_path=self.events_path)
 
 
 def web_context(request: Request) -> WebContext:

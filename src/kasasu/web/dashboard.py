@@ -21,8 +21,8 @@ router = APIRouter(include_in_schema=False)
 def dashboard_page(
     request: Request, user: CurrentUser, pages: PagesDep, report: ReportingDep
 ) -> HTMLResponse:
-    path = web_context(request).events_path
-    board = in_transaction(request, lambda s: dashboard(s, report, path))
+    source = web_context(request).analytics
+    board = in_transaction(request, lambda s: dashboard(s, report, source))
     if board.computed:  # the first visit since the data changed: keep them for everyone
         in_transaction(request, lambda s: keep_dashboard(s, board), write=True)
     return pages.render(request, "dashboard.html", user=user, board=board)
@@ -39,11 +39,9 @@ def explain(
     report: ReportingDep,
 ) -> HTMLResponse:
     """The accounts behind one figure of the dashboard (``kasasu metrics explain``)."""
-    path = web_context(request).events_path
+    source = web_context(request).analytics
     month = parse_month(period)
     query = MetricQuery.reported(report, (name,), month)
-    explained = in_transaction(
-        request, lambda s: explain_metric(s, name, month, query, events_path=path)
-    )
+    explained = in_transaction(request, lambda s: explain_metric(s, name, month, query, source))
     title = metric_title(name, report.locale)
     return pages.render(request, "explain.html", user=user, explained=explained, title=title)

@@ -95,11 +95,11 @@ def post_status(
 def loyal_page(
     request: Request, user: CurrentUser, pages: PagesDep, report: ReportingDep
 ) -> HTMLResponse:
-    path = web_context(request).events_path
+    source = web_context(request).analytics
     month = _month(request.query_params.get("month"), report.today())
     query = MetricQuery.reported(report, ("loyal_customers",), month)
     loyal, found = in_transaction(
-        request, lambda s: (loyal_customers(s, month, query, events_path=path), advocates(s))
+        request, lambda s: (loyal_customers(s, month, query, source=source), advocates(s))
     )
     return pages.render(
         request,
@@ -131,10 +131,10 @@ def results_page(
     by = Grain(params["by"]) if params.get("by") in set(Grain) else Grain.MONTH
     plan, segment = params.get("plan") or None, params.get("segment") or None
     query = _results_query(report, by, params.get("to"))
-    path = web_context(request).events_path
+    source = web_context(request).analytics
 
     def load(s: Session) -> tuple[SurveyResults, list[str]]:
-        found = survey_results(s, query, plan=plan, segment=segment, events_path=path)
+        found = survey_results(s, query, plan=plan, segment=segment, source=source)
         return found, [x.name for x in list_segments(s)]
 
     results, segments = in_transaction(request, load)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
-from pathlib import Path
 
 from pydantic import BaseModel, Field, TypeAdapter
 from sqlalchemy.orm import Session
@@ -23,6 +22,7 @@ from kasasu.metrics.schemas import MetricQuery, MetricValue, MissingRates
 from kasasu.metrics.service import compute_metrics, missing_rates
 from kasasu.renewals.schemas import RenewalQuery
 from kasasu.renewals.service import renewal_board
+from kasasu.warehouse.source import AnalyticsSource
 
 MONTHS = 12
 KPIS = (
@@ -85,7 +85,7 @@ class Dashboard(BaseModel):
     key: str = Field(default="", exclude=True, description="What the KPIs were computed from")
 
 
-def dashboard(session: Session, reporting: Reporting, events_path: Path) -> Dashboard:
+def dashboard(session: Session, reporting: Reporting, source: AnalyticsSource) -> Dashboard:
     """Everything the dashboard shows; the KPIs from the store when they are current."""
     today = reporting.today()
     refreshed = latest_refresh_day(session)
@@ -96,7 +96,7 @@ def dashboard(session: Session, reporting: Reporting, events_path: Path) -> Dash
         values = _VALUES.validate_python(stored)
     else:
         query = MetricQuery.reported(reporting, KPIS, add_months(last, -(MONTHS - 1)), last)
-        values = compute_metrics(session, query, events_path=events_path)
+        values = compute_metrics(session, query, source)
     by_metric: dict[str, list[MetricValue]] = defaultdict(list)
     for value in values:
         by_metric[value.metric].append(value)
