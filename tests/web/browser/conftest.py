@@ -15,16 +15,12 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
-from benchmarks.serving import free_port
+from benchmarks.serving import served
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
@@ -36,7 +32,6 @@ CSM_EMAIL = "csm@example.com"
 CSM_PASSWORD = "kasasu-csm"
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-START_TIMEOUT = 60.0  # seconds for `kasasu serve` to answer /healthz
 
 # Two workers share the machine's two cores with the server processes: allow for slow pages.
 expect.set_options(timeout=15_000)
@@ -71,31 +66,6 @@ def chromium_executable() -> str:
     return found
 
 
-def _log_tail(log: Path) -> str:
-    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
-    return "\n".join(lines[-30:])
-
-
-def _wait_until_healthy(server: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(
-                f"`kasasu serve` exited with {server.returncode}:\n{_log_tail(log)}", pytrace=False
-            )
-        try:
-            if httpx.get(f"{base_url}/healthz", timeout=2).text == "ok":
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(
-        f"`kasasu serve` did not answer {base_url}/healthz within {START_TIMEOUT:.0f} s:\n"
-        f"{_log_tail(log)}",
-        pytrace=False,
-    )
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A demo company served by `kasasu serve` (this worker's own); yields its base URL."""
@@ -107,28 +77,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 f"`kasasu {' '.join(args)}` failed ({done.returncode}):\n{done.stderr}",
                 pytrace=False,
             )
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
     env = data_env(
         data,
         KASASU_DEV_MODE="true",
         KASASU_REFRESH__SCHEDULED="false",
         KASASU_LOCALE="ja",  # the deployment's default: the browser's language must win over it
     )
-    log = data.parent / "serve.log"
-    command = [sys.executable, "-m", "kasasu", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            _wait_until_healthy(process, base_url, log)
-            yield base_url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with served(env, log=data.parent / "serve.log", stop_seconds=15) as (base_url, _server):
+        yield base_url
 
 
 @pytest.fixture(scope="session")

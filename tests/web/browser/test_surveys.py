@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from email import message_from_bytes, policy
@@ -17,14 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from benchmarks.serving import free_port
+from benchmarks.serving import free_port, served
 from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from tests.support.cli import data_env, invoke_kasasu, kasasu
 from tests.surveys.conftest import build_world
-from tests.web.browser.conftest import Screenshot, _wait_until_healthy
+from tests.web.browser.conftest import Screenshot
 
 # One worker runs them all, so the demo company is built and served once (--dist loadgroup).
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]  # a browser, a demo
@@ -98,18 +96,12 @@ def survey_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     with engine.connect() as connection:
         site.public_id = connection.scalar(text("select public_id from survey_campaigns"))
     engine.dispose()
-    log = data.parent / "serve.log"
-    command = [sys.executable, "-m", "kasasu", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            _wait_until_healthy(process, base_url, log)
+    try:
+        with served(env, port=port, log=data.parent / "serve.log", stop_seconds=15):
             yield base_url, data, site
-        finally:
-            process.terminate()
-            process.wait(timeout=15)
-            site.http.shutdown()
-            site.http.server_close()
+    finally:
+        site.http.shutdown()
+        site.http.server_close()
 
 
 @pytest.fixture
