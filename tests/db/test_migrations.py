@@ -150,3 +150,30 @@ def test_requests_done_become_shipped_like_their_needs(empty_url: str) -> None:
         assert statuses() == ["done", "planned", "declined"]
     finally:
         engine.dispose()
+
+
+def test_existing_accounts_get_their_search_text(empty_url: str) -> None:
+    """0018: an account written before the column existed is found by its reading."""
+    upgrade(empty_url, "0017")
+    engine = create_db_engine(empty_url)
+    try:
+        with engine.begin() as c:
+            c.execute(
+                sa.text(
+                    "INSERT INTO accounts (id, external_id, name, name_kana, domain, "
+                    "custom_fields, created_at, updated_at) VALUES (1, 'A-7', '仙台商事', "
+                    "'センダイショウジ', 'Sendai.example.jp', '{}', :now, :now)"
+                ),
+                {"now": "2025-01-01"},
+            )
+        upgrade(empty_url, "0018")
+        with engine.connect() as c:
+            found = c.execute(sa.text("SELECT search_text FROM accounts")).scalar_one()
+        # Folded name, kana as hiragana, romaji as typed and without the long vowel.
+        assert found == "仙台商事 せんだいしょうじ sendaishouji sendaishoji a-7 sendai.example.jp"
+        downgrade(empty_url, "0017")
+        with engine.connect() as c:
+            columns = {col["name"] for col in sa.inspect(c).get_columns("accounts")}
+        assert "search_text" not in columns
+    finally:
+        engine.dispose()

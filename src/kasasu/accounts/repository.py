@@ -10,7 +10,7 @@ class AccountRepository(Repository[Account]):
     model = Account
     sortable = ("id", "name", "name_kana", "external_id", "plan", "created_at", "updated_at")
     default_sort = "name"
-    searchable = ("name", "name_kana", "external_id", "domain")
+    folded = "search_text"  # name, reading (kana and romaji), external id, domain
 
     def names(self, ids: list[int]) -> dict[int, str]:
         if not ids:

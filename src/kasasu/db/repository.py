@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from sqlalchemy import Column, ColumnElement, FromClause, Select, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from kasasu.domain.search import fold
 from kasasu.errors import FieldError, InvalidInput
 from kasasu.kit.i18n import _
 from kasasu.kit.paging import CursorKey, Page, decode_cursor, encode_cursor
@@ -32,6 +33,8 @@ class Repository(Generic[M]):
     sortable: ClassVar[tuple[str, ...]] = ("id", "created_at", "updated_at")
     default_sort: ClassVar[str] = "id"
     searchable: ClassVar[tuple[str, ...]] = ()
+    # Or one column of folded text (kasasu.domain.search: kana, width, romaji) to search in.
+    folded: ClassVar[str | None] = None
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -174,6 +177,9 @@ class Repository(Generic[M]):
         return stmt
 
     def _search(self, text: str) -> ColumnElement[bool]:
+        if self.folded is not None:  # folded text: the query is folded alike, then looked for
+            folded = f"%{_escape_like(fold(text))}%"
+            return self._column(self.folded).like(folded, escape="\\")
         pattern = f"%{_escape_like(text)}%"
         return or_(*(self._column(c).ilike(pattern, escape="\\") for c in self.searchable))
 
