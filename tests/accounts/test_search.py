@@ -48,6 +48,16 @@ def test_an_account_is_found_however_its_name_is_typed(
     assert _found(admin_api, query) == expected
 
 
+def test_an_account_without_kana_is_found_by_the_dictionarys_reading(
+    admin_api: TestClient,
+) -> None:
+    """An import often has no kana column: the name's reading comes from the dictionary."""
+    made = admin_api.post("/accounts", json={"external_id": "N-1", "name": "新潟精機株式会社"})
+    assert made.status_code == 201
+    for typed in ("にいがた", "ニイガタ", "niigata", "seiki"):
+        assert _found(admin_api, typed) == ["N-1"]
+
+
 def test_a_renamed_account_is_found_by_its_new_reading(admin_api: TestClient) -> None:
     created = admin_api.post("/accounts", json=ACCOUNTS[0]).json()
     changed = {"name": "札幌システム株式会社", "name_kana": "サッポロシステム"}

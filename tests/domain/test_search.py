@@ -48,6 +48,17 @@ def test_an_accounts_search_text_holds_each_part_once() -> None:
     assert search_text("A\x00B", None, "X", None) == "ab x"  # the name alone is refused
 
 
+def test_without_kana_the_reading_is_the_dictionarys() -> None:
+    # 新潟 ニイガタ and 精機 セイキ in Sudachi's core dictionary.
+    assert search_text("新潟精機", None, "X", None) == "新潟精機 にいがたせいき niigataseiki x"
+    # The kana given wins: 角田 is read スミダ here, whatever the dictionary says.
+    assert search_text("角田工業", "スミダコウギョウ", "K", None) == (
+        "角田工業 すみだこうぎょう sumidakougyou sumidakogyo k"
+    )
+    # Letters have no reading: "Sendai Labs" is found by its letters only.
+    assert search_text("Sendai Labs", None, "A-3", None) == "sendailabs a-3"
+
+
 @given(KATAKANA)
 def test_katakana_and_its_hiragana_fold_alike(word: str) -> None:
     hiragana = "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in word)

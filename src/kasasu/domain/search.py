@@ -2,9 +2,9 @@
 
 Text is folded (NFKC, so half-width kana and full-width letters become ordinary ones;
 katakana to hiragana; lower case; no spaces), and an account keeps one ``search_text`` of
-its folded name, kana reading (with two romanisations: ``toukyou`` as typed on a Japanese
-keyboard and ``tokyo`` without long vowels), external id and domain. A query is folded the
-same way and looked for inside it.
+its folded name, reading (its kana, else the dictionary's), the reading in romaji (as typed
+on a Japanese keyboard, ``toukyou``, and without long vowels, ``tokyo``), external id and
+domain. A query is folded the same way and looked for inside it.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import re
 import unicodedata
 
 import jaconv
+
+from kasasu.kit import japanese
 
 # Spaces and control characters, which nobody types in a name. Not NUL: a query with one is
 # refused like any text the databases cannot store (kasasu.db.engine), not matched.
@@ -45,8 +47,10 @@ def romaji(kana: str) -> tuple[str, ...]:
 def search_text(
     name: str | None, kana: str | None, external_id: str | None, domain: str | None
 ) -> str:
-    """What an account's search looks in: each part folded, the reading romanised too."""
-    reading = fold(kana or "")
+    """What an account's search looks in: each part folded, the reading romanised too. The
+    reading is the kana given, else the dictionary's reading of the name (kasasu.kit.japanese):
+    an imported account without kana is found from せんだい and sendai as well."""
+    reading = fold(kana or japanese.reading(name or ""))
     parts = [
         fold(name or ""),
         reading,

@@ -6,9 +6,8 @@ finds the terms that tell two groups of comments apart (detractors and promoters
 no database, no Ibis.
 
 Japanese is analysed by SudachiPy with its core dictionary (a wheel from PyPI: nothing is
-downloaded at run time). The dictionary is loaded once per process, on first use, never at
-import time; each thread gets its own tokenizer from it because a Sudachi tokenizer must not
-be used by two threads at once (the web server answers requests on a thread pool).
+downloaded at run time), through kasasu.kit.japanese: one dictionary per process, loaded on
+first use, and a tokenizer per thread.
 """
 
 from __future__ import annotations
@@ -25,9 +24,8 @@ from typing import Any
 
 import yaml
 
-# Hiragana, katakana (full and half width) and CJK ideographs: a comment with any of them is
-# analysed as Japanese (Latin words inside it too: Sudachi keeps them as nouns).
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+from kasasu.kit.japanese import dictionary, is_japanese, tokenizer
+
 _ENGLISH_WORD = re.compile(r"[a-z][a-z0-9']*")
 
 # Parts of speech kept (Sudachi's first level); numerals and pronouns are dropped (pronouns are
@@ -71,10 +69,6 @@ ENGLISH_STOP_WORDS = frozenset(
 )
 
 
-def is_japanese(text: str) -> bool:
-    return _JAPANESE.search(text) is not None
-
-
 def tokenize(text: str) -> list[str]:
     """The content words of ``text`` in order, repeats kept.
 
@@ -112,24 +106,18 @@ class _Analyser:
     speech and each word comes to (looked up once: most words of comments recur)."""
 
     def __init__(self) -> None:
-        from sudachipy import Dictionary, SplitMode
-
-        self.dictionary = Dictionary(dict="core")
-        self.mode = SplitMode.C
+        self.dictionary = dictionary()
         self.local = threading.local()
         self.kinds: dict[int, str | None] = {}
         # (POS id, surface) → (the term, or "" for a stop word; the verb stem or the suffix)
         self.words: dict[tuple[int, str], tuple[str, str]] = {}
 
     def tokenize(self, text: str) -> Any:
+        found = tokenizer(_FIELDS)
         local = self.local
-        if getattr(local, "tokenizer", None) is None:
-            fields = {"pos", "normalized_form", "dictionary_form"}
-            # SudachiPy 0.7 names it tokenizer(); 0.6 had only create() (deprecated in 0.7).
-            make = getattr(self.dictionary, "tokenizer", None) or self.dictionary.create
-            local.tokenizer = make(mode=self.mode, fields=fields)
-            local.morphemes = local.tokenizer.tokenize("")  # reused: no allocation per text
-        return local.tokenizer.tokenize(text, out=local.morphemes)
+        if getattr(local, "morphemes", None) is None:
+            local.morphemes = found.tokenize("")  # reused: no allocation per text
+        return found.tokenize(text, out=local.morphemes)
 
     def kind(self, pos_id: int) -> str | None:
         """ "verb", "content", "suffix" (adjective-like) or None (dropped), per POS id."""
@@ -157,6 +145,7 @@ class _Analyser:
         return found
 
 
+_FIELDS = frozenset({"pos", "normalized_form", "dictionary_form"})
 _WORD_CACHE = 500_000  # distinct words kept; past it the cache starts again
 
 
