@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.engine.default import DefaultExecutionContext
-from sqlalchemy.orm import Mapped, mapped_column, validates
+from sqlalchemy.orm import Mapped, mapped_column
 
 from kasasu.domain.choices import LifecycleStage, TouchModel
 from kasasu.domain.search import search_text
@@ -39,14 +39,15 @@ class Account(IdMixin, TimestampMixin, Base):
     lifecycle_stage: Mapped[LifecycleStage | None] = mapped_column(enum_column(LifecycleStage))
     custom_fields: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     # Folded name, reading (and its romaji), external id and domain: what search looks in.
-    # Kept by the validator below for the ORM, by the default for bulk inserts (the demo).
+    # Written once per flush by the mapper events below, by the default for bulk inserts
+    # (the demo).
     search_text: Mapped[str | None] = mapped_column(Text, default=_searched)
 
-    @validates(*_SEARCHED)
-    def _keep_search_text(self, key: str, value: str | None) -> str | None:
-        parts = {name: getattr(self, name) for name in _SEARCHED} | {key: value}
-        self.search_text = search_text(*(parts[name] for name in _SEARCHED))
-        return value
+
+@event.listens_for(Account, "before_insert")
+@event.listens_for(Account, "before_update")
+def _keep_search_text(_mapper: Any, _connection: Any, account: Account) -> None:
+    account.search_text = search_text(*(getattr(account, name) for name in _SEARCHED))
 
 
 class AccountExternalId(IdMixin, Base):
