@@ -150,3 +150,25 @@ def test_webhook_hosts_are_a_comma_separated_list(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("KASASU_PLAYBOOKS__WEBHOOK_HOSTS", "10.0.0.0/33")
     with pytest.raises(ValidationError):
         Settings()
+
+
+def test_the_analytics_source_follows_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDB reads the event store; Spark its own copy of the events, at its master."""
+    for name in ("EVENTS_PATH", "ANALYTICS_ENGINE", "ANALYTICS_URL", "ANALYTICS_EVENTS"):
+        monkeypatch.delenv(f"KASASU_{name}", raising=False)
+    monkeypatch.setenv("KASASU_DATA_DIR", "/srv/kasasu")
+    embedded = Settings().analytics()
+    assert (embedded.engine, str(embedded.events_path), embedded.url) == (
+        "duckdb",
+        "/srv/kasasu/events.duckdb",
+        None,
+    )
+    monkeypatch.setenv("KASASU_ANALYTICS_ENGINE", "spark")
+    monkeypatch.setenv("KASASU_ANALYTICS_URL", "spark://lake:7077")
+    monkeypatch.setenv("KASASU_ANALYTICS_EVENTS", "/lake/events.parquet")
+    spark = Settings().analytics()
+    assert (spark.engine, str(spark.events_path), spark.url) == (
+        "spark",
+        "/lake/events.parquet",
+        "spark://lake:7077",
+    )

@@ -3,7 +3,9 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from kasasu.api.context import ApiContext
 from tests.analytics.golden import add_golden
+from tests.analytics.golden_usage import write_events
 
 
 def test_metric_by_period_and_its_explanation(
@@ -37,3 +39,20 @@ def test_bad_metric_requests_are_4xx(admin_api: TestClient) -> None:
     decade = admin_api.get("/metrics/mrr", params={"from": "2016-01", "to": "2026-01"})
     assert decade.status_code == 422
     assert "120" in decade.json()["detail"]
+
+
+def test_an_explanation_reads_the_usage_events(
+    admin_api: TestClient, sessions: sessionmaker[Session], api_context: ApiContext
+) -> None:
+    """The accounts behind the active account rate, from the server's event store (the
+    route used to explain without any events: every account at 0)."""
+    with sessions() as s:
+        add_golden(s)
+        s.commit()
+    write_events(api_context.events_path)
+    explained = admin_api.get(
+        "/metrics/active_account_rate/explain", params={"period": "2026-01"}
+    ).json()
+    counts = {r["external_id"]: r["amounts"]["events"] for r in explained["rows"]}
+    # By hand in tests/analytics/golden_usage.py, as tests/analytics/test_usage_kpis.py.
+    assert counts == {"A1": 3, "A2": 0, "A3": 1, "A4": 1, "A5": 0, "A6": 0}
