@@ -156,6 +156,7 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("get", "/audit"),
         ("get", "/accounts/{account_id}/overview"),
         ("get", "/dashboard"),
+        ("get", "/home"),
         ("get", "/churn-reasons"),
         ("get", "/workload"),
         ("get", "/account-list"),

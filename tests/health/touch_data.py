@@ -18,6 +18,7 @@ account (ignored).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from pydantic import SecretStr
 from sqlalchemy.orm import Session
@@ -41,12 +42,18 @@ def snapshot(
     mrr: float,
     band: str = "green",
     score: float | None = 80.0,
+    measures: list[dict[str, Any]] | None = None,
+    days_to_renewal: float | None = None,
 ) -> None:
-    """What a refresh of ``day`` would have stored for the account (features: MRR only)."""
+    """What a refresh of ``day`` would have stored for the account (features: MRR, and the
+    days to its renewal when given)."""
     ensure_default_scorecard(session)
     version = session.query(ScorecardVersion).order_by(ScorecardVersion.id).first()
     assert version is not None
-    session.add(FeatureSnapshot(account_id=account_id, as_of=day, features={"mrr": mrr}))
+    features: dict[str, Any] = {"mrr": mrr}
+    if days_to_renewal is not None:
+        features["days_to_renewal"] = days_to_renewal
+    session.add(FeatureSnapshot(account_id=account_id, as_of=day, features=features))
     session.add(
         HealthScore(
             account_id=account_id,
@@ -54,7 +61,7 @@ def snapshot(
             scorecard_version_id=version.id,
             score=score,
             band=band,
-            measures=[],
+            measures=measures or [],
             touch_model=touch,
         )
     )

@@ -17,7 +17,7 @@ def test_dashboard_figures_and_the_accounts_behind_them(
     with sessions() as s:
         add_golden(s)
         s.commit()
-    page = web.get("/").text
+    page = web.get("/dashboard").text
     assert "<h1>Dashboard</h1>" in page
     # Nothing moves after March 2026, so the last whole month ends at the March MRR:
     # A1 10,000 + 5,000, A3 30,000, A4 8,000, A5 40,000, A6 30,000 + 8,333 = 131,333.

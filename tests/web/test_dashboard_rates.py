@@ -36,7 +36,7 @@ def test_a_dollar_line_without_a_rate_is_shown_not_dropped(
             )
             subscriptions.create(s, line)
         s.commit()
-    page = web.get("/?lang=en").text
+    page = web.get("/dashboard?lang=en").text
     assert "No exchange rate to JPY for part of the MRR: $100.00" in page
     # The renewal tile: ¥10,000 (the yen line), the dollar line apart, both lines counted.
     tile = page.split("Renewing in 90 days", 1)[1].split("</li>", 1)[0]

@@ -55,7 +55,7 @@ def test_workload_per_owner_and_touch_model_in_english_and_japanese(
     assert ja[0] == ["Aoki", "ハイタッチ", "1", "￥400,000", "2", "1"]
     assert ja[3] == ["タッチモデルなし", "1", "￥0", "0", "0"]
     assert ja[10][0] == "担当者なし"
-    assert 'href="/workload"' in web.get("/").text  # in the navigation
+    assert 'href="/workload"' in web.get("/accounts").text  # in the navigation
 
 
 def test_each_count_opens_its_accounts(
@@ -101,7 +101,7 @@ def test_viewers_do_not_see_the_workload(
 ) -> None:
     sign_in(Role.VIEWER)
     assert web.get("/workload").status_code == 403
-    assert 'href="/workload"' not in web.get("/").text
+    assert 'href="/workload"' not in web.get("/accounts").text
 
 
 def test_the_workload_costs_the_same_for_few_or_many_owners(

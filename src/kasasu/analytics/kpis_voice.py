@@ -18,7 +18,7 @@ from kasasu.analytics import revenue
 from kasasu.analytics.kpis_revenue import per_period, plain, ratio
 from kasasu.analytics.kpis_support import in_periods
 from kasasu.analytics.registry import Inputs, Metric, Unit
-from kasasu.domain.choices import CancellationReason
+from kasasu.domain.choices import SURVEY_SIDES, CancellationReason
 from kasasu.domain.periods import add_months
 from kasasu.kit.i18n import _
 
@@ -34,11 +34,15 @@ def answers(inputs: Inputs, kind: str) -> ir.Table:
     return hits.select("period", "id", "account_id", "score")
 
 
+_DETRACTORS, _PROMOTERS = SURVEY_SIDES["nps"]
+_SATISFIED = SURVEY_SIDES["csat"][1][0]  # CSAT: the share of 4s and 5s
+
+
 def _groups(a: ir.Table) -> dict[str, ir.Value]:
     return {
-        "promoters": (a.score >= 9).sum(),
-        "passives": ((a.score >= 7) & (a.score <= 8)).sum(),
-        "detractors": (a.score <= 6).sum(),
+        "promoters": (a.score >= _PROMOTERS[0]).sum(),
+        "passives": ((a.score > _DETRACTORS[1]) & (a.score < _PROMOTERS[0])).sum(),
+        "detractors": (a.score <= _DETRACTORS[1]).sum(),
     }
 
 
@@ -56,7 +60,7 @@ def _counts(kind: str, a: ir.Table) -> dict[str, ir.Value]:
     if kind == "nps":
         return {"n": a.id.count(), **_groups(a)}
     if kind == "csat":
-        return {"satisfied": (a.score >= 4).sum(), "n": a.id.count()}
+        return {"satisfied": (a.score >= _SATISFIED).sum(), "n": a.id.count()}
     return {"total": a.score.sum(), "n": a.id.count()}
 
 
@@ -116,7 +120,7 @@ def _explain_nps(inputs: Inputs) -> ir.Table:
 def _explain_csat(inputs: Inputs) -> ir.Table:
     a = answers(inputs, "csat")
     return a.group_by(["period", "account_id"]).aggregate(
-        satisfied=(a.score >= 4).sum(), answers=a.id.count()
+        satisfied=(a.score >= _SATISFIED).sum(), answers=a.id.count()
     )
 
 
@@ -201,7 +205,7 @@ def loyal(inputs: Inputs) -> ir.Table:
     tenured = active.join(since, "period").join(first, "account_id")
     tenured = tenured.filter(tenured.first_day <= tenured.since)
     nps = _latest_nps(inputs)
-    promoters = tenured.join(nps.filter(nps.score >= 9), ["period", "account_id"])
+    promoters = tenured.join(nps.filter(nps.score >= _PROMOTERS[0]), ["period", "account_id"])
     kept = promoters.anti_join(_shrunk(inputs), ["period", "account_id"])
     if inputs.loyal_bands:
         healthy = _latest_band(inputs)

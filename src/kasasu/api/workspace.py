@@ -12,9 +12,11 @@ from kasasu.api.context import context, in_transaction, reporting
 from kasasu.api.routing import PathId, api_router
 from kasasu.domain.periods import Grain, add_months, parse_month
 from kasasu.domain.permissions import Action
+from kasasu.kit.types import MAX_BIGINT
 from kasasu.workspace.accounts import AccountListQuery, AccountPage, list_accounts
 from kasasu.workspace.churn import ChurnReport, churn_report
 from kasasu.workspace.dashboard import Dashboard, dashboard, keep_dashboard
+from kasasu.workspace.home import Home, home
 from kasasu.workspace.overview import AccountOverview, account_overview
 from kasasu.workspace.workload import Workload, csm_workload
 
@@ -38,6 +40,26 @@ def workspace_router() -> APIRouter:
     def account_list(request: Request, query: Annotated[AccountListQuery, Query()]) -> AccountPage:
         today = reporting(request).today()
         return in_transaction(request, lambda s: list_accounts(s, query, today))
+
+    @router.get(
+        "/home",
+        response_model=Home,
+        summary="A CSM's day, or the team's by CSM (the home page)",
+        description=(
+            "With `owner_id`: that user's accounts whose health band worsened in the last "
+            "7 days, renewals not yet decided in the next 30 and 90 days, open tasks overdue "
+            "or due within 7 days, unhappy survey answers (NPS 0–6, CSAT 1–3) of the last 7 "
+            "days on their accounts, and the open tasks playbooks made for them. Without it: "
+            "the same for everyone, and `team`, one line of counts per CSM. Each list holds "
+            "its first 10 rows; `total` counts them all."
+        ),
+    )
+    def home_of(
+        request: Request,
+        owner_id: Annotated[int | None, Query(ge=1, le=MAX_BIGINT)] = None,
+    ) -> Home:
+        report = reporting(request)
+        return in_transaction(request, lambda s: home(s, report, owner_id))
 
     @router.get(
         "/accounts/{account_id}/overview",

@@ -110,6 +110,14 @@ class SurveyKind(LabelledChoice):
         return {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}[self.value]
 
 
+# Per survey kind, the scores of an unhappy and of a happy answer, inclusive: NPS detractors
+# (0–6) and promoters (9–10), CSAT 1–3 and 4–5. CES has no such sides here.
+SURVEY_SIDES: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
+    "nps": ((0, 6), (9, 10)),
+    "csat": ((1, 3), (4, 5)),
+}
+
+
 class ActivityKind(LabelledChoice):
     NOTE = "note", _("Note")
     CALL = "call", _("Call")

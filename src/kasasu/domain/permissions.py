@@ -51,6 +51,7 @@ API_FAMILIES = frozenset(
         "events",
         "exchange-rates",
         "health",
+        "home",
         "imports",
         "loyal",
         "metrics",

@@ -17,6 +17,7 @@ class Reporting:
     locale: str = "ja"
     fiscal_year_start: int = 4  # April, the Japanese fiscal year
     gross_margin: float = 1.0  # for the simple LTV
+    on: date | None = None  # the day taken as today (a fixed clock for tests); None: today
 
     def today(self) -> date:
-        return today_in(self.zone)
+        return self.on or today_in(self.zone)

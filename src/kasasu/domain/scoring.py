@@ -37,6 +37,15 @@ def band_label(band: str | None) -> Message:
     return known.get(band or "", Band.UNKNOWN).label
 
 
+# How much attention a band asks for: an account "turned worse" when its concern rose. Not
+# enough data, or not scored at all, asks for none (it is never counted as red).
+CONCERN = {Band.RED.value: 2, Band.YELLOW.value: 1}
+
+
+def concern(band: str | None) -> int:
+    return CONCERN.get(band or "", 0)
+
+
 @dataclass(frozen=True)
 class Bands:
     """red < ``red_below`` ≤ yellow < ``green_from`` ≤ green."""

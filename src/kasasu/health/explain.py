@@ -201,13 +201,19 @@ def _summary(
     return lines
 
 
-def _weakest(now: HealthScore, fmt: _Formatter) -> list[str]:
-    """The measures whose missing points cost the score most (what fixing them would add)."""
-    known = [m for m in now.measures if m["points"] is not None]
+def weakest_measures(measures: list[dict[str, Any]]) -> list[tuple[float, dict[str, Any]]]:
+    """(cost, measure) of the measures whose missing points cost the score at least one
+    point, the costliest first: what fixing each would add to the score."""
+    known = [m for m in measures if m["points"] is not None]
     weight = sum(m["weight"] for m in known) or 1
     costs = [((100 - m["points"]) * m["weight"] / weight, m) for m in known]
     costs.sort(key=lambda pair: -pair[0])
-    worst = [(cost, m) for cost, m in costs if cost >= 1][:WORST]
+    return [(cost, m) for cost, m in costs if cost >= 1]
+
+
+def _weakest(now: HealthScore, fmt: _Formatter) -> list[str]:
+    """The measures whose missing points cost the score most (what fixing them would add)."""
+    worst = weakest_measures(now.measures)[:WORST]
     if not worst:
         return [fmt.t(_("Every measure is at full points."))]
     lines = [fmt.t(_("Pulling it down most:"))]

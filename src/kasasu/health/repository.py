@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, case, delete, func, insert, select, update
+from sqlalchemy.orm import Session, aliased
 
 from kasasu.db.repository import Repository
 from kasasu.domain.account_fields import FACT_FIELDS
 from kasasu.domain.choices import TouchModel
-from kasasu.domain.scoring import Band
+from kasasu.domain.scoring import CONCERN
 from kasasu.models import (
     Account,
     FeatureSnapshot,
@@ -39,11 +39,36 @@ class BriefRow(NamedTuple):
     touch_model: TouchModel | None
 
 
-class TurnedRedRow(NamedTuple):
+class WorsenedRow(NamedTuple):
     account_id: int
     external_id: str
     name: str
+    owner_id: int | None
     score: float | None
+    band: str
+    band_before: str | None  # None: not scored on the day before
+    measures: list[dict[str, Any]]
+    mrr: float | None
+    days_to_renewal: float | None
+
+
+def _concern(band: Any) -> ColumnElement[int]:
+    """:data:`kasasu.domain.scoring.CONCERN` as SQL (a band not in it, or none, is 0)."""
+    return case(CONCERN, value=band, else_=0)
+
+
+def worsened(day: Any, before: Any) -> Select[Any]:
+    """The ids of the accounts whose band on ``day`` asks for more attention than on
+    ``before`` (dates or scalar subqueries): green to yellow or red, yellow to red, and red
+    or yellow from not enough data or not scored."""
+    earlier = aliased(HealthScore)
+    return (
+        select(HealthScore.account_id)
+        .outerjoin(
+            earlier, (earlier.account_id == HealthScore.account_id) & (earlier.as_of == before)
+        )
+        .where(HealthScore.as_of == day, _concern(HealthScore.band) > _concern(earlier.band))
+    )
 
 
 class ScorecardRepository(Repository[Scorecard]):
@@ -252,22 +277,37 @@ class HealthBriefRepository:
         )
         return found
 
-    def turned_red(self, day: date, before: date) -> list[TurnedRedRow]:
-        """The accounts red on ``day`` and not red on ``before``, lowest score first."""
-        earlier = select(HealthScore.account_id).where(
-            HealthScore.as_of == before, HealthScore.band == Band.RED
-        )
+    def worsened(self, day: date, before: date, owner_id: int | None = None) -> list[WorsenedRow]:
+        """The accounts whose band worsened from ``before`` to ``day`` (:func:`worsened`),
+        of ``owner_id`` or everyone's, with what the home page shows of them; red first,
+        then the lowest score."""
+        earlier = aliased(HealthScore)
+        now = HealthScore
         stmt = (
-            select(HealthScore.account_id, Account.external_id, Account.name, HealthScore.score)
-            .join(Account, Account.id == HealthScore.account_id)
-            .where(
-                HealthScore.as_of == day,
-                HealthScore.band == Band.RED,
-                HealthScore.account_id.not_in(earlier),
+            select(
+                now.account_id,
+                Account.external_id,
+                Account.name,
+                Account.owner_id,
+                now.score,
+                now.band,
+                earlier.band,
+                now.measures,
+                FeatureSnapshot.features["mrr"].as_float(),
+                FeatureSnapshot.features["days_to_renewal"].as_float(),
             )
-            .order_by(HealthScore.score)
+            .join(Account, Account.id == now.account_id)
+            .outerjoin(earlier, (earlier.account_id == now.account_id) & (earlier.as_of == before))
+            .outerjoin(
+                FeatureSnapshot,
+                (FeatureSnapshot.account_id == now.account_id) & (FeatureSnapshot.as_of == day),
+            )
+            .where(now.as_of == day, now.account_id.in_(worsened(day, before)))
+            .order_by(_concern(now.band).desc(), now.score, now.account_id)
         )
-        return [TurnedRedRow(*row) for row in self.session.execute(stmt)]
+        if owner_id is not None:
+            stmt = stmt.where(Account.owner_id == owner_id)
+        return [WorsenedRow(*row) for row in self.session.execute(stmt)]
 
 
 class HealthScoreRepository(Repository[HealthScore]):

@@ -5,11 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from kasasu.domain.choices import TouchModel
-from kasasu.health.repository import HealthBriefRepository, SnapshotRepository
+from kasasu.domain.scoring import Band
+from kasasu.health.repository import (
+    HealthBriefRepository,
+    SnapshotRepository,
+    WorsenedRow,
+    worsened,
+)
+
+WEEK = 7  # days: "this week" of the dashboard and the home page
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,16 @@ class HealthOverview:
     turned_red: list[TurnedRed] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class BandChanges:
+    """The accounts whose band worsened from ``before`` (the latest day scored on or before
+    a week earlier) to ``day`` (the latest day scored); empty before two such days."""
+
+    day: date | None
+    before: date | None
+    rows: list[WorsenedRow] = field(default_factory=list)
+
+
 def latest_briefs(session: Session, account_ids: Sequence[int]) -> dict[int, HealthBrief]:
     """Each account's health and MRR on the latest day scored (two queries, any page size)."""
     day = SnapshotRepository(session).latest_score_date()
@@ -62,18 +82,37 @@ def latest_briefs(session: Session, account_ids: Sequence[int]) -> dict[int, Hea
 
 def health_overview(session: Session) -> HealthOverview:
     """The latest band distribution, the one about a week before, and who turned red."""
-    repo = HealthBriefRepository(session)
-    day = SnapshotRepository(session).latest_score_date()
-    if day is None:
+    changes = band_changes(session)
+    if changes.day is None:
         return HealthOverview(None)
-    before = repo.latest_day_on_or_before(day - timedelta(days=7))
+    repo, before = HealthBriefRepository(session), changes.before
     return HealthOverview(
-        as_of=day,
-        bands=repo.bands_on(day),
+        as_of=changes.day,
+        bands=repo.bands_on(changes.day),
         week_before=before,
         bands_before=repo.bands_on(before) if before else {},
-        turned_red=[TurnedRed(*row) for row in repo.turned_red(day, before)] if before else [],
+        turned_red=[
+            TurnedRed(r.account_id, r.external_id, r.name, r.score)
+            for r in changes.rows
+            if r.band == Band.RED
+        ],
     )
+
+
+def band_changes(session: Session, owner_id: int | None = None) -> BandChanges:
+    """Whose band worsened in about the last week (of ``owner_id``, or everyone's)."""
+    repo = HealthBriefRepository(session)
+    day = SnapshotRepository(session).latest_score_date()
+    before = repo.latest_day_on_or_before(day - timedelta(days=WEEK)) if day else None
+    if day is None or before is None:
+        return BandChanges(day, before)
+    return BandChanges(day, before, repo.worsened(day, before, owner_id))
+
+
+def worsened_accounts(day: Any, before: Any) -> Select[Any]:
+    """The ids of the accounts whose band worsened from ``before`` to ``day`` (dates or
+    scalar subqueries), for a list's filter: what :func:`band_changes` lists."""
+    return worsened(day, before)
 
 
 def mrr_history(session: Session, account_id: int, first: date) -> list[tuple[date, float | None]]:

@@ -124,6 +124,15 @@ class RenewalBoardRepository:
             missing={r[0]: int(r[5]) for r in rows if r[4] is None},
         )
 
+    def per_owner(self, query: RenewalQuery, fx: Mapping[str, float]) -> dict[Any, tuple[int, int]]:
+        """Per account owner (None: unowned): the matching renewals and their MRR in the
+        reporting currency (lines without a rate add none; :meth:`totals` reports them)."""
+        sub = self.matching(query, fx).subquery()
+        stmt = select(sub.c.owner_id, sa.func.count(), sa.func.sum(sub.c.mrr)).group_by(
+            sub.c.owner_id
+        )
+        return {owner: (int(n), int(mrr or 0)) for owner, n, mrr in self.session.execute(stmt)}
+
 
 def _events(query: RenewalQuery, *, monthly: bool) -> Any:
     s, r = Subscription, Renewal

@@ -38,6 +38,16 @@ def renewal_board(
     )
 
 
+def renewals_per_owner(
+    session: Session, query: RenewalQuery, currency: str, today: date
+) -> dict[int | None, tuple[int, int]]:
+    """Per account owner: (renewals, MRR at today's rates) of every renewal the query
+    matches, as the board counts them."""
+    return RenewalBoardRepository(session).per_owner(
+        query, exchange_factors(session, currency, today)
+    )
+
+
 def _row(row: Any, owners: dict[int, str]) -> RenewalRow:
     values = dict(row._mapping)
     values["renewal_date"] = values.pop("day")

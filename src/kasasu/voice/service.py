@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kasasu.analytics.kpis_voice import REASONS
+from kasasu.domain.choices import SURVEY_SIDES
 from kasasu.domain.dates import local_midnight, today_in
 from kasasu.domain.periods import Grain, periods
 from kasasu.domain.reporting import Reporting
@@ -40,7 +41,7 @@ from kasasu.voice.schemas import (
 from kasasu.voice.text import compare_terms, themes, themes_of, tokenize
 
 # The two sides compared, per survey kind: (detractor scores, promoter scores), inclusive.
-SIDES = {"nps": ((0, 6), (9, 10)), "csat": ((1, 3), (4, 5))}
+SIDES = SURVEY_SIDES
 NO_THEME = "none"
 SEARCH_BATCH = 500
 SEARCH_SCAN = 20_000  # comments read per search call at most; the cursor goes on from there

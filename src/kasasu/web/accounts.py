@@ -35,7 +35,8 @@ from kasasu.workspace.overview import AccountOverview, account_overview
 
 NOTE_KINDS = (ActivityKind.NOTE, ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.EMAIL)
 VIEW_FIELDS = (
-    "q", "plan", "tier", "touch_model", "owner_id", "band", "renews", "segment", "mine", "sort"
+    "q", "plan", "tier", "touch_model", "owner_id", "band", "renews", "segment", "mine", "sort",
+    "worse_than_on",
 )  # fmt: skip
 
 router = APIRouter(include_in_schema=False)

@@ -17,7 +17,7 @@ from kasasu.workspace.dashboard import dashboard, keep_dashboard
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/dashboard", response_class=HTMLResponse)
 def dashboard_page(
     request: Request, user: CurrentUser, pages: PagesDep, report: ReportingDep
 ) -> HTMLResponse:

@@ -22,6 +22,7 @@ from kasasu.web import (
     auth,
     churn,
     dashboard,
+    home,
     imports,
     needs,
     renewals,
@@ -71,6 +72,7 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.include_router(auth.router)
     if ctx.sso is not None:
         app.include_router(sso_router(pages, ctx.sso))
+    app.include_router(home.router)
     app.include_router(dashboard.router)
     app.include_router(account_export.router)  # before /accounts/{id}, which would take it
     app.include_router(accounts.router)

@@ -22,8 +22,10 @@ from kasasu import __version__
 from kasasu.domain.choices import label as choice_label
 from kasasu.domain.money import Amounts, format_money
 from kasasu.domain.reporting import Reporting
+from kasasu.domain.scoring import band_label
 from kasasu.kit.i18n import LOCALES, negotiate_locale, translate
 from kasasu.kit.security_headers import csp_nonce
+from kasasu.web import navigation
 from kasasu.web.context import web_context
 
 M = TypeVar("M", bound=BaseModel)
@@ -41,6 +43,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["version"] = __version__
+    env.globals["nav_sections"] = navigation.sections_for
+    env.globals["nav_current"] = navigation.current
     return env
 
 
@@ -153,6 +157,7 @@ class Pages:
         html = self.env.get_template(template).render(
             _=gettext,
             label=label,
+            band_name=lambda band: band_label(band).render(locale),
             locale=locale,
             # Dates and times in the reader's own zone when they chose one (Settings).
             fmt=Formats(

@@ -18,7 +18,7 @@ from kasasu.domain.choices import TouchModel
 from kasasu.domain.scoring import Band
 from kasasu.health.snapshots import HealthBrief, latest_briefs
 from kasasu.kit.paging import DEFAULT_LIMIT, MAX_LIMIT
-from kasasu.kit.types import INPUT_CONFIG, RowId
+from kasasu.kit.types import INPUT_CONFIG, Day, RowId
 from kasasu.users.service import user_names
 from kasasu.workspace import repository
 
@@ -52,6 +52,9 @@ class AccountListQuery(BaseModel):
     renews: Annotated[int, AfterValidator(_window)] | None = Field(
         default=None, description="Days from today: 30, 60, 90 or 180"
     )
+    worse_than_on: Day | None = Field(
+        default=None, description="Its band on the latest day scored is worse than on this day"
+    )
     sort: AccountSort = "name"
     cursor: Annotated[str, Field(max_length=500)] | None = None
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT
@@ -67,6 +70,8 @@ class AccountListQuery(BaseModel):
             where.append(repository.has_touch_model(touch))
         if self.segment:
             where.append(repository.in_segment(self.segment))
+        if self.worse_than_on is not None:
+            where.append(repository.worse_than_on(self.worse_than_on))
         if self.renews is not None:
             where.append(repository.renews_between(today, today + timedelta(days=self.renews)))
         return {"q": (self.q or "").strip() or None, **plain, WHERE: where}

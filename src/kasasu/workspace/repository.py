@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from kasasu.domain.choices import TaskStatus, TouchModel
+from kasasu.domain.choices import SURVEY_SIDES, TaskSource, TaskStatus, TouchModel
 from kasasu.domain.scoring import Band
+from kasasu.health.snapshots import worsened_accounts
 from kasasu.models import (
     Account,
     FeatureSnapshot,
@@ -18,6 +20,7 @@ from kasasu.models import (
     Segment,
     SegmentMember,
     Subscription,
+    SurveyResponse,
     Task,
 )
 
@@ -33,6 +36,11 @@ def in_band(band: Band) -> ColumnElement[bool]:
         HealthScore.as_of == latest, HealthScore.band == band.value
     )
     return Account.id.in_(banded)
+
+
+def worse_than_on(day: date) -> ColumnElement[bool]:
+    """Its band on the latest day scored asks for more attention than on ``day``."""
+    return Account.id.in_(worsened_accounts(_latest_day(), day))
 
 
 def has_touch_model(touch: TouchModel | None) -> ColumnElement[bool]:
@@ -117,3 +125,117 @@ class WorkloadRepository:
                 .where(Task.status == TaskStatus.OPEN)
             ),
         )
+
+
+class AnswerRow(NamedTuple):
+    id: int
+    account_id: int
+    account_name: str
+    owner_id: int | None
+    kind: str
+    score: int
+    comment: str | None
+    answered_at: datetime
+
+
+class TaskCounts(NamedTuple):
+    overdue: int
+    due: int  # due by the day asked, overdue included, not from a playbook
+    playbook: int  # open and made by a playbook
+
+
+def _unhappy() -> ColumnElement[bool]:
+    """An NPS detractor's or an unhappy CSAT answer (:data:`SURVEY_SIDES`)."""
+    return or_(
+        *(
+            (SurveyResponse.kind == kind) & SurveyResponse.score.between(low, high)
+            for kind, ((low, high), _happy) in SURVEY_SIDES.items()
+        )
+    )
+
+
+class HomeRepository:
+    """What the home page lists: open tasks, unhappy answers, and counts of them per owner
+    (the task's owner; an answer's account's owner)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @staticmethod
+    def _open_tasks(owner_id: int | None, due_by: date | None, playbook: bool) -> Select[Any]:
+        stmt = select(Task).where(Task.status == TaskStatus.OPEN)
+        if playbook:
+            stmt = stmt.where(Task.source == TaskSource.PLAYBOOK)
+        else:
+            stmt = stmt.where(Task.source != TaskSource.PLAYBOOK, Task.due_date <= due_by)
+        return stmt if owner_id is None else stmt.where(Task.owner_id == owner_id)
+
+    def open_tasks(
+        self, owner_id: int | None, due_by: date | None, *, playbook: bool, limit: int
+    ) -> tuple[list[Task], int]:
+        """Open tasks of ``owner_id`` (None: everyone's): those made by playbooks, or the
+        others due by ``due_by``; the first ``limit`` by due date, and how many in all."""
+        stmt = self._open_tasks(owner_id, due_by, playbook)
+        rows = self.session.scalars(
+            stmt.order_by(Task.due_date.asc().nulls_last(), Task.id).limit(limit)
+        )
+        total = self.session.scalar(select(func.count()).select_from(stmt.subquery()))
+        return list(rows), int(total or 0)
+
+    def task_counts(self, today: date, due_by: date) -> dict[int | None, TaskCounts]:
+        """Per task owner: overdue, due by ``due_by`` (not from playbooks) and playbook tasks."""
+        mine = Task.source != TaskSource.PLAYBOOK
+        stmt = (
+            select(
+                Task.owner_id,
+                func.sum(case((Task.due_date < today, 1), else_=0)),
+                func.sum(case((mine & (Task.due_date <= due_by), 1), else_=0)),
+                func.sum(case((Task.source == TaskSource.PLAYBOOK, 1), else_=0)),
+            )
+            .where(Task.status == TaskStatus.OPEN)
+            .group_by(Task.owner_id)
+        )
+        return {
+            owner: TaskCounts(int(a or 0), int(b or 0), int(c or 0))
+            for owner, a, b, c in self.session.execute(stmt)
+        }
+
+    def accounts_with_open_tasks(self, ids: Sequence[int]) -> set[int]:
+        stmt = select(Task.account_id).where(
+            Task.status == TaskStatus.OPEN, Task.account_id.in_(list(ids))
+        )
+        return {i for i in self.session.scalars(stmt.distinct()) if i is not None}
+
+    def _answers(self, since: datetime, owner_id: int | None) -> Any:
+        stmt = (
+            select(
+                SurveyResponse.id,
+                SurveyResponse.account_id,
+                Account.name,
+                Account.owner_id,
+                SurveyResponse.kind,
+                SurveyResponse.score,
+                SurveyResponse.comment,
+                SurveyResponse.answered_at,
+            )
+            .join(Account, Account.id == SurveyResponse.account_id)
+            .where(SurveyResponse.answered_at >= since, _unhappy())
+        )
+        return stmt if owner_id is None else stmt.where(Account.owner_id == owner_id)
+
+    def unhappy_answers(
+        self, since: datetime, owner_id: int | None, limit: int
+    ) -> tuple[list[AnswerRow], int]:
+        """Unhappy answers given since ``since`` on the accounts of ``owner_id`` (None:
+        all), the newest ``limit`` first, and how many in all."""
+        stmt = self._answers(since, owner_id)
+        ordered = stmt.order_by(SurveyResponse.answered_at.desc(), SurveyResponse.id.desc())
+        rows = [AnswerRow(*row) for row in self.session.execute(ordered.limit(limit))]
+        total = self.session.scalar(select(func.count()).select_from(stmt.subquery()))
+        return rows, int(total or 0)
+
+    def unhappy_counts(self, since: datetime) -> dict[int | None, int]:
+        """Per account owner: the unhappy answers given since ``since``."""
+        sub = self._answers(since, None).subquery()
+        stmt = select(sub.c.owner_id, func.count()).group_by(sub.c.owner_id)
+        return {owner: int(n) for owner, n in self.session.execute(stmt)}

@@ -193,3 +193,12 @@ def sign_in(page: Page, email: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD
     page.goto("/login")
     submit_sign_in(page, email, password)
     expect(page).not_to_have_url(re.compile(r"/login\b"))
+
+
+def open_from_menu(page: Page, section: str, item: str | None = None) -> None:
+    """Open a page as a person does: its section in the main navigation, then the page
+    among the section's pages (a section of one page opens it at once)."""
+    nav = page.get_by_role("navigation", name="Main")
+    nav.locator(".sections").get_by_role("link", name=section, exact=True).click()
+    if item is not None:
+        nav.locator(".pages").get_by_role("link", name=item, exact=True).click()

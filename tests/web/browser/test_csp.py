@@ -9,29 +9,15 @@ import re
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
+from kasasu.domain.choices import Role
+from kasasu.web.navigation import pages_for
 from tests.web.browser.conftest import sign_in
 
 # One worker runs them all, so the demo company is built and served once (--dist loadgroup).
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]  # a browser, a demo
 
-PAGES = [
-    "/",
-    "/accounts",
-    "/tasks",
-    "/renewals",
-    "/churn",
-    "/voice/comments",
-    "/workload",
-    "/segments",
-    "/playbooks",
-    "/playbooks/log",
-    "/surveys",
-    "/needs",
-    "/loyal",
-    "/survey-results",
-    "/imports",
-    "/settings",
-]
+# Every page of the navigation (an admin sees them all), and one reached from a section.
+PAGES = [p.href for p in pages_for(Role.ADMIN)] + ["/playbooks/log"]
 
 _WATCH = """
 window.__cspViolations = [];
@@ -77,7 +63,7 @@ def test_every_page_works_under_the_csp(page: Page) -> None:
 def test_charts_search_and_docs_run_under_the_csp(page: Page) -> None:
     console = _watch(page)
     sign_in(page)
-    page.goto("/")
+    page.goto("/dashboard")
     expect(page.locator("#waterfall .main-svg").first).to_be_visible()
     expect(page.locator("table.heat td.heat-10").first).to_be_visible()
     page.goto("/accounts")

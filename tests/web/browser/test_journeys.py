@@ -11,9 +11,11 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.web.browser.conftest import (
     ADMIN_EMAIL,
+    ADMIN_PASSWORD,
     CSM_EMAIL,
     CSM_PASSWORD,
     Screenshot,
+    open_from_menu,
     sign_in,
     submit_sign_in,
 )
@@ -42,15 +44,23 @@ def test_server_answers(page: Page) -> None:
     expect(page.locator("body")).to_have_text("ok")
 
 
-def test_admin_signs_in_and_sees_the_dashboard(page: Page) -> None:
+def test_admin_signs_in_lands_on_home_and_finds_the_dashboard(page: Page) -> None:
     page.goto("/login")
     submit_sign_in(page, ADMIN_EMAIL, "kasasu-demo")
     expect(page).to_have_url(re.compile(r"/$"))
+    expect(heading(page)).to_have_text("Home")
+    nav = page.get_by_role("navigation", name="Main")
+    sections = ("Home", "Customers", "Renewals and churn", "Voice and needs", "Automation",
+                "Reports", "Settings")  # fmt: skip
+    for label in sections:
+        expect(nav.get_by_role("link", name=label, exact=True)).to_be_visible()
+    nav.get_by_role("link", name="Customers", exact=True).click()
+    expect(heading(page)).to_have_text("Accounts")
+    for label in ("Accounts", "My tasks", "Workload", "Segments"):  # the section's pages
+        expect(nav.get_by_role("link", name=label, exact=True)).to_be_visible()
+    nav.get_by_role("link", name="Reports", exact=True).click()
     expect(heading(page)).to_have_text("Dashboard")
     expect(page.get_by_text("MRR", exact=True).first).to_be_visible()
-    nav = page.get_by_role("navigation", name="Main")
-    for label in ("Dashboard", "Accounts", "My tasks", "Renewals", "Churn reasons"):
-        expect(nav.get_by_role("link", name=label, exact=True)).to_be_visible()
 
 
 def test_a_wrong_password_is_refused(page: Page) -> None:
@@ -102,13 +112,13 @@ def test_a_logged_note_appears_in_the_timeline(page: Page) -> None:
 
 def test_the_language_switch_sticks_for_the_session(page: Page, screenshot: Screenshot) -> None:
     sign_in(page)
-    expect(heading(page)).to_have_text("Dashboard")
+    expect(heading(page)).to_have_text("Home")
 
     page.get_by_role("link", name="日本語", exact=True).click()
-    expect(heading(page)).to_have_text("ダッシュボード")
+    expect(heading(page)).to_have_text("ホーム")
     page.goto("/accounts")
     expect(heading(page)).to_have_text("顧客企業")
-    page.goto("/")
+    page.goto("/dashboard")
     expect(heading(page)).to_have_text("ダッシュボード")
     screenshot("ja")
 
@@ -130,7 +140,7 @@ def test_a_visitor_is_sent_to_sign_in(page: Page, button: str) -> None:
 
 def test_a_csm_signs_out(page: Page) -> None:
     sign_in(page, CSM_EMAIL, CSM_PASSWORD)
-    expect(heading(page)).to_have_text("Dashboard")
+    expect(heading(page)).to_have_text("Home")
     page.get_by_role("button", name="Sign out", exact=True).click()
     expect(page).to_have_url(ON_LOGIN)
     expect(page.get_by_role("button", name="Sign in", exact=True)).to_be_visible()
@@ -147,7 +157,7 @@ def test_a_task_created_on_an_account_is_completed_in_my_tasks(page: Page) -> No
     page.get_by_role("button", name="Create task", exact=True).click()
     expect(page.locator("#tasks").get_by_text(title)).to_be_visible()
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My tasks").click()
+    open_from_menu(page, "Customers", "My tasks")
     expect(heading(page)).to_have_text("My tasks")
     row = page.locator("tr", has_text=title)
     expect(row).to_have_count(1)
@@ -159,7 +169,7 @@ def test_a_task_created_on_an_account_is_completed_in_my_tasks(page: Page) -> No
 
 def test_a_file_with_a_bad_row_is_refused_with_its_row(page: Page, tmp_path: Path) -> None:
     sign_in(page)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Import").click()
+    open_from_menu(page, "Settings", "Import")
     bad = tmp_path / "accounts.csv"
     # Excel's Japanese CSV: Shift_JIS (CP932); row 3 (after the header) has no name.
     bad.write_bytes("顧客ID,顧客名\nBR-1,株式会社ブラウザ\nBR-2,\n".encode("cp932"))
@@ -172,7 +182,7 @@ def test_a_file_with_a_bad_row_is_refused_with_its_row(page: Page, tmp_path: Pat
 
 def test_a_segment_created_in_the_form_is_listed(page: Page) -> None:
     sign_in(page)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Segments").click()
+    open_from_menu(page, "Customers", "Segments")
     expect(heading(page)).to_have_text("Segments")
     name = f"big-{uuid.uuid4().hex[:8]}"
     page.locator('input[name="name"]').fill(name)
@@ -193,7 +203,7 @@ def test_a_segment_created_in_the_form_is_listed(page: Page) -> None:
 
 def test_a_playbook_pasted_with_a_mistake_is_saved_once_fixed(page: Page) -> None:
     sign_in(page)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Playbooks").click()
+    open_from_menu(page, "Automation")
     expect(heading(page)).to_have_text("Playbooks")
     name = f"renewal-{uuid.uuid4().hex[:8]}"
     bad = (
@@ -217,3 +227,27 @@ def test_a_playbook_pasted_with_a_mistake_is_saved_once_fixed(page: Page) -> Non
     expect(page.locator("dl.facts")).to_contain_text(name)
     page.get_by_role("link", name="Playbooks", exact=True).first.click()
     expect(page.locator("tr", has_text=name)).to_contain_text("Renewal in 45 days")
+
+
+@pytest.mark.parametrize("locale", ["ja-JP", "en-US"], ids=["ja", "en"])
+def test_home_and_an_account_fit_a_phone(page: Page, screenshot: Screenshot, locale: str) -> None:
+    """On a 390 px phone nothing scrolls sideways but a wide table inside its own box, and
+    the menu folds behind a button that opens it."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/login")
+    button = "サインイン" if locale.startswith("ja") else "Sign in"
+    submit_sign_in(page, ADMIN_EMAIL, ADMIN_PASSWORD, button)
+    expect(heading(page)).to_have_text("ホーム" if locale.startswith("ja") else "Home")
+    nav = page.locator("nav.main-nav")
+    expect(nav).to_be_hidden()
+    page.locator("label.menu-button").click()
+    expect(nav).to_be_visible()
+    expect(nav.locator(".sections a").first).to_be_visible()
+    wide = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    assert page.evaluate(wide) <= 0
+    screenshot("home")
+    page.goto("/accounts?mine=0")
+    account_links(page).first.click()
+    expect(page.locator("h1")).to_be_visible()
+    assert page.evaluate(wide) <= 0
+    screenshot("account")
