@@ -80,7 +80,7 @@ def test_the_accounts_list_filters_by_segment(
     sign_in(Role.ADMIN)
     _segments(sessions)
     page = web.get("/accounts?mine=0&segment=big").text
-    assert sorted(row[0] for row in table_rows(page)) == ["株式会社W1", "株式会社W5"]
+    assert sorted(row[1] for row in table_rows(page)) == ["株式会社W1", "株式会社W5"]
     assert '<option value="big" selected>big</option>' in page
     assert "2 accounts" in page
     assert "0 accounts" in web.get("/accounts?mine=0&segment=small").text

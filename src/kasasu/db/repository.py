@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Column, ColumnElement, FromClause, Select, and_, func, or_, select
+from sqlalchemy import Column, ColumnElement, FromClause, Select, and_, func, not_, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kasasu.domain.search import fold
@@ -97,6 +97,11 @@ class Repository(Generic[M]):
         stmt = self._filtered(select(func.count()).select_from(self.model), filters or {})
         return int(self.session.scalar(stmt) or 0)
 
+    def ids(self, filters: Mapping[str, Any]) -> list[int]:
+        """The ids of every row matching ``filters``, in id order (a bulk action's rows)."""
+        stmt = self._filtered(select(self._column("id")), filters).order_by(self._column("id"))
+        return [int(i) for i in self.session.scalars(stmt)]
+
     def add(self, row: M) -> M:
         self.session.add(row)
         self.session.flush()
@@ -117,23 +122,47 @@ class Repository(Generic[M]):
         sort: str | None = None,
         cursor: str | None = None,
         limit: int = 50,
+        keys: Mapping[str, ColumnElement[Any]] | None = None,
     ) -> Page[M]:
+        """A page of rows in ``sort`` order, after (or, from a previous-page cursor, before)
+        the cursor's row. ``keys`` adds sorts by expressions over the row (a related table's
+        value, as a correlated subquery) to the model's own ``sortable`` columns."""
         sort = sort or self.default_sort
-        field, descending = self._sort_field(sort), sort.startswith("-")
-        stmt = self._filtered(select(self.model), filters)
-        column, row_id = self._column(field), self._column("id")
-        if cursor:
-            key = _cursor_key(cursor, sort)
-            stmt = stmt.where(self._after(column, row_id, key, descending=descending))
-        # NULLs sort last in both directions so the keyset condition stays simple.
+        descending = sort.startswith("-")
+        field = sort.lstrip("-")
+        column = keys[field] if keys and field in keys else self._column(self._sort_field(sort))
+        row_id = self._column("id")
+        stmt = self._filtered(select(self.model, column.label("sort_value")), filters)
+        key = _cursor_key(cursor, sort) if cursor else None
+        backwards = key is not None and key.before
+        if key is not None:
+            after = self._after(column, row_id, key, descending=descending)
+            stmt = stmt.where(not_(after) & (row_id != key.row_id) if backwards else after)
+        # NULLs sort last in both directions so the keyset condition stays simple; a previous
+        # page is read in the opposite order from its end, then put back in order.
         order = [column.is_(None), column.desc() if descending else column.asc()]
         order.append(row_id.desc() if descending else row_id.asc())
-        rows = list(self.session.scalars(stmt.order_by(*order).limit(limit + 1)))
-        if len(rows) <= limit:
-            return Page(rows, None)
-        last = rows[limit - 1]
-        key = CursorKey(sort, _json_value(getattr(last, field)), int(last.id))
-        return Page(rows[:limit], encode_cursor(key))
+        if backwards:
+            order = [column.is_not(None), column.asc() if descending else column.desc()]
+            order.append(row_id.asc() if descending else row_id.desc())
+        found = list(self.session.execute(stmt.order_by(*order).limit(limit + 1)))
+        more = len(found) > limit
+        rows = found[:limit][::-1] if backwards else found[:limit]
+        if not rows:
+            return Page([], None)
+        first, last = rows[0], rows[-1]
+        following = more or backwards  # read backwards: the page we came from follows
+
+        def at(row: Any, *, before: bool) -> str:
+            value = _json_value(row.sort_value)
+            return encode_cursor(CursorKey(sort, value, int(row[0].id), before))
+
+        preceding = more if backwards else key is not None
+        return Page(
+            [row[0] for row in rows],
+            at(last, before=False) if following else None,
+            at(first, before=True) if preceding else None,
+        )
 
     def _sort_field(self, sort: str) -> str:
         field = sort.lstrip("-")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from kasasu.db.repository import Repository
@@ -65,9 +66,14 @@ class CrudService(Generic[M, C, U, R]):
         sort: str | None = None,
         cursor: str | None = None,
         limit: int = 50,
+        keys: Mapping[str, ColumnElement[Any]] | None = None,
     ) -> Page[R]:
-        page = self._repo(session).list_page(filters, sort=sort, cursor=cursor, limit=limit)
-        return Page([self._read(row) for row in page.items], page.next_cursor)
+        repo = self._repo(session)
+        page = repo.list_page(filters, sort=sort, cursor=cursor, limit=limit, keys=keys)
+        return Page([self._read(row) for row in page.items], page.next_cursor, page.prev_cursor)
+
+    def ids(self, session: Session, filters: Mapping[str, Any]) -> list[int]:
+        return self._repo(session).ids(filters)
 
     def count(self, session: Session, filters: Mapping[str, Any]) -> int:
         return self._repo(session).count(filters)

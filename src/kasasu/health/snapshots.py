@@ -80,6 +80,16 @@ def latest_briefs(session: Session, account_ids: Sequence[int]) -> dict[int, Hea
     }
 
 
+def previous_scores(session: Session, account_ids: Sequence[int]) -> dict[int, float | None]:
+    """Each account's score on the day "this week" compares with (:func:`compared_days`)."""
+    _day, before = compared_days(session)
+    if before is None or not account_ids:
+        return {}
+    return {
+        r.account_id: r.score for r in HealthBriefRepository(session).on_day(before, account_ids)
+    }
+
+
 def health_overview(session: Session) -> HealthOverview:
     """The latest band distribution, the one about a week before, and who turned red."""
     changes = band_changes(session)
@@ -99,14 +109,21 @@ def health_overview(session: Session) -> HealthOverview:
     )
 
 
+def compared_days(session: Session) -> tuple[date | None, date | None]:
+    """The latest day scored, and the latest day scored on or before a week earlier (the
+    day "this week" compares with); None where there is none."""
+    day = SnapshotRepository(session).latest_score_date()
+    if day is None:
+        return None, None
+    return day, HealthBriefRepository(session).latest_day_on_or_before(day - timedelta(days=WEEK))
+
+
 def band_changes(session: Session, owner_id: int | None = None) -> BandChanges:
     """Whose band worsened in about the last week (of ``owner_id``, or everyone's)."""
-    repo = HealthBriefRepository(session)
-    day = SnapshotRepository(session).latest_score_date()
-    before = repo.latest_day_on_or_before(day - timedelta(days=WEEK)) if day else None
+    day, before = compared_days(session)
     if day is None or before is None:
         return BandChanges(day, before)
-    return BandChanges(day, before, repo.worsened(day, before, owner_id))
+    return BandChanges(day, before, HealthBriefRepository(session).worsened(day, before, owner_id))
 
 
 def worsened_accounts(day: Any, before: Any) -> Select[Any]:

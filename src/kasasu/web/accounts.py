@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
@@ -20,6 +21,7 @@ from kasasu.kit.i18n import _
 from kasasu.segments.service import list_segments
 from kasasu.tasks.schemas import TaskCreate
 from kasasu.tasks.service import tasks
+from kasasu.users.schemas import UserRead
 from kasasu.users.service import delete_view, list_users, save_view, saved_views
 from kasasu.web.auth import CurrentUser, check_csrf, require
 from kasasu.web.context import in_transaction, web_context
@@ -52,7 +54,11 @@ class NewTask(BaseModel):
 def list_query(request: Request, user: CurrentUser) -> tuple[AccountListQuery, bool]:
     """The accounts list's query from the query string, and whether it is "my accounts";
     the export reads the same, so a download holds exactly the accounts on screen."""
-    params = request.query_params
+    return list_query_of(request.query_params, user)
+
+
+def list_query_of(params: Mapping[str, str], user: UserRead) -> tuple[AccountListQuery, bool]:
+    """The same from any list's parameters (a bulk action carries the list's own)."""
     # A CSM starts on "my accounts"; everyone can switch to all.
     mine = params.get("mine", "1" if user.role is Role.CSM else "0") == "1"
     query = lenient(AccountListQuery, params)

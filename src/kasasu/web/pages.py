@@ -16,6 +16,7 @@ from kasasu.errors import FieldError, InvalidInput, KasasuError, http_status
 from kasasu.kit.i18n import _
 from kasasu.kit.validation import pydantic_reason
 from kasasu.web import (
+    account_bulk,
     account_export,
     accounts,
     audit,
@@ -75,6 +76,7 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.include_router(home.router)
     app.include_router(dashboard.router)
     app.include_router(account_export.router)  # before /accounts/{id}, which would take it
+    app.include_router(account_bulk.router)
     app.include_router(accounts.router)
     app.include_router(tasks.router)
     app.include_router(renewals.router)

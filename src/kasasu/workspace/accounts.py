@@ -4,7 +4,7 @@ sort and paging, with each account's latest health and owner; the same rows as a
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field
@@ -16,14 +16,19 @@ from kasasu.accounts.service import accounts
 from kasasu.db.repository import WHERE
 from kasasu.domain.choices import TouchModel
 from kasasu.domain.scoring import Band
-from kasasu.health.snapshots import HealthBrief, latest_briefs
+from kasasu.health.snapshots import HealthBrief, compared_days, latest_briefs, previous_scores
 from kasasu.kit.paging import DEFAULT_LIMIT, MAX_LIMIT
 from kasasu.kit.types import INPUT_CONFIG, Day, RowId
 from kasasu.users.service import user_names
 from kasasu.workspace import repository
 
 RENEWAL_WINDOWS = (30, 60, 90, 180)
-AccountSort = Literal["name", "-name", "external_id", "plan", "-created_at"]
+# By the account's own columns, or by what the latest refresh knows (repository.account_sort_keys).
+AccountSort = Literal[
+    "name", "-name", "external_id", "-external_id", "plan", "-plan", "-created_at",
+    "mrr", "-mrr", "health", "-health", "health_change", "-health_change",
+    "renewal", "-renewal", "owner", "-owner", "last_activity", "-last_activity",
+]  # fmt: skip
 NO_TOUCH_MODEL = "none"  # the touch-model filter's value for "neither its own nor scored"
 Text = Annotated[str, Field(max_length=200)]
 
@@ -85,11 +90,15 @@ class Brief(BaseModel):
     mrr: float | None = Field(description="Reporting currency, minor units")
     days_to_renewal: float | None
     touch_model: TouchModel | None = Field(description="The latest refresh's touch model")
+    change: float | None = Field(
+        default=None, description="Score change since the refresh about a week before"
+    )
 
 
 class AccountListItem(AccountRead):
     owner_name: str | None
     health: Brief | None = Field(description="None before the account was first scored")
+    last_activity: datetime | None = Field(default=None, description="Its latest activity")
 
     @property
     def current_touch_model(self) -> TouchModel | None:
@@ -100,6 +109,7 @@ class AccountListItem(AccountRead):
 class AccountPage(BaseModel):
     items: list[AccountListItem]
     next_cursor: str | None
+    prev_cursor: str | None = Field(default=None, description="The page before this one")
     total: int = Field(description="Accounts matching, on every page")
 
 
@@ -107,12 +117,14 @@ def list_accounts(session: Session, query: AccountListQuery, today: date) -> Acc
     """One page of the list and the count of every matching account (three more queries,
     whatever the page size)."""
     filters = query.filters(today)
+    keys = _sort_keys(session)
     page = accounts.list_page(
-        session, filters, sort=query.sort, cursor=query.cursor, limit=query.limit
+        session, filters, sort=query.sort, cursor=query.cursor, limit=query.limit, keys=keys
     )
     return AccountPage(
         items=_items(session, page.items),
         next_cursor=page.next_cursor,
+        prev_cursor=page.prev_cursor,
         total=accounts.count(session, filters),
     )
 
@@ -121,26 +133,42 @@ def all_accounts(
     session: Session, query: AccountListQuery, today: date, batch: int = 500
 ) -> Iterator[AccountListItem]:
     """Every account the query matches, in its order, a batch at a time (an export)."""
-    filters, cursor = query.filters(today), None
+    filters, cursor, keys = query.filters(today), None, _sort_keys(session)
     while True:
-        page = accounts.list_page(session, filters, sort=query.sort, cursor=cursor, limit=batch)
+        page = accounts.list_page(
+            session, filters, sort=query.sort, cursor=cursor, limit=batch, keys=keys
+        )
         yield from _items(session, page.items)
         if page.next_cursor is None:
             return
         cursor = page.next_cursor
 
 
+def _sort_keys(session: Session) -> dict[str, Any]:
+    """The sorts by health and MRR; a score's change is since the refresh a week before."""
+    return repository.account_sort_keys(compared_days(session)[1])
+
+
 def _items(session: Session, rows: list[AccountRead]) -> list[AccountListItem]:
-    health = latest_briefs(session, [a.id for a in rows])
+    ids = [a.id for a in rows]
+    health = latest_briefs(session, ids)
+    before = previous_scores(session, ids)
     owners = user_names(session, [a.owner_id for a in rows if a.owner_id])
-    return [
-        AccountListItem(
-            **a.model_dump(),
-            owner_name=owners.get(a.owner_id) if a.owner_id else None,
-            health=brief_of(health.get(a.id)),
+    activities = repository.last_activities(session, ids)
+    items = []
+    for a in rows:
+        brief, earlier = brief_of(health.get(a.id)), before.get(a.id)
+        if brief is not None and brief.score is not None and earlier is not None:
+            brief.change = brief.score - earlier
+        items.append(
+            AccountListItem(
+                **a.model_dump(),
+                owner_name=owners.get(a.owner_id) if a.owner_id else None,
+                health=brief,
+                last_activity=activities.get(a.id),
+            )
         )
-        for a in rows
-    ]
+    return items
 
 
 def brief_of(h: HealthBrief | None) -> Brief | None:

@@ -8,13 +8,14 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Select, case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from kasasu.domain.choices import SURVEY_SIDES, TaskSource, TaskStatus, TouchModel
 from kasasu.domain.scoring import Band
 from kasasu.health.snapshots import worsened_accounts
 from kasasu.models import (
     Account,
+    Activity,
     FeatureSnapshot,
     HealthScore,
     Segment,
@@ -22,11 +23,56 @@ from kasasu.models import (
     Subscription,
     SurveyResponse,
     Task,
+    User,
 )
 
 
 def _latest_day() -> Any:
     return select(func.max(HealthScore.as_of)).scalar_subquery()
+
+
+def account_sort_keys(before: date | None) -> dict[str, ColumnElement[Any]]:
+    """The account list's sorts by what other slices know of an account, each a value per
+    account (a correlated subquery): its MRR, health score and days to renewal on the latest
+    day scored, the change of its score since ``before``, its owner's name and its latest
+    activity. An account without the value sorts last."""
+    latest = _latest_day()
+
+    def feature(name: str) -> Any:
+        return (
+            select(FeatureSnapshot.features[name].as_float())
+            .where(FeatureSnapshot.account_id == Account.id, FeatureSnapshot.as_of == latest)
+            .scalar_subquery()
+        )
+
+    def score(day: Any) -> Any:
+        scored = aliased(HealthScore)
+        return (
+            select(scored.score)
+            .where(scored.account_id == Account.id, scored.as_of == day)
+            .scalar_subquery()
+        )
+
+    return {
+        "mrr": feature("mrr"),
+        "health": score(latest),
+        "health_change": score(latest) - score(before),
+        "renewal": feature("days_to_renewal"),
+        "owner": select(User.name).where(User.id == Account.owner_id).scalar_subquery(),
+        "last_activity": select(func.max(Activity.occurred_at))
+        .where(Activity.account_id == Account.id)
+        .scalar_subquery(),
+    }
+
+
+def last_activities(session: Session, ids: Sequence[int]) -> dict[int, datetime]:
+    """Each account's latest activity (note, call, meeting…), for a page of accounts."""
+    stmt = (
+        select(Activity.account_id, func.max(Activity.occurred_at))
+        .where(Activity.account_id.in_(list(ids)))
+        .group_by(Activity.account_id)
+    )
+    return {account_id: at for account_id, at in session.execute(stmt) if at is not None}
 
 
 def in_band(band: Band) -> ColumnElement[bool]:

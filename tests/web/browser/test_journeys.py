@@ -251,3 +251,55 @@ def test_home_and_an_account_fit_a_phone(page: Page, screenshot: Screenshot, loc
     expect(page.locator("h1")).to_be_visible()
     assert page.evaluate(wide) <= 0
     screenshot("account")
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        ("en-US", {"button": "Sign in", "review": "Review", "confirm": "Confirm: change",
+                   "done": "Done: "}),
+        ("ja-JP", {"button": "サインイン", "review": "確認する", "confirm": "確定:",
+                   "done": "完了: "}),
+    ],
+    ids=["en", "ja"],
+)  # fmt: skip
+def test_a_leader_assigns_every_yellow_account_by_mrr_to_a_csm(
+    page: Page, screenshot: Screenshot, words: dict[str, str]
+) -> None:
+    """Sorted by MRR, highest first; filtered to a band; all of them assigned at once. (The
+    120-account demo scores no account red: its lowest score is 41, so yellow here.)"""
+    page.goto("/login")
+    submit_sign_in(page, ADMIN_EMAIL, ADMIN_PASSWORD, words["button"])
+    page.goto("/accounts?mine=0")
+    page.locator("th a.sort", has_text="MRR").click()  # MRR sorts highest first
+    expect(page.locator('th[aria-sort="descending"]', has_text="MRR")).to_be_visible()
+    mrr = page.locator("#account-rows tbody tr td.num").first
+    expect(mrr).to_be_visible()
+    page.locator('select[name="band"]').select_option("yellow")
+    expect(page).to_have_url(re.compile(r"band=yellow"))
+    total = int(re.sub(r"\D", "", page.locator("#account-rows p.muted").first.inner_text()))
+    assert total > 0
+    page.locator('input[name="scope"][value="all"]').check()
+    page.locator('select[name="kind"]').select_option("owner")
+    page.locator('#bulk select[name="owner_id"]').select_option(label="Demo CSM")
+    page.get_by_role("button", name=words["review"], exact=True).click()
+    screenshot("confirm")
+    page.get_by_role("button", name=re.compile(re.escape(words["confirm"]))).click()
+    expect(page.get_by_role("status")).to_contain_text(f"{words['done']}{total}")
+    page.goto("/accounts?mine=0&band=yellow")
+    owners = page.locator("#account-rows tbody tr td:nth-child(6)")
+    expect(owners.first).to_have_text("Demo CSM")
+
+
+@pytest.mark.parametrize("locale", ["ja-JP"], ids=["ja"])
+def test_searching_a_reading_finds_the_kanji(page: Page) -> None:
+    """せんだい, センダイ, ｾﾝﾀﾞｲ and sendai all find the accounts named 仙台… (if any)."""
+    page.goto("/login")
+    submit_sign_in(page, ADMIN_EMAIL, ADMIN_PASSWORD, "サインイン")
+    page.goto("/accounts?mine=0&q=仙台")
+    expected = page.locator("#account-rows tbody a[href^='/accounts/']").all_inner_texts()
+    assert expected, "the demo company has accounts named 仙台"
+    for reading in ("せんだい", "センダイ", "ｾﾝﾀﾞｲ", "sendai"):
+        page.goto(f"/accounts?mine=0&q={reading}")
+        found = page.locator("#account-rows tbody a[href^='/accounts/']").all_inner_texts()
+        assert set(expected) <= set(found), reading
