@@ -51,8 +51,8 @@ TODAY = date(2026, 2, 10)
 DAY = date(2026, 2, 8)
 BEFORE = date(2026, 2, 1)
 H1_MEASURES = [
-    {"metric": "events_30d", "value": 0, "points": 0, "weight": 2},
-    {"metric": "mrr", "value": 100_000, "points": 50, "weight": 1},
+    {"metric": "events_30d", "value": 0, "points": 0, "weight": 2, "contribution": 0.0},
+    {"metric": "mrr", "value": 100_000, "points": 50, "weight": 1, "contribution": 50 / 3},
 ]
 
 

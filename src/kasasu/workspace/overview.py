@@ -18,14 +18,17 @@ from kasasu.activities.schemas import ActivityRead
 from kasasu.activities.service import activities
 from kasasu.audit.schemas import AuditEntryRead
 from kasasu.audit.service import account_history
+from kasasu.contacts.schemas import ContactRead
+from kasasu.contacts.service import contacts
 from kasasu.db.service import CrudService
 from kasasu.domain.dates import local_midnight
 from kasasu.domain.reporting import Reporting
 from kasasu.errors import NotFound
 from kasasu.events.service import daily_usage
-from kasasu.health.explain import account_health
+from kasasu.health.explain import account_health, weakest_measures
 from kasasu.health.schemas import HealthRead
 from kasasu.health.snapshots import TouchChange, latest_briefs, mrr_history, touch_history
+from kasasu.kit.i18n import _
 from kasasu.needs.requests import FeedbackRead, feedback
 from kasasu.onboarding.schemas import MilestoneRead
 from kasasu.onboarding.service import milestones
@@ -57,6 +60,7 @@ SHOWN = {
     "feedback": 20,
     "playbook_runs": 10,
     "history": 20,
+    "contacts": 100,
 }
 
 
@@ -88,6 +92,10 @@ class AccountOverview(BaseModel):
     feedback: list[FeedbackRead]
     playbook_runs: list[RunRead]
     history: list[AuditEntryRead] = Field(description="The latest audit log entries")
+    contacts: list[ContactRead] = Field(default=[], description="Its people, by name")
+    suggested_task: str | None = Field(
+        default=None, description="A task title from the measure that costs the score most"
+    )
 
 
 def account_overview(
@@ -132,7 +140,21 @@ def account_overview(
             session, reporting.locale, limit=SHOWN["playbook_runs"], account_id=account_id
         ),
         history=account_history(session, account_id, limit=SHOWN["history"]),
+        contacts=newest(contacts, "contacts", "name"),
+        suggested_task=_suggested_task(health, reporting.locale),
     )
+
+
+def _suggested_task(health: HealthRead | None, locale: str) -> str | None:
+    """ "Follow up: <the measure costing the score most> (<its value>)", or None."""
+    if health is None:
+        return None
+    weakest = weakest_measures([m.model_dump() for m in health.measures])
+    if not weakest:
+        return None
+    measure = weakest[0][1]
+    follow = _("Follow up: {measure} ({value})", measure=measure["title"], value=measure["shown"])
+    return follow.render(locale)
 
 
 def _usage(events_path: Path, external_id: str, today: date, zone: str) -> list[UsageDay]:

@@ -1,0 +1,66 @@
+"""The account page's action bar: a call logged with a contact and a next step, and a task
+that goes to the account's CSM with a due preset and a title from its weakest measure (the
+book of tests/workspace/home_data.py: H1 belongs to Aoki; its usage events cost it most)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from kasasu.domain.choices import ActivityKind, ContactRole, Role
+from kasasu.domain.dates import today_in
+from kasasu.models import Activity, Contact, Task
+from tests.web.conftest import SignIn, csrf
+from tests.workspace.home_data import add_home_book
+
+
+def _book(sessions: sessionmaker[Session]) -> dict[str, int]:
+    with sessions() as s:
+        ids = add_home_book(s)
+        contact = Contact(external_id="C1", account_id=ids["H1"], name="山田 花子",
+                          title="情報システム部長", role=ContactRole.CHAMPION)  # fmt: skip
+        s.add(contact)
+        s.flush()
+        ids["C1"] = contact.id
+        s.commit()
+    return ids
+
+
+def test_a_call_with_a_contact_and_a_next_step(
+    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+) -> None:
+    ids = _book(sessions)
+    me = sign_in(Role.LEADER)
+    page = web.get(f"/accounts/{ids['H1']}?lang=ja").text
+    assert '<option value="{}">山田 花子 (情報システム部長)</option>'.format(ids["C1"]) in page
+    form = {"csrf_token": csrf(page), "kind": "call", "contact_id": str(ids["C1"]),
+            "body": "更新の意向を確認\n来月に再訪", "next_step": "2026-12-20"}  # fmt: skip
+    assert web.post(f"/accounts/{ids['H1']}/notes", data=form).status_code == 303
+    with sessions() as s:
+        call = s.scalars(select(Activity).where(Activity.account_id == ids["H1"])).one()
+        step = s.scalars(select(Task).where(Task.title.like("%更新の意向を確認%"))).one()
+    assert (call.kind, call.contact_id, call.user_id) == (ActivityKind.CALL, ids["C1"], me)
+    assert step.title == "次の一手: 更新の意向を確認"
+    assert (step.owner_id, str(step.due_date)) == (ids["Aoki"], "2026-12-20")
+    timeline = web.get(f"/accounts/{ids['H1']}?lang=ja").text
+    assert "山田 花子 さんと" in timeline
+
+
+def test_a_task_goes_to_the_accounts_csm_with_a_preset_due_day(
+    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+) -> None:
+    ids = _book(sessions)
+    sign_in(Role.LEADER)
+    page = web.get(f"/accounts/{ids['H1']}?lang=ja").text
+    assert 'value="フォローアップ: 利用イベント（30 日）' in page  # the weakest measure
+    assert f'<option value="{ids["Aoki"]}" selected>Aoki</option>' in page
+    form = {"csrf_token": csrf(page), "title": "利用状況の確認", "due_in": "3",
+            "owner_id": "", "priority": "normal"}  # fmt: skip
+    assert web.post(f"/accounts/{ids['H1']}/tasks", data=form).status_code == 303
+    with sessions() as s:
+        task = s.scalars(select(Task).where(Task.title == "利用状況の確認")).one()
+    assert task.owner_id == ids["Aoki"]
+    assert task.due_date == today_in("Asia/Tokyo") + timedelta(days=3)
