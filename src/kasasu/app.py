@@ -21,7 +21,7 @@ from kasasu.settings import Settings
 from kasasu.web import create_web
 from kasasu.web.context import WebContext
 from kasasu.web.pages import internal_error_page, too_large_page
-from kasasu.wiring import api_context, sign_in_guard, sso_config
+from kasasu.wiring import api_context, playbook_config, sign_in_guard, sso_config
 
 
 def body_limit(method: str, path: str) -> int:
@@ -91,6 +91,7 @@ def create_app(settings: Settings) -> FastAPI:
             sso=sso_config(settings),
             uploads_dir=settings.uploads_dir,
             webhook_hosts=settings.playbooks.allowed_webhook_hosts(),
+            playbooks=playbook_config(settings),
         ),
     )
     _answer_unrouted_api_paths_as_problems(app)

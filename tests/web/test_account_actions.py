@@ -10,9 +10,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kasasu.domain.choices import ActivityKind, ContactRole, Role
+from kasasu.domain.choices import ActivityKind, ContactRole, Role, TaskSource
 from kasasu.domain.dates import today_in
-from kasasu.models import Activity, Contact, Task
+from kasasu.models import Activity, Contact, PlaybookRun, Task
+from kasasu.playbooks.definitions import ensure_default_playbooks
 from tests.web.conftest import SignIn, csrf
 from tests.workspace.home_data import add_home_book
 
@@ -64,3 +65,37 @@ def test_a_task_goes_to_the_accounts_csm_with_a_preset_due_day(
         task = s.scalars(select(Task).where(Task.title == "利用状況の確認")).one()
     assert task.owner_id == ids["Aoki"]
     assert task.due_date == today_in("Asia/Tokyo") + timedelta(days=3)
+
+
+def test_a_playbook_started_on_the_account_makes_its_task_at_once(
+    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+) -> None:
+    """The shipped usage-drop playbook started by hand on H1 (its trigger is not asked):
+    its task is made for H1's CSM at once; its Slack message waits for the next run."""
+    ids = _book(sessions)
+    with sessions() as s:
+        ensure_default_playbooks(s)
+        s.commit()
+    sign_in(Role.LEADER)
+    page = web.get(f"/accounts/{ids['H1']}?lang=en").text
+    assert '<option value="usage-drop">Usage drop</option>' in page
+    form = {"csrf_token": csrf(page), "playbook": "usage-drop"}
+    started = web.post(f"/accounts/{ids['H1']}/playbooks", data=form)
+    assert started.status_code == 303
+    with sessions() as s:
+        made = s.scalars(
+            select(Task).where(Task.source == TaskSource.PLAYBOOK, Task.account_id == ids["H1"])
+        ).all()
+        runs = s.scalars(select(PlaybookRun).where(PlaybookRun.account_id == ids["H1"])).all()
+    assert [(t.account_id, t.owner_id) for t in made] == [(ids["H1"], ids["Aoki"])]
+    assert made[0].title.startswith("Usage falling: 株式会社H1")
+    assert len(runs) == 1
+    # Slack is not set up here: its message is skipped (said on the run), not waiting.
+    assert started.headers["location"].endswith("waiting=0#playbook-runs")
+    after = web.get(started.headers["location"]).text
+    assert "Playbook started" in after
+    assert made[0].title in after  # in the account's open tasks
+    again = web.post(f"/accounts/{ids['H1']}/playbooks", data=form)
+    assert again.status_code == 303  # a second start is a second run, not refused
+    missing = web.post(f"/accounts/{ids['H1']}/playbooks", data={**form, "playbook": "nope"})
+    assert missing.status_code == 404

@@ -75,6 +75,7 @@ def demo(
 ) -> None:
     config = settings()
     from kasasu.demo.service import generate_demo  # faker: loaded only for this command
+    from kasasu.playbooks.definitions import ensure_default_playbooks
 
     day = parse_date(as_of) if as_of else today_in(config.timezone)
     options = DemoOptions(
@@ -89,6 +90,8 @@ def demo(
         summary = generate_demo(
             session, options, events_path=config.events_path, if_empty=if_empty, progress=report
         )
+        if not summary.skipped:  # the shipped playbooks, as a new team starts with them
+            ensure_default_playbooks(session)
     _print_summary(summary)
 
 

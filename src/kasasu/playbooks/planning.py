@@ -23,7 +23,9 @@ from kasasu.playbooks.selection import new_firings
 from kasasu.playbooks.triggers import Firing
 from kasasu.playbooks.variables import FiringContext, PlaybookConfig, Reader
 
-__all__ = ["MEMORY_DAYS", "Plan", "Planned", "PlaybookConfig", "Step", "plan_day"]
+__all__ = [
+    "MEMORY_DAYS", "Plan", "Planned", "PlaybookConfig", "Step", "plan_day", "plan_firing"
+]  # fmt: skip
 
 log = logging.getLogger("kasasu.playbooks")
 
@@ -78,6 +80,20 @@ def plan_day(
         problems = {name: exc for name, exc in problems.items() if name in only}
     planned = _render_all(session, day, config, facts, fired)
     return Plan(day, planned, skipped, checked, problems)
+
+
+def plan_firing(
+    session: Session,
+    day: date,
+    config: PlaybookConfig,
+    fired: tuple[int, s.PlaybookDefinition, Firing],
+) -> Plan:
+    """One firing (playbook id, playbook, firing) planned as a day's run plans it: a
+    playbook started by hand."""
+    playbook = fired[1]
+    facts = DayFacts(session, day, config.zone)
+    planned = _render_all(session, day, config, facts, [fired])
+    return Plan(day, planned, 0, {playbook.name})
 
 
 def _render_all(

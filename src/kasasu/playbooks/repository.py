@@ -81,6 +81,15 @@ class RunRepository:
         for start in range(0, len(rows), CHUNK):
             self.session.execute(insert(PlaybookAction), list(rows[start : start + CHUNK]))
 
+    def actions_of(self, run_id: int) -> list[tuple[int, str, str]]:
+        """(id, kind, status) of a run's actions, in their order."""
+        stmt = (
+            select(PlaybookAction.id, PlaybookAction.kind, PlaybookAction.status)
+            .where(PlaybookAction.run_id == run_id)
+            .order_by(PlaybookAction.position)
+        )
+        return [(int(i), str(k), str(st)) for i, k, st in self.session.execute(stmt)]
+
     def open_actions(self, reclaim_before: datetime, max_attempts: int) -> list[int]:
         """Actions to do: never started, failed with tries left, or started by a run that
         stopped before finishing them (long enough ago not to be another live worker's)."""

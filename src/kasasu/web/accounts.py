@@ -3,31 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, BeforeValidator, Field
 from sqlalchemy.orm import Session
 
-from kasasu.accounts.service import accounts
-from kasasu.activities.schemas import ActivityCreate
-from kasasu.activities.service import activities
-from kasasu.domain.choices import ActivityKind, Priority, Role, TaskSource, TouchModel
-from kasasu.domain.permissions import Action
-from kasasu.errors import InvalidInput
-from kasasu.kit.i18n import _
+from kasasu.domain.choices import ActivityKind, Priority, Role, TouchModel
+from kasasu.playbooks.definitions import enabled_playbooks
+from kasasu.playbooks.templates import pick
 from kasasu.segments.service import list_segments
-from kasasu.tasks.schemas import TaskCreate
-from kasasu.tasks.service import tasks
 from kasasu.users.schemas import UserRead
 from kasasu.users.service import delete_view, list_users, save_view, saved_views
-from kasasu.web.auth import CurrentUser, check_csrf, require
+from kasasu.web.auth import CurrentUser, check_csrf
 from kasasu.web.context import in_transaction, web_context
 from kasasu.web.playbook_rows import status_labels
-from kasasu.web.render import PagesDep, ReportingDep, lenient, request_locale
+from kasasu.web.render import PagesDep, ReportingDep, lenient
 from kasasu.workspace.accounts import (
     NO_TOUCH_MODEL,
     RENEWAL_WINDOWS,
@@ -43,27 +35,6 @@ VIEW_FIELDS = (
 )  # fmt: skip
 
 router = APIRouter(include_in_schema=False)
-
-
-def _blank_is_none(value: object) -> object:
-    return value or None  # a form's empty field
-
-
-class NewTask(BaseModel):
-    title: str = Field(min_length=1, max_length=500)
-    due_date: Annotated[date | None, BeforeValidator(_blank_is_none)] = None
-    due_in: Annotated[int | None, BeforeValidator(_blank_is_none), Field(ge=0, le=366)] = None
-    owner_id: Annotated[int | None, BeforeValidator(_blank_is_none), Field(ge=1)] = None
-    priority: Priority = Priority.NORMAL
-    csrf_token: str = ""
-
-
-class NewNote(BaseModel):
-    body: str = Field(min_length=1, max_length=20_000)
-    kind: ActivityKind = ActivityKind.NOTE
-    contact_id: Annotated[int | None, BeforeValidator(_blank_is_none), Field(ge=1)] = None
-    next_step: Annotated[date | None, BeforeValidator(_blank_is_none)] = None
-    csrf_token: str = ""
 
 
 def list_query(request: Request, user: CurrentUser) -> tuple[AccountListQuery, bool]:
@@ -139,8 +110,13 @@ def account_page(
     request: Request, account_id: int, user: CurrentUser, pages: PagesDep, report: ReportingDep
 ) -> HTMLResponse:
     path = web_context(request).events_path
-    overview, users = in_transaction(
-        request, lambda s: (account_overview(s, account_id, report, path), list_users(s))
+    overview, users, startable = in_transaction(
+        request,
+        lambda s: (
+            account_overview(s, account_id, report, path),
+            list_users(s),
+            [(pb.name, pick(pb.title, report.locale)) for _id, pb in enabled_playbooks(s)],
+        ),
     )
     return pages.render(
         request,
@@ -152,6 +128,9 @@ def account_page(
         note_kinds=NOTE_KINDS,
         priorities=list(Priority),
         users=users,
+        playbooks=startable,
+        started=request.query_params.get("started"),
+        waiting=request.query_params.get("waiting", "0"),
     )
 
 
@@ -164,76 +143,3 @@ def _chart(overview: AccountOverview) -> dict[str, list[Any]]:
         "mrr_days": [p.day.isoformat() for p in overview.mrr_history],
         "mrr": [p.mrr for p in overview.mrr_history],
     }
-
-
-@router.post("/accounts/{account_id}/notes", dependencies=[Depends(check_csrf)])
-def log_note(
-    request: Request, account_id: int, user: CurrentUser, form: Annotated[NewNote, Form()]
-) -> Response:
-    """Log a note, call, meeting or email, with whom; a next-step date adds a task for the
-    account's CSM, due that day."""
-    require(user, Action.WRITE)
-    text = form.body.strip()
-    if not text:
-        raise InvalidInput(_("Write something to log"))
-    subject = text.splitlines()[0][:200]
-    note = ActivityCreate(
-        account_id=account_id,
-        contact_id=form.contact_id,
-        user_id=user.id,
-        kind=form.kind,
-        subject=subject,
-        body=text,
-        occurred_at=datetime.now(UTC),
-    )
-
-    def log(session: Session) -> None:
-        activities.create(session, note)
-        if form.next_step is not None:
-            owner = accounts.get(session, account_id).owner_id or user.id
-            step = _("Next step: {subject}", subject=subject).render(request_locale(request))
-            tasks.create(session, _task(account_id, owner, step[:500], form.next_step))
-
-    in_transaction(request, log)
-    return RedirectResponse(f"/accounts/{account_id}#timeline", status_code=303)
-
-
-@router.post("/accounts/{account_id}/tasks", dependencies=[Depends(check_csrf)])
-def create_task(
-    request: Request,
-    account_id: int,
-    user: CurrentUser,
-    report: ReportingDep,
-    form: Annotated[NewTask, Form()],
-) -> Response:
-    """A task for the CSM chosen (the account's by default), due on the day given or in
-    the preset number of days."""
-    require(user, Action.WRITE)
-    due = form.due_date or (
-        report.today() + timedelta(days=form.due_in) if form.due_in is not None else None
-    )
-
-    def create(session: Session) -> None:
-        owner = form.owner_id or accounts.get(session, account_id).owner_id or user.id
-        task = _task(account_id, owner, form.title.strip(), due, form.priority)
-        tasks.create(session, task)
-
-    in_transaction(request, create)
-    return RedirectResponse(f"/accounts/{account_id}#tasks", status_code=303)
-
-
-def _task(
-    account_id: int,
-    owner_id: int,
-    title: str,
-    due: date | None,
-    priority: Priority = Priority.NORMAL,
-) -> TaskCreate:
-    return TaskCreate(
-        account_id=account_id,
-        owner_id=owner_id,
-        title=title,
-        due_date=due,
-        priority=priority,
-        source=TaskSource.MANUAL,
-    )

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kasasu.db import transaction
 from kasasu.db.audit import Origin, acting, request_id
 from kasasu.domain.reporting import Reporting
+from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.surveys.config import SurveyConfig
 from kasasu.surveys.guard import SurveyGuard
 from kasasu.users.schemas import SsoPolicy
@@ -57,6 +58,8 @@ class WebContext:
 
     # Internal hosts and networks webhooks may reach (KASASU_PLAYBOOKS__WEBHOOK_HOSTS).
     webhook_hosts: frozenset[str] = frozenset()
+    # How playbooks started from a page plan their actions (None: from the reporting).
+    playbooks: PlaybookConfig | None = None
 
     @property
     def analytics(self) -> AnalyticsSource:

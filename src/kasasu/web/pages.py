@@ -16,6 +16,7 @@ from kasasu.errors import FieldError, InvalidInput, KasasuError, http_status
 from kasasu.kit.i18n import _
 from kasasu.kit.validation import pydantic_reason
 from kasasu.web import (
+    account_actions,
     account_bulk,
     account_export,
     accounts,
@@ -77,6 +78,7 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.include_router(dashboard.router)
     app.include_router(account_export.router)  # before /accounts/{id}, which would take it
     app.include_router(account_bulk.router)
+    app.include_router(account_actions.router)
     app.include_router(accounts.router)
     app.include_router(tasks.router)
     app.include_router(renewals.router)

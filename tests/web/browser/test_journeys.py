@@ -305,3 +305,46 @@ def test_searching_a_reading_finds_the_kanji(page: Page) -> None:
         page.goto(f"/accounts?mine=0&q={reading}")
         found = page.locator("#account-rows tbody a[href^='/accounts/']").all_inner_texts()
         assert set(expected) <= set(found), reading
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        ("en-US", {"button": "Sign in", "home": "Home", "log": "Log note",
+                   "task": "Create task", "start": "Start on this account",
+                   "started": "Playbook started"}),
+        ("ja-JP", {"button": "サインイン", "home": "ホーム", "log": "メモを記録",
+                   "task": "タスクを作成", "start": "この顧客で開始する",
+                   "started": "プレイブックを開始しました"}),
+    ],
+    ids=["en", "ja"],
+)  # fmt: skip
+def test_a_csm_works_an_account_from_home(
+    page: Page, screenshot: Screenshot, words: dict[str, str]
+) -> None:
+    """A CSM's day: Home, an account of theirs, a call logged with a next step, a task for
+    the account's CSM, a playbook started on it, all seen on the account page."""
+    page.goto("/login")
+    submit_sign_in(page, CSM_EMAIL, CSM_PASSWORD, words["button"])
+    expect(heading(page)).to_have_text(words["home"])
+    screenshot("home")
+    page.goto("/accounts?mine=0")
+    account_links(page).first.click()
+    name = heading(page).inner_text()
+    note = f"call {uuid.uuid4().hex[:8]}"
+    page.locator('select[name="kind"]').select_option("call")
+    page.locator('input[name="next_step"]').fill("2026-12-24")
+    page.locator('textarea[name="body"]').fill(note)
+    page.get_by_role("button", name=words["log"], exact=True).click()
+    expect(page.locator("#timeline").get_by_text(note)).to_be_visible()
+    expect(page.locator("#tasks").get_by_text(note)).to_be_visible()  # its next step
+    title = f"task {uuid.uuid4().hex[:8]}"
+    page.locator('input[name="title"]').fill(title)
+    page.get_by_role("button", name=words["task"], exact=True).click()
+    expect(page.locator("#tasks").get_by_text(title)).to_be_visible()
+    page.locator('select[name="playbook"]').select_option("usage-drop")
+    page.get_by_role("button", name=words["start"], exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text(words["started"])
+    expect(page.locator("#playbook-runs li").first).to_be_visible()
+    expect(heading(page)).to_have_text(name)
+    screenshot("account")

@@ -1,0 +1,147 @@
+"""What the account page's action bar does: log an activity (with whom, and a next step),
+create a task for the account's CSM, and start a playbook on the account."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, BeforeValidator, Field
+from sqlalchemy.orm import Session
+
+from kasasu.accounts.service import accounts
+from kasasu.activities.schemas import ActivityCreate
+from kasasu.activities.service import activities
+from kasasu.domain.choices import ActivityKind, Priority, TaskSource
+from kasasu.domain.permissions import Action
+from kasasu.errors import InvalidInput
+from kasasu.kit.i18n import _
+from kasasu.playbooks.manual import start_on_account
+from kasasu.playbooks.planning import PlaybookConfig
+from kasasu.tasks.schemas import TaskCreate
+from kasasu.tasks.service import tasks
+from kasasu.web.auth import CurrentUser, check_csrf, require
+from kasasu.web.context import in_transaction, web_context
+from kasasu.web.render import ReportingDep, request_locale
+
+router = APIRouter(include_in_schema=False)
+
+
+def _blank_is_none(value: object) -> object:
+    return value or None  # a form's empty field
+
+
+class NewTask(BaseModel):
+    title: str = Field(min_length=1, max_length=500)
+    due_date: Annotated[date | None, BeforeValidator(_blank_is_none)] = None
+    due_in: Annotated[int | None, BeforeValidator(_blank_is_none), Field(ge=0, le=366)] = None
+    owner_id: Annotated[int | None, BeforeValidator(_blank_is_none), Field(ge=1)] = None
+    priority: Priority = Priority.NORMAL
+    csrf_token: str = ""
+
+
+class NewNote(BaseModel):
+    body: str = Field(min_length=1, max_length=20_000)
+    kind: ActivityKind = ActivityKind.NOTE
+    contact_id: Annotated[int | None, BeforeValidator(_blank_is_none), Field(ge=1)] = None
+    next_step: Annotated[date | None, BeforeValidator(_blank_is_none)] = None
+    csrf_token: str = ""
+
+
+@router.post("/accounts/{account_id}/notes", dependencies=[Depends(check_csrf)])
+def log_note(
+    request: Request, account_id: int, user: CurrentUser, form: Annotated[NewNote, Form()]
+) -> Response:
+    """Log a note, call, meeting or email, with whom; a next-step date adds a task for the
+    account's CSM, due that day."""
+    require(user, Action.WRITE)
+    text = form.body.strip()
+    if not text:
+        raise InvalidInput(_("Write something to log"))
+    subject = text.splitlines()[0][:200]
+    note = ActivityCreate(
+        account_id=account_id,
+        contact_id=form.contact_id,
+        user_id=user.id,
+        kind=form.kind,
+        subject=subject,
+        body=text,
+        occurred_at=datetime.now(UTC),
+    )
+
+    def log(session: Session) -> None:
+        activities.create(session, note)
+        if form.next_step is not None:
+            owner = accounts.get(session, account_id).owner_id or user.id
+            step = _("Next step: {subject}", subject=subject).render(request_locale(request))
+            tasks.create(session, _task(account_id, owner, step[:500], form.next_step))
+
+    in_transaction(request, log)
+    return RedirectResponse(f"/accounts/{account_id}#timeline", status_code=303)
+
+
+@router.post("/accounts/{account_id}/tasks", dependencies=[Depends(check_csrf)])
+def create_task(
+    request: Request,
+    account_id: int,
+    user: CurrentUser,
+    report: ReportingDep,
+    form: Annotated[NewTask, Form()],
+) -> Response:
+    """A task for the CSM chosen (the account's by default), due on the day given or in
+    the preset number of days."""
+    require(user, Action.WRITE)
+    due = form.due_date or (
+        report.today() + timedelta(days=form.due_in) if form.due_in is not None else None
+    )
+
+    def create(session: Session) -> None:
+        owner = form.owner_id or accounts.get(session, account_id).owner_id or user.id
+        task = _task(account_id, owner, form.title.strip(), due, form.priority)
+        tasks.create(session, task)
+
+    in_transaction(request, create)
+    return RedirectResponse(f"/accounts/{account_id}#tasks", status_code=303)
+
+
+def _task(
+    account_id: int,
+    owner_id: int,
+    title: str,
+    due: date | None,
+    priority: Priority = Priority.NORMAL,
+) -> TaskCreate:
+    return TaskCreate(
+        account_id=account_id,
+        owner_id=owner_id,
+        title=title,
+        due_date=due,
+        priority=priority,
+        source=TaskSource.MANUAL,
+    )
+
+
+@router.post("/accounts/{account_id}/playbooks", dependencies=[Depends(check_csrf)])
+def start_playbook(
+    request: Request,
+    account_id: int,
+    user: CurrentUser,
+    report: ReportingDep,
+    playbook: Annotated[str, Form(min_length=1, max_length=100)],
+) -> Response:
+    """Start a playbook on this account now (kasasu.playbooks.manual): its tasks appear at
+    once; its emails and webhooks go with the next run of the playbooks."""
+    require(user, Action.WRITE)
+    config = web_context(request).playbooks or PlaybookConfig(
+        report.zone, report.currency, report.locale, str(request.base_url).rstrip("/")
+    )
+    started = in_transaction(
+        request,
+        lambda s: start_on_account(
+            s, report.today(), config, playbook, account_id, started_by=user.name
+        ),
+    )
+    target = f"/accounts/{account_id}?started={started.run_id}&waiting={started.waiting}"
+    return RedirectResponse(f"{target}#playbook-runs", status_code=303)
