@@ -19,6 +19,7 @@ from kasasu.users.schemas import UserCreate
 from kasasu.users.service import create_user
 from kasasu.web import create_web
 from kasasu.web.context import WebContext
+from tests.workspace.home_data import add_home_book
 
 PASSWORD = "correct horse battery"
 
@@ -77,3 +78,12 @@ def sign_in(web: TestClient, sessions: sessionmaker[Session]) -> SignIn:
         return user.id
 
     return as_role
+
+
+@pytest.fixture
+def home_book(sessions: sessionmaker[Session]) -> dict[str, int]:
+    """The book of tests/workspace/home_data.py, committed; its ids by name."""
+    with sessions() as s:
+        ids = add_home_book(s)
+        s.commit()
+    return ids

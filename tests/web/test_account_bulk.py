@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from kasasu.domain.choices import Role, TaskSource
 from kasasu.models import Account, Task
 from tests.web.conftest import SignIn, csrf
-from tests.workspace.home_data import add_home_book
 
 
 def _names(html: str) -> list[str]:
@@ -21,11 +20,8 @@ def _names(html: str) -> list[str]:
 
 
 def test_sorted_by_mrr_and_paged_both_ways(
-    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+    web: TestClient, sign_in: SignIn, home_book: dict[str, int]
 ) -> None:
-    with sessions() as s:
-        add_home_book(s)
-        s.commit()
     sign_in(Role.LEADER)
     first = web.get("/accounts?mine=0&sort=-mrr&limit=3&lang=en").text
     # MRR highest first; equal MRR: the newest id first (H7, H6… after H1).
@@ -44,11 +40,12 @@ def test_sorted_by_mrr_and_paged_both_ways(
 
 
 def test_assign_every_red_account_after_a_confirmation(
-    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+    web: TestClient,
+    sign_in: SignIn,
+    home_book: dict[str, int],
+    sessions: sessionmaker[Session],
 ) -> None:
-    with sessions() as s:
-        ids = add_home_book(s)
-        s.commit()
+    ids = home_book
     sign_in(Role.LEADER)
     page = web.get("/accounts?mine=0&band=red&lang=en").text
     form = {"csrf_token": csrf(page), "query": "mine=0&band=red", "scope": "all",
@@ -68,11 +65,12 @@ def test_assign_every_red_account_after_a_confirmation(
 
 
 def test_a_task_on_each_ticked_account_goes_to_its_csm(
-    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+    web: TestClient,
+    sign_in: SignIn,
+    home_book: dict[str, int],
+    sessions: sessionmaker[Session],
 ) -> None:
-    with sessions() as s:
-        ids = add_home_book(s)
-        s.commit()
+    ids = home_book
     sign_in(Role.LEADER)
     token = csrf(web.get("/accounts?mine=0").text)
     form = {"csrf_token": token, "query": "mine=0", "scope": "selected", "kind": "task",
@@ -89,11 +87,8 @@ def test_a_task_on_each_ticked_account_goes_to_its_csm(
 
 
 def test_a_viewer_may_not_act_in_bulk_and_an_owner_is_required(
-    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+    web: TestClient, sign_in: SignIn, home_book: dict[str, int]
 ) -> None:
-    with sessions() as s:
-        add_home_book(s)
-        s.commit()
     sign_in(Role.LEADER)
     token = csrf(web.get("/accounts?mine=0").text)
     missing = web.post("/accounts/bulk", data={"csrf_token": token, "kind": "owner",

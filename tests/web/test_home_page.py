@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.domain.choices import Role
 from tests.web.conftest import SignIn
-from tests.workspace.home_data import add_home_book
 
 
 def test_a_csm_lands_on_their_day_and_a_leader_on_the_team(
-    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+    web: TestClient, sign_in: SignIn, home_book: dict[str, int]
 ) -> None:
-    with sessions() as s:
-        ids = add_home_book(s)
-        s.commit()
+    ids = home_book
     sign_in(Role.LEADER)
     page = web.get("/?lang=ja").text
     assert "<h1>ホーム</h1>" in page
@@ -29,11 +25,8 @@ def test_a_csm_lands_on_their_day_and_a_leader_on_the_team(
 
 
 def test_a_csm_starts_on_their_own_day(
-    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+    web: TestClient, sign_in: SignIn, home_book: dict[str, int]
 ) -> None:
-    with sessions() as s:
-        add_home_book(s)
-        s.commit()
     me = sign_in(Role.CSM)
     page = web.get("/?lang=ja").text
     assert f'<option value="{me}" selected>' in page
