@@ -4,6 +4,7 @@ paying line, or a renewal already recorded — with its account, outcome and lat
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -24,6 +25,17 @@ class Totals(NamedTuple):
     decided: int
     mrr: int
     missing: dict[str, int]
+
+
+class WindowTotals(NamedTuple):
+    """Renewals of a window and of its first part ("soon"), for one owner."""
+
+    renewals: int
+    renewals_soon: int
+    accounts: int
+    accounts_soon: int
+    mrr: int
+    mrr_soon: int
 
 
 class RenewalBoardRepository:
@@ -124,14 +136,39 @@ class RenewalBoardRepository:
             missing={r[0]: int(r[5]) for r in rows if r[4] is None},
         )
 
-    def per_owner(self, query: RenewalQuery, fx: Mapping[str, float]) -> dict[Any, tuple[int, int]]:
-        """Per account owner (None: unowned): the matching renewals and their MRR in the
-        reporting currency (lines without a rate add none; :meth:`totals` reports them)."""
+    def two_windows(
+        self, query: RenewalQuery, fx: Mapping[str, float], soon: date
+    ) -> tuple[dict[Any, WindowTotals], dict[str, tuple[int, int]]]:
+        """Over every renewal the query matches, and over those on or before ``soon``: per
+        account owner (None: unowned) the renewals, accounts and MRR in the reporting
+        currency; and per currency without a rate, its MRR in its own minor units (all,
+        soon). Two queries, whatever the number of owners."""
         sub = self.matching(query, fx).subquery()
-        stmt = select(sub.c.owner_id, sa.func.count(), sa.func.sum(sub.c.mrr)).group_by(
-            sub.c.owner_id
+        near = sub.c.day <= soon
+        stmt = select(
+            sub.c.owner_id,
+            sa.func.count(),
+            sa.func.count(sa.case((near, 1))),
+            sa.func.count(sa.distinct(sub.c.account_id)),
+            sa.func.count(sa.distinct(sa.case((near, sub.c.account_id)))),
+            sa.func.sum(sub.c.mrr),
+            sa.func.sum(sa.case((near, sub.c.mrr))),
+        ).group_by(sub.c.owner_id)
+        owners = {
+            row[0]: WindowTotals(*(int(v or 0) for v in row[1:]))
+            for row in self.session.execute(stmt)
+        }
+        unrated = (
+            select(
+                sub.c.currency,
+                sa.func.sum(sub.c.own_mrr),
+                sa.func.sum(sa.case((near, sub.c.own_mrr))),
+            )
+            .where(sub.c.mrr.is_(None))
+            .group_by(sub.c.currency)
         )
-        return {owner: (int(n), int(mrr or 0)) for owner, n, mrr in self.session.execute(stmt)}
+        missing = {str(c): (int(a or 0), int(n or 0)) for c, a, n in self.session.execute(unrated)}
+        return owners, missing
 
 
 def _events(query: RenewalQuery, *, monthly: bool) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kasasu.renewals.repository import RenewalBoardRepository
+from kasasu.renewals.repository import RenewalBoardRepository, WindowTotals
 from kasasu.renewals.schemas import RenewalBoard, RenewalQuery, RenewalRow
 from kasasu.subscriptions.mrr import exchange_factors
 from kasasu.users.service import user_names
@@ -38,14 +38,23 @@ def renewal_board(
     )
 
 
-def renewals_per_owner(
+def renewal_rows(
     session: Session, query: RenewalQuery, currency: str, today: date
-) -> dict[int | None, tuple[int, int]]:
-    """Per account owner: (renewals, MRR at today's rates) of every renewal the query
-    matches, as the board counts them."""
-    return RenewalBoardRepository(session).per_owner(
-        query, exchange_factors(session, currency, today)
-    )
+) -> list[RenewalRow]:
+    """One page of the board's rows, without its totals."""
+    rows = RenewalBoardRepository(session).page(query, exchange_factors(session, currency, today))
+    owners = user_names(session, [row.owner_id for row in rows if row.owner_id is not None])
+    return [_row(row, owners) for row in rows]
+
+
+def renewal_windows(
+    session: Session, query: RenewalQuery, currency: str, today: date, soon: date
+) -> tuple[dict[int | None, WindowTotals], dict[str, tuple[int, int]]]:
+    """Per account owner, the renewals the query matches and those on or before ``soon``
+    (counted as the board counts them, MRR at today's rates); and the MRR without a rate
+    per currency (all, soon). An account has one owner, so owners' accounts add up."""
+    fx = exchange_factors(session, currency, today)
+    return RenewalBoardRepository(session).two_windows(query, fx, soon)
 
 
 def _row(row: Any, owners: dict[int, str]) -> RenewalRow:

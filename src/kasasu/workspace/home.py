@@ -7,8 +7,9 @@ the whole team, with a line per CSM. Each list shows its first rows and counts t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -21,7 +22,7 @@ from kasasu.health.explain import title, weakest_measures
 from kasasu.health.snapshots import WEEK, BandChanges, band_changes
 from kasasu.models import Task
 from kasasu.renewals.schemas import RenewalQuery, RenewalRow
-from kasasu.renewals.service import renewal_board, renewals_per_owner
+from kasasu.renewals.service import renewal_rows, renewal_windows
 from kasasu.tasks.schemas import TaskRead
 from kasasu.users.service import user_names
 from kasasu.workspace.dashboard import RenewalsAhead
@@ -114,10 +115,11 @@ def home(session: Session, reporting: Reporting, owner_id: int | None) -> Home:
     answers, answers_total = repo.unhappy_answers(since, owner_id, ROWS)
     counts = repo.task_counts(today, due_by)
     overdue = sum(c.overdue for o, c in counts.items() if owner_id is None or o == owner_id)
-    boards = [
-        renewal_board(session, _renewals(today, days, owner_id, size), reporting.currency, today)
-        for days, size in zip(RENEWAL_DAYS, (1, ROWS), strict=True)
-    ]
+    near, far = RENEWAL_DAYS
+    window = _renewals(today, far, owner_id, ROWS)
+    owners, unrated = renewal_windows(
+        session, window, reporting.currency, today, today + timedelta(days=near)
+    )
     return Home(
         owner_id=owner_id,
         today=today,
@@ -131,20 +133,26 @@ def home(session: Session, reporting: Reporting, owner_id: int | None) -> Home:
         ),
         renewals=[
             RenewalsAhead(
-                days=days,
-                total=b.total,
-                accounts=b.accounts,
-                mrr=b.mrr,
-                missing_rates=b.missing_rates,
-            )
-            for days, b in zip(RENEWAL_DAYS, boards, strict=True)
+                days=near,
+                total=sum(t.renewals_soon for t in owners.values()),
+                accounts=sum(t.accounts_soon for t in owners.values()),
+                mrr=sum(t.mrr_soon for t in owners.values()),
+                missing_rates={c: soon for c, (_all, soon) in unrated.items() if soon},
+            ),
+            RenewalsAhead(
+                days=far,
+                total=sum(t.renewals for t in owners.values()),
+                accounts=sum(t.accounts for t in owners.values()),
+                mrr=sum(t.mrr for t in owners.values()),
+                missing_rates={c: every for c, (every, _soon) in unrated.items() if every},
+            ),
         ],
-        upcoming=boards[-1].rows,
+        upcoming=renewal_rows(session, window, reporting.currency, today),
         tasks=Listed(items=_tasks(session, tasks, today), total=tasks_total),
         overdue=overdue,
         playbook=Listed(items=_tasks(session, playbook, today), total=playbook_total),
         unhappy=Listed(items=[_answer(a) for a in answers], total=answers_total),
-        team=_team(session, reporting, changes, counts, since) if owner_id is None else [],
+        team=_team(session, changes, counts, owners, since) if owner_id is None else [],
     )
 
 
@@ -209,13 +217,12 @@ def _answer(a: AnswerRow) -> UnhappyAnswer:
 
 def _team(
     session: Session,
-    reporting: Reporting,
     changes: BandChanges,
     counts: dict[int | None, TaskCounts],
+    renewals: Mapping[int | None, Any],
     since: datetime,
 ) -> list[OwnerLine]:
     """A line per CSM who owns accounts or tasks, by name; nobody's last."""
-    today = reporting.today()
     lines: dict[int | None, OwnerLine] = {}
 
     def line(owner: int | None) -> OwnerLine:
@@ -223,16 +230,10 @@ def _team(
 
     for r in changes.rows:
         line(r.owner_id).worsened += 1
-    for days in RENEWAL_DAYS:
-        query = _renewals(today, days, None, 1)
-        for owner, (n, mrr) in renewals_per_owner(
-            session, query, reporting.currency, today
-        ).items():
-            found = line(owner)
-            if days == RENEWAL_DAYS[0]:
-                found.renewals_30 = n
-            else:
-                found.renewals_90, found.renewals_90_mrr = n, mrr
+    for owner, t in renewals.items():
+        found = line(owner)
+        found.renewals_30, found.renewals_90 = t.renewals_soon, t.renewals
+        found.renewals_90_mrr = t.mrr
     for owner, c in counts.items():
         found = line(owner)
         found.overdue, found.due, found.playbook = c.overdue, c.due, c.playbook
