@@ -33,8 +33,10 @@ def workspace_router() -> APIRouter:
         description=(
             "The accounts page's list: search, plan, tier, industry, owner, segment, health "
             "band and touch model (its own, else the latest refresh's; `none`: neither), "
-            "renewing within 30/60/90/180 days; each account with its latest health, MRR and "
-            "owner's name. `total` counts every match; `next_cursor` pages."
+            "renewing within 30/60/90/180 days, health worse than on a day; sorted by its own "
+            "columns or by MRR, health, its change in a week, days to renewal, owner or last "
+            "activity; each account with its latest health, MRR and owner's name. `total` "
+            "counts every match; `next_cursor` and `prev_cursor` page both ways."
         ),
     )
     def account_list(request: Request, query: Annotated[AccountListQuery, Query()]) -> AccountPage:

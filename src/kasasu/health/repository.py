@@ -277,10 +277,12 @@ class HealthBriefRepository:
         )
         return found
 
-    def worsened(self, day: date, before: date, owner_id: int | None = None) -> list[WorsenedRow]:
+    def worsened(
+        self, day: date, before: date, owner_id: int | None = None, limit: int | None = None
+    ) -> list[WorsenedRow]:
         """The accounts whose band worsened from ``before`` to ``day`` (:func:`worsened`),
         of ``owner_id`` or everyone's, with what the home page shows of them; red first,
-        then the lowest score."""
+        then the lowest score; the first ``limit`` (all when None)."""
         earlier = aliased(HealthScore)
         now = HealthScore
         stmt = (
@@ -304,10 +306,20 @@ class HealthBriefRepository:
             )
             .where(now.as_of == day, now.account_id.in_(worsened(day, before)))
             .order_by(_concern(now.band).desc(), now.score, now.account_id)
+            .limit(limit)
         )
         if owner_id is not None:
             stmt = stmt.where(Account.owner_id == owner_id)
         return [WorsenedRow(*row) for row in self.session.execute(stmt)]
+
+    def worsened_per_owner(self, day: date, before: date) -> dict[int | None, int]:
+        """How many accounts' bands worsened from ``before`` to ``day``, per owner."""
+        stmt = (
+            select(Account.owner_id, func.count())
+            .where(Account.id.in_(worsened(day, before)))
+            .group_by(Account.owner_id)
+        )
+        return {owner: int(n) for owner, n in self.session.execute(stmt)}
 
 
 class HealthScoreRepository(Repository[HealthScore]):

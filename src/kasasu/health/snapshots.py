@@ -63,7 +63,14 @@ class BandChanges:
 
     day: date | None
     before: date | None
-    rows: list[WorsenedRow] = field(default_factory=list)
+    rows: list[WorsenedRow] = field(default_factory=list)  # the first ``limit`` asked
+    per_owner: dict[int | None, int] = field(default_factory=dict)  # all, per owner
+
+    def total(self, owner_id: int | None = None) -> int:
+        """How many worsened: of ``owner_id``, or everyone's."""
+        if owner_id is None:
+            return sum(self.per_owner.values())
+        return self.per_owner.get(owner_id, 0)
 
 
 def latest_briefs(session: Session, account_ids: Sequence[int]) -> dict[int, HealthBrief]:
@@ -118,12 +125,17 @@ def compared_days(session: Session) -> tuple[date | None, date | None]:
     return day, HealthBriefRepository(session).latest_day_on_or_before(day - timedelta(days=WEEK))
 
 
-def band_changes(session: Session, owner_id: int | None = None) -> BandChanges:
-    """Whose band worsened in about the last week (of ``owner_id``, or everyone's)."""
+def band_changes(
+    session: Session, owner_id: int | None = None, limit: int | None = None
+) -> BandChanges:
+    """Whose band worsened in about the last week (of ``owner_id``, or everyone's): the
+    first ``limit`` (all when None), and how many per owner."""
     day, before = compared_days(session)
     if day is None or before is None:
         return BandChanges(day, before)
-    return BandChanges(day, before, HealthBriefRepository(session).worsened(day, before, owner_id))
+    repo = HealthBriefRepository(session)
+    rows = repo.worsened(day, before, owner_id, limit)
+    return BandChanges(day, before, rows, repo.worsened_per_owner(day, before))
 
 
 def worsened_accounts(day: Any, before: Any) -> Select[Any]:

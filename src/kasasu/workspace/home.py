@@ -109,7 +109,7 @@ def home(session: Session, reporting: Reporting, owner_id: int | None) -> Home:
     due_by = today + timedelta(days=WEEK - 1)
     since = local_midnight(today - timedelta(days=WEEK - 1), reporting.zone)
     repo = HomeRepository(session)
-    changes = band_changes(session, owner_id)
+    changes = band_changes(session, owner_id, ROWS)
     tasks, tasks_total = repo.open_tasks(owner_id, due_by, playbook=False, limit=ROWS)
     playbook, playbook_total = repo.open_tasks(owner_id, due_by, playbook=True, limit=ROWS)
     answers, answers_total = repo.unhappy_answers(since, owner_id, ROWS)
@@ -129,7 +129,7 @@ def home(session: Session, reporting: Reporting, owner_id: int | None) -> Home:
         since=since,
         worsened=Listed(
             items=_worsened(session, changes, reporting.locale),
-            total=len(changes.rows),
+            total=changes.total(owner_id),
         ),
         renewals=[
             RenewalsAhead(
@@ -163,7 +163,7 @@ def _renewals(today: date, days: int, owner_id: int | None, size: int) -> Renewa
 
 
 def _worsened(session: Session, changes: BandChanges, locale: str) -> list[WorsenedAccount]:
-    day, rows = changes.day, changes.rows[:ROWS]
+    day, rows = changes.day, changes.rows
     tasked = HomeRepository(session).accounts_with_open_tasks([r.account_id for r in rows])
     owners = user_names(session, [r.owner_id for r in rows if r.owner_id is not None])
     items = []
@@ -228,8 +228,8 @@ def _team(
     def line(owner: int | None) -> OwnerLine:
         return lines.setdefault(owner, OwnerLine(owner_id=owner, name=""))
 
-    for r in changes.rows:
-        line(r.owner_id).worsened += 1
+    for owner, n in changes.per_owner.items():
+        line(owner).worsened = n
     for owner, t in renewals.items():
         found = line(owner)
         found.renewals_30, found.renewals_90 = t.renewals_soon, t.renewals
