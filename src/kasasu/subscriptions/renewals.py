@@ -18,6 +18,13 @@ from kasasu.subscriptions.schemas import RenewalCreate, RenewalRead
 RESIZED = (RenewalOutcome.EXPANDED, RenewalOutcome.CONTRACTED)
 
 
+def account_renewals(session: Session, account_id: int, limit: int) -> list[RenewalRead]:
+    """The account's renewal decisions (renewed, expanded, contracted, churned), newest
+    first."""
+    rows = RenewalRepository(session).of_account(account_id, limit)
+    return [RenewalRead.model_validate(r) for r in rows]
+
+
 def record_renewal(session: Session, data: RenewalCreate) -> RenewalRead:
     """Record (or change) the outcome of a line's renewal date, the last day of its term.
 

@@ -24,6 +24,17 @@ class SubscriptionRepository(Repository[Subscription]):
 class RenewalRepository(Repository[Renewal]):
     model = Renewal
 
+    def of_account(self, account_id: int, limit: int) -> list[Renewal]:
+        """The account's renewal decisions, the latest recorded first."""
+        stmt = (
+            select(Renewal)
+            .join(Subscription, Subscription.id == Renewal.subscription_id)
+            .where(Subscription.account_id == account_id)
+            .order_by(Renewal.decided_at.desc(), Renewal.id.desc())
+            .limit(limit)
+        )
+        return list(self.session.scalars(stmt))
+
     def for_lines(self, pairs: list[tuple[int, date]]) -> dict[tuple[int, date], Renewal]:
         ids = sorted({sub_id for sub_id, _day in pairs})
         if not ids:

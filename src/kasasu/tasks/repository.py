@@ -6,6 +6,6 @@ from kasasu.models import Task
 
 class TaskRepository(Repository[Task]):
     model = Task
-    sortable = ("id", "due_date", "priority", "created_at", "updated_at")
+    sortable = ("id", "due_date", "priority", "completed_at", "created_at", "updated_at")
     default_sort = "due_date"
     searchable = ("title", "description")

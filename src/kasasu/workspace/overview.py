@@ -44,6 +44,7 @@ from kasasu.tasks.schemas import TaskRead
 from kasasu.tasks.service import tasks
 from kasasu.users.service import user_names
 from kasasu.workspace.accounts import Brief, brief_of
+from kasasu.workspace.timeline import TimelineEntry, account_timeline
 
 R = TypeVar("R", bound=BaseModel)
 Filters = Mapping[str, Any]
@@ -93,6 +94,11 @@ class AccountOverview(BaseModel):
     playbook_runs: list[RunRead]
     history: list[AuditEntryRead] = Field(description="The latest audit log entries")
     contacts: list[ContactRead] = Field(default=[], description="Its people, by name")
+    events: list[TimelineEntry] = Field(
+        default=[],
+        description="The timeline: activities, tasks done, renewal decisions and "
+        "playbook runs, newest first (the latest 40)",
+    )
     suggested_task: str | None = Field(
         default=None, description="A task title from the measure that costs the score most"
     )
@@ -118,6 +124,11 @@ def account_overview(
     ) -> list[R]:
         return service.list_page(session, filters, sort=sort, limit=SHOWN[key]).items
 
+    timeline = newest(activities, "timeline", "-occurred_at")
+    runs = playbook_log(
+        session, reporting.locale, limit=SHOWN["playbook_runs"], account_id=account_id
+    )
+    people = newest(contacts, "contacts", "name")
     return AccountOverview(
         account=account,
         owner_name=owner.get(account.owner_id) if account.owner_id else None,
@@ -132,15 +143,21 @@ def account_overview(
         subscriptions=newest(subscriptions, "subscriptions", "-start_date"),
         tickets=newest(tickets, "tickets", "-opened_at"),
         responses=newest(responses, "responses", "-answered_at"),
-        timeline=newest(activities, "timeline", "-occurred_at"),
+        timeline=timeline,
         tasks=newest(tasks, "tasks", "due_date", mine | {"status": "open"}),
         milestones=newest(milestones, "milestones", "position"),
         feedback=newest(feedback, "feedback", "-created_at"),
-        playbook_runs=playbook_log(
-            session, reporting.locale, limit=SHOWN["playbook_runs"], account_id=account_id
-        ),
+        playbook_runs=runs,
         history=account_history(session, account_id, limit=SHOWN["history"]),
-        contacts=newest(contacts, "contacts", "name"),
+        contacts=people,
+        events=account_timeline(
+            session,
+            account_id,
+            activities=timeline,
+            runs=runs,
+            contacts=people,
+            locale=reporting.locale,
+        ),
         suggested_task=_suggested_task(health, reporting.locale),
     )
 
