@@ -7,7 +7,9 @@ from datetime import date
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from kasasu.domain.choices import BillingInterval, SubscriptionStatus
 from kasasu.domain.reporting import Reporting
+from kasasu.models import Subscription
 from kasasu.workspace.accounts import AccountListQuery, list_accounts
 from kasasu.workspace.home import home
 from tests.workspace.home_data import BEFORE, DAY, TODAY, add_home_book
@@ -107,3 +109,29 @@ def test_the_api_home(admin_api: TestClient, sessions: sessionmaker[Session]) ->
     assert {line["name"] for line in team["team"]} == {"Aoki", "Baba"}
     assert team["worsened"]["total"] == 5
     assert admin_api.get("/home", params={"owner_id": 0}).status_code == 422
+
+
+def test_a_line_without_an_exchange_rate_is_counted_and_shown_apart(session: Session) -> None:
+    """A yearly USD line of H2 (Aoki's) ending 2026-03-05, $1,200.00 a year: $100.00 MRR
+    (10,000 cents), no USD→JPY rate. It counts as a renewal in both windows; its MRR is not
+    added to the yen total but reported apart, per window."""
+    ids = add_home_book(session)
+    session.add(
+        Subscription(
+            external_id="S-H2-USD",
+            account_id=ids["H2"],
+            product="Kasasu",
+            plan="pro",
+            amount=120_000,
+            currency="USD",
+            billing_interval=BillingInterval.YEAR,
+            start_date=date(2025, 3, 6),
+            end_date=date(2026, 3, 5),
+            term_months=12,
+            status=SubscriptionStatus.ACTIVE,
+        )
+    )
+    session.flush()
+    r30, r90 = home(session, REPORTING, ids["Aoki"]).renewals
+    assert (r30.total, r30.accounts, r30.mrr, r30.missing_rates) == (2, 2, 100_000, {"USD": 10_000})
+    assert (r90.total, r90.accounts, r90.mrr, r90.missing_rates) == (3, 3, 150_000, {"USD": 10_000})

@@ -87,9 +87,11 @@ def latest_briefs(session: Session, account_ids: Sequence[int]) -> dict[int, Hea
     }
 
 
-def previous_scores(session: Session, account_ids: Sequence[int]) -> dict[int, float | None]:
-    """Each account's score on the day "this week" compares with (:func:`compared_days`)."""
-    _day, before = compared_days(session)
+def previous_scores(
+    session: Session, account_ids: Sequence[int], before: date | None
+) -> dict[int, float | None]:
+    """Each account's score on ``before`` (the day "this week" compares with,
+    :func:`compared_days`); none when there is no such day."""
     if before is None or not account_ids:
         return {}
     return {
@@ -99,18 +101,19 @@ def previous_scores(session: Session, account_ids: Sequence[int]) -> dict[int, f
 
 def health_overview(session: Session) -> HealthOverview:
     """The latest band distribution, the one about a week before, and who turned red."""
-    changes = band_changes(session)
-    if changes.day is None:
+    day, before = compared_days(session)
+    if day is None:
         return HealthOverview(None)
-    repo, before = HealthBriefRepository(session), changes.before
+    repo = HealthBriefRepository(session)
+    worse = repo.worsened(day, before) if before else []
     return HealthOverview(
-        as_of=changes.day,
-        bands=repo.bands_on(changes.day),
+        as_of=day,
+        bands=repo.bands_on(day),
         week_before=before,
         bands_before=repo.bands_on(before) if before else {},
         turned_red=[
             TurnedRed(r.account_id, r.external_id, r.name, r.score)
-            for r in changes.rows
+            for r in worse
             if r.band == Band.RED
         ],
     )

@@ -117,12 +117,13 @@ def list_accounts(session: Session, query: AccountListQuery, today: date) -> Acc
     """One page of the list and the count of every matching account (three more queries,
     whatever the page size)."""
     filters = query.filters(today)
-    keys = _sort_keys(session)
+    before = compared_days(session)[1]
+    keys = repository.account_sort_keys(before)
     page = accounts.list_page(
         session, filters, sort=query.sort, cursor=query.cursor, limit=query.limit, keys=keys
     )
     return AccountPage(
-        items=_items(session, page.items),
+        items=_items(session, page.items, before),
         next_cursor=page.next_cursor,
         prev_cursor=page.prev_cursor,
         total=accounts.count(session, filters),
@@ -133,33 +134,31 @@ def all_accounts(
     session: Session, query: AccountListQuery, today: date, batch: int = 500
 ) -> Iterator[AccountListItem]:
     """Every account the query matches, in its order, a batch at a time (an export)."""
-    filters, cursor, keys = query.filters(today), None, _sort_keys(session)
+    filters, cursor, before = query.filters(today), None, compared_days(session)[1]
+    keys = repository.account_sort_keys(before)
     while True:
         page = accounts.list_page(
             session, filters, sort=query.sort, cursor=cursor, limit=batch, keys=keys
         )
-        yield from _items(session, page.items)
+        yield from _items(session, page.items, before)
         if page.next_cursor is None:
             return
         cursor = page.next_cursor
 
 
-def _sort_keys(session: Session) -> dict[str, Any]:
-    """The sorts by health and MRR; a score's change is since the refresh a week before."""
-    return repository.account_sort_keys(compared_days(session)[1])
-
-
-def _items(session: Session, rows: list[AccountRead]) -> list[AccountListItem]:
+def _items(session: Session, rows: list[AccountRead], before: date | None) -> list[AccountListItem]:
+    """The rows with their health (and its change since ``before``), owner and latest
+    activity: four queries, whatever the number of rows."""
     ids = [a.id for a in rows]
     health = latest_briefs(session, ids)
-    before = previous_scores(session, ids)
+    earlier = previous_scores(session, ids, before)
     owners = user_names(session, [a.owner_id for a in rows if a.owner_id])
     activities = repository.last_activities(session, ids)
     items = []
     for a in rows:
-        brief, earlier = brief_of(health.get(a.id)), before.get(a.id)
-        if brief is not None and brief.score is not None and earlier is not None:
-            brief.change = brief.score - earlier
+        brief, then = brief_of(health.get(a.id)), earlier.get(a.id)
+        if brief is not None and brief.score is not None and then is not None:
+            brief.change = brief.score - then
         items.append(
             AccountListItem(
                 **a.model_dump(),

@@ -131,22 +131,7 @@ def home(session: Session, reporting: Reporting, owner_id: int | None) -> Home:
             items=_worsened(session, changes, reporting.locale),
             total=changes.total(owner_id),
         ),
-        renewals=[
-            RenewalsAhead(
-                days=near,
-                total=sum(t.renewals_soon for t in owners.values()),
-                accounts=sum(t.accounts_soon for t in owners.values()),
-                mrr=sum(t.mrr_soon for t in owners.values()),
-                missing_rates={c: soon for c, (_all, soon) in unrated.items() if soon},
-            ),
-            RenewalsAhead(
-                days=far,
-                total=sum(t.renewals for t in owners.values()),
-                accounts=sum(t.accounts for t in owners.values()),
-                mrr=sum(t.mrr for t in owners.values()),
-                missing_rates={c: every for c, (every, _soon) in unrated.items() if every},
-            ),
-        ],
+        renewals=[_ahead(near, owners, unrated, soon=True), _ahead(far, owners, unrated)],
         upcoming=renewal_rows(session, window, reporting.currency, today),
         tasks=Listed(items=_tasks(session, tasks, today), total=tasks_total),
         overdue=overdue,
@@ -154,6 +139,24 @@ def home(session: Session, reporting: Reporting, owner_id: int | None) -> Home:
         unhappy=Listed(items=[_answer(a) for a in answers], total=answers_total),
         team=_team(session, changes, counts, owners, since) if owner_id is None else [],
     )
+
+
+def _ahead(
+    days: int,
+    owners: Mapping[int | None, Any],
+    unrated: Mapping[str, tuple[int, int]],
+    *,
+    soon: bool = False,
+) -> RenewalsAhead:
+    """The window's totals, added up over owners (an account has one owner), from
+    ``renewal_windows``: its first part when ``soon``, else all of it."""
+    pick = 1 if soon else 0
+    fields = ("renewals", "accounts", "mrr")
+    total, accounts, mrr = (
+        sum(getattr(t, f"{f}_soon" if soon else f) for t in owners.values()) for f in fields
+    )
+    missing = {currency: amounts[pick] for currency, amounts in unrated.items() if amounts[pick]}
+    return RenewalsAhead(days=days, total=total, accounts=accounts, mrr=mrr, missing_rates=missing)
 
 
 def _renewals(today: date, days: int, owner_id: int | None, size: int) -> RenewalQuery:
