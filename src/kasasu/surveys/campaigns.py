@@ -117,10 +117,10 @@ def send_campaign(
     campaign = campaign_row(session, name)
     if campaign.status == "closed":
         raise Conflict(_("The survey campaign {name} is closed", name=name))
-    chosen, outcome = _choose(session, campaign, now)
+    chosen, outcome = choose_recipients(session, campaign, now)
     outcome.dry_run = dry_run
     if dry_run:
-        outcome.recipients = _emails(session, [c for c, _a in chosen])
+        outcome.recipients = emails_of(session, [c for c, _a in chosen])
         return outcome
     _invite(session, campaign, chosen, now)
     for invitation in InvitationRepository(session).waiting_playbook(campaign.kind.value):
@@ -144,7 +144,7 @@ def send_campaign(
     return outcome
 
 
-def _choose(
+def choose_recipients(
     session: Session, campaign: SurveyCampaign, now: datetime
 ) -> tuple[list[tuple[int, int]], SendOutcome]:
     """The audience not invited by this campaign yet, less those surveyed (invited or
@@ -316,6 +316,6 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def _emails(session: Session, contact_ids: Sequence[int]) -> list[str]:
+def emails_of(session: Session, contact_ids: Sequence[int]) -> list[str]:
     rows = AudienceRepository(session).by_ids_or_emails(list(contact_ids), [])
     return [str(email) for _c, _a, email in rows if email]

@@ -3,8 +3,9 @@ interval, answers, response rate) and, for leaders and admins, a form to create 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -17,7 +18,15 @@ from kasasu.domain.permissions import Action, can
 from kasasu.errors import KasasuError
 from kasasu.segments.service import list_segments
 from kasasu.surveys.campaign_schemas import CampaignCreate
-from kasasu.surveys.campaigns import create_campaign, validate_campaign, widget_setup
+from kasasu.surveys.campaigns import (
+    create_campaign,
+    remind_campaign,
+    send_campaign,
+    validate_campaign,
+    widget_setup,
+)
+from kasasu.surveys.config import SurveyConfig
+from kasasu.surveys.preview import send_preview
 from kasasu.surveys.results import campaign_results, campaigns_with_results
 from kasasu.users.schemas import UserRead
 from kasasu.voice.service import comment_terms
@@ -106,7 +115,15 @@ def surveys_page(request: Request, user: CurrentUser, pages: PagesDep) -> HTMLRe
 
 @router.get("/surveys/{name}", response_class=HTMLResponse)
 def campaign_page(
-    request: Request, user: CurrentUser, pages: PagesDep, report: ReportingDep, name: str
+    request: Request,
+    *,
+    user: CurrentUser,
+    pages: PagesDep,
+    report: ReportingDep,
+    name: str,
+    sent: int | None = None,
+    failed: int = 0,
+    reminded: int | None = None,
 ) -> HTMLResponse:
     config, leader = web_context(request).surveys, can(user.role, Action.DELETE)
 
@@ -117,7 +134,50 @@ def campaign_page(
         return data
 
     data = in_transaction(request, load)
-    return pages.render(request, "survey_campaign.html", user=user, **data)
+    done = {"sent": sent, "failed": failed, "reminded": reminded}
+    return pages.render(
+        request, "survey_campaign.html", user=user, can_send=leader, done=done, **data
+    )
+
+
+def _config(request: Request) -> SurveyConfig:
+    config = web_context(request).surveys
+    if config is None:  # pragma: no cover - create_app always sets it
+        raise RuntimeError("surveys are not configured")
+    return config
+
+
+@router.get("/surveys/{name}/send", response_class=HTMLResponse)
+def send_page(request: Request, user: CurrentUser, pages: PagesDep, name: str) -> HTMLResponse:
+    """Who would get the invitation, who the throttle skips, and the email as it will read."""
+    require(user, Action.DELETE)
+    config, now = _config(request), datetime.now(UTC)
+    preview = in_transaction(request, lambda s: send_preview(s, name, config, now))
+    return pages.render(request, "survey_send.html", user=user, preview=preview)
+
+
+@router.post("/surveys/{name}/send", dependencies=[Depends(check_csrf)])
+def send(request: Request, user: CurrentUser, name: str) -> Response:
+    """Email every invitation not sent yet, each once; each email is committed as it goes."""
+    require(user, Action.DELETE)
+    config, now = _config(request), datetime.now(UTC)
+    outcome = in_transaction(
+        request, lambda s: send_campaign(s, name, config, now, checkpoint=s.commit)
+    )
+    query = urlencode({"sent": outcome.sent, "failed": outcome.failed})
+    return RedirectResponse(f"/surveys/{quote(name)}?{query}", status_code=303)
+
+
+@router.post("/surveys/{name}/remind", dependencies=[Depends(check_csrf)])
+def remind(request: Request, user: CurrentUser, name: str) -> Response:
+    """One reminder to each invitee who has not answered (never a second)."""
+    require(user, Action.DELETE)
+    config, now = _config(request), datetime.now(UTC)
+    outcome = in_transaction(
+        request, lambda s: remind_campaign(s, name, config, now, checkpoint=s.commit)
+    )
+    query = urlencode({"reminded": outcome.reminded, "failed": outcome.failed})
+    return RedirectResponse(f"/surveys/{quote(name)}?{query}", status_code=303)
 
 
 @router.post("/surveys", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
@@ -126,12 +186,10 @@ def store_campaign(
 ) -> Response:
     require(user, Action.DELETE)  # leaders and admins start campaigns
     form = fields.shown()
-    config = web_context(request).surveys
+    config = _config(request)
     try:
         data = _campaign(form)
-        if config is None:  # pragma: no cover - create_app always sets it
-            raise RuntimeError("surveys are not configured")
         in_transaction(request, lambda s: create_campaign(s, data, config))
     except KasasuError as error:
         return list_page(request, pages, user, 422, form=form, error=error)
-    return RedirectResponse("/surveys", status_code=303)
+    return RedirectResponse(f"/surveys/{quote(data.name)}/send", status_code=303)

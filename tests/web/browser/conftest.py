@@ -20,10 +20,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from benchmarks.serving import served
+from aiosmtpd.controller import Controller
+from benchmarks.serving import free_port, served
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from tests.playbooks.conftest import Mailbox
 from tests.support.cli import data_env, kasasu
 
 ADMIN_EMAIL = "admin@example.com"
@@ -67,8 +69,28 @@ def chromium_executable() -> str:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A demo company served by `kasasu serve` (this worker's own); yields its base URL."""
+def mail_server() -> Iterator[tuple[Mailbox, int]]:
+    """A local SMTP server (aiosmtpd) that the demo's server sends all its email to."""
+    found, port = Mailbox(), free_port()
+    controller = Controller(found, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield found, port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def mailbox(mail_server: tuple[Mailbox, int]) -> Mailbox:
+    return mail_server[0]
+
+
+@pytest.fixture(scope="session")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, mail_server: tuple[Mailbox, int]
+) -> Iterator[str]:
+    """A demo company served by `kasasu serve` (this worker's own), its email going to
+    ``mail_server``; yields its base URL."""
     data = tmp_path_factory.mktemp("browser") / "kasasu-data"
     for args in _SETUP:
         done = kasasu(data, *args)
@@ -82,6 +104,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         KASASU_DEV_MODE="true",
         KASASU_REFRESH__SCHEDULED="false",
         KASASU_LOCALE="ja",  # the deployment's default: the browser's language must win over it
+        KASASU_MAIL__BACKEND="smtp",
+        KASASU_MAIL__PORT=str(mail_server[1]),
     )
     with served(env, log=data.parent / "serve.log", stop_seconds=15) as (base_url, _server):
         yield base_url

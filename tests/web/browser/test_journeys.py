@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from tests.playbooks.conftest import Mailbox
 from tests.web.browser.conftest import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
@@ -348,3 +349,40 @@ def test_a_csm_works_an_account_from_home(
     expect(page.locator("#playbook-runs li").first).to_be_visible()
     expect(heading(page)).to_have_text(name)
     screenshot("account")
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        ("en-US", {"button": "Sign in", "create": "Create campaign", "send": "Send ",
+                   "sent": " invitations sent.", "segment": "enterprise"}),
+        ("ja-JP", {"button": "サインイン", "create": "配信を作成", "send": "件の招待を送信",
+                   "sent": "件の招待を送信しました。", "segment": "tech-touch"}),
+    ],
+    ids=["en", "ja"],
+)  # fmt: skip
+def test_a_leader_sends_a_survey_to_a_segment(
+    page: Page, screenshot: Screenshot, words: dict[str, str], mailbox: Mailbox
+) -> None:
+    """Created in the form, reviewed (recipients and the email as it will read), sent: the
+    local SMTP server receives one email per recipient the page named."""
+    page.goto("/login")
+    submit_sign_in(page, ADMIN_EMAIL, ADMIN_PASSWORD, words["button"])
+    page.goto("/surveys")
+    name = f"nps-{uuid.uuid4().hex[:6]}"
+    page.locator("#survey-name").fill(name)
+    page.locator("#survey-segment").select_option(words["segment"])
+    page.get_by_role("button", name=words["create"], exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/surveys/{name}/send$"))
+    recipients = page.locator("#recipients li").all_inner_texts()
+    assert recipients, "the segment has contacts nobody surveyed yet"
+    expect(page.locator("#sample-body")).to_contain_text("/s/")
+    screenshot("review")
+    before = len(mailbox.messages)
+    send = page.get_by_role("button", name=re.compile(re.escape(words["send"])))
+    count = int(re.sub(r"\D", "", send.inner_text()))
+    send.click()
+    expect(page.get_by_role("status")).to_contain_text(f"{count}{words['sent']}")
+    arrived = [str(m["To"]) for m in mailbox.messages[before:]]
+    assert len(arrived) == count
+    assert set(recipients) <= set(arrived)
