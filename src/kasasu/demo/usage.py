@@ -20,6 +20,7 @@ from kasasu.demo.shapes import DemoAccount, active_months
 from kasasu.demo.timeline import HOUR_CDF, Calendar
 
 EVENTS_PER_USER_MONTH = 6.0
+QUIET_FROM = 0.4  # the risk (see DemoAccount periods) from which usage fades towards silence
 CHUNK_EVENTS = 1_000_000
 HOUR_US = 3_600_000_000
 EVENT_SCHEMA = pa.schema(
@@ -65,10 +66,12 @@ def plan_usage(seed: int, cal: Calendar, accounts: list[DemoAccount]) -> UsagePl
             ramp = min(1.0, 0.4 + 0.3 * tenure_months)  # onboarding: usage builds up
             users = max(1, round(account.seats_on(lo) * utilisation * ramp * (1 - 0.5 * risk)))
             share = (hi - lo).days / 30.44
+            # In its last weeks a leaving customer goes almost silent: the red a CSM must see.
+            quiet = 1.0 - 0.95 * min(1.0, max(0.0, (risk - QUIET_FROM) / (1.0 - QUIET_FROM)))
             columns["acc"].append(i)
             columns["lo"].append(cal.day_index(lo))
             columns["hi"].append(cal.day_index(hi))
-            columns["exp"].append(users * EVENTS_PER_USER_MONTH * share * (1 - 0.6 * risk))
+            columns["exp"].append(users * EVENTS_PER_USER_MONTH * share * (1 - 0.6 * risk) * quiet)
             columns["users"].append(users)
             columns["risk"].append(risk)
     expected = np.array(columns["exp"], dtype=np.float64)

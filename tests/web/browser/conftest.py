@@ -46,7 +46,8 @@ def _user(email: str, name: str, role: str, password: str) -> tuple[str, ...]:
 
 _SETUP = [
     ("init",),
-    ("demo", "--accounts", "120", "--months", "24", "--seed", "5", "--as-of", "2026/11/15"),
+    # 300 accounts: enough that some customers leaving soon turn red in the last week.
+    ("demo", "--accounts", "300", "--months", "24", "--seed", "5", "--as-of", "2026/11/15"),
     ("refresh", "--backfill", "--from", "2026-08-01", "--to", "2026-11-15", "--every", "14"),
     _user(ADMIN_EMAIL, "Demo Admin", "admin", ADMIN_PASSWORD),
     _user(CSM_EMAIL, "Demo CSM", "csm", CSM_PASSWORD),
@@ -86,11 +87,8 @@ def mailbox(mail_server: tuple[Mailbox, int]) -> Mailbox:
 
 
 @pytest.fixture(scope="session")
-def server(
-    tmp_path_factory: pytest.TempPathFactory, mail_server: tuple[Mailbox, int]
-) -> Iterator[str]:
-    """A demo company served by `kasasu serve` (this worker's own), its email going to
-    ``mail_server``; yields its base URL."""
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This worker's demo company: its data directory, built by the commands of a new user."""
     data = tmp_path_factory.mktemp("browser") / "kasasu-data"
     for args in _SETUP:
         done = kasasu(data, *args)
@@ -99,6 +97,14 @@ def server(
                 f"`kasasu {' '.join(args)}` failed ({done.returncode}):\n{done.stderr}",
                 pytrace=False,
             )
+    return data
+
+
+@pytest.fixture(scope="session")
+def server(demo_data: Path, mail_server: tuple[Mailbox, int]) -> Iterator[str]:
+    """The demo company served by `kasasu serve` (this worker's own), its email going to
+    ``mail_server``; yields its base URL."""
+    data = demo_data
     env = data_env(
         data,
         KASASU_DEV_MODE="true",

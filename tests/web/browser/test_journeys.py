@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.playbooks.conftest import Mailbox
+from tests.support.cli import kasasu
 from tests.web.browser.conftest import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
@@ -26,6 +29,27 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]  # a browser
 
 ON_LOGIN = re.compile(r"/login(\?.*)?$")
 COUNT_LINE = re.compile(r"^\s*\d[\d,]* accounts\s*$")
+
+
+def _turned_red(data: Path) -> tuple[str, str]:
+    """(its CSM's email, its name) of an account red on the latest refresh day and not red
+    on the day Home compares with (the latest refresh at least 7 days before)."""
+    with sqlite3.connect(data / "kasasu.db") as db:
+        [latest] = db.execute("SELECT max(as_of) FROM health_scores").fetchone()
+        week_ago = (date.fromisoformat(latest) - timedelta(days=7)).isoformat()
+        [before] = db.execute(
+            "SELECT max(as_of) FROM health_scores WHERE as_of <= ?", (week_ago,)
+        ).fetchone()
+        found = db.execute(
+            "SELECT u.email, a.name FROM health_scores n"
+            " JOIN health_scores b ON b.account_id = n.account_id AND b.as_of = ?"
+            " JOIN accounts a ON a.id = n.account_id JOIN users u ON u.id = a.owner_id"
+            " WHERE n.as_of = ? AND n.band = 'red' AND b.band NOT IN ('red', 'unknown')"
+            " ORDER BY a.id LIMIT 1",
+            (before, latest),
+        ).fetchone()
+    assert found, "the demo company has an account that turned red in its last week"
+    return str(found[0]), str(found[1])
 
 
 def heading(page: Page) -> Locator:
@@ -78,14 +102,14 @@ def test_search_narrows_the_accounts_and_opens_one(page: Page) -> None:
     page.goto("/accounts")
     expect(heading(page)).to_have_text("Accounts")
     count_line = page.get_by_text(COUNT_LINE)
-    expect(count_line).to_have_text(re.compile(r"\b120 accounts"))
+    expect(count_line).to_have_text(re.compile(r"\b300 accounts"))
     first = account_links(page).first
     name = first.inner_text().strip()
     term = name[:3]
 
     page.locator('input[name="q"][type="search"]').press_sequentially(term, delay=50)
-    expect(count_line).not_to_have_text(re.compile(r"\b120 accounts"))
-    assert 0 < accounts_counted(count_line) < 120
+    expect(count_line).not_to_have_text(re.compile(r"\b300 accounts"))
+    assert 0 < accounts_counted(count_line) < 300
     match = account_links(page).filter(has_text=re.compile(f"^{re.escape(name)}$"))
     expect(match).to_have_count(1)
 
@@ -266,11 +290,10 @@ def test_home_and_an_account_fit_a_phone(page: Page, screenshot: Screenshot, loc
     ],
     ids=["en", "ja"],
 )  # fmt: skip
-def test_a_leader_assigns_every_yellow_account_by_mrr_to_a_csm(
+def test_a_leader_assigns_every_red_account_by_mrr_to_a_csm(
     page: Page, screenshot: Screenshot, words: dict[str, str]
 ) -> None:
-    """Sorted by MRR, highest first; filtered to a band; all of them assigned at once. (The
-    120-account demo scores no account red: its lowest score is 41, so yellow here.)"""
+    """Sorted by MRR, highest first; filtered to red; all of them assigned at once."""
     page.goto("/login")
     submit_sign_in(page, ADMIN_EMAIL, ADMIN_PASSWORD, words["button"])
     page.goto("/accounts?mine=0")
@@ -278,8 +301,8 @@ def test_a_leader_assigns_every_yellow_account_by_mrr_to_a_csm(
     expect(page.locator('th[aria-sort="descending"]', has_text="MRR")).to_be_visible()
     mrr = page.locator("#account-rows tbody tr td.num").first
     expect(mrr).to_be_visible()
-    page.locator('select[name="band"]').select_option("yellow")
-    expect(page).to_have_url(re.compile(r"band=yellow"))
+    page.locator('select[name="band"]').select_option("red")
+    expect(page).to_have_url(re.compile(r"band=red"))
     total = int(re.sub(r"\D", "", page.locator("#account-rows p.muted").first.inner_text()))
     assert total > 0
     page.locator('input[name="scope"][value="all"]').check()
@@ -289,7 +312,7 @@ def test_a_leader_assigns_every_yellow_account_by_mrr_to_a_csm(
     screenshot("confirm")
     page.get_by_role("button", name=re.compile(re.escape(words["confirm"]))).click()
     expect(page.get_by_role("status")).to_contain_text(f"{words['done']}{total}")
-    page.goto("/accounts?mine=0&band=yellow")
+    page.goto("/accounts?mine=0&band=red")
     owners = page.locator("#account-rows tbody tr td:nth-child(6)")
     expect(owners.first).to_have_text("Demo CSM")
 
@@ -311,27 +334,31 @@ def test_searching_a_reading_finds_the_kanji(page: Page) -> None:
 @pytest.mark.parametrize(
     ("locale", "words"),
     [
-        ("en-US", {"button": "Sign in", "home": "Home", "log": "Log note",
+        ("en-US", {"button": "Sign in", "home": "Home", "red": "red", "log": "Log note",
                    "task": "Create task", "start": "Start on this account",
                    "started": "Playbook started"}),
-        ("ja-JP", {"button": "サインイン", "home": "ホーム", "log": "メモを記録",
+        ("ja-JP", {"button": "サインイン", "home": "ホーム", "red": "赤", "log": "メモを記録",
                    "task": "タスクを作成", "start": "この顧客で開始する",
                    "started": "プレイブックを開始しました"}),
     ],
     ids=["en", "ja"],
 )  # fmt: skip
 def test_a_csm_works_an_account_from_home(
-    page: Page, screenshot: Screenshot, words: dict[str, str]
+    page: Page, screenshot: Screenshot, words: dict[str, str], demo_data: Path
 ) -> None:
-    """A CSM's day: Home, an account of theirs, a call logged with a next step, a task for
-    the account's CSM, a playbook started on it, all seen on the account page."""
+    """A CSM's day: on Home, an account of theirs that turned red this week; on its page a
+    call logged with a next step, a task for the account's CSM, a playbook started on it."""
+    email, name = _turned_red(demo_data)
+    assert kasasu(demo_data, "user", "set-password", "--email", email,
+                  "--password", CSM_PASSWORD).returncode == 0  # fmt: skip
     page.goto("/login")
-    submit_sign_in(page, CSM_EMAIL, CSM_PASSWORD, words["button"])
+    submit_sign_in(page, email, CSM_PASSWORD, words["button"])
     expect(heading(page)).to_have_text(words["home"])
+    worsened = page.locator("section[aria-labelledby='worse-title'] tbody tr", has_text=name)
+    expect(worsened.locator(".band-red")).to_have_text(words["red"])
     screenshot("home")
-    page.goto("/accounts?mine=0")
-    account_links(page).first.click()
-    name = heading(page).inner_text()
+    worsened.get_by_role("link", name=name).click()
+    expect(heading(page)).to_have_text(name)
     note = f"call {uuid.uuid4().hex[:8]}"
     page.locator('select[name="kind"]').select_option("call")
     page.locator('input[name="next_step"]').fill("2026-12-24")
