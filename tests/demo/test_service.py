@@ -250,3 +250,28 @@ def test_the_demo_saves_segments_that_a_refresh_fills(medium_demo: DemoRun) -> N
         "tech-touch": 'touch_model == "tech"',
         "quiet-users": "days_since_last_event >= 14",
     }
+
+
+def test_the_demo_ships_sent_nps_campaigns_behind_its_answers(medium_demo: DemoRun) -> None:
+    """Each quarterly NPS is a sent campaign; each of its answers has the invitation that
+    asked for it, answered at the same moment; the rest of those asked did not answer."""
+    campaigns = dict(query(medium_demo, "SELECT name, status FROM survey_campaigns"))
+    answers = query(
+        medium_demo,
+        "SELECT r.campaign, r.contact_id, r.answered_at FROM survey_responses r"
+        " WHERE r.kind = 'nps'",
+    )
+    invitations = query(
+        medium_demo,
+        "SELECT c.name, i.contact_id, i.answered_at, i.sent_at, i.status FROM survey_invitations i"
+        " JOIN survey_campaigns c ON c.id = i.campaign_id",
+    )
+    assert campaigns
+    assert set(campaigns.values()) == {"sent"}
+    assert {a[0] for a in answers} == set(campaigns)
+    answered = {(n, c): at for n, c, at, _sent, _s in invitations if at is not None}
+    assert answered == {(n, c): at for n, c, at in answers}
+    for _n, _c, at, sent, status in invitations:
+        assert status == ("answered" if at else "sent")
+        assert at is None or sent <= at
+    assert len(invitations) > len(answers)  # about a third answer

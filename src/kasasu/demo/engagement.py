@@ -138,10 +138,14 @@ def _csat(rng: np.random.Generator, cal: Calendar, ticket: Row) -> Row:
     }
 
 
-def make_nps(seed: int, cal: Calendar, accounts: list[DemoAccount]) -> list[Row]:
-    """Quarterly NPS: champions, decision makers and users answer about a third of the time."""
+def make_nps(
+    seed: int, cal: Calendar, accounts: list[DemoAccount]
+) -> tuple[list[Row], list[Row]]:
+    """Quarterly NPS: every champion, decision maker and user of a customer of two months or
+    more is asked; about a third answer. (The answers, and who was asked with when.)"""
     rng = np.random.default_rng([seed, 5])
     rows: list[Row] = []
+    asked: list[Row] = []
     campaigns = [m + timedelta(days=9) for m in cal.month_starts() if m.month in NPS_MONTHS]
     for day in campaigns:
         if day >= cal.as_of:
@@ -153,11 +157,22 @@ def make_nps(seed: int, cal: Calendar, accounts: list[DemoAccount]) -> list[Row]
                 continue
             risk = period.risk(day)
             for contact in account.contacts:
-                if contact["role"] is ContactRole.BILLING or rng.random() >= 0.35:
+                if contact["role"] is ContactRole.BILLING:
+                    continue
+                invitation: Row = {
+                    "campaign": name,
+                    "day": day,
+                    "account_id": account.id,
+                    "contact_id": contact["id"],
+                    "answered_at": None,
+                }
+                asked.append(invitation)
+                if rng.random() >= 0.35:
                     continue
                 answered = cal.clip(cal.working_instant(rng, day, day + timedelta(days=14)))
                 if answered is None:
                     continue
+                invitation["answered_at"] = answered
                 score, group = _nps_score(rng, risk, account.engagement)
                 pool = texts.NPS_COMMENTS[group]
                 comment = pool[int(rng.integers(len(pool)))] if rng.random() < 0.55 else None
@@ -174,7 +189,7 @@ def make_nps(seed: int, cal: Calendar, accounts: list[DemoAccount]) -> list[Row]
                         "updated_at": answered,
                     }
                 )
-    return rows
+    return rows, asked
 
 
 def _nps_score(rng: np.random.Generator, risk: float, engagement: float) -> tuple[int, str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from kasasu.demo import repository
+from kasasu.demo.campaigns import campaign_rows
 from kasasu.demo.company import (
     CSM_EMAIL,
     account_rows,
@@ -56,6 +57,8 @@ from kasasu.models import (
     Renewal,
     Segment,
     Subscription,
+    SurveyCampaign,
+    SurveyInvitation,
     SurveyResponse,
     Task,
     Ticket,
@@ -169,7 +172,8 @@ def _build(
     touch = assign_owners(cal, accounts, csm_ids)
     report(step, 1, 4)
     tickets, csat = make_support(seed, cal, accounts)
-    surveys = sorted(csat + make_nps(seed, cal, accounts), key=lambda r: r["answered_at"])
+    nps, asked = make_nps(seed, cal, accounts)
+    surveys = sorted(csat + nps, key=lambda r: r["answered_at"])
     escalations = [t for t in tickets if t["escalated"]]
     report(step, 2, 4)
     tables: dict[type[Base], list[Row]] = {
@@ -184,6 +188,15 @@ def _build(
     tables |= {
         Ticket: _numbered(session, Ticket, tickets, "TKT"),
         SurveyResponse: _numbered(session, SurveyResponse, surveys, "SRV"),
+    }
+    tables[SurveyCampaign], tables[SurveyInvitation] = campaign_rows(
+        seed,
+        cal,
+        asked,
+        repository.next_id(session, SurveyCampaign),
+        repository.next_id(session, SurveyInvitation),
+    )
+    tables |= {
         Activity: _numbered(session, Activity, make_activities(seed, cal, accounts, touch), "ACT"),
         Task: _numbered(session, Task, make_tasks(seed, cal, accounts, touch, escalations), "TSK"),
     }
