@@ -146,6 +146,8 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float]]:
             "API widget snippet": ["/api/v1/surveys/campaigns/bench-widget/widget"],
             "survey campaign": ["/surveys/bench-widget"],
             "survey send preview": ["/surveys/bench-widget/send"],
+            "playbook page": ["/playbooks/usage-drop"],
+            "playbook dry run": ["/playbooks/usage-drop/dry-run", "/playbooks/renewal-30/dry-run"],
             "workload": ["/workload"],
             "churn reasons": ["/churn", "/churn?by=month"],
             "accounts export, red (CSV)": ["/accounts/export?mine=0&band=red"],

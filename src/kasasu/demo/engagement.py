@@ -138,9 +138,7 @@ def _csat(rng: np.random.Generator, cal: Calendar, ticket: Row) -> Row:
     }
 
 
-def make_nps(
-    seed: int, cal: Calendar, accounts: list[DemoAccount]
-) -> tuple[list[Row], list[Row]]:
+def make_nps(seed: int, cal: Calendar, accounts: list[DemoAccount]) -> tuple[list[Row], list[Row]]:
     """Quarterly NPS: every champion, decision maker and user of a customer of two months or
     more is asked; about a third answer. (The answers, and who was asked with when.)"""
     rng = np.random.default_rng([seed, 5])

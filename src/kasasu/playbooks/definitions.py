@@ -189,6 +189,16 @@ def ensure_default_playbooks(session: Session) -> int:
     return len(library)
 
 
+def set_enabled(session: Session, name: str, enabled: bool) -> PlaybookRead:
+    """Switch a playbook on or off; its definition says the same (YAML shows it)."""
+    row = PlaybookRepository(session).get_by_name(name)
+    if row is None:
+        raise NotFound(_("Playbook {name} not found", name=name))
+    row.enabled, row.definition = enabled, {**row.definition, "enabled": enabled}
+    session.flush()
+    return _read(row, RunRepository(session).counts().get(row.id, 0))
+
+
 def list_playbooks(session: Session) -> list[PlaybookRead]:
     counts = RunRepository(session).counts()
     return [_read(row, counts.get(row.id, 0)) for row in PlaybookRepository(session).list_all()]
@@ -202,13 +212,14 @@ def get_playbook(session: Session, name: str) -> PlaybookRead:
 
 
 def enabled_playbooks(
-    session: Session, problems: dict[str, Exception] | None = None
+    session: Session, problems: dict[str, Exception] | None = None, *, disabled_too: bool = False
 ) -> list[tuple[int, PlaybookDefinition]]:
-    """The enabled playbooks; one stored before a check it now fails (its definition no
-    longer valid) is left out, and put in ``problems`` under its name."""
+    """The enabled playbooks (``disabled_too``: every one, for a dry run); one stored before
+    a check it now fails (its definition no longer valid) is left out, and put in
+    ``problems`` under its name."""
     found = []
     for row in PlaybookRepository(session).list_all():
-        if not row.enabled:
+        if not (row.enabled or disabled_too):
             continue
         try:
             found.append((row.id, PlaybookDefinition.model_validate(row.definition)))

@@ -50,6 +50,7 @@ class Plan:
     # Playbooks that could not be evaluated (a condition or a definition stored before a
     # check it now fails), left out so that the others run; the reason under each name.
     problems: dict[str, Exception] = field(default_factory=dict)
+    not_rendered: int = 0  # firings beyond ``render_first`` (a dry run's count), not in planned
 
 
 def plan_day(
@@ -58,12 +59,18 @@ def plan_day(
     config: PlaybookConfig,
     facts: DayFacts | None = None,
     only: Sequence[str] = (),
+    *,
+    disabled_too: bool = False,
+    render_first: int | None = None,
 ) -> Plan:
+    """Who each enabled playbook (``disabled_too``: each one, for a dry run) fires for on
+    ``day``, and what each action would do (for the first ``render_first`` firings only,
+    when given: a page shows those and counts the rest)."""
     facts = facts or DayFacts(session, day, config.zone)
     runs = RunRepository(session)
     fired: list[tuple[int, s.PlaybookDefinition, Firing]] = []
     skipped, problems, checked = 0, dict[str, Exception](), set[str]()
-    for playbook_id, playbook in enabled_playbooks(session, problems):
+    for playbook_id, playbook in enabled_playbooks(session, problems, disabled_too=disabled_too):
         if only and playbook.name not in only:
             continue
         since = day - timedelta(days=max(playbook.cooldown_days, MEMORY_DAYS))
@@ -78,8 +85,9 @@ def plan_day(
         skipped += held
     if only:
         problems = {name: exc for name, exc in problems.items() if name in only}
-    planned = _render_all(session, day, config, facts, fired)
-    return Plan(day, planned, skipped, checked, problems)
+    shown = fired if render_first is None else fired[:render_first]
+    planned = _render_all(session, day, config, facts, shown)
+    return Plan(day, planned, skipped, checked, problems, len(fired) - len(shown))
 
 
 def plan_firing(

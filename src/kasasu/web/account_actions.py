@@ -19,11 +19,10 @@ from kasasu.domain.permissions import Action
 from kasasu.errors import InvalidInput
 from kasasu.kit.i18n import _
 from kasasu.playbooks.manual import start_on_account
-from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.tasks.schemas import TaskCreate
 from kasasu.tasks.service import tasks
 from kasasu.web.auth import CurrentUser, check_csrf, require
-from kasasu.web.context import in_transaction, web_context
+from kasasu.web.context import in_transaction, playbook_config
 from kasasu.web.render import ReportingDep, request_locale
 
 router = APIRouter(include_in_schema=False)
@@ -134,9 +133,7 @@ def start_playbook(
     """Start a playbook on this account now (kasasu.playbooks.manual): its tasks appear at
     once; its emails and webhooks go with the next run of the playbooks."""
     require(user, Action.WRITE)
-    config = web_context(request).playbooks or PlaybookConfig(
-        report.zone, report.currency, report.locale, str(request.base_url).rstrip("/")
-    )
+    config = playbook_config(request, report)
     started = in_transaction(
         request,
         lambda s: start_on_account(

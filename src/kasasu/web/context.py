@@ -72,6 +72,13 @@ def web_context(request: Request) -> WebContext:
     return ctx
 
 
+def playbook_config(request: Request, report: Reporting) -> PlaybookConfig:
+    """How a page plans playbook actions: the server's settings, else the reporting's."""
+    return web_context(request).playbooks or PlaybookConfig(
+        report.zone, report.currency, report.locale, str(request.base_url).rstrip("/")
+    )
+
+
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 

@@ -27,6 +27,7 @@ from kasasu.web import (
     home,
     imports,
     needs,
+    playbook_tools,
     renewals,
     segments,
     settings,
@@ -86,6 +87,7 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.include_router(voice.router)
     app.include_router(workload.router)
     app.include_router(segments.router)
+    app.include_router(playbook_tools.router)  # before /playbooks/{name}
     app.include_router(playbooks_router(pages))
     app.include_router(needs.router)
     app.include_router(imports.router)

@@ -27,6 +27,9 @@ _STATUS_LABELS = {
 }
 
 
+SOURCE = "playbooks.yaml"  # what pasted playbook YAML is called in its errors
+
+
 @dataclass(frozen=True)
 class PlaybookRow:
     name: str

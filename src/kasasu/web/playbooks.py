@@ -25,6 +25,7 @@ from kasasu.users.schemas import UserRead
 from kasasu.web.auth import CurrentUser, check_csrf, require
 from kasasu.web.context import in_transaction, web_context
 from kasasu.web.playbook_rows import (
+    SOURCE,
     STATUSES,
     definition_yaml,
     local_text,
@@ -34,7 +35,6 @@ from kasasu.web.playbook_rows import (
 )
 from kasasu.web.render import Pages, request_locale
 
-SOURCE = "playbooks.yaml"  # what the pasted text is called in its errors
 RUNS_SHOWN = 50
 LOG_SHOWN = 100
 
@@ -58,8 +58,13 @@ def playbooks_router(pages: Pages) -> APIRouter:
         )
 
     @router.get("/playbooks", response_class=HTMLResponse)
-    def playbooks_page(request: Request, user: CurrentUser) -> HTMLResponse:
-        return list_page(request, user, text="")
+    def playbooks_page(request: Request, user: CurrentUser, edit: str = "") -> HTMLResponse:
+        """The list; ``edit`` puts that playbook's YAML in the form."""
+        text = ""
+        if edit and can(user.role, Action.DELETE):
+            found = in_transaction(request, lambda s: get_playbook(s, edit))
+            text = definition_yaml(found.definition)
+        return list_page(request, user, text=text)
 
     @router.post("/playbooks", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
     def store_playbooks(
@@ -114,7 +119,12 @@ def playbooks_router(pages: Pages) -> APIRouter:
         locale = request_locale(request)
         data = in_transaction(request, lambda s: _playbook(s, name, locale))
         return pages.render(
-            request, "playbook.html", user=user, labels=status_labels(locale), **data
+            request,
+            "playbook.html",
+            user=user,
+            labels=status_labels(locale),
+            **_editing(user),
+            **data,
         )
 
     return router
