@@ -8,17 +8,17 @@ from kasasu.demo.timeline import Calendar
 from kasasu.segments.service import validate_segment
 
 SEGMENTS = (
-    ("enterprise", 'plan == "Enterprise"', "エンタープライズプランの顧客 / Enterprise plan"),
+    ("enterprise", 'plan == "Enterprise"', "エンタープライズプランの顧客"),
     (
         "high-value-at-risk",
         'band in ["red", "yellow"] and mrr >= 100000',
-        "MRR 10万円以上で黄・赤 / MRR ¥100,000 or more, yellow or red",
+        "MRR 10万円以上で黄・赤",
     ),
-    ("tech-touch", 'touch_model == "tech"', "テックタッチの顧客 / Tech-touch accounts"),
+    ("tech-touch", 'touch_model == "tech"', "テックタッチの顧客"),
     (
         "quiet-users",
         "days_since_last_event >= 14",
-        "2週間以上利用のない顧客 / No use for two weeks or more",
+        "2週間以上利用のない顧客",
     ),
 )
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from kasasu.domain.choices import LifecycleStage, TouchModel
+from kasasu.kit.choices import LabelledChoice
 from kasasu.kit.i18n import Message, _
 
 
@@ -114,3 +115,15 @@ TEMPLATE_FIELDS = tuple(f for f in ACCOUNT_FIELDS if f.variable)
 IMPORT_FIELDS = tuple(f for f in ACCOUNT_FIELDS if f.import_column)
 # What the daily refresh reads of each account: what rules and templates may use.
 FACT_FIELDS = tuple(f.name for f in ACCOUNT_FIELDS if f.rule or f.variable)
+
+
+def filter_words(name: str, value: str, locale: str) -> str:
+    """A filter on an account field as people read it: "Lifecycle stage: Adoption"."""
+    field = BY_NAME.get(name)
+    if field is None:
+        return f"{name}: {value}"
+    shown = value
+    if isinstance(field.type, type) and issubclass(field.type, LabelledChoice):
+        choices = {c.value: c for c in field.type}
+        shown = choices[value].label.render(locale) if value in choices else value
+    return f"{field.label.render(locale)}: {shown}"

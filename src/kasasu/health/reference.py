@@ -42,6 +42,8 @@ refresh of an installation that has no cards: `onboarding` (accounts in onboardi
 on time, first value, first logins and users; priority 10), `adoption` (accounts in adoption:
 depth of use; priority 20) and `default` (every other account; priority 1000). Later, the
 `default` card is installed again whenever no card without `applies_to` exists.
+A card's `title` (`{ja: 定着期, en: Adoption}`, or one text for both) is what the pages show
+in place of its `name`.
 `kasasu health scorecard load FILE` stores a card as its next version when it changed; every
 stored score records its version, and explanations and backtests name it.
 

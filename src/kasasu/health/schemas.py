@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from itertools import pairwise
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,7 +13,7 @@ from kasasu.analytics.sources import FILTERABLE
 from kasasu.domain.scoring import Bands, Linear, Measure, Percentile, Scorecard, Step, Thresholds
 from kasasu.errors import FieldError
 from kasasu.kit.i18n import _
-from kasasu.kit.types import Day
+from kasasu.kit.types import Day, LocalText
 
 CUSTOM_PREFIX = "custom."  # a measure on the account's custom field "x" reads "custom.x"
 
@@ -53,6 +53,7 @@ class ScorecardDefinition(_Strict):
     """A scorecard as written in YAML (see docs/health.md)."""
 
     name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")
+    title: LocalText | Annotated[str, Field(min_length=1, max_length=200)] | None = None
     description: str | None = Field(default=None, max_length=2000)
     applies_to: dict[str, str] = Field(default_factory=dict)
     priority: int = Field(default=100, ge=0, le=10_000)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
     AwareDatetime,
+    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -59,3 +61,21 @@ MAX_INTEGER = 2**31 - 1
 
 READ_CONFIG = ConfigDict(from_attributes=True)
 INPUT_CONFIG = ConfigDict(extra="forbid")
+
+
+class LocalText(BaseModel):
+    """A text in Japanese and English (titles and texts the product ships in both)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ja: str = Field(min_length=1, max_length=20_000)
+    en: str = Field(min_length=1, max_length=20_000)
+
+
+def local_text(text: Any, locale: str) -> str:
+    """A text written once (str) or in both languages (LocalText or a stored {ja, en})."""
+    if isinstance(text, LocalText):
+        text = text.model_dump()
+    if isinstance(text, Mapping):
+        return str(text.get(locale) or text.get("en") or text.get("ja") or "")
+    return "" if text is None else str(text)

@@ -30,6 +30,7 @@ from kasasu.domain.periods import Grain, add_months, periods
 from kasasu.domain.reporting import Reporting
 from kasasu.kit.i18n import Message, _
 from kasasu.kit.spreadsheet import text_not_formulas
+from kasasu.metrics.amounts import MOVEMENT_TITLES
 from kasasu.metrics.pareto import churn_pareto
 from kasasu.metrics.schemas import MetricQuery, MetricValue
 from kasasu.metrics.service import compute_metrics
@@ -54,13 +55,9 @@ def _plain(names: str) -> tuple[Column, ...]:
     return tuple(Column(n) for n in names.split())
 
 
-_MOVEMENTS = (
-    Column("mrr_movements", "start", _("MRR at start")),
-    Column("mrr_movements", "new", _("New")),
-    Column("mrr_movements", "reactivation", _("Reactivation")),
-    Column("mrr_movements", "expansion", _("Expansion")),
-    Column("mrr_movements", "contraction", _("Contraction")),
-    Column("mrr_movements", "churn", _("Churn")),
+_MOVEMENTS = tuple(
+    Column("mrr_movements", part, MOVEMENT_TITLES[part])
+    for part in ("start", "new", "reactivation", "expansion", "contraction", "churn")
 )
 _NPS = (
     Column("nps"),

@@ -10,22 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kasasu.domain.choices import Priority, SurveyKind
 from kasasu.domain.scoring import Band
-from kasasu.kit.types import Day
+from kasasu.kit.types import Day, LocalText
 from kasasu.segments.schemas import RefreshProblem
 
 Strict = ConfigDict(extra="forbid")
 RESERVED_NAMES = frozenset({"log", "preview", "new"})
 
 
-class LocalText(BaseModel):
-    """A text in Japanese and English (a Jinja2 template each)."""
-
-    model_config = Strict
-
-    ja: str = Field(min_length=1, max_length=20_000)
-    en: str = Field(min_length=1, max_length=20_000)
-
-
+# A text for one or both languages; in a playbook each is a Jinja2 template.
 Text = LocalText | Annotated[str, Field(min_length=1, max_length=20_000)]
 
 

@@ -27,7 +27,8 @@ from kasasu.analytics.features import FEATURE_NAMES
 from kasasu.domain.account_fields import TEMPLATE_FIELDS
 from kasasu.domain.scoring import Band
 from kasasu.kit.i18n import Message, _
-from kasasu.playbooks.schemas import LocalText, PlaybookDefinition, Text
+from kasasu.kit.types import LocalText
+from kasasu.playbooks.schemas import PlaybookDefinition, Text
 
 MAX_STEPS = 100_000  # loop iterations, calls, filters and operators in one render
 MAX_OUTPUT = 100_000  # characters (or items) of the result and of any value made on the way

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from kasasu.domain.periods import parse_month
+from kasasu.metrics.amounts import amount_title
 from kasasu.metrics.schemas import MetricQuery
 from kasasu.metrics.service import explain_metric, metric_title
 from kasasu.web.auth import CurrentUser
@@ -44,4 +45,11 @@ def explain(
     query = MetricQuery.reported(report, (name,), month)
     explained = in_transaction(request, lambda s: explain_metric(s, name, month, query, source))
     title = metric_title(name, report.locale)
-    return pages.render(request, "explain.html", user=user, explained=explained, title=title)
+    return pages.render(
+        request,
+        "explain.html",
+        user=user,
+        explained=explained,
+        title=title,
+        amount_title=lambda n: amount_title(n, report.locale),
+    )

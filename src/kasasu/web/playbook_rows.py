@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from kasasu.errors import InvalidInput
 from kasasu.kit.i18n import _
+from kasasu.kit.types import local_text
 from kasasu.playbooks.actions import ACTION_KINDS
 from kasasu.playbooks.schemas import PlaybookDefinition
 from kasasu.playbooks.triggers import trigger_words
@@ -51,13 +52,6 @@ class Problem:
     line: int | None
     field: str
     reason: str
-
-
-def local_text(text: Any, locale: str) -> str:
-    """A text written once (str) or in both languages ({ja, en})."""
-    if isinstance(text, Mapping):
-        return str(text.get(locale) or text.get("en") or text.get("ja") or "")
-    return "" if text is None else str(text)
 
 
 def playbook_row(

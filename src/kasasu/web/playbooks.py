@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from kasasu.domain.permissions import Action, can
 from kasasu.errors import InvalidInput
+from kasasu.kit.types import local_text
 from kasasu.playbooks.schemas import PlaybookDefinition
 from kasasu.playbooks.service import (
     ensure_default_playbooks,
@@ -28,7 +29,6 @@ from kasasu.web.playbook_rows import (
     SOURCE,
     STATUSES,
     definition_yaml,
-    local_text,
     playbook_row,
     status_labels,
     yaml_problems,

@@ -19,12 +19,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, ValidationError
 
 from kasasu import __version__
+from kasasu.domain.account_fields import filter_words
 from kasasu.domain.choices import label as choice_label
 from kasasu.domain.money import Amounts, format_money
 from kasasu.domain.reporting import Reporting
 from kasasu.domain.scoring import band_label
 from kasasu.kit.i18n import LOCALES, negotiate_locale, translate
 from kasasu.kit.security_headers import csp_nonce
+from kasasu.kit.types import local_text
 from kasasu.web import navigation
 from kasasu.web.context import web_context
 
@@ -158,6 +160,8 @@ class Pages:
             _=gettext,
             label=label,
             band_name=lambda band: band_label(band).render(locale),
+            local=lambda text: local_text(text, locale),  # a {ja, en} text, or one for both
+            filter_words=lambda name, value: filter_words(name, value, locale),
             locale=locale,
             # Dates and times in the reader's own zone when they chose one (Settings).
             fmt=Formats(

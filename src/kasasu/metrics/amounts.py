@@ -1,0 +1,42 @@
+"""What the amounts behind a KPI are called (the columns of its drill-down): one vocabulary
+for the explain page and the Excel report, so no raw key reaches a reader."""
+
+from __future__ import annotations
+
+from kasasu.domain.choices import CancellationReason
+from kasasu.kit.i18n import Message, _
+
+MOVEMENT_TITLES: dict[str, Message] = {
+    "start": _("MRR at start"),
+    "new": _("New"),
+    "reactivation": _("Reactivation"),
+    "expansion": _("Expansion"),
+    "contraction": _("Contraction"),
+    "churn": _("Churn"),
+    "end": _("MRR at end"),
+}
+_OTHERS: dict[str, Message] = {
+    "amount": _("Value"),
+    "up_for_renewal": _("Up for renewal"),
+    "renewed": _("Renewed"),
+    "promoters": _("Promoters"),
+    "passives": _("Passives"),
+    "detractors": _("Detractors"),
+    "satisfied": _("Satisfied"),
+    "answers": _("Answers"),
+    "score_total": _("Sum of scores"),
+    "mrr": _("MRR"),
+    "nps": _("NPS"),
+    "tickets": _("Tickets"),
+    "median_hours": _("Median hours"),
+    "events": _("Events"),
+    "dau_mau": _("DAU/MAU"),
+    "days": _("Days"),
+}
+
+
+def amount_title(name: str, locale: str) -> str:
+    """The amount ``name`` as people read it (a new one unknown here shows as it is)."""
+    reasons = {r.value: r.label for r in CancellationReason}
+    title = MOVEMENT_TITLES.get(name) or _OTHERS.get(name) or reasons.get(name)
+    return title.render(locale) if title else name
