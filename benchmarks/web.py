@@ -115,6 +115,9 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float]]:
         started = time.perf_counter()
         client.get("/dashboard")
         cold = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        client.get("/kpis/grr?grain=quarter")
+        cold_kpi = (time.perf_counter() - started) * 1000
         owner = _an_owner(env)
         listing = client.get("/accounts?mine=0").text
         ids = re.findall(r'href="/accounts/(\d+)"', listing)[:20]
@@ -147,6 +150,14 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float]]:
             "survey campaign": ["/surveys/bench-widget"],
             "survey send preview": ["/surveys/bench-widget/send"],
             "playbook page": ["/playbooks/usage-drop"],
+            "KPI page, MRR by month": ["/kpis/mrr"],
+            "KPI pages, four KPIs": [
+                "/kpis/nrr",
+                "/kpis/logo_churn_rate",
+                "/kpis/nps",
+                "/kpis/arpa",
+            ],
+            "KPI page, GRR by quarter": ["/kpis/grr?grain=quarter"],
             "playbook dry run": ["/playbooks/usage-drop/dry-run", "/playbooks/renewal-30/dry-run"],
             "workload": ["/workload"],
             "churn reasons": ["/churn", "/churn?by=month"],
@@ -165,7 +176,10 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float]]:
         for nav in pages_for(Role.ADMIN):  # every page of the navigation, whatever is above
             if nav.href not in measured:
                 pages[f"menu: {nav.href}"] = [nav.href]
-        results = {"dashboard, first (cold)": (cold, cold)}
+        results = {
+            "dashboard, first (cold)": (cold, cold),
+            "KPI page, first (cold)": (cold_kpi, cold_kpi),
+        }
         for name, paths in pages.items():
             times = sorted(_times(client, paths))
             results[name] = (statistics.median(times), times[int(0.95 * len(times)) - 1])

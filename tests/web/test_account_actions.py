@@ -99,3 +99,29 @@ def test_a_playbook_started_on_the_account_makes_its_task_at_once(
     assert again.status_code == 303  # a second start is a second run, not refused
     missing = web.post(f"/accounts/{ids['H1']}/playbooks", data={**form, "playbook": "nope"})
     assert missing.status_code == 404
+
+
+def test_mistakes_show_next_to_their_fields_and_keep_what_was_typed(
+    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+) -> None:
+    """A blank note and a task due on a day that does not exist: the account page again
+    (422), each mistake under its field, the text typed still there, nothing stored."""
+    ids = _book(sessions)
+    sign_in(Role.LEADER)
+    token = csrf(web.get(f"/accounts/{ids['H1']}?lang=en").text)
+    blank = {"csrf_token": token, "kind": "meeting", "body": "   ", "next_step": "2026-12-20"}
+    page = web.post(f"/accounts/{ids['H1']}/notes?lang=en", data=blank)
+    assert page.status_code == 422
+    assert 'aria-invalid="true" aria-describedby="note-body-error"' in page.text
+    assert '<p class="field-error" id="note-body-error">Write something to log</p>' in page.text
+    assert '<option value="meeting" selected>' in page.text  # the kind chosen, kept
+    assert 'name="next_step" value="2026-12-20"' in page.text
+    task = {"csrf_token": token, "title": "Call back", "due_date": "2026-02-30", "due_in": ""}
+    page = web.post(f"/accounts/{ids['H1']}/tasks?lang=ja", data=task)
+    assert page.status_code == 422
+    assert 'id="task-due_date-error"' in page.text
+    assert 'name="title" required maxlength="500" value="Call back"' in page.text
+    assert "Write something to log" not in page.text  # the note form is clean
+    with sessions() as s:
+        assert s.scalars(select(Activity).where(Activity.account_id == ids["H1"])).all() == []
+        assert s.scalars(select(Task).where(Task.title == "Call back")).all() == []

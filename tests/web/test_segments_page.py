@@ -102,15 +102,19 @@ def test_leaders_store_segments_with_the_rule_checked(
     assert table_rows(web.get("/segments").text) == [["mid", "mrr >= 60000", "中堅", "0"]]
     bad = web.post("/segments?lang=en", data=form | {"rule": "mrr >= 3 and and"})
     assert bad.status_code == 422
-    assert "<code>form.rule</code>: Not a rule (column 14)" in bad.text
-    assert "mrr &gt;= 3 and and</textarea>" in bad.text  # what was typed stays in the form
+    # The mistake under its field, the field marked, what was typed still in it.
+    assert '<p class="field-error" id="segment-rule-error">Not a rule (column 14)' in bad.text
+    assert (
+        'aria-invalid="true" aria-describedby="segment-rule-error">mrr &gt;= 3 and and</textarea>'
+        in bad.text
+    )
     shifted = web.post("/segments?lang=en", data=form | {"rule": "mrr >> 3"})
     assert "Only names, numbers, text, lists, comparisons" in shifted.text
     unknown = web.post("/segments?lang=ja", data=form | {"rule": "revenue > 3"})
     assert unknown.status_code == 422
     assert "revenue" in unknown.text
     nameless = web.post("/segments?lang=en", data=form | {"name": ""})
-    assert "<code>form.name</code>" in nameless.text
+    assert 'id="segment-name-error"' in nameless.text
     ja = web.post("/segments?lang=ja", data=form | {"rule": "mrr >= 3 and and"}).text
     assert "ルールとして読めません（14 文字目）" in ja
     assert table_rows(web.get("/segments").text)[0][1] == "mrr >= 60000"  # unchanged

@@ -200,5 +200,5 @@ def test_bad_form_fields_get_a_page_that_names_them(
     )
     assert r.status_code == 422
     assert r.headers["content-type"].startswith("text/html")
-    assert "Some fields are not valid" in r.text
-    assert "priority" in r.text
+    assert 'id="task-title-error"' in r.text  # each mistake under its own field
+    assert 'id="task-priority-error"' in r.text

@@ -54,7 +54,7 @@ def test_workload_per_owner_and_touch_model_in_english_and_japanese(
     ja = table_rows(web.get("/workload?lang=ja").text)
     assert ja[0] == ["Aoki", "ハイタッチ", "1", "￥400,000", "2", "1"]
     assert ja[3] == ["タッチモデルなし", "1", "￥0", "0", "0"]
-    assert ja[10][0] == "担当者なし"
+    assert ja[10][0] == "担当CSMなし"
     assert 'href="/workload"' in web.get("/accounts").text  # in the navigation
 
 

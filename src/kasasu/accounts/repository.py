@@ -18,6 +18,12 @@ class AccountRepository(Repository[Account]):
         rows = self.session.execute(select(Account.id, Account.name).where(Account.id.in_(ids)))
         return {row_id: name for row_id, name in rows}  # noqa: C416 - dict(Result) reads it as a mapping
 
+    def values_of(self, column: str) -> list[str]:
+        """The distinct non-empty values of a text column, sorted (a filter's dropdown)."""
+        field = getattr(Account, column)
+        stmt = select(field).where(field.is_not(None), field != "").distinct().order_by(field)
+        return [str(v) for v in self.session.scalars(stmt)]
+
 
 class AccountExternalIdRepository(Repository[AccountExternalId]):
     model = AccountExternalId

@@ -75,3 +75,9 @@ def account_ids(session: Session, external_ids: Iterable[str]) -> dict[str, int]
 def account_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
     """Account id → name for the ids that exist (one query)."""
     return AccountRepository(session).names([i for i in set(ids) if i is not None])
+
+
+def field_values(session: Session, columns: Iterable[str]) -> dict[str, list[str]]:
+    """Each text column's distinct values in the data: what a filter dropdown offers."""
+    repo = AccountRepository(session)
+    return {column: repo.values_of(column) for column in columns}

@@ -59,6 +59,16 @@ class MetricQuery:
         )
 
 
+class MetricAbout(BaseModel):
+    """A KPI of the registry as people read it."""
+
+    name: str
+    title: str
+    definition: str
+    unit: str
+    explainable: bool  # the accounts behind each period can be listed
+
+
 class MetricValue(BaseModel):
     """One KPI for one period: the stable JSON shape of `kasasu metrics --format json`."""
 

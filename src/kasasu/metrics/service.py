@@ -21,12 +21,13 @@ from kasasu.analytics.registry import Inputs, Metric, Unit
 from kasasu.analytics.sources import Sources
 from kasasu.domain import mrr
 from kasasu.domain.periods import Grain, Period, periods
-from kasasu.errors import FieldError, InvalidInput
+from kasasu.errors import FieldError, InvalidInput, NotFound
 from kasasu.kit.i18n import _
 from kasasu.metrics import repository
 from kasasu.metrics.schemas import (
     ExplainRow,
     Explanation,
+    MetricAbout,
     MetricQuery,
     MetricValue,
     MissingRates,
@@ -41,6 +42,26 @@ def metric_title(name: str, locale: str) -> str:
     """The KPI's title in ``locale``, or ``name`` for an unknown one."""
     metric = find_metric(name)
     return metric.title.render(locale) if metric else name
+
+
+def metric_about(name: str, locale: str) -> MetricAbout:
+    """A KPI as its page introduces it: title, definition, unit, and whether accounts
+    explain it; NotFound for an unknown name."""
+    metric = find_metric(name)
+    if metric is None:
+        raise NotFound(_("No KPI named {name}", name=name))
+    return MetricAbout(
+        name=name,
+        title=metric.title.render(locale),
+        definition=metric.definition.render(locale),
+        unit=metric.unit.value,
+        explainable=metric.explain is not None,
+    )
+
+
+def metrics_about(locale: str) -> list[MetricAbout]:
+    """Every KPI of the registry, in its order."""
+    return [metric_about(m.name, locale) for m in all_metrics()]
 
 
 def metric_names() -> list[str]:

@@ -27,7 +27,7 @@ from kasasu.analytics.features import FEATURE_NAMES
 from kasasu.domain.account_fields import TEMPLATE_FIELDS
 from kasasu.domain.scoring import Band
 from kasasu.kit.i18n import Message, _
-from kasasu.kit.types import LocalText
+from kasasu.kit.types import LocalText, local_text
 from kasasu.playbooks.schemas import PlaybookDefinition, Text
 
 MAX_STEPS = 100_000  # loop iterations, calls, filters and operators in one render
@@ -208,16 +208,10 @@ def _environment() -> _BudgetedEnvironment:
     return env
 
 
-def pick(text: Text, locale: str) -> str:
-    if isinstance(text, LocalText):
-        return text.ja if locale == "ja" else text.en
-    return text
-
-
 def render(text: Text, locale: str, context: Mapping[str, Any]) -> str:
     """The text for ``locale``; any failure is a ``TemplateError`` (``BudgetExceeded`` for
     a text over its budget)."""
-    source = pick(text, locale)
+    source = local_text(text, locale)
     if "{" not in source:  # plain text (most checklist lines): nothing to render
         return source
     token = _budget.set(_Budget())

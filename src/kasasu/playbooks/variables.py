@@ -11,10 +11,10 @@ from kasasu.domain.account_fields import TEMPLATE_FIELDS
 from kasasu.domain.choices import ContactRole
 from kasasu.domain.money import format_money
 from kasasu.kit.i18n import LOCALES
+from kasasu.kit.types import local_text
 from kasasu.models import Account, Contact, User
 from kasasu.playbooks.facts import DayFacts
 from kasasu.playbooks.schemas import PlaybookDefinition
-from kasasu.playbooks.templates import pick
 from kasasu.playbooks.triggers import Firing
 
 
@@ -113,7 +113,10 @@ class FiringContext:
                 "summary": self.firing.summary.render(locale),
                 "window": self.firing.window,
             },
-            "playbook": {"name": self.playbook.name, "title": pick(self.playbook.title, locale)},
+            "playbook": {
+                "name": self.playbook.name,
+                "title": local_text(self.playbook.title, locale),
+            },
             "day": self.day.isoformat(),
             "link": f"{self.config.base_url.rstrip('/')}/accounts/{a.id}",
         }

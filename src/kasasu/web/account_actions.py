@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 from sqlalchemy.orm import Session
 
 from kasasu.accounts.service import accounts
@@ -16,14 +16,17 @@ from kasasu.activities.schemas import ActivityCreate
 from kasasu.activities.service import activities
 from kasasu.domain.choices import ActivityKind, Priority, TaskSource
 from kasasu.domain.permissions import Action
-from kasasu.errors import InvalidInput
+from kasasu.errors import FieldError, InvalidInput
 from kasasu.kit.i18n import _
+from kasasu.kit.types import RowId
 from kasasu.playbooks.manual import start_on_account
 from kasasu.tasks.schemas import TaskCreate
 from kasasu.tasks.service import tasks
+from kasasu.web.accounts import render_account
 from kasasu.web.auth import CurrentUser, check_csrf, require
 from kasasu.web.context import in_transaction, playbook_config
-from kasasu.web.render import ReportingDep, request_locale
+from kasasu.web.forms import field_errors
+from kasasu.web.render import PagesDep, ReportingDep, request_locale
 
 router = APIRouter(include_in_schema=False)
 
@@ -35,30 +38,62 @@ def _blank_is_none(value: object) -> object:
 class NewTask(BaseModel):
     title: str = Field(min_length=1, max_length=500)
     due_date: Annotated[date | None, BeforeValidator(_blank_is_none)] = None
-    due_in: Annotated[int | None, BeforeValidator(_blank_is_none), Field(ge=0, le=366)] = None
-    owner_id: Annotated[int | None, BeforeValidator(_blank_is_none), Field(ge=1)] = None
+    due_in: Annotated[
+        Annotated[int, Field(ge=0, le=366)] | None, BeforeValidator(_blank_is_none)
+    ] = None
+    owner_id: Annotated[RowId | None, BeforeValidator(_blank_is_none)] = None
     priority: Priority = Priority.NORMAL
-    csrf_token: str = ""
 
 
 class NewNote(BaseModel):
     body: str = Field(min_length=1, max_length=20_000)
     kind: ActivityKind = ActivityKind.NOTE
-    contact_id: Annotated[int | None, BeforeValidator(_blank_is_none), Field(ge=1)] = None
+    contact_id: Annotated[RowId | None, BeforeValidator(_blank_is_none)] = None
     next_step: Annotated[date | None, BeforeValidator(_blank_is_none)] = None
-    csrf_token: str = ""
+
+
+class TypedNote(BaseModel):
+    """The note form as typed: checked by NewNote, shown again with its mistakes."""
+
+    body: str = ""
+    kind: str = ActivityKind.NOTE.value
+    contact_id: str = ""
+    next_step: str = ""
+
+
+class TypedTask(BaseModel):
+    title: str = ""
+    due_date: str = ""
+    due_in: str = ""
+    owner_id: str = ""
+    priority: str = Priority.NORMAL.value
 
 
 @router.post("/accounts/{account_id}/notes", dependencies=[Depends(check_csrf)])
 def log_note(
-    request: Request, account_id: int, user: CurrentUser, form: Annotated[NewNote, Form()]
+    request: Request,
+    account_id: int,
+    *,
+    user: CurrentUser,
+    pages: PagesDep,
+    report: ReportingDep,
+    typed: Annotated[TypedNote, Form()],
 ) -> Response:
     """Log a note, call, meeting or email, with whom; a next-step date adds a task for the
-    account's CSM, due that day."""
+    account's CSM, due that day. Mistakes show next to their fields."""
     require(user, Action.WRITE)
+    try:
+        form = NewNote.model_validate(typed.model_dump())
+        if not form.body.strip():
+            reason = _("Write something to log")
+            raise InvalidInput(reason, [FieldError(("body",), reason, form.body)])
+    except (ValidationError, InvalidInput) as error:
+        mistakes = field_errors(error, report.locale)
+        return render_account(
+            request, account_id, user, pages, report,
+            status=422, note_form=typed.model_dump(), note_errors=mistakes,
+        )  # fmt: skip
     text = form.body.strip()
-    if not text:
-        raise InvalidInput(_("Write something to log"))
     subject = text.splitlines()[0][:200]
     note = ActivityCreate(
         account_id=account_id,
@@ -85,13 +120,26 @@ def log_note(
 def create_task(
     request: Request,
     account_id: int,
+    *,
     user: CurrentUser,
+    pages: PagesDep,
     report: ReportingDep,
-    form: Annotated[NewTask, Form()],
+    typed: Annotated[TypedTask, Form()],
 ) -> Response:
     """A task for the CSM chosen (the account's by default), due on the day given or in
-    the preset number of days."""
+    the preset number of days. Mistakes show next to their fields."""
     require(user, Action.WRITE)
+    try:
+        form = NewTask.model_validate(typed.model_dump())
+        if not form.title.strip():
+            reason = _("Give the task a title")
+            raise InvalidInput(reason, [FieldError(("title",), reason, form.title)])
+    except (ValidationError, InvalidInput) as error:
+        mistakes = field_errors(error, report.locale)
+        return render_account(
+            request, account_id, user, pages, report,
+            status=422, task_form=typed.model_dump(), task_errors=mistakes,
+        )  # fmt: skip
     due = form.due_date or (
         report.today() + timedelta(days=form.due_in) if form.due_in is not None else None
     )

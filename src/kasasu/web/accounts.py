@@ -11,15 +11,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from kasasu.domain.choices import ActivityKind, Priority, Role, TouchModel
+from kasasu.domain.reporting import Reporting
+from kasasu.kit.types import local_text
 from kasasu.playbooks.definitions import enabled_playbooks
-from kasasu.playbooks.templates import pick
 from kasasu.segments.service import list_segments
 from kasasu.users.schemas import UserRead
 from kasasu.users.service import delete_view, list_users, save_view, saved_views
 from kasasu.web.auth import CurrentUser, check_csrf
 from kasasu.web.context import in_transaction, web_context
 from kasasu.web.playbook_rows import status_labels
-from kasasu.web.render import PagesDep, ReportingDep, lenient
+from kasasu.web.render import Pages, PagesDep, ReportingDep, lenient
 from kasasu.workspace.accounts import (
     NO_TOUCH_MODEL,
     RENEWAL_WINDOWS,
@@ -109,19 +110,35 @@ def delete_accounts_view(request: Request, view_id: int, user: CurrentUser) -> R
 def account_page(
     request: Request, account_id: int, user: CurrentUser, pages: PagesDep, report: ReportingDep
 ) -> HTMLResponse:
+    return render_account(request, account_id, user, pages, report)
+
+
+def render_account(
+    request: Request,
+    account_id: int,
+    user: UserRead,
+    pages: Pages,
+    report: Reporting,
+    *,
+    status: int = 200,
+    **forms: Any,
+) -> HTMLResponse:
+    """The account 360° page; ``forms``: an action form typed with mistakes, shown again."""
     path = web_context(request).events_path
     overview, users, startable = in_transaction(
         request,
         lambda s: (
             account_overview(s, account_id, report, path),
             list_users(s),
-            [(pb.name, pick(pb.title, report.locale)) for _id, pb in enabled_playbooks(s)],
+            [(pb.name, local_text(pb.title, report.locale)) for _id, pb in enabled_playbooks(s)],
         ),
     )
     return pages.render(
         request,
         "account.html",
+        status,
         user=user,
+        **forms,
         **dict(overview),
         chart=_chart(overview),
         run_labels=status_labels(report.locale),

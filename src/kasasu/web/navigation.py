@@ -50,14 +50,14 @@ SECTIONS = (
         ),
     ),
     NavSection(_("Automation"), (NavPage("/playbooks", _("Playbooks")),)),
-    NavSection(_("Reports"), (NavPage("/dashboard", _("Dashboard")),)),
+    NavSection(_("Reports"), (NavPage("/dashboard", _("Dashboard")), NavPage("/kpis", _("KPIs")))),
     NavSection(
         _("Settings"), (NavPage("/imports", _("Import")), NavPage("/settings", _("Settings")))
     ),
 )
 
 # Pages reached from a section's pages, not listed themselves: the section they belong to.
-_BELOW = {"/metrics": "/dashboard", "/voice": "/voice/comments"}
+_BELOW = {"/metrics": "/kpis", "/voice": "/voice/comments"}
 
 
 def sections_for(role: Role) -> list[NavSection]:

@@ -26,6 +26,7 @@ from kasasu.web import (
     dashboard,
     home,
     imports,
+    kpis,
     needs,
     playbook_tools,
     renewals,
@@ -77,6 +78,7 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
         app.include_router(sso_router(pages, ctx.sso))
     app.include_router(home.router)
     app.include_router(dashboard.router)
+    app.include_router(kpis.router)
     app.include_router(account_export.router)  # before /accounts/{id}, which would take it
     app.include_router(account_bulk.router)
     app.include_router(account_actions.router)

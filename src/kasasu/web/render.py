@@ -12,7 +12,7 @@ from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent, get_currency_symbol
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from kasasu import __version__
 from kasasu.domain.account_fields import filter_words
 from kasasu.domain.choices import label as choice_label
-from kasasu.domain.money import Amounts, format_money
+from kasasu.domain.money import Amounts, format_money, minor_digits
 from kasasu.domain.reporting import Reporting
 from kasasu.domain.scoring import band_label
 from kasasu.kit.i18n import LOCALES, negotiate_locale, translate
@@ -29,6 +29,7 @@ from kasasu.kit.security_headers import csp_nonce
 from kasasu.kit.types import local_text
 from kasasu.web import navigation
 from kasasu.web.context import web_context
+from kasasu.web.forms import field_errors
 
 M = TypeVar("M", bound=BaseModel)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -78,6 +79,16 @@ class Formats:
     def __init__(self, locale: str, currency: str, zone: str) -> None:
         self.locale, self.currency, self.zone = locale, currency, zone
 
+    @property
+    def currency_symbol(self) -> str:
+        """The symbol charts put before an amount (¥, $, €; not the full-width ￥)."""
+        return str(get_currency_symbol(self.currency, locale="en"))
+
+    @property
+    def currency_digits(self) -> int:
+        """Minor-unit digits of the currency: charts divide amounts by 10 to this power."""
+        return minor_digits(self.currency)
+
     def money(self, amount: float | None) -> str:
         return "—" if amount is None else format_money(amount, self.currency, self.locale)
 
@@ -92,6 +103,14 @@ class Formats:
         if value is None:
             return "—"
         return str(format_decimal(round(value, digits), locale=self.locale))
+
+    def value(self, value: float | None, unit: str) -> str:
+        """A KPI's value by its unit (metrics' Unit): money, rate, count, score, days…"""
+        if unit == "money":
+            return self.money(value)
+        if unit == "rate":
+            return self.percent(value)
+        return self.number(value, 0 if unit == "count" else 1)
 
     def percent(self, value: float | None) -> str:
         if value is None:
@@ -162,6 +181,7 @@ class Pages:
             band_name=lambda band: band_label(band).render(locale),
             local=lambda text: local_text(text, locale),  # a {ja, en} text, or one for both
             filter_words=lambda name, value: filter_words(name, value, locale),
+            field_errors=lambda error: field_errors(error, locale),
             locale=locale,
             # Dates and times in the reader's own zone when they chose one (Settings).
             fmt=Formats(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from kasasu.domain.permissions import Action, can
 from kasasu.errors import InvalidInput
 from kasasu.health.snapshots import latest_briefs, latest_refresh_day
+from kasasu.segments.builder import rule_fields
 from kasasu.segments.service import (
     get_segment,
     list_segments,
@@ -24,7 +25,7 @@ from kasasu.users.schemas import UserRead
 from kasasu.users.service import user_names
 from kasasu.web.auth import CurrentUser, check_csrf, require
 from kasasu.web.context import in_transaction
-from kasasu.web.render import Pages, PagesDep
+from kasasu.web.render import Pages, PagesDep, request_locale
 
 MEMBERS_SHOWN = 200
 HISTORY_SHOWN = 50
@@ -43,6 +44,7 @@ def list_page(
         status,
         user=user,
         segments=segments,
+        rule_fields=rule_fields(request_locale(request)),
         **_editing(user),
         **values,
     )
@@ -76,7 +78,10 @@ def store_segment(
 @router.get("/segments/{name}", response_class=HTMLResponse)
 def segment_page(request: Request, name: str, user: CurrentUser, pages: PagesDep) -> HTMLResponse:
     data = in_transaction(request, lambda s: _segment(s, name))
-    return pages.render(request, "segment.html", user=user, **_editing(user), **data)
+    fields = rule_fields(request_locale(request))
+    return pages.render(
+        request, "segment.html", user=user, rule_fields=fields, **_editing(user), **data
+    )
 
 
 def _editing(user: UserRead) -> dict[str, bool]:

@@ -90,7 +90,7 @@ def dashboard(session: Session, reporting: Reporting, source: AnalyticsSource) -
     today = reporting.today()
     refreshed = latest_refresh_day(session)
     last = add_months(today.replace(day=1), -1)  # the last whole month
-    key = _key(refreshed, last, reporting)
+    key = kpi_key(refreshed, last, reporting)
     stored = cached_payload(session, CACHE_NAME, key)
     if stored is not None:
         values = _VALUES.validate_python(stored)
@@ -121,7 +121,8 @@ def keep_dashboard(session: Session, board: Dashboard) -> None:
     store_payload(session, CACHE_NAME, board.key, _VALUES.dump_python(values, mode="json"))
 
 
-def _key(refreshed: date | None, last: date, reporting: Reporting) -> str:
+def kpi_key(refreshed: date | None, last: date, reporting: Reporting) -> str:
+    """What stored KPIs were computed from: the refresh day, the last month, the reporting."""
     day = refreshed.isoformat() if refreshed else "never"
     r = reporting
     return f"{day}|{last:%Y-%m}|{r.currency}|{r.zone}|{r.fiscal_year_start}|{r.gross_margin}"

@@ -37,6 +37,7 @@ BELOW = {
     "/surveys": r"^/surveys/[^/]+$",
     "/needs": r"^/needs/\d+$",
     "/dashboard": r"^/metrics/",
+    "/kpis": r"^/kpis/[a-z_]+$",
 }
 SERIOUS = {"serious", "critical"}
 # The visible text nodes, without code, YAML, form fields or what is marked not to be

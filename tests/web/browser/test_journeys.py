@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Dialog, Locator, Page, expect
 
 from tests.playbooks.conftest import Mailbox
 from tests.support.cli import kasasu
@@ -215,14 +215,24 @@ def test_a_segment_created_in_the_form_is_listed(page: Page) -> None:
     page.locator('input[name="name"]').fill(name)
     page.locator('textarea[name="rule"]').fill("mrr >= 100000 and and")
     page.get_by_role("button", name="Save segment", exact=True).click()
-    expect(page.get_by_role("alert")).to_contain_text("form.rule")
-    expect(page.get_by_role("alert")).to_contain_text("column")
-    page.locator('textarea[name="rule"]').fill("mrr >= 100000")
+    expect(page.locator("#segment-rule-error")).to_contain_text("column")  # under the rule
+    # The builder writes the rule: MRR ≥ 100000, and health red.
+    builder = page.locator("#rule-builder")
+    builder.get_by_role("button", name="Add a condition").click()
+    first = builder.locator(".rule-row").nth(0)
+    first.get_by_label("Field").select_option("mrr")
+    first.get_by_label("Comparison").select_option(">=")
+    first.get_by_label("Value").fill("100000")
+    builder.get_by_role("button", name="Add a condition").click()
+    second = builder.locator(".rule-row").nth(1)
+    second.get_by_label("Field").select_option("band")
+    second.get_by_label("Value").select_option("red")
+    expect(page.locator('textarea[name="rule"]')).to_have_value('mrr >= 100000 and band == "red"')
     page.locator('input[name="description"]').fill("大口の顧客")
     page.get_by_role("button", name="Save segment", exact=True).click()
     row = page.locator("tr", has_text=name)
     expect(row).to_have_count(1)
-    expect(row).to_contain_text("mrr >= 100000")
+    expect(row).to_contain_text('mrr >= 100000 and band == "red"')
     expect(row).to_contain_text("大口の顧客")
     row.get_by_role("link", name=name, exact=True).click()
     expect(heading(page)).to_have_text(f"Segment {name}")
@@ -415,3 +425,32 @@ def test_a_leader_sends_a_survey_to_a_segment(
     arrived = [str(m["To"]) for m in mailbox.messages[before:]]
     assert len(arrived) == count
     assert set(recipients) <= set(arrived)
+
+
+def test_revoking_a_key_asks_first(page: Page) -> None:
+    """A destructive action asks; dismissed, nothing is sent; accepted, the key is revoked."""
+    sign_in(page)
+    page.goto("/settings")
+    name = f"ci-{uuid.uuid4().hex[:6]}"
+    page.locator('form[action="/settings/keys"] input[name="name"]').fill(name)
+    page.get_by_role("button", name="Create API key").click()
+    row = page.locator("tr", has_text=name)
+    questions: list[str] = []
+
+    def answer(accept: bool) -> None:
+        def on_dialog(dialog: Dialog) -> None:
+            questions.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+
+        page.once("dialog", on_dialog)
+
+    answer(accept=False)
+    row.get_by_role("button", name="Revoke").click()
+    page.goto("/settings")
+    expect(row.get_by_role("button", name="Revoke")).to_be_visible()  # still valid
+    answer(accept=True)
+    row.get_by_role("button", name="Revoke").click()
+    expect(row).to_contain_text("revoked")
+    assert (
+        questions == [f"Revoke the API key “{name}”? Whatever uses it stops working at once."] * 2
+    )

@@ -1,0 +1,83 @@
+"""One KPI over time, for its page: the value of each period (month, quarter or fiscal year)
+for the accounts chosen by plan, tier, touch model, owner, industry or segment, with the
+KPI's title, unit and definition. Computed once per refresh day and choice, and stored for
+every process (the cache slice), as the dashboard is."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, Field, TypeAdapter
+from sqlalchemy.orm import Session
+
+from kasasu.analytics.sources import ACCOUNT_IDS
+from kasasu.cache.service import cached_payload, store_payload
+from kasasu.domain.periods import Grain, add_months
+from kasasu.domain.reporting import Reporting
+from kasasu.health.snapshots import latest_refresh_day
+from kasasu.metrics.schemas import MetricAbout, MetricQuery, MetricValue
+from kasasu.metrics.service import compute_metrics, metric_about
+from kasasu.segments.service import segment_members
+from kasasu.warehouse.source import AnalyticsSource
+from kasasu.workspace.dashboard import kpi_key
+
+# How far back each grain looks: two years of months, eight quarters, five fiscal years.
+SPAN_MONTHS = {Grain.MONTH: 24, Grain.QUARTER: 24, Grain.FISCAL_YEAR: 60}
+ACCOUNT_FILTERS = ("plan", "tier", "touch_model", "owner_id", "industry")
+_VALUES = TypeAdapter(list[MetricValue])
+
+
+class KpiChoice(BaseModel):
+    """Which accounts and at which grain: what the page's filters chose."""
+
+    grain: Grain = Grain.MONTH
+    plan: str | None = None
+    tier: str | None = None
+    touch_model: str | None = None
+    owner_id: int | None = None
+    industry: str | None = None
+    segment: str | None = None
+
+    def account_filters(self) -> dict[str, Any]:
+        chosen = self.model_dump(include=set(ACCOUNT_FILTERS))
+        return {k: v for k, v in chosen.items() if v not in (None, "")}
+
+
+class KpiTrend(BaseModel):
+    about: MetricAbout
+    as_of: date | None = Field(description="The latest refresh day")
+    values: list[MetricValue]
+
+
+def kpi_trend(
+    session: Session,
+    name: str,
+    choice: KpiChoice,
+    reporting: Reporting,
+    source: AnalyticsSource,
+) -> KpiTrend:
+    about = metric_about(name, reporting.locale)
+    refreshed = latest_refresh_day(session)
+    last = add_months(reporting.today().replace(day=1), -1)  # the last whole month
+    first = add_months(last, -(SPAN_MONTHS[choice.grain] - 1))
+    filters = choice.account_filters()
+    if choice.segment:
+        members = segment_members(session, choice.segment, refreshed) if refreshed else []
+        filters[ACCOUNT_IDS] = members
+    what = json.dumps([name, choice.model_dump(mode="json")], sort_keys=True)
+    slot = "kpi:" + hashlib.sha256(what.encode()).hexdigest()[:32]
+    key = kpi_key(refreshed, last, reporting)
+    stored = cached_payload(session, slot, key)
+    if stored is not None:
+        values = _VALUES.validate_python(stored)
+    else:
+        query = replace(
+            MetricQuery.reported(reporting, (name,), first, last, choice.grain), filters=filters
+        )
+        values = compute_metrics(session, query, source)
+        store_payload(session, slot, key, _VALUES.dump_python(values, mode="json"))
+    return KpiTrend(about=about, as_of=refreshed, values=values)
