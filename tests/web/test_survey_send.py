@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.domain.choices import Role
-from kasasu.models import SurveyInvitation
+from kasasu.domain.dates import today_in
+from kasasu.models import SurveyCampaign, SurveyInvitation
 from kasasu.surveys.config import SurveyConfig
 from kasasu.web.context import WebContext
 from tests.surveys.conftest import Mailbox, World, committed_world, config_for, smtp
@@ -108,3 +109,30 @@ def test_csms_cannot_preview_send_or_remind(
     for path in ("/surveys/q3/send", "/surveys/q3/remind"):
         assert web.post(path, data={"csrf_token": token}).status_code == 403
     assert smtp[0].messages == []
+
+
+def test_a_leader_schedules_a_campaign_and_a_past_day_is_refused_in_place(
+    web: TestClient, world: World, sign_in: SignIn, sessions: sessionmaker[Session]
+) -> None:
+    sign_in(Role.LEADER)
+    token = csrf(web.get("/surveys").text)
+    web.post("/surveys", data={"csrf_token": token, "name": "q3", "segment": "all"})
+    today = today_in("Asia/Tokyo")  # the reporting zone of the web tests
+    later = today + timedelta(days=10)
+    done = web.post("/surveys/q3/schedule", data={"csrf_token": token, "day": later.isoformat()})
+    assert done.headers["location"] == "/surveys/q3/send"
+    with sessions() as s:
+        assert s.scalars(select(SurveyCampaign.scheduled_for)).one() == later
+    assert (
+        f"the daily refresh of {later:%B} {later.day}, {later.year} sends it"
+        in web.get("/surveys/q3/send?lang=en").text
+    )
+    past = (today - timedelta(days=1)).isoformat()
+    refused = web.post("/surveys/q3/schedule?lang=en", data={"csrf_token": token, "day": past})
+    assert refused.status_code == 422
+    assert '<p class="field-error" id="schedule-day-error">Choose today or a later day' in (
+        refused.text
+    )
+    web.post("/surveys/q3/schedule", data={"csrf_token": token, "day": ""})  # cancel it
+    with sessions() as s:
+        assert s.scalars(select(SurveyCampaign.scheduled_for)).one() is None

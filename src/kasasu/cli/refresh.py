@@ -26,7 +26,7 @@ from kasasu.jobs.daily import run_day
 from kasasu.jobs.locking import refresh_lock
 from kasasu.jobs.refresh import STEPS, OnStep, days_between
 from kasasu.kit.i18n import N_, _
-from kasasu.wiring import playbook_setup, refresh_config
+from kasasu.wiring import playbook_setup, refresh_config, survey_config
 
 STEP_LABELS = {
     "features": N_("Features"),
@@ -98,6 +98,7 @@ def refresh(
                 on_step=on_step,
                 skip_done=skip_done,
                 keep=lease.keep,
+                surveys=survey_config(settings()),
             )
         result, acted = ran.refresh, ran.playbooks
     finally:
@@ -109,6 +110,15 @@ def refresh(
                 day=day.isoformat(),
                 features=result.features.get(day, 0),
                 scored=result.scored.get(day, 0),
+            )
+        )
+    for outcome in ran.surveys or []:
+        console.print(
+            t(
+                "Survey {name} (scheduled): {sent} invitations sent, {failed} failed",
+                name=outcome.campaign,
+                sent=outcome.sent,
+                failed=outcome.failed,
             )
         )
     if acted is not None:

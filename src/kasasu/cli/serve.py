@@ -14,7 +14,7 @@ from kasasu.db import create_db_engine
 from kasasu.jobs.scheduler import DailyRefresh
 from kasasu.kit import deadline
 from kasasu.kit.i18n import N_
-from kasasu.wiring import playbook_setup, refresh_config
+from kasasu.wiring import playbook_setup, refresh_config, survey_config
 
 if TYPE_CHECKING:
     import uvicorn
@@ -49,6 +49,7 @@ def serve(
             refresh_config(config),
             config.refresh.at,
             playbook_setup(config) if config.playbooks.enabled else None,
+            surveys=survey_config(config),
         )
         daily.start()
         console.print(

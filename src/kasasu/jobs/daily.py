@@ -1,5 +1,6 @@
 """The whole daily refresh (DESIGN.md §3): features → scores → touch models → segments, then
-the playbooks. Called by ``kasasu refresh`` and by the scheduler inside ``kasasu serve``."""
+the playbooks and the survey campaigns scheduled for the day. Called by ``kasasu refresh``
+and by the scheduler inside ``kasasu serve``."""
 
 from __future__ import annotations
 
@@ -13,12 +14,16 @@ from sqlalchemy.orm import Session
 from kasasu.health.features import RefreshConfig
 from kasasu.jobs.playbooks import PlaybookOutcome, PlaybookSetup, run_playbooks
 from kasasu.jobs.refresh import OnStep, RefreshResult, run_refresh
+from kasasu.jobs.surveys import send_scheduled
+from kasasu.surveys.campaign_schemas import SendOutcome
+from kasasu.surveys.config import SurveyConfig
 
 
 @dataclass
 class DayResult:
     refresh: RefreshResult
     playbooks: PlaybookOutcome | None  # None when the playbooks did not run
+    surveys: list[SendOutcome] | None = None  # the scheduled campaigns sent; None: not run
 
 
 def run_day(
@@ -32,9 +37,11 @@ def run_day(
     on_step: OnStep | None = None,
     skip_done: bool = False,
     keep: Callable[[Session], None] | None = None,
+    surveys: SurveyConfig | None = None,
 ) -> DayResult:
     """Steps 1–4 for each of ``days`` (see :func:`run_refresh`), then step 5, the playbooks
-    (``None``: switched off), for the day refreshed.
+    (``None``: switched off), for the day refreshed, then the survey campaigns scheduled for
+    it (``surveys``: how they are sent; None: not).
 
     Playbooks act on the present: they run only when the one day refreshed is ``today`` and
     this is not a backfill, so a rebuilt history never sends anything.
@@ -42,4 +49,5 @@ def run_day(
     refreshed = run_refresh(engine, days, config, on_step, skip_done=skip_done, keep=keep)
     present = not backfill and list(days) == [today]
     acted = run_playbooks(engine, today, playbooks) if playbooks is not None and present else None
-    return DayResult(refreshed, acted)
+    sent = send_scheduled(engine, today, surveys) if surveys is not None and present else None
+    return DayResult(refreshed, acted, sent)

@@ -17,6 +17,7 @@ from kasasu.health.features import RefreshConfig
 from kasasu.jobs.daily import run_day
 from kasasu.jobs.locking import refresh_lock
 from kasasu.jobs.playbooks import PlaybookSetup
+from kasasu.surveys.config import SurveyConfig
 
 log = logging.getLogger("kasasu.scheduler")
 
@@ -44,9 +45,11 @@ class DailyRefresh:
         at: time,
         playbooks: PlaybookSetup | None,
         *,
+        surveys: SurveyConfig | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.engine, self.config, self.at, self.playbooks = engine, config, at, playbooks
+        self.surveys = surveys
         self.clock = clock
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="kasasu-refresh", daemon=True)
@@ -65,7 +68,13 @@ class DailyRefresh:
             try:
                 with refresh_lock(self.engine, [day]) as lease:
                     ran = run_day(
-                        self.engine, [day], self.config, self.playbooks, today=day, keep=lease.keep
+                        self.engine,
+                        [day],
+                        self.config,
+                        self.playbooks,
+                        today=day,
+                        keep=lease.keep,
+                        surveys=self.surveys,
                     )
                     scored = ran.refresh.scored.get(day, 0)
                     log.warning("refresh %s: %s accounts scored", day, scored)

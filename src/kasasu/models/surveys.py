@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String
@@ -51,6 +51,7 @@ class SurveyCampaign(IdMixin, TimestampMixin, Base):
     throttle_days: Mapped[int]
     expires_days: Mapped[int]
     sent_at: Mapped[datetime | None]
+    scheduled_for: Mapped[date | None]  # a draft the daily refresh of that day sends
 
 
 class SurveyInvitation(IdMixin, TimestampMixin, Base):

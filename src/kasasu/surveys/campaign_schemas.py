@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
@@ -57,6 +57,7 @@ class CampaignRead(BaseModel):
     expires_days: int
     created_at: datetime
     sent_at: datetime | None
+    scheduled_for: date | None = None  # a draft that the daily refresh of that day sends
 
 
 class SendOutcome(BaseModel):

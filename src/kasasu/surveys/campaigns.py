@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -142,6 +142,24 @@ def send_campaign(
         else:
             outcome.failed += 1
     return outcome
+
+
+def schedule_campaign(session: Session, name: str, day: date | None, today: date) -> CampaignRead:
+    """Let the daily refresh of ``day`` send the draft campaign ``name`` (None: no longer)."""
+    campaign = campaign_row(session, name)
+    if campaign.status != "draft":
+        raise Conflict(_("The survey campaign {name} was sent already", name=name))
+    if day is not None and day < today:
+        reason = _("Choose today or a later day")
+        raise InvalidInput(reason, [FieldError(("form", "day"), reason, day.isoformat())])
+    campaign.scheduled_for = day
+    session.flush()
+    return CampaignRead.model_validate(campaign)
+
+
+def due_campaigns(session: Session, today: date) -> list[str]:
+    """The draft campaigns scheduled for ``today`` or a day before: what today's run sends."""
+    return CampaignRepository(session).scheduled_by(today)
 
 
 def choose_recipients(

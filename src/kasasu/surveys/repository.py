@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
@@ -52,6 +52,11 @@ class CampaignRepository(Repository[SurveyCampaign]):
 
     def list_all(self) -> list[SurveyCampaign]:
         stmt = select(SurveyCampaign).order_by(SurveyCampaign.created_at.desc())
+        return list(self.session.scalars(stmt))
+
+    def scheduled_by(self, day: date) -> list[str]:
+        c = SurveyCampaign
+        stmt = select(c.name).where(c.status == "draft", c.scheduled_for <= day).order_by(c.id)
         return list(self.session.scalars(stmt))
 
 

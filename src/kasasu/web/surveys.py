@@ -3,7 +3,7 @@ interval, answers, response rate) and, for leaders and admins, a form to create 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -13,14 +13,15 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from kasasu.domain.choices import SurveyKind
-from kasasu.domain.dates import today_in
+from kasasu.domain.dates import parse_date, today_in
 from kasasu.domain.permissions import Action, can
-from kasasu.errors import KasasuError
+from kasasu.errors import FieldError, InvalidInput, KasasuError
 from kasasu.segments.service import list_segments
 from kasasu.surveys.campaign_schemas import CampaignCreate
 from kasasu.surveys.campaigns import (
     create_campaign,
     remind_campaign,
+    schedule_campaign,
     send_campaign,
     validate_campaign,
     widget_setup,
@@ -140,6 +141,14 @@ def campaign_page(
     )
 
 
+def _day(text: str) -> date | None:
+    """The day typed in the schedule form (empty: none); a mistake names the field."""
+    try:
+        return parse_date(text) if text.strip() else None
+    except InvalidInput as error:
+        raise InvalidInput(error.message, [FieldError(("day",), error.message, text)]) from error
+
+
 def _config(request: Request) -> SurveyConfig:
     config = web_context(request).surveys
     if config is None:  # pragma: no cover - create_app always sets it
@@ -151,9 +160,35 @@ def _config(request: Request) -> SurveyConfig:
 def send_page(request: Request, user: CurrentUser, pages: PagesDep, name: str) -> HTMLResponse:
     """Who would get the invitation, who the throttle skips, and the email as it will read."""
     require(user, Action.DELETE)
+    return _send_view(request, user, pages, name)
+
+
+def _send_view(
+    request: Request, user: UserRead, pages: Pages, name: str, status: int = 200, **form: Any
+) -> HTMLResponse:
     config, now = _config(request), datetime.now(UTC)
-    preview = in_transaction(request, lambda s: send_preview(s, name, config, now))
-    return pages.render(request, "survey_send.html", user=user, preview=preview)
+    preview = in_transaction(request, lambda s: send_preview(s, name, config, now), write=False)
+    return pages.render(request, "survey_send.html", status, user=user, preview=preview, **form)
+
+
+@router.post("/surveys/{name}/schedule", dependencies=[Depends(check_csrf)])
+def schedule(
+    request: Request,
+    name: str,
+    *,
+    user: CurrentUser,
+    pages: PagesDep,
+    report: ReportingDep,
+    day: Annotated[str, Form()] = "",
+) -> Response:
+    """The day the daily refresh sends this draft (empty: no schedule); errors inline."""
+    require(user, Action.DELETE)
+    try:
+        chosen = _day(day)
+        in_transaction(request, lambda s: schedule_campaign(s, name, chosen, report.today()))
+    except InvalidInput as error:
+        return _send_view(request, user, pages, name, 422, schedule_error=error, day=day)
+    return RedirectResponse(f"/surveys/{quote(name)}/send", status_code=303)
 
 
 @router.post("/surveys/{name}/send", dependencies=[Depends(check_csrf)])

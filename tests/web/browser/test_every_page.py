@@ -26,7 +26,8 @@ from kasasu.web.navigation import pages_for
 from tests.kit.test_i18n import _catalog
 from tests.web.browser.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, submit_sign_in
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
+# Its own group: the other worker runs it, beside the journeys, on a demo of its own.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser-pages")]
 
 MENU = [p.href for p in pages_for(Role.ADMIN)]
 # A page reached from each of these: the first link on it that matches.
