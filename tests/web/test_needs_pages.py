@@ -3,6 +3,8 @@ permissions, query counts (data of tests/needs/needs_data.py and voice_data.py).
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -180,3 +182,22 @@ def test_list_pages_cost_the_same_for_few_or_many_rows(
         s.commit()
     assert queries("/needs") == board
     assert queries(f"/needs/{ids['N3']}") == one
+
+
+def test_the_loyal_lists_page_and_count_every_row(
+    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session], monkeypatch: Any
+) -> None:
+    """One row a page (the page size made 1): the count still covers both advocates."""
+    with sessions() as s:
+        add_voice_book(s)
+        s.commit()
+    monkeypatch.setattr("kasasu.web.needs.LOYAL_PAGE", 1)
+    sign_in(Role.CSM)
+    first = web.get("/loyal?month=2026-11&lang=en").text
+    assert [r[0] for r in table_rows(first)[1:]] == ["担当L1"]
+    assert "1–1 of 2" in first
+    assert 'href="?month=2026-11&amp;lang=en&amp;advocates_page=2"' in first
+    second = web.get("/loyal?month=2026-11&lang=en&advocates_page=2").text
+    assert [r[0] for r in table_rows(second)[1:]] == ["担当L2"]
+    assert "2–2 of 2" in second
+    assert table_rows(second)[0][0] == "株式会社L1"  # the other list keeps its own page

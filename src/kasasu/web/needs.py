@@ -35,6 +35,8 @@ def _month(text: str | None, today: date) -> date:
         return today.replace(day=1)
 
 
+LOYAL_PAGE = 100  # rows of each list; the counts cover them all
+
 router = APIRouter(include_in_schema=False)
 
 
@@ -101,6 +103,11 @@ def loyal_page(
     loyal, found = in_transaction(
         request, lambda s: (loyal_customers(s, month, query, source=source), advocates(s))
     )
+    asked = dict(request.query_params)
+    numbers = {
+        "customers": _page_number(asked.get("page")),
+        "advocates": _page_number(asked.get("advocates_page")),
+    }
     return pages.render(
         request,
         "loyal.html",
@@ -108,7 +115,15 @@ def loyal_page(
         loyal=loyal,
         advocates=found,
         can_edit=can(user.role, Action.WRITE),
+        pages=numbers,
+        size=LOYAL_PAGE,
+        query=asked,
     )
+
+
+def _page_number(text: str | None) -> int:
+    """A page number from the query, 1 when missing or not a number."""
+    return int(text) if text and text.isdigit() and int(text) > 0 else 1
 
 
 @router.post("/loyal/references", dependencies=[Depends(check_csrf)])
