@@ -4,7 +4,6 @@ real local SMTP server, each email once; CSMs can do neither."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,11 +16,11 @@ from kasasu.domain.choices import Role
 from kasasu.domain.dates import today_in
 from kasasu.models import SurveyCampaign, SurveyInvitation
 from kasasu.surveys.config import SurveyConfig
-from kasasu.web.context import WebContext
-from tests.surveys.conftest import Mailbox, World, committed_world, config_for, smtp
+from tests.surveys.conftest import Mailbox, World, config_for, smtp
 from tests.web.conftest import SignIn, csrf
+from tests.web.test_surveys import web_context, world
 
-__all__ = ["smtp"]
+__all__ = ["smtp", "web_context", "world"]  # test_surveys.py's, with this module's config
 
 # build_world's segment "all": 三葉商事's champion (not its plain user), Acme's decision
 # maker, and 山田工業's only contact with an email (it has no champion or decision maker).
@@ -32,16 +31,6 @@ NPS_JA = "当社のサービスを友人や同僚に薦める可能性はどの�
 @pytest.fixture
 def config(smtp: tuple[Mailbox, int], tmp_path: Path) -> SurveyConfig:
     return config_for(smtp[1], tmp_path)
-
-
-@pytest.fixture
-def web_context(web_context: WebContext, config: SurveyConfig) -> WebContext:
-    return replace(web_context, surveys=config)
-
-
-@pytest.fixture
-def world(sessions: sessionmaker[Session]) -> World:
-    return committed_world(sessions)
 
 
 def _recipients(mailbox: Mailbox) -> list[str]:

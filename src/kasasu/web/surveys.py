@@ -3,6 +3,7 @@ interval, answers, response rate) and, for leaders and admins, a form to create 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -194,24 +195,23 @@ def schedule(
 @router.post("/surveys/{name}/send", dependencies=[Depends(check_csrf)])
 def send(request: Request, user: CurrentUser, name: str) -> Response:
     """Email every invitation not sent yet, each once; each email is committed as it goes."""
-    require(user, Action.DELETE)
-    config, now = _config(request), datetime.now(UTC)
-    outcome = in_transaction(
-        request, lambda s: send_campaign(s, name, config, now, checkpoint=s.commit)
-    )
-    query = urlencode({"sent": outcome.sent, "failed": outcome.failed})
-    return RedirectResponse(f"/surveys/{quote(name)}?{query}", status_code=303)
+    return _deliver(request, user, name, send_campaign, "sent")
 
 
 @router.post("/surveys/{name}/remind", dependencies=[Depends(check_csrf)])
 def remind(request: Request, user: CurrentUser, name: str) -> Response:
     """One reminder to each invitee who has not answered (never a second)."""
+    return _deliver(request, user, name, remind_campaign, "reminded")
+
+
+def _deliver(
+    request: Request, user: UserRead, name: str, deliver: Callable[..., Any], counted: str
+) -> Response:
+    """Send or remind now (leaders and admins), then say on the campaign's page how many."""
     require(user, Action.DELETE)
     config, now = _config(request), datetime.now(UTC)
-    outcome = in_transaction(
-        request, lambda s: remind_campaign(s, name, config, now, checkpoint=s.commit)
-    )
-    query = urlencode({"reminded": outcome.reminded, "failed": outcome.failed})
+    outcome = in_transaction(request, lambda s: deliver(s, name, config, now, checkpoint=s.commit))
+    query = urlencode({counted: getattr(outcome, counted), "failed": outcome.failed})
     return RedirectResponse(f"/surveys/{quote(name)}?{query}", status_code=303)
 
 
