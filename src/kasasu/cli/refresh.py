@@ -99,6 +99,7 @@ def refresh(
                 skip_done=skip_done,
                 keep=lease.keep,
                 surveys=survey_config(settings()),
+                warm=settings().reporting(),
             )
         result, acted = ran.refresh, ran.playbooks
     finally:

@@ -50,6 +50,7 @@ def serve(
             config.refresh.at,
             playbook_setup(config) if config.playbooks.enabled else None,
             surveys=survey_config(config),
+            warm=config.reporting(),
         )
         daily.start()
         console.print(

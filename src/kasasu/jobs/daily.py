@@ -11,10 +11,12 @@ from datetime import date
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from kasasu.domain.reporting import Reporting
 from kasasu.health.features import RefreshConfig
 from kasasu.jobs.playbooks import PlaybookOutcome, PlaybookSetup, run_playbooks
 from kasasu.jobs.refresh import OnStep, RefreshResult, run_refresh
 from kasasu.jobs.surveys import send_scheduled
+from kasasu.jobs.warm import warm_pages
 from kasasu.surveys.campaign_schemas import SendOutcome
 from kasasu.surveys.config import SurveyConfig
 
@@ -38,10 +40,12 @@ def run_day(
     skip_done: bool = False,
     keep: Callable[[Session], None] | None = None,
     surveys: SurveyConfig | None = None,
+    warm: Reporting | None = None,
 ) -> DayResult:
     """Steps 1–4 for each of ``days`` (see :func:`run_refresh`), then step 5, the playbooks
     (``None``: switched off), for the day refreshed, then the survey campaigns scheduled for
-    it (``surveys``: how they are sent; None: not).
+    it (``surveys``: how they are sent; None: not), then the pages computed over every
+    account are computed and stored for the day's first visit (``warm``: as whom; None: not).
 
     Playbooks act on the present: they run only when the one day refreshed is ``today`` and
     this is not a backfill, so a rebuilt history never sends anything.
@@ -50,4 +54,6 @@ def run_day(
     present = not backfill and list(days) == [today]
     acted = run_playbooks(engine, today, playbooks) if playbooks is not None and present else None
     sent = send_scheduled(engine, today, surveys) if surveys is not None and present else None
+    if warm is not None and present:
+        warm_pages(engine, warm, config.source)
     return DayResult(refreshed, acted, sent)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
+from kasasu.domain.reporting import Reporting
 from kasasu.errors import Unavailable
 from kasasu.health.features import RefreshConfig
 from kasasu.jobs.daily import run_day
@@ -46,10 +47,11 @@ class DailyRefresh:
         playbooks: PlaybookSetup | None,
         *,
         surveys: SurveyConfig | None = None,
+        warm: Reporting | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.engine, self.config, self.at, self.playbooks = engine, config, at, playbooks
-        self.surveys = surveys
+        self.surveys, self.warm = surveys, warm
         self.clock = clock
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="kasasu-refresh", daemon=True)
@@ -75,6 +77,7 @@ class DailyRefresh:
                         today=day,
                         keep=lease.keep,
                         surveys=self.surveys,
+                        warm=self.warm,
                     )
                     scored = ran.refresh.scored.get(day, 0)
                     log.warning("refresh %s: %s accounts scored", day, scored)

@@ -20,7 +20,7 @@ from kasasu.domain.periods import Grain, add_months
 from kasasu.domain.reporting import Reporting
 from kasasu.health.snapshots import latest_refresh_day
 from kasasu.metrics.schemas import MetricAbout, MetricQuery, MetricValue
-from kasasu.metrics.service import compute_metrics, metric_about
+from kasasu.metrics.service import compute_metrics, metric_about, metric_names
 from kasasu.segments.service import segment_members
 from kasasu.warehouse.source import AnalyticsSource
 from kasasu.workspace.dashboard import kpi_key
@@ -62,15 +62,12 @@ def kpi_trend(
 ) -> KpiTrend:
     about = metric_about(name, reporting.locale)
     refreshed = latest_refresh_day(session)
-    last = add_months(reporting.today().replace(day=1), -1)  # the last whole month
-    first = add_months(last, -(SPAN_MONTHS[choice.grain] - 1))
+    first, last = _span(choice.grain, reporting)
     filters = choice.account_filters()
     if choice.segment:
         members = segment_members(session, choice.segment, refreshed) if refreshed else []
         filters[ACCOUNT_IDS] = members
-    what = json.dumps([name, choice.model_dump(mode="json")], sort_keys=True)
-    slot = "kpi:" + hashlib.sha256(what.encode()).hexdigest()[:32]
-    key = kpi_key(refreshed, last, reporting)
+    slot, key = _slot(name, choice), kpi_key(refreshed, last, reporting)
     stored = cached_payload(session, slot, key)
     if stored is not None:
         values = _VALUES.validate_python(stored)
@@ -81,3 +78,31 @@ def kpi_trend(
         values = compute_metrics(session, query, source)
         store_payload(session, slot, key, _VALUES.dump_python(values, mode="json"))
     return KpiTrend(about=about, as_of=refreshed, values=values)
+
+
+def keep_every_kpi(session: Session, reporting: Reporting, source: AnalyticsSource) -> int:
+    """Every KPI's page as it first opens (by month, every account), computed in one pass
+    over one copy of the facts and stored: the refresh of today runs it. How many."""
+    refreshed = latest_refresh_day(session)
+    first, last = _span(Grain.MONTH, reporting)
+    names = tuple(metric_names())
+    values = compute_metrics(session, MetricQuery.reported(reporting, names, first, last), source)
+    key = kpi_key(refreshed, last, reporting)
+    for name in names:
+        mine = [v for v in values if v.metric == name]
+        store_payload(
+            session, _slot(name, KpiChoice()), key, _VALUES.dump_python(mine, mode="json")
+        )
+    return len(names)
+
+
+def _span(grain: Grain, reporting: Reporting) -> tuple[date, date]:
+    """The first and the last month a page of ``grain`` shows: up to the last whole month."""
+    last = add_months(reporting.today().replace(day=1), -1)
+    return add_months(last, -(SPAN_MONTHS[grain] - 1)), last
+
+
+def _slot(name: str, choice: KpiChoice) -> str:
+    """Where a KPI page's values are stored: one slot per KPI and choice."""
+    what = json.dumps([name, choice.model_dump(mode="json")], sort_keys=True)
+    return "kpi:" + hashlib.sha256(what.encode()).hexdigest()[:32]

@@ -1,0 +1,38 @@
+"""After today's refresh the dashboard and every KPI page are computed and stored, so their
+first visit reads them (golden customer base, tests/analytics/golden.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Engine, func, select
+
+from kasasu.db import session_factory, transaction
+from kasasu.domain.reporting import Reporting
+from kasasu.jobs.warm import warm_pages
+from kasasu.metrics.service import metric_names
+from kasasu.models import CachedResult
+from kasasu.warehouse.source import FACTS_ONLY
+from kasasu.workspace.dashboard import dashboard
+from kasasu.workspace.kpis import KpiChoice, kpi_trend
+from tests.analytics.golden import add_golden
+from tests.playbooks.conftest import sqlite_engine
+
+__all__ = ["sqlite_engine"]
+
+REPORTING = Reporting(locale="en", on=date(2026, 4, 15))  # the last whole month: March
+
+
+def test_the_first_visit_after_a_refresh_reads_what_was_stored(sqlite_engine: Engine) -> None:
+    factory = session_factory(sqlite_engine)
+    with transaction(factory) as s:
+        add_golden(s)
+    assert warm_pages(sqlite_engine, REPORTING, FACTS_ONLY) == 1 + len(metric_names())
+    with transaction(factory) as s:
+        stored = s.scalar(select(func.count()).select_from(CachedResult))
+        board = dashboard(s, REPORTING, FACTS_ONLY)
+        mrr = kpi_trend(s, "mrr", KpiChoice(), REPORTING, FACTS_ONLY)
+    assert stored == 1 + len(metric_names())  # the dashboard and one page per KPI
+    assert board.computed is False  # read from the store
+    by_month = {v.period: v.value for v in mrr.values}
+    assert (by_month["2026-01"], by_month["2026-03"]) == (146_333, 131_333)  # golden.py
