@@ -108,7 +108,7 @@ def test_a_held_day_exits_6_and_says_who_holds_it(company: dict[str, str]) -> No
         assert "Traceback" not in held.stderr
         japanese = invoke_kasasu({**company, "KASASU_LOCALE": "ja"}, *REFRESH)
         assert japanese.returncode == 6
-        assert "2026-10-01 のリフレッシュはすでに実行中です" in japanese.stderr
+        assert "2026-10-01 の再計算はすでに実行中です" in japanese.stderr
         # Another day is not held.
         other = invoke_kasasu(company, "refresh", "--as-of", "2026-09-30", "--no-playbooks")
         assert other.returncode == 0, other.stderr

@@ -61,3 +61,22 @@ def test_accept_language_prefers_the_highest_weight() -> None:
     assert negotiate_locale("en-US,en;q=0.9") == "en"
     assert negotiate_locale("fr", default="en") == "en"
     assert negotiate_locale(None, default="en") == "en"
+
+
+def test_one_japanese_word_per_concept() -> None:
+    """更新 is a renewal and 再計算 the daily refresh; 担当CSM is ours and 先方担当者 the
+    customer's contact (issue 16: a team must never read one for the other)."""
+    import re
+
+    mixed = []
+    for msgid, msgstr in _catalog().items():
+        lowered, plain = msgid.lower(), msgstr.replace("先方担当者", "")
+        if (
+            "refresh" in lowered
+            and "renew" not in lowered
+            and re.search("更新|リフレッシュ", msgstr)
+        ):
+            mixed.append(msgid)
+        if re.search(r"\b(contacts?|owners?)\b", lowered) and "担当者" in plain:
+            mixed.append(msgid)
+    assert mixed == []

@@ -39,7 +39,7 @@ def test_the_list_in_english_and_japanese(
     assert 'action="/segments"' not in en  # a viewer gets no form
     ja = web.get("/segments?lang=ja").text
     assert "<h1>セグメント</h1>" in ja
-    assert "最新の更新後のメンバー数" in ja
+    assert "最新の再計算後のメンバー数" in ja
     assert table_rows(ja) == rows
 
 
@@ -179,4 +179,4 @@ def test_a_segment_the_refresh_skipped_shows_why(
     en = web.get("/segments?lang=en").text
     assert f"Skipped by the refresh of {DAY.isoformat()}: deep: The rule nests" in en
     ja = web.get("/segments?lang=ja").text
-    assert f"{DAY.isoformat()} のリフレッシュでスキップしました" in ja
+    assert f"{DAY.isoformat()} の再計算でスキップしました" in ja

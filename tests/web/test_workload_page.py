@@ -93,7 +93,8 @@ def test_the_account_page_shows_its_touch_model_history(
     ja = web.get(f"/accounts/{ids['W4']}?lang=ja").text
     assert "2026年2月1日 から: テックタッチ" in ja
     assert (
-        "まだ更新でタッチモデルが割り当てられていません。" in web.get(f"/accounts/{ids['W3']}").text
+        "まだ再計算でタッチモデルが割り当てられていません。"
+        in web.get(f"/accounts/{ids['W3']}").text
     )
 
 
