@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from kasasu.domain.account_fields import KPI_FILTERS
 from kasasu.domain.choices import Role
 from kasasu.metrics.service import metric_names
 from kasasu.models import CachedResult
@@ -62,3 +63,11 @@ def test_mrr_by_month_by_quarter_and_for_one_plan(
     with sessions() as s:
         stored = s.scalars(select(CachedResult.name).where(CachedResult.name.like("kpi:%")))
         assert len(list(stored)) == 3  # each choice computed once, kept for the next visit
+
+
+def test_every_field_a_kpi_filters_on_is_offered(web: TestClient, sign_in: SignIn) -> None:
+    """The page's filters are the account fields KPIs filter on, and a segment."""
+    sign_in(Role.VIEWER)
+    page = web.get("/kpis/mrr").text
+    for field in (*KPI_FILTERS, "segment", "grain"):
+        assert f'<select name="{field}">' in page, field

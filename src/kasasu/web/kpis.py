@@ -1,6 +1,6 @@
 """Reports in the web: every KPI of the registry listed with its definition, and a page per
-KPI with its chart and values over time, filters (plan, tier, touch model, owner, industry,
-segment), a grain (month, quarter, fiscal year) and, per period, the accounts behind it."""
+KPI with its chart and values over time, filters (the account fields a KPI filters on, and
+a segment), a grain (month, quarter, fiscal year) and, per month, the accounts behind it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from kasasu.accounts.service import field_values
-from kasasu.domain.choices import TouchModel
+from kasasu.domain.choices import LifecycleStage, TouchModel
 from kasasu.domain.periods import Grain
 from kasasu.metrics.service import metrics_about
 from kasasu.segments.service import list_segments
@@ -60,5 +60,6 @@ def kpi_page(
         choice=choice,
         grains=list(Grain),
         touch_models=list(TouchModel),
+        stages=list(LifecycleStage),
         **data,
     )

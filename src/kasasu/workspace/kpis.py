@@ -1,7 +1,8 @@
 """One KPI over time, for its page: the value of each period (month, quarter or fiscal year)
-for the accounts chosen by plan, tier, touch model, owner, industry or segment, with the
-KPI's title, unit and definition. Computed once per refresh day and choice, and stored for
-every process (the cache slice), as the dashboard is."""
+for the accounts chosen by the fields a KPI filters on (plan, tier, touch model, lifecycle
+stage, owner, industry) or a segment, with the KPI's title, unit and definition. Computed
+once per refresh day and choice, and stored for every process (the cache slice), as the
+dashboard is."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kasasu.analytics.sources import ACCOUNT_IDS
 from kasasu.cache.service import cached_payload, store_payload
+from kasasu.domain.account_fields import KPI_FILTERS
 from kasasu.domain.periods import Grain, add_months
 from kasasu.domain.reporting import Reporting
 from kasasu.health.snapshots import latest_refresh_day
@@ -27,7 +29,6 @@ from kasasu.workspace.dashboard import kpi_key
 
 # How far back each grain looks: two years of months, eight quarters, five fiscal years.
 SPAN_MONTHS = {Grain.MONTH: 24, Grain.QUARTER: 24, Grain.FISCAL_YEAR: 60}
-ACCOUNT_FILTERS = ("plan", "tier", "touch_model", "owner_id", "industry")
 _VALUES = TypeAdapter(list[MetricValue])
 
 
@@ -38,12 +39,14 @@ class KpiChoice(BaseModel):
     plan: str | None = None
     tier: str | None = None
     touch_model: str | None = None
+    lifecycle_stage: str | None = None
     owner_id: int | None = None
     industry: str | None = None
     segment: str | None = None
 
     def account_filters(self) -> dict[str, Any]:
-        chosen = self.model_dump(include=set(ACCOUNT_FILTERS))
+        """The chosen account fields a KPI filters on (domain/account_fields.KPI_FILTERS)."""
+        chosen = self.model_dump(include=set(KPI_FILTERS))
         return {k: v for k, v in chosen.items() if v not in (None, "")}
 
 
