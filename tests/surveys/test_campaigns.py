@@ -182,3 +182,22 @@ def test_bad_campaigns_are_refused(session: Session, world: World, tmp_path: Pat
         create_campaign(session, CampaignCreate(name="y"), config)
     with pytest.raises(NotFound):
         create_campaign(session, CampaignCreate(name="z", segment="nope"), config)
+
+
+def test_an_audience_larger_than_one_statement_binds_is_read_whole(
+    session: Session, world: World
+) -> None:
+    """70,000 listed contact ids (PostgreSQL binds at most 65,535 values in a statement): the
+    three that exist are found, in id order, plus one found by its email in any case."""
+    from kasasu.surveys.campaigns import emails_of
+    from kasasu.surveys.repository import AudienceRepository
+
+    ids = [*world.contacts.values(), *range(10_000_000, 10_070_000)]
+    assert emails_of(session, ids) == [
+        "hanako@mitsuba.jp",
+        "ichiro@mitsuba.jp",
+        "jane@acme.com",
+        "taro@yamada.jp",
+    ]
+    found = AudienceRepository(session).by_ids_or_emails([], ["JANE@acme.com"])
+    assert [email for _c, _a, email in found] == ["jane@acme.com"]

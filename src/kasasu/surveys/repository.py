@@ -82,11 +82,15 @@ class AudienceRepository:
         self, ids: Sequence[int], emails: Sequence[str]
     ) -> list[tuple[int, int, str | None]]:
         c = Contact
-        lowered = [e.lower() for e in emails]
-        stmt = select(c.id, c.account_id, c.email).where(
-            or_(c.id.in_(ids), func.lower(c.email).in_(lowered))
-        )
-        return [(i, a, e) for i, a, e in self.session.execute(stmt.order_by(c.id))]
+        found: dict[int, tuple[int, int, str | None]] = {}
+        # In chunks: a segment's audience can hold more ids than one statement may bind.
+        for chunk in _chunks(list(ids)):
+            stmt = select(c.id, c.account_id, c.email).where(c.id.in_(chunk))
+            found.update({i: (i, a, e) for i, a, e in self.session.execute(stmt)})
+        for chunk in _chunks([e.lower() for e in emails]):
+            stmt = select(c.id, c.account_id, c.email).where(func.lower(c.email).in_(chunk))
+            found.update({i: (i, a, e) for i, a, e in self.session.execute(stmt)})
+        return [found[i] for i in sorted(found)]
 
     def find(self, contact_ids: Sequence[int], key: str) -> Contact | None:
         """The contact among ``contact_ids`` whose email (any case) or external id is ``key``."""
