@@ -27,6 +27,7 @@ BODILESS = {
     ("post", "/imports/{kind}"),  # the file is the body, in whatever format the kind reads
     ("post", "/surveys/campaigns/{name}/send"),
     ("post", "/surveys/campaigns/{name}/remind"),
+    ("post", "/ownership/apply"),  # applies the stored rules; nothing to send
 }
 
 
@@ -128,6 +129,12 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("get", "/segments"),
         ("post", "/segments"),
         ("get", "/segments/{name}/members"),
+        ("get", "/ownership/rules"),
+        ("post", "/ownership/rules"),
+        ("delete", "/ownership/rules/{rule_id}"),
+        ("get", "/ownership/plan"),
+        ("post", "/ownership/apply"),
+        ("get", "/ownership/capacity"),
         ("get", "/playbooks"),
         ("post", "/playbooks"),
         ("get", "/playbooks/{name}"),

@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 from kasasu.db import create_db_engine, session_factory, transaction
 from kasasu.demo.schemas import DemoOptions
 from kasasu.demo.service import generate_demo
-from kasasu.domain.choices import CancellationReason
+from kasasu.domain.choices import CancellationReason, TouchModel
 from kasasu.errors import Conflict, InvalidInput
-from kasasu.models import Account
+from kasasu.models import Account, User
+from kasasu.ownership.service import apply_rules, capacity
 from tests.demo.support import AS_OF, DemoRun, dump
 
 REASONS = {r.value for r in CancellationReason} - {CancellationReason.OTHER.value}
@@ -275,3 +276,43 @@ def test_the_demo_ships_sent_nps_campaigns_behind_its_answers(medium_demo: DemoR
         assert status == ("answered" if at else "sent")
         assert at is None or sent <= at
     assert len(invitations) > len(answers)  # about a third answer
+
+
+def test_the_demo_ships_ownership_rules_that_go_on_with_its_round_robin(
+    medium_demo: DemoRun,
+) -> None:
+    """A new high-touch account goes to the high-touch CSM after the one who got the last
+    high-touch account; each CSM's capacity leaves room (rolled back: the demo is shared)."""
+    engine = create_db_engine(medium_demo.url)
+    with engine.connect() as connection:
+        outer = connection.begin()
+        session = Session(bind=connection)
+        pool = list(
+            session.scalars(
+                sa.select(User.id)
+                .where(User.email.in_(["csm1@demo.kasasu.example", "csm2@demo.kasasu.example"]))
+                .order_by(User.email)
+            )
+        )
+        last = session.scalars(
+            sa.select(Account.owner_id)
+            .where(Account.touch_model == TouchModel.HIGH)
+            .order_by(Account.id.desc())
+            .limit(1)
+        ).one()
+        expected = pool[(pool.index(last) + 1) % len(pool)]
+        new = Account(
+            external_id="NEW-1", name="新規大手", touch_model=TouchModel.HIGH, custom_fields={}
+        )
+        session.add(new)
+        session.flush()
+        done = apply_rules(session)
+        assert [(a.account_id, a.owner_id, a.rule_name) for a in done.assigned] == [
+            (new.id, expected, "high-touch")
+        ]
+        for row in capacity(session):
+            assert row.capacity is not None
+            assert row.accounts <= row.capacity
+        session.close()
+        outer.rollback()
+    engine.dispose()

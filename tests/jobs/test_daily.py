@@ -8,12 +8,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from kasasu.db import create_db_engine, session_factory, transaction
 from kasasu.db.migrate import upgrade
+from kasasu.domain.choices import LifecycleStage, OwnerMethod, Role
 from kasasu.health.features import RefreshConfig
 from kasasu.jobs.daily import run_day
+from kasasu.models import Account, User
+from kasasu.ownership.schemas import OwnerRuleDefinition
+from kasasu.ownership.service import save_rule
 from tests.health.golden_health import AS_OF, add_health_base
 from tests.playbooks.runner import setup
 
@@ -49,3 +53,27 @@ def test_a_backfill_another_day_or_no_playbooks_never_act(engine: Engine, tmp_pa
     assert (past.refresh.scored, past.playbooks) == ({yesterday: 2}, None)
     switched_off = run_day(engine, [AS_OF], CONFIG, None, today=AS_OF)
     assert (switched_off.refresh.scored, switched_off.playbooks) == ({AS_OF: 2}, None)
+
+
+def test_the_refresh_of_today_gives_unowned_accounts_their_csm(engine: Engine) -> None:
+    with transaction(session_factory(engine)) as session:
+        csm = User(email="c@x.jp", name="千葉", role=Role.CSM)
+        session.add(csm)
+        session.flush()
+        csm_id = csm.id
+        save_rule(
+            session, OwnerRuleDefinition(name="all", method=OwnerMethod.FIXED, owners=[csm_id])
+        )
+        live = [
+            a.id
+            for a in session.scalars(select(Account))
+            if a.owner_id is None and a.lifecycle_stage is not LifecycleStage.CHURNED
+        ]
+    backfill = run_day(engine, [AS_OF], CONFIG, None, today=AS_OF, backfill=True)
+    assert backfill.owners is None  # a rebuilt history gives nobody anything
+    ran = run_day(engine, [AS_OF], CONFIG, None, today=AS_OF)
+    assert ran.owners is not None
+    assert sorted(a.account_id for a in ran.owners.assigned) == sorted(live)
+    assert live
+    with transaction(session_factory(engine)) as session:
+        assert {session.get(Account, a).owner_id for a in live} == {csm_id}

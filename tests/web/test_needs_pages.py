@@ -38,6 +38,7 @@ def test_the_board_ranks_needs_in_english_and_japanese(
         ["kintone連携", "New", "3", "¥4,200,000", "2", "¥1,800,000", "40", "¥105,000"],
         ["API拡張", "New", "1", "¥2,400,000", "0", "¥0", "—", "—"],
         ["一括編集", "New", "0", "¥0", "0", "¥0", "—", "—"],
+        ["英語のアンケート", "株式会社A2", "—", "January 1, 2026"],  # waiting for a need
     ]
     ja = web.get("/needs?lang=ja").text
     assert "<h1>要望</h1>" in ja
@@ -55,6 +56,7 @@ def test_the_board_ranks_needs_in_english_and_japanese(
     assert table_rows(web.get("/needs?status=planned&lang=en").text) == [
         ["No estimated need."],
         ["Every need is estimated."],
+        ["英語のアンケート", "株式会社A2", "—", "January 1, 2026"],
     ]
 
 

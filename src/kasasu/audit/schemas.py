@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from kasasu.kit.types import READ_CONFIG, Moment, RowId
 
-ORIGINS = ("api", "web", "import", "playbook", "cli", "system")
+ORIGINS = ("api", "web", "import", "playbook", "rules", "cli", "system")
 ACTIONS = ("insert", "update", "delete")
 
 

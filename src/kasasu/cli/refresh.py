@@ -113,6 +113,13 @@ def refresh(
                 scored=result.scored.get(day, 0),
             )
         )
+    if ran.owners is not None and ran.owners.assigned:
+        console.print(
+            t(
+                "Ownership rules: {n} accounts given a CSM (kasasu serve → /ownership)",
+                n=len(ran.owners.assigned),
+            )
+        )
     for outcome in ran.surveys or []:
         console.print(
             t(

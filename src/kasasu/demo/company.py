@@ -15,7 +15,7 @@ from faker import Faker
 from kasasu.demo import catalog, texts
 from kasasu.demo.shapes import DemoAccount, Row
 from kasasu.demo.timeline import Calendar
-from kasasu.domain.choices import ContactRole, LifecycleStage, Role, TouchModel
+from kasasu.domain.choices import ContactRole, LifecycleStage, OwnerMethod, Role, TouchModel
 
 CSM_EMAIL = "csm{n}@demo.kasasu.example"
 
@@ -218,11 +218,18 @@ def last_mrr(cal: Calendar, account: DemoAccount) -> int:
     return account.mrr_on(max(ends) - timedelta(days=1))
 
 
+def owner_pools(csm_ids: list[int]) -> dict[TouchModel, list[int]]:
+    """Who looks after each touch model: two CSMs for high touch, a pool for the rest (the
+    demo's ownership rules say the same, :func:`owner_rule_rows`)."""
+    high, low = csm_ids[: catalog.HIGH_TOUCH_CSMS], csm_ids[catalog.HIGH_TOUCH_CSMS :]
+    return {TouchModel.HIGH: high, TouchModel.LOW: low[:-1], TouchModel.TECH: low}
+
+
 def assign_owners(
     cal: Calendar, accounts: list[DemoAccount], csm_ids: list[int]
 ) -> dict[int, TouchModel]:
-    """Touch model by ARR, and an owner: two CSMs for high touch, a pool for the rest."""
-    high, low = csm_ids[: catalog.HIGH_TOUCH_CSMS], csm_ids[catalog.HIGH_TOUCH_CSMS :]
+    """Touch model by ARR, and an owner from its pool, in turn (round robin)."""
+    pools = owner_pools(csm_ids)
     touch: dict[int, TouchModel] = {}
     counts = {TouchModel.HIGH: 0, TouchModel.LOW: 0, TouchModel.TECH: 0}
     for account in accounts:
@@ -234,11 +241,49 @@ def assign_owners(
             if arr >= LOW_TOUCH_ARR
             else TouchModel.TECH
         )
-        pool = high if model is TouchModel.HIGH else low[:-1] if model is TouchModel.LOW else low
+        pool = pools[model]
         account.owner_id = pool[counts[model] % len(pool)]
         counts[model] += 1
         touch[account.id] = model
     return touch
+
+
+def owner_rule_rows(
+    cal: Calendar,
+    accounts: list[DemoAccount],
+    touch: dict[int, TouchModel],
+    csm_ids: list[int],
+    first_id: int,
+) -> list[Row]:
+    """The ownership rules that give a new account its CSM as the demo gave the others:
+    round robin within the touch model's pool, going on after the last account given."""
+    created = cal.instant(cal.start, 9.0)
+    last = {touch[a.id]: a.owner_id for a in accounts}
+    return [
+        {
+            "id": first_id + i,
+            "name": f"{model.value}-touch",
+            "position": i + 1,
+            "condition": f'touch_model == "{model.value}"',
+            "segment_id": None,
+            "method": OwnerMethod.ROUND_ROBIN,
+            "owners": people,
+            "enabled": True,
+            "last_owner_id": last.get(model),
+            "created_at": created,
+            "updated_at": created,
+        }
+        for i, (model, people) in enumerate(owner_pools(csm_ids).items())
+    ]
+
+
+def csm_capacity(accounts: list[DemoAccount]) -> dict[int, int]:
+    """Room for about a fifth more than each CSM has, in tens (what a leader would set)."""
+    counts: dict[int, int] = {}
+    for account in accounts:
+        if account.owner_id is not None:
+            counts[account.owner_id] = counts.get(account.owner_id, 0) + 1
+    return {owner: -(-n * 6 // 50) * 10 for owner, n in counts.items()}
 
 
 def lifecycle(cal: Calendar, account: DemoAccount) -> LifecycleStage:

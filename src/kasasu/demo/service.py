@@ -17,9 +17,11 @@ from kasasu.demo.company import (
     CSM_EMAIL,
     account_rows,
     assign_owners,
+    csm_capacity,
     csm_rows,
     make_accounts,
     make_contacts,
+    owner_rule_rows,
 )
 from kasasu.demo.contracts import (
     RATES_PER_JPY,
@@ -54,6 +56,7 @@ from kasasu.models import (
     Feedback,
     Milestone,
     Need,
+    OwnerRule,
     Renewal,
     Segment,
     Subscription,
@@ -170,6 +173,9 @@ def _build(
     mark_references(accounts)
     simulate_contracts(seed, cal, accounts)
     touch = assign_owners(cal, accounts, csm_ids)
+    capacity = csm_capacity(accounts)
+    for user in users:
+        user["account_capacity"] = capacity.get(user["id"])
     report(step, 1, 4)
     tickets, csat = make_support(seed, cal, accounts)
     nps, asked = make_nps(seed, cal, accounts)
@@ -207,6 +213,9 @@ def _build(
     requests = make_feedback(seed, cal, accounts, first_need)
     tables[Feedback] = _numbered(session, Feedback, requests, "FB")
     tables[Segment] = segment_rows(cal, repository.next_id(session, Segment))
+    tables[OwnerRule] = owner_rule_rows(
+        cal, accounts, touch, csm_ids, repository.next_id(session, OwnerRule)
+    )
     rates = exchange_rate_rows(seed, cal, options.currency)
     first_rate = repository.next_id(session, ExchangeRate)
     tables[ExchangeRate] = [{"id": first_rate + i, **r} for i, r in enumerate(rates)]

@@ -30,6 +30,14 @@ class TouchModel(LabelledChoice):
     TECH = "tech", _("Tech touch"), ("tech-touch", "tech_touch")
 
 
+class OwnerMethod(LabelledChoice):
+    """How an ownership rule picks the CSM among its people."""
+
+    FIXED = "fixed", _("The first with room")
+    ROUND_ROBIN = "round_robin", _("Round robin"), ("round-robin",)
+    FEWEST = "fewest", _("Fewest accounts"), ("fewest-accounts",)
+
+
 class LifecycleStage(LabelledChoice):
     ONBOARDING = "onboarding", _("Onboarding")
     ADOPTION = "adoption", _("Adoption"), ("活用",)

@@ -56,6 +56,7 @@ API_FAMILIES = frozenset(
         "loyal",
         "metrics",
         "needs",
+        "ownership",
         "playbooks",
         "renewals",
         "responses",

@@ -1,6 +1,6 @@
 """The whole daily refresh (DESIGN.md §3): features → scores → touch models → segments, then
-the playbooks and the survey campaigns scheduled for the day. Called by ``kasasu refresh``
-and by the scheduler inside ``kasasu serve``."""
+the ownership rules, the playbooks and the survey campaigns scheduled for the day. Called by
+``kasasu refresh`` and by the scheduler inside ``kasasu serve``."""
 
 from __future__ import annotations
 
@@ -13,10 +13,12 @@ from sqlalchemy.orm import Session
 
 from kasasu.domain.reporting import Reporting
 from kasasu.health.features import RefreshConfig
+from kasasu.jobs.ownership import assign_unowned
 from kasasu.jobs.playbooks import PlaybookOutcome, PlaybookSetup, run_playbooks
 from kasasu.jobs.refresh import OnStep, RefreshResult, run_refresh
 from kasasu.jobs.surveys import send_scheduled
 from kasasu.jobs.warm import warm_pages
+from kasasu.ownership.schemas import AssignmentPlan
 from kasasu.surveys.campaign_schemas import SendOutcome
 from kasasu.surveys.config import SurveyConfig
 
@@ -26,6 +28,7 @@ class DayResult:
     refresh: RefreshResult
     playbooks: PlaybookOutcome | None  # None when the playbooks did not run
     surveys: list[SendOutcome] | None = None  # the scheduled campaigns sent; None: not run
+    owners: AssignmentPlan | None = None  # what the ownership rules did; None: not run
 
 
 def run_day(
@@ -42,7 +45,8 @@ def run_day(
     surveys: SurveyConfig | None = None,
     warm: Reporting | None = None,
 ) -> DayResult:
-    """Steps 1–4 for each of ``days`` (see :func:`run_refresh`), then step 5, the playbooks
+    """Steps 1–4 for each of ``days`` (see :func:`run_refresh`), then the ownership rules
+    give unowned accounts their CSM, then step 5, the playbooks
     (``None``: switched off), for the day refreshed, then the survey campaigns scheduled for
     it (``surveys``: how they are sent; None: not), then the pages computed over every
     account are computed and stored for the day's first visit (``warm``: as whom; None: not).
@@ -52,8 +56,9 @@ def run_day(
     """
     refreshed = run_refresh(engine, days, config, on_step, skip_done=skip_done, keep=keep)
     present = not backfill and list(days) == [today]
+    owners = assign_unowned(engine) if present else None
     acted = run_playbooks(engine, today, playbooks) if playbooks is not None and present else None
     sent = send_scheduled(engine, today, surveys) if surveys is not None and present else None
     if warm is not None and present:
         warm_pages(engine, warm, config.source)
-    return DayResult(refreshed, acted, sent)
+    return DayResult(refreshed, acted, sent, owners)

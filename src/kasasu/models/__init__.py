@@ -11,6 +11,7 @@ from kasasu.models.health import FeatureSnapshot, HealthScore, Scorecard, Scorec
 from kasasu.models.locks import JobLock
 from kasasu.models.needs import Need, NeedStatusChange
 from kasasu.models.onboarding import Milestone
+from kasasu.models.ownership import OwnerAssignment, OwnerRule
 from kasasu.models.playbooks import Playbook, PlaybookAction, PlaybookRun
 from kasasu.models.segments import Segment, SegmentMember
 from kasasu.models.subscriptions import ExchangeRate, Renewal, Subscription
@@ -37,6 +38,8 @@ __all__ = [
     "Milestone",
     "Need",
     "NeedStatusChange",
+    "OwnerAssignment",
+    "OwnerRule",
     "Playbook",
     "PlaybookAction",
     "PlaybookRun",

@@ -30,6 +30,8 @@ class User(IdMixin, TimestampMixin, Base):
     # A web session carries the generation it was signed in with; signing out, changing the
     # password or deactivating the user bumps it, which ends every session of the user.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # How many accounts the ownership rules may give this CSM (None: no limit).
+    account_capacity: Mapped[int | None]
 
 
 class ApiKey(IdMixin, TimestampMixin, Base):

@@ -65,6 +65,14 @@ class NeedRepository(Repository[Need]):
         )
         return [(row, name) for row, name in self.session.execute(stmt)]
 
+    def count_unlinked(self) -> int:
+        return int(
+            self.session.scalar(
+                select(func.count()).select_from(Feedback).where(Feedback.need_id.is_(None))
+            )
+            or 0
+        )
+
     def feedback_ids(self, ids: Sequence[int]) -> set[int]:
         """Those of ``ids`` that are requests."""
         return set(self.session.scalars(select(Feedback.id).where(Feedback.id.in_(list(ids)))))

@@ -142,9 +142,42 @@ def _request(row: object, account_name: str) -> RequestRow:
     )
 
 
+def open_needs(session: Session) -> list[NeedRead]:
+    """The needs a new request can join: every need not shipped or declined, oldest first."""
+    statuses = [s for s in NeedStatus if s not in CLOSING]
+    return [
+        NeedRead.model_validate(n, from_attributes=True)
+        for n in NeedRepository(session).list_by_status(statuses)
+    ]
+
+
+def need_titles(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    wanted = set(ids)
+    return {n.id: n.title for n in NeedRepository(session).list_by_status(()) if n.id in wanted}
+
+
 def unlinked_requests(session: Session, limit: int = 100) -> list[RequestRow]:
     """Requests not grouped under a need yet (to link or to make a need from)."""
     return [_request(f, name) for f, name in NeedRepository(session).unlinked_requests(limit)]
+
+
+def count_unlinked(session: Session) -> int:
+    """How many requests wait to be grouped under a need (all of them)."""
+    return NeedRepository(session).count_unlinked()
+
+
+def group_request(
+    session: Session, request_id: int, need: int | None, new_title: str | None
+) -> int:
+    """Put the request under ``need``, or (None) under a new need titled ``new_title``;
+    returns the need's id."""
+    if need is not None:
+        link_requests(session, need, [request_id])
+        return need
+    title = (new_title or "").strip()
+    if not title:
+        raise InvalidInput(_("A need needs a title"), [FieldError(("title",), _("Enter a title"))])
+    return create_need(session, NeedCreate(title=title, requests=[request_id])).id
 
 
 def create_need(session: Session, data: NeedCreate) -> NeedRead:

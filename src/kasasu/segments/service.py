@@ -69,6 +69,11 @@ def segment_members(session: Session, name: str, day: date) -> list[int]:
     return MemberRepository(session).members_on(_segment(session, name).id, day)
 
 
+def current_members(session: Session, name: str) -> set[int]:
+    """Who is in the segment since the latest refresh (the stays not ended)."""
+    return set(MemberRepository(session).open_members(_segment(session, name).id))
+
+
 def segment_member_page(session: Session, name: str, day: date, limit: int) -> SegmentMembersPage:
     """Who was in the segment on ``day``: the first ``limit`` accounts by name, and all."""
     segment_id, members = _segment(session, name).id, MemberRepository(session)

@@ -35,6 +35,9 @@ class UserRead(BaseModel):
     created_at: datetime
     # The web session remembers this at sign-in; a different one means the session has ended.
     session_generation: int = 0
+    account_capacity: int | None = Field(
+        default=None, description="Accounts the ownership rules may give this CSM (none: no limit)"
+    )
 
 
 class ApiKeyCreate(BaseModel):

@@ -163,6 +163,18 @@ def user_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
     return {u.id: u.name for u in UserRepository(session).list_by_ids(wanted)}
 
 
+def set_account_capacity(session: Session, user_id: int, capacity: int | None) -> UserRead:
+    """How many accounts the ownership rules may give the user (None: no limit)."""
+    if capacity is not None and capacity < 0:
+        raise InvalidInput(_("A capacity is a number of accounts, 0 or more"))
+    user = UserRepository(session).get(user_id)
+    if user is None:
+        raise NotFound(_("User {id} does not exist", id=user_id))
+    user.account_capacity = capacity
+    session.flush()
+    return UserRead.model_validate(user)
+
+
 def list_users(session: Session) -> list[UserRead]:
     return [UserRead.model_validate(u) for u in UserRepository(session).list_all()]
 

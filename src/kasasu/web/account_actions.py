@@ -1,5 +1,6 @@
 """What the account page's action bar does: log an activity (with whom, and a next step),
-create a task for the account's CSM, and start a playbook on the account."""
+create a task for the account's CSM, start a playbook on the account, and record a request
+heard from it (from a ticket, an answer or an activity too)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from kasasu.web.auth import CurrentUser, check_csrf, require
 from kasasu.web.context import in_transaction, playbook_config
 from kasasu.web.forms import field_errors
 from kasasu.web.render import PagesDep, ReportingDep, request_locale
+from kasasu.workspace.requests import RequestEntry, record_request
 
 router = APIRouter(include_in_schema=False)
 
@@ -190,3 +192,35 @@ def start_playbook(
     )
     target = f"/accounts/{account_id}?started={started.run_id}&waiting={started.waiting}"
     return RedirectResponse(f"{target}#playbook-runs", status_code=303)
+
+
+class TypedRequest(BaseModel):
+    title: str = ""
+    body: str = ""
+    source: str = ""
+    need: str = ""
+
+
+@router.post("/accounts/{account_id}/requests", dependencies=[Depends(check_csrf)])
+def add_request(
+    request: Request,
+    account_id: int,
+    *,
+    user: CurrentUser,
+    pages: PagesDep,
+    report: ReportingDep,
+    typed: Annotated[TypedRequest, Form()],
+) -> Response:
+    """A request heard from the account, with where it was heard, joined to a need (an
+    existing one or a new one named after it). Mistakes show next to their fields."""
+    require(user, Action.WRITE)
+    try:
+        entry = RequestEntry.model_validate(typed.model_dump())
+        in_transaction(request, lambda s: record_request(s, account_id, entry))
+    except (ValidationError, InvalidInput) as error:
+        mistakes = field_errors(error, report.locale)
+        return render_account(
+            request, account_id, user, pages, report,
+            status=422, request_form=typed.model_dump(), request_errors=mistakes,
+        )  # fmt: skip
+    return RedirectResponse(f"/accounts/{account_id}#requests", status_code=303)

@@ -8,11 +8,14 @@ from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from kasasu.domain.choices import ActivityKind, Priority, Role, TouchModel
 from kasasu.domain.reporting import Reporting
+from kasasu.errors import InvalidInput
 from kasasu.kit.types import local_text
+from kasasu.needs.service import need_titles, open_needs
 from kasasu.playbooks.definitions import enabled_playbooks
 from kasasu.segments.service import list_segments
 from kasasu.users.schemas import UserRead
@@ -28,6 +31,7 @@ from kasasu.workspace.accounts import (
     list_accounts,
 )
 from kasasu.workspace.overview import AccountOverview, account_overview
+from kasasu.workspace.requests import source_of
 
 NOTE_KINDS = (ActivityKind.NOTE, ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.EMAIL)
 VIEW_FIELDS = (
@@ -113,6 +117,18 @@ def account_page(
     return render_account(request, account_id, user, pages, report)
 
 
+def _request_prefill(session: Session, account_id: int, source: str | None) -> dict[str, str]:
+    """The request form started from a ticket, an answer or an activity of this account:
+    its source chosen and its words as the title (nothing for another account's)."""
+    if not source:
+        return {}
+    try:
+        _kind, _id, words = source_of(session, account_id, source)
+    except (InvalidInput, ValidationError):
+        return {}
+    return {"source": source, "title": words}
+
+
 def render_account(
     request: Request,
     account_id: int,
@@ -125,21 +141,30 @@ def render_account(
 ) -> HTMLResponse:
     """The account 360° page; ``forms``: an action form typed with mistakes, shown again."""
     path = web_context(request).events_path
-    overview, users, startable = in_transaction(
-        request,
-        lambda s: (
-            account_overview(s, account_id, report, path),
+    asked_source = request.query_params.get("request_from")
+
+    def load(s: Session) -> tuple[Any, ...]:
+        overview = account_overview(s, account_id, report, path)
+        needs = [f.need_id for f in overview.feedback if f.need_id]
+        return (
+            overview,
             list_users(s),
             [(pb.name, local_text(pb.title, report.locale)) for _id, pb in enabled_playbooks(s)],
-        ),
-    )
+            open_needs(s),
+            need_titles(s, needs),
+            _request_prefill(s, account_id, asked_source),
+        )
+
+    overview, users, startable, needs, titles, prefill = in_transaction(request, load)
     return pages.render(
         request,
         "account.html",
         status,
         user=user,
-        **forms,
+        **{"request_form": prefill, **forms},
         **dict(overview),
+        open_needs=needs,
+        need_titles=titles,
         chart=_chart(overview),
         run_labels=status_labels(report.locale),
         note_kinds=NOTE_KINDS,

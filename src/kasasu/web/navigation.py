@@ -32,6 +32,7 @@ SECTIONS = (
             NavPage("/accounts", _("Accounts")),
             NavPage("/tasks", _("My tasks")),
             NavPage("/workload", _("Workload"), frozenset({Role.VIEWER})),
+            NavPage("/ownership", _("Ownership"), frozenset({Role.VIEWER})),
             NavPage("/segments", _("Segments")),
         ),
     ),

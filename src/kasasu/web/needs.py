@@ -17,7 +17,15 @@ from kasasu.domain.reporting import Reporting
 from kasasu.errors import InvalidInput
 from kasasu.metrics.schemas import MetricQuery
 from kasasu.needs.schemas import StatusChange
-from kasasu.needs.service import change_status, get_need, need_board
+from kasasu.needs.service import (
+    change_status,
+    count_unlinked,
+    get_need,
+    group_request,
+    need_board,
+    open_needs,
+    unlinked_requests,
+)
 from kasasu.segments.service import list_segments
 from kasasu.surveys.trends import SurveyResults, survey_results, trailing_query
 from kasasu.web.auth import CurrentUser, check_csrf, require
@@ -38,6 +46,7 @@ def _month(text: str | None, today: date) -> date:
 LOYAL_PAGE = 100  # rows of each list; the counts cover them all
 
 router = APIRouter(include_in_schema=False)
+UNGROUPED_SHOWN = 100  # requests waiting for a need, newest first; the count covers all
 
 
 @router.get("/needs", response_class=HTMLResponse)
@@ -46,7 +55,15 @@ def needs_page(
 ) -> HTMLResponse:
     wanted = request.query_params.getlist("status")
     statuses = [NeedStatus(s) for s in wanted if s in NeedStatus.__members__.values()]
-    board = in_transaction(request, lambda s: need_board(s, statuses, report.currency))
+    board, waiting, total, needs = in_transaction(
+        request,
+        lambda s: (
+            need_board(s, statuses, report.currency),
+            unlinked_requests(s, UNGROUPED_SHOWN),
+            count_unlinked(s),
+            open_needs(s),
+        ),
+    )
     return pages.render(
         request,
         "needs.html",
@@ -54,7 +71,27 @@ def needs_page(
         board=board,
         statuses=list(NeedStatus),
         chosen=statuses,
+        ungrouped=waiting,
+        ungrouped_total=total,
+        open_needs=needs,
+        can_group=can(user.role, Action.WRITE),
     )
+
+
+@router.post("/needs/group", dependencies=[Depends(check_csrf)])
+def group(
+    request: Request,
+    user: CurrentUser,
+    request_id: Annotated[int, Form()],
+    need: Annotated[str, Form()] = "",
+    title: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Put a waiting request under a need, or make a need of it (titled as typed, else as
+    the request)."""
+    require(user, Action.WRITE)
+    chosen = int(need) if need.isdigit() else None
+    need_id = in_transaction(request, lambda s: group_request(s, request_id, chosen, title))
+    return RedirectResponse(f"/needs/{need_id}", status_code=303)
 
 
 @router.get("/needs/{need_id}", response_class=HTMLResponse)

@@ -28,6 +28,7 @@ from kasasu.web import (
     imports,
     kpis,
     needs,
+    ownership,
     playbook_tools,
     renewals,
     segments,
@@ -88,6 +89,7 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.include_router(churn.router)
     app.include_router(voice.router)
     app.include_router(workload.router)
+    app.include_router(ownership.router)
     app.include_router(segments.router)
     app.include_router(playbook_tools.router)  # before /playbooks/{name}
     app.include_router(playbooks_router(pages))

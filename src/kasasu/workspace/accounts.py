@@ -39,6 +39,9 @@ def _window(days: int) -> int:
     return days
 
 
+NO_OWNER = "none"  # the owner filter's value for accounts without a CSM
+
+
 class AccountListQuery(BaseModel):
     """Which accounts, in which order, which page. ``touch_model`` is the one it has now
     (its own, else the latest refresh's); ``renews``: a paying line ends within that many
@@ -51,7 +54,9 @@ class AccountListQuery(BaseModel):
     tier: Text | None = None
     industry: Text | None = None
     segment: Text | None = None
-    owner_id: RowId | None = None
+    owner_id: RowId | Literal["none"] | None = Field(
+        default=None, description='The CSM\'s user id, or "none" for accounts without a CSM'
+    )
     band: Band | None = Field(default=None, description="On the latest day scored")
     touch_model: TouchModel | Literal["none"] | None = None
     renews: Annotated[int, AfterValidator(_window)] | None = Field(
@@ -66,8 +71,12 @@ class AccountListQuery(BaseModel):
 
     def filters(self, today: date) -> dict[str, Any]:
         """The list's filters: plain columns, plus conditions over the other slices."""
-        plain = {k: getattr(self, k) for k in ("plan", "tier", "industry", "owner_id")}
+        plain = {k: getattr(self, k) for k in ("plan", "tier", "industry")}
         where: list[ColumnElement[bool]] = []
+        if self.owner_id == NO_OWNER:
+            where.append(repository.without_owner())
+        elif self.owner_id is not None:
+            plain["owner_id"] = self.owner_id
         if self.band is not None:
             where.append(repository.in_band(self.band))
         if self.touch_model is not None:

@@ -32,6 +32,8 @@ from kasasu.kit.i18n import _
 from kasasu.needs.requests import FeedbackRead, feedback
 from kasasu.onboarding.schemas import MilestoneRead
 from kasasu.onboarding.service import milestones
+from kasasu.ownership.schemas import AccountOwnership
+from kasasu.ownership.service import account_ownership
 from kasasu.playbooks.schemas import RunRead
 from kasasu.playbooks.service import playbook_log
 from kasasu.subscriptions.schemas import SubscriptionRead
@@ -79,6 +81,9 @@ class UsageDay(BaseModel):
 class AccountOverview(BaseModel):
     account: AccountRead
     owner_name: str | None
+    ownership: AccountOwnership | None = Field(
+        default=None, description="The ownership rule that chose its CSM, if one did"
+    )
     health: HealthRead | None = Field(description="None before the account was first scored")
     brief: Brief | None
     mrr_history: list[MrrPoint] = Field(description=f"The last {MRR_HISTORY_DAYS} days")
@@ -132,6 +137,7 @@ def account_overview(
     return AccountOverview(
         account=account,
         owner_name=owner.get(account.owner_id) if account.owner_id else None,
+        ownership=account_ownership(session, account_id, account.owner_id),
         health=health,
         brief=brief_of(latest_briefs(session, [account_id]).get(account_id)),
         mrr_history=[

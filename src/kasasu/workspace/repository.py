@@ -99,6 +99,10 @@ def has_touch_model(touch: TouchModel | None) -> ColumnElement[bool]:
     return (Account.touch_model == touch) | (Account.touch_model.is_(None) & Account.id.in_(given))
 
 
+def without_owner() -> ColumnElement[bool]:
+    return Account.owner_id.is_(None)
+
+
 def in_segment(name: str) -> ColumnElement[bool]:
     inside = (
         select(SegmentMember.account_id)

@@ -30,6 +30,9 @@ class TimelineEntry(BaseModel):
     title: str = Field(description="What happened, in the reader's language")
     detail: str | None = None
     who: str | None = Field(default=None, description="The person, or the playbook")
+    source: str | None = Field(
+        default=None, description='What a request heard here names as its source ("activity:12")'
+    )
 
 
 def account_timeline(
@@ -67,7 +70,7 @@ def account_timeline(
     entries = [
         TimelineEntry(
             at=a.occurred_at, kind="activity", title=f"{label(a.kind).render(locale)}: {a.subject}",
-            detail=with_whom(a), who=people.get(a.user_id or 0),
+            detail=with_whom(a), who=people.get(a.user_id or 0), source=f"activity:{a.id}",
         )
         for a in activities
     ]  # fmt: skip

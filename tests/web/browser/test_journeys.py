@@ -127,7 +127,7 @@ def test_a_logged_note_appears_in_the_timeline(page: Page) -> None:
     expect(heading(page)).to_have_text(name)
 
     note = f"Called about the renewal, ref {uuid.uuid4().hex[:10]}"
-    page.locator('textarea[name="body"]').fill(note)
+    page.locator('#note-form textarea[name="body"]').fill(note)
     page.get_by_role("button", name="Log note", exact=True).click()
     # In the timeline (the History section lists the new activity's fields too).
     expect(page.locator("#timeline").get_by_text(note)).to_be_visible()
@@ -178,7 +178,7 @@ def test_a_task_created_on_an_account_is_completed_in_my_tasks(page: Page) -> No
     page.goto("/accounts")
     account_links(page).first.click()
     title = f"Send the renewal proposal {uuid.uuid4().hex[:8]}"
-    page.locator('input[name="title"]').fill(title)
+    page.locator('#task-form input[name="title"]').fill(title)
     # The account's CSM by default; here the one signed in takes it.
     page.locator('select[name="owner_id"]').select_option(label="Demo Admin")
     page.get_by_role("button", name="Create task", exact=True).click()
@@ -363,6 +363,8 @@ def test_a_csm_works_an_account_from_home(
                   "--password", CSM_PASSWORD).returncode == 0  # fmt: skip
     page.goto("/login")
     submit_sign_in(page, email, CSM_PASSWORD, words["button"])
+    # The demo's CSMs chose Japanese; the English journey switches for the session.
+    page.goto(f"/?lang={'ja' if words['home'] == 'ホーム' else 'en'}")
     expect(heading(page)).to_have_text(words["home"])
     worsened = page.locator("section[aria-labelledby='worse-title'] tbody tr", has_text=name)
     expect(worsened.locator(".band-red")).to_have_text(words["red"])
@@ -372,12 +374,12 @@ def test_a_csm_works_an_account_from_home(
     note = f"call {uuid.uuid4().hex[:8]}"
     page.locator('select[name="kind"]').select_option("call")
     page.locator('input[name="next_step"]').fill("2026-12-24")
-    page.locator('textarea[name="body"]').fill(note)
+    page.locator('#note-form textarea[name="body"]').fill(note)
     page.get_by_role("button", name=words["log"], exact=True).click()
     expect(page.locator("#timeline").get_by_text(note)).to_be_visible()
     expect(page.locator("#tasks").get_by_text(note)).to_be_visible()  # its next step
     title = f"task {uuid.uuid4().hex[:8]}"
-    page.locator('input[name="title"]').fill(title)
+    page.locator('#task-form input[name="title"]').fill(title)
     page.get_by_role("button", name=words["task"], exact=True).click()
     expect(page.locator("#tasks").get_by_text(title)).to_be_visible()
     page.locator('select[name="playbook"]').select_option("usage-drop")
