@@ -170,6 +170,11 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float, int]]:
             "API churn reasons": ["/api/v1/churn-reasons"],
             "API workload": ["/api/v1/workload"],
             "API account list": ["/api/v1/account-list?sort=name", "/api/v1/account-list?band=red"],
+            "KPI drill-down, MRR movements": [f"/metrics/mrr_movements/{_last_month()}"],
+            "KPI drill-down, every account": [f"/metrics/mrr/{_last_month()}?everyone=true"],
+            "KPI drill-down (Excel)": [f"/metrics/mrr_movements/{_last_month()}.xlsx"],
+            "API ownership": ["/api/v1/ownership/rules", "/api/v1/ownership/capacity"],
+            "API ownership plan": ["/api/v1/ownership/plan"],
             "API audit, filtered": [
                 f"/api/v1/audit?account_id={ids[0]}",
                 "/api/v1/audit?entity=accounts&origin=import&since=2026-01-01",
@@ -198,6 +203,12 @@ def _an_owner(env: dict[str, str]) -> int:
             "GROUP BY owner_id ORDER BY count(*) DESC LIMIT 1"
         ).fetchall()
     return int(owner)
+
+
+def _last_month() -> str:
+    """The month before this one (YYYY-MM): the latest whole month of the KPIs."""
+    first = dt.datetime.now(ZoneInfo("Asia/Tokyo")).date().replace(day=1)
+    return (first - dt.timedelta(days=1)).strftime("%Y-%m")
 
 
 def _in_days(days: int) -> str:

@@ -10,8 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kasasu.domain.choices import Role, TaskSource
-from kasasu.models import Account, Task
+from kasasu.domain.choices import ContactRole, Role, TaskSource
+from kasasu.models import Account, Contact, PlaybookRun, SurveyInvitation, Task
+from kasasu.playbooks.definitions import ensure_default_playbooks
 from tests.web.conftest import SignIn, csrf
 
 
@@ -100,3 +101,71 @@ def test_a_viewer_may_not_act_in_bulk_and_an_owner_is_required(
     refused = web.post("/accounts/bulk", data={"csrf_token": token, "kind": "touch_model",
                                                "scope": "all", "query": "mine=0"})  # fmt: skip
     assert refused.status_code == 403
+
+
+def test_invite_the_key_contacts_of_every_red_account(
+    web: TestClient,
+    sign_in: SignIn,
+    home_book: dict[str, int],
+    sessions: sessionmaker[Session],
+) -> None:
+    """H1: a champion and a user (the champion is asked); H4: only a user (asked); H5:
+    nobody with an email (skipped). Twice: nobody is invited twice."""
+    ids = home_book
+    with sessions() as s:
+        people = [
+            ("C1", "H1", ContactRole.CHAMPION, "c1@h1.jp"),
+            ("C2", "H1", ContactRole.USER, "c2@h1.jp"),
+            ("C3", "H4", ContactRole.USER, "c3@h4.jp"),
+            ("C4", "H5", ContactRole.CHAMPION, None),
+        ]
+        for ext, account, role, email in people:
+            s.add(
+                Contact(external_id=ext, account_id=ids[account], name=ext, role=role, email=email)
+            )
+        s.commit()
+    sign_in(Role.LEADER)
+    page = web.get("/accounts?mine=0&band=red&lang=en").text
+    form = {"csrf_token": csrf(page), "query": "mine=0&band=red", "scope": "all",
+            "kind": "survey", "survey_kind": "nps"}  # fmt: skip
+    review = web.post("/accounts/bulk", data=form)
+    assert "Invite the key contacts of 3 accounts to the next NPS survey" in review.text
+    for _ in range(2):
+        done = web.post("/accounts/bulk", data={**form, "confirm": "1"})
+    assert done.headers["location"].endswith("done=0")  # the second time: all waiting already
+    with sessions() as s:
+        waiting = (
+            s.execute(
+                select(Contact.external_id).join(
+                    SurveyInvitation, SurveyInvitation.contact_id == Contact.id
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert sorted(waiting) == ["C1", "C3"]
+
+
+def test_start_a_playbook_on_each_ticked_account(
+    web: TestClient,
+    sign_in: SignIn,
+    home_book: dict[str, int],
+    sessions: sessionmaker[Session],
+) -> None:
+    ids = home_book
+    with sessions() as s:
+        ensure_default_playbooks(s)
+        s.commit()
+    sign_in(Role.LEADER)
+    page = web.get("/accounts?mine=0&lang=en").text
+    assert '<option value="usage-drop">Usage drop</option>' in page
+    form = {"csrf_token": csrf(page), "query": "mine=0", "scope": "selected", "kind": "playbook",
+            "playbook": "usage-drop", "account_id": [str(ids["H2"]), str(ids["H5"])]}  # fmt: skip
+    assert (
+        "Start the playbook usage-drop on 2 accounts now"
+        in web.post("/accounts/bulk", data=form).text
+    )
+    assert web.post("/accounts/bulk", data={**form, "confirm": "1"}).status_code == 303
+    with sessions() as s:
+        runs = sorted(s.scalars(select(PlaybookRun.account_id)).all())
+    assert runs == sorted([ids["H2"], ids["H5"]])

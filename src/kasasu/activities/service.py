@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -25,3 +26,8 @@ class ActivityService(CrudService[Activity, ActivityCreate, ActivityUpdate, Acti
 
 
 activities = ActivityService()
+
+
+def last_touch(session: Session, account_id: int) -> dict[int, datetime]:
+    """Contact id → when someone last logged an activity with them at the account."""
+    return ActivityRepository(session).last_touch(account_id)

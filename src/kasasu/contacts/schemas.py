@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from kasasu.domain.choices import ContactRole
-from kasasu.kit.types import INPUT_CONFIG, READ_CONFIG, ExternalId, Name, RowId
+from kasasu.kit.types import INPUT_CONFIG, READ_CONFIG, Day, ExternalId, Name, RowId
 
 Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$", max_length=320)]
 Phone = Annotated[str, Field(max_length=50)]
@@ -36,6 +36,7 @@ class ContactUpdate(BaseModel):
     phone: Phone | None = None
     title: Name | None = None
     role: ContactRole | None = None
+    left_on: Day | None = Field(default=None, description="The day they left the company")
 
 
 class ContactRead(BaseModel):
@@ -50,6 +51,8 @@ class ContactRead(BaseModel):
     phone: str | None
     title: str | None
     role: ContactRole
+    reference_ok: bool = False
+    left_on: date | None = None
     created_at: datetime
     updated_at: datetime
 

@@ -49,6 +49,7 @@ def account_health(
     accounts = HealthScoreRepository(session).accounts([account_id])
     external_id, name = accounts[account_id]
     moved = _changes(now, before) if before else []
+    points = [{m["metric"]: m.get("points") for m in s.measures} for s in history]
     return HealthRead(
         account_id=account_id,
         external_id=external_id,
@@ -65,7 +66,10 @@ def account_health(
         segment=now.segment,
         measures=[
             MeasureRead(
-                title=title(m["metric"], locale), shown=fmt.value(m["metric"], m["value"]), **m
+                title=title(m["metric"], locale),
+                shown=fmt.value(m["metric"], m["value"]),
+                trend=[day.get(m["metric"]) for day in points],
+                **m,
             )
             for m in now.measures
         ],

@@ -164,6 +164,9 @@ class MeasureRead(BaseModel):
     points: float | None
     weight: float
     contribution: float | None
+    trend: list[float | None] = Field(
+        default=[], description="Its points on each day of the score's trend (same days)"
+    )
 
 
 class TrendPoint(BaseModel):

@@ -14,6 +14,8 @@ from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def csv_cell(value: Any) -> Any:
     """``value`` for a CSV cell: text that would start a formula gets a leading ``'``, which

@@ -35,6 +35,22 @@ _OTHERS: dict[str, Message] = {
 }
 
 
+# Amounts always in minor units of the reporting currency (others are counts, hours,
+# ratios); the KPI's own "amount" and its per-reason columns are money when the KPI is.
+MONEY_AMOUNTS = frozenset({*MOVEMENT_TITLES, "mrr", "up_for_renewal", "renewed"})
+
+
+# Amounts that state a level (MRR at the start and end), not a change: a drill-down's
+# impact leaves them out, so an account whose MRR stood still did not move the figure.
+LEVELS = frozenset({"start", "end"})
+
+
+def is_money(name: str, unit: str) -> bool:
+    """Whether the amount ``name`` of a KPI measured in ``unit`` is money."""
+    follows_kpi = name == "amount" or name in {r.value for r in CancellationReason}
+    return name in MONEY_AMOUNTS or (follows_kpi and unit == "money")
+
+
 def amount_title(name: str, locale: str) -> str:
     """The amount ``name`` as people read it (a new one unknown here shows as it is)."""
     reasons = {r.value: r.label for r in CancellationReason}

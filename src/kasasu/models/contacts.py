@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -24,3 +26,6 @@ class Contact(IdMixin, TimestampMixin, Base):
     role: Mapped[ContactRole] = mapped_column(enum_column(ContactRole), default=ContactRole.USER)
     # Agreed to be a reference (case study, referral): advocates are such promoters.
     reference_ok: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The day they left the customer's company: kept for the history, no longer asked or
+    # written to (survey audiences skip them).
+    left_on: Mapped[date | None]

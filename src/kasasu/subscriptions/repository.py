@@ -20,6 +20,10 @@ class SubscriptionRepository(Repository[Subscription]):
     default_sort = "id"
     searchable = ("product", "plan", "external_id")
 
+    def of_account(self, account_id: int) -> list[Subscription]:
+        stmt = select(Subscription).where(Subscription.account_id == account_id)
+        return list(self.session.scalars(stmt.order_by(Subscription.id)))
+
 
 class RenewalRepository(Repository[Renewal]):
     model = Renewal

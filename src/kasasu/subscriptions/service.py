@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -68,3 +69,19 @@ subscriptions = SubscriptionService()
 def set_exchange_rate(session: Session, data: ExchangeRateCreate) -> None:
     """Record (or correct) one day's rate; re-sending the same rate changes nothing."""
     save_exchange_rate(session, data)
+
+
+def churn_scheduled(session: Session, account_id: int, today: date) -> date | None:
+    """The last day of service when the account is leaving: every line still running is
+    cancelled, the latest ending on or after ``today``; None when a line goes on (a
+    cancelled add-on beside a running plan is a contraction, not churn)."""
+    lines = SubscriptionRepository(session).of_account(account_id)
+    running = [
+        s for s in lines if s.status in (SubscriptionStatus.ACTIVE, SubscriptionStatus.TRIAL)
+    ]
+    leaving = [
+        s.cancelled_on
+        for s in lines
+        if s.status is SubscriptionStatus.CANCELLED and s.cancelled_on and s.cancelled_on >= today
+    ]
+    return max(leaving) if leaving and not running else None

@@ -96,8 +96,13 @@ def audience(session: Session, campaign: SurveyCampaign) -> list[tuple[int, int]
         emails = [str(v) for v in campaign.audience if isinstance(v, str)]
         return [(c, a) for c, a, email in people.by_ids_or_emails(ids, emails) if email]
     day = latest_refresh_day(session)
-    accounts = segment_members(session, campaign.segment, day) if day else []
-    rows = people.of_accounts(accounts)
+    return key_contacts(session, segment_members(session, campaign.segment, day) if day else [])
+
+
+def key_contacts(session: Session, account_ids: Sequence[int]) -> list[tuple[int, int]]:
+    """(contact id, account id) of whom a survey asks at each account: its champions and
+    decision makers with an email, or all its contacts with one where it has neither."""
+    rows = AudienceRepository(session).of_accounts(account_ids)
     keyed = {a for _c, a, _e, role in rows if role in KEY_ROLES}
     return [(c, a) for c, a, _e, role in rows if a not in keyed or role in KEY_ROLES]
 
@@ -230,10 +235,12 @@ def enrol_contacts(
     session: Session, account_id: int, contact_ids: Sequence[int], kind: SurveyKind, source: str
 ) -> int:
     """Invitations that wait for the next campaign of their kind to send them (a playbook
-    enrolling an account's contacts); how many."""
+    or a CSM enrolling an account's contacts); how many. Contacts of another account,
+    without an email, who left, or already waiting for that kind are skipped."""
+    chosen = InvitationRepository(session).enrollable(account_id, contact_ids, kind.value)
     rows = [
         SurveyInvitation(account_id=account_id, contact_id=c, kind=kind, source=source)
-        for c in contact_ids
+        for c in chosen
     ]
     InvitationRepository(session).add_all(rows)
     return len(rows)

@@ -72,7 +72,12 @@ class AudienceRepository:
         for chunk in _chunks(list(account_ids)):
             stmt = (
                 select(c.id, c.account_id, c.email, c.role)
-                .where(c.account_id.in_(chunk), c.email.is_not(None), c.email != "")
+                .where(
+                    c.account_id.in_(chunk),
+                    c.email.is_not(None),
+                    c.email != "",
+                    c.left_on.is_(None),
+                )
                 .order_by(c.id)
             )
             rows += [(i, a, str(e), r) for i, a, e, r in self.session.execute(stmt)]
@@ -85,10 +90,12 @@ class AudienceRepository:
         found: dict[int, tuple[int, int, str | None]] = {}
         # In chunks: a segment's audience can hold more ids than one statement may bind.
         for chunk in _chunks(list(ids)):
-            stmt = select(c.id, c.account_id, c.email).where(c.id.in_(chunk))
+            stmt = select(c.id, c.account_id, c.email).where(c.id.in_(chunk), c.left_on.is_(None))
             found.update({i: (i, a, e) for i, a, e in self.session.execute(stmt)})
         for chunk in _chunks([e.lower() for e in emails]):
-            stmt = select(c.id, c.account_id, c.email).where(func.lower(c.email).in_(chunk))
+            stmt = select(c.id, c.account_id, c.email).where(
+                func.lower(c.email).in_(chunk), c.left_on.is_(None)
+            )
             found.update({i: (i, a, e) for i, a, e in self.session.execute(stmt)})
         return [found[i] for i in sorted(found)]
 
@@ -125,6 +132,23 @@ class InvitationRepository(Repository[SurveyInvitation]):
             SurveyInvitation.campaign_id == campaign_id
         )
         return list(self.session.scalars(stmt))
+
+    def enrollable(self, account_id: int, contact_ids: Sequence[int], kind: str) -> list[int]:
+        """Those of ``contact_ids`` at the account with an email, still there, and not
+        already waiting for the next campaign of ``kind``."""
+        c, i = Contact, SurveyInvitation
+        waiting = select(i.contact_id).where(
+            i.campaign_id.is_(None), i.kind == kind, i.status == "pending", i.sent_at.is_(None)
+        )
+        stmt = select(c.id).where(
+            c.id.in_(list(contact_ids)),
+            c.account_id == account_id,
+            c.email.is_not(None),
+            c.email != "",
+            c.left_on.is_(None),
+            c.id.not_in(waiting),
+        )
+        return list(self.session.scalars(stmt.order_by(c.id)))
 
     def waiting_playbook(self, kind: str) -> list[SurveyInvitation]:
         """Invitations a playbook made that no campaign has picked up yet."""

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from kasasu.accounts.service import accounts
 from kasasu.activities.schemas import ActivityCreate
 from kasasu.activities.service import activities
-from kasasu.domain.choices import ActivityKind, Priority, TaskSource
+from kasasu.domain.choices import ActivityKind, Priority, SurveyKind, TaskSource
 from kasasu.domain.permissions import Action
 from kasasu.errors import FieldError, InvalidInput
 from kasasu.kit.i18n import _
@@ -25,9 +25,10 @@ from kasasu.tasks.schemas import TaskCreate
 from kasasu.tasks.service import tasks
 from kasasu.web.accounts import render_account
 from kasasu.web.auth import CurrentUser, check_csrf, require
-from kasasu.web.context import in_transaction, playbook_config
+from kasasu.web.context import in_transaction, playbook_config, web_context
 from kasasu.web.forms import field_errors
 from kasasu.web.render import PagesDep, ReportingDep, request_locale
+from kasasu.workspace.outreach import EmailToContact, email_contact, invite_to_survey, mark_left
 from kasasu.workspace.requests import RequestEntry, record_request
 
 router = APIRouter(include_in_schema=False)
@@ -224,3 +225,70 @@ def add_request(
             status=422, request_form=typed.model_dump(), request_errors=mistakes,
         )  # fmt: skip
     return RedirectResponse(f"/accounts/{account_id}#requests", status_code=303)
+
+
+class TypedEmail(BaseModel):
+    contact_id: str = ""
+    subject: str = ""
+    body: str = ""
+
+
+@router.post("/accounts/{account_id}/emails", dependencies=[Depends(check_csrf)])
+def send_account_email(
+    request: Request,
+    account_id: int,
+    *,
+    user: CurrentUser,
+    pages: PagesDep,
+    report: ReportingDep,
+    typed: Annotated[TypedEmail, Form()],
+) -> Response:
+    """An email to one of the account's people, sent through the mail backend and logged
+    on its timeline; a mistake or a failed send shows next to the form."""
+    require(user, Action.WRITE)
+    config = web_context(request).surveys
+    try:
+        if config is None:
+            raise InvalidInput(_("Email is not set up on this server (KASASU_MAIL__*)"))
+        mail = config.mail
+        email = EmailToContact.model_validate(typed.model_dump())
+        in_transaction(
+            request,
+            lambda s: email_contact(
+                s, account_id, email, user_id=user.id, mail=mail, locale=request_locale(request)
+            ),
+        )
+    except (ValidationError, InvalidInput) as error:
+        mistakes = field_errors(error, report.locale)
+        return render_account(
+            request, account_id, user, pages, report,
+            status=422, email_form=typed.model_dump(), email_errors=mistakes,
+        )  # fmt: skip
+    return RedirectResponse(f"/accounts/{account_id}?emailed=1#timeline", status_code=303)
+
+
+@router.post("/accounts/{account_id}/survey-invitations", dependencies=[Depends(check_csrf)])
+async def invite(request: Request, account_id: int, user: CurrentUser) -> Response:
+    """The contacts ticked, invited to the next campaign of the kind chosen."""
+    require(user, Action.WRITE)
+    posted = await request.form()
+    asked = str(posted.get("kind") or "")
+    kind = SurveyKind(asked) if asked in {k.value for k in SurveyKind} else SurveyKind.NPS
+    chosen = [int(str(v)) for v in posted.getlist("contact_ids") if str(v).isdigit()]
+    made = in_transaction(
+        request, lambda s: invite_to_survey(s, account_id, chosen, kind, by=user.email)
+    )
+    return RedirectResponse(
+        f"/accounts/{account_id}?invited={made}&kind={kind.value}#contacts", status_code=303
+    )
+
+
+@router.post(
+    "/accounts/{account_id}/contacts/{contact_id}/left", dependencies=[Depends(check_csrf)]
+)
+def contact_left(
+    request: Request, account_id: int, contact_id: int, user: CurrentUser, report: ReportingDep
+) -> Response:
+    require(user, Action.WRITE)
+    in_transaction(request, lambda s: mark_left(s, account_id, contact_id, report.today()))
+    return RedirectResponse(f"/accounts/{account_id}#contacts", status_code=303)

@@ -15,7 +15,7 @@ from kasasu.domain.permissions import Action
 from kasasu.users.service import user_names
 from kasasu.web.accounts import list_query_of
 from kasasu.web.auth import CurrentUser, check_csrf, require
-from kasasu.web.context import in_transaction
+from kasasu.web.context import in_transaction, playbook_config
 from kasasu.web.render import PagesDep, ReportingDep
 from kasasu.workspace import bulk
 
@@ -34,17 +34,22 @@ class BulkForm(BaseModel):
     touch_model: str = Field(default="", max_length=20)
     title: str = Field(default="", max_length=500)
     due_date: str = Field(default="", max_length=20)
+    survey_kind: str = Field(default="", max_length=20)
+    playbook: str = Field(default="", max_length=100)
     confirm: str = ""
     csrf_token: str = ""
 
     def action(self) -> bulk.BulkAction:
-        fields = ("owner_id", "touch_model", "title", "due_date")
+        fields = ("owner_id", "touch_model", "title", "due_date", "survey_kind", "playbook")
         filled = {k: getattr(self, k) for k in fields if getattr(self, k)}
         return bulk.BulkAction.model_validate({"kind": self.kind, **filled})
 
     def repeated(self) -> list[tuple[str, str]]:
         """The fields to send again with the confirmation."""
-        names = ("kind", "query", "scope", "owner_id", "touch_model", "title", "due_date")
+        names = (
+            "kind", "query", "scope", "owner_id", "touch_model", "title", "due_date",
+            "survey_kind", "playbook",
+        )  # fmt: skip
         return [(n, str(getattr(self, n))) for n in names] + [
             ("account_id", str(i)) for i in self.account_id
         ]
@@ -77,5 +82,6 @@ def bulk_action(
         return pages.render(
             request, "account_bulk.html", user=user, action=action, form=form, **shown
         )
-    done = in_transaction(request, lambda s: bulk.apply(s, targets(s), action, today))
+    actor = bulk.Actor(user.id, user.name, playbook_config(request, report))
+    done = in_transaction(request, lambda s: bulk.apply(s, targets(s), action, today, actor))
     return RedirectResponse(f"/accounts?{form.query}&done={done}", status_code=303)

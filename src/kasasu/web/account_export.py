@@ -11,14 +11,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kasasu.kit.i18n import translate
-from kasasu.kit.spreadsheet import csv_text, xlsx_bytes
+from kasasu.kit.spreadsheet import XLSX_TYPE, csv_text, xlsx_bytes
 from kasasu.web.accounts import ListQuery
 from kasasu.web.context import in_transaction
 from kasasu.web.render import ReportingDep
 from kasasu.workspace.exports import ACCOUNT_COLUMNS, account_rows
 
 router = APIRouter(include_in_schema=False)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/accounts/export")
@@ -36,7 +35,7 @@ def export(
     disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
     if format == "xlsx":
         sheet = translate("Accounts", report.locale)
-        return Response(xlsx_bytes(header, rows, sheet), media_type=XLSX, headers=disposition)
+        return Response(xlsx_bytes(header, rows, sheet), media_type=XLSX_TYPE, headers=disposition)
     return Response(
         csv_text(header, rows), media_type="text/csv; charset=utf-8", headers=disposition
     )

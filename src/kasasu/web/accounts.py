@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from kasasu.domain.choices import ActivityKind, Priority, Role, TouchModel
+from kasasu.domain.choices import ActivityKind, Priority, Role, SurveyKind, TouchModel
 from kasasu.domain.reporting import Reporting
 from kasasu.errors import InvalidInput
 from kasasu.kit.types import local_text
@@ -71,6 +71,10 @@ def account_list(
             "users": list_users(session),
             "views": saved_views(session, user.id, "accounts"),
             "segments": list_segments(session),
+            "bulk_playbooks": [
+                (pb.name, local_text(pb.title, report.locale))
+                for _id, pb in enabled_playbooks(session)
+            ],
         }
 
     template = "_account_rows.html" if request.headers.get("hx-request") else "accounts.html"
@@ -165,6 +169,8 @@ def render_account(
         **dict(overview),
         open_needs=needs,
         need_titles=titles,
+        mail_ready=web_context(request).surveys is not None,
+        survey_kinds=list(SurveyKind),
         chart=_chart(overview),
         run_labels=status_labels(report.locale),
         note_kinds=NOTE_KINDS,
@@ -173,12 +179,19 @@ def render_account(
         playbooks=startable,
         started=request.query_params.get("started"),
         waiting=request.query_params.get("waiting", "0"),
+        emailed=request.query_params.get("emailed"),
+        invited=request.query_params.get("invited"),
+        invited_kind=(request.query_params.get("kind") or "").upper()[:8],
     )
 
 
 def _chart(overview: AccountOverview) -> dict[str, list[Any]]:
-    """The usage and MRR series of the page's two charts."""
+    """The series of the page's charts: health score (with its band per day), usage, MRR."""
+    trend = overview.health.trend if overview.health else []
     return {
+        "health_days": [p.as_of.isoformat() for p in trend],
+        "health": [p.score for p in trend],
+        "health_bands": [p.band for p in trend],
         "days": [u.day.isoformat() for u in overview.usage],
         "events": [u.events for u in overview.usage],
         "users": [u.users for u in overview.usage],

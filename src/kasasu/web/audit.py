@@ -16,14 +16,13 @@ from kasasu.domain.dates import parse_date
 from kasasu.domain.permissions import Action
 from kasasu.errors import FieldError, InvalidInput
 from kasasu.kit.i18n import _, translate
-from kasasu.kit.spreadsheet import csv_text, xlsx_bytes
+from kasasu.kit.spreadsheet import XLSX_TYPE, csv_text, xlsx_bytes
 from kasasu.web.auth import CurrentUser, require
 from kasasu.web.context import in_transaction
 from kasasu.web.render import PagesDep, ReportingDep
 
 PER_PAGE = 50
 FILTERS = ("entity", "actor", "origin", "account_id", "since", "until")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 router = APIRouter(include_in_schema=False)
@@ -66,7 +65,7 @@ def export(
     stamp = datetime.now(ZoneInfo(report.zone)).strftime("%Y%m%d-%H%M")
     if format == "xlsx":
         body = xlsx_bytes(header, rows, translate("Audit log", report.locale))
-        return _download(body, XLSX, f"audit-{stamp}.xlsx")
+        return _download(body, XLSX_TYPE, f"audit-{stamp}.xlsx")
     return _download(csv_text(header, rows), "text/csv; charset=utf-8", f"audit-{stamp}.csv")
 
 

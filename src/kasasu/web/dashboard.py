@@ -4,16 +4,18 @@ accounts behind one of its figures."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from kasasu.domain.periods import parse_month
-from kasasu.metrics.amounts import amount_title
+from kasasu.kit.i18n import translate
+from kasasu.kit.spreadsheet import XLSX_TYPE, xlsx_bytes
 from kasasu.metrics.schemas import MetricQuery
-from kasasu.metrics.service import explain_metric, metric_title
+from kasasu.metrics.service import metric_title
 from kasasu.web.auth import CurrentUser
 from kasasu.web.context import in_transaction, web_context
 from kasasu.web.render import PagesDep, ReportingDep
 from kasasu.workspace.dashboard import dashboard, keep_dashboard
+from kasasu.workspace.drilldown import IMPACT, drill_down, drill_down_sheet
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,6 +31,28 @@ def dashboard_page(
     return pages.render(request, "dashboard.html", user=user, board=board)
 
 
+@router.get("/metrics/{name}/{period}.xlsx")
+def explain_download(
+    request: Request, *, name: str, period: str, _signed_in: CurrentUser, report: ReportingDep
+) -> Response:
+    """Every account that moved the figure, as an Excel sheet (the page's order)."""
+    source = web_context(request).analytics
+    month = parse_month(period)
+    query = MetricQuery.reported(report, (name,), month)
+    headings = (translate("Name", report.locale), translate("External id", report.locale))
+    header, rows = in_transaction(
+        request,
+        lambda s: drill_down_sheet(
+            s, name, month, query, source, locale=report.locale, headings=headings
+        ),
+    )
+    title = metric_title(name, report.locale)[:31]  # Excel's limit for a sheet name
+    disposition = {"Content-Disposition": f'attachment; filename="{name}-{period}.xlsx"'}
+    return Response(
+        xlsx_bytes(header, list(rows), title), media_type=XLSX_TYPE, headers=disposition
+    )
+
+
 @router.get("/metrics/{name}/{period}", response_class=HTMLResponse)
 def explain(
     request: Request,
@@ -38,18 +62,27 @@ def explain(
     user: CurrentUser,
     pages: PagesDep,
     report: ReportingDep,
+    sort: str = IMPACT,
+    page: int = 1,
+    everyone: bool = False,
 ) -> HTMLResponse:
-    """The accounts behind one figure of the dashboard (``kasasu metrics explain``)."""
+    """The accounts behind one figure of the dashboard or a KPI page, those that moved it
+    first by impact, a page at a time (``kasasu metrics explain``)."""
     source = web_context(request).analytics
     month = parse_month(period)
     query = MetricQuery.reported(report, (name,), month)
-    explained = in_transaction(request, lambda s: explain_metric(s, name, month, query, source))
-    title = metric_title(name, report.locale)
-    return pages.render(
+    drilled = in_transaction(
         request,
-        "explain.html",
-        user=user,
-        explained=explained,
-        title=title,
-        amount_title=lambda n: amount_title(n, report.locale),
+        lambda s: drill_down(
+            s,
+            name,
+            month,
+            query,
+            source,
+            locale=report.locale,
+            sort=sort[:40],
+            page=page,
+            everyone=everyone,
+        ),
     )
+    return pages.render(request, "explain.html", user=user, d=drilled, period_key=period)

@@ -30,6 +30,7 @@ from kasasu.kit.types import local_text
 from kasasu.web import navigation
 from kasasu.web.context import web_context
 from kasasu.web.forms import field_errors
+from kasasu.web.sparkline import sparkline
 
 M = TypeVar("M", bound=BaseModel)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -48,6 +49,7 @@ def environment() -> Environment:
     env.globals["version"] = __version__
     env.globals["nav_sections"] = navigation.sections_for
     env.globals["nav_current"] = navigation.current
+    env.globals["sparkline"] = sparkline
     return env
 
 

@@ -1,11 +1,14 @@
 """Bulk actions on accounts: on the ones chosen, or on every account a list's filters match.
 
-Assign an owner, set a touch model, or create a task on each (owned by the account's CSM).
+Assign an owner (by hand, or by the ownership rules), set a touch model, create a task on
+each (owned by the account's CSM), invite their key contacts to the next survey of a kind,
+or start a playbook on each.
 Each change goes through the slice's own service, so it is checked and audited as one made
 by hand; nothing is written when any account refuses it (the request's one transaction)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal, Self
 
@@ -14,15 +17,19 @@ from sqlalchemy.orm import Session
 
 from kasasu.accounts.schemas import AccountUpdate
 from kasasu.accounts.service import account_names, accounts
-from kasasu.domain.choices import TaskSource, TouchModel
+from kasasu.domain.choices import SurveyKind, TaskSource, TouchModel
 from kasasu.errors import FieldError, InvalidInput
 from kasasu.kit.i18n import _
 from kasasu.kit.types import INPUT_CONFIG, Day, RowId
+from kasasu.ownership.service import apply_rules
+from kasasu.playbooks.manual import start_on_account
+from kasasu.playbooks.variables import PlaybookConfig
+from kasasu.surveys.campaigns import enrol_contacts, key_contacts
 from kasasu.tasks.schemas import TaskCreate
 from kasasu.tasks.service import tasks
 from kasasu.workspace.accounts import AccountListQuery
 
-BulkKind = Literal["owner", "touch_model", "task"]
+BulkKind = Literal["owner", "rules", "touch_model", "task", "survey", "playbook"]
 NAMED = 10  # accounts named on the confirmation; the count covers all of them
 
 
@@ -37,6 +44,8 @@ class BulkAction(BaseModel):
     touch_model: TouchModel | None = None
     title: str | None = Field(default=None, max_length=500)
     due_date: Day | None = None
+    survey_kind: SurveyKind | None = None
+    playbook: str | None = Field(default=None, max_length=100)
 
     @model_validator(mode="after")
     def _needs(self) -> Self:
@@ -44,6 +53,14 @@ class BulkAction(BaseModel):
             raise InvalidInput(
                 _("Choose whom to assign the accounts to"),
                 [FieldError(("owner_id",), _("Choose a user"))],
+            )
+        if self.kind == "survey" and self.survey_kind is None:
+            raise InvalidInput(
+                _("Choose the survey"), [FieldError(("survey_kind",), _("Choose a survey"))]
+            )
+        if self.kind == "playbook" and not self.playbook:
+            raise InvalidInput(
+                _("Choose the playbook"), [FieldError(("playbook",), _("Choose a playbook"))]
             )
         if self.kind == "task" and not (self.title or "").strip():
             raise InvalidInput(
@@ -74,13 +91,38 @@ def preview(session: Session, ids: list[int]) -> BulkPreview:
     return BulkPreview(total=len(ids), names=[names[i] for i in ids[:NAMED] if i in names])
 
 
-def apply(session: Session, ids: list[int], action: BulkAction, today: date) -> int:
-    """Do ``action`` to each account; returns how many were changed."""
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, and how playbooks plan for them (needed by the playbook action only)."""
+
+    user_id: int
+    name: str
+    playbooks: PlaybookConfig | None = None
+
+
+def apply(session: Session, ids: list[int], action: BulkAction, today: date, actor: Actor) -> int:
+    """Do ``action`` to each account; returns how many accounts it changed (for the rules
+    and surveys: those given a CSM, or with a contact invited)."""
+    if action.kind == "rules":
+        return len(apply_rules(session, ids, by=actor.user_id).assigned)
+    if action.kind == "survey" and action.survey_kind is not None:
+        by_account: dict[int, list[int]] = {}
+        for contact_id, account_id in key_contacts(session, ids):
+            by_account.setdefault(account_id, []).append(contact_id)
+        invited = [
+            enrol_contacts(session, a, people, action.survey_kind, f"bulk:{actor.name}")
+            for a, people in by_account.items()
+        ]
+        return sum(1 for n in invited if n)
     for account_id in ids:
         if action.kind == "owner":
             accounts.update(session, account_id, AccountUpdate(owner_id=action.owner_id))
         elif action.kind == "touch_model":
             accounts.update(session, account_id, AccountUpdate(touch_model=action.touch_model))
+        elif action.kind == "playbook" and action.playbook and actor.playbooks is not None:
+            start_on_account(
+                session, today, actor.playbooks, action.playbook, account_id, started_by=actor.name
+            )
         else:
             owner = accounts.get(session, account_id).owner_id
             task = TaskCreate(

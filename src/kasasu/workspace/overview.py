@@ -5,7 +5,7 @@ open tasks, onboarding, requests, playbook runs and the audit trail."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from kasasu.accounts.schemas import AccountRead
 from kasasu.accounts.service import accounts
 from kasasu.activities.schemas import ActivityRead
-from kasasu.activities.service import activities
+from kasasu.activities.service import activities, last_touch
 from kasasu.audit.schemas import AuditEntryRead
 from kasasu.audit.service import account_history
 from kasasu.contacts.schemas import ContactRead
@@ -37,7 +37,7 @@ from kasasu.ownership.service import account_ownership
 from kasasu.playbooks.schemas import RunRead
 from kasasu.playbooks.service import playbook_log
 from kasasu.subscriptions.schemas import SubscriptionRead
-from kasasu.subscriptions.service import subscriptions
+from kasasu.subscriptions.service import churn_scheduled, subscriptions
 from kasasu.support.schemas import TicketRead
 from kasasu.support.service import tickets
 from kasasu.surveys.schemas import ResponseRead
@@ -104,6 +104,12 @@ class AccountOverview(BaseModel):
         description="The timeline: activities, tasks done, renewal decisions and "
         "playbook runs, newest first (the latest 40)",
     )
+    last_touch: dict[int, datetime] = Field(
+        default={}, description="Contact id → their latest activity with us"
+    )
+    churn_scheduled: date | None = Field(
+        default=None, description="Every running line is cancelled: the last day of service"
+    )
     suggested_task: str | None = Field(
         default=None, description="A task title from the measure that costs the score most"
     )
@@ -138,6 +144,8 @@ def account_overview(
         account=account,
         owner_name=owner.get(account.owner_id) if account.owner_id else None,
         ownership=account_ownership(session, account_id, account.owner_id),
+        last_touch=last_touch(session, account_id),
+        churn_scheduled=churn_scheduled(session, account_id, today),
         health=health,
         brief=brief_of(latest_briefs(session, [account_id]).get(account_id)),
         mrr_history=[

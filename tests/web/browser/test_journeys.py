@@ -372,7 +372,7 @@ def test_a_csm_works_an_account_from_home(
     worsened.get_by_role("link", name=name).click()
     expect(heading(page)).to_have_text(name)
     note = f"call {uuid.uuid4().hex[:8]}"
-    page.locator('select[name="kind"]').select_option("call")
+    page.locator("#note-kind").select_option("call")
     page.locator('input[name="next_step"]').fill("2026-12-24")
     page.locator('#note-form textarea[name="body"]').fill(note)
     page.get_by_role("button", name=words["log"], exact=True).click()

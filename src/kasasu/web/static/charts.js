@@ -5,7 +5,7 @@
      x: "month" (values "2026-03"), "day" (values "2026-03-15") or "category" (as given)
      money: true when y is money in minor units (the page's currency, on <body>)
      yTitle, xTitle: axis titles;  links: a URL per x value (a bar or point opens it)
-     layout: more Plotly layout.
+     yRange: [low, high] of the value axis (a score's 0–100);  layout: more Plotly layout.
    Japanese: months 2026年3月, days 3月15日, money ¥120万 / ¥1.2億; English: Mar 2026, ¥1.2M. */
 (function () {
   "use strict";
@@ -103,6 +103,7 @@
       var range = extent(traces, stacked);
       if (range[1] - range[0] <= 1 && range[0] >= 0) yaxis.range = [0, Math.max(1, range[1]) * 1.2];
     }
+    if (options.yRange) yaxis.range = options.yRange;
     var xaxis = {title: {text: options.xTitle || ""}, automargin: true};
     if (options.x === "day") {
       xaxis.type = "date";
