@@ -1,5 +1,6 @@
-"""After today's refresh the dashboard and every KPI page are computed and stored, so their
-first visit reads them (golden customer base, tests/analytics/golden.py)."""
+"""After today's refresh the dashboard, every KPI page and the four listening pages (churn
+reasons, loyal customers, survey results, needs) are computed and stored, so their first
+visit reads them (golden customer base, tests/analytics/golden.py)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from datetime import date
 from sqlalchemy import Engine, func, select
 
 from kasasu.db import session_factory, transaction
+from kasasu.domain.periods import Grain
 from kasasu.domain.reporting import Reporting
 from kasasu.jobs.warm import warm_pages
 from kasasu.metrics.service import metric_names
 from kasasu.models import CachedResult
 from kasasu.warehouse.source import FACTS_ONLY
+from kasasu.workspace.churn import first_month, recall_churn_report
 from kasasu.workspace.dashboard import dashboard
 from kasasu.workspace.kpis import KpiChoice, kpi_trend
 from tests.analytics.golden import add_golden
@@ -27,12 +30,18 @@ def test_the_first_visit_after_a_refresh_reads_what_was_stored(sqlite_engine: En
     factory = session_factory(sqlite_engine)
     with transaction(factory) as s:
         add_golden(s)
-    assert warm_pages(sqlite_engine, REPORTING, FACTS_ONLY) == 1 + len(metric_names())
+    pages = 1 + len(metric_names()) + 4
+    assert warm_pages(sqlite_engine, REPORTING, FACTS_ONLY) == pages
     with transaction(factory) as s:
         stored = s.scalar(select(func.count()).select_from(CachedResult))
         board = dashboard(s, REPORTING, FACTS_ONLY)
         mrr = kpi_trend(s, "mrr", KpiChoice(), REPORTING, FACTS_ONLY)
-    assert stored == 1 + len(metric_names())  # the dashboard and one page per KPI
+        churn = recall_churn_report(s, first_month(REPORTING.today()), Grain.QUARTER, REPORTING)
+    assert stored == pages  # the dashboard, one page per KPI, the listening pages
     assert board.computed is False  # read from the store
+    assert churn.fresh is False
+    assert churn.value.mrr == 10_000  # Q1 (Jan-Mar 2026): A2's ¥10,000 (golden.py)
+    # again: the dashboard and the KPIs are computed anew, the listening pages are kept
+    assert warm_pages(sqlite_engine, REPORTING, FACTS_ONLY) == pages - 4
     by_month = {v.period: v.value for v in mrr.values}
     assert (by_month["2026-01"], by_month["2026-03"]) == (146_333, 131_333)  # golden.py

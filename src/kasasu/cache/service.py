@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from kasasu.cache.repository import CachedResultRepository
+from kasasu.models.base import Base
 
 
 def cached_payload(session: Session, name: str, key: str) -> Any | None:
@@ -18,3 +21,10 @@ def cached_payload(session: Session, name: str, key: str) -> Any | None:
 def store_payload(session: Session, name: str, key: str, payload: Any) -> None:
     """Keep ``payload`` (JSON) as ``name``'s for ``key``, replacing an older key's."""
     CachedResultRepository(session).put(name, key, payload, datetime.now(UTC))
+
+
+def data_version(session: Session, models: Sequence[type[Base]]) -> str:
+    """A short fingerprint of the tables ``models``: it changes when any of their rows is
+    added, removed or edited (updated_at), so a read model keyed by it is never stale."""
+    seen = repr(CachedResultRepository(session).versions(models))
+    return hashlib.sha256(seen.encode()).hexdigest()[:32]

@@ -1,6 +1,7 @@
 """After the daily refresh of today, the pages that compute over every account are computed
-once and stored (the dashboard's KPIs, and each KPI page as it first opens: by month, for
-every account), so the first visit of the day reads them instead of waiting for them."""
+once and stored (the dashboard's KPIs, each KPI page as it first opens: by month, for every
+account; churn reasons, loyal customers, survey results and the needs board as they first
+open), so the first visit of the day reads them instead of waiting for them."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from sqlalchemy import Engine
 from kasasu.db import session_factory, transaction
 from kasasu.domain.reporting import Reporting
 from kasasu.warehouse.source import AnalyticsSource
+from kasasu.workspace.churn import warm_churn
 from kasasu.workspace.dashboard import dashboard, keep_dashboard
 from kasasu.workspace.kpis import keep_every_kpi
+from kasasu.workspace.listening import warm_listening
 
 
 def warm_pages(engine: Engine, reporting: Reporting, source: AnalyticsSource) -> int:
@@ -21,4 +24,7 @@ def warm_pages(engine: Engine, reporting: Reporting, source: AnalyticsSource) ->
         if board.computed:
             keep_dashboard(session, board)
     with transaction(factory, write=True) as session:
-        return 1 + keep_every_kpi(session, reporting, source)
+        kpis = keep_every_kpi(session, reporting, source)
+    with transaction(factory, write=True) as session:
+        listening = warm_churn(session, reporting) + warm_listening(session, reporting, source)
+    return 1 + kpis + listening

@@ -7,11 +7,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from kasasu.domain.choices import CancellationReason
-from kasasu.domain.periods import Grain, add_months, parse_month
+from kasasu.domain.periods import Grain, parse_month
 from kasasu.web.auth import CurrentUser
 from kasasu.web.context import in_transaction
 from kasasu.web.render import PagesDep, ReportingDep
-from kasasu.workspace.churn import churn_report
+from kasasu.workspace.churn import first_month, recall_churn_report
+from kasasu.workspace.memo import keep
 
 router = APIRouter(include_in_schema=False)
 REASONS = {r.value: r for r in CancellationReason}
@@ -27,8 +28,11 @@ def churn(
     period: str | None = None,
     by: Grain = Grain.QUARTER,
 ) -> HTMLResponse:
-    month = parse_month(period) if period else add_months(report.today().replace(day=1), -1)
-    churned = in_transaction(request, lambda s: churn_report(s, month, by, report))
+    month = parse_month(period) if period else first_month(report.today())
+    found = in_transaction(request, lambda s: recall_churn_report(s, month, by, report))
+    if found.fresh:
+        in_transaction(request, lambda s: keep(s, found), write=True)
+    churned = found.value
     return pages.render(
         request,
         "churn.html",

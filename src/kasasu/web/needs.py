@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from kasasu.advocacy.service import advocates, loyal_customers, set_reference
+from kasasu.advocacy.service import advocates, set_reference
 from kasasu.domain.choices import NeedStatus
 from kasasu.domain.periods import Grain, parse_month
 from kasasu.domain.permissions import Action, can
@@ -22,17 +22,22 @@ from kasasu.needs.service import (
     count_unlinked,
     get_need,
     group_request,
-    need_board,
     open_needs,
     unlinked_requests,
 )
 from kasasu.segments.service import list_segments
-from kasasu.surveys.trends import SurveyResults, survey_results, trailing_query
+from kasasu.surveys.trends import SurveyResults
 from kasasu.web.auth import CurrentUser, check_csrf, require
 from kasasu.web.context import in_transaction, web_context
 from kasasu.web.render import PagesDep, ReportingDep
-
-RESULT_PERIODS = {Grain.MONTH: 12, Grain.QUARTER: 8, Grain.FISCAL_YEAR: 3}
+from kasasu.workspace.listening import (
+    loyal_query,
+    recall_loyal,
+    recall_need_board,
+    recall_survey_results,
+    results_query,
+)
+from kasasu.workspace.memo import Recalled, keep
 
 
 def _month(text: str | None, today: date) -> date:
@@ -55,15 +60,18 @@ def needs_page(
 ) -> HTMLResponse:
     wanted = request.query_params.getlist("status")
     statuses = [NeedStatus(s) for s in wanted if s in NeedStatus.__members__.values()]
-    board, waiting, total, needs = in_transaction(
+    found, waiting, total, needs = in_transaction(
         request,
         lambda s: (
-            need_board(s, statuses, report.currency),
+            recall_need_board(s, statuses, report.currency),
             unlinked_requests(s, UNGROUPED_SHOWN),
             count_unlinked(s),
             open_needs(s),
         ),
     )
+    if found.fresh:
+        in_transaction(request, lambda s: keep(s, found), write=True)
+    board = found.value
     return pages.render(
         request,
         "needs.html",
@@ -136,10 +144,13 @@ def loyal_page(
 ) -> HTMLResponse:
     source = web_context(request).analytics
     month = _month(request.query_params.get("month"), report.today())
-    query = MetricQuery.reported(report, ("loyal_customers",), month)
-    loyal, found = in_transaction(
-        request, lambda s: (loyal_customers(s, month, query, source=source), advocates(s))
+    query = loyal_query(report, month)
+    recalled, found = in_transaction(
+        request, lambda s: (recall_loyal(s, month, query, source), advocates(s))
     )
+    if recalled.fresh:
+        in_transaction(request, lambda s: keep(s, recalled), write=True)
+    loyal = recalled.value
     asked = dict(request.query_params)
     numbers = {
         "customers": _page_number(asked.get("page")),
@@ -185,11 +196,14 @@ def results_page(
     query = _results_query(report, by, params.get("to"))
     source = web_context(request).analytics
 
-    def load(s: Session) -> tuple[SurveyResults, list[str]]:
-        found = survey_results(s, query, plan=plan, segment=segment, source=source)
+    def load(s: Session) -> tuple[Recalled[SurveyResults], list[str]]:
+        found = recall_survey_results(s, query, plan=plan, segment=segment, source=source)
         return found, [x.name for x in list_segments(s)]
 
-    results, segments = in_transaction(request, load)
+    found, segments = in_transaction(request, load)
+    if found.fresh:
+        in_transaction(request, lambda s: keep(s, found), write=True)
+    results = found.value
     return pages.render(
         request,
         "survey_results.html",
@@ -205,4 +219,4 @@ def results_page(
 
 def _results_query(report: Reporting, by: Grain, to: str | None) -> MetricQuery:
     """The last periods of ``by`` up to the month ``to`` names (else this month)."""
-    return trailing_query(_month(to, report.today()), by, RESULT_PERIODS[by], report)
+    return results_query(report, by, _month(to, report.today()))

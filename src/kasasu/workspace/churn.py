@@ -10,13 +10,15 @@ from sqlalchemy.orm import Session
 
 from kasasu.accounts.service import account_names
 from kasasu.analytics.kpis_voice import REASONS
-from kasasu.domain.periods import Grain, Period, closing_day, periods
+from kasasu.domain.periods import Grain, Period, add_months, closing_day, periods
 from kasasu.domain.reporting import Reporting
 from kasasu.metrics.pareto import ParetoRow, churn_pareto
+from kasasu.models import Account, ExchangeRate, Subscription
 from kasasu.subscriptions.schemas import SubscriptionRead
 from kasasu.subscriptions.service import subscriptions
 from kasasu.voice.schemas import ThemeRow
 from kasasu.voice.service import churn_reasons
+from kasasu.workspace.memo import Recalled, keep, recall
 
 COMMENTS = 200  # the cancelled contracts listed, latest first; the figures cover them all
 
@@ -63,3 +65,34 @@ def churn_report(session: Session, month: date, grain: Grain, reporting: Reporti
             CancelledLine(**c.model_dump(), account_name=names.get(c.account_id)) for c in cancelled
         ],
     )
+
+
+# What the churn report reads: contract lines (and their cancellations), account names,
+# and exchange rates (MRR in the reporting currency).
+CHURN_TABLES = (Subscription, Account, ExchangeRate)
+
+
+def recall_churn_report(
+    session: Session, month: date, grain: Grain, reporting: Reporting
+) -> Recalled[ChurnReport]:
+    """The churn report, kept until a contract, an account or a rate changes."""
+    return recall(
+        session,
+        "churn",
+        {"month": month, "grain": grain.value, "reporting": reporting},
+        tables=CHURN_TABLES,
+        compute=lambda: churn_report(session, month, grain, reporting),
+        kind=ChurnReport,
+    )
+
+
+def first_month(today: date) -> date:
+    """The month the churn page opens on: the last whole one."""
+    return add_months(today.replace(day=1), -1)
+
+
+def warm_churn(session: Session, reporting: Reporting) -> int:
+    """Compute and keep the churn page as it first opens (last month's quarter)."""
+    found = recall_churn_report(session, first_month(reporting.today()), Grain.QUARTER, reporting)
+    keep(session, found)
+    return int(found.fresh)
