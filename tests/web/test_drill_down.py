@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.domain.choices import Role
+from kasasu.workspace import drilldown
 from tests.analytics.golden import add_golden
 from tests.web.conftest import SignIn
 from tests.web.tables import table_rows
@@ -64,3 +66,21 @@ def test_a_visitor_cannot_download(web: TestClient) -> None:
         303,
         401,
     )
+
+
+def test_pages_both_ways(
+    web: TestClient,
+    sign_in: SignIn,
+    sessions: sessionmaker[Session],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(drilldown, "PAGE", 2)
+    sign_in(Role.VIEWER)
+    _golden(sessions)
+    first = web.get("/metrics/mrr_movements/2026-02?lang=en").text
+    assert "1–2 of 3" in first
+    assert [r[0] for r in table_rows(first)] == ["株式会社A2", "株式会社A5"]
+    second = web.get("/metrics/mrr_movements/2026-02?lang=en&sort=impact&page=2").text
+    assert "3–3 of 3" in second
+    assert [r[0] for r in table_rows(second)] == ["株式会社A1"]
+    assert "Previous page" in second

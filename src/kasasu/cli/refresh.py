@@ -22,7 +22,7 @@ from kasasu.cli.common import console, require_migrated, settings, t
 from kasasu.db import create_db_engine
 from kasasu.domain.dates import parse_date, today_in
 from kasasu.errors import InvalidInput
-from kasasu.jobs.daily import run_day
+from kasasu.jobs.daily import PAGES_STEP, run_day
 from kasasu.jobs.locking import refresh_lock
 from kasasu.jobs.refresh import STEPS, OnStep, days_between
 from kasasu.kit.i18n import N_, _
@@ -33,6 +33,7 @@ STEP_LABELS = {
     "scores": N_("Health scores"),
     "touch models": N_("Touch models"),
     "segments": N_("Segments"),
+    PAGES_STEP: N_("Pages computed ahead"),
 }
 
 
@@ -87,7 +88,8 @@ def refresh(
         require_migrated(engine)
         acts = playbooks and settings().playbooks.enabled
         # One refresh per day at a time.
-        with refresh_lock(engine, days, wait) as lease, _bars(len(days)) as on_step:
+        ahead = not backfill and days == [today_local()]  # run_day computes the pages then
+        with refresh_lock(engine, days, wait) as lease, _bars(len(days), ahead) as on_step:
             ran = run_day(
                 engine,
                 days,
@@ -142,8 +144,9 @@ def refresh(
 
 
 @contextmanager
-def _bars(total: int) -> Iterator[OnStep]:
-    """One Rich bar per step, counting days."""
+def _bars(total: int, pages: bool = False) -> Iterator[OnStep]:
+    """One Rich bar per step, counting days; and one for the pages computed ahead after
+    the refresh of today (``pages``), which can take minutes on a large base."""
     bars = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -153,7 +156,9 @@ def _bars(total: int) -> Iterator[OnStep]:
         transient=total == 1,
     )
     tasks: dict[str, TaskID] = {
-        step: bars.add_task(t(STEP_LABELS[step]), total=total) for step in STEPS
+        step: bars.add_task(t(STEP_LABELS[step]), total=total)
+        for step in (*STEPS, PAGES_STEP)
+        if step in STEPS or pages
     }
 
     def report(step: str, _day: date) -> None:

@@ -22,6 +22,8 @@ from kasasu.ownership.schemas import AssignmentPlan
 from kasasu.surveys.campaign_schemas import SendOutcome
 from kasasu.surveys.config import SurveyConfig
 
+PAGES_STEP = "pages"  # computing the pages of the day ahead, after the refresh of today
+
 
 @dataclass
 class DayResult:
@@ -61,4 +63,6 @@ def run_day(
     sent = send_scheduled(engine, today, surveys) if surveys is not None and present else None
     if warm is not None and present:
         warm_pages(engine, warm, config.source)
+        if on_step:
+            on_step(PAGES_STEP, today)
     return DayResult(refreshed, acted, sent, owners)

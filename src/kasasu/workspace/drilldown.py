@@ -51,7 +51,7 @@ class DrillDown(BaseModel):
     rows: list[DrillRow] = Field(description="One page of the moved accounts")
     sort: str
     page: int
-    page_size: int = PAGE
+    page_size: int
 
 
 def _impact(row: ExplainRow) -> float:
@@ -129,6 +129,7 @@ def drill_down(
         rows=chosen,
         sort=sort,
         page=page,
+        page_size=PAGE,
     )
 
 
