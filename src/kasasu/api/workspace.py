@@ -10,13 +10,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from kasasu.api.auth import require
 from kasasu.api.context import context, in_transaction, reporting
 from kasasu.api.routing import PathId, api_router
-from kasasu.domain.periods import Grain, add_months, parse_month
+from kasasu.domain.periods import Grain, parse_month
 from kasasu.domain.permissions import Action
 from kasasu.kit.types import MAX_BIGINT
 from kasasu.workspace.accounts import AccountListQuery, AccountPage, list_accounts
-from kasasu.workspace.churn import ChurnReport, churn_report
+from kasasu.workspace.churn import ChurnReport, first_month, recall_churn_report
 from kasasu.workspace.dashboard import Dashboard, dashboard, keep_dashboard
 from kasasu.workspace.home import Home, home
+from kasasu.workspace.memo import keep
 from kasasu.workspace.overview import AccountOverview, account_overview
 from kasasu.workspace.workload import Workload, csm_workload
 
@@ -105,8 +106,11 @@ def workspace_router() -> APIRouter:
     )
     def churn(request: Request, period: Month = None, by: Grain = Grain.QUARTER) -> ChurnReport:
         report = reporting(request)
-        month = parse_month(period) if period else add_months(report.today().replace(day=1), -1)
-        return in_transaction(request, lambda s: churn_report(s, month, by, report))
+        month = parse_month(period) if period else first_month(report.today())
+        found = in_transaction(request, lambda s: recall_churn_report(s, month, by, report))
+        if found.fresh:
+            in_transaction(request, lambda s: keep(s, found), write=True)
+        return found.value
 
     @router.get(
         "/workload",

@@ -143,6 +143,11 @@ def _arrow_column(values: Sequence[Any], target: pa.DataType) -> pa.Array:
     return pa.array(values, target)
 
 
+# The tables behind every KPI: a read model computed from the facts is current while none
+# of them changed (kasasu.workspace.memo).
+FACT_TABLES: tuple[type[Base], ...] = tuple(COLUMNS)
+
+
 def read_facts(session: Session) -> dict[str, pa.Table]:
     with collector_paused():
         return {model.__tablename__: read_table(session, model) for model in COLUMNS}

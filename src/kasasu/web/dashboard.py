@@ -7,15 +7,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from kasasu.domain.periods import parse_month
+from kasasu.domain.reporting import Reporting
 from kasasu.kit.i18n import translate
 from kasasu.kit.spreadsheet import XLSX_TYPE, xlsx_bytes
 from kasasu.metrics.schemas import MetricQuery
-from kasasu.metrics.service import metric_title
 from kasasu.web.auth import CurrentUser
 from kasasu.web.context import in_transaction, web_context
 from kasasu.web.render import PagesDep, ReportingDep
 from kasasu.workspace.dashboard import dashboard, keep_dashboard
-from kasasu.workspace.drilldown import IMPACT, drill_down, drill_down_sheet
+from kasasu.workspace.drilldown import IMPACT, DrillBase, drill_base, drill_page, drill_sheet
+from kasasu.workspace.memo import keep
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,21 +37,13 @@ def explain_download(
     request: Request, *, name: str, period: str, _signed_in: CurrentUser, report: ReportingDep
 ) -> Response:
     """Every account that moved the figure, as an Excel sheet (the page's order)."""
-    source = web_context(request).analytics
-    month = parse_month(period)
-    query = MetricQuery.reported(report, (name,), month)
+    base = _drill_base(request, name, period, report, everyone=False)
     headings = (translate("Name", report.locale), translate("External id", report.locale))
-    header, rows = in_transaction(
-        request,
-        lambda s: drill_down_sheet(
-            s, name, month, query, source, locale=report.locale, headings=headings
-        ),
-    )
-    title = metric_title(name, report.locale)[:31]  # Excel's limit for a sheet name
+    header, rows = drill_sheet(base, report.currency, report.locale, headings)
+    title = base.about.title[:31]  # Excel's limit for a sheet name
     disposition = {"Content-Disposition": f'attachment; filename="{name}-{period}.xlsx"'}
-    return Response(
-        xlsx_bytes(header, list(rows), title), media_type=XLSX_TYPE, headers=disposition
-    )
+    body = xlsx_bytes(header, list(rows), title)
+    return Response(body, media_type=XLSX_TYPE, headers=disposition)
 
 
 @router.get("/metrics/{name}/{period}", response_class=HTMLResponse)
@@ -68,21 +61,23 @@ def explain(
 ) -> HTMLResponse:
     """The accounts behind one figure of the dashboard or a KPI page, those that moved it
     first by impact, a page at a time (``kasasu metrics explain``)."""
+    base = _drill_base(request, name, period, report, everyone=everyone)
+    drilled = drill_page(base, report.locale, sort=sort[:40], page=page)
+    return pages.render(request, "explain.html", user=user, d=drilled, period_key=period)
+
+
+def _drill_base(
+    request: Request, name: str, period: str, report: Reporting, *, everyone: bool
+) -> DrillBase:
     source = web_context(request).analytics
     month = parse_month(period)
     query = MetricQuery.reported(report, (name,), month)
-    drilled = in_transaction(
+    found = in_transaction(
         request,
-        lambda s: drill_down(
-            s,
-            name,
-            month,
-            query,
-            source,
-            locale=report.locale,
-            sort=sort[:40],
-            page=page,
-            everyone=everyone,
+        lambda s: drill_base(
+            s, name, month, query=query, source=source, locale=report.locale, everyone=everyone
         ),
     )
-    return pages.render(request, "explain.html", user=user, d=drilled, period_key=period)
+    if found.fresh:
+        in_transaction(request, lambda s: keep(s, found), write=True)
+    return found.value

@@ -5,7 +5,11 @@ same rows, all of them, for the Excel download.
 Impact = the sum of the absolute amounts of a row (an account that both expanded and
 contracted moved the figure by both), levels aside (MRR at the start and the end). An
 account whose amounts are all zero or empty did not move it and is left out of the list
-unless every account is asked for; the totals always cover every account."""
+unless every account is asked for; the totals always cover every account.
+
+The rows are computed once per KPI, period, choice and state of the facts (workspace.memo;
+like the KPI pages, usage events count as of the latest refresh), then sorted and paged
+from the store."""
 
 from __future__ import annotations
 
@@ -18,9 +22,11 @@ from sqlalchemy.orm import Session
 
 from kasasu.domain.money import minor_digits
 from kasasu.metrics.amounts import LEVELS, amount_title, is_money
-from kasasu.metrics.schemas import ExplainRow, Explanation, MetricAbout, MetricQuery
+from kasasu.metrics.schemas import ExplainRow, MetricAbout, MetricQuery
 from kasasu.metrics.service import explain_metric, metric_about
+from kasasu.warehouse.facts import FACT_TABLES
 from kasasu.warehouse.source import AnalyticsSource
+from kasasu.workspace.memo import Recalled, recall
 
 PAGE = 100
 IMPACT = "impact"
@@ -36,6 +42,19 @@ class DrillRow(ExplainRow):
     impact: float
 
 
+class DrillBase(BaseModel):
+    """What a drill-down is made of, before sorting and paging: kept between requests."""
+
+    about: MetricAbout
+    period: str
+    value: float | None
+    totals: dict[str, float | int]
+    accounts: int = Field(description="Every account behind the figure")
+    moved: int = Field(description="Those with a non-zero amount")
+    everyone: bool
+    rows: list[DrillRow] = Field(description="The moved accounts, or (everyone) all of them")
+
+
 class DrillDown(BaseModel):
     metric: str
     title: str
@@ -44,11 +63,11 @@ class DrillDown(BaseModel):
     unit: str
     columns: list[AmountColumn]
     totals: dict[str, float | int]
-    accounts: int = Field(description="Every account behind the figure")
-    moved: int = Field(description="Those with a non-zero amount")
+    accounts: int
+    moved: int
     listed: int = Field(description="The rows paged: the moved ones, or all asked for")
-    everyone: bool = False
-    rows: list[DrillRow] = Field(description="One page of the moved accounts")
+    everyone: bool
+    rows: list[DrillRow] = Field(description="One page")
     sort: str
     page: int
     page_size: int
@@ -75,7 +94,7 @@ def _ordered(rows: list[DrillRow], sort: str, names: list[str]) -> list[DrillRow
     return sorted(rows, key=lambda r: (-r.impact, r.name, r.account_id))
 
 
-def _moved(
+def drill_base(
     session: Session,
     name: str,
     month: date,
@@ -84,81 +103,75 @@ def _moved(
     source: AnalyticsSource,
     locale: str,
     everyone: bool = False,
-) -> tuple[MetricAbout, Explanation, list[DrillRow]]:
-    about = metric_about(name, locale)
-    explained = explain_metric(session, name, month, query, source)
-    rows = [DrillRow(**r.model_dump(), impact=_impact(r)) for r in explained.rows]
-    return about, explained, rows if everyone else [r for r in rows if r.impact]
+) -> Recalled[DrillBase]:
+    """The accounts behind the KPI ``name`` in the period holding ``month``."""
 
+    def compute() -> DrillBase:
+        about = metric_about(name, locale)  # an unknown KPI: not found
+        explained = explain_metric(session, name, month, query, source)
+        rows = [DrillRow(**r.model_dump(), impact=_impact(r)) for r in explained.rows]
+        moved = [r for r in rows if r.impact]
+        return DrillBase(
+            about=about,
+            period=explained.period,
+            value=explained.value,
+            totals=explained.totals,
+            accounts=len(rows),
+            moved=len(moved),
+            everyone=everyone,
+            rows=rows if everyone else moved,
+        )
 
-def drill_down(
-    session: Session,
-    name: str,
-    month: date,
-    query: MetricQuery,
-    source: AnalyticsSource,
-    *,
-    locale: str,
-    sort: str = IMPACT,
-    page: int = 1,
-    everyone: bool = False,
-) -> DrillDown:
-    """One page of the accounts that moved the figure (``everyone``: of all behind it)."""
-    about, explained, moved = _moved(
-        session, name, month, query=query, source=source, locale=locale, everyone=everyone
+    params = {"name": name, "month": month, "query": query, "locale": locale, "all": everyone}
+    return recall(
+        session, "drill-down", params, tables=FACT_TABLES, compute=compute, kind=DrillBase
     )
-    names = list(explained.totals)
-    pages = max(1, -(-len(moved) // PAGE))
+
+
+def drill_page(base: DrillBase, locale: str, *, sort: str = IMPACT, page: int = 1) -> DrillDown:
+    """One page of ``base``'s rows in the order asked."""
+    names = list(base.totals)
+    pages = max(1, -(-len(base.rows) // PAGE))
     page = min(max(page, 1), pages)
-    chosen = _ordered(moved, sort, names)[(page - 1) * PAGE : page * PAGE]
+    unit = base.about.unit
     return DrillDown(
-        metric=name,
-        title=about.title,
-        period=explained.period,
-        value=explained.value,
-        unit=about.unit,
+        metric=base.about.name,
+        title=base.about.title,
+        period=base.period,
+        value=base.value,
+        unit=unit,
         columns=[
-            AmountColumn(name=n, title=amount_title(n, locale), money=is_money(n, about.unit))
+            AmountColumn(name=n, title=amount_title(n, locale), money=is_money(n, unit))
             for n in names
         ],
-        totals=explained.totals,
-        accounts=len(explained.rows),
-        moved=sum(1 for r in moved if r.impact),
-        listed=len(moved),
-        everyone=everyone,
-        rows=chosen,
+        totals=base.totals,
+        accounts=base.accounts,
+        moved=base.moved,
+        listed=len(base.rows),
+        everyone=base.everyone,
+        rows=_ordered(base.rows, sort, names)[(page - 1) * PAGE : page * PAGE],
         sort=sort,
         page=page,
         page_size=PAGE,
     )
 
 
-def drill_down_sheet(
-    session: Session,
-    name: str,
-    month: date,
-    query: MetricQuery,
-    source: AnalyticsSource,
-    *,
-    locale: str,
-    headings: tuple[str, str],
+def drill_sheet(
+    base: DrillBase, currency: str, locale: str, headings: tuple[str, str]
 ) -> tuple[list[str], Iterator[list[Any]]]:
-    """Every moved account, the largest impact first, as spreadsheet rows: name, id, then
+    """Every row of ``base``, the largest impact first, as spreadsheet rows: name, id, then
     each amount (money in the currency's major units, ¥ or $, as a reader sums it), and a
-    total row."""
-    about, explained, moved = _moved(
-        session, name, month, query=query, source=source, locale=locale
-    )
-    names = list(explained.totals)
-    scale = {n: 10 ** minor_digits(query.currency) if is_money(n, about.unit) else 1 for n in names}
+    total row over every account."""
+    names = list(base.totals)
+    scale = {n: 10 ** minor_digits(currency) if is_money(n, base.about.unit) else 1 for n in names}
     header = [*headings, *(amount_title(n, locale) for n in names)]
 
     def shown(n: str, value: float | None) -> float | None:
         return None if value is None else value / scale[n] if scale[n] != 1 else value
 
     def rows() -> Iterator[list[Any]]:
-        for r in _ordered(moved, IMPACT, names):
+        for r in _ordered(base.rows, IMPACT, names):
             yield [r.name, r.external_id, *(shown(n, r.amounts.get(n)) for n in names)]
-        yield ["", "", *(shown(n, explained.totals[n]) for n in names)]
+        yield ["", "", *(shown(n, base.totals[n]) for n in names)]
 
     return header, rows()
