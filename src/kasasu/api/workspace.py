@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from kasasu.api.auth import require
-from kasasu.api.context import context, in_transaction, reporting
+from kasasu.api.context import context, in_transaction, keep_fresh, reporting
 from kasasu.api.routing import PathId, api_router
 from kasasu.domain.periods import Grain, parse_month
 from kasasu.domain.permissions import Action
@@ -17,9 +17,8 @@ from kasasu.workspace.accounts import AccountListQuery, AccountPage, list_accoun
 from kasasu.workspace.churn import ChurnReport, first_month, recall_churn_report
 from kasasu.workspace.dashboard import Dashboard, dashboard, keep_dashboard
 from kasasu.workspace.home import Home, home
-from kasasu.workspace.memo import keep
 from kasasu.workspace.overview import AccountOverview, account_overview
-from kasasu.workspace.workload import Workload, csm_workload
+from kasasu.workspace.workload import Workload, recall_workload
 
 Month = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", description="e.g. 2026-10")]
 
@@ -108,8 +107,7 @@ def workspace_router() -> APIRouter:
         report = reporting(request)
         month = parse_month(period) if period else first_month(report.today())
         found = in_transaction(request, lambda s: recall_churn_report(s, month, by, report))
-        if found.fresh:
-            in_transaction(request, lambda s: keep(s, found), write=True)
+        keep_fresh(request, found)
         return found.value
 
     @router.get(
@@ -119,6 +117,8 @@ def workspace_router() -> APIRouter:
     )
     def workload(request: Request) -> Workload:
         today = reporting(request).today()
-        return in_transaction(request, lambda s: csm_workload(s, today))
+        found = in_transaction(request, lambda s: recall_workload(s, today))
+        keep_fresh(request, found)
+        return found.value
 
     return router

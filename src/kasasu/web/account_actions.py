@@ -17,17 +17,19 @@ from kasasu.activities.schemas import ActivityCreate
 from kasasu.activities.service import activities
 from kasasu.domain.choices import ActivityKind, Priority, SurveyKind, TaskSource
 from kasasu.domain.permissions import Action
+from kasasu.domain.reporting import Reporting
 from kasasu.errors import FieldError, InvalidInput
 from kasasu.kit.i18n import _
 from kasasu.kit.types import RowId
 from kasasu.playbooks.manual import start_on_account
 from kasasu.tasks.schemas import TaskCreate
 from kasasu.tasks.service import tasks
+from kasasu.users.schemas import UserRead
 from kasasu.web.accounts import render_account
 from kasasu.web.auth import CurrentUser, check_csrf, require
 from kasasu.web.context import in_transaction, playbook_config, web_context
 from kasasu.web.forms import field_errors
-from kasasu.web.render import PagesDep, ReportingDep, request_locale
+from kasasu.web.render import Pages, PagesDep, ReportingDep, request_locale
 from kasasu.workspace.outreach import EmailToContact, email_contact, invite_to_survey, mark_left
 from kasasu.workspace.requests import RequestEntry, record_request
 
@@ -91,11 +93,9 @@ def log_note(
             reason = _("Write something to log")
             raise InvalidInput(reason, [FieldError(("body",), reason, form.body)])
     except (ValidationError, InvalidInput) as error:
-        mistakes = field_errors(error, report.locale)
-        return render_account(
-            request, account_id, user, pages, report,
-            status=422, note_form=typed.model_dump(), note_errors=mistakes,
-        )  # fmt: skip
+        return _again(
+            request, account_id, user, pages, report, form="note", typed=typed, error=error
+        )
     text = form.body.strip()
     subject = text.splitlines()[0][:200]
     note = ActivityCreate(
@@ -138,11 +138,9 @@ def create_task(
             reason = _("Give the task a title")
             raise InvalidInput(reason, [FieldError(("title",), reason, form.title)])
     except (ValidationError, InvalidInput) as error:
-        mistakes = field_errors(error, report.locale)
-        return render_account(
-            request, account_id, user, pages, report,
-            status=422, task_form=typed.model_dump(), task_errors=mistakes,
-        )  # fmt: skip
+        return _again(
+            request, account_id, user, pages, report, form="task", typed=typed, error=error
+        )
     due = form.due_date or (
         report.today() + timedelta(days=form.due_in) if form.due_in is not None else None
     )
@@ -154,6 +152,25 @@ def create_task(
 
     in_transaction(request, create)
     return RedirectResponse(f"/accounts/{account_id}#tasks", status_code=303)
+
+
+def _again(
+    request: Request,
+    account_id: int,
+    user: UserRead,
+    pages: Pages,
+    report: Reporting,
+    *,
+    form: str,
+    typed: BaseModel,
+    error: ValidationError | InvalidInput,
+) -> Response:
+    """The account page again, the form ``form`` as typed with its mistakes (422)."""
+    mistakes = {
+        f"{form}_form": typed.model_dump(),
+        f"{form}_errors": field_errors(error, report.locale),
+    }
+    return render_account(request, account_id, user, pages, report, status=422, **mistakes)
 
 
 def _task(
@@ -219,11 +236,9 @@ def add_request(
         entry = RequestEntry.model_validate(typed.model_dump())
         in_transaction(request, lambda s: record_request(s, account_id, entry))
     except (ValidationError, InvalidInput) as error:
-        mistakes = field_errors(error, report.locale)
-        return render_account(
-            request, account_id, user, pages, report,
-            status=422, request_form=typed.model_dump(), request_errors=mistakes,
-        )  # fmt: skip
+        return _again(
+            request, account_id, user, pages, report, form="request", typed=typed, error=error
+        )
     return RedirectResponse(f"/accounts/{account_id}#requests", status_code=303)
 
 
@@ -259,11 +274,9 @@ def send_account_email(
             ),
         )
     except (ValidationError, InvalidInput) as error:
-        mistakes = field_errors(error, report.locale)
-        return render_account(
-            request, account_id, user, pages, report,
-            status=422, email_form=typed.model_dump(), email_errors=mistakes,
-        )  # fmt: skip
+        return _again(
+            request, account_id, user, pages, report, form="email", typed=typed, error=error
+        )
     return RedirectResponse(f"/accounts/{account_id}?emailed=1#timeline", status_code=303)
 
 

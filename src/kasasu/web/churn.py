@@ -9,10 +9,9 @@ from fastapi.responses import HTMLResponse
 from kasasu.domain.choices import CancellationReason
 from kasasu.domain.periods import Grain, parse_month
 from kasasu.web.auth import CurrentUser
-from kasasu.web.context import in_transaction
+from kasasu.web.context import in_transaction, keep_fresh
 from kasasu.web.render import PagesDep, ReportingDep
 from kasasu.workspace.churn import first_month, recall_churn_report
-from kasasu.workspace.memo import keep
 
 router = APIRouter(include_in_schema=False)
 REASONS = {r.value: r for r in CancellationReason}
@@ -30,8 +29,7 @@ def churn(
 ) -> HTMLResponse:
     month = parse_month(period) if period else first_month(report.today())
     found = in_transaction(request, lambda s: recall_churn_report(s, month, by, report))
-    if found.fresh:
-        in_transaction(request, lambda s: keep(s, found), write=True)
+    keep_fresh(request, found)
     churned = found.value
     return pages.render(
         request,

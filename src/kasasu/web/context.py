@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from fastapi import Request
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,6 +19,7 @@ from kasasu.surveys.guard import SurveyGuard
 from kasasu.users.schemas import SsoPolicy
 from kasasu.users.signin import SignInGuard
 from kasasu.warehouse.source import AnalyticsSource
+from kasasu.workspace.memo import Recalled, keep
 
 T = TypeVar("T")
 
@@ -110,3 +111,11 @@ def origin(request: Request) -> Origin:
     if user is None:
         return Origin("web", "visitor", None, "visitor", client, rid)
     return Origin("web", "user", user.id, user.email, client, rid)
+
+
+def keep_fresh(request: Request, *found: Recalled[Any]) -> None:
+    """Store, in a short write transaction, the read models this request computed
+    (workspace.memo), so the next requests read them."""
+    fresh = [f for f in found if f.fresh]
+    if fresh:
+        in_transaction(request, lambda s: keep(s, *fresh), write=True)

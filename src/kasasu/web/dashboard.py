@@ -12,11 +12,10 @@ from kasasu.kit.i18n import translate
 from kasasu.kit.spreadsheet import XLSX_TYPE, xlsx_bytes
 from kasasu.metrics.schemas import MetricQuery
 from kasasu.web.auth import CurrentUser
-from kasasu.web.context import in_transaction, web_context
+from kasasu.web.context import in_transaction, keep_fresh, web_context
 from kasasu.web.render import PagesDep, ReportingDep
 from kasasu.workspace.dashboard import dashboard, keep_dashboard
 from kasasu.workspace.drilldown import IMPACT, DrillBase, drill_base, drill_page, drill_sheet
-from kasasu.workspace.memo import keep
 
 router = APIRouter(include_in_schema=False)
 
@@ -78,6 +77,5 @@ def _drill_base(
             s, name, month, query=query, source=source, locale=report.locale, everyone=everyone
         ),
     )
-    if found.fresh:
-        in_transaction(request, lambda s: keep(s, found), write=True)
+    keep_fresh(request, found)
     return found.value

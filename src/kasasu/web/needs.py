@@ -28,7 +28,7 @@ from kasasu.needs.service import (
 from kasasu.segments.service import list_segments
 from kasasu.surveys.trends import SurveyResults
 from kasasu.web.auth import CurrentUser, check_csrf, require
-from kasasu.web.context import in_transaction, web_context
+from kasasu.web.context import in_transaction, keep_fresh, web_context
 from kasasu.web.render import PagesDep, ReportingDep
 from kasasu.workspace.listening import (
     loyal_query,
@@ -37,7 +37,7 @@ from kasasu.workspace.listening import (
     recall_survey_results,
     results_query,
 )
-from kasasu.workspace.memo import Recalled, keep
+from kasasu.workspace.memo import Recalled
 
 
 def _month(text: str | None, today: date) -> date:
@@ -69,8 +69,7 @@ def needs_page(
             open_needs(s),
         ),
     )
-    if found.fresh:
-        in_transaction(request, lambda s: keep(s, found), write=True)
+    keep_fresh(request, found)
     board = found.value
     return pages.render(
         request,
@@ -148,8 +147,7 @@ def loyal_page(
     recalled, found = in_transaction(
         request, lambda s: (recall_loyal(s, month, query, source), advocates(s))
     )
-    if recalled.fresh:
-        in_transaction(request, lambda s: keep(s, recalled), write=True)
+    keep_fresh(request, recalled)
     loyal = recalled.value
     asked = dict(request.query_params)
     numbers = {
@@ -201,8 +199,7 @@ def results_page(
         return found, [x.name for x in list_segments(s)]
 
     found, segments = in_transaction(request, load)
-    if found.fresh:
-        in_transaction(request, lambda s: keep(s, found), write=True)
+    keep_fresh(request, found)
     results = found.value
     return pages.render(
         request,

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from kasasu.errors import InvalidInput
 from kasasu.health.snapshots import latest_briefs
 from kasasu.segments.service import list_segments
-from kasasu.voice.service import comment_terms, search_comments
+from kasasu.voice.service import search_comments
 from kasasu.web.auth import CurrentUser
-from kasasu.web.context import in_transaction
+from kasasu.web.context import in_transaction, keep_fresh
 from kasasu.web.render import PagesDep, ReportingDep
+from kasasu.workspace.listening import recall_comment_terms
 
 DEFAULT_DAYS = 365
 SearchKind = Literal["", "nps", "csat", "ces", "cancellation"]
@@ -52,6 +53,8 @@ def comments(
     last = params.last or report.today()
     first = params.first or last - timedelta(days=DEFAULT_DAYS - 1)
     data = in_transaction(request, lambda s: _explorer(s, params, first, last, report.zone))
+    found = data.pop("recalled")
+    keep_fresh(request, found)
     return pages.render(
         request,
         "voice_comments.html",
@@ -91,7 +94,7 @@ def _explorer(
     session: Session, params: CommentsQuery, first: date, last: date, zone: str
 ) -> dict[str, Any]:
     """The whole page: key terms over the window, the segments to filter by, and the search."""
-    terms = comment_terms(
+    terms = recall_comment_terms(
         session,
         kind=params.kind,
         first=first,
@@ -100,4 +103,9 @@ def _explorer(
         plan=params.plan or None,
         segment=params.segment or None,
     )
-    return {"terms": terms, "segments": list_segments(session), **_search(session, params, zone)}
+    return {
+        "terms": terms.value,
+        "recalled": terms,
+        "segments": list_segments(session),
+        **_search(session, params, zone),
+    }

@@ -8,10 +8,10 @@ from fastapi.responses import HTMLResponse
 from kasasu.domain.choices import TouchModel
 from kasasu.domain.permissions import Action
 from kasasu.web.auth import CurrentUser, require
-from kasasu.web.context import in_transaction
+from kasasu.web.context import in_transaction, keep_fresh
 from kasasu.web.render import PagesDep, ReportingDep
 from kasasu.workspace.accounts import NO_TOUCH_MODEL
-from kasasu.workspace.workload import TOUCH_COLUMNS, csm_workload
+from kasasu.workspace.workload import TOUCH_COLUMNS, recall_workload
 
 router = APIRouter(include_in_schema=False)
 # (code, the touch model to label; None for "none")
@@ -24,7 +24,9 @@ def workload_page(
 ) -> HTMLResponse:
     require(user, Action.WRITE)  # CSMs, leaders and admins
     today = report.today()
-    workload = in_transaction(request, lambda s: csm_workload(s, today))
+    found = in_transaction(request, lambda s: recall_workload(s, today))
+    keep_fresh(request, found)
+    workload = found.value
     return pages.render(
         request, "workload.html", user=user, workload=workload, columns=COLUMNS, today=today
     )

@@ -1,6 +1,6 @@
 """The listening pages' read models, kept between requests (workspace.memo): loyal
-customers, survey results and the needs board compute over every account, so each is
-computed once per state of the tables it reads."""
+customers, survey results, the needs board and the key terms of the comments compute over
+every account or comment, so each is computed once per state of the tables it reads."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ from kasasu.models import (
 from kasasu.needs.schemas import NeedBoard
 from kasasu.needs.service import need_board
 from kasasu.surveys.trends import SurveyResults, survey_results, trailing_query
+from kasasu.voice.schemas import TermComparison
+from kasasu.voice.service import comment_terms
 from kasasu.warehouse.source import AnalyticsSource
 from kasasu.workspace.memo import Recalled, keep, recall
 
@@ -38,6 +40,7 @@ RESULT_PERIODS = {Grain.MONTH: 12, Grain.QUARTER: 8, Grain.FISCAL_YEAR: 3}  # sh
 LOYAL_TABLES = (Subscription, SurveyResponse, HealthScore, Account, ExchangeRate)
 RESULTS_TABLES = (SurveyResponse, Account, Segment, SegmentMember, HealthScore)
 NEEDS_TABLES = (Need, Feedback, HealthScore, Account)
+TERMS_TABLES = (SurveyResponse, Account, Segment, SegmentMember, HealthScore)
 
 
 def recall_loyal(
@@ -84,6 +87,30 @@ def recall_need_board(
     )
 
 
+def recall_comment_terms(
+    session: Session,
+    *,
+    kind: str,
+    first: date,
+    last: date,
+    zone: str,
+    plan: str | None,
+    segment: str | None,
+) -> Recalled[TermComparison]:
+    """The key terms of the comments (their Japanese tokenising is most of the work)."""
+    params = {"kind": kind, "first": first, "last": last, "zone": zone, "plan": plan}
+    return recall(
+        session,
+        "comment-terms",
+        params | {"segment": segment},
+        tables=TERMS_TABLES,
+        compute=lambda: comment_terms(
+            session, kind=kind, first=first, last=last, zone=zone, plan=plan, segment=segment
+        ),
+        kind=TermComparison,
+    )
+
+
 def loyal_query(reporting: Reporting, month: date) -> MetricQuery:
     return MetricQuery.reported(reporting, ("loyal_customers",), month)
 
@@ -105,6 +132,5 @@ def warm_listening(session: Session, reporting: Reporting, source: AnalyticsSour
         ),
         recall_need_board(session, [], reporting.currency),
     ]  # fmt: skip
-    for recalled in found:
-        keep(session, recalled)
+    keep(session, *found)
     return sum(r.fresh for r in found)

@@ -54,12 +54,14 @@ def recall(
     return Recalled(compute(), name, key, fresh=True)
 
 
-def keep(session: Session, recalled: Recalled[Any]) -> None:
-    if recalled.fresh:
-        value = recalled.value
-        payload = (
-            value.model_dump(mode="json")
-            if isinstance(value, BaseModel)
-            else TypeAdapter(type(value)).dump_python(value, mode="json")
-        )
-        store_payload(session, recalled.name, recalled.key, payload)
+def keep(session: Session, *found: Recalled[Any]) -> None:
+    """Store each read model this request computed (those read from the store are kept)."""
+    for recalled in found:
+        if recalled.fresh:
+            value = recalled.value
+            payload = (
+                value.model_dump(mode="json")
+                if isinstance(value, BaseModel)
+                else TypeAdapter(type(value)).dump_python(value, mode="json")
+            )
+            store_payload(session, recalled.name, recalled.key, payload)

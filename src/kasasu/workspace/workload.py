@@ -9,8 +9,10 @@ from sqlalchemy.orm import Session
 
 from kasasu.domain.choices import TouchModel
 from kasasu.health.snapshots import latest_refresh_day
+from kasasu.models import Account, HealthScore, Task, User
 from kasasu.users.service import user_names
 from kasasu.workspace.accounts import NO_TOUCH_MODEL
+from kasasu.workspace.memo import Recalled, recall
 from kasasu.workspace.repository import WorkloadRepository
 
 # The columns of the workload table; "none": no touch model of its own and not scored on
@@ -73,3 +75,19 @@ def csm_workload(session: Session, today: date) -> Workload:
         row.name = names.get(owner_id, "") if owner_id is not None else ""
     ordered = sorted(owners.values(), key=lambda r: (r.owner_id is None, r.name, r.owner_id or 0))
     return Workload(as_of=day, owners=ordered)
+
+
+# The workload reads accounts (owner, own touch model), the latest scores (touch model,
+# MRR), open tasks and the users' names.
+WORKLOAD_TABLES = (Account, HealthScore, Task, User)
+
+
+def recall_workload(session: Session, today: date) -> Recalled[Workload]:
+    return recall(
+        session,
+        "workload",
+        {"today": today},
+        tables=WORKLOAD_TABLES,
+        compute=lambda: csm_workload(session, today),
+        kind=Workload,
+    )
