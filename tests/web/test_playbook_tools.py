@@ -6,11 +6,11 @@ only contact has no email) with tests/web/playbook_data.py's two playbooks."""
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.domain.choices import Role
-from kasasu.models import PlaybookRun
+from kasasu.models import PlaybookAction, PlaybookRun
 from kasasu.playbooks.service import get_playbook, save_playbook, validate_playbook
 from tests.playbooks.world import build_world
 from tests.web.conftest import SignIn, csrf
@@ -44,6 +44,8 @@ def test_a_dry_run_lists_whom_it_would_reach_and_stores_nothing(
     assert "P1 株式会社" in page.text
     assert "Call P1 株式会社" in page.text  # the task as it would be created
     assert "Run now on this account" in page.text
+    again = web.get("/playbooks/red-alert/dry-run?lang=en")  # read from the store
+    assert again.text.split("<main")[1] == page.text.split("<main")[1]
     quiet = web.get("/playbooks/quiet/dry-run?lang=en").text
     assert "It is switched off" in quiet
     assert "P3 株式会社" in quiet  # a switched-off playbook is tried all the same
@@ -62,6 +64,11 @@ def test_a_dry_run_skips_what_already_fired(
     page = web.get("/playbooks/red-alert/dry-run?lang=ja").text
     assert "0 社で実行されます" in page
     assert "1 社は対象外" in page
+    with sessions() as s:  # the run is forgotten: the stored dry run is not used
+        s.execute(delete(PlaybookAction))
+        s.execute(delete(PlaybookRun))
+        s.commit()
+    assert "1 社で実行されます" in web.get("/playbooks/red-alert/dry-run?lang=ja").text
 
 
 def test_leaders_switch_a_playbook_off_and_on(

@@ -14,12 +14,12 @@ from kasasu.domain.permissions import Action, can
 from kasasu.errors import InvalidInput
 from kasasu.health.snapshots import latest_refresh_day
 from kasasu.playbooks.definitions import set_enabled
-from kasasu.playbooks.dry_run import dry_run
 from kasasu.playbooks.service import get_playbook, list_playbooks, parse_playbooks
 from kasasu.web.auth import CurrentUser, check_csrf, require
-from kasasu.web.context import in_transaction, playbook_config, web_context
+from kasasu.web.context import in_transaction, keep_fresh, playbook_config, web_context
 from kasasu.web.playbook_rows import SOURCE, playbook_row, yaml_problems
 from kasasu.web.render import PagesDep, ReportingDep, request_locale
+from kasasu.workspace.dry_runs import recall_dry_run
 
 DRY_RUN_SHOWN = 50  # accounts written out; the count covers them all
 
@@ -69,9 +69,11 @@ def dry_run_page(
         found = get_playbook(session, name)
         return {
             "playbook": playbook_row(found.definition, locale, found.runs),
-            "dry": dry_run(session, name, day, config, locale=locale, shown=DRY_RUN_SHOWN),
+            "dry": recall_dry_run(session, name, day, config, locale=locale, shown=DRY_RUN_SHOWN),
         }
 
     data = in_transaction(request, load)
+    keep_fresh(request, data["dry"])
+    data["dry"] = data["dry"].value
     can_start = can(user.role, Action.WRITE) and data["playbook"].enabled
     return pages.render(request, "playbook_dry_run.html", user=user, can_start=can_start, **data)
