@@ -184,3 +184,10 @@ def test_capacity_view(session: Session) -> None:
     assert (rows["鈴木"].capacity, rows["鈴木"].room, rows["鈴木"].in_rules) == (None, None, 0)
     assert rows["退職"].accounts == 1
     assert next(iter(capacity(session))).name == "佐藤"  # the fullest first
+
+
+def test_an_unknown_segment_is_refused_at_its_field(session: Session) -> None:
+    p = _people(session)
+    with pytest.raises(InvalidInput) as bad:
+        _rule(session, "x", OwnerMethod.FIXED, [p["sato"]], segment="nope")
+    assert [e.loc for e in bad.value.errors] == [("segment",)]

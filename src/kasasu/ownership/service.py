@@ -73,7 +73,7 @@ def save_rule(session: Session, data: OwnerRuleDefinition) -> OwnerRuleRead:
     """Store the rule (a rule of the same name is changed; a new one goes last)."""
     if data.condition:
         compile_rule(data.condition, CONDITION_NAMES, where="condition")
-    segment_id = get_segment(session, data.segment).id if data.segment else None
+    segment_id = _segment_id(session, data.segment) if data.segment else None
     _check_owners(session, data.owners)
     repo = OwnerRuleRepository(session)
     row = repo.get_by_name(data.name)
@@ -91,6 +91,14 @@ def save_rule(session: Session, data: OwnerRuleDefinition) -> OwnerRuleRead:
             setattr(row, key, value)
         session.flush()
     return list_rules(session, only=row.id)[0]
+
+
+def _segment_id(session: Session, name: str) -> int:
+    try:
+        return get_segment(session, name).id
+    except NotFound as exc:
+        reason = _("Segment {name} not found", name=name)
+        raise InvalidInput(reason, [FieldError(("segment",), reason, name)]) from exc
 
 
 def _check_owners(session: Session, owners: Sequence[int]) -> None:
