@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
-from kasasu.models import CachedResult
+from kasasu.db.audit import audited
+from kasasu.models import AuditEntry, CachedResult
 from kasasu.models.base import Base
 
 
@@ -30,15 +31,17 @@ class CachedResultRepository:
         self.session.flush()
 
     def versions(self, models: Sequence[type[Base]]) -> list[tuple[Any, ...]]:
-        """Per table: its rows, largest id and latest change (where it keeps one) — what
-        changes whenever a row is added, removed or edited."""
+        """Per table: its largest id (a row added) and, for a table the audit log records,
+        the latest entry about it (a row added, edited or removed). Both are index lookups,
+        whatever the size of the table."""
         found = []
         for model in models:
-            changed = getattr(model, "updated_at", None)
-            columns = (
-                func.count(),
-                func.max(getattr(model, "id")),  # noqa: B009 - every table here has one
-                func.max(changed) if changed is not None else literal(None),
+            table = model.__table__.name  # type: ignore[attr-defined]
+            newest = select(func.max(getattr(model, "id")))  # noqa: B009 - every table has one
+            logged = (
+                select(func.max(AuditEntry.id)).where(AuditEntry.entity == table)
+                if audited(table)
+                else select(literal(None))
             )
-            found.append(tuple(self.session.execute(select(*columns).select_from(model)).one()))
+            found.append((table, self.session.scalar(newest), self.session.scalar(logged)))
         return found

@@ -24,7 +24,8 @@ def store_payload(session: Session, name: str, key: str, payload: Any) -> None:
 
 
 def data_version(session: Session, models: Sequence[type[Base]]) -> str:
-    """A short fingerprint of the tables ``models``: it changes when any of their rows is
-    added, removed or edited (updated_at), so a read model keyed by it is never stale."""
+    """A short fingerprint of the tables ``models``: it changes when a row is added to any
+    of them, or edited or removed in one the audit log records (every table but those the
+    refresh rewrites, whose rewrite adds rows), so a read model keyed by it is not stale."""
     seen = repr(CachedResultRepository(session).versions(models))
     return hashlib.sha256(seen.encode()).hexdigest()[:32]

@@ -22,6 +22,8 @@ class AuditEntry(IdMixin, Base):
     __table_args__ = (
         Index("ix_audit_log_account_id_id", "account_id", "id"),
         Index("ix_audit_log_entity_entity_id", "entity", "entity_id"),
+        # The latest entry about a table, in one lookup (kasasu.cache: stored read models).
+        Index("ix_audit_log_entity_id", "entity", "id"),
     )
 
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
