@@ -122,9 +122,12 @@ class InvitationRepository(Repository[SurveyInvitation]):
             invited = select(i.contact_id).where(
                 i.contact_id.in_(chunk), func.coalesce(i.sent_at, i.created_at) >= since
             )
-            answered = select(r.contact_id).where(r.contact_id.in_(chunk), r.answered_at >= since)
             found.update(self.session.scalars(invited))
-            found.update(c for c in self.session.scalars(answered) if c is not None)
+        # Answers have no index by contact: one pass over the window's answers, not one per
+        # chunk of contacts (a segment of 10,000 contacts read every answer 12 times).
+        wanted = set(contact_ids)
+        answered = select(r.contact_id).where(r.answered_at >= since, r.contact_id.is_not(None))
+        found.update(c for c in self.session.scalars(answered) if c in wanted)
         return found
 
     def contacts_of(self, campaign_id: int) -> list[int]:
