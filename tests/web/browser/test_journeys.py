@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Dialog, Locator, Page, expect
 
+from kasasu.domain.choices import Role
+from kasasu.web.navigation import pages_for
 from tests.playbooks.conftest import Mailbox
 from tests.support.cli import kasasu
 from tests.web.browser.conftest import (
@@ -456,3 +458,21 @@ def test_revoking_a_key_asks_first(page: Page) -> None:
     assert (
         questions == [f"Revoke the API key “{name}”? Whatever uses it stops working at once."] * 2
     )
+
+
+@pytest.mark.parametrize("locale", ["ja-JP"], ids=["ja"])
+def test_every_menu_page_fits_a_phone(page: Page) -> None:
+    """On a 390 px phone no page of the menu, nor the 180-day renewals (a wide table of
+    forms whose labels are visually hidden), nor an account page scrolls sideways."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/login")
+    submit_sign_in(page, ADMIN_EMAIL, ADMIN_PASSWORD, "サインイン")
+    wide = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    paths = [p.href for p in pages_for(Role.ADMIN)] + ["/renewals?within=180", "/accounts/5"]
+    overflowing = {}
+    for path in paths:
+        page.goto(path)
+        extra = page.evaluate(wide)
+        if extra > 0:
+            overflowing[path] = extra
+    assert overflowing == {}
