@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.api.app import create_api
@@ -158,9 +158,11 @@ def test_the_dashboard_keeps_its_kpis_for_every_process_until_the_next_refresh(
     assert first["latest"]["mrr_movements"]["period"] == f"{last:%Y-%m}"
     assert first["latest"]["mrr_movements"]["value"] == 100_000
     with sessions() as s:
-        stored = s.scalars(select(CachedResult)).one()
+        stored = s.scalars(select(CachedResult).where(CachedResult.name == "dashboard")).one()
         assert stored.key.startswith(f"{DAY.isoformat()}|{last:%Y-%m}|JPY|")
         stored.payload = []  # what the other process must then serve: nothing recomputed
+        # and the whole page it kept too, so that the other process builds it again
+        s.execute(delete(CachedResult).where(CachedResult.name.like("dashboard-page:%")))
         s.commit()
     with TestClient(create_api(api_context), base_url="http://testserver") as other:
         headers = {"Authorization": admin_api.headers["Authorization"]}

@@ -15,8 +15,8 @@ from kasasu.domain.permissions import Action
 from kasasu.kit.types import MAX_BIGINT
 from kasasu.workspace.accounts import AccountListQuery, AccountPage, list_accounts
 from kasasu.workspace.churn import ChurnReport, first_month, recall_churn_report
-from kasasu.workspace.dashboard import Dashboard, dashboard, keep_dashboard
-from kasasu.workspace.home import Home, home
+from kasasu.workspace.dashboard import Dashboard, keep_board, recall_dashboard
+from kasasu.workspace.home import Home, recall_home
 from kasasu.workspace.overview import AccountOverview, account_overview
 from kasasu.workspace.workload import Workload, recall_workload
 
@@ -61,7 +61,9 @@ def workspace_router() -> APIRouter:
         owner_id: Annotated[int | None, Query(ge=1, le=MAX_BIGINT)] = None,
     ) -> Home:
         report = reporting(request)
-        return in_transaction(request, lambda s: home(s, report, owner_id))
+        found = in_transaction(request, lambda s: recall_home(s, report, owner_id))
+        keep_fresh(request, found)
+        return found.value
 
     @router.get(
         "/accounts/{account_id}/overview",
@@ -89,10 +91,10 @@ def workspace_router() -> APIRouter:
     )
     def dashboard_figures(request: Request) -> Dashboard:
         source, report = context(request).analytics, reporting(request)
-        board = in_transaction(request, lambda s: dashboard(s, report, source))
-        if board.computed:
-            in_transaction(request, lambda s: keep_dashboard(s, board), write=True)
-        return board
+        found = in_transaction(request, lambda s: recall_dashboard(s, report, source))
+        if found.fresh:
+            in_transaction(request, lambda s: keep_board(s, found), write=True)
+        return found.value
 
     @router.get(
         "/churn-reasons",

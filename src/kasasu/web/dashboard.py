@@ -14,7 +14,7 @@ from kasasu.metrics.schemas import MetricQuery
 from kasasu.web.auth import CurrentUser
 from kasasu.web.context import in_transaction, keep_fresh, web_context
 from kasasu.web.render import PagesDep, ReportingDep
-from kasasu.workspace.dashboard import dashboard, keep_dashboard
+from kasasu.workspace.dashboard import keep_board, recall_dashboard
 from kasasu.workspace.drilldown import IMPACT, DrillBase, drill_base, drill_page, drill_sheet
 
 router = APIRouter(include_in_schema=False)
@@ -25,10 +25,10 @@ def dashboard_page(
     request: Request, user: CurrentUser, pages: PagesDep, report: ReportingDep
 ) -> HTMLResponse:
     source = web_context(request).analytics
-    board = in_transaction(request, lambda s: dashboard(s, report, source))
-    if board.computed:  # the first visit since the data changed: keep them for everyone
-        in_transaction(request, lambda s: keep_dashboard(s, board), write=True)
-    return pages.render(request, "dashboard.html", user=user, board=board)
+    found = in_transaction(request, lambda s: recall_dashboard(s, report, source))
+    if found.fresh:
+        in_transaction(request, lambda s: keep_board(s, found), write=True)
+    return pages.render(request, "dashboard.html", user=user, board=found.value)
 
 
 @router.get("/metrics/{name}/{period}.xlsx")

@@ -8,9 +8,9 @@ from fastapi.responses import HTMLResponse
 from kasasu.domain.choices import Role
 from kasasu.users.service import list_users
 from kasasu.web.auth import CurrentUser
-from kasasu.web.context import in_transaction
+from kasasu.web.context import in_transaction, keep_fresh
 from kasasu.web.render import PagesDep, ReportingDep
-from kasasu.workspace.home import home
+from kasasu.workspace.home import recall_home
 
 router = APIRouter(include_in_schema=False)
 
@@ -24,5 +24,8 @@ def home_page(
     default = str(user.id) if user.role is Role.CSM else ""
     chosen = request.query_params.get("owner_id", default)
     owner_id = int(chosen) if chosen.isdigit() and 0 < int(chosen) < 2**63 else None
-    day, users = in_transaction(request, lambda s: (home(s, report, owner_id), list_users(s)))
-    return pages.render(request, "home.html", user=user, day=day, users=users)
+    found, users = in_transaction(
+        request, lambda s: (recall_home(s, report, owner_id), list_users(s))
+    )
+    keep_fresh(request, found)
+    return pages.render(request, "home.html", user=user, day=found.value, users=users)

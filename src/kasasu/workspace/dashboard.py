@@ -22,7 +22,9 @@ from kasasu.metrics.schemas import MetricQuery, MetricValue, MissingRates
 from kasasu.metrics.service import compute_metrics, missing_rates
 from kasasu.renewals.schemas import RenewalQuery
 from kasasu.renewals.service import renewal_board
+from kasasu.warehouse.facts import FACT_TABLES
 from kasasu.warehouse.source import AnalyticsSource
+from kasasu.workspace.memo import Recalled, keep, recall
 
 MONTHS = 12
 KPIS = (
@@ -174,3 +176,26 @@ def _waterfall(movements: list[MetricValue]) -> list[WaterfallMonth]:
             )
         )
     return rows
+
+
+# The whole dashboard (its KPIs from their store when current, the health overview, the
+# renewals ahead) is kept until a fact table changes: the scores are among them.
+def recall_dashboard(
+    session: Session, reporting: Reporting, source: AnalyticsSource
+) -> Recalled[Dashboard]:
+    params = {"reporting": reporting, "today": reporting.today()}
+    return recall(
+        session,
+        "dashboard-page",
+        params,
+        tables=FACT_TABLES,
+        compute=lambda: dashboard(session, reporting, source),
+        kind=Dashboard,
+    )
+
+
+def keep_board(session: Session, found: Recalled[Dashboard]) -> None:
+    """Keep what the request computed: the KPIs (for the KPI store) and the page."""
+    if found.fresh and found.value.computed:
+        keep_dashboard(session, found.value)
+    keep(session, found)

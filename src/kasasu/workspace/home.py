@@ -20,12 +20,23 @@ from kasasu.domain.reporting import Reporting
 from kasasu.domain.scoring import Band
 from kasasu.health.explain import title, weakest_measures
 from kasasu.health.snapshots import WEEK, BandChanges, band_changes
-from kasasu.models import Task
+from kasasu.models import (
+    Account,
+    Contact,
+    ExchangeRate,
+    HealthScore,
+    Renewal,
+    Subscription,
+    SurveyResponse,
+    Task,
+    User,
+)
 from kasasu.renewals.schemas import RenewalQuery, RenewalRow
 from kasasu.renewals.service import renewal_rows, renewal_windows
 from kasasu.tasks.schemas import TaskRead
 from kasasu.users.service import user_names
 from kasasu.workspace.dashboard import RenewalsAhead
+from kasasu.workspace.memo import Recalled, recall
 from kasasu.workspace.repository import AnswerRow, HomeRepository, TaskCounts
 
 T = TypeVar("T")
@@ -246,3 +257,24 @@ def _team(
     for owner, found in lines.items():
         found.name = names.get(owner, "") if owner is not None else ""
     return sorted(lines.values(), key=lambda r: (r.owner_id is None, r.name, r.owner_id or 0))
+
+
+# What a home page reads: accounts and their latest scores, tasks, contract lines and their
+# renewals (with rates), unhappy answers and who they came from, and the users' names.
+HOME_TABLES = (
+    Account, HealthScore, Task, Subscription, Renewal, ExchangeRate, SurveyResponse, Contact,
+    User,
+)  # fmt: skip
+
+
+def recall_home(session: Session, reporting: Reporting, owner_id: int | None) -> Recalled[Home]:
+    """``owner_id``'s day (None: the team's), kept until one of its tables changes."""
+    params = {"reporting": reporting, "today": reporting.today(), "owner": owner_id}
+    return recall(
+        session,
+        "home",
+        params,
+        tables=HOME_TABLES,
+        compute=lambda: home(session, reporting, owner_id),
+        kind=Home,
+    )
