@@ -31,10 +31,10 @@ from kasasu.surveys.config import SurveyConfig
 from kasasu.surveys.preview import send_preview
 from kasasu.surveys.results import campaign_results, campaigns_with_results
 from kasasu.users.schemas import UserRead
-from kasasu.voice.service import comment_terms
 from kasasu.web.auth import CurrentUser, check_csrf, require
-from kasasu.web.context import in_transaction, web_context
+from kasasu.web.context import in_transaction, keep_fresh, web_context
 from kasasu.web.render import Pages, PagesDep, ReportingDep
+from kasasu.workspace.listening import recall_comment_terms
 
 
 def _overview(session: Session) -> dict[str, Any]:
@@ -45,13 +45,18 @@ def _campaign_results(session: Session, name: str, zone: str) -> dict[str, Any]:
     """The campaign's results and, for NPS, the key terms of its detractors and promoters."""
     results = campaign_results(session, name)
     kind = results.campaign.kind
-    terms = overall = None
-    if kind is not SurveyKind.CES:  # CES has no detractors and promoters to compare
-        terms = comment_terms(session, kind=kind.value, zone=zone, campaign=results.campaign.name)
-        # A campaign just sent has few comments yet: the year's answers say more.
-        year_ago = today_in(zone) - timedelta(days=365)
-        overall = comment_terms(session, kind=kind.value, zone=zone, first=year_ago)
-    return {"results": results, "terms": terms, "overall": overall}
+    if kind is SurveyKind.CES:  # CES has no detractors and promoters to compare
+        return {"results": results, "terms": None, "overall": None, "recalled": []}
+    terms = recall_comment_terms(session, kind=kind.value, zone=zone, campaign=name)
+    # A campaign just sent has few comments yet: the year's answers say more.
+    year_ago = today_in(zone) - timedelta(days=365)
+    overall = recall_comment_terms(session, kind=kind.value, zone=zone, first=year_ago)
+    return {
+        "results": results,
+        "terms": terms.value,
+        "overall": overall.value,
+        "recalled": [terms, overall],
+    }
 
 
 class CampaignForm(BaseModel):
@@ -136,6 +141,7 @@ def campaign_page(
         return data
 
     data = in_transaction(request, load)
+    keep_fresh(request, *data.pop("recalled"))
     done = {"sent": sent, "failed": failed, "reminded": reminded}
     return pages.render(
         request, "survey_campaign.html", user=user, can_send=leader, done=done, **data

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from kasasu.advocacy.schemas import LoyalList
 from kasasu.advocacy.service import loyal_customers
 from kasasu.domain.choices import NeedStatus
+from kasasu.domain.dates import today_in
 from kasasu.domain.periods import Grain
 from kasasu.domain.reporting import Reporting
 from kasasu.metrics.schemas import MetricQuery
@@ -24,6 +25,7 @@ from kasasu.models import (
     Segment,
     SegmentMember,
     Subscription,
+    SurveyCampaign,
     SurveyResponse,
 )
 from kasasu.needs.schemas import NeedBoard
@@ -40,7 +42,7 @@ RESULT_PERIODS = {Grain.MONTH: 12, Grain.QUARTER: 8, Grain.FISCAL_YEAR: 3}  # sh
 LOYAL_TABLES = (Subscription, SurveyResponse, HealthScore, Account, ExchangeRate)
 RESULTS_TABLES = (SurveyResponse, Account, Segment, SegmentMember, HealthScore)
 NEEDS_TABLES = (Need, Feedback, HealthScore, Account)
-TERMS_TABLES = (SurveyResponse, Account, Segment, SegmentMember, HealthScore)
+TERMS_TABLES = (SurveyResponse, SurveyCampaign, Account, Segment, SegmentMember, HealthScore)
 
 
 def recall_loyal(
@@ -91,24 +93,28 @@ def recall_comment_terms(
     session: Session,
     *,
     kind: str,
-    first: date,
-    last: date,
     zone: str,
-    plan: str | None,
-    segment: str | None,
+    first: date | None = None,
+    last: date | None = None,
+    plan: str | None = None,
+    segment: str | None = None,
+    campaign: str | None = None,
 ) -> Recalled[TermComparison]:
-    """The key terms of the comments (their Japanese tokenising is most of the work)."""
+    """The key terms of the comments (their Japanese tokenising is most of the work); an
+    open ``last`` means up to today, so today is part of what it is kept for."""
     params = {"kind": kind, "first": first, "last": last, "zone": zone, "plan": plan}
+    params |= {"segment": segment, "campaign": campaign, "today": today_in(zone)}
     return recall(
         session,
         "comment-terms",
-        params | {"segment": segment},
+        params,
         tables=TERMS_TABLES,
         compute=lambda: comment_terms(
-            session, kind=kind, first=first, last=last, zone=zone, plan=plan, segment=segment
+            session, kind=kind, first=first, last=last, zone=zone, plan=plan, segment=segment,
+            campaign=campaign,
         ),
         kind=TermComparison,
-    )
+    )  # fmt: skip
 
 
 def loyal_query(reporting: Reporting, month: date) -> MetricQuery:
