@@ -103,8 +103,9 @@ def key_contacts(session: Session, account_ids: Sequence[int]) -> list[tuple[int
     """(contact id, account id) of whom a survey asks at each account: its champions and
     decision makers with an email, or all its contacts with one where it has neither."""
     rows = AudienceRepository(session).of_accounts(account_ids)
-    keyed = {a for _c, a, _e, role in rows if role in KEY_ROLES}
-    return [(c, a) for c, a, _e, role in rows if a not in keyed or role in KEY_ROLES]
+    key = frozenset(r.value for r in KEY_ROLES)  # plain strings: a set lookup, not an enum's ==
+    keyed = {a for _c, a, _e, role in rows if role.value in key}
+    return [(c, a) for c, a, _e, role in rows if a not in keyed or role.value in key]
 
 
 def send_campaign(

@@ -116,17 +116,14 @@ class InvitationRepository(Repository[SurveyInvitation]):
 
     def surveyed_since(self, contact_ids: Sequence[int], since: datetime) -> set[int]:
         """Contacts invited (sent, or waiting to be) or answering on or after ``since``."""
+        # One pass over the window's invitations and answers each, kept for the contacts
+        # asked about: a segment's 10,000 contacts in chunks of 900 cost 12 statements each
+        # (and answers have no index by contact, so each read them all).
         i, r = SurveyInvitation, SurveyResponse
-        found: set[int] = set()
-        for chunk in _chunks(list(contact_ids)):
-            invited = select(i.contact_id).where(
-                i.contact_id.in_(chunk), func.coalesce(i.sent_at, i.created_at) >= since
-            )
-            found.update(self.session.scalars(invited))
-        # Answers have no index by contact: one pass over the window's answers, not one per
-        # chunk of contacts (a segment of 10,000 contacts read every answer 12 times).
         wanted = set(contact_ids)
+        invited = select(i.contact_id).where(func.coalesce(i.sent_at, i.created_at) >= since)
         answered = select(r.contact_id).where(r.answered_at >= since, r.contact_id.is_not(None))
+        found = {c for c in self.session.scalars(invited) if c in wanted}
         found.update(c for c in self.session.scalars(answered) if c in wanted)
         return found
 
