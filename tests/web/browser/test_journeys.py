@@ -311,6 +311,9 @@ def test_a_leader_assigns_every_red_account_by_mrr_to_a_csm(
     page.goto("/accounts?mine=0")
     page.locator("th a.sort", has_text="MRR").click()  # MRR sorts highest first
     expect(page.locator('th[aria-sort="descending"]', has_text="MRR")).to_be_visible()
+    # The header is a plain link: the new page must have loaded (htmx bound to the filters)
+    # before a filter changes, or the change goes nowhere.
+    page.wait_for_load_state("load")
     mrr = page.locator("#account-rows tbody tr td.num").first
     expect(mrr).to_be_visible()
     page.locator('select[name="band"]').select_option("red")
