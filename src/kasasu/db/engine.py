@@ -146,7 +146,7 @@ def transaction(factory: sessionmaker[Session], *, write: bool = False) -> Itera
                 yield session
             session.commit()
         except OperationalError as error:
-            session.rollback()
+            _rollback(session)
             _raise_if_stopped(error)
             if "database is locked" in str(error):
                 raise Unavailable(_("The database is busy; try again in a moment")) from error
@@ -164,11 +164,24 @@ def transaction(factory: sessionmaker[Session], *, write: bool = False) -> Itera
             session.rollback()
             raise InvalidInput(_("A value cannot be stored")) from error
         except Exception as error:
-            session.rollback()
+            _rollback(session)
             _raise_if_stopped(error)
             raise
         except BaseException:
             session.rollback()
+            raise
+
+
+def _rollback(session: Session) -> None:
+    """Roll back. Under a cancelled budget on PostgreSQL the cancel request, sent for a
+    statement that had just ended, can reach the rollback instead: the work is stopped
+    either way, so that failure does not hide why (the caller raises Unavailable); the pool
+    resets or discards the connection when it comes back."""
+    try:
+        session.rollback()
+    except OperationalError:
+        budget = deadline.current()
+        if budget is None or budget.reason is None:
             raise
 
 
