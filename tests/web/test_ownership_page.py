@@ -107,3 +107,40 @@ def test_capacity_is_set_by_leaders_and_csms_only_read(
 def test_a_viewer_does_not_see_it(web: TestClient, sign_in: SignIn) -> None:
     sign_in(Role.VIEWER)
     assert web.get("/ownership").status_code == 403
+
+
+def test_numbers_beyond_what_the_database_holds_are_no_server_error(
+    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+) -> None:
+    sign_in(Role.LEADER)
+    ids = _world(sessions)
+    token = csrf(web.get("/ownership").text)
+    huge = "9" * 30
+    saved = web.post(
+        f"/ownership/capacity/{ids['kato']}", data={"csrf_token": token, "capacity": huge}
+    )
+    assert saved.status_code == 303
+    with sessions() as s:
+        assert s.get(User, ids["kato"]).account_capacity == 2**31 - 1  # the most it can be
+    refused = web.post(
+        "/ownership/rules",
+        data={
+            "csrf_token": token,
+            "name": "x",
+            "method": "fixed",
+            "owners": [huge],
+            "enabled": "on",
+        },
+    )
+    assert refused.status_code == 422  # no CSM chosen: the huge id names nobody
+    grouped = web.post(
+        "/needs/group", data={"csrf_token": token, "request_id": huge, "need": "new"}
+    )
+    assert grouped.status_code == 422
+    invited = web.post(
+        f"/accounts/{ids['仙台商事']}/survey-invitations",
+        data={"csrf_token": token, "kind": "nps", "contact_ids": [huge]},
+        follow_redirects=False,
+    )
+    assert invited.status_code == 303
+    assert "invited=0" in invited.headers["location"]

@@ -53,7 +53,19 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5
 LongText = Annotated[str, StringConstraints(max_length=100_000)]
 ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+
+
 # Ids are BIGINT: a larger one names no row and no database could compare it.
+def blank_is_none(value: object) -> object:
+    """A form's empty field as no value (a BeforeValidator)."""
+    return value or None
+
+
+def is_row_id(text: str) -> bool:
+    """Whether ``text`` (from a form or a query) names a row id the database can hold."""
+    return text.isdigit() and 0 < int(text) <= MAX_BIGINT
+
+
 MAX_BIGINT = 2**63 - 1
 RowId = Annotated[int, BeforeValidator(_refuse_bool), Field(ge=1, le=MAX_BIGINT)]
 # A count or a small quantity in an INTEGER column (PostgreSQL's is 32 bits).

@@ -20,7 +20,7 @@ from kasasu.domain.permissions import Action
 from kasasu.domain.reporting import Reporting
 from kasasu.errors import FieldError, InvalidInput
 from kasasu.kit.i18n import _
-from kasasu.kit.types import RowId
+from kasasu.kit.types import RowId, blank_is_none, is_row_id
 from kasasu.playbooks.manual import start_on_account
 from kasasu.tasks.schemas import TaskCreate
 from kasasu.tasks.service import tasks
@@ -36,25 +36,21 @@ from kasasu.workspace.requests import RequestEntry, record_request
 router = APIRouter(include_in_schema=False)
 
 
-def _blank_is_none(value: object) -> object:
-    return value or None  # a form's empty field
-
-
 class NewTask(BaseModel):
     title: str = Field(min_length=1, max_length=500)
-    due_date: Annotated[date | None, BeforeValidator(_blank_is_none)] = None
+    due_date: Annotated[date | None, BeforeValidator(blank_is_none)] = None
     due_in: Annotated[
-        Annotated[int, Field(ge=0, le=366)] | None, BeforeValidator(_blank_is_none)
+        Annotated[int, Field(ge=0, le=366)] | None, BeforeValidator(blank_is_none)
     ] = None
-    owner_id: Annotated[RowId | None, BeforeValidator(_blank_is_none)] = None
+    owner_id: Annotated[RowId | None, BeforeValidator(blank_is_none)] = None
     priority: Priority = Priority.NORMAL
 
 
 class NewNote(BaseModel):
     body: str = Field(min_length=1, max_length=20_000)
     kind: ActivityKind = ActivityKind.NOTE
-    contact_id: Annotated[RowId | None, BeforeValidator(_blank_is_none)] = None
-    next_step: Annotated[date | None, BeforeValidator(_blank_is_none)] = None
+    contact_id: Annotated[RowId | None, BeforeValidator(blank_is_none)] = None
+    next_step: Annotated[date | None, BeforeValidator(blank_is_none)] = None
 
 
 class TypedNote(BaseModel):
@@ -287,7 +283,7 @@ async def invite(request: Request, account_id: int, user: CurrentUser) -> Respon
     posted = await request.form()
     asked = str(posted.get("kind") or "")
     kind = SurveyKind(asked) if asked in {k.value for k in SurveyKind} else SurveyKind.NPS
-    chosen = [int(str(v)) for v in posted.getlist("contact_ids") if str(v).isdigit()]
+    chosen = [int(str(v)) for v in posted.getlist("contact_ids") if is_row_id(str(v))]
     made = in_transaction(
         request, lambda s: invite_to_survey(s, account_id, chosen, kind, by=user.email)
     )

@@ -17,6 +17,7 @@ from kasasu.domain.permissions import Action
 from kasasu.errors import FieldError, InvalidInput
 from kasasu.kit.i18n import _, translate
 from kasasu.kit.spreadsheet import XLSX_TYPE, csv_text, xlsx_bytes
+from kasasu.kit.types import is_row_id
 from kasasu.web.auth import CurrentUser, require
 from kasasu.web.context import in_transaction
 from kasasu.web.render import PagesDep, ReportingDep
@@ -81,7 +82,7 @@ def _query(request: Request) -> dict[str, str]:
 
 def _filters(query: dict[str, str]) -> AuditFilters:
     account = query.get("account_id")
-    if account is not None and not (account.isdigit() and 0 < int(account) < 2**63):
+    if account is not None and not is_row_id(account):
         raise InvalidInput(
             _("Not an account id"), [FieldError(("query", "account_id"), _("A number"), account)]
         )

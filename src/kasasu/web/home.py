@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from kasasu.domain.choices import Role
+from kasasu.kit.types import is_row_id
 from kasasu.users.service import list_users
 from kasasu.web.auth import CurrentUser
 from kasasu.web.context import in_transaction, keep_fresh
@@ -23,7 +24,7 @@ def home_page(
     person's day and ``?owner_id=`` (empty) the team's."""
     default = str(user.id) if user.role is Role.CSM else ""
     chosen = request.query_params.get("owner_id", default)
-    owner_id = int(chosen) if chosen.isdigit() and 0 < int(chosen) < 2**63 else None
+    owner_id = int(chosen) if is_row_id(chosen) else None
     found, users = in_transaction(
         request, lambda s: (recall_home(s, report, owner_id), list_users(s))
     )

@@ -15,6 +15,7 @@ from kasasu.domain.periods import Grain, parse_month
 from kasasu.domain.permissions import Action, can
 from kasasu.domain.reporting import Reporting
 from kasasu.errors import InvalidInput
+from kasasu.kit.types import RowId, is_row_id
 from kasasu.metrics.schemas import MetricQuery
 from kasasu.needs.schemas import StatusChange
 from kasasu.needs.service import (
@@ -89,14 +90,14 @@ def needs_page(
 def group(
     request: Request,
     user: CurrentUser,
-    request_id: Annotated[int, Form()],
+    request_id: Annotated[RowId, Form()],
     need: Annotated[str, Form()] = "",
     title: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Put a waiting request under a need, or make a need of it (titled as typed, else as
     the request)."""
     require(user, Action.WRITE)
-    chosen = int(need) if need.isdigit() else None
+    chosen = int(need) if is_row_id(need) else None
     need_id = in_transaction(request, lambda s: group_request(s, request_id, chosen, title))
     return RedirectResponse(f"/needs/{need_id}", status_code=303)
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from kasasu.domain.choices import OwnerMethod
 from kasasu.domain.permissions import Action, can
 from kasasu.errors import InvalidInput
+from kasasu.kit.types import MAX_INTEGER, is_row_id
 from kasasu.ownership.service import (
     OWNER_ROLES,
     apply_rules,
@@ -78,7 +79,7 @@ async def store_rule(request: Request, user: CurrentUser, pages: PagesDep) -> Re
         "condition": form["condition"] or None,
         "segment": form["segment"] or None,
         "method": form["method"],
-        "owners": [int(v) for v in chosen if v.isdigit()],
+        "owners": [int(v) for v in chosen if is_row_id(v)],
         "enabled": form.get("enabled") == "on",
     }
     try:
@@ -110,7 +111,8 @@ def store_capacity(
     request: Request, user_id: int, user: CurrentUser, capacity: Annotated[str, Form()] = ""
 ) -> Response:
     require(user, Action.DELETE)
-    value = int(capacity) if capacity.strip().isdigit() else None
+    text = capacity.strip()
+    value = min(int(text), MAX_INTEGER) if text.isdigit() else None  # more is no limit at all
     in_transaction(request, lambda s: set_account_capacity(s, user_id, value))
     return RedirectResponse("/ownership#capacity", status_code=303)
 

@@ -13,7 +13,7 @@ from kasasu.activities.service import activities
 from kasasu.domain.choices import RequestSource
 from kasasu.errors import FieldError, InvalidInput, NotFound
 from kasasu.kit.i18n import _
-from kasasu.kit.types import INPUT_CONFIG, LongText, RowId, ShortText
+from kasasu.kit.types import INPUT_CONFIG, LongText, RowId, ShortText, blank_is_none
 from kasasu.needs.requests import FeedbackCreate, FeedbackRead, feedback
 from kasasu.needs.schemas import NeedCreate
 from kasasu.needs.service import create_need, link_requests
@@ -23,10 +23,6 @@ from kasasu.surveys.service import responses
 TITLE_FROM_SOURCE = 100  # characters of a ticket's subject or an answer's comment
 
 
-def _blank_is_none(value: object) -> object:
-    return value or None
-
-
 class RequestEntry(BaseModel):
     """A request as entered: ``source`` is "kind:id" (``activity:12``, ``ticket:5``,
     ``survey_response:9``); ``need`` an existing need's id, or "new" for a new need."""
@@ -34,11 +30,11 @@ class RequestEntry(BaseModel):
     model_config = INPUT_CONFIG
 
     title: ShortText = Field(min_length=1)
-    body: Annotated[LongText | None, BeforeValidator(_blank_is_none)] = None
-    source: Annotated[str | None, BeforeValidator(_blank_is_none)] = Field(
+    body: Annotated[LongText | None, BeforeValidator(blank_is_none)] = None
+    source: Annotated[str | None, BeforeValidator(blank_is_none)] = Field(
         default=None, pattern=r"^(activity|ticket|survey_response):\d{1,18}$"
     )
-    need: Annotated[RowId | Literal["new"] | None, BeforeValidator(_blank_is_none)] = None
+    need: Annotated[RowId | Literal["new"] | None, BeforeValidator(blank_is_none)] = None
 
     @model_validator(mode="after")
     def _titled(self) -> Self:
