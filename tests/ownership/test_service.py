@@ -4,6 +4,7 @@ names the rule, and only unowned live accounts are touched."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
@@ -191,3 +192,43 @@ def test_an_unknown_segment_is_refused_at_its_field(session: Session) -> None:
     with pytest.raises(InvalidInput) as bad:
         _rule(session, "x", OwnerMethod.FIXED, [p["sato"]], segment="nope")
     assert [e.loc for e in bad.value.errors] == [("segment",)]
+
+
+def test_an_account_given_a_csm_meanwhile_keeps_it_and_gets_no_record(session: Session) -> None:
+    """Between the rules' read and their write someone else gave the account a CSM: the
+    write leaves it alone, records nothing for it and does not count it as done."""
+    from kasasu.ownership.repository import OwnershipRepository
+    from kasasu.ownership.service import _write
+
+    p = _people(session)
+    taken, free = _account(session, "取られた"), _account(session, "空き")
+    _rule(
+        session,
+        "all",
+        OwnerMethod.FIXED,
+        [p["sato"]],
+    )
+    planned = plan_assignments(session).assigned
+    assert [a.account_id for a in planned] == [taken, free]
+    session.get(Account, taken).owner_id = p["suzuki"]  # a person, meanwhile
+    session.flush()
+    repo = OwnershipRepository(session)
+    rules = list_rule_rows(session)
+    done = _write(
+        session,
+        repo=repo,
+        rules=rules,
+        cursor={r.id: None for r in rules},
+        assigned=planned,
+        by=None,
+    )
+    assert [a.account_id for a in done] == [free]
+    assert session.get(Account, taken).owner_id == p["suzuki"]
+    assert account_ownership(session, taken, p["suzuki"]).rule_name is None
+    assert account_ownership(session, free, p["sato"]).rule_name == "all"
+
+
+def list_rule_rows(session: Session) -> list[Any]:
+    from kasasu.ownership.repository import OwnerRuleRepository
+
+    return OwnerRuleRepository(session).ordered()

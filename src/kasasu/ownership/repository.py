@@ -66,8 +66,9 @@ class OwnershipRepository:
         )
         return {int(owner): int(n) for owner, n in self.session.execute(stmt) if owner is not None}
 
-    def give(self, owners: Mapping[int, int], records: Sequence[dict[str, Any]]) -> None:
-        """Set each account's CSM (only if it still has none) and keep the records."""
+    def give(self, owners: Mapping[int, int]) -> dict[int, int | None]:
+        """Set each account's CSM, only where it still has none (another run, or a person,
+        may have given one since it was read); returns each account's CSM after."""
         by_owner: dict[int, list[int]] = {}
         for account_id, owner_id in owners.items():
             by_owner.setdefault(owner_id, []).append(account_id)
@@ -78,6 +79,16 @@ class OwnershipRepository:
                     .where(Account.id.in_(ids[start : start + CHUNK]), Account.owner_id.is_(None))
                     .values(owner_id=owner_id)
                 )
+        wanted = sorted(owners)
+        now: dict[int, int | None] = {}
+        for start in range(0, len(wanted), CHUNK):
+            stmt = select(Account.id, Account.owner_id).where(
+                Account.id.in_(wanted[start : start + CHUNK])
+            )
+            now.update({int(a): o for a, o in self.session.execute(stmt)})
+        return now
+
+    def record(self, records: Sequence[dict[str, Any]]) -> None:
         if records:
             self.session.execute(insert(OwnerAssignment), list(records))
         self.session.flush()

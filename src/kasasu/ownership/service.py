@@ -242,7 +242,7 @@ def _assign(
             )
         )
     if write:
-        _write(session, repo=repo, rules=rules, cursor=cursor, assigned=assigned, by=by)
+        assigned = _write(session, repo=repo, rules=rules, cursor=cursor, assigned=assigned, by=by)
     return AssignmentPlan(
         as_of=latest_refresh_day(session),
         unowned=len(unowned),
@@ -291,10 +291,13 @@ def _write(
     cursor: Mapping[int, int | None],
     assigned: Sequence[PlannedAssignment],
     by: int | None,
-) -> None:
+) -> list[PlannedAssignment]:
+    """Give the accounts their CSM and record it; what took effect (an account given a CSM
+    by someone else meanwhile keeps theirs and gets no record)."""
     now = utcnow()
-    repo.give(
-        {a.account_id: a.owner_id for a in assigned},
+    after = repo.give({a.account_id: a.owner_id for a in assigned})
+    done = [a for a in assigned if after.get(a.account_id) == a.owner_id]
+    repo.record(
         [
             {
                 "account_id": a.account_id,
@@ -305,12 +308,13 @@ def _write(
                 "assigned_by": by,
                 "assigned_at": now,
             }
-            for a in assigned
-        ],
+            for a in done
+        ]
     )
     for rule in rules:
         rule.last_owner_id = cursor[rule.id]
     session.flush()
+    return done
 
 
 def account_ownership(session: Session, account_id: int, owner_id: int | None) -> AccountOwnership:
