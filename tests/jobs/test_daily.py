@@ -8,14 +8,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 
 from kasasu.db import create_db_engine, session_factory, transaction
 from kasasu.db.migrate import upgrade
 from kasasu.domain.choices import LifecycleStage, OwnerMethod, Role
+from kasasu.domain.reporting import Reporting
 from kasasu.health.features import RefreshConfig
 from kasasu.jobs.daily import run_day
-from kasasu.models import Account, User
+from kasasu.models import Account, CachedResult, User
 from kasasu.ownership.schemas import OwnerRuleDefinition
 from kasasu.ownership.service import save_rule
 from tests.health.golden_health import AS_OF, add_health_base
@@ -77,3 +78,24 @@ def test_the_refresh_of_today_gives_unowned_accounts_their_csm(engine: Engine) -
     assert live
     with transaction(session_factory(engine)) as session:
         assert {session.get(Account, a).owner_id for a in live} == {csm_id}
+
+
+def test_the_pages_are_computed_when_a_refresh_brings_the_latest_day(engine: Engine) -> None:
+    """A backfill that ends on the latest day (``make demo``'s) leaves the dashboard stored
+    for its first visit; refreshing an older day afterwards computes nothing."""
+    reporting = Reporting(locale="ja", on=AS_OF)
+    yesterday = AS_OF - timedelta(days=1)
+
+    def stored() -> set[str]:
+        with transaction(session_factory(engine)) as session:
+            return {r.name for r in session.scalars(select(CachedResult))}
+
+    run_day(engine, [yesterday, AS_OF], CONFIG, None, today=AS_OF, backfill=True, warm=reporting)
+    first = stored()
+    assert "dashboard" in first
+    with transaction(session_factory(engine)) as session:
+        session.execute(delete(CachedResult))
+    run_day(engine, [yesterday], CONFIG, None, today=AS_OF, backfill=True, warm=reporting)
+    assert stored() == set()  # the latest day is still AS_OF: its pages did not change
+    run_day(engine, [AS_OF], CONFIG, None, today=AS_OF, warm=reporting)
+    assert stored() == first

@@ -22,7 +22,7 @@ from kasasu.cli.common import console, require_migrated, settings, t
 from kasasu.db import create_db_engine
 from kasasu.domain.dates import parse_date, today_in
 from kasasu.errors import InvalidInput
-from kasasu.jobs.daily import PAGES_STEP, run_day
+from kasasu.jobs.daily import PAGES_STEP, brings_latest_day, run_day
 from kasasu.jobs.locking import refresh_lock
 from kasasu.jobs.refresh import STEPS, OnStep, days_between
 from kasasu.kit.i18n import N_, _
@@ -88,7 +88,7 @@ def refresh(
         require_migrated(engine)
         acts = playbooks and settings().playbooks.enabled
         # One refresh per day at a time.
-        ahead = not backfill and days == [today_local()]  # run_day computes the pages then
+        ahead = brings_latest_day(engine, days)  # run_day computes the pages then
         with refresh_lock(engine, days, wait) as lease, _bars(len(days), ahead) as on_step:
             ran = run_day(
                 engine,

@@ -11,8 +11,10 @@ from datetime import date
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from kasasu.db import session_factory, transaction
 from kasasu.domain.reporting import Reporting
 from kasasu.health.features import RefreshConfig
+from kasasu.health.snapshots import latest_refresh_day
 from kasasu.jobs.ownership import assign_unowned
 from kasasu.jobs.playbooks import PlaybookOutcome, PlaybookSetup, run_playbooks
 from kasasu.jobs.refresh import OnStep, RefreshResult, run_refresh
@@ -54,15 +56,25 @@ def run_day(
     account are computed and stored for the day's first visit (``warm``: as whom; None: not).
 
     Playbooks act on the present: they run only when the one day refreshed is ``today`` and
-    this is not a backfill, so a rebuilt history never sends anything.
+    this is not a backfill, so a rebuilt history never sends anything. The pages are
+    computed whenever the refresh brings the latest day scored (a backfill to today
+    included: ``make demo``'s first visit reads them too).
     """
+    ahead = warm is not None and brings_latest_day(engine, days)
     refreshed = run_refresh(engine, days, config, on_step, skip_done=skip_done, keep=keep)
     present = not backfill and list(days) == [today]
     owners = assign_unowned(engine) if present else None
     acted = run_playbooks(engine, today, playbooks) if playbooks is not None and present else None
     sent = send_scheduled(engine, today, surveys) if surveys is not None and present else None
-    if warm is not None and present:
+    if warm is not None and ahead:
         warm_pages(engine, warm, config.source)
         if on_step:
             on_step(PAGES_STEP, today)
     return DayResult(refreshed, acted, sent, owners)
+
+
+def brings_latest_day(engine: Engine, days: Sequence[date]) -> bool:
+    """Whether refreshing ``days`` scores the latest day there is (what the pages show)."""
+    with transaction(session_factory(engine)) as session:
+        latest = latest_refresh_day(session)
+    return bool(days) and (latest is None or max(days) >= latest)
