@@ -11,8 +11,9 @@ MRR, second page), whose count is first checked against plain SQL, and the audit
 account from two imports that change every account's tier through the real capture; the
 API routes named below; and every other page of the navigation (``web/navigation.py``).
 Prints the median and the 95th percentile; target (issues): p95 ≤ 150 ms for each page at
-20,000 accounts. The dashboard's first, uncached request (it computes the KPIs, then stores
-them until the next refresh) is printed apart.
+20,000 accounts. The first visit of the dashboard and of a KPI page after the refresh (which
+computed their KPIs ahead; the imports since then changed every account, so the dashboard's
+page is composed anew) is printed apart, against its own target: ≤ 1 s.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from serving import served
 AS_OF = "2026/11/23"
 REQUESTS = 60
 TARGET_P95_MS = 150.0
+TARGET_FIRST_MS = 1_000.0  # the first visit after a refresh (issue 16)
 MAX_BYTES = 300_000  # no page over 300 KB of HTML (issue 16)
 SIZES = ((2_000, 24), (20_000, 6))
 EMAIL, PASSWORD = "bench@example.com", "bench-password"
@@ -185,8 +187,8 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float, int]]:
             if nav.href not in measured:
                 pages[f"menu: {nav.href}"] = [nav.href]
         results = {
-            "dashboard, first (cold)": (cold, cold, 0),
-            "KPI page, first (cold)": (cold_kpi, cold_kpi, 0),
+            "dashboard, first visit": (cold, cold, 0),
+            "KPI page, first visit": (cold_kpi, cold_kpi, 0),
         }
         for name, paths in pages.items():
             times, largest = _times(client, paths)
@@ -244,8 +246,9 @@ def main() -> None:
             took = time.perf_counter() - started
             print(f"{accounts:,} accounts, {months} months: prepared in {took:.0f} s", flush=True)
             for name, (median, p95, size) in _measure(env).items():
-                judged = accounts == SIZES[-1][0] and "cold" not in name
-                verdict = ("  MET" if p95 <= TARGET_P95_MS else "  MISSED") if judged else ""
+                target = TARGET_FIRST_MS if "first visit" in name else TARGET_P95_MS
+                judged = accounts == SIZES[-1][0]
+                verdict = ("  MET" if p95 <= target else "  MISSED") if judged else ""
                 heavy = "  OVER 300 KB" if size > MAX_BYTES else ""
                 print(
                     f"  {name:<24} median {median:7.1f} ms   p95 {p95:7.1f} ms"

@@ -32,7 +32,7 @@ from tests.support.cli import data_env, invoke_kasasu
 pytestmark = pytest.mark.slow  # refreshes of a demo company in their own processes
 
 DAY = "2026-10-01"
-REFRESH = ("refresh", "--as-of", DAY, "--no-playbooks")
+REFRESH = ("refresh", "--as-of", DAY, "--no-playbooks", "--no-pages")
 
 
 @pytest.fixture(
@@ -110,7 +110,9 @@ def test_a_held_day_exits_6_and_says_who_holds_it(company: dict[str, str]) -> No
         assert japanese.returncode == 6
         assert "2026-10-01 の再計算はすでに実行中です" in japanese.stderr
         # Another day is not held.
-        other = invoke_kasasu(company, "refresh", "--as-of", "2026-09-30", "--no-playbooks")
+        other = invoke_kasasu(
+            company, "refresh", "--as-of", "2026-09-30", "--no-playbooks", "--no-pages"
+        )
         assert other.returncode == 0, other.stderr
 
         # --wait: the holder finishes a moment later, and this one runs.

@@ -30,18 +30,23 @@ def test_the_first_visit_after_a_refresh_reads_what_was_stored(sqlite_engine: En
     factory = session_factory(sqlite_engine)
     with transaction(factory) as s:
         add_golden(s)
-    pages = 1 + len(metric_names()) + 4
+    pages = 1 + len(metric_names()) * len(Grain) + 4
     assert warm_pages(sqlite_engine, REPORTING, FACTS_ONLY) == pages
     with transaction(factory) as s:
         stored = s.scalar(select(func.count()).select_from(CachedResult))
         board = dashboard(s, REPORTING, FACTS_ONLY)
         mrr = kpi_trend(s, "mrr", KpiChoice(), REPORTING, FACTS_ONLY)
+        quarters = kpi_trend(s, "mrr", KpiChoice(grain=Grain.QUARTER), REPORTING, FACTS_ONLY)
         churn = recall_churn_report(s, first_month(REPORTING.today()), Grain.QUARTER, REPORTING)
-    assert stored == pages  # the dashboard, one page per KPI, the listening pages
+    assert stored == pages  # the dashboard, a page per KPI and grain, the listening pages
     assert board.computed is False  # read from the store
     assert churn.fresh is False
     assert churn.value.mrr == 10_000  # Q1 (Jan-Mar 2026): A2's ¥10,000 (golden.py)
     # again: the dashboard and the KPIs are computed anew, the listening pages are kept
     assert warm_pages(sqlite_engine, REPORTING, FACTS_ONLY) == pages - 4
+    assert {(v.period, v.value) for v in quarters.values[-2:]} == {
+        ("2025-Q4", 100_000),  # MRR at a quarter's end: on Dec 31 (golden.py)
+        ("2026-Q1", 131_333),  # on Mar 31
+    }
     by_month = {v.period: v.value for v in mrr.values}
     assert (by_month["2026-01"], by_month["2026-03"]) == (146_333, 131_333)  # golden.py

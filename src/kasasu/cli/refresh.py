@@ -63,6 +63,15 @@ def refresh(
         bool,
         typer.Option(help=N_("Then run the playbooks, when the day refreshed is today")),
     ] = True,
+    pages: Annotated[
+        bool,
+        typer.Option(
+            help=N_(
+                "Then compute the dashboard and KPI pages ahead, when the refresh brings "
+                "the latest day"
+            )
+        ),
+    ] = True,
     wait: Annotated[
         float,
         typer.Option(
@@ -88,7 +97,7 @@ def refresh(
         require_migrated(engine)
         acts = playbooks and settings().playbooks.enabled
         # One refresh per day at a time.
-        ahead = brings_latest_day(engine, days)  # run_day computes the pages then
+        ahead = pages and brings_latest_day(engine, days)  # run_day computes them then
         with refresh_lock(engine, days, wait) as lease, _bars(len(days), ahead) as on_step:
             ran = run_day(
                 engine,
@@ -101,7 +110,7 @@ def refresh(
                 skip_done=skip_done,
                 keep=lease.keep,
                 surveys=survey_config(settings()),
-                warm=settings().reporting(),
+                warm=settings().reporting() if pages else None,
             )
         result, acted = ran.refresh, ran.playbooks
     finally:

@@ -84,19 +84,21 @@ def kpi_trend(
 
 
 def keep_every_kpi(session: Session, reporting: Reporting, source: AnalyticsSource) -> int:
-    """Every KPI's page as it first opens (by month, every account), computed in one pass
-    over one copy of the facts and stored: the refresh of today runs it. How many."""
+    """Every KPI's page as it first opens at each grain (every account), computed in one
+    pass per grain and stored: the refresh that brings the latest day runs it. How many."""
     refreshed = latest_refresh_day(session)
-    first, last = _span(Grain.MONTH, reporting)
     names = tuple(metric_names())
-    values = compute_metrics(session, MetricQuery.reported(reporting, names, first, last), source)
-    key = kpi_key(refreshed, last, reporting)
-    for name in names:
-        mine = [v for v in values if v.metric == name]
-        store_payload(
-            session, _slot(name, KpiChoice()), key, _VALUES.dump_python(mine, mode="json")
-        )
-    return len(names)
+    kept = 0
+    for grain in Grain:
+        first, last = _span(grain, reporting)
+        query = MetricQuery.reported(reporting, names, first, last, grain)
+        values = compute_metrics(session, query, source)
+        key = kpi_key(refreshed, last, reporting)
+        for name in names:
+            mine = _VALUES.dump_python([v for v in values if v.metric == name], mode="json")
+            store_payload(session, _slot(name, KpiChoice(grain=grain)), key, mine)
+            kept += 1
+    return kept
 
 
 def _span(grain: Grain, reporting: Reporting) -> tuple[date, date]:
