@@ -45,16 +45,28 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str) -> bytes:
-    """A one-sheet Excel workbook whose text cells are text (:func:`text_not_formulas`)."""
+    """A one-sheet Excel workbook whose text cells are text, never formulas. Written as a
+    stream (openpyxl's write-only mode): 20,000 rows in a fraction of the time and memory."""
     from openpyxl import Workbook  # loaded for a download only
+    from openpyxl.cell import WriteOnlyCell
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(list(header))
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+
+    def cells(values: Sequence[Any]) -> list[Any]:
+        out: list[Any] = []
+        for value in values:
+            if isinstance(value, str) and value.startswith("="):  # openpyxl's formula mark
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"
+                out.append(cell)
+            else:
+                out.append(value)
+        return out
+
+    sheet.append(cells(header))
     for row in rows:
-        sheet.append(list(row))
-    text_not_formulas(book)
+        sheet.append(cells(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

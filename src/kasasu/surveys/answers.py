@@ -173,7 +173,7 @@ def audience_contact(session: Session, campaign: SurveyCampaign, who: str) -> Co
     """The contact of the campaign's audience (or invited to it) whose email or external id
     is ``who``."""
     invited = InvitationRepository(session).contacts_of(campaign.id)
-    contact_ids = sorted({c for c, _a in audience(session, campaign)} | set(invited))
+    contact_ids = sorted({p.contact_id for p in audience(session, campaign)} | set(invited))
     who = who.strip()
     return AudienceRepository(session).find(contact_ids, who) if who else None
 

@@ -33,6 +33,7 @@ from kasasu.surveys.repository import (
     AudienceRepository,
     CampaignRepository,
     InvitationRepository,
+    Person,
 )
 from kasasu.surveys.texts import default_question, invitation_email
 
@@ -86,26 +87,26 @@ def campaign_row(session: Session, name: str) -> SurveyCampaign:
     return row
 
 
-def audience(session: Session, campaign: SurveyCampaign) -> list[tuple[int, int]]:
-    """(contact id, account id) of everyone the campaign asks, by email: for a segment, the
+def audience(session: Session, campaign: SurveyCampaign) -> list[Person]:
+    """Everyone the campaign asks, by email: for a segment, the
     champions and decision makers of its accounts on the latest refresh day (all contacts
     with an email where an account has neither); else the listed contacts."""
     people = AudienceRepository(session)
     if campaign.segment is None:
         ids = [int(v) for v in campaign.audience if isinstance(v, int)]
         emails = [str(v) for v in campaign.audience if isinstance(v, str)]
-        return [(c, a) for c, a, email in people.by_ids_or_emails(ids, emails) if email]
+        return [Person(c, a, e) for c, a, e in people.by_ids_or_emails(ids, emails) if e]
     day = latest_refresh_day(session)
     return key_contacts(session, segment_members(session, campaign.segment, day) if day else [])
 
 
-def key_contacts(session: Session, account_ids: Sequence[int]) -> list[tuple[int, int]]:
-    """(contact id, account id) of whom a survey asks at each account: its champions and
-    decision makers with an email, or all its contacts with one where it has neither."""
+def key_contacts(session: Session, account_ids: Sequence[int]) -> list[Person]:
+    """Whom a survey asks at each account: its champions and decision makers with an
+    email, or all its contacts with one where it has neither."""
     rows = AudienceRepository(session).of_accounts(account_ids)
     key = frozenset(r.value for r in KEY_ROLES)  # plain strings: a set lookup, not an enum's ==
-    keyed = {a for _c, a, _e, role in rows if role.value in key}
-    return [(c, a) for c, a, _e, role in rows if a not in keyed or role.value in key]
+    keyed = {a for _c, a, _e, role in rows if role in key}
+    return [Person(c, a, e) for c, a, e, role in rows if a not in keyed or role in key]
 
 
 def send_campaign(
@@ -126,7 +127,7 @@ def send_campaign(
     chosen, outcome = choose_recipients(session, campaign, now)
     outcome.dry_run = dry_run
     if dry_run:
-        outcome.recipients = emails_of(session, [c for c, _a in chosen])
+        outcome.recipients = [p.email for p in chosen]
         return outcome
     _invite(session, campaign, chosen, now)
     for invitation in InvitationRepository(session).waiting_playbook(campaign.kind.value):
@@ -170,18 +171,17 @@ def due_campaigns(session: Session, today: date) -> list[str]:
 
 def choose_recipients(
     session: Session, campaign: SurveyCampaign, now: datetime
-) -> tuple[list[tuple[int, int]], SendOutcome]:
+) -> tuple[list[Person], SendOutcome]:
     """The audience not invited by this campaign yet, less those surveyed (invited or
     answering) within the campaign's throttle window."""
     invites = InvitationRepository(session)
     people = audience(session, campaign)
     already = set(invites.contacts_of(campaign.id))
-    fresh = [(c, a) for c, a in people if c not in already]
+    fresh = [p for p in people if p.contact_id not in already]
     since = now - timedelta(days=campaign.throttle_days)
-    recent = (
-        invites.surveyed_since([c for c, _a in fresh], since) if campaign.throttle_days else set()
-    )
-    chosen = [(c, a) for c, a in fresh if c not in recent]
+    asked = [p.contact_id for p in fresh]
+    recent = invites.surveyed_since(asked, since) if campaign.throttle_days else set()
+    chosen = [p for p in fresh if p.contact_id not in recent]
     outcome = SendOutcome(
         campaign=campaign.name,
         dry_run=False,
@@ -248,13 +248,13 @@ def enrol_contacts(
 
 
 def _invite(
-    session: Session, campaign: SurveyCampaign, chosen: Sequence[tuple[int, int]], now: datetime
+    session: Session, campaign: SurveyCampaign, chosen: Sequence[Person], now: datetime
 ) -> None:
     expires = now + timedelta(days=campaign.expires_days)
     rows = [
         SurveyInvitation(
-            account_id=a,
-            contact_id=c,
+            account_id=p.account_id,
+            contact_id=p.contact_id,
             kind=campaign.kind,
             status="pending",
             source=f"campaign:{campaign.name}",
@@ -262,7 +262,7 @@ def _invite(
             token=new_token(),
             expires_at=expires,
         )
-        for c, a in chosen
+        for p in chosen
     ]
     InvitationRepository(session).add_all(rows)
 
@@ -340,8 +340,3 @@ def widget_setup(
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
-
-
-def emails_of(session: Session, contact_ids: Sequence[int]) -> list[str]:
-    rows = AudienceRepository(session).by_ids_or_emails(list(contact_ids), [])
-    return [str(email) for _c, _a, email in rows if email]

@@ -11,12 +11,7 @@ from sqlalchemy.orm import Session
 
 from kasasu.models import Account, Contact, SurveyCampaign, SurveyInvitation
 from kasasu.surveys.campaign_schemas import CampaignRead, SendOutcome
-from kasasu.surveys.campaigns import (
-    campaign_row,
-    choose_recipients,
-    emails_of,
-    invitation_mail,
-)
+from kasasu.surveys.campaigns import campaign_row, choose_recipients, invitation_mail
 from kasasu.surveys.config import SurveyConfig
 from kasasu.surveys.repository import InvitationRepository
 
@@ -46,11 +41,11 @@ def send_preview(session: Session, name: str, config: SurveyConfig, now: datetim
     campaign = campaign_row(session, name)
     chosen, outcome = choose_recipients(session, campaign, now)
     outcome.dry_run = True
-    outcome.recipients = emails_of(session, [c for c, _a in chosen])
+    outcome.recipients = [p.email for p in chosen]
     invitations = InvitationRepository(session)
     unsent = invitations.to_send(campaign.id)
     due = invitations.to_remind(campaign.id, now - timedelta(days=config.remind_after_days), now)
-    first = (chosen[0][0], chosen[0][1]) if chosen else None
+    first = (chosen[0].contact_id, chosen[0].account_id) if chosen else None
     if first is None and unsent:
         first = (unsent[0][1].id, unsent[0][2].id)
     return SendPreview(

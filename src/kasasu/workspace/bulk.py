@@ -107,8 +107,8 @@ def apply(session: Session, ids: list[int], action: BulkAction, today: date, act
         return len(apply_rules(session, ids, by=actor.user_id).assigned)
     if action.kind == "survey" and action.survey_kind is not None:
         by_account: dict[int, list[int]] = {}
-        for contact_id, account_id in key_contacts(session, ids):
-            by_account.setdefault(account_id, []).append(contact_id)
+        for person in key_contacts(session, ids):
+            by_account.setdefault(person.account_id, []).append(person.contact_id)
         invited = [
             enrol_contacts(session, a, people, action.survey_kind, f"bulk:{actor.name}")
             for a, people in by_account.items()

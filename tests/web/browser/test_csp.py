@@ -1,6 +1,8 @@
-"""Security review F13: the pages work under the Content-Security-Policy. Chromium visits every
-page (charts, type-ahead search, the API docs) and reports no CSP violation and no script
-error; the charts and the docs are drawn."""
+"""Security review F13: the pages work under the Content-Security-Policy. Charts, type-ahead
+search and the API docs run and are drawn with no CSP violation and no script error; that
+the policy blocks what it must is shown by a control. (Every page of the workspace is
+visited under the policy, its nonce checked, by test_every_page.py's walk in both
+languages.)"""
 
 from __future__ import annotations
 
@@ -9,15 +11,10 @@ import re
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
-from kasasu.domain.choices import Role
-from kasasu.web.navigation import pages_for
 from tests.web.browser.conftest import sign_in
 
 # One worker runs them all, so the demo company is built and served once (--dist loadgroup).
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]  # a browser, a demo
-
-# Every page of the navigation (an admin sees them all), and one reached from a section.
-PAGES = [p.href for p in pages_for(Role.ADMIN)] + ["/playbooks/log"]
 
 _WATCH = """
 window.__cspViolations = [];
@@ -42,22 +39,6 @@ def _watch(page: Page) -> list[str]:
 
 def _violations(page: Page) -> list[str]:
     return list(page.evaluate("window.__cspViolations || []"))
-
-
-def test_every_page_works_under_the_csp(page: Page) -> None:
-    console = _watch(page)
-    sign_in(page)
-    seen: dict[str, list[str]] = {}
-    for path in PAGES:
-        answer = page.goto(path)
-        assert answer is not None
-        assert answer.ok, f"{path}: {answer.status}"
-        assert "nonce-" in answer.headers["content-security-policy"]
-        page.wait_for_load_state("networkidle")
-        if violations := _violations(page):
-            seen[path] = violations
-    assert seen == {}, seen
-    assert console == [], console
 
 
 def test_charts_search_and_docs_run_under_the_csp(page: Page) -> None:
