@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from kasasu.domain.choices import ContactRole, Role, TaskSource
-from kasasu.models import Account, Contact, PlaybookRun, SurveyInvitation, Task
+from kasasu.domain.choices import ContactRole, Role, SurveyKind, TaskSource
+from kasasu.models import Account, Contact, PlaybookRun, SurveyCampaign, SurveyInvitation, Task
 from kasasu.playbooks.definitions import ensure_default_playbooks
 from tests.web.conftest import SignIn, csrf
 
@@ -103,15 +103,8 @@ def test_a_viewer_may_not_act_in_bulk_and_an_owner_is_required(
     assert refused.status_code == 403
 
 
-def test_invite_the_key_contacts_of_every_red_account(
-    web: TestClient,
-    sign_in: SignIn,
-    home_book: dict[str, int],
-    sessions: sessionmaker[Session],
-) -> None:
-    """H1: a champion and a user (the champion is asked); H4: only a user (asked); H5:
-    nobody with an email (skipped). Twice: nobody is invited twice."""
-    ids = home_book
+def _red_contacts(sessions: sessionmaker[Session], ids: dict[str, int]) -> None:
+    """H1: a champion and a user; H4: only a user; H5: nobody with an email."""
     with sessions() as s:
         people = [
             ("C1", "H1", ContactRole.CHAMPION, "c1@h1.jp"),
@@ -124,6 +117,17 @@ def test_invite_the_key_contacts_of_every_red_account(
                 Contact(external_id=ext, account_id=ids[account], name=ext, role=role, email=email)
             )
         s.commit()
+
+
+def test_invite_the_key_contacts_of_every_red_account(
+    web: TestClient,
+    sign_in: SignIn,
+    home_book: dict[str, int],
+    sessions: sessionmaker[Session],
+) -> None:
+    """H1: a champion and a user (the champion is asked); H4: only a user (asked); H5:
+    nobody with an email (skipped). Twice: nobody is invited twice."""
+    _red_contacts(sessions, home_book)
     sign_in(Role.LEADER)
     page = web.get("/accounts?mine=0&band=red&lang=en").text
     form = {"csrf_token": csrf(page), "query": "mine=0&band=red", "scope": "all",
@@ -144,6 +148,43 @@ def test_invite_the_key_contacts_of_every_red_account(
             .all()
         )
     assert sorted(waiting) == ["C1", "C3"]
+
+
+def test_add_the_key_contacts_of_every_red_account_to_a_named_campaign(
+    web: TestClient,
+    sign_in: SignIn,
+    home_book: dict[str, int],
+    sessions: sessionmaker[Session],
+) -> None:
+    """The champion of H1 and the only contact of H4 join the draft campaign's invitations
+    (sent with it); twice adds nobody; a closed campaign refuses."""
+    _red_contacts(sessions, home_book)
+    with sessions() as s:
+        for name, status in (("q4-nps", "draft"), ("old-nps", "closed")):
+            s.add(SurveyCampaign(name=name, public_id=f"p-{name}", kind=SurveyKind.NPS,
+                                 status=status, throttle_days=30, expires_days=14))  # fmt: skip
+        s.commit()
+    sign_in(Role.LEADER)
+    page = web.get("/accounts?mine=0&band=red&lang=en").text
+    assert '<option value="q4-nps">q4-nps (NPS)</option>' in page
+    assert "old-nps" not in page  # closed: nothing can join it
+    form = {"csrf_token": csrf(page), "query": "mine=0&band=red", "scope": "all",
+            "kind": "campaign", "campaign": "q4-nps"}  # fmt: skip
+    review = web.post("/accounts/bulk", data=form)
+    assert "Add the key contacts of 3 accounts to the survey campaign q4-nps" in review.text
+    first = web.post("/accounts/bulk", data={**form, "confirm": "1"})
+    again = web.post("/accounts/bulk", data={**form, "confirm": "1"})
+    assert first.headers["location"].endswith("done=2")  # H1 and H4; H5 has no email
+    assert again.headers["location"].endswith("done=0")
+    with sessions() as s:
+        invited = s.execute(
+            select(Contact.external_id, SurveyInvitation.status, SurveyCampaign.name)
+            .join(SurveyInvitation, SurveyInvitation.contact_id == Contact.id)
+            .join(SurveyCampaign, SurveyCampaign.id == SurveyInvitation.campaign_id)
+        ).all()
+    assert sorted(invited) == [("C1", "pending", "q4-nps"), ("C3", "pending", "q4-nps")]
+    closed = web.post("/accounts/bulk", data={**form, "campaign": "old-nps", "confirm": "1"})
+    assert closed.status_code == 409
 
 
 def test_start_a_playbook_on_each_ticked_account(

@@ -76,6 +76,11 @@ def list_campaigns(session: Session) -> list[CampaignRead]:
     return [CampaignRead.model_validate(row) for row in CampaignRepository(session).list_all()]
 
 
+def mailable_campaigns(session: Session) -> list[CampaignRead]:
+    """The campaigns accounts can still be added to: by email, not closed."""
+    return [c for c in list_campaigns(session) if c.channel_email and c.status != "closed"]
+
+
 def get_campaign(session: Session, name: str) -> CampaignRead:
     return CampaignRead.model_validate(campaign_row(session, name))
 
@@ -174,14 +179,8 @@ def choose_recipients(
 ) -> tuple[list[Person], SendOutcome]:
     """The audience not invited by this campaign yet, less those surveyed (invited or
     answering) within the campaign's throttle window."""
-    invites = InvitationRepository(session)
     people = audience(session, campaign)
-    already = set(invites.contacts_of(campaign.id))
-    fresh = [p for p in people if p.contact_id not in already]
-    since = now - timedelta(days=campaign.throttle_days)
-    asked = [p.contact_id for p in fresh]
-    recent = invites.surveyed_since(asked, since) if campaign.throttle_days else set()
-    chosen = [p for p in fresh if p.contact_id not in recent]
+    fresh, chosen = _not_asked(session, campaign, people, now)
     outcome = SendOutcome(
         campaign=campaign.name,
         dry_run=False,
@@ -191,6 +190,37 @@ def choose_recipients(
         sent=0,
     )
     return chosen, outcome
+
+
+def _not_asked(
+    session: Session, campaign: SurveyCampaign, people: Sequence[Person], now: datetime
+) -> tuple[list[Person], list[Person]]:
+    """Of ``people``: those the campaign has not invited yet, and of them those not
+    surveyed (invited or answering) within its throttle window."""
+    invites = InvitationRepository(session)
+    already = set(invites.contacts_of(campaign.id))
+    fresh = [p for p in people if p.contact_id not in already]
+    since = now - timedelta(days=campaign.throttle_days)
+    asked = [p.contact_id for p in fresh]
+    recent = invites.surveyed_since(asked, since) if campaign.throttle_days else set()
+    return fresh, [p for p in fresh if p.contact_id not in recent]
+
+
+def add_to_campaign(
+    session: Session, name: str, account_ids: Sequence[int], now: datetime
+) -> list[Person]:
+    """Invite the key contacts of ``account_ids`` to the email campaign ``name``, beside
+    its audience: a draft sends them with everyone, a sent one with its next send. Those it
+    invited already or who were surveyed within its throttle window are left out; returns
+    who was invited."""
+    campaign = campaign_row(session, name)
+    if campaign.status == "closed":
+        raise Conflict(_("The survey campaign {name} is closed", name=name))
+    if not campaign.channel_email:
+        raise Conflict(_("The survey campaign {name} sends no email", name=name))
+    _fresh, chosen = _not_asked(session, campaign, key_contacts(session, account_ids), now)
+    _invite(session, campaign, chosen, now)
+    return chosen
 
 
 def remind_campaign(

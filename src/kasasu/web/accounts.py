@@ -18,6 +18,7 @@ from kasasu.kit.types import local_text
 from kasasu.needs.service import need_titles, open_needs
 from kasasu.playbooks.definitions import enabled_playbooks
 from kasasu.segments.service import list_segments
+from kasasu.surveys.campaigns import mailable_campaigns
 from kasasu.users.schemas import UserRead
 from kasasu.users.service import delete_view, list_users, save_view, saved_views
 from kasasu.web.auth import CurrentUser, check_csrf
@@ -71,6 +72,7 @@ def account_list(
             "users": list_users(session),
             "views": saved_views(session, user.id, "accounts"),
             "segments": list_segments(session),
+            "bulk_campaigns": mailable_campaigns(session),
             "bulk_playbooks": [
                 (pb.name, local_text(pb.title, report.locale))
                 for _id, pb in enabled_playbooks(session)

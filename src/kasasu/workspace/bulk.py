@@ -1,15 +1,15 @@
 """Bulk actions on accounts: on the ones chosen, or on every account a list's filters match.
 
 Assign an owner (by hand, or by the ownership rules), set a touch model, create a task on
-each (owned by the account's CSM), invite their key contacts to the next survey of a kind,
-or start a playbook on each.
+each (owned by the account's CSM), invite their key contacts to the next survey of a kind or
+to a named campaign, or start a playbook on each.
 Each change goes through the slice's own service, so it is checked and audited as one made
 by hand; nothing is written when any account refuses it (the request's one transaction)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Literal, Self
 
 from pydantic import BaseModel, Field, model_validator
@@ -24,12 +24,12 @@ from kasasu.kit.types import INPUT_CONFIG, Day, RowId
 from kasasu.ownership.service import apply_rules
 from kasasu.playbooks.manual import start_on_account
 from kasasu.playbooks.variables import PlaybookConfig
-from kasasu.surveys.campaigns import enrol_contacts, key_contacts
+from kasasu.surveys.campaigns import add_to_campaign, enrol_contacts, key_contacts
 from kasasu.tasks.schemas import TaskCreate
 from kasasu.tasks.service import tasks
 from kasasu.workspace.accounts import AccountListQuery
 
-BulkKind = Literal["owner", "rules", "touch_model", "task", "survey", "playbook"]
+BulkKind = Literal["owner", "rules", "touch_model", "task", "survey", "campaign", "playbook"]
 NAMED = 10  # accounts named on the confirmation; the count covers all of them
 
 
@@ -45,6 +45,7 @@ class BulkAction(BaseModel):
     title: str | None = Field(default=None, max_length=500)
     due_date: Day | None = None
     survey_kind: SurveyKind | None = None
+    campaign: str | None = Field(default=None, max_length=100)
     playbook: str | None = Field(default=None, max_length=100)
 
     @model_validator(mode="after")
@@ -57,6 +58,11 @@ class BulkAction(BaseModel):
         if self.kind == "survey" and self.survey_kind is None:
             raise InvalidInput(
                 _("Choose the survey"), [FieldError(("survey_kind",), _("Choose a survey"))]
+            )
+        if self.kind == "campaign" and not self.campaign:
+            raise InvalidInput(
+                _("Choose the survey campaign"),
+                [FieldError(("campaign",), _("Choose a campaign"))],
             )
         if self.kind == "playbook" and not self.playbook:
             raise InvalidInput(
@@ -93,10 +99,12 @@ def preview(session: Session, ids: list[int]) -> BulkPreview:
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acts, and how playbooks plan for them (needed by the playbook action only)."""
+    """Who acts and when, and how playbooks plan for them (needed by the playbook action
+    only)."""
 
     user_id: int
     name: str
+    now: datetime
     playbooks: PlaybookConfig | None = None
 
 
@@ -114,6 +122,9 @@ def apply(session: Session, ids: list[int], action: BulkAction, today: date, act
             for a, people in by_account.items()
         ]
         return sum(1 for n in invited if n)
+    if action.kind == "campaign" and action.campaign:
+        added = add_to_campaign(session, action.campaign, ids, actor.now)
+        return len({p.account_id for p in added})
     for account_id in ids:
         if action.kind == "owner":
             accounts.update(session, account_id, AccountUpdate(owner_id=action.owner_id))
