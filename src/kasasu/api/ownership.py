@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Depends, Request, Response
 
 from kasasu.api.auth import require
 from kasasu.api.context import in_transaction
-from kasasu.api.routing import api_router
+from kasasu.api.routing import PathId, api_router
 from kasasu.domain.permissions import Action
 from kasasu.ownership.schemas import AssignmentPlan, CapacityRow, OwnerRuleRead
 from kasasu.ownership.service import (
@@ -48,7 +48,7 @@ def ownership_router() -> APIRouter:
         dependencies=[Depends(require(Action.DELETE))],
         summary="Delete a rule (the accounts it gave keep their CSM)",
     )
-    def remove_rule(request: Request, rule_id: int) -> Response:
+    def remove_rule(request: Request, rule_id: PathId) -> Response:
         in_transaction(request, lambda s: delete_rule(s, rule_id))
         return Response(status_code=204)
 

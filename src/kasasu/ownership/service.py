@@ -151,8 +151,9 @@ def delete_rule(session: Session, rule_id: int) -> None:
 
 def move_rule(session: Session, rule_id: int, step: int) -> None:
     """Try the rule earlier (step -1) or later (+1): it swaps places with its neighbour."""
+    moved = _rule(session, rule_id)  # an unknown rule: not found
     rows = OwnerRuleRepository(session).ordered()
-    at = next((i for i, r in enumerate(rows) if r.id == _rule(session, rule_id).id))
+    at = next(i for i, r in enumerate(rows) if r.id == moved.id)
     other = at + step
     if 0 <= other < len(rows):
         rows[at].position, rows[other].position = rows[other].position, rows[at].position
