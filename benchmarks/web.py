@@ -177,6 +177,9 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float, int]]:
             "KPI drill-down (Excel)": [f"/metrics/mrr_movements/{_last_month()}.xlsx"],
             "API ownership": ["/api/v1/ownership/rules", "/api/v1/ownership/capacity"],
             "API ownership plan": ["/api/v1/ownership/plan"],
+            "onboarding board, every plan": ["/onboarding?status=all", "/onboarding?page=3"],
+            "API onboarding": ["/api/v1/onboarding/templates"]
+            + [f"/api/v1/accounts/{i}/onboarding" for i in ids],
             "API audit, filtered": [
                 f"/api/v1/audit?account_id={ids[0]}",
                 "/api/v1/audit?entity=accounts&origin=import&since=2026-01-01",

@@ -28,6 +28,7 @@ BODILESS = {
     ("post", "/surveys/campaigns/{name}/send"),
     ("post", "/surveys/campaigns/{name}/remind"),
     ("post", "/ownership/apply"),  # applies the stored rules; nothing to send
+    ("post", "/onboarding/steps/{step_id}/done"),  # ticks the step named in the path
 }
 
 
@@ -135,6 +136,13 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("get", "/ownership/plan"),
         ("post", "/ownership/apply"),
         ("get", "/ownership/capacity"),
+        ("get", "/onboarding/templates"),
+        ("get", "/onboarding/templates/{name}"),
+        ("post", "/onboarding/templates"),
+        ("get", "/accounts/{account_id}/onboarding"),
+        ("post", "/accounts/{account_id}/onboarding"),
+        ("post", "/onboarding/steps/{step_id}/done"),
+        ("delete", "/onboarding/steps/{step_id}/done"),
         ("get", "/playbooks"),
         ("post", "/playbooks"),
         ("get", "/playbooks/{name}"),

@@ -45,7 +45,13 @@ def run_demo(directory: Path, **options: int) -> DemoRun:
 
 # When `kasasu demo` ran, not what it generated: the shipped playbooks it installs, and the
 # audit log's entries for them, carry the moment of the command.
-RUN_CLOCK = {"playbooks": {"created_at", "updated_at"}, "audit_log": {"at"}}
+# Stamped when installed (the shipped playbooks and onboarding templates), not demo data.
+RUN_CLOCK = {
+    "playbooks": {"created_at", "updated_at"},
+    "onboarding_templates": {"created_at", "updated_at"},
+    "onboarding_template_versions": {"created_at"},
+    "audit_log": {"at"},
+}
 
 
 def dump(url: str, events_path: Path) -> tuple[dict[str, list[Any]], pa.Table]:

@@ -4,7 +4,7 @@ backfill or for another day."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,14 +12,23 @@ from sqlalchemy import Engine, delete, select
 
 from kasasu.db import create_db_engine, session_factory, transaction
 from kasasu.db.migrate import upgrade
-from kasasu.domain.choices import LifecycleStage, OwnerMethod, Role
+from kasasu.domain.choices import (
+    LifecycleStage,
+    OwnerMethod,
+    Role,
+)
 from kasasu.domain.reporting import Reporting
+from kasasu.events.schemas import EventIn
+from kasasu.events.service import ingest_batch
 from kasasu.health.features import RefreshConfig
 from kasasu.jobs.daily import run_day
-from kasasu.models import Account, CachedResult, User
+from kasasu.models import Account, CachedResult, Milestone, Onboarding, User
 from kasasu.ownership.schemas import OwnerRuleDefinition
 from kasasu.ownership.service import save_rule
+from kasasu.playbooks.definitions import ensure_default_playbooks
+from kasasu.warehouse.source import AnalyticsSource
 from tests.health.golden_health import AS_OF, add_health_base
+from tests.onboarding.world import account_on_contract
 from tests.playbooks.runner import setup
 
 CONFIG = RefreshConfig("Asia/Tokyo", "JPY")
@@ -96,3 +105,35 @@ def test_the_pages_are_computed_when_a_refresh_brings_the_latest_day(engine: Eng
         session.execute(delete(CachedResult))
     run_day(engine, [yesterday], CONFIG, None, today=AS_OF, warm=reporting)
     assert stored() == set()  # the latest day is still AS_OF: its pages did not change
+
+
+def test_a_new_account_gets_its_plan_and_the_product_ticks_a_step(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The shipped playbook new-account-onboarding starts the plan that applies on the
+    refresh of today; the next day's refresh ticks the step whose event the product sent."""
+    events = tmp_path / "events.duckdb"
+    config = RefreshConfig("Asia/Tokyo", "JPY", AnalyticsSource(events_path=events))
+    with transaction(session_factory(engine)) as session:
+        ensure_default_playbooks(session)
+        new_id = account_on_contract(session, "NEW", "Pro", AS_OF - timedelta(days=3))
+    run_day(engine, [AS_OF], config, setup(1, tmp_path), today=AS_OF)
+    with transaction(session_factory(engine)) as session:
+        plans = list(session.scalars(select(Onboarding)))
+        assert [(p.account_id, p.started_on) for p in plans] == [
+            (new_id, AS_OF - timedelta(days=3))
+        ]  # H1 and H2 are older than seven days: no plan
+        steps = {m.step_key: m for m in session.scalars(select(Milestone))}
+        assert steps["setup"].done_at is None
+    sent = datetime(2026, 2, 1, 5, 0, tzinfo=UTC)
+    ingest_batch(
+        events,
+        [EventIn.model_validate({"account_id": "NEW", "event": "invite_user", "timestamp": sent})],
+    )
+    tomorrow = AS_OF + timedelta(days=1)
+    run_day(engine, [tomorrow], config, setup(1, tmp_path), today=tomorrow)
+    with transaction(session_factory(engine)) as session:
+        steps = {m.step_key: m for m in session.scalars(select(Milestone))}
+        assert steps["setup"].done_at == sent
+        assert steps["data"].done_at is None
+        assert len(list(session.scalars(select(Onboarding)))) == 1  # started once

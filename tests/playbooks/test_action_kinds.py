@@ -19,7 +19,13 @@ def test_registry_and_the_action_union_list_the_same_models() -> None:
 
 
 def test_local_kinds_are_those_performed_in_the_database() -> None:
-    assert {"task", "set_field", "enrol_survey", "add_onboarding"} == LOCAL_KINDS
+    assert {
+        "task",
+        "set_field",
+        "enrol_survey",
+        "add_onboarding",
+        "start_onboarding",
+    } == LOCAL_KINDS
     assert {k for k, v in ACTION_KINDS.items() if v.deliver} == {"email", "webhook"}
 
 
@@ -31,6 +37,7 @@ def test_labels_are_translated() -> None:
         "項目の変更",
         "アンケート依頼",
         "オンボーディング計画",
+        "オンボーディング開始",
     ]
     assert ACTION_KINDS["task"].tally_label.render("en") == "Tasks"
 

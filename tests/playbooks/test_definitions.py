@@ -35,6 +35,7 @@ def test_the_default_library_has_every_playbook_the_issue_lists() -> None:
     names = {p.name for p in default_library()}
     assert names == {
         "onboarding-follow-up",
+        "new-account-onboarding",
         "usage-drop",
         "red-account",
         "renewal-90",
@@ -112,12 +113,12 @@ def test_api_definitions_are_checked_the_same_way() -> None:
 
 
 def test_library_is_installed_once_and_saving_replaces(session: Session) -> None:
-    assert ensure_default_playbooks(session) == 10
+    assert ensure_default_playbooks(session) == 11
     assert ensure_default_playbooks(session) == 0
     (mine,) = parse_playbooks(GOOD.replace("name: red", "name: red-account"), "mine.yaml")
     save_playbook(session, mine)
     stored = {p.name: p for p in list_playbooks(session)}
-    assert len(stored) == 10
+    assert len(stored) == 11
     assert stored["red-account"].definition["actions"] == [
         {
             "type": "task",

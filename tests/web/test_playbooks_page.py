@@ -191,7 +191,7 @@ def test_an_empty_list_explains_the_library_and_leaders_install_it(
     r = web.post("/playbooks/library", data={"csrf_token": csrf(page)})
     assert (r.status_code, r.headers["location"]) == (303, "/playbooks")
     names = _playbook_names(sessions)
-    assert len(names) == 10
+    assert len(names) == 11
     assert "renewal-90" in names
     rows = table_rows(web.get("/playbooks?lang=en").text)
     renewal = rows[names.index("renewal-90")]
@@ -200,7 +200,7 @@ def test_an_empty_list_explains_the_library_and_leaders_install_it(
     assert digest[2:5] == ["Every month on day 1", 'touch_model == "tech"', "0"]
     # A second press installs nothing more.
     web.post("/playbooks/library", data={"csrf_token": csrf(page)})
-    assert len(_playbook_names(sessions)) == 10
+    assert len(_playbook_names(sessions)) == 11
 
 
 def test_leaders_preview_then_save_pasted_yaml(
@@ -283,7 +283,7 @@ def test_yaml_mistakes_are_shown_with_their_line_and_field(
     )
     broken = web.post("/playbooks?lang=en", data={"csrf_token": token, "text": "- name: [x\n"})
     assert broken.status_code == 422
-    assert "playbooks.yaml:2: not valid YAML" in broken.text
+    assert "playbooks.yaml:2:1: not valid YAML" in broken.text
     loose = web.post("/playbooks?lang=en", data={"csrf_token": token, "text": "just: text"})
     assert (loose.status_code, "playbooks.yaml: write a list of playbooks" in loose.text) == (
         422,

@@ -13,6 +13,7 @@ from kasasu.api.health import health_router
 from kasasu.api.imports import imports_router
 from kasasu.api.metrics import metrics_router
 from kasasu.api.needs import loyal_router, needs_router
+from kasasu.api.onboarding import onboarding_router
 from kasasu.api.ownership import ownership_router
 from kasasu.api.playbooks import playbooks_router
 from kasasu.api.rates import exchange_rates_router
@@ -56,6 +57,7 @@ def create_api(ctx: ApiContext) -> FastAPI:
     api.include_router(health_router())
     api.include_router(segments_router())
     api.include_router(ownership_router())
+    api.include_router(onboarding_router())
     api.include_router(surveys_router())
     api.include_router(widget_router())  # public, CORS for KASASU_SURVEYS__WIDGET_ORIGINS
     api.include_router(playbooks_router())

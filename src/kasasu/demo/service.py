@@ -37,8 +37,8 @@ from kasasu.demo.shapes import DemoAccount, Row, number
 from kasasu.demo.success import (
     make_activities,
     make_feedback,
-    make_milestones,
     make_needs,
+    make_onboardings,
     make_tasks,
     mark_references,
 )
@@ -56,6 +56,7 @@ from kasasu.models import (
     Feedback,
     Milestone,
     Need,
+    Onboarding,
     OwnerRule,
     Renewal,
     Segment,
@@ -68,6 +69,7 @@ from kasasu.models import (
     User,
 )
 from kasasu.models.base import Base
+from kasasu.onboarding.templates import ensure_shipped_templates, latest_definitions
 
 MAX_ACCOUNTS = 100_000
 MAX_MONTHS = 120
@@ -207,7 +209,11 @@ def _build(
         Task: _numbered(session, Task, make_tasks(seed, cal, accounts, touch, escalations), "TSK"),
     }
     report(step, 3, 4)
-    tables[Milestone] = _numbered(session, Milestone, make_milestones(seed, cal, accounts), "MS")
+    ensure_shipped_templates(session)
+    tables[Onboarding], steps = make_onboardings(
+        seed, cal, accounts, latest_definitions(session), repository.next_id(session, Onboarding)
+    )
+    tables[Milestone] = _numbered(session, Milestone, steps, "MS")
     first_need = repository.next_id(session, Need)
     tables[Need] = make_needs(cal, first_need)
     requests = make_feedback(seed, cal, accounts, first_need)

@@ -23,7 +23,11 @@ from kasasu.domain.choices import (
     TaskStatus,
     TouchModel,
 )
+from kasasu.kit.types import local_text
+from kasasu.onboarding.schemas import TemplateDefinition
 
+# A shipped onboarding template's version id and definition, by priority.
+DemoTemplate = tuple[int, TemplateDefinition]
 A = ActivityKind
 ACTIVITY_RATES: dict[TouchModel, dict[ActivityKind, float]] = {
     TouchModel.HIGH: {A.MEETING: 0.8, A.CALL: 1.0, A.NOTE: 1.2, A.EMAIL: 0.8, A.WEBINAR: 0.1},
@@ -102,37 +106,80 @@ def _champion_left_notes(cal: Calendar, account: DemoAccount) -> list[Row]:
     return notes
 
 
-def make_milestones(seed: int, cal: Calendar, accounts: list[DemoAccount]) -> list[Row]:
+def make_onboardings(
+    seed: int,
+    cal: Calendar,
+    accounts: list[DemoAccount],
+    templates: list[DemoTemplate],
+    first_id: int,
+) -> tuple[list[Row], list[Row]]:
+    """Each account's onboarding plan from the template that applies to its plan (the
+    shipped ones), and its steps as walked: slower on Starter, stalled early for most of
+    those who will leave over difficulty. Plan rows, then step rows."""
     rng = np.random.default_rng([seed, 7])
+    plans: list[Row] = []
     rows: list[Row] = []
     for account in accounts:
+        chosen = [(v, t) for v, t in templates if _applies(t, account)]
+        if not chosen:
+            continue
+        version_id, template = chosen[0]
         period = account.periods[0]
-        plan = texts.ONBOARDING_PLANS.get(account.plan, texts.STANDARD_ONBOARDING)
+        plan_id = first_id + len(plans)
         stall_odds = 0.6 if period.reason is CancellationReason.HARD_TO_USE else 0.08
         stall_at = int(rng.integers(1, 5)) if rng.random() < stall_odds else 99
         slow = 1.3 if account.plan == "Starter" else 1.0
         created = cal.instant(period.start, 9.0)
         done_day = period.start
-        for position, (name, due_days, first_value) in enumerate(texts.ONBOARDING_STEPS):
-            due = period.start + timedelta(days=due_days)
-            delay = due_days * slow * float(rng.lognormal(0.0, 0.35))
+        first_value_at = None
+        for position, (stage, step) in enumerate(template.steps()):
+            due = period.start + timedelta(days=step.due_days)
+            delay = step.due_days * slow * float(rng.lognormal(0.0, 0.35))
             done_day = max(done_day, period.start + timedelta(days=round(delay)))
             finished = position < stall_at and done_day < period.stop(cal.as_of)
             done_at = cal.clip(cal.instant(done_day, 16.0)) if finished else None
+            if step.first_value:
+                first_value_at = done_at
             rows.append(
                 {
                     "account_id": account.id,
-                    "plan": plan,
-                    "name": name,
+                    "plan": local_text(template.title, "ja"),
+                    "name": local_text(step.title, "ja"),
                     "position": position,
-                    "is_first_value": first_value,
+                    "is_first_value": step.first_value,
                     "due_date": due,
                     "done_at": done_at,
+                    "onboarding_id": plan_id,
+                    "step_key": step.key,
+                    "stage": local_text(stage.title, "ja"),
+                    "side": step.side,
+                    "completion_event": step.completion_event,
                     "created_at": created,
                     "updated_at": done_at or created,
                 }
             )
-    return rows
+        plans.append(
+            {
+                "id": plan_id,
+                "account_id": account.id,
+                "template_version_id": version_id,
+                "started_on": period.start,
+                "first_value_at": first_value_at,
+                "created_at": created,
+                "updated_at": first_value_at or created,
+            }
+        )
+    return plans, rows
+
+
+def _applies(template: TemplateDefinition, account: DemoAccount) -> bool:
+    """Whether the template applies by the one field a new demo account has: its plan."""
+    fields = template.applies_to
+    return (
+        template.segment is None
+        and set(fields) <= {"plan"}
+        and (fields.get("plan", account.plan) == account.plan)
+    )
 
 
 # Effort estimates (person-days) of the needs, one per FEEDBACK_TITLES entry; None: not

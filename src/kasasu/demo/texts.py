@@ -109,16 +109,6 @@ ACTIVITY_SUBJECTS = {
     "community_post": ("コミュニティで質問を投稿", "活用事例を共有", "機能要望に投票"),
 }
 
-ONBOARDING_STEPS = (
-    # (name, due days after start, is first value)
-    ("キックオフ", 7, False),
-    ("初期設定", 21, False),
-    ("データ連携", 35, False),
-    ("初回価値実感", 45, True),
-    ("定着化", 90, False),
-)
-ONBOARDING_PLANS = {"Enterprise": "エンタープライズ導入プラン"}  # others: the standard plan
-STANDARD_ONBOARDING = "標準オンボーディング"
 
 FEEDBACK_TITLES = (
     "Salesforceとの双方向同期",

@@ -38,6 +38,13 @@ class OwnerMethod(LabelledChoice):
     FEWEST = "fewest", _("Fewest accounts"), ("fewest-accounts",)
 
 
+class StepSide(LabelledChoice):
+    """Who does an onboarding step: the CS team (it becomes a task) or the customer."""
+
+    CS = "cs", _("CS team"), ("cs-team", "CSチーム")
+    CUSTOMER = "customer", _("Customer"), ("顧客",)
+
+
 class LifecycleStage(LabelledChoice):
     ONBOARDING = "onboarding", _("Onboarding")
     ADOPTION = "adoption", _("Adoption"), ("活用",)
@@ -156,6 +163,7 @@ class TaskSource(LabelledChoice):
     PLAYBOOK = "playbook", _("Playbook")
     IMPORT = "import", _("Import")
     API = "api", _("API")
+    ONBOARDING = "onboarding", _("Onboarding")  # a CS-side step of an onboarding plan
     NEED = "need", _("Need")  # closing the loop with the accounts that asked for a need
 
 

@@ -56,6 +56,7 @@ API_FAMILIES = frozenset(
         "loyal",
         "metrics",
         "needs",
+        "onboarding",
         "ownership",
         "playbooks",
         "renewals",

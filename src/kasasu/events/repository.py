@@ -224,6 +224,29 @@ class EventStore:
             ).fetchall()
         return [(day, int(n), int(users)) for day, n, users in rows]
 
+    def first_occurrences(
+        self, wanted: list[tuple[str, str, datetime]]
+    ) -> dict[tuple[str, str], datetime]:
+        """The first time each (account external id, event name) occurred at or after its
+        instant, for those that did: one scan, however many pairs are asked."""
+        if not wanted or not self.path.exists():
+            return {}
+        asked = pa.table(
+            {
+                "account": [a for a, _e, _t in wanted],
+                "event": [e for _a, e, _t in wanted],
+                "since": pa.array([t for _a, _e, t in wanted], pa.timestamp("us", tz="UTC")),
+            }
+        )
+        with self._connect() as con:
+            con.register("asked", asked)
+            rows = con.execute(
+                f"SELECT a.account, a.event, min(u.occurred_at) FROM asked a JOIN {TABLE} u "  # noqa: S608 - constant
+                "ON u.account_external_id = a.account AND u.event_name = a.event "
+                "AND u.occurred_at >= a.since GROUP BY a.account, a.event"
+            ).fetchall()
+        return {(a, e): at for a, e, at in rows}
+
     def list_events(self, limit: int = 1000) -> pa.Table:
         """Stored events in (occurred_at, event_id) order, timestamps in UTC."""
         with self._connect() as con:

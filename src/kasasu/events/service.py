@@ -84,6 +84,13 @@ def count_events_by_account(events_path: Path) -> list[AccountEventCount]:
     return EventStore(events_path).count_by_account()
 
 
+def first_occurrences(
+    events_path: Path, wanted: list[tuple[str, str, datetime]]
+) -> dict[tuple[str, str], datetime]:
+    """When each (account external id, event name) was first seen at or after its instant."""
+    return EventStore(events_path).first_occurrences(wanted)
+
+
 def list_events(events_path: Path, limit: int = 1000) -> pa.Table:
     return EventStore(events_path).list_events(limit)
 

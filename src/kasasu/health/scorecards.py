@@ -5,16 +5,14 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
-import yaml
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from kasasu.domain.scoring import Scorecard
-from kasasu.errors import FieldError, InvalidInput, NotFound
+from kasasu.domain.yaml_text import load_yaml, validated
+from kasasu.errors import InvalidInput, NotFound
 from kasasu.health.repository import ScorecardRepository
 from kasasu.health.schemas import ScorecardDefinition, ScorecardRead, check_definition
 from kasasu.kit.i18n import _
-from kasasu.kit.validation import pydantic_reason
 from kasasu.models import Scorecard as ScorecardRow
 from kasasu.models import ScorecardVersion
 
@@ -39,34 +37,15 @@ def default_definition() -> ScorecardDefinition:
 
 def parse_scorecard(text: str, source: str) -> ScorecardDefinition:
     """A scorecard from YAML (JSON is YAML too); every problem named by its path."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
-        raise InvalidInput(
-            _("{where}: not valid YAML ({problem})", where=where, problem=_problem(exc))
-        ) from exc
-    return validate_scorecard(data, source)
-
-
-def _problem(exc: yaml.YAMLError) -> str:
-    return str(getattr(exc, "problem", None) or exc)
+    return validate_scorecard(load_yaml(text, source), source)
 
 
 def validate_scorecard(data: Any, source: str) -> ScorecardDefinition:
-    try:
-        card = ScorecardDefinition.model_validate(data)
-    except ValidationError as exc:
-        errors = [
-            FieldError(tuple(e["loc"]), pydantic_reason(e), e.get("input")) for e in exc.errors()
-        ]
-        raise InvalidInput(
-            _("{source}: the scorecard is not valid", source=source), errors
-        ) from exc
+    refusal = _("{source}: the scorecard is not valid", source=source)
+    card = validated(ScorecardDefinition, data, refusal)
     problems = check_definition(card)
     if problems:
-        raise InvalidInput(_("{source}: the scorecard is not valid", source=source), problems)
+        raise InvalidInput(refusal, problems)
     return card
 
 

@@ -15,6 +15,7 @@ from kasasu.db import session_factory, transaction
 from kasasu.domain.reporting import Reporting
 from kasasu.health.features import RefreshConfig
 from kasasu.health.snapshots import latest_refresh_day
+from kasasu.jobs.onboarding import track_onboarding
 from kasasu.jobs.ownership import assign_unowned
 from kasasu.jobs.playbooks import PlaybookOutcome, PlaybookSetup, run_playbooks
 from kasasu.jobs.refresh import OnStep, RefreshResult, run_refresh
@@ -49,7 +50,8 @@ def run_day(
     surveys: SurveyConfig | None = None,
     warm: Reporting | None = None,
 ) -> DayResult:
-    """Steps 1–4 for each of ``days`` (see :func:`run_refresh`), then the ownership rules
+    """On the refresh of today, the onboarding steps done outside their page are ticked
+    first; then steps 1–4 for each of ``days`` (see :func:`run_refresh`), then the ownership rules
     give unowned accounts their CSM, then step 5, the playbooks
     (``None``: switched off), for the day refreshed, then the survey campaigns scheduled for
     it (``surveys``: how they are sent; None: not), then the pages computed over every
@@ -61,8 +63,10 @@ def run_day(
     included: ``make demo``'s first visit reads them too).
     """
     ahead = warm is not None and brings_latest_day(engine, days)
-    refreshed = run_refresh(engine, days, config, on_step, skip_done=skip_done, keep=keep)
     present = not backfill and list(days) == [today]
+    if present:
+        track_onboarding(engine, config.source.events_path)
+    refreshed = run_refresh(engine, days, config, on_step, skip_done=skip_done, keep=keep)
     owners = assign_unowned(engine) if present else None
     acted = run_playbooks(engine, today, playbooks) if playbooks is not None and present else None
     sent = send_scheduled(engine, today, surveys) if surveys is not None and present else None

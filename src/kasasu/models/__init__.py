@@ -10,7 +10,12 @@ from kasasu.models.feedback import Feedback
 from kasasu.models.health import FeatureSnapshot, HealthScore, Scorecard, ScorecardVersion
 from kasasu.models.locks import JobLock
 from kasasu.models.needs import Need, NeedStatusChange
-from kasasu.models.onboarding import Milestone
+from kasasu.models.onboarding import (
+    Milestone,
+    Onboarding,
+    OnboardingTemplate,
+    OnboardingTemplateVersion,
+)
 from kasasu.models.ownership import OwnerAssignment, OwnerRule
 from kasasu.models.playbooks import Playbook, PlaybookAction, PlaybookRun
 from kasasu.models.segments import Segment, SegmentMember
@@ -38,6 +43,9 @@ __all__ = [
     "Milestone",
     "Need",
     "NeedStatusChange",
+    "Onboarding",
+    "OnboardingTemplate",
+    "OnboardingTemplateVersion",
     "OwnerAssignment",
     "OwnerRule",
     "Playbook",

@@ -1,16 +1,74 @@
-"""Onboarding milestones (オンボーディング) from contract to first value."""
+"""Onboarding (オンボーディング): plan templates in numbered versions, the plan an account
+walks (from its contract start to first value), and its steps (milestones)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kasasu.models.base import Base, IdMixin, IdType, TimestampMixin
+from kasasu.domain.choices import StepSide
+from kasasu.models.base import (
+    Base,
+    IdMixin,
+    IdType,
+    JSONType,
+    TimestampMixin,
+    UTCDateTime,
+    enum_column,
+    utcnow,
+)
+
+
+class OnboardingTemplate(IdMixin, TimestampMixin, Base):
+    """A named plan template; its stages and steps live in its versions (the latest is used
+    for new plans; a plan keeps the version it started with)."""
+
+    __tablename__ = "onboarding_templates"
+
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    # Account fields an account must match for this template to be its plan; {} for any.
+    applies_to: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # Templates are tried by ascending priority; the first that matches an account is its plan.
+    priority: Mapped[int] = mapped_column(default=100)
+
+
+class OnboardingTemplateVersion(IdMixin, Base):
+    __tablename__ = "onboarding_template_versions"
+    __table_args__ = (UniqueConstraint("template_id", "version"),)
+
+    template_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("onboarding_templates.id", ondelete="CASCADE")
+    )
+    version: Mapped[int]
+    definition: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Onboarding(IdMixin, TimestampMixin, Base):
+    """The plan an account walks: one per account (a second start replaces nothing; it is
+    refused while one exists)."""
+
+    __tablename__ = "onboardings"
+
+    account_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("accounts.id", ondelete="CASCADE"), unique=True
+    )
+    template_version_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("onboarding_template_versions.id", ondelete="RESTRICT"), index=True
+    )
+    started_on: Mapped[date]  # the day due offsets count from (the contract start)
+    first_value_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    assigned_by: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("users.id", ondelete="SET NULL")
+    )
 
 
 class Milestone(IdMixin, TimestampMixin, Base):
+    """A step of an account's onboarding: from its plan (onboarding_id set) or imported."""
+
     __tablename__ = "milestones"
 
     external_id: Mapped[str] = mapped_column(String(200), unique=True)
@@ -23,3 +81,13 @@ class Milestone(IdMixin, TimestampMixin, Base):
     is_first_value: Mapped[bool] = mapped_column(default=False)
     due_date: Mapped[date | None]
     done_at: Mapped[datetime | None]
+    onboarding_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("onboardings.id", ondelete="CASCADE"), index=True
+    )
+    step_key: Mapped[str | None] = mapped_column(String(100))  # the template's step
+    stage: Mapped[str | None] = mapped_column(String(200))
+    side: Mapped[StepSide] = mapped_column(enum_column(StepSide), default=StepSide.CS)
+    # A usage event that completes the step by itself once seen after the plan started.
+    completion_event: Mapped[str | None] = mapped_column(String(200))
+    task_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("tasks.id", ondelete="SET NULL"))
+    done_by: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id", ondelete="SET NULL"))

@@ -1,9 +1,211 @@
+"""Onboarding templates, the plans accounts walk, and their steps (milestones)."""
+
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy.orm import Session
+
 from kasasu.db.repository import Repository
-from kasasu.models import Milestone
+from kasasu.domain.choices import LifecycleStage, TaskStatus
+from kasasu.models import (
+    Account,
+    Milestone,
+    Onboarding,
+    OnboardingTemplate,
+    OnboardingTemplateVersion,
+    Task,
+)
 
 
 class MilestoneRepository(Repository[Milestone]):
     model = Milestone
     sortable = ("id", "position", "due_date")
+
+    def steps_of(self, onboarding_id: int) -> list[Milestone]:
+        stmt = (
+            select(Milestone)
+            .where(Milestone.onboarding_id == onboarding_id)
+            .order_by(Milestone.position, Milestone.id)
+        )
+        return list(self.session.scalars(stmt))
+
+    def awaiting_events(self) -> list[tuple[Milestone, str, date]]:
+        """Open steps that an event completes, with their account's external id and the
+        day their plan started."""
+        stmt = (
+            select(Milestone, Account.external_id, Onboarding.started_on)
+            .join(Onboarding, Onboarding.id == Milestone.onboarding_id)
+            .join(Account, Account.id == Milestone.account_id)
+            .where(Milestone.done_at.is_(None), Milestone.completion_event.is_not(None))
+            .order_by(Milestone.id)
+        )
+        return [(m, external_id, day) for m, external_id, day in self.session.execute(stmt)]
+
+    def of_task(self, task_id: int) -> Milestone | None:
+        stmt = select(Milestone).where(Milestone.task_id == task_id).limit(1)
+        return self.session.scalars(stmt).one_or_none()
+
+    def with_done_tasks(self) -> list[tuple[Milestone, int | None, datetime]]:
+        """Open steps whose task is done, with the task's owner and completion moment."""
+        stmt = (
+            select(Milestone, Task.owner_id, Task.completed_at, Task.updated_at)
+            .join(Task, Task.id == Milestone.task_id)
+            .where(Milestone.done_at.is_(None), Task.status == TaskStatus.DONE)
+            .order_by(Milestone.id)
+        )
+        return [(m, by, done or updated) for m, by, done, updated in self.session.execute(stmt)]
+
+
+class OnboardingRepository(Repository[Onboarding]):
+    model = Onboarding
+
+    def of_account(self, account_id: int) -> Onboarding | None:
+        stmt = select(Onboarding).where(Onboarding.account_id == account_id)
+        return self.session.scalars(stmt).one_or_none()
+
+
+class TemplateRepository(Repository[OnboardingTemplate]):
+    model = OnboardingTemplate
+
+    def get_by_name(self, name: str) -> OnboardingTemplate | None:
+        stmt = select(OnboardingTemplate).where(OnboardingTemplate.name == name)
+        return self.session.scalars(stmt).one_or_none()
+
+    def latest_version(self, template_id: int) -> OnboardingTemplateVersion | None:
+        stmt = (
+            select(OnboardingTemplateVersion)
+            .where(OnboardingTemplateVersion.template_id == template_id)
+            .order_by(OnboardingTemplateVersion.version.desc())
+            .limit(1)
+        )
+        return self.session.scalars(stmt).one_or_none()
+
+    def list_latest(self) -> list[tuple[OnboardingTemplate, OnboardingTemplateVersion]]:
+        """Every template with its latest version, by priority then name."""
+        v = OnboardingTemplateVersion
+        newest = (
+            select(v.template_id, func.max(v.version).label("v")).group_by(v.template_id).subquery()
+        )
+        stmt = (
+            select(OnboardingTemplate, v)
+            .join(newest, newest.c.template_id == OnboardingTemplate.id)
+            .join(v, (v.template_id == OnboardingTemplate.id) & (v.version == newest.c.v))
+            .order_by(OnboardingTemplate.priority, OnboardingTemplate.name)
+        )
+        return [(t, version) for t, version in self.session.execute(stmt)]
+
+    def version(self, version_id: int) -> OnboardingTemplateVersion | None:
+        return self.session.get(OnboardingTemplateVersion, version_id)
+
+    def get_version(self, version_id: int) -> tuple[str, OnboardingTemplateVersion] | None:
+        stmt = (
+            select(OnboardingTemplate.name, OnboardingTemplateVersion)
+            .join(
+                OnboardingTemplate, OnboardingTemplate.id == OnboardingTemplateVersion.template_id
+            )
+            .where(OnboardingTemplateVersion.id == version_id)
+        )
+        row = self.session.execute(stmt).one_or_none()
+        return None if row is None else (row[0], row[1])
+
+
+class BoardRepository:
+    """The onboarding board: each plan of a live account with its steps counted."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _plans(self, today: date) -> Select[Any]:
+        m = Milestone
+        open_step = m.done_at.is_(None)
+        steps = (
+            select(
+                m.onboarding_id.label("plan_id"),
+                func.count().label("total"),
+                func.count(m.done_at).label("done"),
+                func.sum(case((and_(open_step, m.due_date < today), 1), else_=0)).label("late"),
+                func.min(case((open_step, m.due_date))).label("next_due"),
+                func.max(m.due_date).label("last_due"),
+            )
+            .where(m.onboarding_id.is_not(None))
+            .group_by(m.onboarding_id)
+            .subquery()
+        )
+        v = OnboardingTemplateVersion
+        return (
+            select(
+                Onboarding.id,
+                Onboarding.account_id,
+                Account.name,
+                Account.owner_id,
+                OnboardingTemplate.name.label("template"),
+                Onboarding.started_on,
+                Onboarding.first_value_at,
+                steps.c.total,
+                steps.c.done,
+                steps.c.late,
+                steps.c.next_due,
+                steps.c.last_due,
+            )
+            .join(steps, steps.c.plan_id == Onboarding.id)
+            .join(Account, Account.id == Onboarding.account_id)
+            .join(v, v.id == Onboarding.template_version_id)
+            .join(OnboardingTemplate, OnboardingTemplate.id == v.template_id)
+            .where(func.coalesce(Account.lifecycle_stage, "") != LifecycleStage.CHURNED.value)
+        )
+
+    def plans(
+        self,
+        today: date,
+        *,
+        finished: bool | None,
+        owner_id: int | None,
+        template: str | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[Any], int]:
+        """A page of plans (most late steps first, then the oldest), and how many there are."""
+        stmt = self._plans(today)
+        inner = stmt.subquery()
+        where = []
+        if finished is not None:
+            where.append(
+                (inner.c.done == inner.c.total) if finished else (inner.c.done < inner.c.total)
+            )
+        if owner_id is not None:
+            where.append(inner.c.owner_id == owner_id)
+        if template is not None:
+            where.append(inner.c.template == template)
+        total = self.session.scalar(select(func.count()).select_from(inner).where(*where)) or 0
+        page = (
+            select(inner)
+            .where(*where)
+            .order_by(inner.c.late.desc(), inner.c.started_on, inner.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return list(self.session.execute(page)), int(total)
+
+    def first_values(self) -> list[tuple[str, date, datetime]]:
+        """(template, start, first value) of every plan of a live account that reached it."""
+        inner = self._plans(date.min).subquery()
+        stmt = select(inner.c.template, inner.c.started_on, inner.c.first_value_at).where(
+            inner.c.first_value_at.is_not(None)
+        )
+        return [(t, s, f) for t, s, f in self.session.execute(stmt)]
+
+    def next_steps(self, plan_ids: list[int]) -> dict[int, str]:
+        """The first open step (by position) of each plan."""
+        if not plan_ids:
+            return {}
+        m = Milestone
+        stmt = (
+            select(m.onboarding_id, m.name)
+            .where(m.onboarding_id.in_(plan_ids), m.done_at.is_(None))
+            .order_by(m.onboarding_id, m.position.desc())
+        )
+        # Later positions come first, so each plan's earliest open step is written last.
+        return {int(plan or 0): name for plan, name in self.session.execute(stmt)}

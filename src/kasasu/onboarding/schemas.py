@@ -1,22 +1,30 @@
+"""Onboarding as written (a template in YAML or JSON) and as read back (plans and steps)."""
+
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
+from kasasu.domain.choices import StepSide
 from kasasu.kit.types import (
     INPUT_CONFIG,
     MAX_INTEGER,
     READ_CONFIG,
     Day,
     ExternalId,
+    LocalText,
     Name,
     RowId,
     UTCDatetime,
 )
 
 Position = Annotated[int, Field(ge=0, le=MAX_INTEGER)]
+Strict = ConfigDict(extra="forbid")
+# Written once, or in both languages ({ja, en}): shown in the reader's language.
+Title = LocalText | Annotated[str, Field(min_length=1, max_length=200)]
+Key = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")]
 
 
 class MilestoneCreate(BaseModel):
@@ -44,3 +52,118 @@ class MilestoneRead(BaseModel):
     is_first_value: bool
     due_date: Day | None
     done_at: datetime | None
+    onboarding_id: int | None = None
+    step_key: str | None = None
+    stage: str | None = None
+    side: StepSide = StepSide.CS
+    completion_event: str | None = None
+    task_id: int | None = None
+    done_by: int | None = None
+    # From its template, in both languages when written so (the name and stage above are
+    # in the language the plan was started in).
+    title: LocalText | str | None = None
+    stage_title: LocalText | str | None = None
+
+
+class LinkIn(BaseModel):
+    """A guide, help article or webinar the step points the reader to."""
+
+    model_config = Strict
+    title: Title
+    url: HttpUrl
+
+
+class StepIn(BaseModel):
+    model_config = Strict
+    key: Key
+    title: Title
+    side: StepSide = StepSide.CS
+    due_days: int = Field(ge=0, le=3650)  # after the plan's start (the contract start)
+    # A usage event that completes the step by itself once seen after the start.
+    completion_event: str | None = Field(default=None, min_length=1, max_length=200)
+    first_value: bool = False
+    links: list[LinkIn] = Field(default_factory=list, max_length=10)
+
+
+class StageIn(BaseModel):
+    model_config = Strict
+    title: Title
+    steps: list[StepIn] = Field(min_length=1, max_length=50)
+
+
+class TemplateDefinition(BaseModel):
+    """An onboarding plan template (docs/onboarding.md)."""
+
+    model_config = Strict
+    name: Key
+    title: Title
+    description: str | None = Field(default=None, max_length=2000)
+    # Account fields an account must match for this template to be its plan ({}: any).
+    applies_to: dict[str, str] = Field(default_factory=dict)
+    segment: Key | None = None  # and, when named, a member of this segment
+    priority: int = Field(default=100, ge=0, le=10_000)
+    stages: list[StageIn] = Field(min_length=1, max_length=20)
+
+    def steps(self) -> list[tuple[StageIn, StepIn]]:
+        return [(stage, step) for stage in self.stages for step in stage.steps]
+
+
+class TemplateRead(BaseModel):
+    name: str
+    version: int
+    created_at: datetime
+    definition: dict[str, Any]
+
+
+class OnboardingStart(BaseModel):
+    """Start a plan on an account: the template that applies to it unless one is named;
+    from its first contract's start unless a day is given."""
+
+    model_config = INPUT_CONFIG
+    template: Key | None = None
+    started_on: Day | None = None
+
+
+class OnboardingRead(BaseModel):
+    id: int
+    account_id: int
+    template: str
+    title: LocalText | str
+    version: int
+    started_on: date
+    first_value_at: datetime | None
+    steps: list[MilestoneRead]
+
+
+class BoardRow(BaseModel):
+    plan_id: int
+    account_id: int
+    account: str
+    owner_id: int | None
+    template: str
+    template_title: LocalText | str
+    started_on: date
+    steps: int
+    done: int
+    late: int = Field(description="Open steps past their due date")
+    next_step: str | None = Field(description="The first open step")
+    next_due: date | None = Field(description="The soonest due date of an open step")
+    last_due: date | None
+    days_in: int = Field(description="Days since the plan started")
+    days_to_value: int | None = Field(description="Days from the start to first value")
+
+
+class TemplateValue(BaseModel):
+    template: str
+    plans: int = Field(description="Plans of live accounts that reached first value")
+    median_days: float = Field(description="Median days from the start to first value")
+
+
+class OnboardingBoard(BaseModel):
+    """Every plan of a live account (churned ones left out), a page at a time; the counts
+    cover every plan the filters keep."""
+
+    today: date
+    total: int
+    rows: list[BoardRow]
+    time_to_value: list[TemplateValue]

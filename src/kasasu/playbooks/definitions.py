@@ -11,11 +11,11 @@ from datetime import date
 from importlib import resources
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from kasasu.domain.rules import compile_rule
+from kasasu.domain.yaml_text import load_yaml
 from kasasu.errors import FieldError, InvalidInput, NotFound
 from kasasu.kit.i18n import Message, _
 from kasasu.kit.net import Unresolvable, UnsafeTarget, resolve_target
@@ -43,15 +43,7 @@ def parse_playbooks(
 ) -> list[PlaybookDefinition]:
     """Playbooks from YAML: a list of them (or ``playbooks:`` holding the list). With
     ``webhook_hosts``, webhook URLs are resolved and internal targets not listed refused."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f"{source}:{mark.line + 1}" if mark else source
-        problem = str(getattr(exc, "problem", None) or exc)
-        raise InvalidInput(
-            _("{where}: not valid YAML ({problem})", where=at, problem=problem)
-        ) from exc
+    data = load_yaml(text, source)
     prefix: Loc = ()
     if isinstance(data, dict) and "playbooks" in data:
         data, prefix = data["playbooks"], ("playbooks",)

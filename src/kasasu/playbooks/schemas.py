@@ -228,8 +228,24 @@ class OnboardingAction(BaseModel):
     milestones: list[MilestoneItem] = Field(min_length=1, max_length=50)
 
 
+class StartOnboardingAction(BaseModel):
+    """Start an onboarding plan on the account (docs/onboarding.md): the template named, or
+    the one that applies to the account; its steps count from the first contract's start.
+    An account that already has a plan keeps it."""
+
+    model_config = Strict
+    type: Literal["start_onboarding"]
+    template: str | None = Field(default=None, min_length=1, max_length=100)
+
+
 Action = Annotated[
-    TaskAction | EmailAction | WebhookAction | SetFieldAction | SurveyAction | OnboardingAction,
+    TaskAction
+    | EmailAction
+    | WebhookAction
+    | SetFieldAction
+    | SurveyAction
+    | OnboardingAction
+    | StartOnboardingAction,
     Field(discriminator="type"),
 ]
 

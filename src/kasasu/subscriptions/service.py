@@ -85,3 +85,10 @@ def churn_scheduled(session: Session, account_id: int, today: date) -> date | No
         if s.status is SubscriptionStatus.CANCELLED and s.cancelled_on and s.cancelled_on >= today
     ]
     return max(leaving) if leaving and not running else None
+
+
+def first_start(session: Session, account_id: int) -> date | None:
+    """The start of the account's first contract line (None without one): the day its
+    onboarding counts from."""
+    starts = [s.start_date for s in SubscriptionRepository(session).of_account(account_id)]
+    return min(starts, default=None)

@@ -25,6 +25,7 @@ from kasasu.web.auth import CurrentUser, check_csrf
 from kasasu.web.context import in_transaction, web_context
 from kasasu.web.playbook_rows import status_labels
 from kasasu.web.render import Pages, PagesDep, ReportingDep, lenient
+from kasasu.web.timeline_chart import step_bars
 from kasasu.workspace.accounts import (
     NO_TOUCH_MODEL,
     RENEWAL_WINDOWS,
@@ -184,6 +185,10 @@ def render_account(
         emailed=request.query_params.get("emailed"),
         invited=request.query_params.get("invited"),
         invited_kind=(request.query_params.get("kind") or "").upper()[:8],
+        today=report.today(),
+        onboarding_bars=(
+            step_bars(overview.onboarding, report.today()) if overview.onboarding else None
+        ),
     )
 
 

@@ -36,3 +36,11 @@ def _field(loc: Any) -> str:
 def typed(fields: Mapping[str, Any]) -> dict[str, str]:
     """The fields as typed, to fill the form again (stripped; checkboxes as "on")."""
     return {k: "" if v is None else str(v).strip() for k, v in fields.items() if k != "csrf_token"}
+
+
+MAX_PAGE = 1_000_000  # a page number past any list's end, still a small offset
+
+
+def page_number(text: str | None) -> int:
+    """A page number from the query, 1 when missing or not a number."""
+    return min(int(text), MAX_PAGE) if text and text.isdigit() and int(text) > 0 else 1

@@ -30,6 +30,7 @@ SECTIONS = (
         _("Customers"),
         (
             NavPage("/accounts", _("Accounts")),
+            NavPage("/onboarding", _("Onboarding")),
             NavPage("/tasks", _("My tasks")),
             NavPage("/workload", _("Workload"), frozenset({Role.VIEWER})),
             NavPage("/ownership", _("Ownership"), frozenset({Role.VIEWER})),

@@ -30,6 +30,7 @@ from kasasu.segments.service import list_segments
 from kasasu.surveys.trends import SurveyResults
 from kasasu.web.auth import CurrentUser, check_csrf, require
 from kasasu.web.context import in_transaction, keep_fresh, web_context
+from kasasu.web.forms import page_number
 from kasasu.web.render import PagesDep, ReportingDep
 from kasasu.workspace.listening import (
     loyal_query,
@@ -152,8 +153,8 @@ def loyal_page(
     loyal = recalled.value
     asked = dict(request.query_params)
     numbers = {
-        "customers": _page_number(asked.get("page")),
-        "advocates": _page_number(asked.get("advocates_page")),
+        "customers": page_number(asked.get("page")),
+        "advocates": page_number(asked.get("advocates_page")),
     }
     return pages.render(
         request,
@@ -166,11 +167,6 @@ def loyal_page(
         size=LOYAL_PAGE,
         query=asked,
     )
-
-
-def _page_number(text: str | None) -> int:
-    """A page number from the query, 1 when missing or not a number."""
-    return int(text) if text and text.isdigit() and int(text) > 0 else 1
 
 
 @router.post("/loyal/references", dependencies=[Depends(check_csrf)])

@@ -28,6 +28,7 @@ from kasasu.web import (
     imports,
     kpis,
     needs,
+    onboarding,
     ownership,
     playbook_tools,
     renewals,
@@ -90,6 +91,7 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.include_router(voice.router)
     app.include_router(workload.router)
     app.include_router(ownership.router)
+    app.include_router(onboarding.router)
     app.include_router(segments.router)
     app.include_router(playbook_tools.router)  # before /playbooks/{name}
     app.include_router(playbooks_router(pages))

@@ -14,6 +14,7 @@ from kasasu.domain.choices import Priority, TaskStatus
 from kasasu.domain.permissions import Action
 from kasasu.errors import InvalidInput
 from kasasu.kit.i18n import _
+from kasasu.onboarding.service import follow_task
 from kasasu.tasks.schemas import TaskRead, TaskUpdate
 from kasasu.tasks.service import tasks
 from kasasu.users.service import list_users
@@ -65,6 +66,7 @@ def work(
 
     def apply(session: Session) -> tuple[TaskRead, dict[str, Any] | None]:
         updated = tasks.update(session, task_id, change)
+        follow_task(session, updated)  # an onboarding step done as its task
         if not in_place or _leaves_list(updated, user.id):
             return updated, None
         names = account_names(session, [updated.account_id or 0])

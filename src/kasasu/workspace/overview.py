@@ -29,9 +29,11 @@ from kasasu.health.explain import account_health, weakest_measures
 from kasasu.health.schemas import HealthRead
 from kasasu.health.snapshots import TouchChange, latest_briefs, mrr_history, touch_history
 from kasasu.kit.i18n import _
+from kasasu.kit.types import LocalText
 from kasasu.needs.requests import FeedbackRead, feedback
-from kasasu.onboarding.schemas import MilestoneRead
-from kasasu.onboarding.service import milestones
+from kasasu.onboarding.schemas import MilestoneRead, OnboardingRead
+from kasasu.onboarding.service import milestones, plan_of
+from kasasu.onboarding.templates import list_templates
 from kasasu.ownership.schemas import AccountOwnership
 from kasasu.ownership.service import account_ownership
 from kasasu.playbooks.schemas import RunRead
@@ -95,6 +97,12 @@ class AccountOverview(BaseModel):
     timeline: list[ActivityRead]
     tasks: list[TaskRead] = Field(description="Open tasks, the soonest due first")
     milestones: list[MilestoneRead]
+    onboarding: OnboardingRead | None = Field(
+        default=None, description="Its onboarding plan and every step, if it has one"
+    )
+    onboarding_templates: dict[str, LocalText | str] = Field(
+        default={}, description="Name → title of the templates a plan can start from"
+    )
     feedback: list[FeedbackRead]
     playbook_runs: list[RunRead]
     history: list[AuditEntryRead] = Field(description="The latest audit log entries")
@@ -160,6 +168,8 @@ def account_overview(
         timeline=timeline,
         tasks=newest(tasks, "tasks", "due_date", mine | {"status": "open"}),
         milestones=newest(milestones, "milestones", "position"),
+        onboarding=plan_of(session, account_id),
+        onboarding_templates={t.name: t.definition["title"] for t in list_templates(session)},
         feedback=newest(feedback, "feedback", "-created_at"),
         playbook_runs=runs,
         history=account_history(session, account_id, limit=SHOWN["history"]),

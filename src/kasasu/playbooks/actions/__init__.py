@@ -9,7 +9,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from kasasu.kit.i18n import Message, _
-from kasasu.playbooks.actions import add_onboarding, email, enrol_survey, set_field, task, webhook
+from kasasu.playbooks.actions import (
+    add_onboarding,
+    email,
+    enrol_survey,
+    set_field,
+    start_onboarding,
+    task,
+    webhook,
+)
 from kasasu.playbooks.actions.base import ActionKind, Started, Step
 
 # In the order the CLI's tally shows them.
@@ -22,6 +30,7 @@ ACTION_KINDS: dict[str, ActionKind] = {
         set_field.KIND,
         enrol_survey.KIND,
         add_onboarding.KIND,
+        start_onboarding.KIND,
     )
 }
 # Kinds whose effect is in Kasasu's own database (done in the transaction that marks them).

@@ -1,0 +1,101 @@
+"""Onboarding through the API: the plan templates (list, read, store a new version), an
+account's plan (read, start), and its steps (tick, reopen)."""
+
+# No "from __future__ import annotations": FastAPI must see the runtime types.
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Path, Request
+
+from kasasu.api.auth import require
+from kasasu.api.context import in_transaction, reporting
+from kasasu.api.routing import PathId, api_router
+from kasasu.domain.permissions import Action
+from kasasu.onboarding.schemas import MilestoneRead, OnboardingRead, OnboardingStart, TemplateRead
+from kasasu.onboarding.service import onboarding_of, reopen_step, start_onboarding, tick_step
+from kasasu.onboarding.templates import (
+    get_template,
+    list_templates,
+    save_template,
+    validate_template,
+)
+
+TemplateName = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")]
+
+
+def onboarding_router() -> APIRouter:
+    router = api_router(tags=["onboarding"], dependencies=[Depends(require(Action.READ))])
+
+    @router.get(
+        "/onboarding/templates",
+        response_model=list[TemplateRead],
+        summary="The plan templates (latest versions), in the order they are tried",
+    )
+    def templates(request: Request) -> list[TemplateRead]:
+        return in_transaction(request, list_templates)
+
+    @router.get("/onboarding/templates/{name}", response_model=TemplateRead, summary="One template")
+    def template(request: Request, name: TemplateName) -> TemplateRead:
+        return in_transaction(request, lambda s: get_template(s, name))
+
+    @router.post(
+        "/onboarding/templates",
+        response_model=TemplateRead,
+        dependencies=[Depends(require(Action.DELETE))],
+        summary="Store a template (a new version when it changed; plans keep theirs)",
+    )
+    def post_template(request: Request, body: Annotated[dict[str, Any], Body()]) -> TemplateRead:
+        definition = validate_template(body, "body")
+        return in_transaction(request, lambda s: save_template(s, definition))
+
+    @router.get(
+        "/accounts/{account_id}/onboarding",
+        response_model=OnboardingRead,
+        summary="The account's onboarding plan and its steps",
+    )
+    def plan(request: Request, account_id: PathId) -> OnboardingRead:
+        return in_transaction(request, lambda s: onboarding_of(s, account_id))
+
+    @router.post(
+        "/accounts/{account_id}/onboarding",
+        response_model=OnboardingRead,
+        status_code=201,
+        dependencies=[Depends(require(Action.WRITE))],
+        summary="Start a plan on the account (409 when it has one)",
+        description=(
+            "The template named, or the first that applies to the account; its steps are due "
+            "from `started_on` (default: the start of the account's first contract). Each "
+            "CS-team step becomes a task for the account's CSM."
+        ),
+    )
+    def start(request: Request, account_id: PathId, body: OnboardingStart) -> OnboardingRead:
+        report = reporting(request)
+        return in_transaction(
+            request,
+            lambda s: start_onboarding(
+                s, account_id, body, by=None, locale=report.locale, today=report.today()
+            ),
+        )
+
+    @router.post(
+        "/onboarding/steps/{step_id}/done",
+        response_model=MilestoneRead,
+        dependencies=[Depends(require(Action.WRITE))],
+        summary="Tick a step (its task is done too; first value moves the account to adoption)",
+    )
+    def tick(request: Request, step_id: PathId) -> MilestoneRead:
+        return in_transaction(
+            request, lambda s: tick_step(s, step_id, by=None, at=datetime.now(UTC))
+        )
+
+    @router.delete(
+        "/onboarding/steps/{step_id}/done",
+        response_model=MilestoneRead,
+        dependencies=[Depends(require(Action.WRITE))],
+        summary="Reopen a step (and its task)",
+    )
+    def reopen(request: Request, step_id: PathId) -> MilestoneRead:
+        return in_transaction(request, lambda s: reopen_step(s, step_id))
+
+    return router
