@@ -178,7 +178,8 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float, int]]:
             "API ownership": ["/api/v1/ownership/rules", "/api/v1/ownership/capacity"],
             "API ownership plan": ["/api/v1/ownership/plan"],
             "onboarding board, every plan": ["/onboarding?status=all", "/onboarding?page=3"],
-            "API onboarding": ["/api/v1/onboarding/templates"]
+            "onboarding templates": ["/onboarding/templates", "/onboarding/templates/standard"],
+            "API onboarding": ["/api/v1/onboarding/templates", "/api/v1/onboarding/board"]
             + [f"/api/v1/accounts/{i}/onboarding" for i in ids],
             "API audit, filtered": [
                 f"/api/v1/audit?account_id={ids[0]}",

@@ -137,6 +137,7 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("post", "/ownership/apply"),
         ("get", "/ownership/capacity"),
         ("get", "/onboarding/templates"),
+        ("get", "/onboarding/board"),
         ("get", "/onboarding/templates/{name}"),
         ("post", "/onboarding/templates"),
         ("get", "/accounts/{account_id}/onboarding"),

@@ -62,6 +62,14 @@ def test_a_plan_is_started_ticked_and_reopened(admin_api: TestClient) -> None:
     assert reopened.json()["done_at"] is None
     assert admin_api.get(f"/accounts/{account['id']}/onboarding").json()["first_value_at"] is None
 
+    board = admin_api.get("/onboarding/board", params={"template": "api-plan"}).json()
+    assert board["total"] == 1
+    assert [(r["account"], r["done"], r["steps"]) for r in board["rows"]] == [("東北ソフト", 0, 2)]
+    assert [(f["step_key"], f["plans"], f["stalled"]) for f in board["funnel"]] == [
+        ("kickoff", 1, 1),
+        ("value", 1, 0),
+    ]
+    assert admin_api.get("/onboarding/board", params={"status": "x"}).status_code == 422
     again = admin_api.post(f"/accounts/{account['id']}/onboarding", json={})
     assert again.status_code == 409
     assert admin_api.post("/onboarding/steps/999999/done").status_code == 404

@@ -20,6 +20,7 @@ from kasasu.errors import Conflict, InvalidInput, NotFound
 from kasasu.events.schemas import EventIn
 from kasasu.events.service import ingest_batch
 from kasasu.models import Account, Task, User
+from kasasu.onboarding.board import onboarding_board
 from kasasu.onboarding.schemas import OnboardingStart
 from kasasu.onboarding.service import (
     complete_by_events,
@@ -192,3 +193,53 @@ stages:
     }
     with pytest.raises(InvalidInput, match=r"t\.yaml:2:"):
         parse_template("name: [x\n", "t.yaml")
+
+
+def test_the_board_counts_every_live_plan_its_funnel_and_time_to_value(session: Session) -> None:
+    ensure_shipped_templates(session)
+    start = date(2026, 10, 1)
+    plans = {}
+    for name in ("A", "B", "C", "D", "E"):
+        account = _account(session, f"{name}社", "Standard", start)
+        plans[name] = start_onboarding(
+            session, account, OnboardingStart(), by=None, locale="en", today=TODAY
+        )
+    done_steps = {"A": 2, "B": 1, "C": 0, "D": 4, "E": 1}  # the first n steps, in order
+    for name, n in done_steps.items():
+        for step in plans[name].steps[:n]:
+            tick_step(session, step.id, by=None, at=datetime(2026, 10, 11, 3, tzinfo=UTC))
+    churned = session.get(Account, plans["E"].account_id)
+    assert churned is not None
+    churned.lifecycle_stage = LifecycleStage.CHURNED  # left out of every count
+    session.flush()
+
+    board = onboarding_board(session, TODAY)
+    assert board.total == 4  # A–D each have a step open
+    assert {r.account: (r.done, r.steps) for r in board.rows} == {
+        "A社": (2, 5),
+        "B社": (1, 5),
+        "C社": (0, 5),
+        "D社": (4, 5),
+    }
+    # Standard steps are due 7, 21, 35, 45 and 90 days after 1 October: before 4 December
+    # (64 days in) the first four are due, so C has 4 late steps, B 3, A 2, D none.
+    assert [(r.account, r.late) for r in board.rows] == [
+        ("C社", 4),
+        ("B社", 3),
+        ("A社", 2),
+        ("D社", 0),
+    ]
+    assert {r.account: r.days_to_value for r in board.rows}["D社"] == 10
+    assert board.rows[0].days_in == 64
+    assert [(f.step_key, f.plans, f.done, f.stalled) for f in board.funnel] == [
+        ("kickoff", 4, 3, 1),
+        ("setup", 4, 2, 1),
+        ("data", 4, 1, 1),
+        ("first-value", 4, 1, 0),
+        ("review", 4, 0, 1),
+    ]
+    assert [(t.template, t.plans, t.median_days) for t in board.time_to_value] == [
+        ("standard", 1, 10)
+    ]
+    assert onboarding_board(session, TODAY, finished=True).total == 0
+    assert onboarding_board(session, TODAY, finished=None, limit=2).total == 4

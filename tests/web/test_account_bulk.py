@@ -11,7 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.domain.choices import ContactRole, Role, SurveyKind, TaskSource
-from kasasu.models import Account, Contact, PlaybookRun, SurveyCampaign, SurveyInvitation, Task
+from kasasu.models import (
+    Account,
+    Contact,
+    Onboarding,
+    PlaybookRun,
+    SurveyCampaign,
+    SurveyInvitation,
+    Task,
+)
 from kasasu.playbooks.definitions import ensure_default_playbooks
 from tests.web.conftest import SignIn, csrf
 
@@ -210,3 +218,30 @@ def test_start_a_playbook_on_each_ticked_account(
     with sessions() as s:
         runs = sorted(s.scalars(select(PlaybookRun.account_id)).all())
     assert runs == sorted([ids["H2"], ids["H5"]])
+
+
+def test_start_the_onboarding_plan_of_every_red_account_once(
+    web: TestClient,
+    sign_in: SignIn,
+    home_book: dict[str, int],
+    sessions: sessionmaker[Session],
+) -> None:
+    ids = home_book
+    sign_in(Role.LEADER)
+    page = web.get("/accounts?mine=0&band=red&lang=en").text
+    form = {"csrf_token": csrf(page), "query": "mine=0&band=red", "scope": "all",
+            "kind": "onboarding", "template": ""}  # fmt: skip
+    review = web.post("/accounts/bulk", data=form)
+    assert "Start the onboarding plan that applies on those of 3 accounts" in review.text
+    done = web.post("/accounts/bulk", data={**form, "confirm": "1"})
+    assert done.headers["location"].endswith("done=3")
+    with sessions() as s:
+        plans = {p.account_id for p in s.scalars(select(Onboarding))}
+        assert plans == {ids["H1"], ids["H4"], ids["H5"]}
+        # The standard plan's CS-team steps (kick-off, review) are tasks for H1's CSM.
+        h1_tasks = s.scalars(
+            select(Task).where(Task.account_id == ids["H1"], Task.source == TaskSource.ONBOARDING)
+        ).all()
+        assert sorted(t.owner_id or 0 for t in h1_tasks) == [ids["Aoki"], ids["Aoki"]]
+    again = web.post("/accounts/bulk", data={**form, "confirm": "1"})
+    assert again.headers["location"].endswith("done=0")  # each has its plan already

@@ -4,6 +4,8 @@ accounts behind it; what was computed is stored for the next visit."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,6 +14,8 @@ from kasasu.domain.account_fields import KPI_FILTERS
 from kasasu.domain.choices import Role
 from kasasu.metrics.service import metric_names
 from kasasu.models import CachedResult
+from kasasu.onboarding.schemas import OnboardingStart
+from kasasu.onboarding.service import start_onboarding
 from tests.analytics.golden import add_golden
 from tests.web.conftest import SignIn
 from tests.web.tables import table_rows
@@ -71,3 +75,29 @@ def test_every_field_a_kpi_filters_on_is_offered(web: TestClient, sign_in: SignI
     page = web.get("/kpis/mrr").text
     for field in (*KPI_FILTERS, "segment", "grain"):
         assert f'<select name="{field}">' in page, field
+
+
+def test_a_kpi_for_the_accounts_of_one_onboarding_template(
+    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+) -> None:
+    """Retention by onboarding template: A5 walked the enterprise plan, A6 the standard one."""
+    with sessions() as s:
+        ids = add_golden(s)
+        for name, template in (("A5", "enterprise"), ("A6", "standard")):
+            start_onboarding(
+                s,
+                ids[name],
+                OnboardingStart(template=template),
+                by=None,
+                locale="en",
+                today=date(2026, 3, 1),
+            )
+        s.commit()
+    sign_in(Role.LEADER)
+    page = web.get("/kpis/mrr?onboarding=enterprise&lang=en").text
+    assert '<select name="onboarding">' in page
+    # A5 alone (golden.py): 50,000 in January, 40,000 from February.
+    chosen = _values(page)
+    assert (chosen["2026-01"], chosen["2026-02"]) == ("¥50,000", "¥40,000")
+    both = _values(web.get("/kpis/mrr?onboarding=standard&plan=Enterprise").text)
+    assert both["2026-02"] == "¥38,333"  # A6: on the standard plan and an Enterprise account

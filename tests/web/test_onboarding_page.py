@@ -75,3 +75,39 @@ def test_start_tick_reopen_on_the_account_page_and_the_board(
     tasks_page = web.get("/tasks?lang=en").text
     web.post(f"/tasks/{task_id}/complete", data={"csrf_token": csrf(tasks_page)})
     assert "1 of 5 steps done" in web.get(f"/accounts/{old}?lang=en").text
+
+
+def test_a_leader_edits_a_template_with_its_mistakes_named_by_line(
+    web: TestClient, sign_in: SignIn
+) -> None:
+    sign_in(Role.LEADER)
+    listed = web.get("/onboarding/templates?lang=en").text
+    assert "Standard onboarding" in listed
+    assert "Enterprise onboarding" in listed
+    page = web.get("/onboarding/templates/standard?lang=en").text
+    assert "version 1" in page
+    assert "key: kickoff" in page  # the latest version as YAML, ready to edit
+    text = (
+        "name: standard\n"
+        "title: Standard\n"
+        "stages:\n"
+        "  - title: Start\n"
+        "    steps:\n"
+        "      - {key: kickoff, title: Kick-off, due_days: 7}\n"
+        "      - {key: kickoff, title: Again, due_days: 9}\n"
+    )
+    refused = web.post(
+        "/onboarding/templates",
+        data={"csrf_token": csrf(page), "text": text, "action": "save"},
+    )
+    assert refused.status_code == 422
+    assert "<strong>Line 7</strong> <code>stages.0.steps.1.key</code>: Used twice" in refused.text
+    fixed = text.replace("key: kickoff, title: Again", "key: review, title: Review")
+    preview = web.post("/onboarding/templates", data={"csrf_token": csrf(page), "text": fixed})
+    assert "The YAML is valid. Nothing is saved yet." in preview.text
+    saved = web.post(
+        "/onboarding/templates",
+        data={"csrf_token": csrf(page), "text": fixed, "action": "save"},
+    )
+    assert (saved.status_code, saved.headers["location"]) == (303, "/onboarding/templates/standard")
+    assert "version 2" in web.get("/onboarding/templates/standard?lang=en").text

@@ -6,13 +6,22 @@ account's plan (read, start), and its steps (tick, reopen)."""
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Path, Request
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
 
 from kasasu.api.auth import require
-from kasasu.api.context import in_transaction, reporting
+from kasasu.api.context import in_transaction, keep_fresh, reporting
 from kasasu.api.routing import PathId, api_router
 from kasasu.domain.permissions import Action
-from kasasu.onboarding.schemas import MilestoneRead, OnboardingRead, OnboardingStart, TemplateRead
+from kasasu.kit.types import MAX_BIGINT, MAX_INTEGER
+from kasasu.onboarding.schemas import (
+    FINISHED,
+    BoardStatus,
+    MilestoneRead,
+    OnboardingBoard,
+    OnboardingRead,
+    OnboardingStart,
+    TemplateRead,
+)
 from kasasu.onboarding.service import onboarding_of, reopen_step, start_onboarding, tick_step
 from kasasu.onboarding.templates import (
     get_template,
@@ -20,6 +29,7 @@ from kasasu.onboarding.templates import (
     save_template,
     validate_template,
 )
+from kasasu.workspace.onboarding import recall_onboarding_board
 
 TemplateName = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")]
 
@@ -48,6 +58,42 @@ def onboarding_router() -> APIRouter:
     def post_template(request: Request, body: Annotated[dict[str, Any], Body()]) -> TemplateRead:
         definition = validate_template(body, "body")
         return in_transaction(request, lambda s: save_template(s, definition))
+
+    @router.get(
+        "/onboarding/board",
+        response_model=OnboardingBoard,
+        summary="Every live account's plan: progress, late steps, days to first value",
+        description=(
+            "A page of plans (most late steps first), the total they make, the step funnel "
+            "and the median days to first value by template. `status`: `open` (a step "
+            "open, the default), `done` or `all`."
+        ),
+    )
+    def board(
+        request: Request,
+        *,
+        status: Annotated[BoardStatus, Query()] = "open",
+        owner_id: Annotated[int | None, Query(ge=1, le=MAX_BIGINT)] = None,
+        template: Annotated[str | None, Query(max_length=100)] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+        offset: Annotated[int, Query(ge=0, le=MAX_INTEGER)] = 0,
+    ) -> OnboardingBoard:
+        today = reporting(request).today()
+        finished = FINISHED[status]
+        found = in_transaction(
+            request,
+            lambda s: recall_onboarding_board(
+                s,
+                today,
+                finished=finished,
+                owner_id=owner_id,
+                template=template,
+                limit=limit,
+                offset=offset,
+            ),
+        )
+        keep_fresh(request, found)
+        return found.value
 
     @router.get(
         "/accounts/{account_id}/onboarding",

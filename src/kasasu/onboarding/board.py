@@ -9,8 +9,16 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from kasasu.kit.types import LocalText
 from kasasu.onboarding.repository import BoardRepository
-from kasasu.onboarding.schemas import BoardRow, OnboardingBoard, TemplateValue
+from kasasu.onboarding.schemas import (
+    BoardRow,
+    FunnelStep,
+    OnboardingBoard,
+    TemplateDefinition,
+    TemplateRead,
+    TemplateValue,
+)
 from kasasu.onboarding.templates import list_templates
 
 
@@ -31,7 +39,9 @@ def onboarding_board(
         today, finished=finished, owner_id=owner_id, template=template, limit=limit, offset=offset
     )
     upcoming = repo.next_steps([p.id for p in plans])
-    titles = {t.name: t.definition["title"] for t in list_templates(session)}
+    templates = list_templates(session)
+    titles = {t.name: t.definition["title"] for t in templates}
+    step_titles = _step_titles(templates)
     rows = [
         BoardRow(
             plan_id=p.id,
@@ -44,7 +54,7 @@ def onboarding_board(
             steps=p.total,
             done=p.done,
             late=p.late or 0,
-            next_step=upcoming.get(p.id),
+            next_step=_next_title(step_titles, p.template, upcoming.get(p.id)),
             next_due=p.next_due,
             last_due=p.last_due,
             days_in=(today - p.started_on).days,
@@ -54,7 +64,49 @@ def onboarding_board(
         )
         for p in plans
     ]
-    return OnboardingBoard(today=today, total=total, rows=rows, time_to_value=_time_to_value(repo))
+    return OnboardingBoard(
+        today=today,
+        total=total,
+        rows=rows,
+        time_to_value=_time_to_value(repo),
+        funnel=_funnel(repo, templates),
+    )
+
+
+def _step_titles(templates: list[TemplateRead]) -> dict[tuple[str, str], LocalText | str]:
+    """(template, step key) → the step's title in its template's latest version."""
+    return {
+        (t.name, step.key): step.title
+        for t in templates
+        for _stage, step in TemplateDefinition.model_validate(t.definition).steps()
+    }
+
+
+def _next_title(
+    titles: dict[tuple[str, str], LocalText | str],
+    template: str,
+    step: tuple[str | None, str] | None,
+) -> LocalText | str | None:
+    if step is None:
+        return None
+    key, name = step
+    return titles.get((template, key or ""), name)
+
+
+def _funnel(repo: BoardRepository, templates: list[TemplateRead]) -> list[FunnelStep]:
+    """Each step's title from its template's latest version (its key where it left it)."""
+    titles = _step_titles(templates)
+    return [
+        FunnelStep(
+            template=template,
+            step_key=key,
+            title=titles.get((template, key), key),
+            plans=plans,
+            done=done,
+            stalled=stalled,
+        )
+        for template, key, plans, done, stalled in repo.funnel()
+    ]
 
 
 def _time_to_value(repo: BoardRepository) -> list[TemplateValue]:

@@ -66,6 +66,17 @@ class OnboardingRepository(Repository[Onboarding]):
         stmt = select(Onboarding).where(Onboarding.account_id == account_id)
         return self.session.scalars(stmt).one_or_none()
 
+    def accounts_on(self, template: str) -> list[int]:
+        v = OnboardingTemplateVersion
+        stmt = (
+            select(Onboarding.account_id)
+            .join(v, v.id == Onboarding.template_version_id)
+            .join(OnboardingTemplate, OnboardingTemplate.id == v.template_id)
+            .where(OnboardingTemplate.name == template)
+            .order_by(Onboarding.account_id)
+        )
+        return list(self.session.scalars(stmt))
+
 
 class TemplateRepository(Repository[OnboardingTemplate]):
     model = OnboardingTemplate
@@ -197,15 +208,43 @@ class BoardRepository:
         )
         return [(t, s, f) for t, s, f in self.session.execute(stmt)]
 
-    def next_steps(self, plan_ids: list[int]) -> dict[int, str]:
-        """The first open step (by position) of each plan."""
+    def funnel(self) -> list[tuple[str, str, int, int, int]]:
+        """Per template and step key (in step order): (template, key, plans with the step,
+        plans that did it, plans whose first open step it is: where they stall)."""
+        m = Milestone
+        plans = self._plans(date.min).subquery()
+        first_open = (
+            select(m.onboarding_id, func.min(m.position).label("position"))
+            .where(m.done_at.is_(None), m.onboarding_id.is_not(None))
+            .group_by(m.onboarding_id)
+            .subquery()
+        )
+        stalled = first_open.c.position == m.position
+        stmt = (
+            select(
+                plans.c.template,
+                m.step_key,
+                func.count(),
+                func.count(m.done_at),
+                func.count(first_open.c.position),
+            )
+            .join(m, m.onboarding_id == plans.c.id)
+            .outerjoin(first_open, and_(first_open.c.onboarding_id == m.onboarding_id, stalled))
+            .where(m.step_key.is_not(None))
+            .group_by(plans.c.template, m.step_key)
+            .order_by(plans.c.template, func.min(m.position))
+        )
+        return [(t, str(k), n, d, s) for t, k, n, d, s in self.session.execute(stmt)]
+
+    def next_steps(self, plan_ids: list[int]) -> dict[int, tuple[str | None, str]]:
+        """The first open step (by position) of each plan: its key and stored name."""
         if not plan_ids:
             return {}
         m = Milestone
         stmt = (
-            select(m.onboarding_id, m.name)
+            select(m.onboarding_id, m.step_key, m.name)
             .where(m.onboarding_id.in_(plan_ids), m.done_at.is_(None))
             .order_by(m.onboarding_id, m.position.desc())
         )
         # Later positions come first, so each plan's earliest open step is written last.
-        return {int(plan or 0): name for plan, name in self.session.execute(stmt)}
+        return {int(plan or 0): (key, name) for plan, key, name in self.session.execute(stmt)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
@@ -135,6 +135,11 @@ class OnboardingRead(BaseModel):
     steps: list[MilestoneRead]
 
 
+# The board's status filter: plans with a step open, completed ones, or both.
+BoardStatus = Literal["open", "done", "all"]
+FINISHED: dict[str, bool | None] = {"open": False, "done": True, "all": None}
+
+
 class BoardRow(BaseModel):
     plan_id: int
     account_id: int
@@ -146,7 +151,7 @@ class BoardRow(BaseModel):
     steps: int
     done: int
     late: int = Field(description="Open steps past their due date")
-    next_step: str | None = Field(description="The first open step")
+    next_step: LocalText | str | None = Field(description="The first open step's title")
     next_due: date | None = Field(description="The soonest due date of an open step")
     last_due: date | None
     days_in: int = Field(description="Days since the plan started")
@@ -159,6 +164,18 @@ class TemplateValue(BaseModel):
     median_days: float = Field(description="Median days from the start to first value")
 
 
+class FunnelStep(BaseModel):
+    """One step of a template over every live account's plan: how many did it, and how
+    many stand still at it (it is their first open step)."""
+
+    template: str
+    step_key: str
+    title: LocalText | str
+    plans: int
+    done: int
+    stalled: int
+
+
 class OnboardingBoard(BaseModel):
     """Every plan of a live account (churned ones left out), a page at a time; the counts
     cover every plan the filters keep."""
@@ -167,3 +184,4 @@ class OnboardingBoard(BaseModel):
     total: int
     rows: list[BoardRow]
     time_to_value: list[TemplateValue]
+    funnel: list[FunnelStep]

@@ -30,7 +30,7 @@ from kasasu.onboarding.schemas import (
     OnboardingStart,
     TemplateDefinition,
 )
-from kasasu.onboarding.templates import latest_version, template_for
+from kasasu.onboarding.templates import ensure_shipped_templates, latest_version, template_for
 from kasasu.subscriptions.service import first_start
 from kasasu.tasks.schemas import TaskCreate, TaskRead, TaskUpdate
 from kasasu.tasks.service import tasks
@@ -58,6 +58,7 @@ def start_onboarding(
     """Start a plan on the account: its steps become milestones due from the start day,
     and each CS-side step a task for the account's CSM. Refused while it has a plan."""
     account = accounts.get(session, account_id)
+    ensure_shipped_templates(session)  # a new installation starts from the shipped ones
     if OnboardingRepository(session).of_account(account_id) is not None:
         raise Conflict(_("{name} already has an onboarding plan", name=account.name))
     if data.template is not None:
@@ -147,6 +148,11 @@ def plan_of(session: Session, account_id: int) -> OnboardingRead | None:
         first_value_at=plan.first_value_at,
         steps=steps,
     )
+
+
+def accounts_on_template(session: Session, name: str) -> list[int]:
+    """The accounts whose plan started from template ``name`` (any version)."""
+    return OnboardingRepository(session).accounts_on(name)
 
 
 def tick_step(session: Session, step_id: int, *, by: int | None, at: datetime) -> MilestoneRead:

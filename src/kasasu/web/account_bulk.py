@@ -38,12 +38,14 @@ class BulkForm(BaseModel):
     survey_kind: str = Field(default="", max_length=20)
     campaign: str = Field(default="", max_length=100)
     playbook: str = Field(default="", max_length=100)
+    template: str = Field(default="", max_length=100)
     confirm: str = ""
     csrf_token: str = ""
 
     def action(self) -> bulk.BulkAction:
         fields = (
             "owner_id", "touch_model", "title", "due_date", "survey_kind", "campaign", "playbook",
+            "template",
         )  # fmt: skip
         filled = {k: getattr(self, k) for k in fields if getattr(self, k)}
         return bulk.BulkAction.model_validate({"kind": self.kind, **filled})
@@ -52,7 +54,7 @@ class BulkForm(BaseModel):
         """The fields to send again with the confirmation."""
         names = (
             "kind", "query", "scope", "owner_id", "touch_model", "title", "due_date",
-            "survey_kind", "campaign", "playbook",
+            "survey_kind", "campaign", "playbook", "template",
         )  # fmt: skip
         return [(n, str(getattr(self, n))) for n in names] + [
             ("account_id", str(i)) for i in self.account_id
@@ -86,6 +88,8 @@ def bulk_action(
         return pages.render(
             request, "account_bulk.html", user=user, action=action, form=form, **shown
         )
-    actor = bulk.Actor(user.id, user.name, datetime.now(UTC), playbook_config(request, report))
+    actor = bulk.Actor(
+        user.id, user.name, datetime.now(UTC), playbook_config(request, report), report.locale
+    )
     done = in_transaction(request, lambda s: bulk.apply(s, targets(s), action, today, actor))
     return RedirectResponse(f"/accounts?{form.query}&done={done}", status_code=303)

@@ -16,6 +16,7 @@ from kasasu.domain.reporting import Reporting
 from kasasu.errors import InvalidInput
 from kasasu.kit.types import local_text
 from kasasu.needs.service import need_titles, open_needs
+from kasasu.onboarding.templates import list_templates
 from kasasu.playbooks.definitions import enabled_playbooks
 from kasasu.segments.service import list_segments
 from kasasu.surveys.campaigns import mailable_campaigns
@@ -74,6 +75,7 @@ def account_list(
             "views": saved_views(session, user.id, "accounts"),
             "segments": list_segments(session),
             "bulk_campaigns": mailable_campaigns(session),
+            "bulk_templates": [(t.name, t.definition["title"]) for t in list_templates(session)],
             "bulk_playbooks": [
                 (pb.name, local_text(pb.title, report.locale))
                 for _id, pb in enabled_playbooks(session)

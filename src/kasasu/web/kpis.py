@@ -14,6 +14,7 @@ from kasasu.accounts.service import field_values
 from kasasu.domain.choices import LifecycleStage, TouchModel
 from kasasu.domain.periods import Grain
 from kasasu.metrics.service import metrics_about
+from kasasu.onboarding.templates import list_templates
 from kasasu.segments.service import list_segments
 from kasasu.users.service import list_users
 from kasasu.web.auth import CurrentUser
@@ -50,6 +51,7 @@ def kpi_page(
             "options": field_values(session, TEXT_FILTERS),
             "owners": list_users(session),
             "segments": list_segments(session),
+            "onboardings": [(t.name, t.definition["title"]) for t in list_templates(session)],
         }
 
     data = in_transaction(request, load, write=True)  # stores what it computed

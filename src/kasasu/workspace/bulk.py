@@ -2,7 +2,7 @@
 
 Assign an owner (by hand, or by the ownership rules), set a touch model, create a task on
 each (owned by the account's CSM), invite their key contacts to the next survey of a kind or
-to a named campaign, or start a playbook on each.
+to a named campaign, start a playbook on each, or start each one's onboarding plan.
 Each change goes through the slice's own service, so it is checked and audited as one made
 by hand; nothing is written when any account refuses it (the request's one transaction)."""
 
@@ -18,9 +18,11 @@ from sqlalchemy.orm import Session
 from kasasu.accounts.schemas import AccountUpdate
 from kasasu.accounts.service import account_names, accounts
 from kasasu.domain.choices import SurveyKind, TaskSource, TouchModel
-from kasasu.errors import FieldError, InvalidInput
+from kasasu.errors import Conflict, FieldError, InvalidInput, NotFound
 from kasasu.kit.i18n import _
 from kasasu.kit.types import INPUT_CONFIG, Day, RowId
+from kasasu.onboarding.schemas import OnboardingStart
+from kasasu.onboarding.service import start_onboarding
 from kasasu.ownership.service import apply_rules
 from kasasu.playbooks.manual import start_on_account
 from kasasu.playbooks.variables import PlaybookConfig
@@ -29,7 +31,9 @@ from kasasu.tasks.schemas import TaskCreate
 from kasasu.tasks.service import tasks
 from kasasu.workspace.accounts import AccountListQuery
 
-BulkKind = Literal["owner", "rules", "touch_model", "task", "survey", "campaign", "playbook"]
+BulkKind = Literal[
+    "owner", "rules", "touch_model", "task", "survey", "campaign", "playbook", "onboarding"
+]
 NAMED = 10  # accounts named on the confirmation; the count covers all of them
 
 
@@ -47,6 +51,7 @@ class BulkAction(BaseModel):
     survey_kind: SurveyKind | None = None
     campaign: str | None = Field(default=None, max_length=100)
     playbook: str | None = Field(default=None, max_length=100)
+    template: str | None = Field(default=None, max_length=100)  # None: the one that applies
 
     @model_validator(mode="after")
     def _needs(self) -> Self:
@@ -105,12 +110,32 @@ class Actor:
     user_id: int
     name: str
     now: datetime
-    playbooks: PlaybookConfig | None = None
+    playbooks: PlaybookConfig | None
+    locale: str  # of what is stored for everyone: onboarding steps' names
+
+
+def _start_plan(
+    session: Session, account_id: int, template: str | None, today: date, actor: Actor
+) -> bool:
+    """Start a plan unless the account has one (or none applies): whether it started."""
+    try:
+        start_onboarding(
+            session,
+            account_id,
+            OnboardingStart(template=template),
+            by=actor.user_id,
+            locale=actor.locale,
+            today=today,
+        )
+    except (Conflict, NotFound):
+        return False
+    return True
 
 
 def apply(session: Session, ids: list[int], action: BulkAction, today: date, actor: Actor) -> int:
     """Do ``action`` to each account; returns how many accounts it changed (for the rules
-    and surveys: those given a CSM, or with a contact invited)."""
+    and surveys: those given a CSM, or with a contact invited; for onboarding: those whose plan
+    started)."""
     if action.kind == "rules":
         return len(apply_rules(session, ids, by=actor.user_id).assigned)
     if action.kind == "survey" and action.survey_kind is not None:
@@ -122,6 +147,8 @@ def apply(session: Session, ids: list[int], action: BulkAction, today: date, act
             for a, people in by_account.items()
         ]
         return sum(1 for n in invited if n)
+    if action.kind == "onboarding":
+        return sum(_start_plan(session, a, action.template, today, actor) for a in ids)
     if action.kind == "campaign" and action.campaign:
         added = add_to_campaign(session, action.campaign, ids, actor.now)
         return len({p.account_id for p in added})

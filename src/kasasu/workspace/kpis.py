@@ -1,8 +1,8 @@
 """One KPI over time, for its page: the value of each period (month, quarter or fiscal year)
 for the accounts chosen by the fields a KPI filters on (plan, tier, touch model, lifecycle
-stage, owner, industry) or a segment, with the KPI's title, unit and definition. Computed
-once per refresh day and choice, and stored for every process (the cache slice), as the
-dashboard is."""
+stage, owner, industry), a segment or the onboarding template they walked, with the KPI's
+title, unit and definition. Computed once per refresh day and choice, and stored for every
+process (the cache slice), as the dashboard is."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from kasasu.domain.reporting import Reporting
 from kasasu.health.snapshots import latest_refresh_day
 from kasasu.metrics.schemas import MetricAbout, MetricQuery, MetricValue
 from kasasu.metrics.service import compute_metrics, metric_about, metric_names
+from kasasu.onboarding.service import accounts_on_template
 from kasasu.segments.service import segment_members
 from kasasu.warehouse.source import AnalyticsSource
 from kasasu.workspace.dashboard import kpi_key
@@ -43,6 +44,9 @@ class KpiChoice(BaseModel):
     owner_id: int | None = None
     industry: str | None = None
     segment: str | None = None
+    onboarding: str | None = Field(
+        default=None, max_length=100, description="Accounts onboarded with this template"
+    )
 
     def account_filters(self) -> dict[str, Any]:
         """The chosen account fields a KPI filters on (domain/account_fields.KPI_FILTERS)."""
@@ -67,9 +71,9 @@ def kpi_trend(
     refreshed = latest_refresh_day(session)
     first, last = _span(choice.grain, reporting)
     filters = choice.account_filters()
-    if choice.segment:
-        members = segment_members(session, choice.segment, refreshed) if refreshed else []
-        filters[ACCOUNT_IDS] = members
+    chosen = _chosen_accounts(session, choice, refreshed)
+    if chosen is not None:
+        filters[ACCOUNT_IDS] = chosen
     slot, key = _slot(name, choice), kpi_key(refreshed, last, reporting)
     stored = cached_payload(session, slot, key)
     if stored is not None:
@@ -81,6 +85,19 @@ def kpi_trend(
         values = compute_metrics(session, query, source)
         store_payload(session, slot, key, _VALUES.dump_python(values, mode="json"))
     return KpiTrend(about=about, as_of=refreshed, values=values)
+
+
+def _chosen_accounts(
+    session: Session, choice: KpiChoice, refreshed: date | None
+) -> list[int] | None:
+    """The accounts a segment (its members on the latest refresh day) and an onboarding
+    template (those onboarded with it) choose, both when both are given; None: every one."""
+    groups = []
+    if choice.segment:
+        groups.append(set(segment_members(session, choice.segment, refreshed) if refreshed else []))
+    if choice.onboarding:
+        groups.append(set(accounts_on_template(session, choice.onboarding)))
+    return sorted(set.intersection(*groups)) if groups else None
 
 
 def keep_every_kpi(session: Session, reporting: Reporting, source: AnalyticsSource) -> int:

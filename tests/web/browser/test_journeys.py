@@ -480,3 +480,23 @@ def test_every_menu_page_fits_a_phone(page: Page) -> None:
         if extra > 0:
             overflowing[path] = extra
     assert overflowing == {}
+
+
+def test_a_csm_ticks_an_onboarding_step_from_the_board(page: Page, screenshot: Screenshot) -> None:
+    """The demo's plans on the Onboarding board (with the portfolio's timeline); an account
+    opened from it, a step ticked: its progress moves, and reopening moves it back."""
+    sign_in(page)
+    open_from_menu(page, "Customers", "Onboarding")
+    expect(heading(page)).to_have_text("Onboarding")
+    expect(page.locator("svg.gantt").first).to_be_visible()
+    screenshot("board")
+    page.locator("table.data tbody tr a").first.click()
+    card = page.locator("#onboarding")
+    progress = card.get_by_text(re.compile(r"\d+ of \d+ steps done"))
+    before = progress.inner_text()
+    done, total = (int(n) for n in re.findall(r"\d+", before)[:2])
+    card.get_by_role("button", name="Mark done").first.click()
+    expect(card.get_by_text(f"{done + 1} of {total} steps done")).to_be_visible()
+    screenshot("ticked")
+    card.get_by_role("button", name="Reopen").first.click()
+    expect(card.get_by_text(f"{done} of {total} steps done")).to_be_visible()
