@@ -180,7 +180,8 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float, int]]:
             "onboarding board, every plan": ["/onboarding?status=all", "/onboarding?page=3"],
             "onboarding templates": ["/onboarding/templates", "/onboarding/templates/standard"],
             "API onboarding": ["/api/v1/onboarding/templates", "/api/v1/onboarding/board"]
-            + [f"/api/v1/accounts/{i}/onboarding" for i in ids],
+            + [f"/api/v1/accounts/{i}/onboarding" for i in ids]
+            + [f"/api/v1/accounts/{i}/success-plan" for i in ids],
             "API audit, filtered": [
                 f"/api/v1/audit?account_id={ids[0]}",
                 "/api/v1/audit?entity=accounts&origin=import&since=2026-01-01",

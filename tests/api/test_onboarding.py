@@ -82,3 +82,25 @@ def test_a_bad_template_is_refused_at_its_field(admin_api: TestClient) -> None:
     assert refused.status_code == 422
     fields = [e["loc"] for e in refused.json()["errors"]]
     assert ["stages", 0, "steps", 0, "due_days"] in fields, refused.text
+
+
+def test_the_success_plan_through_the_api(admin_api: TestClient) -> None:
+    account = admin_api.post("/accounts", json={"name": "盛岡工業"}).json()
+    made = admin_api.post(
+        f"/accounts/{account['id']}/goals",
+        json={"objective": "営業報告の自動化", "title": "週次レポート作成を30分以内に",
+              "target_date": "2027-01-31"},
+    )  # fmt: skip
+    assert made.status_code == 201, made.text
+    goal = made.json()
+    assert goal["status"] == "planned"
+    changed = admin_api.patch(f"/goals/{goal['id']}", json={"status": "on_track"})
+    assert changed.json()["status"] == "on_track"
+    plan = admin_api.get(f"/accounts/{account['id']}/success-plan").json()
+    assert [(o["title"], [g["title"] for g in o["goals"]]) for o in plan["objectives"]] == [
+        ("営業報告の自動化", ["週次レポート作成を30分以内に"])
+    ]
+    assert admin_api.patch(f"/goals/{goal['id']}", json={"status": "bad"}).status_code == 422
+    assert admin_api.delete(f"/goals/{goal['id']}").status_code == 204
+    assert admin_api.get(f"/accounts/{account['id']}/success-plan").json()["objectives"] == []
+    assert admin_api.delete(f"/goals/{goal['id']}").status_code == 404

@@ -4,7 +4,7 @@ usage events, and the move to adoption at first value."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ from kasasu.events.schemas import EventIn
 from kasasu.events.service import ingest_batch
 from kasasu.models import Account, Task, User
 from kasasu.onboarding.board import onboarding_board
-from kasasu.onboarding.schemas import OnboardingStart
+from kasasu.onboarding.schemas import GoalCreate, OnboardingStart
 from kasasu.onboarding.service import (
     complete_by_events,
     complete_by_tasks,
@@ -30,6 +30,7 @@ from kasasu.onboarding.service import (
     start_onboarding,
     tick_step,
 )
+from kasasu.onboarding.success import add_goal, open_link, revoke_link, share_plan
 from kasasu.onboarding.templates import (
     ensure_shipped_templates,
     list_templates,
@@ -243,3 +244,22 @@ def test_the_board_counts_every_live_plan_its_funnel_and_time_to_value(session: 
     ]
     assert onboarding_board(session, TODAY, finished=True).total == 0
     assert onboarding_board(session, TODAY, finished=None, limit=2).total == 4
+
+
+def test_a_shared_plan_shows_the_customer_s_steps_until_it_expires(session: Session) -> None:
+    a = _account(session, "八戸観光", "Standard", date(2026, 11, 1))
+    start_onboarding(session, a, OnboardingStart(), by=None, locale="ja", today=TODAY)
+    add_goal(session, a, GoalCreate(objective="集客の自動化", title="予約の半分をWebで"))
+    link, token = share_plan(session, a, locale="en", days=7, by=None, now=NOON)
+    assert link.expires_at == NOON + timedelta(days=7)
+    shared = open_link(session, token, NOON)
+    assert shared is not None
+    assert shared.locale == "en"
+    # standard.yaml: set-up, data and first value are the customer's; kick-off and review ours.
+    assert shared.onboarding is not None
+    assert [s.step_key for s in shared.onboarding.steps] == ["setup", "data", "first-value"]
+    assert [o.title for o in shared.plan.objectives] == ["集客の自動化"]
+    assert open_link(session, token, NOON + timedelta(days=7)) is None  # expired
+    assert open_link(session, token + "x", NOON) is None
+    revoke_link(session, link.id, NOON)
+    assert open_link(session, token, NOON) is None

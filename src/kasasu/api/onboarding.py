@@ -1,12 +1,13 @@
 """Onboarding through the API: the plan templates (list, read, store a new version), an
-account's plan (read, start), and its steps (tick, reopen)."""
+account's plan (read, start), its steps (tick, reopen), the board, and the customer's
+success plan (goals added, changed, deleted)."""
 
 # No "from __future__ import annotations": FastAPI must see the runtime types.
 
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Path, Query, Request
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 
 from kasasu.api.auth import require
 from kasasu.api.context import in_transaction, keep_fresh, reporting
@@ -16,13 +17,18 @@ from kasasu.kit.types import MAX_BIGINT, MAX_INTEGER
 from kasasu.onboarding.schemas import (
     FINISHED,
     BoardStatus,
+    GoalCreate,
+    GoalRead,
+    GoalUpdate,
     MilestoneRead,
     OnboardingBoard,
     OnboardingRead,
     OnboardingStart,
+    SuccessPlan,
     TemplateRead,
 )
 from kasasu.onboarding.service import onboarding_of, reopen_step, start_onboarding, tick_step
+from kasasu.onboarding.success import add_goal, delete_goal, success_plan, update_goal
 from kasasu.onboarding.templates import (
     get_template,
     list_templates,
@@ -143,5 +149,42 @@ def onboarding_router() -> APIRouter:
     )
     def reopen(request: Request, step_id: PathId) -> MilestoneRead:
         return in_transaction(request, lambda s: reopen_step(s, step_id))
+
+    @router.get(
+        "/accounts/{account_id}/success-plan",
+        response_model=SuccessPlan,
+        summary="The customer's objectives (導入目的), each with its goals",
+    )
+    def goals(request: Request, account_id: PathId) -> SuccessPlan:
+        return in_transaction(request, lambda s: success_plan(s, account_id))
+
+    @router.post(
+        "/accounts/{account_id}/goals",
+        response_model=GoalRead,
+        status_code=201,
+        dependencies=[Depends(require(Action.WRITE))],
+        summary="Add a goal to the customer's success plan",
+    )
+    def post_goal(request: Request, account_id: PathId, body: GoalCreate) -> GoalRead:
+        return in_transaction(request, lambda s: add_goal(s, account_id, body))
+
+    @router.patch(
+        "/goals/{goal_id}",
+        response_model=GoalRead,
+        dependencies=[Depends(require(Action.WRITE))],
+        summary="Change a goal (its status, say)",
+    )
+    def patch_goal(request: Request, goal_id: PathId, body: GoalUpdate) -> GoalRead:
+        return in_transaction(request, lambda s: update_goal(s, goal_id, body))
+
+    @router.delete(
+        "/goals/{goal_id}",
+        status_code=204,
+        dependencies=[Depends(require(Action.WRITE))],
+        summary="Delete a goal",
+    )
+    def remove_goal(request: Request, goal_id: PathId) -> Response:
+        in_transaction(request, lambda s: delete_goal(s, goal_id))
+        return Response(status_code=204)
 
     return router

@@ -45,6 +45,16 @@ class StepSide(LabelledChoice):
     CUSTOMER = "customer", _("Customer"), ("顧客",)
 
 
+class GoalStatus(LabelledChoice):
+    """Where a goal of the customer's success plan stands."""
+
+    PLANNED = "planned", _("Planned"), ("予定",)
+    ON_TRACK = "on_track", _("On track"), ("on-track", "順調")
+    AT_RISK = "at_risk", _("At risk"), ("at-risk", "遅れ気味")
+    ACHIEVED = "achieved", _("Achieved"), ("達成",)
+    MISSED = "missed", _("Missed"), ("未達",)
+
+
 class LifecycleStage(LabelledChoice):
     ONBOARDING = "onboarding", _("Onboarding")
     ADOPTION = "adoption", _("Adoption"), ("活用",)

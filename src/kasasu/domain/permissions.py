@@ -50,6 +50,7 @@ API_FAMILIES = frozenset(
         "dashboard",
         "events",
         "exchange-rates",
+        "goals",
         "health",
         "home",
         "imports",

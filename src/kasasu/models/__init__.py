@@ -15,6 +15,8 @@ from kasasu.models.onboarding import (
     Onboarding,
     OnboardingTemplate,
     OnboardingTemplateVersion,
+    PlanLink,
+    SuccessGoal,
 )
 from kasasu.models.ownership import OwnerAssignment, OwnerRule
 from kasasu.models.playbooks import Playbook, PlaybookAction, PlaybookRun
@@ -48,6 +50,7 @@ __all__ = [
     "OnboardingTemplateVersion",
     "OwnerAssignment",
     "OwnerRule",
+    "PlanLink",
     "Playbook",
     "PlaybookAction",
     "PlaybookRun",
@@ -58,6 +61,7 @@ __all__ = [
     "Segment",
     "SegmentMember",
     "Subscription",
+    "SuccessGoal",
     "SurveyCampaign",
     "SurveyInvitation",
     "SurveyResponse",

@@ -1,5 +1,6 @@
 """Onboarding (オンボーディング): plan templates in numbered versions, the plan an account
-walks (from its contract start to first value), and its steps (milestones)."""
+walks (from its contract start to first value), its steps (milestones), and the customer's
+success plan (導入目的 and goals) with the links that share it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kasasu.domain.choices import StepSide
+from kasasu.domain.choices import GoalStatus, StepSide
 from kasasu.models.base import (
     Base,
     IdMixin,
@@ -91,3 +92,37 @@ class Milestone(IdMixin, TimestampMixin, Base):
     completion_event: Mapped[str | None] = mapped_column(String(200))
     task_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("tasks.id", ondelete="SET NULL"))
     done_by: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class SuccessGoal(IdMixin, TimestampMixin, Base):
+    """A measurable goal of the customer's success plan, under the objective (導入目的) it
+    serves; the objectives are the distinct texts of an account's goals."""
+
+    __tablename__ = "success_goals"
+
+    account_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    objective: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(String(500))
+    target_date: Mapped[date | None]
+    status: Mapped[GoalStatus] = mapped_column(enum_column(GoalStatus), default=GoalStatus.PLANNED)
+
+
+class PlanLink(IdMixin, Base):
+    """A read-only link to an account's success plan for the customer: only the token's
+    hash is kept (the link is shown once); it ends when it expires or is revoked."""
+
+    __tablename__ = "plan_links"
+
+    account_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    locale: Mapped[str] = mapped_column(String(8))  # the customer's language
+    created_by: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -16,6 +16,8 @@ from kasasu.models import (
     Onboarding,
     OnboardingTemplate,
     OnboardingTemplateVersion,
+    PlanLink,
+    SuccessGoal,
     Task,
 )
 
@@ -248,3 +250,25 @@ class BoardRepository:
         )
         # Later positions come first, so each plan's earliest open step is written last.
         return {int(plan or 0): (key, name) for plan, key, name in self.session.execute(stmt)}
+
+
+class GoalRepository(Repository[SuccessGoal]):
+    model = SuccessGoal
+
+    def of_account(self, account_id: int) -> list[SuccessGoal]:
+        stmt = (
+            select(SuccessGoal).where(SuccessGoal.account_id == account_id).order_by(SuccessGoal.id)
+        )
+        return list(self.session.scalars(stmt))
+
+
+class PlanLinkRepository(Repository[PlanLink]):
+    model = PlanLink
+
+    def of_account(self, account_id: int) -> list[PlanLink]:
+        stmt = select(PlanLink).where(PlanLink.account_id == account_id).order_by(PlanLink.id)
+        return list(self.session.scalars(stmt))
+
+    def by_hash(self, token_hash: str) -> PlanLink | None:
+        stmt = select(PlanLink).where(PlanLink.token_hash == token_hash)
+        return self.session.scalars(stmt).one_or_none()

@@ -11,11 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from kasasu.domain.choices import ActivityKind, Priority, Role, SurveyKind, TouchModel
+from kasasu.domain.choices import ActivityKind, GoalStatus, Priority, Role, SurveyKind, TouchModel
 from kasasu.domain.reporting import Reporting
 from kasasu.errors import InvalidInput
 from kasasu.kit.types import local_text
 from kasasu.needs.service import need_titles, open_needs
+from kasasu.onboarding.success import LINK_DAYS
 from kasasu.onboarding.templates import list_templates
 from kasasu.playbooks.definitions import enabled_playbooks
 from kasasu.segments.service import list_segments
@@ -188,6 +189,8 @@ def render_account(
         invited=request.query_params.get("invited"),
         invited_kind=(request.query_params.get("kind") or "").upper()[:8],
         today=report.today(),
+        goal_statuses=list(GoalStatus),
+        link_days=LINK_DAYS,
         onboarding_bars=(
             step_bars(overview.onboarding, report.today()) if overview.onboarding else None
         ),

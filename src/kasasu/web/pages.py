@@ -34,6 +34,7 @@ from kasasu.web import (
     renewals,
     segments,
     settings,
+    success_plans,
     survey_answers,
     surveys,
     tasks,
@@ -92,6 +93,7 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.include_router(workload.router)
     app.include_router(ownership.router)
     app.include_router(onboarding.router)
+    app.include_router(success_plans.router)
     app.include_router(segments.router)
     app.include_router(playbook_tools.router)  # before /playbooks/{name}
     app.include_router(playbooks_router(pages))

@@ -31,8 +31,9 @@ from kasasu.health.snapshots import TouchChange, latest_briefs, mrr_history, tou
 from kasasu.kit.i18n import _
 from kasasu.kit.types import LocalText
 from kasasu.needs.requests import FeedbackRead, feedback
-from kasasu.onboarding.schemas import MilestoneRead, OnboardingRead
+from kasasu.onboarding.schemas import MilestoneRead, OnboardingRead, PlanLinkRead, SuccessPlan
 from kasasu.onboarding.service import milestones, plan_of
+from kasasu.onboarding.success import plan_links, success_plan
 from kasasu.onboarding.templates import list_templates
 from kasasu.ownership.schemas import AccountOwnership
 from kasasu.ownership.service import account_ownership
@@ -99,6 +100,12 @@ class AccountOverview(BaseModel):
     milestones: list[MilestoneRead]
     onboarding: OnboardingRead | None = Field(
         default=None, description="Its onboarding plan and every step, if it has one"
+    )
+    success_plan: SuccessPlan | None = Field(
+        default=None, description="The customer's objectives (導入目的) and goals"
+    )
+    plan_links: list[PlanLinkRead] = Field(
+        default=[], description="The links that share the success plan, newest last"
     )
     onboarding_templates: dict[str, LocalText | str] = Field(
         default={}, description="Name → title of the templates a plan can start from"
@@ -169,6 +176,8 @@ def account_overview(
         tasks=newest(tasks, "tasks", "due_date", mine | {"status": "open"}),
         milestones=newest(milestones, "milestones", "position"),
         onboarding=plan_of(session, account_id),
+        success_plan=success_plan(session, account_id),
+        plan_links=plan_links(session, account_id),
         onboarding_templates={t.name: t.definition["title"] for t in list_templates(session)},
         feedback=newest(feedback, "feedback", "-created_at"),
         playbook_runs=runs,
