@@ -122,6 +122,8 @@ class LimitSettings(BaseModel):
     password_checks: int = Field(default=2, ge=1)  # argon2 verifications at the same time
     widget_per_address: int = Field(default=30, ge=1)  # widget requests per address ...
     widget_window_seconds: int = Field(default=60, ge=1)  # ... within this window
+    sdk_per_address: int = Field(default=600, ge=1)  # SDK event batches per address ...
+    sdk_window_seconds: int = Field(default=60, ge=1)  # ... within this window
     survey_page_per_address: int = Field(default=10, ge=1)  # hosted-page requests for a link
     survey_page_window_seconds: int = Field(default=900, ge=1)
     survey_links_per_email: int = Field(default=3, ge=1)  # link emails to one address a day

@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from kasasu.kit.mail import MailConfig
+from kasasu.kit.ratelimit import SlidingWindow
 from kasasu.settings import Settings
 
 if TYPE_CHECKING:
@@ -166,6 +167,7 @@ def api_context(settings: Settings) -> ApiContext:
     from kasasu.db import create_db_engine, session_factory
 
     engine = create_db_engine(settings.database_url)
+    limits = settings.limits
     return ApiContext(
         sessions=session_factory(engine),
         events_path=settings.events_path,
@@ -173,4 +175,5 @@ def api_context(settings: Settings) -> ApiContext:
         surveys=survey_config(settings),
         survey_guard=survey_guard(settings),
         playbooks=playbook_config(settings),
+        sdk_limit=SlidingWindow(limits.sdk_per_address, limits.sdk_window_seconds),
     )

@@ -21,6 +21,7 @@ PUBLIC = {
     ("get", "/widget.js"),
     ("post", "/widget/answer"),
     ("get", "/widget/campaigns/{public_id}"),
+    ("post", "/sdk/events"),  # a product's pages, checked by origin and signed identity
 }
 # Commands whose whole input is the path (and query): send or remind a campaign.
 BODILESS = {
@@ -138,6 +139,8 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("get", "/ownership/capacity"),
         ("get", "/onboarding/templates"),
         ("get", "/onboarding/board"),
+        ("get", "/sdk/environments"),
+        ("post", "/sdk/environments"),
         ("get", "/accounts/{account_id}/success-plan"),
         ("post", "/accounts/{account_id}/goals"),
         ("patch", "/goals/{goal_id}"),

@@ -20,6 +20,7 @@ from kasasu.api.rates import exchange_rates_router
 from kasasu.api.renewals import renewals_router
 from kasasu.api.request_ids import internal_error_problem, request_id
 from kasasu.api.resources import resource_routers
+from kasasu.api.sdk import sdk_router
 from kasasu.api.segments import segments_router
 from kasasu.api.surveys import surveys_router
 from kasasu.api.voice import voice_router
@@ -59,6 +60,7 @@ def create_api(ctx: ApiContext) -> FastAPI:
     api.include_router(ownership_router())
     api.include_router(onboarding_router())
     api.include_router(surveys_router())
+    api.include_router(sdk_router())  # events public (CORS: listed origins); the rest admin
     api.include_router(widget_router())  # public, CORS for KASASU_SURVEYS__WIDGET_ORIGINS
     api.include_router(playbooks_router())
     api.include_router(voice_router())

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kasasu.db import transaction
 from kasasu.db.audit import Origin, acting, request_id
 from kasasu.domain.reporting import Reporting
+from kasasu.kit.ratelimit import SlidingWindow
 from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.surveys.config import SurveyConfig
 from kasasu.surveys.guard import SurveyGuard
@@ -31,6 +32,8 @@ class ApiContext:
     surveys: SurveyConfig | None = None  # links, mail and widget origins of survey campaigns
     # Throttles of the public survey channels, shared by every request (and the pages).
     survey_guard: SurveyGuard = field(default_factory=SurveyGuard)
+    # Event batches the SDK may send per client address and window (KASASU_LIMITS__SDK_*).
+    sdk_limit: SlidingWindow = field(default_factory=lambda: SlidingWindow(600, 60))
 
     @property
     def analytics(self) -> AnalyticsSource:

@@ -13,9 +13,10 @@ from rich.table import Table
 from kasasu.accounts.service import account_id_for
 from kasasu.cli.common import console, session_scope, settings, t
 from kasasu.cli.refresh import today_local
+from kasasu.domain.checked import validated
 from kasasu.domain.choices import label
 from kasasu.domain.dates import parse_date
-from kasasu.kit.i18n import N_
+from kasasu.kit.i18n import N_, _
 from kasasu.kit.types import local_text
 from kasasu.onboarding.schemas import OnboardingRead, OnboardingStart
 from kasasu.onboarding.service import onboarding_of, reopen_step, start_onboarding, tick_step
@@ -91,9 +92,8 @@ def start(
     ] = None,
 ) -> None:
     config = settings()
-    data = OnboardingStart(
-        template=template, started_on=parse_date(start_day) if start_day else None
-    )
+    asked = {"template": template, "started_on": parse_date(start_day) if start_day else None}
+    data = validated(OnboardingStart, asked, _("The onboarding plan cannot start"))
     with session_scope() as session:
         plan = start_onboarding(
             session,

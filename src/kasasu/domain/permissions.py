@@ -63,6 +63,7 @@ API_FAMILIES = frozenset(
         "renewals",
         "responses",
         "scorecards",
+        "sdk",
         "segments",
         "subscriptions",
         "survey-results",

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from kasasu.domain.checked import load_yaml, validated
 from kasasu.domain.scoring import Scorecard
-from kasasu.domain.yaml_text import load_yaml, validated
 from kasasu.errors import InvalidInput, NotFound
 from kasasu.health.repository import ScorecardRepository
 from kasasu.health.schemas import ScorecardDefinition, ScorecardRead, check_definition

@@ -7,6 +7,7 @@ from kasasu.models.base import Base
 from kasasu.models.cache import CachedResult
 from kasasu.models.contacts import Contact
 from kasasu.models.feedback import Feedback
+from kasasu.models.guides import SdkEnvironment
 from kasasu.models.health import FeatureSnapshot, HealthScore, Scorecard, ScorecardVersion
 from kasasu.models.locks import JobLock
 from kasasu.models.needs import Need, NeedStatusChange
@@ -58,6 +59,7 @@ __all__ = [
     "SavedView",
     "Scorecard",
     "ScorecardVersion",
+    "SdkEnvironment",
     "Segment",
     "SegmentMember",
     "Subscription",

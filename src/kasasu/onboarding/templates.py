@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from kasasu.accounts.schemas import AccountRead
 from kasasu.domain.account_fields import KPI_FILTERS
-from kasasu.domain.yaml_text import load_yaml, validated
+from kasasu.domain.checked import load_yaml, validated
 from kasasu.errors import FieldError, InvalidInput, NotFound
 from kasasu.kit.i18n import _
 from kasasu.models import OnboardingTemplate, OnboardingTemplateVersion

@@ -14,8 +14,8 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from kasasu.domain.checked import load_yaml
 from kasasu.domain.rules import compile_rule
-from kasasu.domain.yaml_text import load_yaml
 from kasasu.errors import FieldError, InvalidInput, NotFound
 from kasasu.kit.i18n import Message, _
 from kasasu.kit.net import Unresolvable, UnsafeTarget, resolve_target

@@ -108,12 +108,7 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     def healthz() -> str:
         return "ok"
 
-    @app.get("/static/vendor/plotly.min.js", include_in_schema=False)
-    def plotly_js() -> FileResponse:
-        # Served from the plotly wheel itself: never copied into the repository.
-        path = resources.files("plotly").joinpath("package_data", "plotly.min.js")
-        return FileResponse(str(path), media_type="text/javascript")
-
+    _scripts(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.exception_handler(SignInRequired)
@@ -151,3 +146,21 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
         if error.retry_after is not None:
             page.headers["Retry-After"] = str(error.retry_after)
         return page
+
+
+def _scripts(app: FastAPI) -> None:
+    """The scripts served from outside ``static/``: plotly from its wheel, and the SDK at
+    its stable address."""
+
+    @app.get("/static/vendor/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> FileResponse:
+        # Served from the plotly wheel itself: never copied into the repository.
+        path = resources.files("plotly").joinpath("package_data", "plotly.min.js")
+        return FileResponse(str(path), media_type="text/javascript")
+
+    @app.get("/sdk/v1/kasasu.js", include_in_schema=False)
+    def sdk_js() -> FileResponse:
+        # Any site embeds it (its events are checked at /api/v1/sdk/events): cached an hour.
+        headers = {"Cache-Control": "public, max-age=3600", "Access-Control-Allow-Origin": "*"}
+        return FileResponse(STATIC / "sdk" / "kasasu.js", media_type="text/javascript",
+                            headers=headers)  # fmt: skip

@@ -1,6 +1,6 @@
-"""Definitions people write in YAML (scorecards, playbooks, onboarding templates): read
-with an error that names where the text stops being YAML, and checked against their model
-with every problem named by its path."""
+"""What people write (scorecards, playbooks and onboarding templates in YAML; a command's
+options): read with an error that names where a text stops being YAML, and checked against
+its model with every problem named by its path."""
 
 from __future__ import annotations
 

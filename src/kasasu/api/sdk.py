@@ -1,0 +1,113 @@
+"""The SDK's side of the API: the events a product's pages send (public, CORS for the
+origins an environment lists, the user's identity signed by the product's server), and the
+environments (admin: made with a secret shown once).
+
+Refusals are one 403 whatever the cause (unknown key, origin not listed, wrong signature,
+unknown account), so a caller learns nothing about which; each client address may send
+KASASU_LIMITS__SDK_PER_ADDRESS batches a window (429 with Retry-After beyond)."""
+
+# No "from __future__ import annotations": FastAPI must see the runtime types.
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+
+from kasasu.api.auth import require
+from kasasu.api.context import client_address, context, in_transaction
+from kasasu.api.problems import error_problem
+from kasasu.api.routing import api_router
+from kasasu.domain.permissions import Action
+from kasasu.errors import KasasuError, Throttled
+from kasasu.guides.schemas import EnvironmentCreate, EnvironmentRead, SdkAccepted, SdkBatch
+from kasasu.guides.service import (
+    accept_events,
+    create_environment,
+    list_environments,
+    origin_listed,
+)
+from kasasu.kit.i18n import _
+
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Not accepted: the key, the origin, the signature or the account"},
+    429: {"description": "Too many batches from this address; retry after Retry-After"},
+}
+
+
+class EnvironmentMade(BaseModel):
+    environment: EnvironmentRead
+    secret: str  # shown once: the product's server signs identities with it
+
+
+def _cors(origin: str | None) -> dict[str, str]:
+    if origin is None:
+        return {}
+    return {
+        "Access-Control-Allow-Origin": origin,
+        "Access-Control-Allow-Methods": "POST, OPTIONS",
+        "Access-Control-Allow-Headers": "Content-Type",
+        "Access-Control-Max-Age": "600",
+        "Vary": "Origin",
+    }
+
+
+def sdk_router() -> APIRouter:
+    router = api_router(tags=["sdk"])
+
+    @router.options("/sdk/events", include_in_schema=False)
+    def preflight(request: Request) -> Response:
+        asked = request.headers.get("origin")
+        origin = in_transaction(request, lambda s: origin_listed(s, asked))
+        return Response(status_code=204 if origin else 403, headers=_cors(origin))
+
+    @router.post(
+        "/sdk/events",
+        response_model=SdkAccepted,
+        status_code=202,
+        summary="Events from the SDK in a product's pages (public; CORS: listed origins)",
+        responses=PROBLEMS,
+    )
+    def events(request: Request, batch: SdkBatch) -> Response:
+        asked = request.headers.get("origin")
+        ctx = context(request)
+        origin = None
+        try:
+            wait = ctx.sdk_limit.hit(f"{batch.environment}|{client_address(request)}")
+            if wait:
+                message = _(
+                    "Too many requests from your address. Try again in {seconds} seconds.",
+                    seconds=wait,
+                )
+                raise Throttled(message, wait)
+            origin = in_transaction(request, lambda s: origin_listed(s, asked))
+            accepted = in_transaction(
+                request, lambda s: accept_events(s, ctx.events_path, batch, asked)
+            )
+        except KasasuError as error:
+            found = error_problem(request, error)
+            found.headers.update(_cors(origin))
+            return found
+        return JSONResponse(accepted.model_dump(), status_code=202, headers=_cors(origin))
+
+    @router.get(
+        "/sdk/environments",
+        response_model=list[EnvironmentRead],
+        dependencies=[Depends(require(Action.ADMIN))],
+        summary="The SDK's environments",
+    )
+    def environments(request: Request) -> list[EnvironmentRead]:
+        return in_transaction(request, list_environments)
+
+    @router.post(
+        "/sdk/environments",
+        response_model=EnvironmentMade,
+        status_code=201,
+        dependencies=[Depends(require(Action.ADMIN))],
+        summary="Make an environment (its secret is shown once)",
+    )
+    def make(request: Request, body: EnvironmentCreate) -> EnvironmentMade:
+        made, secret = in_transaction(request, lambda s: create_environment(s, body))
+        return EnvironmentMade(environment=made, secret=secret)
+
+    return router
