@@ -71,8 +71,8 @@
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: body,
-      credentials: "omit",
-      keepalive: true
+      credentials: "omit"
+      // Not keepalive: Chromium cannot preflight a keepalive request, and JSON needs one.
     }).then(function (response) {
       // Taken, or refused for good (a wrong key or signature): either way not sent again.
       var final = response.ok || (response.status >= 400 && response.status < 500 && response.status !== 429);
