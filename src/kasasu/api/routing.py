@@ -92,3 +92,16 @@ def api_router(**options: Any) -> APIRouter:
 
 # A row id in a path: the API's ids are BIGINT, and a larger number names no row.
 PathId = Annotated[int, Path(ge=1, le=MAX_BIGINT)]
+
+
+def cors_headers(origin: str | None, methods: str, headers: str) -> dict[str, str]:
+    """What lets the page at ``origin`` read an answer (none for an origin not allowed)."""
+    if origin is None:
+        return {}
+    return {
+        "Access-Control-Allow-Origin": origin,
+        "Access-Control-Allow-Methods": methods,
+        "Access-Control-Allow-Headers": headers,
+        "Access-Control-Max-Age": "600",
+        "Vary": "Origin",
+    }

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from kasasu.api.auth import require
 from kasasu.api.context import client_address, context, in_transaction
 from kasasu.api.problems import error_problem
-from kasasu.api.routing import api_router
+from kasasu.api.routing import api_router, cors_headers
 from kasasu.domain.permissions import Action
 from kasasu.errors import KasasuError, Throttled
 from kasasu.guides.schemas import EnvironmentCreate, EnvironmentRead, SdkAccepted, SdkBatch
@@ -41,15 +41,7 @@ class EnvironmentMade(BaseModel):
 
 
 def _cors(origin: str | None) -> dict[str, str]:
-    if origin is None:
-        return {}
-    return {
-        "Access-Control-Allow-Origin": origin,
-        "Access-Control-Allow-Methods": "POST, OPTIONS",
-        "Access-Control-Allow-Headers": "Content-Type",
-        "Access-Control-Max-Age": "600",
-        "Vary": "Origin",
-    }
+    return cors_headers(origin, "POST, OPTIONS", "Content-Type")
 
 
 def sdk_router() -> APIRouter:

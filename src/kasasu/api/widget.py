@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from kasasu.api.context import client_address, context, in_transaction
 from kasasu.api.problems import error_problem, problem, request_locale
-from kasasu.api.routing import api_router
+from kasasu.api.routing import api_router, cors_headers
 from kasasu.api.surveys import survey_config
 from kasasu.errors import KasasuError
 from kasasu.kit.i18n import LOCALES, translate
@@ -67,15 +67,7 @@ def _allowed(request: Request) -> str | None:
 
 
 def _cors(origin: str | None) -> dict[str, str]:
-    if origin is None:
-        return {}
-    return {
-        "Access-Control-Allow-Origin": origin,
-        "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-        "Access-Control-Allow-Headers": "Content-Type, Accept-Language",
-        "Access-Control-Max-Age": "600",
-        "Vary": "Origin",
-    }
+    return cors_headers(origin, "GET, POST, OPTIONS", "Content-Type, Accept-Language")
 
 
 def _refused(request: Request) -> JSONResponse:
