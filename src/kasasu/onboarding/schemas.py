@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -103,6 +104,11 @@ class TemplateDefinition(BaseModel):
     segment: Key | None = None  # and, when named, a member of this segment
     priority: int = Field(default=100, ge=0, le=10_000)
     stages: list[StageIn] = Field(min_length=1, max_length=20)
+
+    def fields_match(self, fields: Mapping[str, object]) -> bool:
+        """Whether an account with these field values meets ``applies_to`` (its segment
+        is checked apart)."""
+        return all(str(fields.get(k)) == v for k, v in self.applies_to.items())
 
     def steps(self) -> list[tuple[StageIn, StepIn]]:
         return [(stage, step) for stage in self.stages for step in stage.steps]

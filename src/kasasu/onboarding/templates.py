@@ -98,8 +98,12 @@ def ensure_shipped_templates(session: Session) -> None:
 def list_templates(session: Session) -> list[TemplateRead]:
     """Every template's latest version, by priority (the shipped ones on a new
     installation)."""
-    ensure_shipped_templates(session)
-    return [_read(t.name, v) for t, v in TemplateRepository(session).list_latest()]
+    repo = TemplateRepository(session)
+    found = repo.list_latest()
+    if not found:
+        ensure_shipped_templates(session)
+        found = repo.list_latest()
+    return [_read(t.name, v) for t, v in found]
 
 
 def get_template(session: Session, name: str) -> TemplateRead:
@@ -124,9 +128,7 @@ def latest_definitions(session: Session) -> list[tuple[int, TemplateDefinition]]
 
 
 def template_for(session: Session, account: AccountRead) -> OnboardingTemplateVersion | None:
-    """The latest version of the first template (by priority) that applies to ``account``
-    (the shipped ones on a new installation)."""
-    ensure_shipped_templates(session)
+    """The latest version of the first template (by priority) that applies to ``account``."""
     for version_id, template in latest_definitions(session):
         if _applies(session, template, account):
             return TemplateRepository(session).version(version_id)
@@ -134,7 +136,7 @@ def template_for(session: Session, account: AccountRead) -> OnboardingTemplateVe
 
 
 def _applies(session: Session, template: TemplateDefinition, account: AccountRead) -> bool:
-    fields = all(str(getattr(account, k, None)) == v for k, v in template.applies_to.items())
+    fields = template.fields_match(account.model_dump())
     if not fields or template.segment is None:
         return fields
     return account.id in current_members(session, template.segment)
