@@ -9,7 +9,12 @@ the account 360° page of accounts taken in turn, the renewals page (90 days; 18
 MRR, second page), whose count is first checked against plain SQL, and the audit log
 (Settings page and GET /api/v1/audit, all entries and filtered), holding two entries per
 account from two imports that change every account's tier through the real capture; the
-API routes named below; and every other page of the navigation (``web/navigation.py``).
+API routes named below; the onboarding template's form (a template's and a new one) and
+the customer's shared plan (/p/{token}, behind a link made first on an account with a plan);
+the account page of a plan with a meeting scheduled through the API, that meeting's public
+reply page (/m/{link}) and the API's list of meetings; a demo guide's editor, preview as
+a user and report, and the API's guides;
+and every other page of the navigation (``web/navigation.py``).
 Prints the median and the 95th percentile; target (issues): p95 ≤ 150 ms for each page at
 20,000 accounts. The first visit of the dashboard and of a KPI page after the refresh (which
 computed their KPIs ahead; the imports since then changed every account, so the dashboard's
@@ -38,6 +43,7 @@ from kasasu.web.navigation import pages_for
 from serving import served
 
 AS_OF = "2026/11/23"
+GUIDE = "first-report-tour"  # a walkthrough the demo publishes (src/kasasu/demo/guides.yaml)
 REQUESTS = 60
 TARGET_P95_MS = 150.0
 TARGET_FIRST_MS = 1_000.0  # the first visit after a refresh (issue 16)
@@ -127,8 +133,10 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float, int]]:
         listing = client.get("/accounts?mine=0").text
         ids = re.findall(r'href="/accounts/(\d+)"', listing)[:20]
         _check_renewals(client, env)
+        shared = _shared_plan(client)
         # The API reads its key; the pages keep reading the session cookie.
         client.headers["Authorization"] = f"Bearer {env['BENCH_API_KEY']}"
+        met, reply = _meeting_reply(client, env)
         pages = {
             "home, the team": ["/"],
             "home, one CSM": [f"/?owner_id={owner}"],
@@ -179,9 +187,24 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float, int]]:
             "API ownership plan": ["/api/v1/ownership/plan"],
             "onboarding board, every plan": ["/onboarding?status=all", "/onboarding?page=3"],
             "onboarding templates": ["/onboarding/templates", "/onboarding/templates/standard"],
+            "onboarding template form": [
+                "/onboarding/templates/standard/form",
+                "/onboarding/new-template",
+            ],
+            "shared success plan": [shared],
+            "account page with meetings": [f"/accounts/{met}"],
+            "meeting reply page (public)": [reply],
+            "API meetings": [f"/api/v1/accounts/{i}/onboarding/meetings" for i in [met, *ids]],
             "API onboarding": ["/api/v1/onboarding/templates", "/api/v1/onboarding/board"]
             + [f"/api/v1/accounts/{i}/onboarding" for i in ids]
             + [f"/api/v1/accounts/{i}/success-plan" for i in ids],
+            "guide editor, preview and report": [
+                "/guides/new",
+                f"/guides/{GUIDE}",
+                f"/guides/{GUIDE}/report",
+                f"/guides/{GUIDE}/preview?account=ACC-00001&user=u-1&url=/",
+            ],
+            "API guides": ["/api/v1/guides", f"/api/v1/guides/{GUIDE}/report"],
             "API audit, filtered": [
                 f"/api/v1/audit?account_id={ids[0]}",
                 "/api/v1/audit?entity=accounts&origin=import&since=2026-01-01",
@@ -200,6 +223,50 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float, int]]:
             times.sort()
             results[name] = (statistics.median(times), times[int(0.95 * len(times)) - 1], largest)
         return results
+
+
+def _shared_plan(client: httpx.Client) -> str:
+    """The path of a customer's shared plan (/p/{token}): a link made as a CSM makes it, on
+    the account page of the first plan of the onboarding board."""
+    board = client.get("/onboarding").text
+    account = re.search(r'href="/accounts/(\d+)#onboarding"', board)
+    assert account, "the demo has onboarding plans"
+    page = client.get(f"/accounts/{account[1]}").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    form = {"csrf_token": token[1], "locale": "ja", "days": "30"}
+    made = client.post(f"/accounts/{account[1]}/plan-links", data=form)
+    link = re.search(r'value="https?://[^"]+(/p/[^"]+)"', made.text)
+    assert made.status_code == 200, made.status_code
+    assert link, "the new link is shown"
+    return link[1]
+
+
+def _meeting_reply(client: httpx.Client, env: dict[str, str]) -> tuple[str, str]:
+    """A meeting a month ahead, scheduled through the API on the first plan of the onboarding
+    board with the account's first contact: the account, and the path of that contact's
+    reply page (/m/{link}, signed as the reminder email signs it)."""
+    from kasasu.onboarding.links import sign_reply
+    from kasasu.settings import DEV_SECRET  # the benchmark serves in dev mode
+
+    board = client.get("/onboarding").text
+    account = re.search(r'href="/accounts/(\d+)#onboarding"', board)
+    assert account, "the demo has onboarding plans"
+    data = Path(env["KASASU_DATA_DIR"]) / "kasasu.db"
+    with sqlite3.connect(data) as db:
+        [(contact,)] = db.execute(
+            "SELECT id FROM contacts WHERE account_id = ? ORDER BY id LIMIT 1", (account[1],)
+        ).fetchall()
+    starts = dt.datetime.now(dt.UTC) + dt.timedelta(days=30)
+    body = {"kind": "training", "starts_at": starts.isoformat(), "contact_ids": [contact]}
+    made = client.post(f"/api/v1/accounts/{account[1]}/onboarding/meetings", json=body)
+    assert made.status_code == 201, made.text
+    with sqlite3.connect(data) as db:
+        [(invitee, token)] = db.execute(
+            "SELECT id, token FROM onboarding_meeting_invitees WHERE meeting_id = ?",
+            (made.json()["id"],),
+        ).fetchall()
+    return account[1], f"/m/{sign_reply(DEV_SECRET, invitee, token)}?answer=yes"
 
 
 def _an_owner(env: dict[str, str]) -> int:

@@ -21,7 +21,13 @@ from kasasu.settings import Settings
 from kasasu.web import create_web
 from kasasu.web.context import WebContext
 from kasasu.web.pages import internal_error_page, too_large_page
-from kasasu.wiring import api_context, playbook_config, sign_in_guard, sso_config
+from kasasu.wiring import (
+    api_context,
+    playbook_config,
+    reminder_config,
+    sign_in_guard,
+    sso_config,
+)
 
 
 def body_limit(method: str, path: str) -> int:
@@ -92,6 +98,7 @@ def create_app(settings: Settings) -> FastAPI:
             uploads_dir=settings.uploads_dir,
             webhook_hosts=settings.playbooks.allowed_webhook_hosts(),
             playbooks=playbook_config(settings),
+            reminders=reminder_config(settings),
         ),
     )
     _answer_unrouted_api_paths_as_problems(app)

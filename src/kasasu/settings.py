@@ -111,6 +111,16 @@ class SurveySettings(BaseModel):
     widget_secret: SecretStr = SecretStr("")
 
 
+class OnboardingSettings(BaseModel):
+    """The customer's reminders (``KASASU_ONBOARDING__*``), sent every ``reminders_every_minutes``
+    inside ``kasasu serve`` (or by ``kasasu onboarding remind``); links point at
+    ``playbooks.base_url``."""
+
+    meeting_reminder_hours: int = Field(default=24, ge=1, le=24 * 14)  # before each meeting
+    step_due_days: int = Field(default=2, ge=0, le=30)  # a customer step due within this
+    reminders_every_minutes: int = Field(default=60, ge=1, le=24 * 60)
+
+
 class LimitSettings(BaseModel):
     """Throttles against password guessing, enumeration and floods (``KASASU_LIMITS__*``).
     Counted in the memory of each server process (``kasasu serve`` runs one), by the client
@@ -200,6 +210,7 @@ class Settings(BaseSettings):
     mail: MailSettings = MailSettings()
     playbooks: PlaybookSettings = PlaybookSettings()
     surveys: SurveySettings = SurveySettings()
+    onboarding: OnboardingSettings = OnboardingSettings()
     limits: LimitSettings = LimitSettings()
     auth: AuthSettings = AuthSettings()
     oidc: OidcSettings = OidcSettings()

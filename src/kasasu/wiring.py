@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from kasasu.api.context import ApiContext
     from kasasu.health.features import RefreshConfig
     from kasasu.jobs.playbooks import PlaybookSetup
+    from kasasu.onboarding.config import ReminderConfig
     from kasasu.playbooks.planning import PlaybookConfig
     from kasasu.surveys.config import SurveyConfig
     from kasasu.surveys.guard import SurveyGuard
@@ -57,6 +58,22 @@ def survey_config(settings: Settings) -> SurveyConfig:
         remind_after_days=surveys.remind_after_days,
         widget_origins=origins,
         widget_secret=surveys.widget_secret.get_secret_value(),
+    )
+
+
+def reminder_config(settings: Settings) -> ReminderConfig:
+    """The customer's onboarding reminders: their links, mail and timing."""
+    from kasasu.onboarding.config import ReminderConfig
+
+    onboarding = settings.onboarding
+    return ReminderConfig(
+        secret=settings.secret_key.get_secret_value(),
+        base_url=settings.playbooks.base_url,
+        locale=settings.locale,
+        zone=settings.timezone,
+        mail=mail_config(settings),
+        meeting_reminder_hours=onboarding.meeting_reminder_hours,
+        step_due_days=onboarding.step_due_days,
     )
 
 

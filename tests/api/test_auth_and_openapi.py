@@ -22,6 +22,7 @@ PUBLIC = {
     ("post", "/widget/answer"),
     ("get", "/widget/campaigns/{public_id}"),
     ("post", "/sdk/events"),  # a product's pages, checked by origin and signed identity
+    ("post", "/sdk/guides"),  # likewise: the guides a product's user sees
 }
 # Commands whose whole input is the path (and query): send or remind a campaign.
 BODILESS = {
@@ -30,6 +31,8 @@ BODILESS = {
     ("post", "/surveys/campaigns/{name}/remind"),
     ("post", "/ownership/apply"),  # applies the stored rules; nothing to send
     ("post", "/onboarding/steps/{step_id}/done"),  # ticks the step named in the path
+    ("post", "/guides/{key}/publish"),  # publishes the stored draft
+    ("post", "/guides/{key}/pause"),
 }
 
 
@@ -141,6 +144,14 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("get", "/onboarding/board"),
         ("get", "/sdk/environments"),
         ("post", "/sdk/environments"),
+        ("get", "/guides"),
+        ("post", "/guides"),
+        ("get", "/guides/{key}"),
+        ("put", "/guides/{key}/draft"),
+        ("post", "/guides/{key}/publish"),
+        ("post", "/guides/{key}/pause"),
+        ("delete", "/guides/{key}/pause"),
+        ("get", "/guides/{key}/report"),
         ("get", "/accounts/{account_id}/success-plan"),
         ("post", "/accounts/{account_id}/goals"),
         ("patch", "/goals/{goal_id}"),
@@ -151,6 +162,11 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("post", "/accounts/{account_id}/onboarding"),
         ("post", "/onboarding/steps/{step_id}/done"),
         ("delete", "/onboarding/steps/{step_id}/done"),
+        ("get", "/accounts/{account_id}/onboarding/meetings"),
+        ("post", "/accounts/{account_id}/onboarding/meetings"),
+        ("patch", "/onboarding/meetings/{meeting_id}"),
+        ("delete", "/onboarding/meetings/{meeting_id}"),
+        ("post", "/onboarding/meetings/{meeting_id}/attendance"),
         ("get", "/playbooks"),
         ("post", "/playbooks"),
         ("get", "/playbooks/{name}"),

@@ -56,3 +56,62 @@ def test_load_start_status_tick_reopen(tmp_path: Path) -> None:
     again = invoke_kasasu(env, "onboarding", "start", "ACC-1")
     assert again.returncode != 0
     assert "already has an onboarding plan" in again.stderr
+
+
+def test_meet_meetings_and_remind(tmp_path: Path) -> None:
+    """A kick-off scheduled from the terminal (local time, the key contacts by default),
+    listed, and its invitation written to the outbox by ``remind``, once."""
+    from datetime import UTC, datetime
+
+    from kasasu.domain.choices import ContactRole
+    from kasasu.models import Contact, OnboardingMeeting
+
+    data = tmp_path / "kasasu-data"
+    assert kasasu(data, "init").returncode == 0
+    engine = create_engine(f"sqlite:///{data}/kasasu.db")
+    with Session(engine) as s:
+        account = Account(external_id="ACC-1", name="青森精機", custom_fields={})
+        s.add(account)
+        s.flush()
+        for name, email, role in (
+            ("青森 太郎", "taro@aomori.jp", ContactRole.CHAMPION),
+            ("Ann Lee", "ann@aomori.jp", ContactRole.USER),
+        ):
+            s.add(Contact(external_id=email, account_id=account.id, name=name, email=email,
+                          role=role))  # fmt: skip
+        s.commit()
+    env = data_env(data, KASASU_LOCALE="en", COLUMNS="200")
+    assert (
+        invoke_kasasu(env, "onboarding", "start", "ACC-1", "--from", "2099-01-01").returncode == 0
+    )
+    made = invoke_kasasu(
+        env, "onboarding", "meet", "ACC-1", "--kind", "キックオフ", "--at", "2099/01/05 10:00"
+    )
+    assert made.returncode == 0, made.stderr
+    assert re.search(r"Kick-off\s.*2099-01-05 10:00\s.*Scheduled\s.*青森 太郎", made.stdout)
+    assert "Ann Lee" not in made.stdout  # not a key contact
+    with Session(engine) as s:
+        meeting = s.query(OnboardingMeeting).one()
+        assert meeting.starts_at == datetime(2099, 1, 5, 1, 0, tzinfo=UTC)  # 10:00 in Tokyo
+    engine.dispose()
+    more = invoke_kasasu(
+        env, "onboarding", "meet", "ACC-1", "--kind", "training", "--at", "2099/01/20 14:00",
+        "--contact", "ann@aomori.jp", "--minutes", "90", "--language", "ja",
+    )  # fmt: skip
+    assert more.returncode == 0, more.stderr
+    listed = invoke_kasasu(env, "onboarding", "meetings", "ACC-1").stdout
+    for word in ("Kick-off", "Training", "No reply yet"):
+        assert word in listed
+    wrong = invoke_kasasu(
+        env, "onboarding", "meet", "ACC-1", "--kind", "party", "--at", "2099/01/05"
+    )
+    assert wrong.returncode != 0
+    assert "Not a kind of meeting: party" in wrong.stderr
+
+    sent = invoke_kasasu(env, "onboarding", "remind")
+    assert sent.returncode == 0, sent.stderr
+    assert "2 emails sent, 0 failed" in sent.stdout
+    outbox = sorted(p.name for p in (data / "outbox").glob("*.eml"))
+    assert len(outbox) == 2
+    assert all(name.startswith("onboarding-meeting-") for name in outbox)
+    assert "0 emails sent" in invoke_kasasu(env, "onboarding", "remind").stdout

@@ -51,6 +51,8 @@ RUN_CLOCK = {
     "onboarding_templates": {"created_at", "updated_at"},
     "onboarding_template_versions": {"created_at"},
     "audit_log": {"at"},
+    "sdk_environments": {"created_at", "updated_at"},
+    "guides": {"created_at"},
 }
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -271,4 +272,19 @@ def test_a_store_locked_by_another_process_is_unavailable(
                 ingest_batch(db, [event(event_id="e2")])
         finally:
             holder.kill()
+    assert ingest_batch(db, [event(event_id="e2")]).inserted == 1
+
+
+def test_a_store_this_process_reads_elsewhere_is_unavailable_then_free(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "events.duckdb"
+    ingest_batch(db, [event(event_id="e1")])
+    monkeypatch.setattr(repository, "LOCK_WAIT_SECONDS", 0.3)
+    # As the analytics do (warehouse.backends): the file attached read-only to another
+    # DuckDB of the same process. A write waits for it, then is a 503, not an error.
+    with duckdb.connect(":memory:") as analytics:
+        analytics.execute(f"ATTACH '{db}' AS events (READ_ONLY)")
+        with pytest.raises(Unavailable, match="in use"):
+            ingest_batch(db, [event(event_id="e2")])
     assert ingest_batch(db, [event(event_id="e2")]).inserted == 1

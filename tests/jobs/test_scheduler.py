@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from threading import Event
 from time import monotonic, sleep
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,7 @@ from kasasu.db import create_db_engine, session_factory, transaction
 from kasasu.db.migrate import upgrade
 from kasasu.health.features import RefreshConfig
 from kasasu.jobs.refresh import days_between
-from kasasu.jobs.scheduler import DailyRefresh, seconds_until
+from kasasu.jobs.scheduler import DailyRefresh, Periodic, seconds_until
 from tests.health.golden_health import add_health_base
 
 
@@ -69,3 +70,25 @@ def test_the_scheduler_refreshes_today_when_its_time_comes(tmp_path: Path) -> No
         daily.stop()
         engine.dispose()
     assert scored == [(date(2026, 11, 24), 2)]  # H1 and H2 pay that day; H3 was cancelled
+
+
+def test_a_periodic_job_runs_again_after_a_failure() -> None:
+    """The customer's reminders run every few minutes: a failed run is logged and the next
+    one comes; stop ends the wait at once."""
+    runs: list[int] = []
+    third = Event()
+
+    def work() -> None:
+        runs.append(1)
+        if len(runs) == 3:
+            third.set()
+        if len(runs) == 1:
+            raise RuntimeError("the mail server is down")
+
+    job = Periodic("test-job", 0.01, work, first_after=0.0)
+    job.start()
+    assert third.wait(5)
+    started = monotonic()
+    job.stop()
+    assert monotonic() - started < 1
+    assert len(runs) >= 3

@@ -25,6 +25,8 @@ def test_local_kinds_are_those_performed_in_the_database() -> None:
         "enrol_survey",
         "add_onboarding",
         "start_onboarding",
+        "show_guide",
+        "announce",
     } == LOCAL_KINDS
     assert {k for k, v in ACTION_KINDS.items() if v.deliver} == {"email", "webhook"}
 
@@ -38,6 +40,8 @@ def test_labels_are_translated() -> None:
         "アンケート依頼",
         "オンボーディング計画",
         "オンボーディング開始",
+        "アプリ内ガイドの表示",
+        "プロダクト内のお知らせ",
     ]
     assert ACTION_KINDS["task"].tally_label.render("en") == "Tasks"
 

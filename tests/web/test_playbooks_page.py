@@ -67,7 +67,9 @@ def test_the_list_in_english_and_japanese(
     _runs(sessions)
     en = web.get("/playbooks?lang=en").text
     assert "<h1>Playbooks</h1>" in en
-    assert '<a href="/playbooks" aria-current="page">Automation</a>' in en
+    # Automation holds playbooks and in-app guides: the section is current, the page too.
+    assert '<a href="/playbooks" aria-current="true">Automation</a>' in en
+    assert '<a href="/playbooks" aria-current="page">Playbooks</a>' in en
     assert table_rows(en) == [
         ["Quiet accounts", "quiet", "No use for 14 days", "—", "30", "Email", "no", "1"],
         [

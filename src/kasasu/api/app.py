@@ -9,6 +9,7 @@ from kasasu.api import docs, openapi, problems
 from kasasu.api.audit import audit_router
 from kasasu.api.context import ApiContext
 from kasasu.api.events import events_router
+from kasasu.api.guides import guides_router
 from kasasu.api.health import health_router
 from kasasu.api.imports import imports_router
 from kasasu.api.metrics import metrics_router
@@ -61,6 +62,7 @@ def create_api(ctx: ApiContext) -> FastAPI:
     api.include_router(onboarding_router())
     api.include_router(surveys_router())
     api.include_router(sdk_router())  # events public (CORS: listed origins); the rest admin
+    api.include_router(guides_router())  # the SDK's guides public (CORS); authoring needs a key
     api.include_router(widget_router())  # public, CORS for KASASU_SURVEYS__WIDGET_ORIGINS
     api.include_router(playbooks_router())
     api.include_router(voice_router())

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.db import transaction
 from kasasu.db.audit import Origin, acting, request_id
+from kasasu.db.engine import Transactions
 from kasasu.domain.reporting import Reporting
 from kasasu.kit.ratelimit import SlidingWindow
+from kasasu.kit.recent import Recent
 from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.surveys.config import SurveyConfig
 from kasasu.surveys.guard import SurveyGuard
@@ -34,6 +36,11 @@ class ApiContext:
     survey_guard: SurveyGuard = field(default_factory=SurveyGuard)
     # Event batches the SDK may send per client address and window (KASASU_LIMITS__SDK_*).
     sdk_limit: SlidingWindow = field(default_factory=lambda: SlidingWindow(600, 60))
+    # SDK identities checked in the last 10 s, not asked of the database again (an
+    # environment disabled, an origin removed or an account deleted counts within 10 s).
+    sdk_checked: Recent[tuple[str, ...], tuple[int, int]] = field(
+        default_factory=lambda: Recent(10.0)
+    )
 
     @property
     def analytics(self) -> AnalyticsSource:
@@ -68,6 +75,15 @@ def in_transaction(
         write = request.method not in READ_METHODS
     with acting(origin(request)), transaction(context(request).sessions, write=write) as session:
         return work(session)
+
+
+def transactions(request: Request) -> Transactions:
+    """``in_transaction`` for this request, for a service that opens its transactions."""
+
+    def run(work: Callable[[Session], T], *, write: bool) -> T:
+        return in_transaction(request, work, write=write)
+
+    return run
 
 
 def origin(request: Request) -> Origin:

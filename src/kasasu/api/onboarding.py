@@ -14,12 +14,23 @@ from kasasu.api.context import in_transaction, keep_fresh, reporting
 from kasasu.api.routing import PathId, api_router
 from kasasu.domain.permissions import Action
 from kasasu.kit.types import MAX_BIGINT, MAX_INTEGER
+from kasasu.onboarding.meetings import (
+    cancel_meeting,
+    list_meetings,
+    record_attendance,
+    reschedule_meeting,
+    schedule_meeting,
+)
 from kasasu.onboarding.schemas import (
     FINISHED,
+    AttendanceIn,
     BoardStatus,
     GoalCreate,
     GoalRead,
     GoalUpdate,
+    MeetingCreate,
+    MeetingRead,
+    MeetingUpdate,
     MilestoneRead,
     OnboardingBoard,
     OnboardingRead,
@@ -150,6 +161,8 @@ def onboarding_router() -> APIRouter:
     def reopen(request: Request, step_id: PathId) -> MilestoneRead:
         return in_transaction(request, lambda s: reopen_step(s, step_id))
 
+    _meetings(router)
+
     @router.get(
         "/accounts/{account_id}/success-plan",
         response_model=SuccessPlan,
@@ -188,3 +201,69 @@ def onboarding_router() -> APIRouter:
         return Response(status_code=204)
 
     return router
+
+
+def _meetings(router: APIRouter) -> None:
+    """The plan's meetings with the customer: listed, scheduled, changed, cancelled, held."""
+
+    @router.get(
+        "/accounts/{account_id}/onboarding/meetings",
+        response_model=list[MeetingRead],
+        summary="The meetings on the account's plan, the earliest first",
+    )
+    def meetings(request: Request, account_id: PathId) -> list[MeetingRead]:
+        return in_transaction(request, lambda s: list_meetings(s, account_id))
+
+    @router.post(
+        "/accounts/{account_id}/onboarding/meetings",
+        response_model=MeetingRead,
+        status_code=201,
+        dependencies=[Depends(require(Action.WRITE))],
+        summary="Schedule a meeting with the customer's contacts (404 without a plan)",
+        description=(
+            "The invitees are emailed the invitation (with an .ics file) by the next run of "
+            "the reminders, and a reminder before it. Its mail is in `locale`, else the "
+            "plan's language, else the installation's."
+        ),
+    )
+    def schedule(request: Request, account_id: PathId, body: MeetingCreate) -> MeetingRead:
+        default = reporting(request).locale
+        return in_transaction(
+            request, lambda s: schedule_meeting(s, account_id, body, by=None, locale=default)
+        )
+
+    @router.patch(
+        "/onboarding/meetings/{meeting_id}",
+        response_model=MeetingRead,
+        dependencies=[Depends(require(Action.WRITE))],
+        summary="Move or change a scheduled meeting (its invitation's SEQUENCE goes up)",
+        description=(
+            "A new `starts_at` asks every invitee's reply again; `contact_ids` replaces the "
+            "invitees (those taken off are sent the cancellation). 409 once held or cancelled."
+        ),
+    )
+    def change(request: Request, meeting_id: PathId, body: MeetingUpdate) -> MeetingRead:
+        now = datetime.now(UTC)
+        return in_transaction(request, lambda s: reschedule_meeting(s, meeting_id, body, now=now))
+
+    @router.delete(
+        "/onboarding/meetings/{meeting_id}",
+        response_model=MeetingRead,
+        dependencies=[Depends(require(Action.WRITE))],
+        summary="Cancel a meeting (kept, with the status cancelled; the invitees are told)",
+    )
+    def cancel(request: Request, meeting_id: PathId) -> MeetingRead:
+        return in_transaction(request, lambda s: cancel_meeting(s, meeting_id))
+
+    @router.post(
+        "/onboarding/meetings/{meeting_id}/attendance",
+        response_model=MeetingRead,
+        dependencies=[Depends(require(Action.WRITE))],
+        summary="Record who attended a meeting that has started (logged on the timeline)",
+    )
+    def attendance(request: Request, meeting_id: PathId, body: AttendanceIn) -> MeetingRead:
+        locale, now = reporting(request).locale, datetime.now(UTC)
+        return in_transaction(
+            request,
+            lambda s: record_attendance(s, meeting_id, body, by=None, locale=locale, now=now),
+        )

@@ -85,6 +85,25 @@ class StrictJsonRoute(APIRoute):
         return strict
 
 
+class PlainTextJsonRoute(StrictJsonRoute):
+    """A route whose JSON body may also come as ``text/plain``: what a page's
+    ``navigator.sendBeacon`` sends without a CORS preflight. Read and validated as the same
+    JSON (same errors); the API docs show the JSON body."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def plain(request: Request) -> Response:
+            media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            if media == "text/plain":
+                headers = [(k, v) for k, v in request.scope["headers"] if k != b"content-type"]
+                headers.append((b"content-type", b"application/json"))
+                request = Request({**request.scope, "headers": headers}, request.receive)
+            return await handler(request)
+
+        return plain
+
+
 def api_router(**options: Any) -> APIRouter:
     """An :class:`APIRouter` whose JSON bodies are parsed strictly; use it for every router."""
     return APIRouter(route_class=StrictJsonRoute, **options)

@@ -8,6 +8,7 @@ KASASU_LIMITS__SDK_PER_ADDRESS batches a window (429 with Retry-After beyond).""
 
 # No "from __future__ import annotations": FastAPI must see the runtime types.
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -15,9 +16,9 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from kasasu.api.auth import require
-from kasasu.api.context import client_address, context, in_transaction
+from kasasu.api.context import client_address, context, in_transaction, transactions
 from kasasu.api.problems import error_problem
-from kasasu.api.routing import api_router, cors_headers
+from kasasu.api.routing import PlainTextJsonRoute, api_router, cors_headers
 from kasasu.domain.permissions import Action
 from kasasu.errors import KasasuError, Throttled
 from kasasu.guides.schemas import EnvironmentCreate, EnvironmentRead, SdkAccepted, SdkBatch
@@ -44,43 +45,77 @@ def _cors(origin: str | None) -> dict[str, str]:
     return cors_headers(origin, "POST, OPTIONS", "Content-Type")
 
 
+def _listed(request: Request, asked: str | None) -> str | None:
+    """The origin if listed, so the page can read a refusal (none if that cannot be told)."""
+    try:
+        return in_transaction(request, lambda s: origin_listed(s, asked), write=False)
+    except KasasuError:
+        return None
+
+
+def sdk_preflight(request: Request) -> Response:
+    """CORS for a public SDK route: allowed for an origin an enabled environment lists."""
+    asked = request.headers.get("origin")
+    origin = in_transaction(request, lambda s: origin_listed(s, asked))
+    return Response(status_code=204 if origin else 403, headers=_cors(origin))
+
+
+def sdk_answer(
+    request: Request, environment: str, answer: Callable[[], BaseModel], *, status: int = 200
+) -> Response:
+    """A public SDK route's answer: limited per environment and client address, and with
+    CORS for the origin when it is listed (on a refusal too, so the page can read it)."""
+    asked = request.headers.get("origin")
+    ctx = context(request)
+    try:
+        wait = ctx.sdk_limit.hit(f"{environment}|{client_address(request)}")
+        if wait:
+            message = _(
+                "Too many requests from your address. Try again in {seconds} seconds.",
+                seconds=wait,
+            )
+            raise Throttled(message, wait)
+        found = answer()
+    except KasasuError as error:
+        problem = error_problem(request, error)
+        if not isinstance(error, Throttled):
+            problem.headers.update(_cors(_listed(request, asked)))
+        return problem
+    # Answered: an enabled environment lists the origin (what origin_listed asks).
+    origin = (asked or "").rstrip("/")
+    return JSONResponse(found.model_dump(mode="json"), status_code=status, headers=_cors(origin))
+
+
 def sdk_router() -> APIRouter:
     router = api_router(tags=["sdk"])
 
-    @router.options("/sdk/events", include_in_schema=False)
-    def preflight(request: Request) -> Response:
-        asked = request.headers.get("origin")
-        origin = in_transaction(request, lambda s: origin_listed(s, asked))
-        return Response(status_code=204 if origin else 403, headers=_cors(origin))
+    router.add_api_route("/sdk/events", sdk_preflight, methods=["OPTIONS"], include_in_schema=False)
 
-    @router.post(
+    def events(request: Request, batch: SdkBatch) -> Response:
+        ctx = context(request)
+        asked = request.headers.get("origin")
+        return sdk_answer(
+            request,
+            batch.environment,
+            lambda: accept_events(
+                transactions(request), ctx.events_path, batch, asked, ctx.sdk_checked
+            ),
+            status=202,
+        )
+
+    # A JSON body, also as text/plain: what the script's navigator.sendBeacon sends when the
+    # page closes (a type that needs no preflight).
+    router.add_api_route(
         "/sdk/events",
+        events,
+        methods=["POST"],
         response_model=SdkAccepted,
         status_code=202,
         summary="Events from the SDK in a product's pages (public; CORS: listed origins)",
+        description="The same JSON body is taken as `text/plain` (the script's beacon).",
         responses=PROBLEMS,
+        route_class_override=PlainTextJsonRoute,
     )
-    def events(request: Request, batch: SdkBatch) -> Response:
-        asked = request.headers.get("origin")
-        ctx = context(request)
-        origin = None
-        try:
-            wait = ctx.sdk_limit.hit(f"{batch.environment}|{client_address(request)}")
-            if wait:
-                message = _(
-                    "Too many requests from your address. Try again in {seconds} seconds.",
-                    seconds=wait,
-                )
-                raise Throttled(message, wait)
-            origin = in_transaction(request, lambda s: origin_listed(s, asked))
-            accepted = in_transaction(
-                request, lambda s: accept_events(s, ctx.events_path, batch, asked)
-            )
-        except KasasuError as error:
-            found = error_problem(request, error)
-            found.headers.update(_cors(origin))
-            return found
-        return JSONResponse(accepted.model_dump(), status_code=202, headers=_cors(origin))
 
     @router.get(
         "/sdk/environments",

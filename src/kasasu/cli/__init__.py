@@ -100,6 +100,7 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "needs": ("kasasu.cli.needs", "needs_app", None),
     "onboarding": ("kasasu.cli.onboarding", "onboarding_app", None),
     "sdk": ("kasasu.cli.sdk", "sdk_app", None),
+    "guides": ("kasasu.cli.guides", "guides_app", None),
     "db": ("kasasu.cli.admin", "db_app", None),
     "user": ("kasasu.cli.admin", "user_app", None),
     "apikey": ("kasasu.cli.admin", "apikey_app", None),

@@ -115,3 +115,14 @@ def _print_summary(summary: DemoSummary) -> None:
             last=f"{summary.last_day:%Y/%m/%d}",
         )
     )
+    if summary.sdk:
+        key, secret = summary.sdk
+        console.print(
+            t(
+                "In-app guides in the sample product (docs/guides.md): {command}",
+                command=(
+                    "python examples/host-app/server.py --kasasu http://127.0.0.1:8000 "
+                    f"--key {key} --secret {secret} --account ACC-00001 --user u-1"
+                ),
+            )
+        )

@@ -1,24 +1,28 @@
 """``kasasu onboarding``: plan templates (load, list, show), an account's plan (start,
-status) and its steps (tick, reopen)."""
+status), its steps (tick, reopen), its meetings with the customer (meet, meetings) and the
+customer's reminders (remind)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
 
 from kasasu.accounts.service import account_id_for
-from kasasu.cli.common import console, session_scope, settings, t
+from kasasu.cli.common import console, require_migrated, session_scope, settings, t
 from kasasu.cli.refresh import today_local
 from kasasu.domain.checked import validated
-from kasasu.domain.choices import label
-from kasasu.domain.dates import parse_date
+from kasasu.domain.choices import MeetingKind, label, parse_choice
+from kasasu.domain.dates import parse_date, parse_instant
+from kasasu.errors import InvalidInput
 from kasasu.kit.i18n import N_, _
 from kasasu.kit.types import local_text
-from kasasu.onboarding.schemas import OnboardingRead, OnboardingStart
+from kasasu.onboarding.meetings import contacts_named, list_meetings, schedule_meeting
+from kasasu.onboarding.schemas import MeetingCreate, MeetingRead, OnboardingRead, OnboardingStart
 from kasasu.onboarding.service import onboarding_of, reopen_step, start_onboarding, tick_step
 from kasasu.onboarding.templates import (
     get_template,
@@ -127,6 +131,93 @@ def reopen(step: Annotated[int, typer.Argument(help=N_("Step id"))]) -> None:
     console.print(t("Open again: {name}", name=opened.name))
 
 
+@onboarding_app.command(
+    "meet", help=N_("Schedule a meeting on an account's plan (the reminders send its invitation).")
+)
+def meet(
+    account: Annotated[str, typer.Argument(help=ACCOUNT)],
+    kind: Annotated[str, typer.Option(help=N_("kickoff, training or review"))],
+    at: Annotated[str, typer.Option(help=N_("Start, local time (e.g. 2026/12/10 14:00)"))],
+    minutes: Annotated[int, typer.Option(help=N_("Length in minutes"))] = 60,
+    title: Annotated[str, typer.Option(help=N_("Title (default: the kind's name)"))] = "",
+    place: Annotated[str, typer.Option(help=N_("A room, an address or a URL"))] = "",
+    contact: Annotated[
+        list[str] | None,
+        typer.Option(help=N_("Email, external id or id; repeat it (default: key contacts)")),
+    ] = None,
+    language: Annotated[
+        str | None, typer.Option(help=N_("Language of its mail: ja or en (default: the plan's)"))
+    ] = None,
+) -> None:
+    config = settings()
+    chosen = parse_choice(MeetingKind, kind)
+    if chosen is None:
+        raise InvalidInput(_("Not a kind of meeting: {value}", value=kind))
+    starts = parse_instant(at, config.timezone)
+    with session_scope() as session:
+        account_id = account_id_for(session, account)
+        asked = {
+            "kind": chosen,
+            "title": title,
+            "starts_at": starts,
+            "duration_minutes": minutes,
+            "place": place or None,
+            "contact_ids": contacts_named(session, account_id, contact or []),
+            "locale": language,
+        }
+        data = validated(MeetingCreate, asked, _("The meeting cannot be scheduled"))
+        made = schedule_meeting(session, account_id, data, by=None, locale=config.locale)
+    _print_meetings([made])
+
+
+@onboarding_app.command("meetings", help=N_("An account's meetings, with replies and attendance."))
+def meetings(account: Annotated[str, typer.Argument(help=ACCOUNT)]) -> None:
+    with session_scope() as session:
+        found = list_meetings(session, account_id_for(session, account))
+    _print_meetings(found)
+
+
+@onboarding_app.command(
+    "remind", help=N_("Send the customer's reminders due now (meetings, steps due or overdue).")
+)
+def remind() -> None:
+    from kasasu.db import create_db_engine
+    from kasasu.jobs.reminders import remind_customers
+    from kasasu.wiring import reminder_config
+
+    config = settings()
+    engine = create_db_engine(config.database_url)
+    try:
+        require_migrated(engine)
+        outcome = remind_customers(engine, reminder_config(config))
+    finally:
+        engine.dispose()
+    if outcome is None:
+        console.print(t("Reminders are being sent by another run; nothing done"))
+        return
+    console.print(
+        t("{sent} emails sent, {failed} failed", sent=outcome.sent, failed=outcome.failed)
+    )
+    if outcome.failed:
+        raise typer.Exit(1)
+
+
+def _print_meetings(found: list[MeetingRead]) -> None:
+    config = settings()
+    table = Table(t("ID"), t("Kind"), t("Title"), t("Start"), t("Status"), t("Invited"))
+    for m in found:
+        people = ", ".join(f"{i.name} ({label(i.rsvp).render(config.locale)})" for i in m.invitees)
+        table.add_row(
+            str(m.id),
+            label(m.kind).render(config.locale),
+            m.title,
+            when_local(m.starts_at, config.timezone),
+            label(m.status).render(config.locale),
+            people,
+        )
+    console.print(table)
+
+
 def _print_plan(plan: OnboardingRead) -> None:
     locale = settings().locale
     done = sum(s.done_at is not None for s in plan.steps)
@@ -152,3 +243,7 @@ def _print_plan(plan: OnboardingRead) -> None:
             s.done_at.date().isoformat() if s.done_at else "—",
         )
     console.print(table)
+
+
+def when_local(moment: datetime, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")

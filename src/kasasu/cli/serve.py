@@ -11,10 +11,12 @@ import typer
 
 from kasasu.cli.common import console, require_migrated, settings, t
 from kasasu.db import create_db_engine
-from kasasu.jobs.scheduler import DailyRefresh
+from kasasu.jobs.reminders import remind_customers
+from kasasu.jobs.scheduler import DailyRefresh, Periodic
 from kasasu.kit import deadline
 from kasasu.kit.i18n import N_
-from kasasu.wiring import playbook_setup, refresh_config, survey_config
+from kasasu.settings import Settings
+from kasasu.wiring import playbook_setup, refresh_config, reminder_config, survey_config
 
 if TYPE_CHECKING:
     import uvicorn
@@ -43,6 +45,7 @@ def serve(
     app = create_app(config)
     console.print(t("Kasasu is serving on {url}", url=f"http://{host}:{port}"))
     daily = None
+    reminders: Periodic | None = None
     if config.refresh.scheduled:
         daily = DailyRefresh(
             create_db_engine(config.database_url),
@@ -53,6 +56,8 @@ def serve(
             warm=config.reporting(),
         )
         daily.start()
+        reminders = _reminders(config)
+        reminders.start()
         console.print(
             t(
                 "The daily refresh runs at {at} ({zone})",
@@ -78,6 +83,15 @@ def serve(
     finally:
         if daily is not None:
             daily.stop()
+        if reminders is not None:
+            reminders.stop()
+
+
+def _reminders(config: Settings) -> Periodic:
+    """The customer's onboarding reminders, every few minutes (under their own lock)."""
+    engine, remind = create_db_engine(config.database_url), reminder_config(config)
+    every = config.onboarding.reminders_every_minutes * 60.0
+    return Periodic("onboarding-reminders", every, lambda: remind_customers(engine, remind))
 
 
 def _server_class() -> type[uvicorn.Server]:

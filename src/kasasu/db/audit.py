@@ -47,6 +47,8 @@ SKIPPED_TABLES = frozenset(
         "cached_results",  # read models kept between requests, recomputed from the data
         "job_locks",  # who runs the refresh of a day, renewed every minute while it runs
         "owner_assignments",  # the ownership rules' log; the owner they set is audited
+        "sdk_visitors",  # the product's users' visits, written on their page loads
+        "guide_viewers",  # what each of them saw of a guide, likewise
     }
 )
 # Bookkeeping that changes on every write or every use of a key, and what is derived from

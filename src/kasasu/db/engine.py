@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -119,6 +119,17 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
     event.listen(engine, "before_cursor_execute", _stop_if_cancelled)
     audit.install()  # every session's writes are recorded in the audit log (kasasu.db.audit)
     return engine
+
+
+T = TypeVar("T")
+
+
+class Transactions(Protocol):
+    """Runs ``work`` in a transaction of its own (``write``: one that writes), as the API's
+    ``in_transaction`` does for a request: for a service that must not hold a connection
+    while it waits for something else."""
+
+    def __call__(self, work: Callable[[Session], T], *, write: bool) -> T: ...
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

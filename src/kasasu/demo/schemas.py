@@ -35,3 +35,5 @@ class DemoSummary:
     events: int = 0
     first_day: Day | None = None
     last_day: Day | None = None
+    # The sample product's SDK environment (examples/host-app): public key and secret.
+    sdk: tuple[str, str] | None = None

@@ -31,6 +31,8 @@ from kasasu.demo.contracts import (
     subscription_rows,
 )
 from kasasu.demo.engagement import make_nps, make_support
+from kasasu.demo.guides import make_guides
+from kasasu.demo.meetings import make_meetings
 from kasasu.demo.schemas import DemoOptions, DemoSummary, ProgressCallback
 from kasasu.demo.segments import segment_rows
 from kasasu.demo.shapes import DemoAccount, Row, number
@@ -54,9 +56,11 @@ from kasasu.models import (
     Contact,
     ExchangeRate,
     Feedback,
+    MeetingInvitee,
     Milestone,
     Need,
     Onboarding,
+    OnboardingMeeting,
     OwnerRule,
     Renewal,
     Segment,
@@ -101,11 +105,13 @@ def generate_demo(
     cal = Calendar.ending(options.as_of, options.months, options.zone)
     accounts, tables = _build(session, cal, options, report)
     rows = _write(session, tables, report)
+    sdk = make_guides(session, options.seed, cal, tables[Account])
     events = _write_events(events_path, cal, options.seed, accounts, report)
     return DemoSummary(
         skipped=False,
         rows=rows,
         events=events,
+        sdk=sdk,
         first_day=cal.start,
         last_day=cal.as_of - timedelta(days=1),
     )
@@ -214,6 +220,16 @@ def _build(
         seed, cal, accounts, latest_definitions(session), repository.next_id(session, Onboarding)
     )
     tables[Milestone] = _numbered(session, Milestone, steps, "MS")
+    first_activity = repository.next_id(session, Activity) + len(tables[Activity])
+    first_ids = (
+        repository.next_id(session, OnboardingMeeting),
+        repository.next_id(session, MeetingInvitee),
+        first_activity,
+    )
+    tables[OnboardingMeeting], tables[MeetingInvitee], held = make_meetings(
+        seed, cal, accounts, tables[Onboarding], first_ids
+    )
+    tables[Activity] += held  # inserted with the other activities, before the meetings
     first_need = repository.next_id(session, Need)
     tables[Need] = make_needs(cal, first_need)
     requests = make_feedback(seed, cal, accounts, first_need)

@@ -55,6 +55,28 @@ class GoalStatus(LabelledChoice):
     MISSED = "missed", _("Missed"), ("未達",)
 
 
+class MeetingKind(LabelledChoice):
+    """What a meeting on the onboarding plan is for."""
+
+    KICKOFF = "kickoff", _("Kick-off"), ("kick-off", "kick_off", "キックオフ")
+    TRAINING = "training", _("Training"), ("トレーニング", "研修")
+    REVIEW = "review", _("Review meeting"), ("定例", "振り返り", "レビュー")
+
+
+class MeetingStatus(LabelledChoice):
+    SCHEDULED = "scheduled", _("Scheduled"), ("予定",)
+    HELD = "held", _("Held"), ("実施済み",)
+    CANCELLED = "cancelled", _("Called off"), ("canceled", "中止")
+
+
+class Rsvp(LabelledChoice):
+    """An invited contact's reply to a meeting."""
+
+    PENDING = "pending", _("No reply yet"), ("未回答",)
+    ACCEPTED = "accepted", _("Will attend"), ("yes", "出席")
+    DECLINED = "declined", _("Cannot attend"), ("no", "欠席")
+
+
 class LifecycleStage(LabelledChoice):
     ONBOARDING = "onboarding", _("Onboarding")
     ADOPTION = "adoption", _("Adoption"), ("活用",)
@@ -234,3 +256,14 @@ def parse_choice(enum_cls: type[E], text: str) -> E | None:
     """Return the member whose code, label (ja or en) or alias is ``text``, else None."""
     found = _lookup(enum_cls).get(_key(text))
     return found if isinstance(found, enum_cls) else None
+
+
+class GuideKind(LabelledChoice):
+    """What an in-app guide looks like in the product's pages."""
+
+    TOOLTIP = "tooltip", _("Tooltip"), ("hotspot", "ツールチップ")
+    WALKTHROUGH = "walkthrough", _("Walkthrough"), ("ウォークスルー",)
+    MODAL = "modal", _("Modal announcement"), ("モーダル",)
+    BANNER = "banner", _("Banner announcement"), ("バナー",)
+    CHECKLIST = "checklist", _("Onboarding checklist"), ("チェックリスト",)
+    SURVEY = "survey", _("Micro-survey"), ("アンケート",)

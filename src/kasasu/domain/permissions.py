@@ -51,6 +51,7 @@ API_FAMILIES = frozenset(
         "events",
         "exchange-rates",
         "goals",
+        "guides",
         "health",
         "home",
         "imports",

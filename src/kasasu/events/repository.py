@@ -1,7 +1,9 @@
 """The append-only ``usage_events`` table in a DuckDB file, and every query on it.
 
 A connection lives for one operation only: DuckDB lets one process at a time open a file for
-writing, so the CLI and the server take turns instead of one of them holding the lock.
+writing, so the CLI and the server take turns instead of one of them holding the lock. The
+exception is :class:`HeldWriter`, open for appends that follow one another while batches
+wait (events.gather), at most a second at a time.
 
 Duplicates are dropped with an anti-join (``NOT EXISTS``) against stored ids plus, when the
 batch repeats an id, ``DISTINCT ON (event_id)``; not with a PRIMARY KEY and ``ON CONFLICT DO
@@ -10,15 +12,19 @@ primary key 1.7-2.4 s (building the ART index dominates), ~0.1 s per 10,000-even
 way on top of 1M stored rows. ``DISTINCT ON`` costs ~0.6 s per 1M rows, so a cheap
 ``count(DISTINCT event_id)`` (~0.15 s) first tells whether it is needed. The price of the
 anti-join is a scan of the stored ids per batch; writers in one process are serialised by a
-lock, so two concurrent batches cannot both miss the same new id.
+lock, so two concurrent batches cannot both miss the same new id. An append of 200 events
+(a gathered group) measured 20 ms with 100,000 events stored, 40 ms with 300,000 and 130 ms
+with 1M (2 cores, other work running): the scan grows with the store, so gathering more
+batches into one append matters more as it grows. (A PRIMARY KEY did no better at 1M:
+110 ms against 80 ms for the anti-join in the same run.)
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from time import monotonic, sleep
@@ -65,6 +71,12 @@ _DERIVED_ID = (
     "CAST(properties AS VARCHAR)))"
 )
 
+# An Arrow batch registered as ``kasasu_batch``, its properties (JSON text) made JSON.
+_BATCH_SOURCE = (
+    "(SELECT event_id, account_external_id, user_id, event_name, occurred_at, value, "
+    "json(properties) AS properties FROM kasasu_batch)"
+)
+
 _locks: dict[Path, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
@@ -81,20 +93,36 @@ def _insert_sql(source: str, *, unique: bool) -> str:
     Takes the parameter ``$received_at`` (NULL: now).
     """
     names = ", ".join(name for name, _type in COLUMNS[:-1])
-    distinct = "" if unique else "DISTINCT ON (event_id)"
     return f"""
         INSERT INTO {TABLE}
-        SELECT {distinct} {names}, coalesce(CAST($received_at AS TIMESTAMPTZ), now())
+        SELECT {names}, coalesce(CAST($received_at AS TIMESTAMPTZ), now())
+        FROM ({_new_rows_sql(source, unique=unique)})
+    """  # noqa: S608 - only constants and the caller's fixed source text, never user values
+
+
+def _new_rows_sql(source: str, *, unique: bool, part: bool = False) -> str:
+    """The rows of ``source`` whose id is not stored yet, each id once.
+
+    ``part``: ``source`` has a column ``kasasu_part`` (which gathered batch a row came
+    from), kept; an id repeated across parts is kept from the first part that has it.
+    """
+    names = ", ".join(name for name, _type in COLUMNS[:-1])
+    kept = "kasasu_part, " if part else ""
+    distinct = "" if unique else "DISTINCT ON (event_id)"
+    first = "ORDER BY event_id, kasasu_part" if part and not unique else ""
+    return f"""
+        SELECT {distinct} {kept}{names}
         FROM (
-            SELECT coalesce(event_id, {_DERIVED_ID}) AS event_id,
+            SELECT {kept}coalesce(event_id, {_DERIVED_ID}) AS event_id,
                    account_external_id, user_id, event_name, occurred_at, value, properties
             FROM (
-                SELECT event_id, account_external_id, user_id, event_name, occurred_at, value,
-                       coalesce(properties, '{{}}') AS properties
+                SELECT {kept}event_id, account_external_id, user_id, event_name, occurred_at,
+                       value, coalesce(properties, '{{}}') AS properties
                 FROM {source}
             )
         ) AS b
         WHERE NOT EXISTS (SELECT 1 FROM {TABLE} AS e WHERE e.event_id = b.event_id)
+        {first}
     """  # noqa: S608 - only constants and the caller's fixed source text, never user values
 
 
@@ -112,9 +140,11 @@ class EventStore:
             try:
                 con = duckdb.connect(str(self.path))
                 break
-            except duckdb.IOException as exc:
-                # Another process (the server, a CLI import) is writing; it lets go soon.
-                if "lock" not in str(exc).lower() or monotonic() >= deadline:
+            except (duckdb.IOException, duckdb.ResourceInUseException) as exc:
+                # Another process (the server, a CLI import) is writing, or this one's
+                # analytics has the file attached to read it; either lets go soon.
+                busy = isinstance(exc, duckdb.ResourceInUseException)
+                if not (busy or "lock" in str(exc).lower()) or monotonic() >= deadline:
                     raise Unavailable(
                         _(
                             "The event store {path} is in use by another Kasasu process; "
@@ -149,12 +179,8 @@ class EventStore:
             return 0
         with self._writing() as con:
             con.register("kasasu_batch", table)
-            source = (
-                "(SELECT event_id, account_external_id, user_id, event_name, occurred_at, "
-                "value, json(properties) AS properties FROM kasasu_batch)"
-            )
             try:
-                sql = _insert_sql(source, unique=_unique_ids(table))
+                sql = _insert_sql(_BATCH_SOURCE, unique=_unique_ids(table))
                 inserted = con.execute(sql, {"received_at": received_at}).fetchall()[0][0]
             except duckdb.InvalidInputException as exc:
                 raise InvalidInput(
@@ -163,6 +189,17 @@ class EventStore:
             finally:
                 con.unregister("kasasu_batch")
         return int(inserted)
+
+    def append_parts(self, tables: Sequence[pa.Table]) -> list[int]:
+        """Store the new events of several tables (each exactly BATCH_SCHEMA) in one
+        transaction, received now: all of them or, on any error, none. Returns the rows
+        each table inserted; an id in two tables is stored once, counted for the first."""
+        with self._writing() as con:
+            return _insert_parts(con, tables)
+
+    def writer(self) -> HeldWriter:
+        """A connection that stays open for several ``append_parts`` (close it)."""
+        return HeldWriter(self)
 
     def append_file(
         self, file: Path, fmt: FileFormat, zone: str, progress: Progress | None = None
@@ -255,6 +292,84 @@ class EventStore:
                 f"SELECT * FROM {TABLE} ORDER BY occurred_at, event_id LIMIT $limit",  # noqa: S608 - constant
                 params={"limit": limit},
             ).to_arrow_table()
+
+
+class HeldWriter:
+    """The event store kept open for appends that follow one another (events.gather): the
+    file is opened (~20-30 ms) once for them, not once each. Each append is its own
+    transaction under the store's lock, as any writer's; while it is open, other processes
+    wait for the file (up to LOCK_WAIT_SECONDS), so the holder closes it soon."""
+
+    def __init__(self, store: EventStore) -> None:
+        self.path = store.path
+        self._stack = ExitStack()
+        self._con = self._stack.enter_context(store._connect())
+        self.opened = monotonic()
+
+    def append_parts(self, tables: Sequence[pa.Table]) -> list[int]:
+        """As :meth:`EventStore.append_parts`, on this connection."""
+        with _write_lock(self.path.resolve()):
+            self._con.begin()
+            try:
+                inserted = _insert_parts(self._con, tables)
+            except BaseException:
+                self._con.rollback()
+                raise
+            self._con.commit()
+        return inserted
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+def _insert_parts(con: duckdb.DuckDBPyConnection, tables: Sequence[pa.Table]) -> list[int]:
+    """Insert the new rows of ``tables`` in the transaction open on ``con``; the rows each
+    table inserted (an id in two tables counted for the first)."""
+    batch = pa.concat_tables(tables)
+    # Registered until the end of a successful append; after an error the transaction is
+    # aborted (unregistering would fail and hide the error) and the connection is closed.
+    if batch.column("event_id").null_count == 0:
+        # Every row has its id (the SDK's, the API's): one INSERT returns the new ids, and
+        # the first table with each id is found here (~3 ms less a group than below).
+        con.register("kasasu_batch", batch)
+        try:
+            sql = _insert_sql(_BATCH_SOURCE, unique=_unique_ids(batch)) + " RETURNING event_id"
+            new = con.execute(sql, {"received_at": None}).fetchall()
+        except duckdb.InvalidInputException as exc:
+            raise InvalidInput(_("The events are not valid: {detail}", detail=str(exc))) from exc
+        con.unregister("kasasu_batch")
+        first: dict[str, int] = {}
+        for part, table in enumerate(tables):
+            for event_id in table.column("event_id").to_pylist():
+                first.setdefault(event_id, part)
+        inserted = [0] * len(tables)
+        for (event_id,) in new:
+            inserted[first[event_id]] += 1
+        return inserted
+    # Ids derived in SQL: the new rows are kept with the table they came from, then counted.
+    parts = [pa.repeat(pa.scalar(n, pa.int32()), t.num_rows) for n, t in enumerate(tables)]
+    batch = batch.append_column("kasasu_part", pa.chunked_array(parts, pa.int32()))
+    names = ", ".join(name for name, _type in COLUMNS[:-1])
+    source = (
+        "(SELECT kasasu_part, event_id, account_external_id, user_id, event_name, "
+        "occurred_at, value, json(properties) AS properties FROM kasasu_batch)"
+    )
+    con.register("kasasu_batch", batch)
+    try:
+        rows = _new_rows_sql(source, unique=False, part=True)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE kasasu_new AS {rows}")
+        con.execute(f"INSERT INTO {TABLE} SELECT {names}, now() FROM kasasu_new")  # noqa: S608 - constants
+        counted = con.execute(
+            "SELECT kasasu_part, count(*) FROM kasasu_new GROUP BY kasasu_part"
+        ).fetchall()
+        con.execute("DROP TABLE kasasu_new")
+    except duckdb.InvalidInputException as exc:
+        raise InvalidInput(_("The events are not valid: {detail}", detail=str(exc))) from exc
+    con.unregister("kasasu_batch")
+    inserted = [0] * len(tables)
+    for part, count in counted:
+        inserted[part] = int(count)
+    return inserted
 
 
 def _unique_ids(table: pa.Table) -> bool:

@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from kasasu.errors import FieldError, InvalidInput
 from kasasu.events.files import FileFormat
+from kasasu.events.gather import gathering
 from kasasu.events.repository import EventStore
 from kasasu.events.schemas import (
     BATCH_SCHEMA,
@@ -30,10 +31,13 @@ FORMATS: dict[str, FileFormat] = {
 
 
 def ingest_batch(events_path: Path, events: Sequence[EventIn]) -> IngestResult:
-    """Store a batch of validated events; events stored before are counted, not re-stored."""
+    """Store a batch of validated events; events stored before are counted, not re-stored.
+
+    Batches that arrive while the store is being written are written together (gather.py).
+    """
     if not events:
         return IngestResult.of(0, 0)
-    inserted = EventStore(events_path).append_arrow(_to_arrow(events))
+    inserted = gathering(events_path).append(_to_arrow(events))
     return IngestResult.of(len(events), inserted)
 
 

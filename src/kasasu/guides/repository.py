@@ -1,11 +1,21 @@
-"""The SDK's environments."""
+"""The SDK's environments, the guides, who saw them and which accounts playbooks assigned."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
 
 from kasasu.db.repository import Repository
-from kasasu.models import SdkEnvironment
+from kasasu.models import (
+    Guide,
+    GuideAssignment,
+    GuideVersion,
+    GuideViewer,
+    SdkEnvironment,
+    SdkVisitor,
+)
 
 
 class EnvironmentRepository(Repository[SdkEnvironment]):
@@ -17,3 +27,106 @@ class EnvironmentRepository(Repository[SdkEnvironment]):
 
     def listed(self) -> list[SdkEnvironment]:
         return list(self.session.scalars(select(SdkEnvironment).order_by(SdkEnvironment.name)))
+
+
+class GuideRepository(Repository[Guide]):
+    model = Guide
+
+    def by_key(self, key: str) -> Guide | None:
+        return self.session.scalars(select(Guide).where(Guide.key == key)).one_or_none()
+
+    def listed(self) -> list[tuple[Guide, str]]:
+        stmt = (
+            select(Guide, SdkEnvironment.name)
+            .join(SdkEnvironment, SdkEnvironment.id == Guide.environment_id)
+            .order_by(Guide.name, Guide.id)
+        )
+        return [(guide, env) for guide, env in self.session.execute(stmt)]
+
+    def version(self, guide_id: int, version: int) -> GuideVersion | None:
+        stmt = select(GuideVersion).where(
+            GuideVersion.guide_id == guide_id, GuideVersion.version == version
+        )
+        return self.session.scalars(stmt).one_or_none()
+
+    def live_stamp(self, environment_id: int) -> tuple[Any, ...]:
+        """Changes whenever what the environment's users may see changes: a publish, a
+        pause or a resume (each touches the guide's updated_at)."""
+        stmt = select(func.count(Guide.id), func.max(Guide.updated_at)).where(
+            Guide.environment_id == environment_id
+        )
+        return tuple(self.session.execute(stmt).one())
+
+    def live(self, environment_id: int) -> list[tuple[Guide, GuideVersion]]:
+        stmt = (
+            select(Guide, GuideVersion)
+            .join(
+                GuideVersion,
+                (GuideVersion.guide_id == Guide.id)
+                & (GuideVersion.version == Guide.published_version),
+            )
+            .where(Guide.environment_id == environment_id, Guide.paused.is_(False))
+            .order_by(Guide.id)
+        )
+        return [(guide, version) for guide, version in self.session.execute(stmt)]
+
+
+class ViewerRepository(Repository[GuideViewer]):
+    model = GuideViewer
+
+    def of_user(self, account_id: int, user_key: str) -> dict[int, GuideViewer]:
+        stmt = select(GuideViewer).where(
+            GuideViewer.account_id == account_id, GuideViewer.user_key == user_key
+        )
+        return {v.guide_id: v for v in self.session.scalars(stmt)}
+
+    def reach(self) -> dict[int, tuple[int, int]]:
+        """Guide id → (users shown, users who completed it), for every guide at once."""
+        stmt = (
+            select(
+                GuideViewer.guide_id,
+                func.count(),
+                func.count(GuideViewer.completed_at),
+            )
+            .where(GuideViewer.shows > 0)
+            .group_by(GuideViewer.guide_id)
+        )
+        return {guide: (int(users), int(done)) for guide, users, done in self.session.execute(stmt)}
+
+    def of_guide(self, guide_id: int) -> list[GuideViewer]:
+        return list(
+            self.session.scalars(select(GuideViewer).where(GuideViewer.guide_id == guide_id))
+        )
+
+
+class VisitorRepository(Repository[SdkVisitor]):
+    model = SdkVisitor
+
+    def find(self, environment_id: int, account_id: int, user_key: str) -> SdkVisitor | None:
+        stmt = select(SdkVisitor).where(
+            SdkVisitor.environment_id == environment_id,
+            SdkVisitor.account_id == account_id,
+            SdkVisitor.user_key == user_key,
+        )
+        return self.session.scalars(stmt).one_or_none()
+
+
+class AssignmentRepository(Repository[GuideAssignment]):
+    model = GuideAssignment
+
+    def find(self, guide_id: int, account_id: int) -> GuideAssignment | None:
+        stmt = select(GuideAssignment).where(
+            GuideAssignment.guide_id == guide_id, GuideAssignment.account_id == account_id
+        )
+        return self.session.scalars(stmt).one_or_none()
+
+    def guides_of(self, account_id: int, now: datetime) -> set[int]:
+        stmt = select(GuideAssignment.guide_id).where(
+            GuideAssignment.account_id == account_id,
+            (GuideAssignment.until.is_(None)) | (GuideAssignment.until > now),
+        )
+        return set(self.session.scalars(stmt))
+
+    def count_of(self, guide_id: int) -> int:
+        stmt = select(func.count()).where(GuideAssignment.guide_id == guide_id)
+        return int(self.session.scalar(stmt) or 0)

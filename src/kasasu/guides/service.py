@@ -5,34 +5,38 @@ Events go to the event store with the script's id, so a batch sent twice is stor
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from kasasu.accounts.service import account_ids
-from kasasu.errors import Conflict, PermissionDenied
+from kasasu.db.engine import Transactions
+from kasasu.errors import Conflict
 from kasasu.events.schemas import EventIn
 from kasasu.events.service import ingest_batch
+from kasasu.guides.identity import verified
+from kasasu.guides.progress import GUIDE_EVENTS, record_guide_events
 from kasasu.guides.repository import EnvironmentRepository
 from kasasu.guides.schemas import EnvironmentCreate, EnvironmentRead, SdkAccepted, SdkBatch
 from kasasu.kit.i18n import _
+from kasasu.kit.recent import Recent
 from kasasu.models import SdkEnvironment
 
 
-def create_environment(session: Session, data: EnvironmentCreate) -> tuple[EnvironmentRead, str]:
+def create_environment(
+    session: Session, data: EnvironmentCreate, keys: tuple[str, str] | None = None
+) -> tuple[EnvironmentRead, str]:
     """A new environment and its secret (shown to whoever made it: the product's server
-    signs identities with it)."""
+    signs identities with it). ``keys`` (public key, secret) only for the demo, whose data
+    is the same on every run; otherwise both are random."""
     repo = EnvironmentRepository(session)
     if any(e.name == data.name for e in repo.listed()):
         raise Conflict(_("An environment named {name} exists already", name=data.name))
-    secret = secrets.token_hex(32)
+    public_key, secret = keys or ("pk_" + secrets.token_urlsafe(18), secrets.token_hex(32))
     made = repo.add(
         SdkEnvironment(
             name=data.name,
-            public_key="pk_" + secrets.token_urlsafe(18),
+            public_key=public_key,
             secret=secret,
             origins=list(data.origins),
         )
@@ -51,30 +55,37 @@ def origin_listed(session: Session, origin: str | None) -> str | None:
     return origin if origin in listed else None
 
 
-def signature_of(secret: str, account: str, user: str) -> str:
-    """What the product's server computes for a user (docs/sdk.md)."""
-    return hmac.new(secret.encode(), f"{account}:{user}".encode(), hashlib.sha256).hexdigest()
-
-
 def accept_events(
-    session: Session, events_path: Path, batch: SdkBatch, origin: str | None
+    transaction: Transactions,
+    events_path: Path,
+    batch: SdkBatch,
+    origin: str | None,
+    checked: Recent[tuple[str, ...], tuple[int, int]] | None = None,
 ) -> SdkAccepted:
     """Store a batch from the script; refused alike (one message, so a caller learns
     nothing about which) for an unknown key, an origin not listed, a wrong signature or an
-    unknown account."""
-    env = EnvironmentRepository(session).by_public_key(batch.environment)
-    refused = PermissionDenied(_("These events are not accepted"))
-    if env is None or not env.enabled or (origin or "").rstrip("/") not in env.origins:
-        raise refused
-    expected = signature_of(env.secret, batch.account, batch.user)
-    if not batch.signature or not hmac.compare_digest(expected, batch.signature.lower()):
-        raise refused
-    if not account_ids(session, [batch.account]):
-        raise refused
+    unknown account.
+
+    The identity is checked in a read transaction that ends before the events are written:
+    a write waits for the batches gathered with it (events.gather) and holds no database
+    connection meanwhile. ``checked`` remembers the identities that passed (environment and
+    account ids) for its few seconds: the same key, origin, account, user and signature are
+    not asked of the database again meanwhile. What the batch says of guides is recorded
+    after, when it says any.
+    """
+    asked = (batch.environment, (origin or "").rstrip("/"), batch.account, batch.user,
+             batch.signature or "")  # fmt: skip
+    found = checked.get(asked) if checked is not None else None
+    if found is None:
+        who = transaction(lambda s: verified(s, batch, origin), write=False)
+        found = (who.environment.id, who.account_id)
+        if checked is not None:
+            checked.put(asked, found)
+    env_id, account_id = found
     events = [
         EventIn.model_validate(
             {
-                "event_id": f"sdk:{env.id}:{e.id}",
+                "event_id": f"sdk:{env_id}:{e.id}",
                 "account_id": batch.account,
                 "user_id": batch.user,
                 "event": e.name,
@@ -85,4 +96,9 @@ def accept_events(
         for e in batch.events
     ]
     result = ingest_batch(events_path, events)
+    if any(e.name in GUIDE_EVENTS for e in batch.events):
+        transaction(
+            lambda s: record_guide_events(s, account_id, batch.user, batch.events),
+            write=True,
+        )
     return SdkAccepted(received=result.received, stored=result.inserted)

@@ -23,6 +23,37 @@ from kasasu.surveys.config import SurveyConfig
 log = logging.getLogger("kasasu.scheduler")
 
 
+class Periodic:
+    """``work`` every ``every`` seconds (the first time ``first_after`` seconds after
+    :meth:`start`) in a background thread, until :meth:`stop`; a failed run is logged and
+    the next one comes as planned."""
+
+    def __init__(
+        self, name: str, every: float, work: Callable[[], object], *, first_after: float = 60.0
+    ) -> None:
+        self.name, self.every, self.work, self.first_after = name, every, work, first_after
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name=f"kasasu-{name}", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _loop(self) -> None:
+        wait = self.first_after
+        while not self._stop.wait(wait):
+            wait = self.every
+            try:
+                self.work()
+            except Unavailable as busy:  # the database is busy: the next run catches up
+                log.warning("%s skipped: %s", self.name, busy.message.render("en"))
+            except Exception:  # a failed run must not stop the server or the next run
+                log.exception("%s failed", self.name)
+
+
 def seconds_until(at: time, zone: str, now: datetime) -> float:
     """Seconds from ``now`` (aware) to the next ``at`` in ``zone``."""
     local = now.astimezone(ZoneInfo(zone))

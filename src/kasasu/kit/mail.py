@@ -34,9 +34,10 @@ class MailConfig:
 
 
 def send_email(payload: Mapping[str, Any], key: str, config: MailConfig) -> dict[str, Any]:
-    """Send one plain-text message (``to``, ``subject``, ``body``, ``locale``); its
-    Message-ID derives from ``key``, so a receiver can drop the copy should a crash between
-    sending and recording make Kasasu resend."""
+    """Send one plain-text message (``to``, ``subject``, ``body``, ``locale``; optionally
+    ``calendar``: ``{text, method}``, an iCalendar invitation); its Message-ID derives from
+    ``key``, so a receiver can drop the copy should a crash between sending and recording
+    make Kasasu resend."""
     message = EmailMessage()
     message["From"] = config.sender
     message["To"] = ", ".join(payload["to"])
@@ -44,6 +45,8 @@ def send_email(payload: Mapping[str, Any], key: str, config: MailConfig) -> dict
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = f"<{key}@kasasu>"
     message.set_content(payload["body"])
+    if (calendar := payload.get("calendar")) is not None:
+        _add_calendar(message, calendar["text"], calendar["method"])
     message["Content-Language"] = payload["locale"]  # after: set_content drops Content-*
     if config.backend == "file":
         config.outbox.mkdir(parents=True, exist_ok=True)
@@ -60,3 +63,13 @@ def send_email(payload: Mapping[str, Any], key: str, config: MailConfig) -> dict
     except (OSError, smtplib.SMTPException) as exc:
         raise DeliveryError(f"SMTP {config.host}:{config.port}: {exc}") from exc
     return {"message_id": message["Message-ID"]}
+
+
+def _add_calendar(message: EmailMessage, text: str, method: str) -> None:
+    """The invitation twice, as mail clients look for it: a ``text/calendar`` alternative
+    with its METHOD (Outlook, Gmail show accept/decline from it) and an ``invite.ics``
+    attachment (the others open it)."""
+    message.add_alternative(text, subtype="calendar", params={"method": method})
+    message.add_attachment(
+        text.encode(), maintype="application", subtype="ics", filename="invite.ics"
+    )

@@ -16,6 +16,7 @@ _WHOLE = _("Must be a whole number")
 _NUMBER = _("Not a number")
 _BOOL = _("Must be true or false")
 _OBJECT = _("Must be an object")
+_WEB_ADDRESS = _("Must be a web address beginning with http:// or https://")
 
 _FIXED: dict[str, Message] = {
     "missing": _("Required"),
@@ -44,6 +45,10 @@ _FIXED: dict[str, Message] = {
     "model_type": _OBJECT,
     "model_attributes_type": _OBJECT,
     "list_type": _("Must be a list"),
+    "url_type": _WEB_ADDRESS,
+    "url_parsing": _WEB_ADDRESS,
+    "url_scheme": _WEB_ADDRESS,
+    "url_syntax_violation": _WEB_ADDRESS,
 }
 # error type → (the key of pydantic's ctx holding the limit, the message taking it)
 _LIMITED: dict[str, tuple[str, str]] = {
@@ -53,6 +58,8 @@ _LIMITED: dict[str, tuple[str, str]] = {
     "greater_than": ("gt", "Must be more than {limit}"),
     "less_than_equal": ("le", "Must be {limit} or less"),
     "less_than": ("lt", "Must be less than {limit}"),
+    "too_short": ("min_length", "At least {limit} items"),
+    "too_long": ("max_length", "At most {limit} items"),
 }
 _CHOICES = {"enum", "literal_error"}
 
@@ -81,4 +88,6 @@ _LIMIT_MSGIDS = (
     _("Must be more than {limit}"),
     _("Must be {limit} or less"),
     _("Must be less than {limit}"),
+    _("At least {limit} items"),
+    _("At most {limit} items"),
 )

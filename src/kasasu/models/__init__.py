@@ -7,13 +7,23 @@ from kasasu.models.base import Base
 from kasasu.models.cache import CachedResult
 from kasasu.models.contacts import Contact
 from kasasu.models.feedback import Feedback
-from kasasu.models.guides import SdkEnvironment
+from kasasu.models.guides import (
+    Guide,
+    GuideAssignment,
+    GuideVersion,
+    GuideViewer,
+    SdkEnvironment,
+    SdkVisitor,
+)
 from kasasu.models.health import FeatureSnapshot, HealthScore, Scorecard, ScorecardVersion
 from kasasu.models.locks import JobLock
 from kasasu.models.needs import Need, NeedStatusChange
 from kasasu.models.onboarding import (
+    MeetingInvitee,
     Milestone,
     Onboarding,
+    OnboardingMeeting,
+    OnboardingReminder,
     OnboardingTemplate,
     OnboardingTemplateVersion,
     PlanLink,
@@ -41,12 +51,19 @@ __all__ = [
     "ExchangeRate",
     "FeatureSnapshot",
     "Feedback",
+    "Guide",
+    "GuideAssignment",
+    "GuideVersion",
+    "GuideViewer",
     "HealthScore",
     "JobLock",
+    "MeetingInvitee",
     "Milestone",
     "Need",
     "NeedStatusChange",
     "Onboarding",
+    "OnboardingMeeting",
+    "OnboardingReminder",
     "OnboardingTemplate",
     "OnboardingTemplateVersion",
     "OwnerAssignment",
@@ -60,6 +77,7 @@ __all__ = [
     "Scorecard",
     "ScorecardVersion",
     "SdkEnvironment",
+    "SdkVisitor",
     "Segment",
     "SegmentMember",
     "Subscription",

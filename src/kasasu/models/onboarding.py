@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kasasu.domain.choices import GoalStatus, StepSide
+from kasasu.domain.choices import GoalStatus, MeetingKind, MeetingStatus, Rsvp, StepSide
 from kasasu.models.base import (
     Base,
     IdMixin,
@@ -65,6 +65,8 @@ class Onboarding(IdMixin, TimestampMixin, Base):
     assigned_by: Mapped[int | None] = mapped_column(
         IdType, ForeignKey("users.id", ondelete="SET NULL")
     )
+    # The customer's language for reminders and meeting mail (None: the installation's).
+    locale: Mapped[str | None] = mapped_column(String(8))
 
 
 class Milestone(IdMixin, TimestampMixin, Base):
@@ -126,3 +128,70 @@ class PlanLink(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class OnboardingMeeting(IdMixin, TimestampMixin, Base):
+    """A meeting on the plan with the customer's contacts (kick-off, training, review)."""
+
+    __tablename__ = "onboarding_meetings"
+
+    onboarding_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("onboardings.id", ondelete="CASCADE"), index=True
+    )
+    account_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[MeetingKind] = mapped_column(enum_column(MeetingKind))
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    duration_minutes: Mapped[int]
+    place: Mapped[str | None] = mapped_column(String(500))  # a room, an address or a URL
+    status: Mapped[MeetingStatus] = mapped_column(
+        enum_column(MeetingStatus), default=MeetingStatus.SCHEDULED
+    )
+    # The calendar invitation's identity (UID) and revision (SEQUENCE, +1 per change).
+    uid: Mapped[str] = mapped_column(String(100), unique=True)
+    sequence: Mapped[int] = mapped_column(default=0)
+    locale: Mapped[str] = mapped_column(String(8))  # the language its mail is written in
+    created_by: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+
+class MeetingInvitee(IdMixin, TimestampMixin, Base):
+    """A contact invited to a meeting: their reply (RSVP) and whether they attended."""
+
+    __tablename__ = "onboarding_meeting_invitees"
+    __table_args__ = (UniqueConstraint("meeting_id", "contact_id"),)
+
+    meeting_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("onboarding_meetings.id", ondelete="CASCADE"), index=True
+    )
+    contact_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    rsvp: Mapped[Rsvp] = mapped_column(enum_column(Rsvp), default=Rsvp.PENDING)
+    rsvp_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attended: Mapped[bool | None]  # None until attendance is recorded
+    # Taken off the meeting (kept so that they are sent its cancellation).
+    uninvited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Random; signed into the reply links. None when the links no longer answer.
+    token: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class OnboardingReminder(IdMixin, Base):
+    """One email sent to the customer about a meeting or a step: the unique key makes each
+    one go out once, whichever worker gets there first."""
+
+    __tablename__ = "onboarding_reminders"
+    __table_args__ = (UniqueConstraint("subject", "subject_id", "kind", "revision", "contact_id"),)
+
+    subject: Mapped[str] = mapped_column(String(16))  # meeting | step
+    subject_id: Mapped[int] = mapped_column(IdType)
+    # invitation | reminder | cancellation (meetings); due_soon | overdue (steps)
+    kind: Mapped[str] = mapped_column(String(16))
+    revision: Mapped[int] = mapped_column(default=0)  # the meeting's sequence; 0 for steps
+    contact_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -15,11 +15,11 @@ from kasasu.onboarding.schemas import (
     BoardRow,
     FunnelStep,
     OnboardingBoard,
-    TemplateDefinition,
+    StepLink,
     TemplateRead,
     TemplateValue,
 )
-from kasasu.onboarding.templates import list_templates
+from kasasu.onboarding.templates import StoredStep, list_templates, stored_steps
 
 
 def onboarding_board(
@@ -41,7 +41,7 @@ def onboarding_board(
     upcoming = repo.next_steps([p.id for p in plans])
     templates = list_templates(session)
     titles = {t.name: t.definition["title"] for t in templates}
-    step_titles = _step_titles(templates)
+    steps = _steps(templates)
     rows = [
         BoardRow(
             plan_id=p.id,
@@ -54,7 +54,8 @@ def onboarding_board(
             steps=p.total,
             done=p.done,
             late=p.late or 0,
-            next_step=_next_title(step_titles, p.template, upcoming.get(p.id)),
+            next_step=_next_title(steps, p.template, upcoming.get(p.id)),
+            next_links=_next_links(steps, p.template, upcoming.get(p.id)),
             next_due=p.next_due,
             last_due=p.last_due,
             days_in=(today - p.started_on).days,
@@ -73,37 +74,45 @@ def onboarding_board(
     )
 
 
-def _step_titles(templates: list[TemplateRead]) -> dict[tuple[str, str], LocalText | str]:
-    """(template, step key) → the step's title in its template's latest version."""
+def _steps(templates: list[TemplateRead]) -> dict[tuple[str, str], StoredStep]:
+    """(template, step key) → the step in its template's latest version."""
     return {
-        (t.name, step.key): step.title
-        for t in templates
-        for _stage, step in TemplateDefinition.model_validate(t.definition).steps()
+        (t.name, key): step for t in templates for key, step in stored_steps(t.definition).items()
     }
 
 
 def _next_title(
-    titles: dict[tuple[str, str], LocalText | str],
+    steps: dict[tuple[str, str], StoredStep],
     template: str,
     step: tuple[str | None, str] | None,
 ) -> LocalText | str | None:
     if step is None:
         return None
     key, name = step
-    return titles.get((template, key or ""), name)
+    found = steps.get((template, key or ""))
+    return found.title if found else name
+
+
+def _next_links(
+    steps: dict[tuple[str, str], StoredStep], template: str, step: tuple[str | None, str] | None
+) -> list[StepLink]:
+    found = steps.get((template, step[0] or "")) if step else None
+    return found.links if found else []
 
 
 def _funnel(repo: BoardRepository, templates: list[TemplateRead]) -> list[FunnelStep]:
-    """Each step's title from its template's latest version (its key where it left it)."""
-    titles = _step_titles(templates)
+    """Each step's title and links from its template's latest version (its key where it
+    left it)."""
+    steps = _steps(templates)
     return [
         FunnelStep(
             template=template,
             step_key=key,
-            title=titles.get((template, key), key),
+            title=found.title if (found := steps.get((template, key))) else key,
             plans=plans,
             done=done,
             stalled=stalled,
+            links=found.links if found else [],
         )
         for template, key, plans, done, stalled in repo.funnel()
     ]

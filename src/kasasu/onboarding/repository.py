@@ -9,11 +9,21 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from kasasu.db.repository import Repository
-from kasasu.domain.choices import LifecycleStage, TaskStatus
+from kasasu.domain.choices import (
+    ContactRole,
+    LifecycleStage,
+    MeetingStatus,
+    StepSide,
+    TaskStatus,
+)
 from kasasu.models import (
     Account,
+    Contact,
+    MeetingInvitee,
     Milestone,
     Onboarding,
+    OnboardingMeeting,
+    OnboardingReminder,
     OnboardingTemplate,
     OnboardingTemplateVersion,
     PlanLink,
@@ -272,3 +282,128 @@ class PlanLinkRepository(Repository[PlanLink]):
     def by_hash(self, token_hash: str) -> PlanLink | None:
         stmt = select(PlanLink).where(PlanLink.token_hash == token_hash)
         return self.session.scalars(stmt).one_or_none()
+
+
+class MeetingRepository(Repository[OnboardingMeeting]):
+    model = OnboardingMeeting
+
+    def of_account(self, account_id: int) -> list[OnboardingMeeting]:
+        stmt = (
+            select(OnboardingMeeting)
+            .where(OnboardingMeeting.account_id == account_id)
+            .order_by(OnboardingMeeting.starts_at, OnboardingMeeting.id)
+        )
+        return list(self.session.scalars(stmt))
+
+    def to_remind(self, now: datetime) -> list[OnboardingMeeting]:
+        """Meetings still to come, scheduled or cancelled (the cancelled ones' invitees who
+        were invited are told), of accounts that have not churned."""
+        m = OnboardingMeeting
+        stmt = (
+            select(m)
+            .join(Account, Account.id == m.account_id)
+            .where(
+                m.starts_at > now,
+                m.status != MeetingStatus.HELD,
+                func.coalesce(Account.lifecycle_stage, "") != LifecycleStage.CHURNED.value,
+            )
+            .order_by(m.starts_at, m.id)
+        )
+        return list(self.session.scalars(stmt))
+
+    def invitees_of(self, meeting_ids: list[int]) -> list[tuple[MeetingInvitee, Contact]]:
+        """The invitees of these meetings with their contact, by meeting then name."""
+        if not meeting_ids:
+            return []
+        stmt = (
+            select(MeetingInvitee, Contact)
+            .join(Contact, Contact.id == MeetingInvitee.contact_id)
+            .where(MeetingInvitee.meeting_id.in_(meeting_ids))
+            .order_by(MeetingInvitee.meeting_id, Contact.name, Contact.id)
+        )
+        return [(i, c) for i, c in self.session.execute(stmt)]
+
+    def invitee(self, invitee_id: int) -> MeetingInvitee | None:
+        return self.session.get(MeetingInvitee, invitee_id)
+
+    def contacts(self, account_id: int, contact_ids: list[int]) -> list[Contact]:
+        stmt = select(Contact).where(Contact.account_id == account_id, Contact.id.in_(contact_ids))
+        return list(self.session.scalars(stmt))
+
+    def contact(self, contact_id: int) -> Contact | None:
+        return self.session.get(Contact, contact_id)
+
+    def account_contacts(self, account_id: int) -> list[Contact]:
+        stmt = select(Contact).where(Contact.account_id == account_id).order_by(Contact.id)
+        return list(self.session.scalars(stmt))
+
+
+class ReminderRepository(Repository[OnboardingReminder]):
+    model = OnboardingReminder
+
+    def sent(self, subject: str, subject_ids: list[int]) -> set[tuple[int, str, int, int]]:
+        """(subject id, kind, revision, contact id) of every email sent about these."""
+        if not subject_ids:
+            return set()
+        r = OnboardingReminder
+        stmt = select(r.subject_id, r.kind, r.revision, r.contact_id).where(
+            r.subject == subject, r.subject_id.in_(subject_ids)
+        )
+        return {(int(i), str(k), int(v), int(c)) for i, k, v, c in self.session.execute(stmt)}
+
+
+class CustomerStepRepository:
+    """Open customer-side steps of plans, and who at the customer hears about them."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def due_by(self, day: date, since: date) -> list[Milestone]:
+        """Open customer-side steps due from ``since`` to ``day`` on live accounts' plans."""
+        m = Milestone
+        stmt = (
+            select(m)
+            .join(Account, Account.id == m.account_id)
+            .where(
+                m.onboarding_id.is_not(None),
+                m.done_at.is_(None),
+                m.side == StepSide.CUSTOMER,
+                m.due_date <= day,
+                m.due_date >= since,
+                func.coalesce(Account.lifecycle_stage, "") != LifecycleStage.CHURNED.value,
+            )
+            .order_by(m.account_id, m.due_date, m.position)
+        )
+        return list(self.session.scalars(stmt))
+
+    def open_of(self, onboarding_id: int) -> list[Milestone]:
+        m = Milestone
+        stmt = (
+            select(m)
+            .where(m.onboarding_id == onboarding_id, m.done_at.is_(None))
+            .where(m.side == StepSide.CUSTOMER)
+            .order_by(m.due_date.is_(None), m.due_date, m.position)
+        )
+        return list(self.session.scalars(stmt))
+
+    def key_contacts(self, account_ids: list[int], today: date) -> list[Contact]:
+        """Champions and decision makers with an email who have not left, by name."""
+        if not account_ids:
+            return []
+        stmt = (
+            select(Contact)
+            .where(
+                Contact.account_id.in_(account_ids),
+                Contact.role.in_([ContactRole.CHAMPION, ContactRole.DECISION_MAKER]),
+                Contact.email.is_not(None),
+                (Contact.left_on.is_(None)) | (Contact.left_on > today),
+            )
+            .order_by(Contact.account_id, Contact.name, Contact.id)
+        )
+        return list(self.session.scalars(stmt))
+
+    def plans(self, plan_ids: list[int]) -> list[Onboarding]:
+        if not plan_ids:
+            return []
+        stmt = select(Onboarding).where(Onboarding.id.in_(plan_ids))
+        return list(self.session.scalars(stmt))

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 
-from kasasu.domain.choices import GoalStatus, StepSide
+from kasasu.domain.choices import GoalStatus, MeetingKind, MeetingStatus, Rsvp, StepSide
 from kasasu.kit.types import (
     INPUT_CONFIG,
     MAX_INTEGER,
@@ -26,6 +34,14 @@ Strict = ConfigDict(extra="forbid")
 # Written once, or in both languages ({ja, en}): shown in the reader's language.
 Title = LocalText | Annotated[str, Field(min_length=1, max_length=200)]
 Key = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")]
+
+
+class StepLink(BaseModel):
+    """A step's link as its template stores it: the pages make it a link only when it is a
+    web address (http or https)."""
+
+    title: LocalText | str
+    url: str
 
 
 class MilestoneCreate(BaseModel):
@@ -64,6 +80,7 @@ class MilestoneRead(BaseModel):
     # in the language the plan was started in).
     title: LocalText | str | None = None
     stage_title: LocalText | str | None = None
+    links: list[StepLink] = Field(default_factory=list)  # guides, articles, webinars
 
 
 class LinkIn(BaseModel):
@@ -158,6 +175,7 @@ class BoardRow(BaseModel):
     done: int
     late: int = Field(description="Open steps past their due date")
     next_step: LocalText | str | None = Field(description="The first open step's title")
+    next_links: list[StepLink] = Field(default_factory=list, description="Its links")
     next_due: date | None = Field(description="The soonest due date of an open step")
     last_due: date | None
     days_in: int = Field(description="Days since the plan started")
@@ -180,6 +198,7 @@ class FunnelStep(BaseModel):
     plans: int
     done: int
     stalled: int
+    links: list[StepLink] = Field(default_factory=list)
 
 
 class OnboardingBoard(BaseModel):
@@ -252,3 +271,139 @@ class SharedPlan(BaseModel):
     expires_at: datetime
     plan: SuccessPlan
     onboarding: OnboardingRead | None
+
+
+MeetingTitle = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+
+
+def _in_range(value: object, handler: ValidatorFunctionWrapHandler) -> datetime:
+    """A moment so far out that its UTC is no date (year 1 at +09:00) is refused, not 500."""
+    try:
+        moment: datetime = handler(value)
+    except OverflowError as error:
+        raise ValueError("out of range") from error
+    return moment
+
+
+# A meeting's start: from 2000 to 2999 (a calendar's end and a reminder's start stay dates).
+MeetingStart = Annotated[
+    UTCDatetime,
+    Field(
+        ge=datetime(2000, 1, 1, tzinfo=UTC),
+        lt=datetime(3000, 1, 1, tzinfo=UTC),
+        description="With its offset (`2026-12-10T14:00:00+09:00`), from 2000 to 2999",
+    ),
+    WrapValidator(_in_range),
+]
+Place = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+Minutes = Annotated[int, Field(ge=5, le=24 * 60, description="Length in minutes")]
+Language = Literal["ja", "en"]
+
+
+class MeetingCreate(BaseModel):
+    """A meeting on the account's plan with the customer's contacts."""
+
+    model_config = INPUT_CONFIG
+    kind: MeetingKind
+    title: MeetingTitle = Field(default="", description="Empty: the kind's name")
+    starts_at: MeetingStart
+    duration_minutes: Minutes = 60
+    place: Place | None = Field(default=None, description="A room, an address or a URL")
+    contact_ids: list[RowId] = Field(
+        min_length=1, max_length=50, description="The account's contacts invited"
+    )
+    locale: Language | None = Field(
+        default=None, description="The language of its mail; default the plan's"
+    )
+
+
+class MeetingUpdate(BaseModel):
+    """A change to a meeting: a new time, length, place, title or invitees (each change
+    sends the invitees an updated invitation)."""
+
+    model_config = INPUT_CONFIG
+    kind: MeetingKind | None = None
+    title: MeetingTitle | None = None
+    starts_at: MeetingStart | None = None
+    duration_minutes: Minutes | None = None
+    place: Place | None = None
+    contact_ids: list[RowId] | None = Field(default=None, min_length=1, max_length=50)
+    locale: Language | None = None
+
+
+class AttendanceIn(BaseModel):
+    """Who came: the invitees named attended, the others did not."""
+
+    model_config = INPUT_CONFIG
+    attended: list[RowId] = Field(max_length=50, description="Contact ids of those who came")
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+
+
+class InviteeRead(BaseModel):
+    contact_id: int
+    name: str
+    email: str | None
+    rsvp: Rsvp
+    rsvp_at: datetime | None
+    attended: bool | None
+
+
+class MeetingRead(BaseModel):
+    id: int
+    account_id: int
+    onboarding_id: int
+    kind: MeetingKind
+    title: str
+    starts_at: datetime
+    duration_minutes: int
+    place: str | None
+    status: MeetingStatus
+    uid: str = Field(description="The calendar invitation's UID")
+    sequence: int = Field(description="The invitation's revision (iCalendar SEQUENCE)")
+    locale: str
+    invitees: list[InviteeRead] = Field(description="Invited contacts (taken-off ones left out)")
+
+
+class MeetingReply(BaseModel):
+    """What a reply link shows: the meeting, the contact and their reply so far; ``state``
+    says whether it can still be answered."""
+
+    state: Literal["open", "past", "cancelled"]
+    account: str
+    contact: str
+    locale: str
+    meeting: MeetingRead
+    rsvp: Rsvp
+
+
+StepState = Literal["upcoming", "due", "overdue"]
+
+
+class AgendaStep(BaseModel):
+    id: int
+    title: str = Field(description="In the customer's language when the template has it")
+    due_date: Day | None
+    state: StepState = Field(
+        description="`overdue`: past its due date; `due`: due within the reminder window; "
+        "`upcoming`: later or without a due date"
+    )
+
+
+class AgendaMeeting(BaseModel):
+    id: int
+    kind: MeetingKind
+    title: str
+    starts_at: datetime
+    duration_minutes: int
+    place: str | None
+
+
+class CustomerAgenda(BaseModel):
+    """The customer's side of the plan: their open steps (soonest due first) and the
+    meetings still to come: what the in-app checklist reminds them of."""
+
+    account_id: int
+    locale: str
+    today: date
+    steps: list[AgendaStep]
+    meetings: list[AgendaMeeting]

@@ -6,31 +6,49 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from kasasu.accounts.schemas import AccountUpdate
 from kasasu.accounts.service import accounts
 from kasasu.db.service import CrudService
-from kasasu.domain.choices import LifecycleStage, StepSide, TaskSource, TaskStatus
+from kasasu.domain.choices import (
+    LifecycleStage,
+    MeetingStatus,
+    StepSide,
+    TaskSource,
+    TaskStatus,
+)
 from kasasu.errors import Conflict, NotFound
 from kasasu.events.service import first_occurrences
 from kasasu.kit.i18n import _
 from kasasu.kit.types import local_text
 from kasasu.models import Milestone, Onboarding
 from kasasu.onboarding.repository import (
+    MeetingRepository,
     MilestoneRepository,
     OnboardingRepository,
     TemplateRepository,
 )
 from kasasu.onboarding.schemas import (
+    AgendaMeeting,
+    AgendaStep,
+    CustomerAgenda,
     MilestoneCreate,
     MilestoneRead,
     OnboardingRead,
     OnboardingStart,
+    StepState,
     TemplateDefinition,
 )
-from kasasu.onboarding.templates import ensure_shipped_templates, latest_version, template_for
+from kasasu.onboarding.templates import (
+    ensure_shipped_templates,
+    latest_version,
+    stored_steps,
+    stored_text,
+    template_for,
+)
 from kasasu.subscriptions.service import first_start
 from kasasu.tasks.schemas import TaskCreate, TaskRead, TaskUpdate
 from kasasu.tasks.service import tasks
@@ -130,24 +148,69 @@ def plan_of(session: Session, account_id: int) -> OnboardingRead | None:
     found = TemplateRepository(session).get_version(plan.template_version_id)
     assert found is not None
     name, version = found
-    template = TemplateDefinition.model_validate(version.definition)
-    titles = {step.key: (step.title, stage.title) for stage, step in template.steps()}
+    stored = stored_steps(version.definition)
     steps = []
     for m in MilestoneRepository(session).steps_of(plan.id):
         step = MilestoneRead.model_validate(m)
-        if m.step_key in titles:
-            step.title, step.stage_title = titles[m.step_key]
+        if m.step_key in stored:
+            step.title, step.stage_title, step.links = stored[m.step_key]
         steps.append(step)
     return OnboardingRead(
         id=plan.id,
         account_id=account_id,
         template=name,
-        title=template.title,
+        title=stored_text(version.definition.get("title")),
         version=version.version,
         started_on=plan.started_on,
         first_value_at=plan.first_value_at,
         steps=steps,
     )
+
+
+def customer_agenda(
+    session: Session,
+    account_id: int,
+    now: datetime,
+    *,
+    zone: str = "Asia/Tokyo",
+    locale: str = "ja",
+    due_days: int = 2,
+) -> CustomerAgenda:
+    """The customer's side of the account's plan, in the plan's language (else ``locale``):
+    their open steps, overdue before ``today`` (in ``zone``), due within ``due_days``, else
+    upcoming; and the meetings not yet over. Empty lists when the account has no plan."""
+    today = now.astimezone(ZoneInfo(zone)).date()
+    plan = OnboardingRepository(session).of_account(account_id)
+    language = (plan.locale if plan else None) or locale
+    shown = plan_of(session, account_id) if plan else None
+    steps = [
+        AgendaStep(
+            id=s.id,
+            title=local_text(s.title, language) if s.title else s.name,
+            due_date=s.due_date,
+            state=step_state(s.due_date, today, due_days),
+        )
+        for s in (shown.steps if shown else [])
+        if s.side is StepSide.CUSTOMER and s.done_at is None
+    ]
+    steps.sort(key=lambda s: (s.due_date is None, s.due_date or today, s.id))
+    meetings = [
+        AgendaMeeting.model_validate(m, from_attributes=True)
+        for m in MeetingRepository(session).of_account(account_id)
+        if m.status is MeetingStatus.SCHEDULED
+        and m.starts_at + timedelta(minutes=m.duration_minutes) > now
+    ]
+    return CustomerAgenda(
+        account_id=account_id, locale=language, today=today, steps=steps, meetings=meetings
+    )
+
+
+def step_state(due: date | None, today: date, due_days: int) -> StepState:
+    if due is not None and due < today:
+        return "overdue"
+    if due is not None and due <= today + timedelta(days=due_days):
+        return "due"
+    return "upcoming"
 
 
 def accounts_on_template(session: Session, name: str) -> list[int]:
@@ -241,3 +304,21 @@ def _step(session: Session, step_id: int) -> Milestone:
     if step is None:
         raise NotFound(_("Milestone {id} not found", id=step_id))
     return step
+
+
+def complete_by_event(session: Session, account_id: int, event: str, at: datetime) -> int:
+    """Tick the account's open steps that wait for ``event``, just received (a guide
+    completed in the product, say) rather than found later by the daily job; the number
+    ticked."""
+    plan = OnboardingRepository(session).of_account(account_id)
+    if plan is None:
+        return 0
+    waiting = [
+        step
+        for step in MilestoneRepository(session).steps_of(plan.id)
+        if step.done_at is None and step.completion_event == event
+    ]
+    for step in waiting:
+        _done(session, step, None, at)
+    session.flush()
+    return len(waiting)

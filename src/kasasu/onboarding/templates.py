@@ -3,9 +3,11 @@ versions (as scorecards are), and chosen for an account."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from kasasu.accounts.schemas import AccountRead
@@ -13,9 +15,10 @@ from kasasu.domain.account_fields import KPI_FILTERS
 from kasasu.domain.checked import load_yaml, validated
 from kasasu.errors import FieldError, InvalidInput, NotFound
 from kasasu.kit.i18n import _
+from kasasu.kit.types import LocalText, local_text
 from kasasu.models import OnboardingTemplate, OnboardingTemplateVersion
 from kasasu.onboarding.repository import TemplateRepository
-from kasasu.onboarding.schemas import TemplateDefinition, TemplateRead
+from kasasu.onboarding.schemas import StepLink, TemplateDefinition, TemplateRead
 from kasasu.segments.service import current_members
 
 # The templates Kasasu ships (docs/onboarding.md): one for every account, one for Enterprise.
@@ -140,6 +143,45 @@ def _applies(session: Session, template: TemplateDefinition, account: AccountRea
     if not fields or template.segment is None:
         return fields
     return account.id in current_members(session, template.segment)
+
+
+class StoredStep(NamedTuple):
+    title: LocalText | str
+    stage_title: LocalText | str
+    links: list[StepLink]
+
+
+def stored_steps(definition: Mapping[str, Any]) -> dict[str, StoredStep]:
+    """Each step of a stored version by key, read as stored: a version kept from an older
+    schema, or written around the checks, still shows (and the pages make a link only of
+    a web address)."""
+    found = {}
+    for stage in _items(definition.get("stages")):
+        for step in _items(stage.get("steps")):
+            links = [
+                StepLink(title=stored_text(link.get("title") or link.get("url")), url=url)
+                for link in _items(step.get("links"))
+                if isinstance(url := link.get("url"), str)
+            ]
+            stage_title = stored_text(stage.get("title"))
+            found[str(step.get("key"))] = StoredStep(
+                stored_text(step.get("title")), stage_title, links
+            )
+    return found
+
+
+def stored_text(text: Any) -> LocalText | str:
+    """A title as stored: ``{ja, en}`` or one text for both."""
+    if isinstance(text, Mapping):
+        try:
+            return LocalText.model_validate(text)
+        except ValidationError:
+            return local_text(text, "en")
+    return "" if text is None else str(text)
+
+
+def _items(value: Any) -> list[Mapping[str, Any]]:
+    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
 
 
 def _read(name: str, version: OnboardingTemplateVersion) -> TemplateRead:

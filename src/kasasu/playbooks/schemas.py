@@ -238,6 +238,22 @@ class StartOnboardingAction(BaseModel):
     template: str | None = Field(default=None, min_length=1, max_length=100)
 
 
+class ShowGuideAction(BaseModel):
+    """Show an in-app guide to the account's users for some days (docs/guides.md): a guide
+    targeted at assigned accounts shows only to those a playbook assigned."""
+
+    model_config = Strict
+    type: Literal["show_guide"]
+    guide: str = Field(min_length=1, max_length=100, description="The guide's key")
+    days: int = Field(default=14, ge=1, le=365)
+
+
+class AnnounceAction(ShowGuideAction):
+    """Likewise for an announcement (a modal or banner guide)."""
+
+    type: Literal["announce"]  # type: ignore[assignment]
+
+
 Action = Annotated[
     TaskAction
     | EmailAction
@@ -245,7 +261,9 @@ Action = Annotated[
     | SetFieldAction
     | SurveyAction
     | OnboardingAction
-    | StartOnboardingAction,
+    | StartOnboardingAction
+    | ShowGuideAction
+    | AnnounceAction,
     Field(discriminator="type"),
 ]
 

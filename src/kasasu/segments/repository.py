@@ -42,6 +42,15 @@ class MemberRepository:
         )
         return {m.account_id: m for m in self.session.scalars(stmt)}
 
+    def names_of(self, account_id: int) -> set[str]:
+        """The segments the account is in since the latest refresh."""
+        stmt = (
+            select(Segment.name)
+            .join(SegmentMember, SegmentMember.segment_id == Segment.id)
+            .where(SegmentMember.account_id == account_id, SegmentMember.left_on.is_(None))
+        )
+        return set(self.session.scalars(stmt))
+
     def enter(self, segment_id: int, account_ids: list[int], day: date) -> None:
         if account_ids:
             self.session.add_all(

@@ -74,6 +74,11 @@ def current_members(session: Session, name: str) -> set[int]:
     return set(MemberRepository(session).open_members(_segment(session, name).id))
 
 
+def segments_of(session: Session, account_id: int) -> set[str]:
+    """The names of the segments the account is in since the latest refresh."""
+    return MemberRepository(session).names_of(account_id)
+
+
 def segment_member_page(session: Session, name: str, day: date, limit: int) -> SegmentMembersPage:
     """Who was in the segment on ``day``: the first ``limit`` accounts by name, and all."""
     segment_id, members = _segment(session, name).id, MemberRepository(session)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -37,3 +38,8 @@ class TicketService(CrudService[Ticket, TicketCreate, TicketUpdate, TicketRead])
 
 
 tickets = TicketService()
+
+
+def tickets_about(session: Session, words: Sequence[str], start: datetime, end: datetime) -> int:
+    """How many tickets opened in [start, end) have any of ``words`` in their subject."""
+    return TicketRepository(session).count_about(words, start, end)

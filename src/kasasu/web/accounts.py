@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -11,7 +12,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from kasasu.domain.choices import ActivityKind, GoalStatus, Priority, Role, SurveyKind, TouchModel
+from kasasu.domain.choices import (
+    ActivityKind,
+    GoalStatus,
+    MeetingKind,
+    Priority,
+    Role,
+    SurveyKind,
+    TouchModel,
+)
 from kasasu.domain.reporting import Reporting
 from kasasu.errors import InvalidInput
 from kasasu.kit.types import local_text
@@ -194,6 +203,9 @@ def render_account(
         onboarding_bars=(
             step_bars(overview.onboarding, report.today()) if overview.onboarding else None
         ),
+        meeting_kinds=list(MeetingKind),
+        meeting_zone=user.timezone or report.zone,  # a meeting's start is typed in it
+        now=datetime.now(UTC),
     )
 
 

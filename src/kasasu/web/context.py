@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kasasu.db import transaction
 from kasasu.db.audit import Origin, acting, request_id
 from kasasu.domain.reporting import Reporting
+from kasasu.onboarding.config import ReminderConfig
 from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.surveys.config import SurveyConfig
 from kasasu.surveys.guard import SurveyGuard
@@ -61,6 +62,9 @@ class WebContext:
     webhook_hosts: frozenset[str] = frozenset()
     # How playbooks started from a page plan their actions (None: from the reporting).
     playbooks: PlaybookConfig | None = None
+    # The customer's onboarding mail: its reply links are checked with its secret (None: the
+    # reply page answers nothing).
+    reminders: ReminderConfig | None = None
 
     @property
     def analytics(self) -> AnalyticsSource:

@@ -51,7 +51,10 @@ SECTIONS = (
             NavPage("/loyal", _("Loyal customers")),
         ),
     ),
-    NavSection(_("Automation"), (NavPage("/playbooks", _("Playbooks")),)),
+    NavSection(
+        _("Automation"),
+        (NavPage("/playbooks", _("Playbooks")), NavPage("/guides", _("In-app guides"))),
+    ),
     NavSection(_("Reports"), (NavPage("/dashboard", _("Dashboard")), NavPage("/kpis", _("KPIs")))),
     NavSection(
         _("Settings"), (NavPage("/imports", _("Import")), NavPage("/settings", _("Settings")))

@@ -23,6 +23,7 @@ from kasasu.users.service import list_users
 from kasasu.web.auth import CurrentUser, check_csrf, require
 from kasasu.web.context import in_transaction, keep_fresh
 from kasasu.web.forms import page_number
+from kasasu.web.meetings import router as meetings_router
 from kasasu.web.playbook_rows import Problem
 from kasasu.web.render import Pages, PagesDep, ReportingDep, request_locale
 from kasasu.web.timeline_chart import portfolio_bars
@@ -32,6 +33,7 @@ BOARD_PAGE = 50
 SOURCE = "template.yaml"
 
 router = APIRouter(include_in_schema=False)
+router.include_router(meetings_router)  # the plan's meetings, and the invitees' reply page
 
 
 @router.get("/onboarding", response_class=HTMLResponse)

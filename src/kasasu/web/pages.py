@@ -24,6 +24,7 @@ from kasasu.web import (
     auth,
     churn,
     dashboard,
+    guides,
     home,
     imports,
     kpis,
@@ -38,6 +39,7 @@ from kasasu.web import (
     survey_answers,
     surveys,
     tasks,
+    template_form,
     voice,
     workload,
 )
@@ -93,6 +95,8 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.include_router(workload.router)
     app.include_router(ownership.router)
     app.include_router(onboarding.router)
+    app.include_router(guides.router)
+    app.include_router(template_form.router)
     app.include_router(success_plans.router)
     app.include_router(segments.router)
     app.include_router(playbook_tools.router)  # before /playbooks/{name}

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -50,7 +51,20 @@ def environment() -> Environment:
     env.globals["nav_sections"] = navigation.sections_for
     env.globals["nav_current"] = navigation.current
     env.globals["sparkline"] = sparkline
+    env.globals["web_url"] = web_url
     return env
+
+
+def web_url(url: object) -> bool:
+    """Whether ``url`` may be a link on a page: an http or https address, nothing else (no
+    ``javascript:`` or ``data:``, nor a scheme hidden behind spaces or control characters)."""
+    if not isinstance(url, str) or any(c.isspace() or not c.isprintable() for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed [ of an IPv6 address
+        return False
+    return parts.scheme in {"http", "https"} and bool(parts.netloc)
 
 
 def request_locale(request: Request) -> str:

@@ -31,7 +31,14 @@ from kasasu.health.snapshots import TouchChange, latest_briefs, mrr_history, tou
 from kasasu.kit.i18n import _
 from kasasu.kit.types import LocalText
 from kasasu.needs.requests import FeedbackRead, feedback
-from kasasu.onboarding.schemas import MilestoneRead, OnboardingRead, PlanLinkRead, SuccessPlan
+from kasasu.onboarding.meetings import list_meetings
+from kasasu.onboarding.schemas import (
+    MeetingRead,
+    MilestoneRead,
+    OnboardingRead,
+    PlanLinkRead,
+    SuccessPlan,
+)
 from kasasu.onboarding.service import milestones, plan_of
 from kasasu.onboarding.success import plan_links, success_plan
 from kasasu.onboarding.templates import list_templates
@@ -107,6 +114,9 @@ class AccountOverview(BaseModel):
     plan_links: list[PlanLinkRead] = Field(
         default=[], description="The links that share the success plan, newest last"
     )
+    meetings: list[MeetingRead] = Field(
+        default=[], description="The plan's meetings with the customer, the earliest first"
+    )
     onboarding_templates: dict[str, LocalText | str] = Field(
         default={}, description="Name → title of the templates a plan can start from"
     )
@@ -178,6 +188,7 @@ def account_overview(
         onboarding=plan_of(session, account_id),
         success_plan=success_plan(session, account_id),
         plan_links=plan_links(session, account_id),
+        meetings=list_meetings(session, account_id),
         onboarding_templates={t.name: t.definition["title"] for t in list_templates(session)},
         feedback=newest(feedback, "feedback", "-created_at"),
         playbook_runs=runs,

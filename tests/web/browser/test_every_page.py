@@ -5,10 +5,11 @@ the Content-Security-Policy (security review F13) carries its nonce and blocks n
 
 The pages: every page of the navigation, and one of each page reached from them (an
 account, a segment, a playbook with its dry run, a survey with its send page, a need, a
-KPI, the playbooks' log). Language: on a Japanese page no English message of the catalogue
-shows, on an English page no Japanese one; data (names, comments) is not in the catalogue,
-and code, YAML and form values are left out. axe-core's JavaScript comes from the
-axe-playwright-python wheel: nothing is downloaded.
+KPI, the playbooks' log; the onboarding templates, with the form of one and of a new one).
+Language: on a Japanese page no English message of the catalogue shows, on an English page
+no Japanese one; data (names, comments) is not in the catalogue, and code, YAML and form
+values are left out. axe-core's JavaScript comes from the axe-playwright-python wheel:
+nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -42,6 +43,12 @@ BELOW = {
     "/dashboard": r"^/metrics/",
     "/kpis": r"^/kpis/[a-z_]+$",
 }
+# The onboarding templates (YAML) and the form of one and of a new one.
+TEMPLATE_PAGES = [
+    "/onboarding/templates",
+    "/onboarding/templates/standard/form",
+    "/onboarding/new-template",
+]
 SERIOUS = {"serious", "critical"}
 # The visible text nodes, without code, YAML, form fields or what is marked not to be
 # translated; each with whether it sits in a table cell, list item or quote (where data is).
@@ -114,7 +121,7 @@ def _wrong_language(nodes: list[tuple[str, bool]], locale: str) -> list[str]:
 
 
 def _pages(page: Page) -> list[str]:
-    found = [*MENU, "/playbooks/log"]
+    found = [*MENU, "/playbooks/log", *TEMPLATE_PAGES]
     for listing, pattern in BELOW.items():
         page.goto(listing)
         hrefs = page.locator("main a[href]").evaluate_all(

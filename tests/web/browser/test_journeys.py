@@ -500,3 +500,56 @@ def test_a_csm_ticks_an_onboarding_step_from_the_board(page: Page, screenshot: S
     screenshot("ticked")
     card.get_by_role("button", name="Reopen").first.click()
     expect(card.get_by_text(f"{done} of {total} steps done")).to_be_visible()
+
+
+def test_a_leader_starts_an_onboarding_template_in_the_form(
+    page: Page, screenshot: Screenshot
+) -> None:
+    """A template started in the form (no YAML): a step added with a link, a due day out of
+    range shown under its box and saved once fixed; its YAML tab and the list show it. Tried
+    after the standard template (priority 900), it is no account's plan."""
+    sign_in(page)
+    open_from_menu(page, "Customers", "Onboarding")
+    page.get_by_role("link", name="Onboarding templates", exact=True).click()
+    page.get_by_role("link", name="Start a template in the form", exact=True).click()
+    expect(heading(page)).to_have_text("New onboarding template")
+    name = f"webinar-{uuid.uuid4().hex[:8]}"
+    page.get_by_label("Name (letters, digits, . _ -)").fill(name)
+    page.get_by_label("Title (English)", exact=True).fill("Webinar track")
+    page.get_by_label("Title (Japanese)", exact=True).fill("ウェビナー中心")
+    page.get_by_label("Priority (lower is tried first)").fill("900")
+    stage = page.locator("#stage-0")
+    stage.get_by_label("Stage title (English)").fill("Learn")
+    first = page.locator("#stage-0-step-0")
+    first.get_by_label("Key (unique in the template)").fill("welcome")
+    first.get_by_label("Step title (English)").fill("Welcome webinar")
+    first.get_by_label("Side").select_option("customer")
+    first.get_by_label("Due (days after the start)").fill("5000")
+    first.get_by_label("Link title (English)").fill("Webinar recording")
+    first.get_by_label("Web address (https://…)").fill("https://example.com/webinar")
+
+    stage.get_by_role("button", name="Add a step to this stage").click()
+    second = page.locator("#stage-0-step-1")
+    expect(second.get_by_label("Key (unique in the template)")).to_be_focused()
+    expect(first.get_by_label("Due (days after the start)")).to_have_value("5000")  # kept
+    second.get_by_label("Key (unique in the template)").fill("first-report")
+    second.get_by_label("Step title (English)").fill("First report")
+    second.get_by_label("Due (days after the start)").fill("30")
+    second.get_by_label("First value").check()
+    page.get_by_role("button", name="Save as a new version", exact=True).click()
+    due = first.get_by_label("Due (days after the start)")
+    expect(page.locator("#f-stage-0-step-0-due_days-error")).to_have_text("Must be 3650 or less")
+    expect(due).to_be_focused()
+    screenshot("mistake")
+
+    due.fill("14")
+    page.get_by_role("button", name="Save as a new version", exact=True).click()
+    expect(heading(page)).to_contain_text("Webinar track")
+    expect(heading(page)).to_contain_text("version 1")
+    expect(page.locator("#stage-0-step-1").get_by_label("First value")).to_be_checked()
+    screenshot("saved")
+    page.get_by_role("navigation", name="Edit as").get_by_role("link", name="YAML").click()
+    expect(page.get_by_label("Template (YAML)")).to_contain_text("url: https://example.com/webinar")
+    row = page.locator("tr", has_text=name)
+    expect(row).to_contain_text("Webinar track")
+    expect(row.locator("td.num").last).to_have_text("2")  # steps

@@ -1,7 +1,8 @@
 """The SDK in a real browser: the sample product (examples/host-app, served on its own
 port, signing its user on its server) embeds /sdk/v1/kasasu.js from Kasasu; what its user
-does arrives in Kasasu's event store for that account. A page whose signature is forged
-sends nothing that is kept."""
+does arrives in Kasasu's event store for that account, also what was still queued when the
+user left the page (sent in a beacon). A page whose signature is forged sends nothing that
+is kept."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from benchmarks.serving import free_port
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.support.cli import kasasu
 from tests.web.browser.conftest import Screenshot
@@ -88,6 +89,40 @@ def test_a_user_s_clicks_in_the_product_arrive_in_kasasu(
             page.wait_for_timeout(100)
     assert found == [("u-42",)]
     assert _events(demo_data, account, "identify")
+
+
+def test_an_event_tracked_as_the_user_leaves_still_arrives(
+    page: Page, server: str, demo_data: Path, environment: tuple[str, str, int]
+) -> None:
+    _key, secret, _port = environment
+    account = _an_account(demo_data)
+    before = len(_events(demo_data, account, "left_at_once"))
+    refused: list[str] = []
+
+    def json_refused(route: Route) -> None:
+        # The script's usual fetch never gets through: only the page's beacon can bring the
+        # event, whatever the machine's speed.
+        kind = route.request.headers.get("content-type", "")
+        if route.request.method == "POST" and kind.startswith("application/json"):
+            refused.append(kind)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/sdk/events", json_refused)
+    with _product_on(environment, server, secret, account) as base:
+        page.goto(base)
+        expect(page.locator("#who")).to_contain_text(account)
+        # Queued: the script would send it a second later. The user leaves at once.
+        page.evaluate("kasasu.track('left_at_once', {step: 1})")
+        page.goto("about:blank")
+        for _ in range(100):
+            found = _events(demo_data, account, "left_at_once")
+            if len(found) > before:
+                break
+            page.wait_for_timeout(100)
+    assert found[before:] == [("u-42",)]
+    assert refused  # the identify event's fetch was refused: the route saw the script's sends
 
 
 def test_a_forged_signature_keeps_nothing(

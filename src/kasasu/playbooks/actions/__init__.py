@@ -14,6 +14,7 @@ from kasasu.playbooks.actions import (
     email,
     enrol_survey,
     set_field,
+    show_guide,
     start_onboarding,
     task,
     webhook,
@@ -31,6 +32,8 @@ ACTION_KINDS: dict[str, ActionKind] = {
         enrol_survey.KIND,
         add_onboarding.KIND,
         start_onboarding.KIND,
+        show_guide.SHOW,
+        show_guide.ANNOUNCE,
     )
 }
 # Kinds whose effect is in Kasasu's own database (done in the transaction that marks them).

@@ -1,0 +1,90 @@
+"""What the SDK reports of a guide (shown, a step done, completed, dismissed): kept per user
+for the frequency caps and the guide report, and a completion ticks the onboarding steps
+waiting for ``guide_completed:<key>``. The events themselves go to the event store like any
+usage event, so segments and scorecards can count them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from kasasu.guides.repository import GuideRepository, ViewerRepository
+from kasasu.guides.schemas import SdkEvent
+from kasasu.models import GuideViewer
+from kasasu.onboarding.service import complete_by_event
+
+SHOWN, STEP, COMPLETED, DISMISSED = (
+    "guide_shown",
+    "guide_step_completed",
+    "guide_completed",
+    "guide_dismissed",
+)
+GUIDE_EVENTS = frozenset({SHOWN, STEP, COMPLETED, DISMISSED})
+KEPT_IDS = 200  # a user's events on one guide: its shows (capped), steps, end
+
+
+def completion_event(key: str) -> str:
+    """What an onboarding step names as its completion event to be ticked by this guide."""
+    return f"{COMPLETED}:{key}"
+
+
+def record_guide_events(
+    session: Session, account_id: int, user: str, events: Sequence[SdkEvent]
+) -> None:
+    about = sorted(
+        (
+            e
+            for e in events
+            if e.name in GUIDE_EVENTS and isinstance(e.properties.get("guide"), str)
+        ),
+        key=lambda e: e.at,
+    )
+    if not about:
+        return
+    guides = GuideRepository(session)
+    viewers = ViewerRepository(session)
+    seen = viewers.of_user(account_id, user)
+    for event in about:
+        guide = guides.by_key(str(event.properties["guide"]))
+        if guide is None:
+            continue
+        viewer = seen.get(guide.id)
+        if viewer is None:
+            viewer = viewers.add(
+                GuideViewer(
+                    guide_id=guide.id,
+                    account_id=account_id,
+                    user_key=user,
+                    shows=0,
+                    steps_done=0,
+                    taken=[],
+                )
+            )
+            seen[guide.id] = viewer
+        if event.id in viewer.taken:
+            continue  # sent before (a retried batch)
+        viewer.taken = [*viewer.taken[-(KEPT_IDS - 1) :], event.id]
+        _apply(session, viewer, event, account_id, guide.key)
+    session.flush()
+
+
+def _apply(
+    session: Session, viewer: GuideViewer, event: SdkEvent, account_id: int, key: str
+) -> None:
+    at: datetime = event.at
+    if event.name == SHOWN:
+        viewer.shows += 1
+        viewer.first_shown_at = viewer.first_shown_at or at
+        viewer.last_shown_at = at
+    elif event.name == STEP:
+        step = event.properties.get("step")
+        if isinstance(step, int) and 0 <= step < 100:
+            viewer.steps_done = max(viewer.steps_done, step + 1)
+    elif event.name == COMPLETED:
+        if viewer.completed_at is None:
+            viewer.completed_at = at
+            complete_by_event(session, account_id, completion_event(key), at)
+    elif viewer.dismissed_at is None:
+        viewer.dismissed_at = at

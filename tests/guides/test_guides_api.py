@@ -1,0 +1,252 @@
+"""Guides end to end through the API: authored as a draft, published as a version, shown by
+the SDK's question only to the users its targeting admits, within its caps; what the SDK
+reports back reaches the report and ticks the onboarding step waiting for the guide."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import UTC, date, datetime
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from kasasu.health.features import read_accounts
+from kasasu.playbooks.actions import ACTION_KINDS, Started
+from kasasu.segments.schemas import SegmentDefinition
+from kasasu.segments.service import assign_segments, save_segment
+
+APP = "https://app.example.jp"
+
+
+def _sign(secret: str, account: str, user: str) -> str:
+    return hmac.new(secret.encode(), f"{account}:{user}".encode(), hashlib.sha256).hexdigest()
+
+
+class Product:
+    """The product's pages as the SDK speaks for them."""
+
+    def __init__(self, client: TestClient, key: str, secret: str, ids: dict[str, int]) -> None:
+        self.client, self.key, self.secret, self.ids = client, key, secret, ids
+        self.sent: dict[str, int] = {}  # event id → its second, so a retry keeps its time
+
+    def who(self, account: str, user: str) -> dict[str, Any]:
+        signature = _sign(self.secret, account, user)
+        return {"environment": self.key, "account": account, "user": user, "signature": signature}
+
+    def guides(self, account: str, user: str, url: str = "/", **extra: Any) -> list[dict[str, Any]]:
+        body = {**self.who(account, user), "url": url, **extra}
+        answer = self.client.post("/sdk/guides", json=body, headers={"Origin": APP})
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["access-control-allow-origin"] == APP
+        return list(answer.json()["guides"])
+
+    def _second(self, event_id: str) -> int:
+        return self.sent.setdefault(event_id, len(self.sent))
+
+    def report(self, account: str, user: str, *events: tuple[str, str, dict[str, Any]]) -> None:
+        batch = {
+            **self.who(account, user),
+            "events": [
+                {
+                    "id": i,
+                    "name": n,
+                    "at": f"2026-12-04T01:00:{self._second(i):02d}Z",
+                    "properties": p,
+                }
+                for i, n, p in events
+            ],
+        }
+        sent = self.client.post("/sdk/events", json=batch, headers={"Origin": APP})
+        assert sent.status_code == 202, sent.text
+
+
+def _setup(admin_api: TestClient, sessions: sessionmaker[Session]) -> Product:
+    ids = {}
+    for ext, name, plan in [("ACC-1", "青森精機", "Pro"), ("ACC-2", "弘前物産", "Basic")]:
+        made = admin_api.post("/accounts", json={"name": name, "external_id": ext, "plan": plan})
+        assert made.status_code == 201, made.text
+        ids[ext] = made.json()["id"]
+    with sessions.begin() as session:
+        save_segment(session, SegmentDefinition(name="pro-plan", rule='plan == "Pro"'))
+        accounts = read_accounts(session)
+        assign_segments(session, date(2026, 12, 3), [(a, {}) for a in accounts], accounts, {})
+    env = admin_api.post("/sdk/environments", json={"name": "production", "origins": [APP]})
+    made = env.json()
+    return Product(admin_api, made["environment"]["public_key"], made["secret"], ids)
+
+
+WALKTHROUGH = {
+    "key": "setup-walkthrough",
+    "name": "Setup walkthrough",
+    "kind": "walkthrough",
+    "environment": "production",
+    "definition": {
+        "steps": [
+            {"selector": "#new-report", "title": {"ja": "レポート作成", "en": "New report"},
+             "body": "Click **here**", "advance": "click"},
+            {"selector": "#share", "title": "Share", "body": "<script>x()</script>"},
+            {"selector": "#done", "title": "Done"},
+        ],
+        "targeting": {"segments": ["pro-plan"], "url": "/reports*"},
+        "caps": {"max_shows": 2},
+        "topic": ["レポート"],
+    },
+}  # fmt: skip
+
+
+def test_a_published_walkthrough_shows_to_its_segment_only(
+    admin_api: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    product = _setup(admin_api, sessions)
+    made = admin_api.post("/guides", json=WALKTHROUGH)
+    assert made.status_code == 201, made.text
+    token = admin_api.headers.pop("Authorization")
+    assert product.guides("ACC-1", "u-1", "/reports") == []  # a draft shows to nobody
+    admin_api.headers["Authorization"] = token
+    published = admin_api.post("/guides/setup-walkthrough/publish")
+    assert published.json()["published_version"] == 1
+    del admin_api.headers["Authorization"]
+
+    shown = product.guides("ACC-1", "u-1", "/reports/weekly", locale="ja")
+    assert [g["key"] for g in shown] == ["setup-walkthrough"]
+    steps = shown[0]["steps"]
+    assert [s["title"] for s in steps] == ["レポート作成", "Share", "Done"]
+    assert steps[0]["body_html"] == "<p>Click <strong>here</strong></p>"
+    assert "<script>" not in steps[1]["body_html"]  # shown as text, never run
+    assert steps[0]["advance"] == "click"
+    assert product.guides("ACC-1", "u-1", "/settings") == []  # not its pages
+    assert product.guides("ACC-2", "u-9", "/reports") == []  # not in the segment
+
+
+def test_caps_completion_report_and_the_onboarding_step(
+    admin_api: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    product = _setup(admin_api, sessions)
+    admin_api.post("/guides", json=WALKTHROUGH)
+    admin_api.post("/guides/setup-walkthrough/publish")
+    template = {
+        "name": "self-serve",
+        "title": "Self-serve",
+        "stages": [
+            {"title": "Start", "steps": [
+                {"key": "walk", "title": "Walk the setup", "side": "customer", "due_days": 7,
+                 "completion_event": "guide_completed:setup-walkthrough"},
+            ]},
+        ],
+    }  # fmt: skip
+    assert admin_api.post("/onboarding/templates", json=template).status_code in (200, 201)
+    account = product.ids["ACC-1"]
+    started = admin_api.post(f"/accounts/{account}/onboarding", json={"template": "self-serve"})
+    assert started.status_code in (200, 201), started.text
+    token = admin_api.headers.pop("Authorization")
+
+    g = {"guide": "setup-walkthrough", "version": 1}
+    # u-1 is shown it twice (its cap) and dismisses it; u-2 walks it to the end.
+    product.report("ACC-1", "u-1", ("a1", "guide_shown", g), ("a2", "guide_shown", g))
+    assert product.guides("ACC-1", "u-1", "/reports") == []  # 2 shows: the cap
+    product.report("ACC-1", "u-2", ("b1", "guide_shown", g),
+                   ("b2", "guide_step_completed", {**g, "step": 0}),
+                   ("b3", "guide_step_completed", {**g, "step": 1}))  # fmt: skip
+    # The same batch again (a retry) counts nothing twice.
+    product.report("ACC-1", "u-2", ("b1", "guide_shown", g),
+                   ("b2", "guide_step_completed", {**g, "step": 0}),
+                   ("b3", "guide_step_completed", {**g, "step": 1}))  # fmt: skip
+    product.report("ACC-1", "u-3", ("c1", "guide_shown", g), ("c2", "guide_dismissed", g))
+    product.report("ACC-1", "u-2", ("b4", "guide_step_completed", {**g, "step": 2}),
+                   ("b5", "guide_completed", g))  # fmt: skip
+    assert product.guides("ACC-1", "u-2", "/reports") == []  # completed: not again
+    admin_api.headers["Authorization"] = token
+
+    plan = admin_api.get(f"/accounts/{account}/onboarding").json()
+    assert [s["done_at"] is not None for s in plan["steps"]] == [True]
+    report = admin_api.get("/guides/setup-walkthrough/report").json()
+    # By hand: u-1 shown 2×, u-2 1×, u-3 1× → 3 users, 4 shows, 1 account; steps done:
+    # step 1 by u-2 only (u-1 and u-3 never finished a step), likewise 2 and 3.
+    assert (report["users_shown"], report["shows"], report["accounts_reached"]) == (3, 4, 1)
+    assert [s["users"] for s in report["steps"]] == [1, 1, 1]
+    assert (report["completed"], report["dismissed"]) == (1, 1)
+    assert report["completion_rate"] == 1 / 3
+
+
+def test_a_forged_identity_or_another_origin_gets_no_guides(
+    admin_api: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    product = _setup(admin_api, sessions)
+    del admin_api.headers["Authorization"]
+    forged = {**product.who("ACC-1", "u-1"), "user": "u-2"}
+    refused = admin_api.post("/sdk/guides", json=forged, headers={"Origin": APP})
+    assert refused.status_code == 403
+    other = admin_api.post(
+        "/sdk/guides", json=product.who("ACC-1", "u-1"), headers={"Origin": "https://evil.example"}
+    )
+    assert other.status_code == 403
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_publishing_needs_an_element_for_every_anchored_step(
+    admin_api: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    _setup(admin_api, sessions)
+    broken = {**WALKTHROUGH, "definition": {"steps": [{"title": "No element"}],
+              "targeting": {"segments": ["nobody"]}}}  # fmt: skip
+    admin_api.post("/guides", json=broken)
+    refused = admin_api.post("/guides/setup-walkthrough/publish")
+    assert refused.status_code == 422
+    where = {tuple(e["loc"]) for e in refused.json()["errors"]}
+    assert ("steps", 0, "selector") in where
+    assert ("targeting", "segments") in where
+    assert admin_api.get("/guides/setup-walkthrough").json()["published_version"] is None
+
+
+def test_a_checklist_lists_the_customer_side_steps(
+    admin_api: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    product = _setup(admin_api, sessions)
+    admin_api.post("/guides", json={"key": "getting-started", "name": "Getting started",
+                                    "kind": "checklist", "environment": "production"})  # fmt: skip
+    admin_api.post("/guides/getting-started/publish")
+    token = admin_api.headers.pop("Authorization")
+    assert product.guides("ACC-1", "u-1") == []  # no plan: nothing to list
+    admin_api.headers["Authorization"] = token
+    account = product.ids["ACC-1"]
+    template = {"name": "t", "title": "T", "stages": [{"title": "S", "steps": [
+        {"key": "kick", "title": "Kick-off", "side": "cs", "due_days": 1},
+        {"key": "invite", "title": {"ja": "メンバー招待", "en": "Invite your team"},
+         "side": "customer", "due_days": 3},
+    ]}]}  # fmt: skip
+    admin_api.post("/onboarding/templates", json=template)
+    admin_api.post(f"/accounts/{account}/onboarding", json={"template": "t"})
+    del admin_api.headers["Authorization"]
+    shown = product.guides("ACC-1", "u-1", locale="ja")
+    assert [(i["title"], i["done"]) for i in shown[0]["items"]] == [("メンバー招待", False)]
+
+
+def test_a_playbook_s_show_guide_reaches_only_the_account_it_fired_for(
+    admin_api: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    product = _setup(admin_api, sessions)
+    comeback = {"key": "comeback", "name": "Come back", "kind": "modal",
+                "environment": "production", "definition": {
+                    "steps": [{"title": "Your reports are waiting"}],
+                    "targeting": {"assigned_only": True}}}  # fmt: skip
+    admin_api.post("/guides", json=comeback)
+    admin_api.post("/guides/comeback/publish")
+    del admin_api.headers["Authorization"]
+    assert product.guides("ACC-1", "u-1") == []  # nobody assigned yet
+    started = Started(
+        action_id=1,
+        kind="show_guide",
+        payload={"account_id": product.ids["ACC-1"], "guide": "comeback", "days": 14,
+                 "day": datetime.now(UTC).date().isoformat()},
+        key="k",
+    )  # fmt: skip
+    with sessions.begin() as session:
+        assert ACTION_KINDS["show_guide"].perform(session, started) == {  # type: ignore[misc]
+            "assigned": True,
+            "new": True,
+            "guide": "comeback",
+        }
+    assert [g["key"] for g in product.guides("ACC-1", "u-1")] == ["comeback"]
+    assert product.guides("ACC-2", "u-9") == []
