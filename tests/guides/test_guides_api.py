@@ -218,9 +218,18 @@ def test_a_checklist_lists_the_customer_side_steps(
     ]}]}  # fmt: skip
     admin_api.post("/onboarding/templates", json=template)
     admin_api.post(f"/accounts/{account}/onboarding", json={"template": "t"})
+    contact = admin_api.post("/contacts", json={"account_id": account, "name": "佐藤 花子",
+                                                "email": "hanako@example.jp"}).json()  # fmt: skip
+    kickoff = {"kind": "kickoff", "title": "Kick-off", "starts_at": "2099-01-12T05:00:00Z",
+               "place": "Zoom", "contact_ids": [contact["id"]]}  # fmt: skip
+    made = admin_api.post(f"/accounts/{account}/onboarding/meetings", json=kickoff)
+    assert made.status_code == 201, made.text
     del admin_api.headers["Authorization"]
     shown = product.guides("ACC-1", "u-1", locale="ja")
     assert [(i["title"], i["done"]) for i in shown[0]["items"]] == [("メンバー招待", False)]
+    assert shown[0]["meetings"] == [
+        {"title": "Kick-off", "starts_at": "2099-01-12T05:00:00Z", "place": "Zoom"}
+    ]
 
 
 def test_a_playbook_s_show_guide_reaches_only_the_account_it_fired_for(

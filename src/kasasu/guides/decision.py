@@ -29,6 +29,7 @@ from kasasu.guides.repository import (
 )
 from kasasu.guides.schemas import (
     ChecklistItem,
+    ChecklistMeeting,
     GuideAnswer,
     GuideAsk,
     GuideDefinition,
@@ -40,7 +41,7 @@ from kasasu.kit.i18n import LOCALES, _, negotiate_locale
 from kasasu.kit.types import local_text
 from kasasu.models import GuideViewer, SdkVisitor
 from kasasu.onboarding.schemas import OnboardingRead
-from kasasu.onboarding.service import plan_of
+from kasasu.onboarding.service import customer_agenda, plan_of
 from kasasu.segments.service import segments_of
 
 # The words on the script's buttons.
@@ -52,6 +53,7 @@ LABELS = {
     "click": _("Click it to go on"),
     "checklist": _("Getting started"),
     "due": _("due"),
+    "meetings": _("Meetings"),
 }
 # Page loads this close together are one visit (first / N-th visit targeting).
 VISIT_GAP = timedelta(minutes=30)
@@ -300,10 +302,15 @@ def _shown(guide: LiveGuide, facts: Facts, locale: str) -> ShownGuide:
             )
             for step in _customer_steps(facts)
         ]
+        meetings = [
+            ChecklistMeeting(title=m.title, starts_at=m.starts_at, place=m.place)
+            for m in customer_agenda(facts.session, facts.account.id, facts.now).meetings
+        ]
     return ShownGuide(
         key=guide.key,
         version=guide.version,
         kind=guide.kind,
         steps=guide.steps[locale],
         items=items,
+        meetings=meetings if guide.kind is GuideKind.CHECKLIST else [],
     )

@@ -183,12 +183,21 @@ class ChecklistItem(BaseModel):
     overdue: bool
 
 
+class ChecklistMeeting(BaseModel):
+    title: str
+    starts_at: datetime = Field(description="UTC; the script shows it in the user's zone")
+    place: str | None
+
+
 class ShownGuide(BaseModel):
     key: str
     version: int
     kind: GuideKind
     steps: list[ShownStep]
     items: list[ChecklistItem] = Field(default_factory=list, description="checklist")
+    meetings: list[ChecklistMeeting] = Field(
+        default_factory=list, description="checklist: the plan's meetings still to come"
+    )
 
 
 class GuideAnswer(BaseModel):

@@ -367,6 +367,16 @@
       list.appendChild(line);
     });
     box.appendChild(list);
+    if (guide.meetings && guide.meetings.length) {
+      box.appendChild(node("strong", "t", guides.labels.meetings || ""));
+      var met = node("ul");
+      guide.meetings.forEach(function (meeting) {
+        var when = new Date(meeting.starts_at).toLocaleString(guides.locale || undefined,
+          { dateStyle: "medium", timeStyle: "short" });
+        met.appendChild(node("li", "", when + " " + meeting.title + (meeting.place ? " (" + meeting.place + ")" : "")));
+      });
+      box.appendChild(met);
+    }
     box.appendChild(button("×", function () { box.remove(); report("guide_dismissed", guide); }, "x", guides.labels.close));
     ui().appendChild(box);
     var seen = "kasasu-shown-" + guide.key;
