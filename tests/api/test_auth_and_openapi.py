@@ -23,6 +23,7 @@ PUBLIC = {
     ("get", "/widget/campaigns/{public_id}"),
     ("post", "/sdk/events"),  # a product's pages, checked by origin and signed identity
     ("post", "/sdk/guides"),  # likewise: the guides a product's user sees
+    ("post", "/sdk/answers"),  # and their answers to a micro-survey
 }
 # Commands whose whole input is the path (and query): send or remind a campaign.
 BODILESS = {

@@ -6,18 +6,31 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from kasasu.api.context import ApiContext
 from kasasu.health.features import read_accounts
+from kasasu.models import SurveyResponse
 from kasasu.playbooks.actions import ACTION_KINDS, Started
 from kasasu.segments.schemas import SegmentDefinition
 from kasasu.segments.service import assign_segments, save_segment
+from tests.surveys.conftest import file_config
 
 APP = "https://app.example.jp"
+
+
+@pytest.fixture
+def api_context(api_context: ApiContext, tmp_path: Path) -> ApiContext:
+    """Surveys configured: the micro-survey's campaign is made through the API."""
+    return replace(api_context, surveys=file_config(tmp_path))
 
 
 def _sign(secret: str, account: str, user: str) -> str:
@@ -259,3 +272,62 @@ def test_a_playbook_s_show_guide_reaches_only_the_account_it_fired_for(
         }
     assert [g["key"] for g in product.guides("ACC-1", "u-1")] == ["comeback"]
     assert product.guides("ACC-2", "u-9") == []
+
+
+def test_a_micro_survey_asks_its_audience_once_and_stores_the_answer(
+    admin_api: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    product = _setup(admin_api, sessions)
+    contacts = {}
+    for account, email in [("ACC-1", "hanako@aomori.example"), ("ACC-2", "taro@hirosaki.example")]:
+        made = admin_api.post("/contacts", json={"account_id": product.ids[account], "name": email,
+                                                 "email": email})  # fmt: skip
+        contacts[account] = made.json()["id"]
+    campaign = {"name": "in-app-nps", "kind": "nps", "channel_widget": True,
+                "question_en": "How likely are you to recommend us?",
+                "contacts": [contacts["ACC-1"], contacts["ACC-2"]]}  # fmt: skip
+    assert admin_api.post("/surveys/campaigns", json=campaign).status_code == 201
+    no_campaign = {"key": "nps-in-app", "name": "NPS", "kind": "survey",
+                   "environment": "production"}  # fmt: skip
+    admin_api.post("/guides", json=no_campaign)
+    refused = admin_api.post("/guides/nps-in-app/publish")
+    assert refused.status_code == 422  # a micro-survey names its campaign
+    with_campaign = {"survey": "in-app-nps"}
+    assert admin_api.put("/guides/nps-in-app/draft", json=with_campaign).status_code == 200
+    assert admin_api.post("/guides/nps-in-app/publish").status_code == 200
+    del admin_api.headers["Authorization"]
+
+    traits = {"traits": {"email": "hanako@aomori.example"}, "locale": "en"}
+    [shown] = product.guides("ACC-1", "u-1", **traits)
+    assert shown["survey"] == {
+        "campaign": "in-app-nps",
+        "question": "How likely are you to recommend us?",
+        "followup": shown["survey"]["followup"],
+        "low": 0,
+        "high": 10,
+        "low_label": shown["survey"]["low_label"],
+        "high_label": shown["survey"]["high_label"],
+    }
+    # Someone else's email, at ACC-1: not a contact of this account, nothing asked.
+    assert product.guides("ACC-1", "u-2", traits={"email": "taro@hirosaki.example"}) == []
+
+    def answer(account: str, user: str, who: str, score: int) -> dict[str, object]:
+        body = {**product.who(account, user), "guide": "nps-in-app", "who": who, "score": score,
+                "comment": "使いやすい"}  # fmt: skip
+        sent = admin_api.post("/sdk/answers", json=body, headers={"Origin": APP})
+        assert sent.status_code == 200, sent.text
+        return dict(sent.json())
+
+    # Posing as ACC-2's contact from ACC-1's signed user stores nothing.
+    assert answer("ACC-1", "u-1", "taro@hirosaki.example", 3) == {"stored": False}
+    assert answer("ACC-1", "u-1", "hanako@aomori.example", 9) == {"stored": True}
+    assert answer("ACC-1", "u-1", "hanako@aomori.example", 2) == {"stored": False}  # once
+    assert product.guides("ACC-1", "u-1", **traits) == []  # answered: not asked again
+    forged = {**product.who("ACC-1", "u-1"), "signature": "0" * 64, "guide": "nps-in-app",
+              "who": "hanako@aomori.example", "score": 1}  # fmt: skip
+    assert admin_api.post("/sdk/answers", json=forged, headers={"Origin": APP}).status_code == 403
+    with sessions() as session:
+        stored = session.scalars(select(SurveyResponse)).all()
+        assert [(r.contact_id, r.score, r.comment, r.campaign) for r in stored] == [
+            (contacts["ACC-1"], 9, "使いやすい", "in-app-nps")
+        ]

@@ -24,7 +24,16 @@ from kasasu.guides.authoring import (
 )
 from kasasu.guides.decision import decide
 from kasasu.guides.report import GuideReport, guide_report
-from kasasu.guides.schemas import GuideAnswer, GuideAsk, GuideDefinition, GuideRead, GuideWrite
+from kasasu.guides.schemas import (
+    GuideAnswer,
+    GuideAsk,
+    GuideDefinition,
+    GuideRead,
+    GuideWrite,
+    SdkAnswer,
+    SdkAnswered,
+)
+from kasasu.guides.service import answer_survey
 
 GuideKeyPath = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 
@@ -49,6 +58,26 @@ def guides_router() -> APIRouter:
             ask.environment,
             lambda: in_transaction(
                 request, lambda s: decide(s, ask, asked, datetime.now(UTC), language)
+            ),
+        )
+
+    router.add_api_route(
+        "/sdk/answers", sdk_preflight, methods=["OPTIONS"], include_in_schema=False
+    )
+
+    @router.post(
+        "/sdk/answers",
+        response_model=SdkAnswered,
+        summary="A micro-survey's answer from a product's page (public; CORS: listed origins)",
+        responses=PROBLEMS,
+    )
+    def answered(request: Request, answer: SdkAnswer) -> Response:
+        asked = request.headers.get("origin")
+        return sdk_answer(
+            request,
+            answer.environment,
+            lambda: in_transaction(
+                request, lambda s: answer_survey(s, answer, asked, datetime.now(UTC))
             ),
         )
 

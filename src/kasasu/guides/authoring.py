@@ -17,9 +17,10 @@ from kasasu.guides.schemas import ANCHORED, GuideDefinition, GuideRead, GuideWri
 from kasasu.kit.i18n import _
 from kasasu.models import Guide, GuideVersion
 from kasasu.segments.service import list_segments
+from kasasu.surveys.campaigns import list_campaigns
 
 # Kinds whose content comes from elsewhere (the account's onboarding steps): no steps needed.
-STEPLESS = frozenset({GuideKind.CHECKLIST})
+STEPLESS = frozenset({GuideKind.CHECKLIST, GuideKind.SURVEY})
 
 
 def parse_guides(text: str, source: str, environment: str | None = None) -> list[GuideWrite]:
@@ -125,6 +126,17 @@ def _check_publishable(session: Session, kind: GuideKind, definition: GuideDefin
             for i, step in enumerate(definition.steps)
             if not step.selector
         )
+    if kind is GuideKind.SURVEY:
+        campaigns = {c.name: c for c in list_campaigns(session)}
+        found = campaigns.get(definition.survey or "")
+        if found is None or not found.channel_widget:
+            errors.append(
+                FieldError(
+                    ("survey",),
+                    _("Name a survey campaign open to the in-app widget"),
+                    definition.survey,
+                )
+            )
     known = {s.name for s in list_segments(session)}
     errors.extend(
         FieldError(("targeting", "segments"), _("No segment named {name}", name=name), name)

@@ -35,6 +35,7 @@ from kasasu.guides.schemas import (
     GuideDefinition,
     ShownGuide,
     ShownStep,
+    SurveyAsk,
 )
 from kasasu.guides.text import rendered
 from kasasu.kit.i18n import LOCALES, _, negotiate_locale
@@ -43,6 +44,7 @@ from kasasu.models import GuideViewer, SdkVisitor
 from kasasu.onboarding.schemas import OnboardingRead
 from kasasu.onboarding.service import customer_agenda, plan_of
 from kasasu.segments.service import segments_of
+from kasasu.surveys.answers import SurveyPage, in_product_survey
 
 # The words on the script's buttons.
 LABELS = {
@@ -54,6 +56,8 @@ LABELS = {
     "checklist": _("Getting started"),
     "due": _("due"),
     "meetings": _("Meetings"),
+    "send": _("Send"),
+    "thanks": _("Thank you for your answer."),
 }
 # Page loads this close together are one visit (first / N-th visit targeting).
 VISIT_GAP = timedelta(minutes=30)
@@ -79,7 +83,9 @@ class Facts:
     role: str | None
     now: datetime
     count_visit: Callable[[], int]
+    who: str = ""  # the user's email trait, else their id: a contact, for micro-surveys
     _visits: int | None = None
+    _surveys: dict[str, SurveyPage | None] = field(default_factory=dict)
     _segments: set[str] | None = None
     _plan: OnboardingRead | None = None
     _plan_read: bool = False
@@ -91,6 +97,12 @@ class Facts:
         if self._visits is None:
             self._visits = self.count_visit()
         return self._visits
+
+    def survey(self, name: str) -> SurveyPage | None:
+        """The campaign as this user may answer it in the product (None: they may not)."""
+        if name not in self._surveys:
+            self._surveys[name] = in_product_survey(self.session, name, self.who, self.account.id)
+        return self._surveys[name]
 
     def segments(self) -> set[str]:
         if self._segments is None:
@@ -150,6 +162,7 @@ def decide(
         role=str(role) if role is not None else None,
         now=now,
         count_visit=lambda: _visit(session, who, ask.user, now),
+        who=str(ask.traits.get("email") or ask.user),
     )
     live = live_guides().of(session, who.environment.id)
     if live:
@@ -272,6 +285,10 @@ def _refusal(guide: LiveGuide, facts: Facts, url: str) -> str | None:  # noqa: P
         return "onboarding_step_open"
     if guide.kind is GuideKind.CHECKLIST and not _customer_steps(facts):
         return "checklist"
+    if guide.kind is GuideKind.SURVEY and not (
+        guide.definition.survey and facts.survey(guide.definition.survey)
+    ):
+        return "survey"
     return None
 
 
@@ -289,6 +306,7 @@ def _customer_steps(facts: Facts) -> list[Any]:
 
 def _shown(guide: LiveGuide, facts: Facts, locale: str) -> ShownGuide:
     items: list[ChecklistItem] = []
+    meetings: list[ChecklistMeeting] = []
     if guide.kind is GuideKind.CHECKLIST:
         today = facts.now.date()
         items = [
@@ -312,5 +330,24 @@ def _shown(guide: LiveGuide, facts: Facts, locale: str) -> ShownGuide:
         kind=guide.kind,
         steps=guide.steps[locale],
         items=items,
-        meetings=meetings if guide.kind is GuideKind.CHECKLIST else [],
+        meetings=meetings,
+        survey=_survey(guide, facts, locale),
+    )
+
+
+def _survey(guide: LiveGuide, facts: Facts, locale: str) -> SurveyAsk | None:
+    name = guide.definition.survey
+    page = facts.survey(name) if guide.kind is GuideKind.SURVEY and name else None
+    if page is None or name is None:
+        return None
+    texts = page.texts(locale)
+    low, high = page.kind.score_range
+    return SurveyAsk(
+        campaign=name,
+        question=texts.question,
+        followup=texts.followup,
+        low=low,
+        high=high,
+        low_label=texts.low_label,
+        high_label=texts.high_label,
     )

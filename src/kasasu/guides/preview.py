@@ -31,6 +31,7 @@ REASONS: dict[str, Message] = {
     "assigned_only": _("No playbook assigned it to this account"),
     "onboarding_step_open": _("The account's onboarding step is not open"),
     "checklist": _("The account has no customer-side onboarding steps"),
+    "survey": _("Not a contact of the survey's audience at this account, answered, or closed"),
 }
 
 

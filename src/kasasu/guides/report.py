@@ -14,7 +14,7 @@ from kasasu.guides.repository import AssignmentRepository, GuideRepository, View
 from kasasu.guides.schemas import GuideDefinition
 from kasasu.kit.i18n import _
 from kasasu.kit.types import local_text
-from kasasu.support.service import tickets_about
+from kasasu.support.service import tickets_around
 
 TICKET_WINDOW = timedelta(days=30)
 
@@ -61,27 +61,24 @@ def guide_report(session: Session, key: str, now: datetime, locale: str = "en") 
     first = repo.version(guide.id, 1)
     latest = repo.version(guide.id, guide.published_version) if guide.published_version else None
     definition = GuideDefinition.model_validate(latest.definition if latest else guide.draft)
-    viewers = [v for v in ViewerRepository(session).of_guide(guide.id) if v.shows > 0]
-    completed = sum(1 for v in viewers if v.completed_at is not None)
+    users, accounts, shows, completed, dismissed, *finished = ViewerRepository(session).tally(
+        guide.id, len(definition.steps)
+    )
     return GuideReport(
         key=guide.key,
         name=guide.name,
         live_since=first.published_at if first else None,
         version=guide.published_version,
-        users_shown=len(viewers),
-        accounts_reached=len({v.account_id for v in viewers}),
-        shows=sum(v.shows for v in viewers),
+        users_shown=users,
+        accounts_reached=accounts,
+        shows=shows,
         steps=[
-            StepReach(
-                step=i + 1,
-                title=local_text(step.title, locale),
-                users=sum(1 for v in viewers if v.steps_done > i or v.completed_at is not None),
-            )
-            for i, step in enumerate(definition.steps)
+            StepReach(step=i + 1, title=local_text(step.title, locale), users=done)
+            for i, (step, done) in enumerate(zip(definition.steps, finished, strict=True))
         ],
         completed=completed,
-        dismissed=sum(1 for v in viewers if v.dismissed_at is not None),
-        completion_rate=completed / len(viewers) if viewers else None,
+        dismissed=dismissed,
+        completion_rate=completed / users if users else None,
         assigned_accounts=AssignmentRepository(session).count_of(guide.id),
         tickets=_tickets(session, definition.topic, first.published_at if first else None, now),
     )
@@ -93,9 +90,5 @@ def _tickets(
     if not words or live is None:
         return None
     span = min(TICKET_WINDOW, max(now - live, timedelta(0)))
-    return TicketsAround(
-        words=words,
-        days=span.days,
-        before=tickets_about(session, words, live - span, live),
-        after=tickets_about(session, words, live, live + span),
-    )
+    before, after = tickets_around(session, words, live, span)
+    return TicketsAround(words=words, days=span.days, before=before, after=after)

@@ -133,6 +133,11 @@ class GuideDefinition(BaseModel):
     topic: list[str] = Field(
         default_factory=list, max_length=20, description="Words of its topic in tickets"
     )
+    survey: str | None = Field(
+        default=None,
+        max_length=100,
+        description="micro-survey: the campaign it asks (open to the widget channel)",
+    )
 
     @model_validator(mode="after")
     def _window(self) -> GuideDefinition:
@@ -189,6 +194,18 @@ class ChecklistMeeting(BaseModel):
     place: str | None
 
 
+class SurveyAsk(BaseModel):
+    """A micro-survey as the script asks it, in the user's language."""
+
+    campaign: str
+    question: str
+    followup: str
+    low: int
+    high: int
+    low_label: str
+    high_label: str
+
+
 class ShownGuide(BaseModel):
     key: str
     version: int
@@ -198,6 +215,7 @@ class ShownGuide(BaseModel):
     meetings: list[ChecklistMeeting] = Field(
         default_factory=list, description="checklist: the plan's meetings still to come"
     )
+    survey: SurveyAsk | None = None
 
 
 class GuideAnswer(BaseModel):
@@ -205,3 +223,18 @@ class GuideAnswer(BaseModel):
     labels: dict[str, str] = Field(
         default_factory=dict, description="The script's buttons, in the user's language"
     )
+
+
+class SdkAnswer(SdkIdentity):
+    """A micro-survey's answer from the script."""
+
+    guide: GuideKey
+    who: str = Field(
+        min_length=1, max_length=320, description="The user's email, else their id: a contact"
+    )
+    score: int = Field(ge=0, le=10)
+    comment: str | None = Field(default=None, max_length=5_000)
+
+
+class SdkAnswered(BaseModel):
+    stored: bool = Field(description="False for someone outside the campaign's audience")

@@ -6,21 +6,32 @@ Events go to the event store with the script's id, so a batch sent twice is stor
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from kasasu.db.engine import Transactions
-from kasasu.errors import Conflict
+from kasasu.domain.choices import GuideKind
+from kasasu.errors import Conflict, NotFound
 from kasasu.events.schemas import EventIn
 from kasasu.events.service import ingest_batch
+from kasasu.guides.authoring import get_guide
 from kasasu.guides.identity import verified
 from kasasu.guides.progress import GUIDE_EVENTS, record_guide_events
 from kasasu.guides.repository import EnvironmentRepository
-from kasasu.guides.schemas import EnvironmentCreate, EnvironmentRead, SdkAccepted, SdkBatch
+from kasasu.guides.schemas import (
+    EnvironmentCreate,
+    EnvironmentRead,
+    SdkAccepted,
+    SdkAnswer,
+    SdkAnswered,
+    SdkBatch,
+)
 from kasasu.kit.i18n import _
 from kasasu.kit.recent import Recent
 from kasasu.models import SdkEnvironment
+from kasasu.surveys.answers import Answer, answer_in_product
 
 
 def create_environment(
@@ -102,3 +113,24 @@ def accept_events(
             write=True,
         )
     return SdkAccepted(received=result.received, stored=result.inserted)
+
+
+def answer_survey(
+    session: Session, answer: SdkAnswer, origin: str | None, now: datetime
+) -> SdkAnswered:
+    """A micro-survey's answer from the product: for the contact ``answer.who`` of the
+    account the product's server signed, to the campaign the guide asks; stored like the
+    widget's (once per contact and campaign), the rest thanked and dropped."""
+    who = verified(session, answer, origin)
+    guide = get_guide(session, answer.guide)
+    campaign = guide.published.survey if guide.published else None
+    if guide.kind is not GuideKind.SURVEY or campaign is None:
+        raise NotFound(_("No guide with the key {key}", key=answer.guide))
+    page = answer_in_product(
+        session,
+        campaign,
+        Answer(score=answer.score, comment=answer.comment, who=answer.who),
+        now,
+        who.account_id,
+    )
+    return SdkAnswered(stored=page.state == "thanks" and page.campaign is not None)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 
 from kasasu.db.repository import Repository
 from kasasu.models import Ticket
@@ -15,14 +15,18 @@ class TicketRepository(Repository[Ticket]):
     default_sort = "-opened_at"
     searchable = ("subject", "external_id")
 
-    def count_about(self, words: Sequence[str], start: datetime, end: datetime) -> int:
-        """Tickets opened in [start, end) whose subject holds any of ``words``."""
+    def count_around(
+        self, words: Sequence[str], start: datetime, middle: datetime, end: datetime
+    ) -> tuple[int, int]:
+        """Tickets whose subject holds any of ``words``, opened in [start, middle) and in
+        [middle, end): one pass over the tickets of the whole span."""
         if not words:
-            return 0
+            return 0, 0
         lowered = func.lower(Ticket.subject)
-        stmt = select(func.count()).where(
-            Ticket.opened_at >= start,
-            Ticket.opened_at < end,
-            or_(*(lowered.contains(word.lower(), autoescape=True) for word in words)),
+        about = or_(*(lowered.contains(word.lower(), autoescape=True) for word in words))
+        before = func.sum(case((Ticket.opened_at < middle, 1), else_=0))
+        stmt = select(func.count(), before).where(
+            Ticket.opened_at >= start, Ticket.opened_at < end, about
         )
-        return int(self.session.scalar(stmt) or 0)
+        total, earlier = self.session.execute(stmt).one()
+        return int(earlier or 0), int(total or 0) - int(earlier or 0)

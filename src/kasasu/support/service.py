@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -40,6 +40,9 @@ class TicketService(CrudService[Ticket, TicketCreate, TicketUpdate, TicketRead])
 tickets = TicketService()
 
 
-def tickets_about(session: Session, words: Sequence[str], start: datetime, end: datetime) -> int:
-    """How many tickets opened in [start, end) have any of ``words`` in their subject."""
-    return TicketRepository(session).count_about(words, start, end)
+def tickets_around(
+    session: Session, words: Sequence[str], middle: datetime, span: timedelta
+) -> tuple[int, int]:
+    """Tickets whose subject holds any of ``words``: opened in the ``span`` before
+    ``middle`` and in the ``span`` from it."""
+    return TicketRepository(session).count_around(words, middle - span, middle, middle + span)

@@ -144,7 +144,46 @@ def answer_widget(
     page = open_campaign(session, public_id, "widget")
     if page.state != "open" or page.campaign is None:
         return page
-    campaign = page.campaign
+    return _answer_open(session, page.campaign, answer, now)
+
+
+def in_product_survey(session: Session, name: str, who: str, account_id: int) -> SurveyPage | None:
+    """The campaign ``name`` as an in-app guide asks it of ``who`` (email or external id):
+    only when it is open to the widget channel, and ``who`` is a contact of its audience, at
+    ``account_id``, who has not answered it yet."""
+    campaign = CampaignRepository(session).get_by_name(name)
+    if campaign is None or not campaign.channel_widget or campaign.status == "closed":
+        return None
+    found = audience_contact(session, campaign, who)
+    if found is None or found.account_id != account_id:
+        return None
+    answers = AnswerRepository(session)
+    invitation = answers.invitation_of(campaign.id, found.id)
+    if answers.has_answered(campaign.name, found.id) or (
+        invitation is not None and invitation.answered_at is not None
+    ):
+        return None
+    return SurveyPage("open", campaign.kind, None, campaign)
+
+
+def answer_in_product(
+    session: Session, name: str, answer: Answer, now: datetime, account_id: int
+) -> SurveyPage:
+    """An answer from an in-app guide, for ``answer.who`` of ``account_id`` (the SDK signed
+    the account and user): like the widget's, stored only for a contact of that account in
+    the campaign's audience."""
+    page = in_product_survey(session, name, answer.who, account_id)
+    if page is None or page.campaign is None:
+        return SurveyPage("thanks")  # outside its audience: nothing stored, nothing told
+    return _answer_open(session, page.campaign, answer, now)
+
+
+def _answer_open(
+    session: Session, campaign: SurveyCampaign, answer: Answer, now: datetime
+) -> SurveyPage:
+    """An answer to an open campaign by a contact of its audience (anyone else gets
+    "thanks" and nothing is stored)."""
+    contact = answer.who
     comment = (answer.comment or "").strip() or None
     errors = answer_errors(campaign.kind, answer.score, comment)
     if errors:  # before looking the contact up: the same refusal for everyone

@@ -48,6 +48,7 @@ class GuideForm(BaseModel):
     starts_at: str = Field(default="", max_length=40)
     ends_at: str = Field(default="", max_length=40)
     topic: str = Short
+    survey: str = Field(default="", max_length=100)
     action: str = Field(default="save", max_length=20)
     # Where the editor picks elements (not saved: kept while the form goes back and forth).
     pick_page: str = Field(default="", max_length=2000)
@@ -98,6 +99,7 @@ class GuideForm(BaseModel):
                 "starts_at": _moment("starts_at", self.starts_at, zone),
                 "ends_at": _moment("ends_at", self.ends_at, zone),
                 "topic": _words(self.topic),
+                "survey": self.survey.strip() or None,
             }
         )
 
@@ -149,6 +151,7 @@ def form_of(guide: GuideRead, zone: str) -> GuideForm:
         starts_at=_local(d.starts_at, zone),
         ends_at=_local(d.ends_at, zone),
         topic=", ".join(d.topic),
+        survey=d.survey or "",
     )
     return form.with_steps(steps or [blank_step()])
 

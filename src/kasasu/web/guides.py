@@ -29,6 +29,7 @@ from kasasu.guides.report import guide_report, reach_by_guide
 from kasasu.guides.schemas import GuideDefinition, GuideRead
 from kasasu.guides.service import list_environments
 from kasasu.segments.service import list_segments
+from kasasu.surveys.campaigns import list_campaigns
 from kasasu.users.schemas import UserRead
 from kasasu.web.auth import CurrentUser, check_csrf, require
 from kasasu.web.context import in_transaction
@@ -173,6 +174,7 @@ def _editor(
         return {
             "environments": list_environments(session),
             "segment_names": [s.name for s in list_segments(session)],
+            "campaigns": [c.name for c in list_campaigns(session) if c.channel_widget],
         }
 
     return pages.render(

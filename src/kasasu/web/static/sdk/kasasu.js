@@ -135,7 +135,7 @@
     ".x{position:absolute;top:4px;right:6px;border:0;padding:0 4px;font-size:18px;line-height:1}" +
     ".c{left:50%;top:30%;transform:translateX(-50%)}.o{position:fixed;inset:0;background:rgba(0,0,0,.35);z-index:2147483645}" +
     ".ban{position:fixed;left:0;right:0;top:0;max-width:none;border-radius:0}" +
-    ".list{right:16px;bottom:16px}.list ul{list-style:none;padding:0;margin:6px 0}.late{color:#c53030}" +
+    ".list{right:16px;bottom:16px}textarea{width:100%;box-sizing:border-box;font:inherit}.list ul{list-style:none;padding:0;margin:6px 0}.late{color:#c53030}" +
     ".dot{position:fixed;z-index:2147483646;width:14px;height:14px;border-radius:50%;background:#3182ce;" +
     "border:2px solid #fff;padding:0}.pick{top:0;left:0;right:0;max-width:none;border-radius:0;background:#2c5282;color:#fff}";
   var guides = { asked: null, labels: {}, active: null, root: null, traits: {}, locale: null };
@@ -391,6 +391,55 @@
     report("guide_shown", guide);
   }
 
+  function survey(guide) {
+    var ask = guide.survey;
+    var box = bubble(guide, { title: ask.question }, "c");
+    var close = button("×", function () { box.remove(); report("guide_dismissed", guide); }, "x", guides.labels.close);
+    box.appendChild(close);
+    var scale = node("div", "bar");
+    var comment = node("textarea");
+    comment.rows = 2;
+    comment.setAttribute("aria-label", ask.followup);
+    var chosen = null;
+    for (var score = ask.low; score <= ask.high; score++) {
+      (function (value) {
+        scale.appendChild(button(String(value), function (event) {
+          chosen = value;
+          Array.prototype.forEach.call(scale.children, function (b) { b.className = ""; });
+          event.currentTarget.className = "p";
+        }));
+      })(score);
+    }
+    box.appendChild(scale);
+    box.appendChild(node("div", "n", ask.low_label + " ← → " + ask.high_label));
+    box.appendChild(node("p", "", ask.followup));
+    box.appendChild(comment);
+    var bar = node("div", "bar");
+    bar.appendChild(button(guides.labels.send || "OK", function () {
+      if (chosen === null) {
+        return;
+      }
+      window.fetch(base + "/api/v1/sdk/answers", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        credentials: "omit",
+        body: JSON.stringify({
+          environment: state.key, account: state.account, user: state.user, signature: state.signature,
+          guide: guide.key, who: String(guides.traits.email || state.user), score: chosen, comment: comment.value || null
+        })
+      }).then(function (response) {
+        if (response.ok) {
+          box.textContent = "";
+          box.appendChild(node("strong", "t", guides.labels.thanks || ""));
+          report("guide_completed", guide);
+          window.setTimeout(function () { box.remove(); }, 2500);
+        }
+      }, function () {});
+    }, "p"));
+    box.appendChild(bar);
+    report("guide_shown", guide);
+  }
+
   function show(guide) {
     if (!document.body) {
       document.addEventListener("DOMContentLoaded", function () { show(guide); });
@@ -408,6 +457,8 @@
       banner(guide);
     } else if (guide.kind === "checklist") {
       checklist(guide);
+    } else if (guide.kind === "survey" && guide.survey) {
+      survey(guide);
     }
   }
 
