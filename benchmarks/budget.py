@@ -22,7 +22,6 @@ import signal
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -33,7 +32,7 @@ from typing import Any
 import httpx
 
 from kasasu.kit.deadline import BudgetMiddleware
-from serving import served
+from serving import kasasu_output, served
 
 LONG = "/api/v1/voice/reasons?from=2016-01&to=2025-12"
 AS_OF = "2026/11/23"
@@ -47,17 +46,10 @@ def _prepare(data: Path) -> tuple[dict[str, str], str]:
         "KASASU_DEV_MODE": "true",
         "KASASU_REFRESH__SCHEDULED": "false",
     }
-    _kasasu(env, "init")
-    _kasasu(env, "demo", "--as-of", AS_OF)
-    created = _kasasu(env, "apikey", "create", "--name", "b", "--role", "viewer")
+    kasasu_output(env, "init")
+    kasasu_output(env, "demo", "--as-of", AS_OF)
+    created = kasasu_output(env, "apikey", "create", "--name", "b", "--role", "viewer")
     return env, created.split()[-1]
-
-
-def _kasasu(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "kasasu", *args], env=env, check=True, capture_output=True, text=True
-    )
-    return done.stdout
 
 
 @contextmanager

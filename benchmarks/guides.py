@@ -18,8 +18,6 @@ import os
 import random
 import re
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime
@@ -37,7 +35,7 @@ from kasasu.guides.schemas import GuideAsk, GuideWrite
 from kasasu.models import Account, Segment, SegmentMember
 from kasasu.onboarding.schemas import OnboardingStart
 from kasasu.onboarding.service import start_onboarding
-from serving import served
+from serving import kasasu_output, served
 
 ACCOUNTS, GUIDES, SEGMENTS, PLANS = 20_000, 200, 10, 2_000
 QUESTIONS, SERVED = 2_000, 1_000
@@ -45,14 +43,6 @@ ORIGIN = "https://app.example.jp"
 TARGET_MS = 20.0
 PAGES = ["/", "/reports", "/reports/weekly", "/settings", "/billing", "/team/invite"]
 rng = random.Random(17)
-
-
-def _kasasu(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "kasasu", *args], env=env, check=True, capture_output=True,
-        text=True,
-    )  # fmt: skip
-    return done.stdout
 
 
 def _guide(number: int) -> GuideWrite:
@@ -137,8 +127,8 @@ def main() -> None:
         env = {**os.environ, "KASASU_DATA_DIR": str(data), "KASASU_LOCALE": "en",
                "KASASU_REFRESH__SCHEDULED": "false", "KASASU_DEV_MODE": "true",
                "KASASU_LIMITS__SDK_PER_ADDRESS": "1000000"}  # fmt: skip
-        _kasasu(env, "init")
-        made = _kasasu(env, "sdk", "create", "bench", "--origin", ORIGIN)
+        kasasu_output(env, "init")
+        made = kasasu_output(env, "sdk", "create", "bench", "--origin", ORIGIN)
         key = re.search(r"(pk_\S+)", made)
         secret = re.search(r"shown once\): ([0-9a-f]{64})", made)
         assert key is not None, made

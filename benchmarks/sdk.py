@@ -18,8 +18,6 @@ import hashlib
 import hmac
 import os
 import re
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -29,7 +27,7 @@ from pathlib import Path
 import duckdb
 import httpx
 
-from serving import served
+from serving import kasasu_output, served
 
 SCRIPT = Path(__file__).resolve().parents[1] / "src" / "kasasu" / "web" / "static" / "sdk"
 ORIGIN = "https://app.example.jp"
@@ -37,14 +35,6 @@ BATCH, SECONDS = 50, 15.0  # BATCH: as kasasu.js sends
 SENDERS = 8  # browsers sending at once, one batch in flight each
 WARM = 20  # batches sent to a route before it is timed
 TARGET = 5_000
-
-
-def _kasasu(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "kasasu", *args], env=env, check=True, capture_output=True,
-        text=True,
-    )  # fmt: skip
-    return done.stdout
 
 
 def _prepare(data: Path) -> tuple[dict[str, str], str, str, str]:
@@ -56,16 +46,17 @@ def _prepare(data: Path) -> tuple[dict[str, str], str, str, str]:
         "KASASU_DEV_MODE": "true",
         "KASASU_LIMITS__SDK_PER_ADDRESS": "1000000",  # the bench is one address
     }
-    _kasasu(env, "init")
+    kasasu_output(env, "init")
     rows = data / "accounts.csv"
     rows.write_text("external_id,name\nACC-1,Bench\n", encoding="utf-8")
-    _kasasu(env, "import", "accounts", str(rows))
-    made = _kasasu(env, "sdk", "create", "bench", "--origin", ORIGIN)
+    kasasu_output(env, "import", "accounts", str(rows))
+    made = kasasu_output(env, "sdk", "create", "bench", "--origin", ORIGIN)
     key = re.search(r"(pk_\S+)", made)
     secret = re.search(r"shown once\): ([0-9a-f]{64})", made)
     assert key is not None, made
     assert secret is not None, made
-    api_key = _kasasu(env, "apikey", "create", "--name", "bench", "--role", "admin").split()[-1]
+    made_key = kasasu_output(env, "apikey", "create", "--name", "bench", "--role", "admin")
+    api_key = made_key.split()[-1]
     return env, key[1], secret[1], api_key
 
 

@@ -15,6 +15,15 @@ from pathlib import Path
 import httpx
 
 
+def kasasu_output(env: dict[str, str], *args: str) -> str:
+    """What a ``kasasu`` command run in a child process printed (an error raises)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "kasasu", *args], env=env, check=True, capture_output=True,
+        text=True,
+    )  # fmt: skip
+    return done.stdout
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -86,6 +86,7 @@ class Facts:
     who: str = ""  # the user's email trait, else their id: a contact, for micro-surveys
     _visits: int | None = None
     _surveys: dict[str, SurveyPage | None] = field(default_factory=dict)
+    _meetings: list[ChecklistMeeting] | None = None
     _segments: set[str] | None = None
     _plan: OnboardingRead | None = None
     _plan_read: bool = False
@@ -103,6 +104,16 @@ class Facts:
         if name not in self._surveys:
             self._surveys[name] = in_product_survey(self.session, name, self.who, self.account.id)
         return self._surveys[name]
+
+    def meetings(self) -> list[ChecklistMeeting]:
+        """The plan's meetings still to come (the checklist lists them)."""
+        if self._meetings is None:
+            agenda = customer_agenda(self.session, self.account.id, self.now)
+            self._meetings = [
+                ChecklistMeeting(title=m.title, starts_at=m.starts_at, place=m.place)
+                for m in agenda.meetings
+            ]
+        return self._meetings
 
     def segments(self) -> set[str]:
         if self._segments is None:
@@ -320,10 +331,7 @@ def _shown(guide: LiveGuide, facts: Facts, locale: str) -> ShownGuide:
             )
             for step in _customer_steps(facts)
         ]
-        meetings = [
-            ChecklistMeeting(title=m.title, starts_at=m.starts_at, place=m.place)
-            for m in customer_agenda(facts.session, facts.account.id, facts.now).meetings
-        ]
+        meetings = facts.meetings()
     return ShownGuide(
         key=guide.key,
         version=guide.version,
