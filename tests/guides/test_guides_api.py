@@ -17,11 +17,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.api.context import ApiContext
-from kasasu.health.features import read_accounts
+from kasasu.health.features import RefreshConfig, compute_features, read_accounts
+from kasasu.health.repository import SnapshotRepository
+from kasasu.health.scorecards import parse_scorecard, save_scorecard
+from kasasu.health.service import score_day
 from kasasu.models import SurveyResponse
 from kasasu.playbooks.actions import ACTION_KINDS, Started
 from kasasu.segments.schemas import SegmentDefinition
-from kasasu.segments.service import assign_segments, save_segment
+from kasasu.segments.service import assign_segments, current_members, save_segment
+from kasasu.warehouse.source import AnalyticsSource
 from tests.surveys.conftest import file_config
 
 APP = "https://app.example.jp"
@@ -331,3 +335,68 @@ def test_a_micro_survey_asks_its_audience_once_and_stores_the_answer(
         assert [(r.contact_id, r.score, r.comment, r.campaign) for r in stored] == [
             (contacts["ACC-1"], 9, "使いやすい", "in-app-nps")
         ]
+
+
+def test_guides_are_measures_for_scorecards_and_segments_not_usage(
+    admin_api: TestClient, sessions: sessionmaker[Session], api_context: ApiContext
+) -> None:
+    """u-2 completes the walkthrough at ACC-1 and u-3 dismisses it; ACC-2 never sees it.
+    By hand, on 2026-12-05 (Tokyo): ACC-1 completed 1 and dismissed 1 guide in the 90 days,
+    guide.setup-walkthrough = 1; ACC-2 completed 0, no value for the guide (never shown).
+    The five guide events are no use of the product: ACC-1 still never used it."""
+    product = _setup(admin_api, sessions)
+    for ext in product.ids:
+        line = {"account_id": product.ids[ext], "product": "Pro", "amount": 10_000,
+                "currency": "JPY", "start_date": "2026-04-01"}  # fmt: skip
+        assert admin_api.post("/subscriptions", json=line).status_code == 201
+    admin_api.post("/guides", json=WALKTHROUGH)
+    admin_api.post("/guides/setup-walkthrough/publish")
+    del admin_api.headers["Authorization"]
+    g = {"guide": "setup-walkthrough", "version": 1}
+    product.report("ACC-1", "u-2", ("b1", "guide_shown", g),
+                   ("b2", "guide_step_completed", {**g, "step": 2}),
+                   ("b3", "guide_completed", g))  # fmt: skip
+    product.report("ACC-1", "u-3", ("c1", "guide_shown", g), ("c2", "guide_dismissed", g))
+
+    day = date(2026, 12, 5)
+    config = RefreshConfig(
+        zone="Asia/Tokyo",
+        currency="JPY",
+        source=AnalyticsSource(events_path=api_context.events_path),
+    )
+    with sessions.begin() as session:
+        stored = dict(compute_features(session, [day], config)[day])
+    one, two = stored[product.ids["ACC-1"]], stored[product.ids["ACC-2"]]
+    assert (one["guides_completed_90d"], one["guides_dismissed_90d"]) == (1, 1)
+    assert one["guide.setup-walkthrough"] == 1
+    assert (two["guides_completed_90d"], two["guides_dismissed_90d"]) == (0, 0)
+    assert "guide.setup-walkthrough" not in two
+    assert (one["events_30d"], one["features_used_30d"], one["never_used"]) == (0, 0, 1)
+
+    with sessions.begin() as session:
+        save_segment(
+            session,
+            SegmentDefinition(name="walked", rule='"setup-walkthrough" in guides_completed'),
+        )
+        accounts = read_accounts(session)
+        members = assign_segments(session, day, list(stored.items()), accounts, {})
+    assert members["walked"] == 1
+    with sessions.begin() as session:
+        assert current_members(session, "walked") == {product.ids["ACC-1"]}
+
+    # A scorecard measuring the guide: 1 → 100 points, 0 → 0; never shown: no data, so
+    # ACC-2 has no known weight and stays unknown.
+    card = parse_scorecard(
+        "name: default\nbands: {red_below: 40, green_from: 70}\nmeasures:\n"
+        "  - metric: guide.setup-walkthrough\n    weight: 1\n"
+        "    thresholds: [{up_to: 0, points: 0}, {points: 100}]\n",
+        "card.yaml",
+    )
+    with sessions.begin() as session:
+        save_scorecard(session, card)
+        score_day(session, day)
+        scores = {
+            r.account_id: (r.score, r.band) for r in SnapshotRepository(session).scores_on(day)
+        }
+    assert scores[product.ids["ACC-1"]] == (100, "green")
+    assert scores[product.ids["ACC-2"]] == (None, "unknown")

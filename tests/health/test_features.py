@@ -56,6 +56,8 @@ def test_features_by_hand(session: Session, tmp_path: Path) -> None:
         "milestones_overdue": 1,
         "first_value_overdue_days": 7,
         "days_to_renewal": 19,
+        "guides_completed_90d": 0,
+        "guides_dismissed_90d": 0,
         "engagement_90d": 1,
         "custom.nps_goal": 9,
     }

@@ -22,3 +22,9 @@ def test_choices_come_with_their_labels() -> None:
     assert ["tech", "テックタッチ"] in by_name["touch_model"]["choices"]
     assert by_name["mrr"]["kind"] == "number"
     assert by_name["plan"]["kind"] == "text"
+
+
+def test_the_guides_completed_are_a_list_a_rule_asks_about() -> None:
+    by_name = {f["name"]: f for f in rule_fields("en")}
+    assert by_name["guides_completed"]["kind"] == "list"
+    assert by_name["guides_completed"]["label"] == "In-app guides completed"

@@ -147,6 +147,21 @@ FEATURES = (
         _("Days to the earliest end date on or after the day among the active contract lines"),
     ),
     Feature(
+        "guides_completed_90d",
+        "count",
+        _("In-app guides completed, 90 days"),
+        _(
+            "Guides completed by the account's users in the 90 days (a guide completed by two "
+            "users counts twice)"
+        ),
+    ),
+    Feature(
+        "guides_dismissed_90d",
+        "count",
+        _("In-app guides dismissed, 90 days"),
+        _("Guides closed before their end by the account's users in the 90 days"),
+    ),
+    Feature(
         "engagement_90d",
         "count",
         _("Webinars and community, 90 days"),
@@ -193,6 +208,8 @@ def account_features(
     ]
     if src.activities is not None:
         parts.append(_engagement(src.activities, at))
+    if src.guide_viewers is not None:
+        parts.append(_guides(src.guide_viewers, at))
     usage = usage_features(src, base.select("account_id"), at.window(), as_of, zone)
     if usage is not None:
         parts.append(usage)
@@ -200,7 +217,11 @@ def account_features(
     for part in parts:
         table = attach(table, part)
     return _finish(
-        table, as_of, has_usage=usage is not None, has_activities=src.activities is not None
+        table,
+        as_of,
+        has_usage=usage is not None,
+        has_activities=src.activities is not None,
+        has_guides=src.guide_viewers is not None,
     )
 
 
@@ -293,7 +314,36 @@ def _engagement(activities: ir.Table, at: _Instants) -> ir.Table:
     return a.group_by("account_id").aggregate(engagement_90d=a.count())
 
 
-def _finish(table: ir.Table, as_of: date, *, has_usage: bool, has_activities: bool) -> ir.Table:
+def _guides(viewers: ir.Table, at: _Instants) -> ir.Table:
+    v = viewers
+    start, now = at.days_before(90), at.now
+
+    def within(column: ir.TimestampColumn) -> ir.BooleanColumn:
+        return column.notnull() & (column >= start) & (column < now)
+
+    return v.group_by("account_id").aggregate(
+        guides_completed=within(v.completed_at).sum(),
+        guides_dismissed=within(v.dismissed_at).sum(),
+    )
+
+
+def guide_measures(src: Sources, as_of: date, zone: str) -> ir.Table | None:
+    """(account_id, key, completed) per guide shown to a user of the account before
+    ``as_of``: completed 1 when one of them completed it before then, else 0 — the values of
+    the ``guide.KEY`` measures (kasasu.domain.guides). None without guides."""
+    if src.guides is None or src.guide_viewers is None:
+        return None
+    now = _Instants(as_of, zone).now
+    v = src.guide_viewers
+    v = v.filter(v.first_shown_at.notnull() & (v.first_shown_at < now))
+    j = v.join(src.guides, v.guide_id == src.guides.id)
+    done = j.completed_at.notnull() & (j.completed_at < now)
+    return j.group_by(["account_id", "key"]).aggregate(completed=ibis.ifelse(done, 1, 0).max())
+
+
+def _finish(
+    table: ir.Table, as_of: date, *, has_usage: bool, has_activities: bool, has_guides: bool
+) -> ir.Table:
     t = table
     null_f = ibis.null("float64")
     zero = ibis.literal(0, "int64")
@@ -334,6 +384,8 @@ def _finish(table: ir.Table, as_of: date, *, has_usage: bool, has_activities: bo
         "milestones_overdue": t.milestones_overdue,
         "first_value_overdue_days": t.first_value_late,
         "days_to_renewal": t.renewal_days,
+        "guides_completed_90d": t.guides_completed.fill_null(zero) if has_guides else null_f,
+        "guides_dismissed_90d": t.guides_dismissed.fill_null(zero) if has_guides else null_f,
         "engagement_90d": t.engagement_90d.fill_null(zero) if has_activities else null_f,
     }
     return t.select("account_id", **{n: columns[n].cast("float64") for n in FEATURE_NAMES})

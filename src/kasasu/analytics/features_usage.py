@@ -1,4 +1,5 @@
 """Usage features per account from the event store (see ``features``): the heavy part.
+The in-app guides' own events (shown, step, completed, dismissed) are not counted as use.
 
 Events are matched to accounts by external id and read once for the counts over the 90-day
 window; only the last 30 days are put on local days, for DAU/MAU.
@@ -15,6 +16,7 @@ import ibis.expr.types as ir
 from kasasu.analytics.kpis_support import whole_seconds
 from kasasu.analytics.sources import Sources
 from kasasu.domain.dates import local_midnight
+from kasasu.domain.guides import GUIDE_EVENTS
 
 DAY_SECONDS = 86_400
 MONTH_DAYS = 30
@@ -34,7 +36,9 @@ def usage_features(
         return None
     a = src.accounts.semi_join(accounts, src.accounts.id == accounts.account_id)
     a = a.select(account_id=a.id, external_id=a.external_id)
-    e = e.filter(e.occurred_at < at[0])
+    # What the SDK reports of its guides is not use of the product: a walkthrough of three
+    # steps would otherwise add five events and four "features used".
+    e = e.filter((e.occurred_at < at[0]) & ~e.event_name.isin(sorted(GUIDE_EVENTS)))
     j = e.join(a, e.account_external_id == a.external_id)
     j = j.select("account_id", "user_id", "event_name", "occurred_at")
     # One pass over the events, every window a filter of the same aggregate.

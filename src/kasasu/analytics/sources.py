@@ -45,6 +45,8 @@ class Sources:
     activities: ir.Table | None = None  # only the health features read them
     renewals: ir.Table | None = None  # recorded renewal dates (the renewal-rate KPIs)
     health_scores: ir.Table | None = None  # bands by day (loyal customers are green)
+    guides: ir.Table | None = None  # (id, key): only the guide features read them
+    guide_viewers: ir.Table | None = None  # one row per user and guide shown
     filters: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -56,6 +58,8 @@ class Sources:
             activities=_optional(con, "activities"),
             renewals=_optional(con, "renewals"),
             health_scores=_optional(con, "health_scores"),
+            guides=_optional(con, "guides"),
+            guide_viewers=_optional(con, "guide_viewers"),
         )
 
     def filtered(self, filters: Mapping[str, Any]) -> Sources:
@@ -85,6 +89,7 @@ class Sources:
             survey_responses=keep(self.survey_responses),
             milestones=keep(self.milestones),
             activities=None if self.activities is None else keep(self.activities),
+            guide_viewers=None if self.guide_viewers is None else keep(self.guide_viewers),
             filters=chosen,
         )
 

@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import Column, ColumnElement, FromClause, Select, and_, func, not_, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kasasu.domain.search import fold
@@ -106,6 +107,18 @@ class Repository(Generic[M]):
         self.session.add(row)
         self.session.flush()
         return row
+
+    def insert_missing(self, values: Mapping[str, Any], key: Sequence[str]) -> None:
+        """Insert ``values`` unless a row with the same ``key`` (a unique constraint's
+        columns) exists. Two requests creating the same row at once both succeed: on
+        PostgreSQL the second waits for the first to commit, then inserts nothing."""
+        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
+        stmt = (
+            dialect.insert(self.model)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=list(key))
+        )
+        self.session.execute(stmt)
 
     def add_all(self, rows: Sequence[M]) -> None:
         self.session.add_all(rows)

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from kasasu.demo.timeline import Calendar
 from kasasu.domain.choices import TouchModel
+from kasasu.domain.guides import COMPLETED, DISMISSED, SHOWN, STEP
 from kasasu.guides.authoring import create_guide, parse_guides, publish
-from kasasu.guides.progress import COMPLETED, DISMISSED, SHOWN, STEP, record_guide_events
+from kasasu.guides.progress import record_guide_events
 from kasasu.guides.schemas import EnvironmentCreate, SdkEvent
 from kasasu.guides.service import create_environment
 

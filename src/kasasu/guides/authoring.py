@@ -102,7 +102,9 @@ def set_paused(session: Session, key: str, *, paused: bool, now: datetime) -> Gu
 
 
 def list_guides(session: Session) -> list[GuideRead]:
-    return [_read(session, guide, env) for guide, env in GuideRepository(session).listed()]
+    return [
+        _shown(guide, env, version) for guide, env, version in GuideRepository(session).listed()
+    ]
 
 
 def get_guide(session: Session, key: str) -> GuideRead:
@@ -113,7 +115,7 @@ def get_guide(session: Session, key: str) -> GuideRead:
 
 def guide_keys(session: Session) -> dict[str, int]:
     """Key → id of every guide (what playbooks and templates may name)."""
-    return {guide.key: guide.id for guide, _env in GuideRepository(session).listed()}
+    return {guide.key: guide.id for guide, _env, _version in GuideRepository(session).listed()}
 
 
 def _check_publishable(session: Session, kind: GuideKind, definition: GuideDefinition) -> None:
@@ -165,10 +167,15 @@ def _guide(session: Session, key: str) -> Guide:
 
 
 def _read(session: Session, guide: Guide, environment: str) -> GuideRead:
-    published: Any = None
-    if guide.published_version is not None:
-        version = GuideRepository(session).version(guide.id, guide.published_version)
-        published = version.definition if version else None
+    version = (
+        GuideRepository(session).version(guide.id, guide.published_version)
+        if guide.published_version is not None
+        else None
+    )
+    return _shown(guide, environment, version.definition if version else None)
+
+
+def _shown(guide: Guide, environment: str, published: dict[str, Any] | None) -> GuideRead:
     return GuideRead(
         id=guide.id,
         key=guide.key,

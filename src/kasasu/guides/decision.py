@@ -40,7 +40,7 @@ from kasasu.guides.schemas import (
 from kasasu.guides.text import rendered
 from kasasu.kit.i18n import LOCALES, _, negotiate_locale
 from kasasu.kit.types import local_text
-from kasasu.models import GuideViewer, SdkVisitor
+from kasasu.models import GuideViewer
 from kasasu.onboarding.schemas import OnboardingRead
 from kasasu.onboarding.service import customer_agenda, plan_of
 from kasasu.segments.service import segments_of
@@ -229,23 +229,10 @@ def live(guide_id: int, key: str, kind: GuideKind, version: int, data: Any) -> L
 
 
 def _visit(session: Session, who: Verified, user: str, now: datetime) -> int:
-    repo = VisitorRepository(session)
-    visitor = repo.find(who.environment.id, who.account_id, user)
-    if visitor is None:
-        visitor = repo.add(
-            SdkVisitor(
-                environment_id=who.environment.id,
-                account_id=who.account_id,
-                user_key=user,
-                visits=1,
-                first_seen_at=now,
-                last_seen_at=now,
-            )
-        )
-    else:
-        if now - visitor.last_seen_at >= VISIT_GAP:
-            visitor.visits += 1
-        visitor.last_seen_at = now
+    visitor = VisitorRepository(session).arrive(who.environment.id, who.account_id, user, now)
+    if now - visitor.last_seen_at >= VISIT_GAP:
+        visitor.visits += 1
+    visitor.last_seen_at = max(visitor.last_seen_at, now)
     return visitor.visits
 
 

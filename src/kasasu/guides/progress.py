@@ -1,7 +1,9 @@
 """What the SDK reports of a guide (shown, a step done, completed, dismissed): kept per user
 for the frequency caps and the guide report, and a completion ticks the onboarding steps
 waiting for ``guide_completed:<key>``. The events themselves go to the event store like any
-usage event, so segments and scorecards can count them."""
+usage event (the usage features leave them out: a guide shown is not use of the product);
+scorecards and segments read the guides through the account features (``guide.KEY``,
+``guides_completed_90d``)."""
 
 from __future__ import annotations
 
@@ -10,18 +12,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from kasasu.domain.guides import COMPLETED, GUIDE_EVENTS, SHOWN, STEP
 from kasasu.guides.repository import GuideRepository, ViewerRepository
 from kasasu.guides.schemas import SdkEvent
 from kasasu.models import GuideViewer
 from kasasu.onboarding.service import complete_by_event
 
-SHOWN, STEP, COMPLETED, DISMISSED = (
-    "guide_shown",
-    "guide_step_completed",
-    "guide_completed",
-    "guide_dismissed",
-)
-GUIDE_EVENTS = frozenset({SHOWN, STEP, COMPLETED, DISMISSED})
 KEPT_IDS = 200  # a user's events on one guide: its shows (capped), steps, end
 
 
@@ -52,17 +48,7 @@ def record_guide_events(
             continue
         viewer = seen.get(guide.id)
         if viewer is None:
-            viewer = viewers.add(
-                GuideViewer(
-                    guide_id=guide.id,
-                    account_id=account_id,
-                    user_key=user,
-                    shows=0,
-                    steps_done=0,
-                    taken=[],
-                )
-            )
-            seen[guide.id] = viewer
+            viewer = seen[guide.id] = viewers.ensure(guide.id, account_id, user)
         if event.id in viewer.taken:
             continue  # sent before (a retried batch)
         viewer.taken = [*viewer.taken[-(KEPT_IDS - 1) :], event.id]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 
 from kasasu.db.repository import Repository
 from kasasu.models import (
@@ -35,13 +35,19 @@ class GuideRepository(Repository[Guide]):
     def by_key(self, key: str) -> Guide | None:
         return self.session.scalars(select(Guide).where(Guide.key == key)).one_or_none()
 
-    def listed(self) -> list[tuple[Guide, str]]:
+    def listed(self) -> list[tuple[Guide, str, dict[str, Any] | None]]:
+        """Every guide with its environment's name and its published version's definition
+        (None while a draft), in one query."""
+        published = and_(
+            GuideVersion.guide_id == Guide.id, GuideVersion.version == Guide.published_version
+        )
         stmt = (
-            select(Guide, SdkEnvironment.name)
+            select(Guide, SdkEnvironment.name, GuideVersion.definition)
             .join(SdkEnvironment, SdkEnvironment.id == Guide.environment_id)
+            .outerjoin(GuideVersion, published)
             .order_by(Guide.name, Guide.id)
         )
-        return [(guide, env) for guide, env in self.session.execute(stmt)]
+        return [(guide, env, version) for guide, env, version in self.session.execute(stmt)]
 
     def version(self, guide_id: int, version: int) -> GuideVersion | None:
         stmt = select(GuideVersion).where(
@@ -79,6 +85,13 @@ class ViewerRepository(Repository[GuideViewer]):
             GuideViewer.account_id == account_id, GuideViewer.user_key == user_key
         )
         return {v.guide_id: v for v in self.session.scalars(stmt)}
+
+    def ensure(self, guide_id: int, account_id: int, user_key: str) -> GuideViewer:
+        """The user's row for the guide, created empty if new (two batches at once make one)."""
+        key = {"guide_id": guide_id, "account_id": account_id, "user_key": user_key}
+        self.insert_missing({**key, "shows": 0, "steps_done": 0, "taken": []}, list(key))
+        stmt = select(GuideViewer).where(*(getattr(GuideViewer, k) == v for k, v in key.items()))
+        return self.session.scalars(stmt).one()
 
     def reach(self) -> dict[int, tuple[int, int]]:
         """Guide id → (users shown, users who completed it), for every guide at once."""
@@ -122,6 +135,19 @@ class VisitorRepository(Repository[SdkVisitor]):
             SdkVisitor.user_key == user_key,
         )
         return self.session.scalars(stmt).one_or_none()
+
+    def arrive(
+        self, environment_id: int, account_id: int, user_key: str, now: datetime
+    ) -> SdkVisitor:
+        """The visitor, created at its first visit (``now``) if new; safe when two first
+        requests of the same user arrive at once."""
+        key = {"environment_id": environment_id, "account_id": account_id, "user_key": user_key}
+        self.insert_missing(
+            {**key, "visits": 1, "first_seen_at": now, "last_seen_at": now}, list(key)
+        )
+        found = self.find(environment_id, account_id, user_key)
+        assert found is not None  # inserted above or by another request before
+        return found
 
 
 class AssignmentRepository(Repository[GuideAssignment]):

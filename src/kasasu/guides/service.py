@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 
 from kasasu.db.engine import Transactions
 from kasasu.domain.choices import GuideKind
+from kasasu.domain.guides import GUIDE_EVENTS
 from kasasu.errors import Conflict, NotFound
 from kasasu.events.schemas import EventIn
 from kasasu.events.service import ingest_batch
 from kasasu.guides.authoring import get_guide
 from kasasu.guides.identity import verified
-from kasasu.guides.progress import GUIDE_EVENTS, record_guide_events
+from kasasu.guides.progress import record_guide_events
 from kasasu.guides.repository import EnvironmentRepository
 from kasasu.guides.schemas import (
     EnvironmentCreate,
@@ -77,7 +78,9 @@ def accept_events(
     nothing about which) for an unknown key, an origin not listed, a wrong signature or an
     unknown account.
 
-    The identity is checked in a read transaction that ends before the events are written:
+    The one service that is handed its transactions instead of a session (DESIGN.md §3 has
+    services never commit), because of the event store's batching: the identity is checked
+    in a read transaction that ends before the events are written:
     a write waits for the batches gathered with it (events.gather) and holds no database
     connection meanwhile. ``checked`` remembers the identities that passed (environment and
     account ids) for its few seconds: the same key, origin, account, user and signature are

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kasasu.analytics.features import FEATURES
+from kasasu.domain.guides import GUIDE_PREFIX
 from kasasu.domain.money import format_money
 from kasasu.domain.scoring import Change, band_label, changes
 from kasasu.errors import NotFound
@@ -112,6 +113,8 @@ class _Card:
 def title(metric: str, locale: str) -> str:
     if metric.startswith(CUSTOM_PREFIX):
         return metric.removeprefix(CUSTOM_PREFIX)
+    if metric.startswith(GUIDE_PREFIX):
+        return _("Guide {key} completed", key=metric.removeprefix(GUIDE_PREFIX)).render(locale)
     found = next((f for f in FEATURES if f.name == metric), None)
     return found.title.render(locale) if found else metric
 
@@ -141,7 +144,7 @@ class _Formatter:
         return self._plain(metric, value)
 
     def _plain(self, metric: str, value: float) -> str:
-        unit = self.units.get(metric)
+        unit = "flag" if metric.startswith(GUIDE_PREFIX) else self.units.get(metric)
         if unit == "flag":
             return self.t(_("yes") if value else _("no"))
         if unit == "rate":

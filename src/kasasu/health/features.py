@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kasasu.analytics.evaluate import evaluate
-from kasasu.analytics.features import FEATURES, Feature, account_features
+from kasasu.analytics.features import FEATURES, Feature, account_features, guide_measures
 from kasasu.analytics.sources import Sources
 from kasasu.domain.choices import TouchModel
+from kasasu.domain.guides import guide_measure
 from kasasu.health.repository import SnapshotRepository
 from kasasu.health.schemas import CUSTOM_PREFIX
 from kasasu.metrics.service import currency_scales
@@ -84,11 +85,14 @@ def compute_features(
         for day in days:
             expr = account_features(src, day, config.zone, config.currency, scales)
             rows = evaluate(expr).to_pylist()
+            guides = _guide_values(src, day, config.zone)
             snapshot = [
                 {
                     "account_id": r["account_id"],
                     "as_of": day,
-                    "features": _features(r) | customs.get(r["account_id"], {}),
+                    "features": _features(r)
+                    | customs.get(r["account_id"], {})
+                    | guides.get(r["account_id"], {}),
                 }
                 for r in rows
             ]
@@ -101,6 +105,18 @@ def compute_features(
 
 def _features(row: dict[str, Any]) -> dict[str, float | None]:
     return {k: v for k, v in row.items() if k != "account_id"}
+
+
+def _guide_values(src: Sources, day: date, zone: str) -> dict[int, dict[str, float]]:
+    """``guide.KEY`` per account: 1 completed, 0 shown and not completed (only the guides
+    that reached the account, so a snapshot grows with what was shown, not with every guide)."""
+    expr = guide_measures(src, day, zone)
+    out: dict[int, dict[str, float]] = {}
+    if expr is None:
+        return out
+    for r in evaluate(expr).to_pylist():
+        out.setdefault(r["account_id"], {})[guide_measure(r["key"])] = float(r["completed"])
+    return out
 
 
 def _custom_fields(accounts: Accounts) -> dict[int, dict[str, float]]:

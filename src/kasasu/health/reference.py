@@ -49,7 +49,11 @@ stored score records its version, and explanations and backtests name it.
 
 Features are computed as of 00:00 of the day in the reporting zone, from what is known before
 that instant; "30 days" are the 30 whole local days before it. Accounts' numeric custom fields
-are features too, as `custom.NAME`.
+are features too, as `custom.NAME`. Each in-app guide is one, as `guide.KEY` (docs/guides.md):
+1 when a user of the account completed it, 0 when it was shown to them and nobody completed
+it, no data when it never reached the account. The guides' own events (`guide_shown`,
+`guide_step_completed`, `guide_completed`, `guide_dismissed`) are not counted as usage.
+A segment rule reads the guides completed as a list: `"setup" in guides_completed`.
 """
 
 

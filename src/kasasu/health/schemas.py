@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kasasu.analytics.features import FEATURE_NAMES
 from kasasu.analytics.sources import FILTERABLE
+from kasasu.domain.guides import GUIDE_PREFIX
 from kasasu.domain.scoring import Bands, Linear, Measure, Percentile, Scorecard, Step, Thresholds
 from kasasu.errors import FieldError
 from kasasu.kit.i18n import _
@@ -102,13 +103,14 @@ def check_definition(card: ScorecardDefinition) -> list[FieldError]:
         if m.metric in seen:
             errors.append(FieldError((*where, "metric"), _("Measured twice"), m.metric))
         seen.add(m.metric)
-        if m.metric not in FEATURE_NAMES and not (
-            m.metric.startswith(CUSTOM_PREFIX) and len(m.metric) > len(CUSTOM_PREFIX)
+        if m.metric not in FEATURE_NAMES and not any(
+            m.metric.startswith(prefix) and len(m.metric) > len(prefix)
+            for prefix in (CUSTOM_PREFIX, GUIDE_PREFIX)
         ):
             errors.append(
                 FieldError(
                     (*where, "metric"),
-                    _("Unknown feature; see 'kasasu health features' (or custom.FIELD)"),
+                    _("Unknown feature; see 'kasasu health features' (or custom.FIELD, guide.KEY)"),
                     m.metric,
                 )
             )

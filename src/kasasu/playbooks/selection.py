@@ -12,7 +12,7 @@ from kasasu.domain.rules import compile_rule
 from kasasu.playbooks import schemas as s
 from kasasu.playbooks.facts import DayFacts
 from kasasu.playbooks.triggers import Firing, fire
-from kasasu.segments.schemas import RULE_NAMES
+from kasasu.segments.schemas import RULE_NAMES, rule_values
 
 
 def new_firings(
@@ -54,8 +54,7 @@ def _matching(
     def values(a: int) -> dict[str, Any]:
         """What the rule reads, as segments merge it: account fields, then the day's
         features, then health (only the names the rule uses: thousands of firings)."""
-        account = accounts.get(a, {})
-        found = {**{f: account.get(f) for f in names}, **features.get(a, {}), **health.get(a, {})}
+        found = rule_values(accounts.get(a, {}), features.get(a, {}), health.get(a, {}), names)
         return {k: getattr(found.get(k), "value", found.get(k)) for k in rule.names}
 
     return [f for f in firings if rule.matches(values(f.account_id))]

@@ -1,6 +1,7 @@
 """What the segment form's rule builder offers: every name a rule may read, with its label
-in the reader's language and the kind of value it takes (a number, a text, or one of a few
-choices), so the builder writes the same rule text a person would type."""
+in the reader's language and the kind of value it takes (a number, a text, one of a few
+choices, or a list that includes a text or not), so the builder writes the same rule text a
+person would type."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from kasasu.analytics.features import FEATURES
 from kasasu.domain.account_fields import ACCOUNT_FIELDS
+from kasasu.domain.guides import COMPLETED_LIST
 from kasasu.domain.scoring import Band
 from kasasu.kit.choices import LabelledChoice
 from kasasu.kit.i18n import _
@@ -22,6 +24,13 @@ def rule_fields(locale: str) -> list[dict[str, Any]]:
         _account_field("band", Band, _("Health").render(locale), locale),
     ]
     found += [{"name": f.name, "label": f.title.render(locale), "kind": "number"} for f in FEATURES]
+    found.append(
+        {
+            "name": COMPLETED_LIST,
+            "label": _("In-app guides completed").render(locale),
+            "kind": "list",
+        }
+    )
     return found
 
 

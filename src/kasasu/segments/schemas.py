@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from kasasu.analytics.features import FEATURE_NAMES
 from kasasu.domain.account_fields import RULE_FIELDS
+from kasasu.domain.guides import COMPLETED_LIST, completed_keys
 from kasasu.kit.types import Day
 
-# What a segment rule can read: the account's fields, its features on the day, its health.
-RULE_NAMES = frozenset((*RULE_FIELDS, *FEATURE_NAMES, "score", "band"))
+# What a segment rule can read: the account's fields, its features on the day (and the list
+# of the in-app guides its users completed), its health.
+RULE_NAMES = frozenset((*RULE_FIELDS, *FEATURE_NAMES, COMPLETED_LIST, "score", "band"))
+
+
+def rule_values(
+    account: Mapping[str, Any],
+    features: Mapping[str, Any],
+    health: Mapping[str, Any],
+    fields: Iterable[str] = RULE_FIELDS,
+) -> dict[str, Any]:
+    """What a rule reads of one account, as segments and playbook conditions merge it: its
+    ``fields``, the day's features, the guides completed, then its health."""
+    return {
+        **{f: account.get(f) for f in fields},
+        **features,
+        COMPLETED_LIST: completed_keys(features),
+        **health,
+    }
 
 
 class SegmentDefinition(BaseModel):

@@ -10,7 +10,6 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from kasasu.domain.account_fields import RULE_FIELDS
 from kasasu.domain.rules import Rule, compile_rule
 from kasasu.errors import FieldError, InvalidInput, KasasuError, NotFound
 from kasasu.kit.i18n import LOCALES, Message, _
@@ -25,6 +24,7 @@ from kasasu.segments.schemas import (
     SegmentMemberRow,
     SegmentMembersPage,
     SegmentRead,
+    rule_values,
 )
 
 log = logging.getLogger("kasasu.refresh")
@@ -116,11 +116,7 @@ def assign_segments(
     entered and who left. A re-run for the same day gives the same history. Returns the
     members per segment."""
     values = {
-        account_id: {
-            **{f: accounts[account_id].get(f) for f in RULE_FIELDS},
-            **dict(feats),
-            **health.get(account_id, {}),
-        }
+        account_id: rule_values(accounts[account_id], feats, health.get(account_id, {}))
         for account_id, feats in features
     }
     result = {}

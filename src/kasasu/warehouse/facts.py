@@ -16,6 +16,8 @@ from kasasu.models import (
     Account,
     Activity,
     ExchangeRate,
+    Guide,
+    GuideViewer,
     HealthScore,
     Milestone,
     Renewal,
@@ -73,7 +75,11 @@ COLUMNS: dict[type[Base], tuple[str, ...]] = {
     Activity: ("id", "account_id", "kind", "occurred_at"),
     Renewal: ("id", "subscription_id", "renewal_date"),
     HealthScore: ("id", "account_id", "as_of", "band"),
+    # What the guides reached: the account features' guide measures, no KPI.
+    Guide: ("id", "key"),
+    GuideViewer: ("id", "guide_id", "account_id", "first_shown_at", "completed_at", "dismissed_at"),
 }
+GUIDE_TABLES: tuple[type[Base], ...] = (Guide, GuideViewer)
 
 
 def _arrow_type(column: sa.ColumnElement[Any]) -> pa.DataType:
@@ -144,8 +150,8 @@ def _arrow_column(values: Sequence[Any], target: pa.DataType) -> pa.Array:
 
 
 # The tables behind every KPI: a read model computed from the facts is current while none
-# of them changed (kasasu.workspace.memo).
-FACT_TABLES: tuple[type[Base], ...] = tuple(COLUMNS)
+# of them changed (kasasu.workspace.memo). A guide shown changes no KPI.
+FACT_TABLES: tuple[type[Base], ...] = tuple(m for m in COLUMNS if m not in GUIDE_TABLES)
 
 
 def read_facts(session: Session) -> dict[str, pa.Table]:

@@ -3,7 +3,8 @@
    server checks and stores it as if typed). Without JavaScript the box alone works. */
 (function () {
   "use strict";
-  var OPERATORS = {number: [">=", "<=", ">", "<", "==", "!="], text: ["==", "!="], choice: ["==", "!="]};
+  var OPERATORS = {number: [">=", "<=", ">", "<", "==", "!="], text: ["==", "!="], choice: ["==", "!="],
+                   list: ["in", "not in"]};
   var SHOWN = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "!=": "≠"};
 
   function element(tag, attributes, children) {
@@ -37,6 +38,8 @@
         if (!/^-?\d+(\.\d+)?$/.test(raw)) return null;
         return field.name + " " + op + " " + raw;
       }
+      // A list (the guides completed) holds the value: "setup" in guides_completed.
+      if (field.kind === "list") return JSON.stringify(raw) + " " + op + " " + field.name;
       return field.name + " " + op + " " + JSON.stringify(raw);
     }
 
@@ -63,7 +66,7 @@
       var row = element("div", {"class": "rule-row filters"}, [fieldSelect, op, valueFor(fields[0]), remove]);
       function chosen() {
         var field = byName[fieldSelect.value];
-        options(op, OPERATORS[field.kind].map(function (o) { return [o, SHOWN[o]]; }));
+        options(op, OPERATORS[field.kind].map(function (o) { return [o, SHOWN[o] || words[o]]; }));
         row.replaceChild(valueFor(field), row.querySelector(".rule-value"));
         write();
       }
