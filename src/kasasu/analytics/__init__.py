@@ -2,7 +2,8 @@
 
 What callers need is importable from here (``from kasasu.analytics import find_metric``):
 each name loads its module on first use only, so importing any analytics module stays cheap
-(the retention model in ``models/`` loads scipy, the catalogue loads Ibis).
+(the retention model in ``models/`` loads scipy, the churn model scikit-learn and LightGBM,
+the catalogue loads Ibis).
 """
 
 from __future__ import annotations
@@ -14,6 +15,13 @@ if TYPE_CHECKING:
     from kasasu.analytics.catalog import all_metrics, find_metric
     from kasasu.analytics.evaluate import evaluate
     from kasasu.analytics.features import FEATURES, account_features
+    from kasasu.analytics.models.bgnbd import (
+        BGNBDModel,
+        GammaGammaModel,
+        fit_bgnbd,
+        fit_gamma_gamma,
+    )
+    from kasasu.analytics.models.churn import ChurnModel, fit_churn_model
     from kasasu.analytics.models.ltv import (
         ltv_projected,
         ltv_seed,
@@ -38,9 +46,18 @@ _LAZY = {
     "ltv_seed": "kasasu.analytics.models.ltv",
     "ltv_simple": "kasasu.analytics.models.ltv",
     "retention_periods_from_churn": "kasasu.analytics.models.ltv",
+    "BGNBDModel": "kasasu.analytics.models.bgnbd",
+    "GammaGammaModel": "kasasu.analytics.models.bgnbd",
+    "fit_bgnbd": "kasasu.analytics.models.bgnbd",
+    "fit_gamma_gamma": "kasasu.analytics.models.bgnbd",
+    "ChurnModel": "kasasu.analytics.models.churn",
+    "fit_churn_model": "kasasu.analytics.models.churn",
 }
 __all__ = [
     "FEATURES",
+    "BGNBDModel",
+    "ChurnModel",
+    "GammaGammaModel",
     "Inputs",
     "SBGModel",
     "Sources",
@@ -48,6 +65,9 @@ __all__ = [
     "all_metrics",
     "evaluate",
     "find_metric",
+    "fit_bgnbd",
+    "fit_churn_model",
+    "fit_gamma_gamma",
     "fit_sbg",
     "ltv_projected",
     "ltv_seed",
