@@ -129,6 +129,8 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("post", "/renewals"),
         ("get", "/accounts/{account_id}/health"),
         ("get", "/health"),
+        ("get", "/churn/model"),
+        ("get", "/accounts/{account_id}/churn-risk"),
         ("get", "/scorecards"),
         ("post", "/scorecards"),
         ("get", "/scorecards/{name}"),

@@ -61,6 +61,12 @@ def test_usage_drop_and_no_login(session: Session, ids: dict[str, int]) -> None:
     }
 
 
+def test_risk_above_fires_strictly_above(session: Session, ids: dict[str, int]) -> None:
+    # P1 0.62 > 0.5; P2 exactly 0.5 is not above; P3 has no risk (no model yet).
+    assert fired(session, {"type": "risk_above", "above": 0.5}) == {ids["P1"]: "2026-06-10"}
+    assert fired(session, {"type": "risk_above", "above": 0.7}) == {}
+
+
 def test_renewals_fire_once_per_renewal_date(session: Session, ids: dict[str, int]) -> None:
     assert fired(session, {"type": "renewal_due", "days": 30}) == {ids["P1"]: "renewal:2026-07-10"}
     # P2 renews in 75 days: outside (76, 90] …
@@ -214,6 +220,7 @@ def test_every_trigger_type_has_its_rule_and_words() -> None:
         ({"type": "schedule", "every": "week", "day": 1}, "en", "Every week on Monday"),
         ({"type": "schedule", "every": "week", "day": 1}, "ja", "毎週月曜日"),
         ({"type": "usage_dropped"}, "en", "30-day usage trend below −30%"),
+        ({"type": "risk_above", "above": 0.4}, "ja", "解約リスクが 40% を超える"),
         ({"type": "score_dropped", "points": 12.5}, "en", "Score drops 12.5 points within 7 days"),
         (
             {"type": "nps_answer", "category": "detractor"},

@@ -3,9 +3,12 @@
 Refresh day DAY (2026-06-10, a Wednesday); the previous refresh BEFORE (2026-06-09).
 
 account  owner         band BEFORE → DAY   features on DAY                     contacts
-P1       佐藤 (ja)     yellow → red         days_to_renewal 30, usage −0.5      champion p1@cust.jp
-P2       Smith (en)    green → green        days_to_renewal 75, seats 0.95      champion p2@cust.com
+P1       佐藤 (ja)     yellow → red         days_to_renewal 30, usage −0.5,     champion p1@cust.jp
+                                           churn risk 0.62
+P2       Smith (en)    green → green        days_to_renewal 75, seats 0.95,     champion p2@cust.com
+                                           churn risk 0.5
 P3       —             red → red            days_since_last_event 20            user (no email)
+                                           (no churn risk)
 P4       佐藤 (ja)     (not paying: no features on DAY)
 """
 
@@ -38,6 +41,7 @@ FEATURES: dict[str, dict[str, Any]] = {
         "days_since_last_event": 2,
         "tenure_days": 400,
         "events_30d": 10,
+        "churn_risk": 0.62,
     },
     "P2": {
         "mrr": 40_000,
@@ -47,6 +51,7 @@ FEATURES: dict[str, dict[str, Any]] = {
         "tenure_days": 5,
         "seat_utilisation": 0.95,
         "events_30d": 300,
+        "churn_risk": 0.5,
     },
     "P3": {
         "mrr": 10_000,

@@ -169,6 +169,23 @@ FEATURES = (
     ),
 )
 FEATURE_NAMES = tuple(f.name for f in FEATURES)
+# Not computed here: the churn model's probability (kasasu.prediction), added to the day's
+# features once the refresh has scored the accounts; a scorecard, a segment rule or a
+# playbook reads it like any feature.
+RISK = "churn_risk"
+PREDICTED = (
+    Feature(
+        RISK,
+        "rate",
+        _("Churn risk"),
+        _(
+            "Probability that the account churns within the churn model's horizon (90 days) "
+            "after the day, from the model the refresh trained on the history before it"
+        ),
+    ),
+)
+MEASURABLE = FEATURES + PREDICTED
+MEASURABLE_NAMES = tuple(f.name for f in MEASURABLE)
 USAGE_FEATURES = (
     "events_7d",
     "events_30d",

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from kasasu import __version__
 from kasasu.api import docs, openapi, problems
 from kasasu.api.audit import audit_router
+from kasasu.api.churn import churn_router
 from kasasu.api.context import ApiContext
 from kasasu.api.events import events_router
 from kasasu.api.guides import guides_router
@@ -57,6 +58,7 @@ def create_api(ctx: ApiContext) -> FastAPI:
     api.include_router(exchange_rates_router())
     api.include_router(renewals_router())
     api.include_router(health_router())
+    api.include_router(churn_router())
     api.include_router(segments_router())
     api.include_router(ownership_router())
     api.include_router(onboarding_router())

@@ -9,12 +9,14 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from kasasu.cli.common import console, settings, t
+from kasasu.accounts.service import account_id_for
+from kasasu.cli.common import console, fail, session_scope, settings, t
+from kasasu.errors import NotFound
 from kasasu.imports.readers import read_table
-from kasasu.kit.i18n import N_
+from kasasu.kit.i18n import N_, _
 from kasasu.kit.types import local_text
-from kasasu.prediction.schemas import ChurnEvaluation
-from kasasu.prediction.service import evaluate_churn
+from kasasu.prediction.schemas import ChurnCard, ReasonCount
+from kasasu.prediction.service import account_risk, evaluate_churn, latest_model
 
 churn_app = typer.Typer(
     help=N_("Churn risk (解約リスク): evaluate the model on your own table."),
@@ -50,9 +52,10 @@ def evaluate(
     with console.status(t("Fitting the models on {n} rows…", n=f"{len(frame):,}")):
         found = evaluate_churn(frame, label, categorical=categorical, time_column=time_column)
     _print(found)
+    _print_reasons(found.top_reasons)
 
 
-def _print(e: ChurnEvaluation) -> None:
+def _print(e: ChurnCard) -> None:
     locale = settings().locale
     console.print(
         t("{rows} rows, {churned} churned ({share}).", rows=f"{e.rows:,}",
@@ -78,14 +81,81 @@ def _print(e: ChurnEvaluation) -> None:
     for row in e.calibration_table:
         calibration.add_row(f"{row.predicted:.1%}", f"{row.observed:.1%}", f"{row.rows:,}")
     console.print(calibration)
-    reasons = Table(title=t("What raises the risk most"))
-    for header in (t("Feature"), t("Rows where it is a top-3 reason"), t("Mean log-odds added")):
-        reasons.add_column(header, justify="left" if header == t("Feature") else "right")
-    for r in e.top_reasons[:10]:
-        reasons.add_row(r.feature, f"{r.rows:,}", f"{r.mean_contribution:+.2f}")
-    console.print(reasons)
     for column, why in e.ignored.items():
         console.print(
             t("Not used: {column} ({why})", column=column, why=local_text(why, locale)),
             highlight=False,
         )
+
+
+def _print_reasons(top: list[ReasonCount]) -> None:
+    reasons = Table(title=t("What raises the risk most"))
+    for header in (t("Feature"), t("Rows where it is a top-3 reason"), t("Mean log-odds added")):
+        reasons.add_column(header, justify="left" if header == t("Feature") else "right")
+    for r in top[:10]:
+        reasons.add_row(r.feature, f"{r.rows:,}", f"{r.mean_contribution:+.2f}")
+    console.print(reasons)
+
+
+@churn_app.command(
+    "card",
+    help=N_(
+        "The model card of the latest churn model the daily refresh trained: data window, "
+        "AUC against the health scores on the same account-days, calibration, lift."
+    ),
+)
+def card() -> None:
+    with session_scope() as session:
+        found = latest_model(session)
+    if found is None:
+        raise fail(NotFound(_("No churn model yet: the daily refresh trains one once it has "
+                              "features from six days at least 90 days back")))  # fmt: skip
+    console.print(
+        t(
+            "Trained on {day} from {rows} account-days ({first} to {last}), horizon {horizon} "
+            "days.",
+            day=found.trained_on.isoformat(),
+            rows=f"{found.rows:,}",
+            first=found.first_day.isoformat(),
+            last=found.last_day.isoformat(),
+            horizon=found.horizon_days,
+        ),
+        highlight=False,
+    )
+    h = found.health
+    if h.health_auc is not None and h.model_auc is not None:
+        console.print(
+            t(
+                "On the same {rows} account-days: churn model AUC {model}, health score AUC "
+                "{health}.",
+                rows=f"{h.rows:,}",
+                model=f"{h.model_auc:.3f}",
+                health=f"{h.health_auc:.3f}",
+            ),
+            highlight=False,
+        )
+    _print(found)
+
+
+@churn_app.command("show", help=N_("An account's churn risk and what raises it most."))
+def show(
+    account: Annotated[str, typer.Argument(help=N_("External id (e.g. ACC-0001) or id"))],
+) -> None:
+    config = settings()
+    with session_scope() as session:
+        risk = account_risk(
+            session, account_id_for(session, account), config.locale, config.currency
+        )
+    if risk is None:
+        raise fail(NotFound(_("No churn risk for this account yet")))
+    console.print(
+        t(
+            "Churn risk {risk} within {days} days (as of {day}).",
+            risk=f"{risk.risk:.0%}",
+            days=risk.horizon_days,
+            day=risk.as_of.isoformat(),
+        ),
+        highlight=False,
+    )
+    for line in risk.said:
+        console.print(f"- {line}", highlight=False)

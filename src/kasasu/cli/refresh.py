@@ -1,4 +1,4 @@
-"""``kasasu refresh``: the daily job (features → scores → touch models → segments →
+"""``kasasu refresh``: the daily job (features → churn risk → scores → touch models → segments →
 playbooks, :func:`kasasu.jobs.daily.run_day`), or a backfill."""
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from kasasu.wiring import playbook_setup, refresh_config, survey_config
 
 STEP_LABELS = {
     "features": N_("Features"),
+    "churn risk": N_("Churn risk"),
     "scores": N_("Health scores"),
     "touch models": N_("Touch models"),
     "segments": N_("Segments"),
@@ -122,6 +123,21 @@ def refresh(
                 day=day.isoformat(),
                 features=result.features.get(day, 0),
                 scored=result.scored.get(day, 0),
+            )
+        )
+    for day, model in sorted(result.models.items()):
+        console.print(
+            t(
+                "{day}: churn model trained on {rows} account-days, cross-validated AUC {auc} "
+                "(kasasu churn card)",
+                day=day.isoformat(),
+                rows=f"{model.rows:,}",
+                auc=f"{model.cv_auc:.3f}",
+            )
+            if model
+            else t(
+                "{day}: no churn model yet (it needs features from six days at least 90 days back)",
+                day=day.isoformat(),
             )
         )
     if ran.owners is not None and ran.owners.assigned:

@@ -45,6 +45,7 @@ API_FAMILIES = frozenset(
         "accounts",
         "activities",
         "audit",
+        "churn",
         "churn-reasons",
         "contacts",
         "dashboard",

@@ -56,7 +56,7 @@ def backtest(
     cards = [(0, card.to_domain())] if card else active_scorecards(session)
     numbers = {} if card else ScorecardRepository(session).versions_by_id([v for v, _c in cards])
     by_id = {a["id"]: a for a in repo.account_facts()}
-    paying = _paying(session, config, [d + timedelta(days=horizon_days) for d in days])
+    paying = paying_on(session, config, [d + timedelta(days=horizon_days) for d in days])
     observations: dict[int, list[Observation]] = {version: [] for version, _card in cards}
     for day in days:
         later = paying[day + timedelta(days=horizon_days)]
@@ -71,7 +71,8 @@ def backtest(
     return _report(named, days, horizon_days)
 
 
-def _paying(session: Session, config: RefreshConfig, days: list[date]) -> dict[date, set[int]]:
+def paying_on(session: Session, config: RefreshConfig, days: list[date]) -> dict[date, set[int]]:
+    """The accounts paying on each of ``days``: who had not churned by then."""
     scales = currency_scales(session, config.currency, min(days))
     out: dict[date, set[int]] = defaultdict(set)
     # The facts only: who paid on each day needs no usage events.

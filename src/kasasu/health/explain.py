@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kasasu.analytics.features import FEATURES
+from kasasu.analytics.features import MEASURABLE
+from kasasu.domain.account_fields import ACCOUNT_FIELDS
 from kasasu.domain.guides import GUIDE_PREFIX
 from kasasu.domain.money import format_money
 from kasasu.domain.scoring import Change, band_label, changes
@@ -115,8 +116,20 @@ def title(metric: str, locale: str) -> str:
         return metric.removeprefix(CUSTOM_PREFIX)
     if metric.startswith(GUIDE_PREFIX):
         return _("Guide {key} completed", key=metric.removeprefix(GUIDE_PREFIX)).render(locale)
-    found = next((f for f in FEATURES if f.name == metric), None)
+    found = next((f for f in MEASURABLE if f.name == metric), None)
     return found.title.render(locale) if found else metric
+
+
+def feature_text(metric: str, value: Any, locale: str, currency: str) -> str:
+    """A feature or an account field with its value, as a person reads it: "Days since last
+    use: 45 days", "Plan: Basic"."""
+    field = next((f for f in ACCOUNT_FIELDS if f.name == metric), None)
+    if field is not None:
+        what, shown = field.label.render(locale), "—" if value is None else str(value)
+    else:
+        number = None if value is None else float(value)
+        what, shown = title(metric, locale), _Formatter(locale, currency).value(metric, number)
+    return _("{what}: {value}", what=what, value=shown).render(locale)
 
 
 def _changes(now: HealthScore, before: HealthScore) -> list[Change]:
@@ -129,7 +142,7 @@ def _changes(now: HealthScore, before: HealthScore) -> list[Change]:
 class _Formatter:
     def __init__(self, locale: str, currency: str, features: dict[str, Any] | None = None) -> None:
         self.locale, self.currency = locale, currency
-        self.units = {f.name: f.unit for f in FEATURES}
+        self.units = {f.name: f.unit for f in MEASURABLE}
         self.never_used = bool((features or {}).get("never_used"))
 
     def t(self, message: Message) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kasasu.analytics.evaluate import evaluate
-from kasasu.analytics.features import FEATURES, Feature, account_features, guide_measures
+from kasasu.analytics.features import MEASURABLE, Feature, account_features, guide_measures
 from kasasu.analytics.sources import Sources
 from kasasu.domain.choices import TouchModel
 from kasasu.domain.guides import guide_measure
@@ -55,7 +55,7 @@ class RefreshConfig:
 
 def measurable_features() -> tuple[Feature, ...]:
     """The features a scorecard can measure, with their titles and definitions."""
-    return FEATURES
+    return MEASURABLE
 
 
 def read_accounts(session: Session) -> Accounts:

@@ -6,7 +6,7 @@ fails when the file and the code disagree.
 
 from __future__ import annotations
 
-from kasasu.analytics.features import FEATURES
+from kasasu.analytics.features import MEASURABLE
 from kasasu.health.scorecards import SHIPPED, shipped_file
 
 HEADER = """# Health scores (ヘルススコア)
@@ -62,7 +62,7 @@ def health_reference() -> str:
     parts.extend(
         f"| `{f.name}` | {f.unit} | {f.title.render('en')} / {f.title.render('ja')} | "
         f"{f.definition.render('en')} / {f.definition.render('ja')} |\n"
-        for f in FEATURES
+        for f in MEASURABLE
     )
     parts.append("\n## The shipped scorecards\n")
     parts.extend(f"\n### `{name}`\n\n```yaml\n{shipped_file(name)}```\n" for name in SHIPPED)

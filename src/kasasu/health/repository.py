@@ -207,6 +207,12 @@ class SnapshotRepository:
         )
         return [(day, touch) for day, touch in self.session.execute(stmt)]
 
+    def scores_by_day(self, days: Sequence[date]) -> dict[tuple[int, date], float]:
+        stmt = select(HealthScore.account_id, HealthScore.as_of, HealthScore.score).where(
+            HealthScore.as_of.in_(list(days)), HealthScore.score.is_not(None)
+        )
+        return {(a, d): float(s) for a, d, s in self.session.execute(stmt) if s is not None}
+
     def scores_on(self, as_of: date) -> list[ScoreRow]:
         """Every account scored on ``as_of``."""
         stmt = select(

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kasasu.analytics.features import FEATURE_NAMES
+from kasasu.analytics.features import MEASURABLE_NAMES
 from kasasu.analytics.sources import FILTERABLE
 from kasasu.domain.guides import GUIDE_PREFIX
 from kasasu.domain.scoring import Bands, Linear, Measure, Percentile, Scorecard, Step, Thresholds
@@ -103,7 +103,7 @@ def check_definition(card: ScorecardDefinition) -> list[FieldError]:
         if m.metric in seen:
             errors.append(FieldError((*where, "metric"), _("Measured twice"), m.metric))
         seen.add(m.metric)
-        if m.metric not in FEATURE_NAMES and not any(
+        if m.metric not in MEASURABLE_NAMES and not any(
             m.metric.startswith(prefix) and len(m.metric) > len(prefix)
             for prefix in (CUSTOM_PREFIX, GUIDE_PREFIX)
         ):

@@ -165,3 +165,26 @@ def touch_history(session: Session, account_id: int) -> list[TouchChange]:
         if not changes or changes[-1].touch_model != touch:
             changes.append(TouchChange(day, touch))
     return changes[::-1]
+
+
+def feature_days(session: Session) -> list[date]:
+    """Every day with stored features, the oldest first."""
+    return SnapshotRepository(session).feature_dates()
+
+
+def features_on(session: Session, day: date) -> list[tuple[int, dict[str, Any]]]:
+    """(account id, features) of every account with a snapshot on ``day``."""
+    return SnapshotRepository(session).features_on(day)
+
+
+def store_features(
+    session: Session, day: date, features: Sequence[tuple[int, dict[str, Any]]]
+) -> None:
+    """The day's snapshot replaced by ``features`` (a later step added values to them)."""
+    rows = [{"account_id": a, "as_of": day, "features": f} for a, f in features]
+    SnapshotRepository(session).replace_features(day, rows)
+
+
+def scores_on_days(session: Session, days: Sequence[date]) -> dict[tuple[int, date], float]:
+    """(account id, day) → health score, for the accounts scored (with enough data) then."""
+    return SnapshotRepository(session).scores_by_day(days)

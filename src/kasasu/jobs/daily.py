@@ -1,6 +1,6 @@
-"""The whole daily refresh (DESIGN.md §3): features → scores → touch models → segments, then
-the ownership rules, the playbooks and the survey campaigns scheduled for the day. Called by
-``kasasu refresh`` and by the scheduler inside ``kasasu serve``."""
+"""The whole daily refresh (DESIGN.md §3): features → churn risk → scores → touch models →
+segments, then the ownership rules, the playbooks and the survey campaigns scheduled for the
+day. Called by ``kasasu refresh`` and by the scheduler inside ``kasasu serve``."""
 
 from __future__ import annotations
 

@@ -31,6 +31,7 @@ from kasasu.models.onboarding import (
 )
 from kasasu.models.ownership import OwnerAssignment, OwnerRule
 from kasasu.models.playbooks import Playbook, PlaybookAction, PlaybookRun
+from kasasu.models.prediction import ChurnModelVersion, ChurnRisk
 from kasasu.models.segments import Segment, SegmentMember
 from kasasu.models.subscriptions import ExchangeRate, Renewal, Subscription
 from kasasu.models.support import Ticket
@@ -47,6 +48,8 @@ __all__ = [
     "AuditPrune",
     "Base",
     "CachedResult",
+    "ChurnModelVersion",
+    "ChurnRisk",
     "Contact",
     "ExchangeRate",
     "FeatureSnapshot",

@@ -49,6 +49,16 @@ class UsageDropped(BaseModel):
     below: float = Field(default=-0.3, ge=-1, le=0)  # usage_trend_30d under this
 
 
+class RiskAbove(BaseModel):
+    """The churn model's risk (`churn_risk`, the probability of churning within its horizon)
+    is above `above` (0.5: more likely to leave than to stay). Occurrence: the day; the
+    playbook's cool-down keeps it from firing again every day."""
+
+    model_config = Strict
+    type: Literal["risk_above"]
+    above: float = Field(default=0.5, gt=0, lt=1)
+
+
 class NoLogin(BaseModel):
     """No usage event for `days` days or more. Occurrence: the silence (the day of the last
     use)."""
@@ -140,6 +150,7 @@ Trigger = Annotated[
     BandChanged
     | ScoreDropped
     | UsageDropped
+    | RiskAbove
     | NoLogin
     | RenewalDue
     | MilestoneOverdue

@@ -23,7 +23,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
-from kasasu.analytics.features import FEATURE_NAMES
+from kasasu.analytics.features import MEASURABLE_NAMES
 from kasasu.domain.account_fields import TEMPLATE_FIELDS
 from kasasu.domain.scoring import Band
 from kasasu.kit.i18n import Message, _
@@ -253,7 +253,7 @@ def sample_context() -> dict[str, Any]:
         "owner": {"name": "x", "email": "x@example.com"},
         "contact": {"name": "x", "email": "x@example.com"},
         "health": {"score": 50.0, "band": Band.RED.value},
-        "features": dict.fromkeys(FEATURE_NAMES, 1.0),
+        "features": dict.fromkeys(MEASURABLE_NAMES, 1.0),
         "trigger": dict.fromkeys(TRIGGER_KEYS, "x"),
         "playbook": {"name": "x", "title": "x"},
         "day": "2026-01-01",

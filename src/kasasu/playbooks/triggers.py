@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from babel.dates import get_day_names
 
+from kasasu.analytics.features import RISK
 from kasasu.domain.scoring import Band, band_label
 from kasasu.kit.i18n import Message, _
 from kasasu.playbooks import schemas as s
@@ -103,6 +104,12 @@ def _usage_dropped(t: s.UsageDropped, f: Facts) -> list[Firing]:
         lambda v: v < t.below,
         lambda v: _("Usage {change:+.0%} over 30 days", change=v),
     )(f)
+
+
+def _risk_above(t: s.RiskAbove, f: Facts) -> list[Firing]:
+    return _feature(RISK, lambda v: v > t.above, lambda v: _("Churn risk {risk}", risk=f"{v:.0%}"))(
+        f
+    )
 
 
 def _no_login(t: s.NoLogin, f: Facts) -> list[Firing]:
@@ -252,6 +259,13 @@ TRIGGERS: dict[str, TriggerKind] = {
             _usage_dropped,
             lambda t, _l: _(
                 "30-day usage trend below {percent}", percent=_percent(float(t.get("below", -0.3)))
+            ),
+        ),
+        TriggerKind(
+            "risk_above",
+            _risk_above,
+            lambda t, _l: _(
+                "Churn risk above {percent}", percent=f"{float(t.get('above', 0.5)):.0%}"
             ),
         ),
         TriggerKind(

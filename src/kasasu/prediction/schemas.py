@@ -1,9 +1,14 @@
-"""A churn model's evaluation as a person reads it: how good, how it was chosen, why."""
+"""A churn model as a person reads it: how good, how it was chosen, why; and its risks."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from pydantic import BaseModel, Field
 
+from kasasu.analytics.models.churn import ModelCard
+from kasasu.kit.i18n import LOCALES, Message
 from kasasu.kit.types import LocalText
 
 
@@ -13,13 +18,7 @@ class CalibrationRow(BaseModel):
     rows: int
 
 
-class ReasonCount(BaseModel):
-    feature: str
-    rows: int = Field(description="Rows where it is among the top three reasons")
-    mean_contribution: float = Field(description="Mean log-odds it adds where it is a reason")
-
-
-class ChurnEvaluation(BaseModel):
+class ChurnCard(BaseModel):
     rows: int
     churned: int
     model: str = Field(description="logistic or lightgbm: the one chosen")
@@ -32,4 +31,67 @@ class ChurnEvaluation(BaseModel):
     lift_top_decile: float
     features: list[str]
     ignored: dict[str, LocalText] = Field(description="Columns not used, and why")
+
+
+class ReasonCount(BaseModel):
+    feature: str
+    rows: int = Field(description="Rows where it is among the top three reasons")
+    mean_contribution: float = Field(description="Mean log-odds it adds where it is a reason")
+
+
+class ChurnEvaluation(ChurnCard):
     top_reasons: list[ReasonCount]
+
+
+class HealthComparison(BaseModel):
+    """The health score and the model on the same training account-days (out of fold)."""
+
+    rows: int
+    health_auc: float | None
+    model_auc: float | None
+
+
+class ChurnModelRead(ChurnCard):
+    trained_on: date
+    horizon_days: int
+    first_day: date = Field(description="The first snapshot day it learned from")
+    last_day: date = Field(description="The last snapshot day it learned from")
+    health: HealthComparison
+
+
+class RiskReason(BaseModel):
+    feature: str
+    value: Any
+    contribution: float = Field(description="Log-odds of churn it adds against an average account")
+
+
+class AccountRisk(BaseModel):
+    as_of: date
+    risk: float = Field(description="Probability of churning within the horizon")
+    horizon_days: int
+    reasons: list[RiskReason]
+    said: list[str] = Field(description="The reasons in words, in the reader's language")
+
+
+def both(message: Message) -> LocalText:
+    return LocalText(**{locale: message.render(locale) for locale in LOCALES})
+
+
+def card_fields(card: ModelCard) -> dict[str, Any]:
+    return {
+        "rows": card.rows,
+        "churned": card.churned,
+        "model": card.kind,
+        "why": both(card.why),
+        "auc_by_model": card.auc_by_kind,
+        "cv_auc": card.cv_auc,
+        "cv_brier": card.cv_brier,
+        "calibration": card.calibration,
+        "calibration_table": [
+            CalibrationRow(predicted=b.predicted, observed=b.observed, rows=b.rows)
+            for b in card.calibration_table
+        ],
+        "lift_top_decile": card.lift_top_decile,
+        "features": list(card.features),
+        "ignored": {column: both(why) for column, why in card.ignored.items()},
+    }

@@ -1,4 +1,5 @@
-"""Churn models as the product uses them: evaluated on a table a team brings."""
+"""Churn models as the product uses them: evaluated on a table a team brings, the model card
+of the latest refresh, and an account's risk with its reasons in words."""
 
 from __future__ import annotations
 
@@ -6,11 +7,19 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 import pandas as pd
+from sqlalchemy.orm import Session
 
 from kasasu.analytics.models.churn import ChurnModel, fit_churn_model
-from kasasu.kit.i18n import LOCALES, Message
-from kasasu.kit.types import LocalText
-from kasasu.prediction.schemas import CalibrationRow, ChurnEvaluation, ReasonCount
+from kasasu.health.explain import feature_text
+from kasasu.prediction.repository import ChurnRepository
+from kasasu.prediction.schemas import (
+    AccountRisk,
+    ChurnEvaluation,
+    ChurnModelRead,
+    ReasonCount,
+    RiskReason,
+    card_fields,
+)
 
 
 def evaluate_churn(
@@ -23,24 +32,31 @@ def evaluate_churn(
     """Fit the churn models on ``frame`` and say how good the chosen one is and what drives
     its risk: "try the method on your own export before importing everything"."""
     model = fit_churn_model(frame, label, categorical=categorical, time_column=time_column)
-    card = model.card
-    return ChurnEvaluation(
-        rows=card.rows,
-        churned=card.churned,
-        model=card.kind,
-        why=_both(card.why),
-        auc_by_model=card.auc_by_kind,
-        cv_auc=card.cv_auc,
-        cv_brier=card.cv_brier,
-        calibration=card.calibration,
-        calibration_table=[
-            CalibrationRow(predicted=b.predicted, observed=b.observed, rows=b.rows)
-            for b in card.calibration_table
-        ],
-        lift_top_decile=card.lift_top_decile,
-        features=list(card.features),
-        ignored={column: _both(why) for column, why in card.ignored.items()},
-        top_reasons=_top_reasons(model, frame),
+    return ChurnEvaluation(**card_fields(model.card), top_reasons=_top_reasons(model, frame))
+
+
+def latest_model(session: Session) -> ChurnModelRead | None:
+    """The card of the newest model a refresh trained; None before the first."""
+    found = ChurnRepository(session).latest_model()
+    return None if found is None else ChurnModelRead.model_validate(found.card)
+
+
+def account_risk(
+    session: Session, account_id: int, locale: str, currency: str
+) -> AccountRisk | None:
+    """The account's latest churn risk with its reasons in words; None before any model."""
+    repo = ChurnRepository(session)
+    found = repo.latest_risk(account_id)
+    if found is None:
+        return None
+    model = repo.get(found.model_id)
+    reasons = [RiskReason.model_validate(r) for r in found.reasons]
+    return AccountRisk(
+        as_of=found.as_of,
+        risk=found.risk,
+        horizon_days=model.horizon_days if model else 0,
+        reasons=reasons,
+        said=[feature_text(r.feature, r.value, locale, currency) for r in reasons],
     )
 
 
@@ -57,7 +73,3 @@ def _top_reasons(model: ChurnModel, frame: pd.DataFrame) -> list[ReasonCount]:
         ReasonCount(feature=f, rows=n, mean_contribution=added[f] / n)
         for f, n in sorted(seen.items(), key=lambda item: (-added[item[0]], item[0]))
     ]
-
-
-def _both(message: Message) -> LocalText:
-    return LocalText(**{locale: message.render(locale) for locale in LOCALES})

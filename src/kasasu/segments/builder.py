@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kasasu.analytics.features import FEATURES
+from kasasu.analytics.features import MEASURABLE
 from kasasu.domain.account_fields import ACCOUNT_FIELDS
 from kasasu.domain.guides import COMPLETED_LIST
 from kasasu.domain.scoring import Band
@@ -23,7 +23,9 @@ def rule_fields(locale: str) -> list[dict[str, Any]]:
         {"name": "score", "label": _("Health score").render(locale), "kind": "number"},
         _account_field("band", Band, _("Health").render(locale), locale),
     ]
-    found += [{"name": f.name, "label": f.title.render(locale), "kind": "number"} for f in FEATURES]
+    found += [
+        {"name": f.name, "label": f.title.render(locale), "kind": "number"} for f in MEASURABLE
+    ]
     found.append(
         {
             "name": COMPLETED_LIST,

@@ -7,14 +7,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kasasu.analytics.features import FEATURE_NAMES
+from kasasu.analytics.features import MEASURABLE_NAMES
 from kasasu.domain.account_fields import RULE_FIELDS
 from kasasu.domain.guides import COMPLETED_LIST, completed_keys
 from kasasu.kit.types import Day
 
 # What a segment rule can read: the account's fields, its features on the day (and the list
 # of the in-app guides its users completed), its health.
-RULE_NAMES = frozenset((*RULE_FIELDS, *FEATURE_NAMES, COMPLETED_LIST, "score", "band"))
+RULE_NAMES = frozenset((*RULE_FIELDS, *MEASURABLE_NAMES, COMPLETED_LIST, "score", "band"))
 
 
 def rule_values(

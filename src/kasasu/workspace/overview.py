@@ -46,6 +46,8 @@ from kasasu.ownership.schemas import AccountOwnership
 from kasasu.ownership.service import account_ownership
 from kasasu.playbooks.schemas import RunRead
 from kasasu.playbooks.service import playbook_log
+from kasasu.prediction.schemas import AccountRisk
+from kasasu.prediction.service import account_risk
 from kasasu.subscriptions.schemas import SubscriptionRead
 from kasasu.subscriptions.service import churn_scheduled, subscriptions
 from kasasu.support.schemas import TicketRead
@@ -95,6 +97,9 @@ class AccountOverview(BaseModel):
         default=None, description="The ownership rule that chose its CSM, if one did"
     )
     health: HealthRead | None = Field(description="None before the account was first scored")
+    risk: AccountRisk | None = Field(
+        default=None, description="Its latest churn risk and why; None before a churn model"
+    )
     brief: Brief | None
     mrr_history: list[MrrPoint] = Field(description=f"The last {MRR_HISTORY_DAYS} days")
     touch_history: list[TouchChange] = Field(description="Newest first")
@@ -172,6 +177,7 @@ def account_overview(
         last_touch=last_touch(session, account_id),
         churn_scheduled=churn_scheduled(session, account_id, today),
         health=health,
+        risk=account_risk(session, account_id, reporting.locale, reporting.currency),
         brief=brief_of(latest_briefs(session, [account_id]).get(account_id)),
         mrr_history=[
             MrrPoint(day=d, mrr=m)

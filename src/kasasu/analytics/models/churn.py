@@ -33,6 +33,8 @@ Kind = Literal["logistic", "lightgbm"]
 Calibration = Literal["isotonic", "platt"]
 IntArray = npt.NDArray[np.int_]
 FOLDS = 5
+LOGIT_C = 0.1  # L2 strength of the logistic baseline (on standardised, log-scaled inputs)
+MIN_CLASS_ROWS = 5  # a fold learns only from rows with at least this many of each class
 CLEARLY_BETTER = 0.01  # the trees must beat the logit's mean AUC by this much to be chosen
 SEED = 20_260_401
 _TREES = {
@@ -93,9 +95,17 @@ class ChurnModel:
     """A fitted model: calibrated probabilities, reasons per row, and its card."""
 
     def __init__(
-        self, spec: FrameSpec, scorer: _Scorer, calibrator: _Calibrator, card: ModelCard
+        self,
+        spec: FrameSpec,
+        scorer: _Scorer,
+        calibrator: _Calibrator,
+        card: ModelCard,
+        out_of_fold: FloatArray,
     ) -> None:
         self.spec, self._scorer, self._calibrator, self.card = spec, scorer, calibrator, card
+        # Per training row, the calibrated probability from a fold that did not train on it
+        # (NaN for rows no fold tested): what compares with another score on the same rows.
+        self.out_of_fold = out_of_fold
 
     @property
     def cv_auc(self) -> float:
@@ -129,10 +139,15 @@ def fit_churn_model(
     *,
     categorical: Sequence[str] | None = None,
     time_column: str | None = None,
+    horizon: Any = None,
     kinds: Iterable[Kind] = ("logistic", "lightgbm"),
 ) -> ChurnModel:
     """Fit, compare and calibrate on ``frame``; ``label`` names its churned column (booleans,
-    0/1 or Yes/No). Text columns are categories (and any named in ``categorical``)."""
+    0/1 or Yes/No). Text columns are categories (and any named in ``categorical``).
+
+    ``horizon`` (with ``time_column``, in its units: a timedelta for dates): how long after
+    its time a row's label is known. A fold then trains only on rows whose label was known
+    by its first test time, so no label from the test period leaks into training."""
     if label not in frame.columns:
         raise InvalidInput(
             _("No column {name} in the table", name=label),
@@ -146,14 +161,14 @@ def fit_churn_model(
     y = read_label(frame[label], label)
     spec = learn_spec(frame, [label, *([time_column] if time_column else [])], categorical)
     x = spec.numbers(frame)
-    folds = _forward_folds(frame[time_column]) if time_column else _stratified_folds(y)
+    folds = _forward_folds(frame[time_column], horizon) if time_column else _stratified_folds(y)
     cats = {len(spec.numeric) + i: len(levels) for i, levels in enumerate(spec.categories.values())}
     oof: dict[Kind, FloatArray] = {}
     aucs: dict[str, float] = {}
     for kind in kinds:
         oof[kind], aucs[kind] = _out_of_fold(kind, x, y, folds, cats)
     kind, why = _choose(aucs)
-    scored = np.concatenate([test for _train, test in folds])
+    scored = np.flatnonzero(np.isfinite(oof[kind]))  # rows some fold tested
     method, calibrated = _choose_calibration(oof[kind], y, folds)
     calibrator = _Calibrator.fit(method, oof[kind][scored], y[scored])
     scorer = _Scorer.fit(kind, x, y, cats)
@@ -171,7 +186,7 @@ def fit_churn_model(
         features=spec.features,
         ignored=spec.ignored,
     )
-    return ChurnModel(spec, scorer, calibrator, card)
+    return ChurnModel(spec, scorer, calibrator, card, calibrated)
 
 
 Folds = list[tuple[IntArray, IntArray]]
@@ -184,15 +199,24 @@ def _stratified_folds(y: IntArray) -> Folds:
     return [(train, test) for train, test in splitter.split(np.zeros(len(y)), y)]
 
 
-def _forward_folds(times: pd.Series) -> Folds:
-    """Six blocks of the distinct times; fold k trains on blocks 0…k−1 and tests on k."""
+def _forward_folds(times: pd.Series, horizon: Any = None) -> Folds:
+    """Six blocks of the distinct times; fold k trains on blocks 0…k−1 (only the rows whose
+    time + ``horizon`` is not after block k's first time) and tests on block k."""
     order = pd.Series(pd.factorize(times, sort=True)[0], index=range(len(times)))
     distinct = int(order.max()) + 1
     if distinct < FOLDS + 1:
         reason = _("At least {n} different times are needed to chain folds forward", n=FOLDS + 1)
         raise InvalidInput(reason, [FieldError(("time_column",), reason, None)])
     block = (order.to_numpy() * (FOLDS + 1)) // distinct
-    return [(np.flatnonzero(block < k), np.flatnonzero(block == k)) for k in range(1, FOLDS + 1)]
+    folds = []
+    for k in range(1, FOLDS + 1):
+        test = np.flatnonzero(block == k)
+        known = block < k
+        if horizon is not None:
+            first = times.iloc[test].min()
+            known &= ((times + horizon) <= first).to_numpy(dtype=bool)
+        folds.append((np.flatnonzero(known), test))
+    return folds
 
 
 def _out_of_fold(
@@ -203,8 +227,8 @@ def _out_of_fold(
     scores = np.full(len(y), np.nan)
     aucs = []
     for train, test in folds:
-        if len(np.unique(y[train])) < 2:
-            continue  # an early forward fold with one class has nothing to learn
+        if min(int(y[train].sum()), int(len(train) - y[train].sum())) < MIN_CLASS_ROWS:
+            continue  # an early forward fold with (almost) one class has nothing to learn
         scores[test] = _Scorer.fit(kind, x[train], y[train], cats).score(x[test])
         if len(np.unique(y[test])) == 2:
             aucs.append(float(roc_auc_score(y[test], scores[test])))
@@ -248,7 +272,8 @@ def _choose_calibration(
     for method in methods:
         out = np.full(len(y), np.nan)
         for k, test in enumerate(tested):
-            rest = np.concatenate([t for j, t in enumerate(tested) if j != k])
+            others = [t for j, t in enumerate(tested) if j != k]
+            rest = np.concatenate(others) if others else np.zeros(0, dtype=int)
             if len(np.unique(y[rest])) < 2:
                 out[test] = y[rest].mean() if len(rest) else 0.5
                 continue
@@ -305,7 +330,7 @@ class _Scorer:
             warnings.simplefilter("ignore", RuntimeWarning)  # an all-empty column's median
             center = np.nanmedian(x, axis=0) if x.size else np.zeros(x.shape[1])
         scorer = cls(kind, None, cats, np.where(np.isfinite(center), center, 0.0))
-        model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
+        model = make_pipeline(StandardScaler(), LogisticRegression(C=LOGIT_C, max_iter=2000))
         scorer.model = model.fit(scorer._design(x)[0], y)
         return scorer
 
@@ -328,8 +353,8 @@ class _Scorer:
         return out
 
     def _design(self, x: FloatArray) -> tuple[FloatArray, list[int]]:
-        """Numbers with gaps filled by the training median, each category one-hot; and the
-        feature each design column belongs to."""
+        """Numbers with gaps filled by the training median, on a signed log scale; each
+        category one-hot; and the feature each design column belongs to."""
         parts: list[FloatArray] = []
         owners: list[int] = []
         for j in range(x.shape[1]):
@@ -338,7 +363,10 @@ class _Scorer:
                 parts.extend((col == level).astype(float) for level in range(self.cats[j]))
                 owners.extend([j] * self.cats[j])
             else:
-                parts.append(np.where(np.isfinite(col), col, self.center[j]))
+                # Signed log: counts and money span orders of magnitude, and a linear term
+                # would let one very large account's 232 seats outweigh everything else.
+                filled = np.where(np.isfinite(col), col, self.center[j])
+                parts.append(np.sign(filled) * np.log1p(np.abs(filled)))
                 owners.append(j)
         return np.column_stack(parts), owners
 

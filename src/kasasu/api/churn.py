@@ -1,0 +1,47 @@
+"""Churn risk: the latest model's card, and an account's risk with its reasons."""
+
+# No "from __future__ import annotations": FastAPI must see the runtime types.
+
+from fastapi import APIRouter, Depends, Request
+
+from kasasu.api.auth import require
+from kasasu.api.context import context, in_transaction
+from kasasu.api.problems import request_locale
+from kasasu.api.routing import PathId, api_router
+from kasasu.domain.permissions import Action
+from kasasu.errors import NotFound
+from kasasu.kit.i18n import _
+from kasasu.prediction.schemas import AccountRisk, ChurnModelRead
+from kasasu.prediction.service import account_risk, latest_model
+
+
+def churn_router() -> APIRouter:
+    router = api_router(tags=["churn"], dependencies=[Depends(require(Action.READ))])
+
+    @router.get(
+        "/churn/model",
+        response_model=ChurnModelRead,
+        summary="The latest churn model's card: data window, AUC, calibration, lift, and the "
+        "health score's AUC on the same account-days",
+    )
+    def get_model(request: Request) -> ChurnModelRead:
+        found = in_transaction(request, latest_model)
+        if found is None:
+            raise NotFound(_("No churn model yet"))
+        return found
+
+    @router.get(
+        "/accounts/{account_id}/churn-risk",
+        response_model=AccountRisk,
+        summary="An account's latest churn risk and the features that raise it most",
+    )
+    def get_risk(request: Request, account_id: PathId) -> AccountRisk:
+        ctx, locale = context(request), request_locale(request)
+        found = in_transaction(
+            request, lambda s: account_risk(s, account_id, locale, ctx.reporting.currency)
+        )
+        if found is None:
+            raise NotFound(_("No churn risk for this account yet"))
+        return found
+
+    return router

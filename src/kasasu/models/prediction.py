@@ -1,0 +1,49 @@
+"""Churn models trained by the daily refresh, and the risk they give each account per day."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kasasu.models.base import Base, IdMixin, IdType, JSONType, UTCDateTime, utcnow
+
+
+class ChurnModelVersion(IdMixin, Base):
+    """The model a refresh trained for its day: the data window and the card (AUC, Brier,
+    calibration, lift, the comparison with the health scores). The fitted model itself is not
+    kept: each refresh trains anew on the history it has."""
+
+    __tablename__ = "churn_models"
+    __table_args__ = (UniqueConstraint("trained_on"),)
+
+    trained_on: Mapped[date]
+    horizon_days: Mapped[int]
+    first_day: Mapped[date]  # the first and last snapshot days it learned from
+    last_day: Mapped[date]
+    kind: Mapped[str] = mapped_column(String(32))  # logistic, lightgbm
+    cv_auc: Mapped[float] = mapped_column(Float)
+    card: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ChurnRisk(IdMixin, Base):
+    """An account's probability of churning within the model's horizon after a day, and the
+    features that raise it most."""
+
+    __tablename__ = "churn_risks"
+    __table_args__ = (
+        UniqueConstraint("account_id", "as_of"),
+        Index("ix_churn_risks_as_of_risk", "as_of", "risk"),
+    )
+
+    account_id: Mapped[int] = mapped_column(IdType, ForeignKey("accounts.id", ondelete="CASCADE"))
+    as_of: Mapped[date]
+    model_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("churn_models.id", ondelete="CASCADE"), index=True
+    )
+    risk: Mapped[float] = mapped_column(Float)
+    # [{feature, value, contribution}], the strongest first (at most three).
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)

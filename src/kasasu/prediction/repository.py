@@ -1,0 +1,65 @@
+"""The churn models and risks the refresh stores."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+
+from kasasu.db.repository import Repository
+from kasasu.models import ChurnModelVersion, ChurnRisk
+
+CHUNK = 2_000
+
+
+class ChurnRepository(Repository[ChurnModelVersion]):
+    model = ChurnModelVersion
+
+    def forget(self, day: date) -> None:
+        """The day's model and risks gone (a re-run that could not train replaces them)."""
+        self.session.execute(delete(ChurnRisk).where(ChurnRisk.as_of == day))
+        self.session.execute(delete(ChurnModelVersion).where(ChurnModelVersion.trained_on == day))
+
+    def replace_model(self, day: date, values: dict[str, Any]) -> int:
+        self.forget(day)
+        row = ChurnModelVersion(trained_on=day, **values)
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def replace_risks(
+        self, day: date, model_id: int, rows: Sequence[tuple[int, float, list[dict[str, Any]]]]
+    ) -> None:
+        values = [
+            {"account_id": a, "as_of": day, "model_id": model_id, "risk": p, "reasons": why}
+            for a, p, why in rows
+        ]
+        for start in range(0, len(values), CHUNK):
+            self.session.execute(insert(ChurnRisk), values[start : start + CHUNK])
+
+    def latest_model(self) -> ChurnModelVersion | None:
+        stmt = select(ChurnModelVersion).order_by(ChurnModelVersion.trained_on.desc()).limit(1)
+        return self.session.scalars(stmt).first()
+
+    def models(self, limit: int) -> list[ChurnModelVersion]:
+        stmt = select(ChurnModelVersion).order_by(ChurnModelVersion.trained_on.desc()).limit(limit)
+        return list(self.session.scalars(stmt))
+
+    def latest_risk(self, account_id: int) -> ChurnRisk | None:
+        stmt = (
+            select(ChurnRisk)
+            .where(ChurnRisk.account_id == account_id)
+            .order_by(ChurnRisk.as_of.desc())
+            .limit(1)
+        )
+        return self.session.scalars(stmt).first()
+
+    def risks_on(self, day: date) -> dict[int, float]:
+        stmt = select(ChurnRisk.account_id, ChurnRisk.risk).where(ChurnRisk.as_of == day)
+        return {a: float(p) for a, p in self.session.execute(stmt)}
+
+    def latest_day(self) -> date | None:
+        found: date | None = self.session.scalar(select(func.max(ChurnRisk.as_of)))
+        return found
