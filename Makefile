@@ -83,6 +83,7 @@ bench: dev
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/sdk.py
 	$(BIN)/python benchmarks/guides.py
+	$(BIN)/python benchmarks/churn.py
 	$(BIN)/python benchmarks/voice.py
 	$(BIN)/python benchmarks/hostile_files.py
 	$(BIN)/python benchmarks/budget.py
