@@ -172,7 +172,7 @@ def _training(database: str) -> int:
     frame = frame.drop(columns=["account_id"])
     model = fit_churn_model(frame, training.LABEL, categorical=list(training.CATEGORY_FIELDS),
                             time_column=training.DAY, horizon=timedelta(days=90))  # fmt: skip
-    rows = pd.DataFrame([training._inputs(f, accounts.get(a, {})) for a, f in today])
+    rows = pd.DataFrame([training.model_inputs(f, accounts.get(a, {})) for a, f in today])
     started = time.perf_counter()
     model.predict_proba(rows)
     model.reasons(rows, top=3)

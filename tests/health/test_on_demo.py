@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,29 @@ def test_the_refresh_trains_a_churn_model_that_matches_the_health_score(demo: Pa
     lines = [line for line in ja.stdout.splitlines() if line.startswith("- ")]
     assert 1 <= len(lines) <= 3
     assert all(": " in line for line in lines)  # "利用イベント（7 日）: 2"
+
+
+def test_the_churn_backtest_replays_cut_offs_beside_the_health_score(demo: Path) -> None:
+    """After the backfill above (monthly days 2025-09-01 … 2026-08-01), each cut-off C is a
+    stored day with a model's worth of history whose 90 days had passed by C and whose own 90
+    days have passed by today; the model is trained as the refresh of C would have been and
+    both it and the health score are measured on the same account-days."""
+    built = kasasu(
+        demo, "refresh", "--backfill", "--from", "2025-09-01", "--to", "2026-08-01",
+        "--every", "30", "--no-pages", "--skip-done",
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    done = kasasu(demo, "churn", "backtest", "--every", "30")
+    assert done.returncode == 0, done.stderr
+    found = re.search(r"(\d+) cut-offs from (\S+) to (\S+);", done.stdout)
+    assert found, done.stdout
+    first, last = date.fromisoformat(found.group(2)), date.fromisoformat(found.group(3))
+    assert date(2026, 1, 1) < first <= last <= date(2026, 8, 1)
+    auc = re.search(r"ROC AUC\s+│\s+([0-9.]+)\s+│\s+([0-9.]+)", done.stdout)
+    assert auc, done.stdout
+    assert 0.5 < float(auc.group(1)) <= 1
+    assert 0.5 < float(auc.group(2)) <= 1
+    assert "Calibration (tenths by predicted risk)" in done.stdout
+    # The command says so when the health score ranks churners better than the model.
+    warned = "the health score ranks churners better" in done.stdout
+    assert warned == (float(auc.group(2)) > float(auc.group(1)))

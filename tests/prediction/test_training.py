@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kasasu.analytics.models.churn import _forward_folds
-from kasasu.prediction.training import NOT_LEARNED, _inputs, training_days
+from kasasu.prediction.training import NOT_LEARNED, model_inputs, training_days
 
 DAY = date(2026, 12, 4)
 
@@ -54,6 +54,6 @@ def test_the_days_to_renewal_are_not_learned() -> None:
     """A backfill computes a past day's days to renewal from today's contract lines: the
     end date of a line still running is today's term end, of a churned one its last day."""
     assert "days_to_renewal" in NOT_LEARNED
-    row = _inputs({"days_to_renewal": 12.0, "events_30d": 3.0}, {"plan": "Pro"})
+    row = model_inputs({"days_to_renewal": 12.0, "events_30d": 3.0}, {"plan": "Pro"})
     assert "days_to_renewal" not in row
     assert (row["events_30d"], row["plan"]) == (3.0, "Pro")

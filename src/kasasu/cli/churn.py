@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -11,12 +12,15 @@ from rich.table import Table
 
 from kasasu.accounts.service import account_id_for
 from kasasu.cli.common import console, fail, session_scope, settings, t
+from kasasu.cli.refresh import today_local
 from kasasu.errors import NotFound
 from kasasu.imports.readers import read_table
 from kasasu.kit.i18n import N_, _
 from kasasu.kit.types import local_text
+from kasasu.prediction.backtest import churn_backtest
 from kasasu.prediction.schemas import ChurnCard, ReasonCount
 from kasasu.prediction.service import account_risk, evaluate_churn, latest_model
+from kasasu.wiring import refresh_config
 
 churn_app = typer.Typer(
     help=N_("Churn risk (解約リスク): evaluate the model on your own table."),
@@ -134,6 +138,7 @@ def card() -> None:
             ),
             highlight=False,
         )
+        _health_ranks_better(h.model_auc, h.health_auc)
     _print(found)
 
 
@@ -159,3 +164,81 @@ def show(
     )
     for line in risk.said:
         console.print(f"- {line}", highlight=False)
+
+
+@churn_app.command(
+    "backtest",
+    help=N_(
+        "Replay the churn model over the feature history: at each cut-off, train as the "
+        "refresh of that day would have, score it, and compare with what happened; the "
+        "health score on the same account-days beside it."
+    ),
+)
+def backtest_command(
+    horizon: Annotated[
+        int, typer.Option(help=N_("Days after each cut-off that count as churn"))
+    ] = 90,
+    every: Annotated[int, typer.Option(help=N_("Days between cut-offs"))] = 14,
+) -> None:
+    with session_scope() as session, console.status(t("Training at each cut-off…")):
+        found = churn_backtest(
+            session, refresh_config(settings()), horizon_days=horizon, until=today_local(),
+            every=every,
+        )  # fmt: skip
+    console.print(
+        t(
+            "{n} cut-offs from {first} to {last}; {rows} account-days, {churned} churned "
+            "within {horizon} days.",
+            n=len(found.cutoffs),
+            first=found.cutoffs[0].isoformat(),
+            last=found.cutoffs[-1].isoformat(),
+            rows=f"{found.observations:,}",
+            churned=f"{found.churned:,}",
+            horizon=found.horizon_days,
+        ),
+        highlight=False,
+    )
+    table = Table(title=t("On the {n} account-days with a health score", n=f"{found.same_days:,}"))
+    table.add_column(t("Measure"))
+    table.add_column(t("Churn model"), justify="right")
+    table.add_column(t("Health score"), justify="right")
+
+    def show(value: float | None, digits: int = 3) -> str:
+        return "—" if value is None or math.isnan(value) else f"{value:.{digits}f}"
+
+    m, h = found.model_on_same_days, found.health
+    table.add_row("ROC AUC", show(m.auc), show(h.auc))
+    table.add_row(
+        t("Lift of the riskiest tenth"), show(m.lift_top_decile, 2), show(h.lift_top_decile, 2)
+    )
+    console.print(table)
+    _health_ranks_better(m.auc, h.auc)
+    console.print(
+        t(
+            "Churn model on all {rows} account-days: AUC {auc}, Brier score {brier}, lift of "
+            "the riskiest tenth {lift}.",
+            rows=f"{found.observations:,}",
+            auc=show(found.model.auc),
+            brier=show(found.model.brier, 4),
+            lift=show(found.model.lift_top_decile, 2),
+        ),
+        highlight=False,
+    )
+    calibration = Table(title=t("Calibration (tenths by predicted risk)"))
+    for header in (t("Predicted"), t("Observed"), t("Rows")):
+        calibration.add_column(header, justify="right")
+    for row in found.calibration_table:
+        calibration.add_row(f"{row.predicted:.1%}", f"{row.observed:.1%}", f"{row.rows:,}")
+    console.print(calibration)
+
+
+def _health_ranks_better(model: float | None, health: float | None) -> None:
+    if model is not None and health is not None and health > model:
+        console.print(
+            t(
+                "On this history the health score ranks churners better than the churn model: "
+                "trust the score, and let the model learn from more history."
+            ),
+            style="yellow",
+            highlight=False,
+        )

@@ -95,3 +95,23 @@ def card_fields(card: ModelCard) -> dict[str, Any]:
         "features": list(card.features),
         "ignored": {column: both(why) for column, why in card.ignored.items()},
     }
+
+
+class ScoreQuality(BaseModel):
+    auc: float | None = Field(description="ROC AUC: the chance a churner ranked riskier")
+    brier: float | None = Field(
+        description="Mean squared error of the probability; none for a score"
+    )
+    lift_top_decile: float = Field(description="Churn rate of the riskiest tenth ÷ the average")
+
+
+class ChurnBacktest(BaseModel):
+    cutoffs: list[date]
+    horizon_days: int
+    observations: int
+    churned: int
+    model: ScoreQuality
+    calibration_table: list[CalibrationRow]
+    same_days: int = Field(description="Account-days with a health score too")
+    model_on_same_days: ScoreQuality
+    health: ScoreQuality

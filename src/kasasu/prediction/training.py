@@ -68,7 +68,12 @@ def training_frame(
     for d in days:
         paying = later[d + timedelta(days=horizon)]
         rows.extend(
-            {**_inputs(feats, accounts.get(a, {})), LABEL: a not in paying, DAY: d, "account_id": a}
+            {
+                **model_inputs(feats, accounts.get(a, {})),
+                LABEL: a not in paying,
+                DAY: d,
+                "account_id": a,
+            }
             for a, feats in features_on(session, d)
         )
     return pd.DataFrame(rows)
@@ -124,7 +129,7 @@ def train_and_score(
             "card": card.model_dump(mode="json"),
         },
     )
-    today = pd.DataFrame([_inputs(f, accounts.get(a, {})) for a, f in features])
+    today = pd.DataFrame([model_inputs(f, accounts.get(a, {})) for a, f in features])
     risks = model.predict_proba(today) if len(today) else np.zeros(0)
     reasons = model.reasons(today, top=3) if len(today) else []
     repo.replace_risks(
@@ -141,7 +146,7 @@ def train_and_score(
     return card
 
 
-def _inputs(features: Mapping[str, Any], account: Mapping[str, Any]) -> dict[str, Any]:
+def model_inputs(features: Mapping[str, Any], account: Mapping[str, Any]) -> dict[str, Any]:
     return {**{n: features.get(n) for n in FEATURE_NAMES if n not in NOT_LEARNED},
             **{c: account.get(c) for c in CATEGORY_FIELDS}}  # fmt: skip
 
