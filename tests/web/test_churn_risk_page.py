@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from kasasu.domain.choices import Role
 from kasasu.models import ChurnModelVersion, ChurnRisk
 from tests.onboarding.world import account_on_contract
+from tests.playbooks.world import build_world
 from tests.web.conftest import SignIn
 
 DAY = date(2026, 12, 1)
@@ -75,3 +76,26 @@ def test_the_api_serves_the_risk_and_says_when_there_is_no_model(
     assert (body["risk"], body["horizon_days"], body["as_of"]) == (0.62, 90, "2026-12-01")
     assert [r["feature"] for r in body["reasons"]] == ["events_7d", "days_since_last_event", "plan"]
     assert body["said"][0] == "利用イベント（7 日）: 2"
+
+
+def test_the_account_list_shows_filters_and_sorts_by_churn_risk(
+    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+) -> None:
+    """tests/playbooks/world.py: on the latest day P1's risk is 0.62, P2's 0.5, P3 has none."""
+    with sessions() as s:
+        build_world(s)
+        s.commit()
+    sign_in(Role.ADMIN)
+    above = web.get("/accounts?mine=0&risk_above=0.5&lang=en").text
+    rows = above[above.index("<tbody>") : above.index("</tbody>")]
+    assert "P1 株式会社" in rows
+    assert "P2 株式会社" not in rows  # 0.5 is not above 0.5
+    assert "62.0%" in rows
+    ranked = web.get("/accounts?mine=0&sort=-risk&lang=en").text
+    body = ranked[ranked.index("<tbody>") :]
+    assert body.index("P1 株式会社") < body.index("P2 株式会社") < body.index("P3 株式会社")
+    csv_text = web.get("/accounts/export?format=csv&mine=0&sort=-risk").content.decode("utf-8-sig")
+    lines = csv_text.strip().split("\r\n")
+    assert lines[0].endswith(",Churn risk")
+    assert lines[1].startswith("P1,")
+    assert lines[1].endswith(",0.62")

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
+from kasasu.analytics.features import RISK
 from kasasu.domain.choices import TouchModel
 from kasasu.domain.scoring import Band
 from kasasu.health.repository import (
@@ -29,6 +30,7 @@ class HealthBrief:
     mrr: float | None
     days_to_renewal: float | None
     touch_model: TouchModel | None = None
+    churn_risk: float | None = None  # the churn model's, when the refresh of that day had one
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,12 @@ def latest_briefs(session: Session, account_ids: Sequence[int]) -> dict[int, Hea
     rows = HealthBriefRepository(session).on_day(day, account_ids)
     return {
         account_id: HealthBrief(
-            score, band, features.get("mrr"), features.get("days_to_renewal"), touch
+            score,
+            band,
+            features.get("mrr"),
+            features.get("days_to_renewal"),
+            touch,
+            features.get(RISK),
         )
         for account_id, score, band, features, touch in rows
     }

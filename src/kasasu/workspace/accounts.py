@@ -28,6 +28,7 @@ AccountSort = Literal[
     "name", "-name", "external_id", "-external_id", "plan", "-plan", "-created_at",
     "mrr", "-mrr", "health", "-health", "health_change", "-health_change",
     "renewal", "-renewal", "owner", "-owner", "last_activity", "-last_activity",
+    "risk", "-risk",
 ]  # fmt: skip
 NO_TOUCH_MODEL = "none"  # the touch-model filter's value for "neither its own nor scored"
 Text = Annotated[str, Field(max_length=200)]
@@ -65,6 +66,9 @@ class AccountListQuery(BaseModel):
     worse_than_on: Day | None = Field(
         default=None, description="Its band on the latest day scored is worse than on this day"
     )
+    risk_above: Annotated[float, Field(gt=0, lt=1)] | None = Field(
+        default=None, description="Its churn risk on the latest day scored is above this (0–1)"
+    )
     sort: AccountSort = "name"
     cursor: Annotated[str, Field(max_length=500)] | None = None
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT
@@ -86,6 +90,8 @@ class AccountListQuery(BaseModel):
             where.append(repository.in_segment(self.segment))
         if self.worse_than_on is not None:
             where.append(repository.worse_than_on(self.worse_than_on))
+        if self.risk_above is not None:
+            where.append(repository.risk_above(self.risk_above))
         if self.renews is not None:
             where.append(repository.renews_between(today, today + timedelta(days=self.renews)))
         return {"q": (self.q or "").strip() or None, **plain, WHERE: where}
@@ -99,6 +105,9 @@ class Brief(BaseModel):
     mrr: float | None = Field(description="Reporting currency, minor units")
     days_to_renewal: float | None
     touch_model: TouchModel | None = Field(description="The latest refresh's touch model")
+    churn_risk: float | None = Field(
+        default=None, description="Probability of churning within 90 days; none without a model"
+    )
     change: float | None = Field(
         default=None, description="Score change since the refresh about a week before"
     )
@@ -188,4 +197,5 @@ def brief_of(h: HealthBrief | None) -> Brief | None:
         mrr=h.mrr,
         days_to_renewal=h.days_to_renewal,
         touch_model=h.touch_model,
+        churn_risk=h.churn_risk,
     )

@@ -23,6 +23,7 @@ ACCOUNT_COLUMNS: tuple[Message, ...] = (
     _("Health"),
     _("Band"),
     _("Days to renewal"),
+    _("Churn risk"),
 )
 
 
@@ -42,6 +43,7 @@ def account_rows(session: Session, query: AccountListQuery, today: date) -> Iter
             round(h.score, 1) if h and h.score is not None else "",
             h.band.value if h else "",
             _plain(h.days_to_renewal) if h else "",
+            round(h.churn_risk, 4) if h and h.churn_risk is not None else "",
         ]
 
 

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from kasasu.analytics.features import RISK
 from kasasu.domain.choices import SURVEY_SIDES, TaskSource, TaskStatus, TouchModel
 from kasasu.domain.scoring import Band
 from kasasu.health.snapshots import worsened_accounts
@@ -58,6 +59,7 @@ def account_sort_keys(before: date | None) -> dict[str, ColumnElement[Any]]:
         "health": score(latest),
         "health_change": score(latest) - score(before),
         "renewal": feature("days_to_renewal"),
+        "risk": feature(RISK),
         "owner": select(User.name).where(User.id == Account.owner_id).scalar_subquery(),
         "last_activity": select(func.max(Activity.occurred_at))
         .where(Activity.account_id == Account.id)
@@ -82,6 +84,14 @@ def in_band(band: Band) -> ColumnElement[bool]:
         HealthScore.as_of == latest, HealthScore.band == band.value
     )
     return Account.id.in_(banded)
+
+
+def risk_above(risk: float) -> ColumnElement[bool]:
+    """A churn risk above ``risk`` on the latest day scored."""
+    risky = select(FeatureSnapshot.account_id).where(
+        FeatureSnapshot.as_of == _latest_day(), FeatureSnapshot.features[RISK].as_float() > risk
+    )
+    return Account.id.in_(risky)
 
 
 def worse_than_on(day: date) -> ColumnElement[bool]:
