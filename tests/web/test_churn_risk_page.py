@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.domain.choices import Role
@@ -99,3 +100,47 @@ def test_the_account_list_shows_filters_and_sorts_by_churn_risk(
     assert lines[0].endswith(",Churn risk")
     assert lines[1].startswith("P1,")
     assert lines[1].endswith(",0.62")
+
+
+def _card(health_auc: float, model_auc: float) -> dict[str, object]:
+    from kasasu.prediction.schemas import ChurnModelRead
+
+    return ChurnModelRead.model_validate(
+        {
+            "rows": 1200, "churned": 60, "model": "logistic",
+            "why": {"ja": "より単純なロジスティック回帰",
+                    "en": "Logistic regression, the simpler model"},
+            "auc_by_model": {"logistic": 0.91, "lightgbm": 0.905}, "cv_auc": 0.91,
+            "cv_brier": 0.031, "calibration": "platt",
+            "calibration_table": [{"predicted": 0.02, "observed": 0.025, "rows": 1200}],
+            "lift_top_decile": 6.5, "features": ["events_30d", "plan"],
+            "ignored": {"guides_completed_90d": {"ja": "すべての行で同じ値です",
+                                                 "en": "the same value in every row"}},
+            "trained_on": "2026-12-01", "horizon_days": 90, "first_day": "2025-09-01",
+            "last_day": "2026-09-01",
+            "health": {"rows": 1000, "health_auc": health_auc, "model_auc": model_auc},
+        }
+    ).model_dump(mode="json")  # fmt: skip
+
+
+def test_the_model_card_page(
+    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+) -> None:
+    sign_in(Role.VIEWER)
+    assert "No churn model yet" in web.get("/churn/model?lang=en").text
+    with sessions() as s:
+        s.add(ChurnModelVersion(trained_on=DAY, horizon_days=90, first_day=date(2025, 9, 1),
+                                last_day=date(2026, 9, 1), kind="logistic", cv_auc=0.91,
+                                card=_card(0.88, 0.93)))  # fmt: skip
+        s.commit()
+    page = web.get("/churn/model?lang=en").text
+    assert "Trained on December 1, 2026 from 1,200 account-days" in page
+    assert "churn model AUC 0.930, health score AUC 0.880" in page
+    assert "ranks churners better" not in page
+    assert "Not used: guides_completed_90d (the same value in every row)" in page
+    ja = web.get("/churn/model?lang=ja").text
+    assert "より単純なロジスティック回帰" in ja
+    with sessions() as s:
+        s.execute(update(ChurnModelVersion).values(card=_card(0.95, 0.93)))
+        s.commit()
+    assert "ranks churners better" in web.get("/churn/model?lang=en").text

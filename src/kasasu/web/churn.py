@@ -1,5 +1,6 @@
 """Churn reasons (解約理由分析): churned logos and MRR by reason for a period, as a Pareto
-table, the same per theme of the cancellation comments, down to the comments themselves."""
+table, the same per theme of the cancellation comments, down to the comments themselves; and
+the card of the latest churn risk model."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from kasasu.domain.choices import CancellationReason
 from kasasu.domain.periods import Grain, parse_month
+from kasasu.prediction.service import latest_model
 from kasasu.web.auth import CurrentUser
 from kasasu.web.context import in_transaction, keep_fresh
 from kasasu.web.render import PagesDep, ReportingDep
@@ -40,3 +42,9 @@ def churn(
         month=f"{month:%Y-%m}",
         reasons=REASONS,
     )
+
+
+@router.get("/churn/model", response_class=HTMLResponse)
+def churn_model(request: Request, *, user: CurrentUser, pages: PagesDep) -> HTMLResponse:
+    card = in_transaction(request, latest_model)
+    return pages.render(request, "churn_model.html", user=user, card=card)

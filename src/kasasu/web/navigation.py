@@ -39,7 +39,11 @@ SECTIONS = (
     ),
     NavSection(
         _("Renewals and churn"),
-        (NavPage("/renewals", _("Renewals")), NavPage("/churn", _("Churn reasons"))),
+        (
+            NavPage("/renewals", _("Renewals")),
+            NavPage("/churn", _("Churn reasons")),
+            NavPage("/churn/model", _("Churn risk model")),
+        ),
     ),
     NavSection(
         _("Voice and needs"),
