@@ -106,7 +106,7 @@ def test_duckdb_and_postgres_agree_on_every_feature(postgres_demo: tuple[str, Pa
     with session_factory(engine)() as session:
         for source in (AnalyticsSource("duckdb", events), AnalyticsSource("postgres")):
             name = source.engine
-            with analytics_backend(session, source) as backend:
+            with analytics_backend(session, source, guides=True) as backend:
                 src = Sources.from_backend(backend, usage_events(backend, name))
                 scales = {"USD": 0.01}  # cents → yen: JPY has no minor unit, USD two
                 expr = account_features(src, date(2026, 2, 1), "Asia/Tokyo", "JPY", scales)

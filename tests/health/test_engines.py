@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("spark")]
 
 
 def _features(session: Any, engine: Engine, events: Path | None) -> list[dict[str, Any]]:
-    with analytics_backend(session, AnalyticsSource(engine, events)) as backend:
+    with analytics_backend(session, AnalyticsSource(engine, events), guides=True) as backend:
         src = Sources.from_backend(backend, usage_events(backend, engine))
         rows = evaluate(account_features(src, AS_OF, "Asia/Tokyo", "JPY")).to_pylist()
     return sorted(rows, key=lambda r: r["account_id"])

@@ -18,7 +18,7 @@ from kasasu.imports.readers import read_table
 from kasasu.kit.i18n import N_, _
 from kasasu.kit.types import local_text
 from kasasu.prediction.backtest import churn_backtest
-from kasasu.prediction.schemas import ChurnCard, ReasonCount
+from kasasu.prediction.schemas import CalibrationRow, ChurnCard, ReasonCount
 from kasasu.prediction.service import account_risk, evaluate_churn, latest_model
 from kasasu.wiring import refresh_config
 
@@ -79,12 +79,9 @@ def _print(e: ChurnCard) -> None:
         ),
         highlight=False,
     )
-    calibration = Table(title=t("Calibration (out of fold, tenths by predicted risk)"))
-    for header in (t("Predicted"), t("Observed"), t("Rows")):
-        calibration.add_column(header, justify="right")
-    for row in e.calibration_table:
-        calibration.add_row(f"{row.predicted:.1%}", f"{row.observed:.1%}", f"{row.rows:,}")
-    console.print(calibration)
+    _print_calibration(
+        t("Calibration (out of fold, tenths by predicted risk)"), e.calibration_table
+    )
     for column, why in e.ignored.items():
         console.print(
             t("Not used: {column} ({why})", column=column, why=local_text(why, locale)),
@@ -224,12 +221,7 @@ def backtest_command(
         ),
         highlight=False,
     )
-    calibration = Table(title=t("Calibration (tenths by predicted risk)"))
-    for header in (t("Predicted"), t("Observed"), t("Rows")):
-        calibration.add_column(header, justify="right")
-    for row in found.calibration_table:
-        calibration.add_row(f"{row.predicted:.1%}", f"{row.observed:.1%}", f"{row.rows:,}")
-    console.print(calibration)
+    _print_calibration(t("Calibration (tenths by predicted risk)"), found.calibration_table)
 
 
 def _health_ranks_better(model: float | None, health: float | None) -> None:
@@ -242,3 +234,12 @@ def _health_ranks_better(model: float | None, health: float | None) -> None:
             style="yellow",
             highlight=False,
         )
+
+
+def _print_calibration(title: str, rows: list[CalibrationRow]) -> None:
+    calibration = Table(title=title)
+    for header in (t("Predicted"), t("Observed"), t("Rows")):
+        calibration.add_column(header, justify="right")
+    for row in rows:
+        calibration.add_row(f"{row.predicted:.1%}", f"{row.observed:.1%}", f"{row.rows:,}")
+    console.print(calibration)

@@ -79,7 +79,7 @@ def compute_features(
     scales = currency_scales(session, config.currency, min(days) - timedelta(days=90))
     customs = _custom_fields(accounts or read_accounts(session))
     written: dict[date, Features] = {}
-    with backends.analytics_backend(session, config.source) as backend:
+    with backends.analytics_backend(session, config.source, guides=True) as backend:
         events = backends.usage_events(backend, config.source.engine)
         src = Sources.from_backend(backend, events)
         for day in days:

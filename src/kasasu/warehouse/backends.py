@@ -21,13 +21,15 @@ __all__ = ["AnalyticsSource", "Engine", "analytics_backend", "duckdb_of", "usage
 
 
 @contextmanager
-def analytics_backend(session: Session, source: AnalyticsSource) -> Iterator[Any]:
+def analytics_backend(
+    session: Session, source: AnalyticsSource, *, guides: bool = False
+) -> Iterator[Any]:
     """An Ibis backend over the facts, closed after use: DuckDB (a copy), PostgreSQL (in
     place, the operational database or the source's URL) or Spark (views; the URL is the
     master)."""
     engine, events_path, url = source.engine, source.events_path, source.url
     if engine == "spark":
-        facts = read_facts(session)
+        facts = read_facts(session, guides=guides)
         backend = spark.spark_backend(facts, events_path, url or "local[2]")
         try:
             yield backend
@@ -37,7 +39,7 @@ def analytics_backend(session: Session, source: AnalyticsSource) -> Iterator[Any
     backend = (
         postgres_backend(session, url)
         if engine == "postgres"
-        else duckdb_backend(session, events_path)
+        else duckdb_backend(session, events_path, guides=guides)
     )
     # Stopped work (kasasu.kit.deadline) interrupts the query running on the backend: DuckDB
     # in this process, or a cancel request to PostgreSQL.
@@ -52,13 +54,15 @@ def analytics_backend(session: Session, source: AnalyticsSource) -> Iterator[Any
 EVENTS_DATABASE = "events"
 
 
-def duckdb_backend(session: Session, events_path: Path | None = None) -> Any:
+def duckdb_backend(
+    session: Session, events_path: Path | None = None, *, guides: bool = False
+) -> Any:
     """An in-memory DuckDB holding a copy of the analytic columns of the operational tables.
 
     An existing event store at ``events_path`` is attached read-only as database ``events``,
     so the usage KPIs read the events in place, in the same connection as the copies.
     """
-    backend = duckdb_of(read_facts(session))
+    backend = duckdb_of(read_facts(session, guides=guides))
     if events_path is not None and events_path.is_file():
         # ATTACH takes no bound parameter for its path: quote it as an SQL string literal.
         quoted = str(events_path).replace("'", "''")

@@ -154,6 +154,9 @@ def _arrow_column(values: Sequence[Any], target: pa.DataType) -> pa.Array:
 FACT_TABLES: tuple[type[Base], ...] = tuple(m for m in COLUMNS if m not in GUIDE_TABLES)
 
 
-def read_facts(session: Session) -> dict[str, pa.Table]:
+def read_facts(session: Session, *, guides: bool = False) -> dict[str, pa.Table]:
+    """The facts' tables as Arrow; the guides' only with ``guides`` (the account features
+    read them, no KPI does: a dashboard need not copy every user's guide history)."""
+    chosen = COLUMNS if guides else FACT_TABLES
     with collector_paused():
-        return {model.__tablename__: read_table(session, model) for model in COLUMNS}
+        return {model.__tablename__: read_table(session, model) for model in chosen}
