@@ -11,8 +11,9 @@ parent then runs the refresh's step as the refresh runs it (``train_and_score``:
 frame from the snapshots, both models on forward-chaining folds, calibration, scoring and
 storing every account's risk), then scoring alone with the fitted model, and one LightGBM fit
 on the same frame as the reference measured in the same run. Peak memory is the parent's
-maximum resident set (it holds nothing but the measured work). Last, the two API routes of a
-served Kasasu beside ``GET /healthz``.
+maximum resident set (it holds nothing but the measured work). Then the lifetime values of the
+same accounts (the refresh's next step). Last, the four API routes of a served Kasasu beside
+``GET /healthz``.
 """
 
 from __future__ import annotations
@@ -151,6 +152,7 @@ def _training(database: str) -> int:
     from kasasu.health.features import read_accounts
     from kasasu.health.snapshots import features_on
     from kasasu.prediction import training
+    from kasasu.prediction.value import value_accounts
     from kasasu.settings import Settings
     from kasasu.wiring import refresh_config
 
@@ -165,6 +167,13 @@ def _training(database: str) -> int:
         total = time.perf_counter() - started
     peak = _peak_mb()
     assert card is not None
+    with Session(engine) as session, session.begin():
+        started = time.perf_counter()
+        fit = value_accounts(session, DAY, today, config, 90)
+        valued = time.perf_counter() - started
+    assert fit is not None
+    print(f"lifetime value of {len(today):,} accounts (the LTV KPI's sBG fit, α {fit.alpha:.3f}, "
+          f"β {fit.beta:.3f}, then each account's DERL and risk): {valued:.1f} s")  # fmt: skip
     stored = [DAY - timedelta(days=EVERY * k) for k in range(SNAPSHOTS)]
     days = training.training_days(stored, DAY, 90)
     with Session(engine) as session:
@@ -196,10 +205,16 @@ def _training(database: str) -> int:
 
 
 def _api(env: dict[str, str], data: Path, account: int) -> None:
-    """The two routes of a served Kasasu beside GET /healthz."""
+    """The four routes of a served Kasasu beside GET /healthz."""
     made = kasasu_output(env, "apikey", "create", "--name", "bench", "--role", "admin")
     key = made.strip().splitlines()[-1].strip()
-    paths = ["/api/v1/churn/model", f"/api/v1/accounts/{account}/churn-risk", "/healthz"]
+    paths = [
+        "/api/v1/churn/model",
+        f"/api/v1/accounts/{account}/churn-risk",
+        "/api/v1/lifetime-value",
+        f"/api/v1/accounts/{account}/lifetime-value",
+        "/healthz",
+    ]
     auth = {"Authorization": f"Bearer {key}"}
     with (
         served(env, log=data / "serve.log") as (base, _server),

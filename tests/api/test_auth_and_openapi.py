@@ -131,6 +131,8 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("get", "/health"),
         ("get", "/churn/model"),
         ("get", "/accounts/{account_id}/churn-risk"),
+        ("get", "/accounts/{account_id}/lifetime-value"),
+        ("get", "/lifetime-value"),
         ("get", "/scorecards"),
         ("post", "/scorecards"),
         ("get", "/scorecards/{name}"),

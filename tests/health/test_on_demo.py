@@ -162,3 +162,54 @@ def test_the_churn_backtest_replays_cut_offs_beside_the_health_score(demo: Path)
     # The command says so when the health score ranks churners better than the model.
     warned = "the health score ranks churners better" in done.stdout
     assert warned == (float(auc.group(2)) > float(auc.group(1)))
+
+
+def test_the_refresh_values_every_paying_account_with_the_ltv_kpis_fit(demo: Path) -> None:
+    """The backfill's last day (2026-08-01) values every account paying on it: the sBG is
+    the LTV KPI's own fit for July 2026 (the last month finished), each account's value is
+    MRR × DERL at its months paid (tenure ÷ 30.4375 days, + 1 for the month under way), and
+    the value at risk is that cohort value × the account's churn risk of the day."""
+    import json
+
+    from kasasu.analytics.kpis_ltv import MONTHLY_DISCOUNT
+    from kasasu.analytics.models.sbg import SBGModel
+
+    built = kasasu(
+        demo, "refresh", "--backfill", "--from", "2025-09-01", "--to", "2026-08-01",
+        "--every", "30", "--no-pages", "--skip-done",
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    kpi = kasasu(demo, "metrics", "ltv_projected", "--from", "2026-07", "--to", "2026-07",
+                 "--format", "json")  # fmt: skip
+    assert kpi.returncode == 0, kpi.stderr
+    breakdown = json.loads(kpi.stdout)[0]["breakdown"]
+    [(alpha, beta, margin, horizon)] = _rows(
+        demo,
+        "SELECT alpha, beta, gross_margin, horizon_months FROM lifetime_value_fits "
+        "WHERE as_of = '2026-08-01'",
+    )
+    assert (alpha, beta) == pytest.approx((breakdown["alpha"], breakdown["beta"]), rel=1e-9)
+    assert (margin, horizon) == (1.0, 3)  # the default margin; 90 days ≈ 3 months
+    rows = _rows(
+        demo,
+        "SELECT v.mrr, v.paid_months, v.cohort_value, v.value, v.risk, v.value_at_risk, "
+        "f.features, r.risk FROM lifetime_values v "
+        "JOIN feature_snapshots f ON f.account_id = v.account_id AND f.as_of = v.as_of "
+        "LEFT JOIN churn_risks r ON r.account_id = v.account_id AND r.as_of = v.as_of "
+        "WHERE v.as_of = '2026-08-01'",
+    )
+    [(paying,)] = _rows(
+        demo, "SELECT count(*) FROM feature_snapshots WHERE as_of = '2026-08-01' "
+        "AND json_extract(features, '$.mrr') > 0",
+    )  # fmt: skip
+    assert len(rows) == paying > 50
+    model = SBGModel(float(str(alpha)), float(str(beta)))
+    for mrr, paid, cohort, value, risk, at_risk, features, churn_risk in rows:
+        feats = json.loads(str(features))
+        assert mrr == round(feats["mrr"])
+        assert paid == int(feats["tenure_days"] // 30.4375) + 1
+        derl = model.residual_lifetime(int(str(paid)), MONTHLY_DISCOUNT)
+        assert cohort == pytest.approx(feats["mrr"] * derl, abs=1)
+        assert risk == churn_risk  # the day's churn model scored every paying account
+        assert at_risk == round(int(str(cohort)) * float(str(risk)))
+        assert int(str(value)) > 0

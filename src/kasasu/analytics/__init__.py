@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     )
     from kasasu.analytics.models.churn import ChurnModel, fit_churn_model
     from kasasu.analytics.models.ltv import (
+        account_lifetime_value,
         ltv_projected,
         ltv_seed,
         ltv_simple,
@@ -42,6 +43,7 @@ _LAZY = {
     "Sources": "kasasu.analytics.sources",
     "SBGModel": "kasasu.analytics.models.sbg",
     "fit_sbg": "kasasu.analytics.models.sbg",
+    "account_lifetime_value": "kasasu.analytics.models.ltv",
     "ltv_projected": "kasasu.analytics.models.ltv",
     "ltv_seed": "kasasu.analytics.models.ltv",
     "ltv_simple": "kasasu.analytics.models.ltv",
@@ -62,6 +64,7 @@ __all__ = [
     "SBGModel",
     "Sources",
     "account_features",
+    "account_lifetime_value",
     "all_metrics",
     "evaluate",
     "find_metric",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import ibis.expr.types as ir
@@ -26,6 +26,9 @@ from kasasu.analytics.registry import Inputs, Metric, Unit
 from kasasu.domain.periods import Period, add_months, months_between
 from kasasu.errors import InvalidInput
 from kasasu.kit.i18n import _
+
+if TYPE_CHECKING:
+    from kasasu.analytics.models.sbg import SBGModel
 
 
 def _billing_at_end(inputs: Inputs) -> ir.Table:
@@ -93,6 +96,7 @@ _SEED = (
 
 # A yearly discount rate of 10%, as a monthly rate: the cost of waiting for revenue.
 YEARLY_DISCOUNT = 0.10
+MONTHLY_DISCOUNT = (1 + YEARLY_DISCOUNT) ** (1 / 12) - 1
 HISTORY_MONTHS = 24
 SCALE = 1_000_000  # pooled survival as counts of a notional cohort, for the sBG fit
 
@@ -171,25 +175,39 @@ def pooled_survivors(counts: dict[tuple[date, int], int], until: date) -> list[i
     return curve
 
 
-def _project(inputs: Inputs, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def retention_fit(counts: dict[tuple[date, int], int], until: date) -> SBGModel | None:
+    """The sBG fitted to the pooled survival seen by ``until``; None while the history is
+    too short (under two months) or shows no churn, or the model cannot describe it."""
     from kasasu.analytics.models.sbg import fit_sbg
 
+    curve = pooled_survivors(counts, until)
+    if len(curve) < 3 or curve[-1] >= curve[0]:
+        return None
+    try:
+        return fit_sbg(curve)
+    except InvalidInput:
+        return None
+
+
+def retention_model(inputs: Inputs) -> SBGModel | None:
+    """The retention model of the LTV KPI at the end of ``inputs``' last period: the one
+    fit that both the KPI and every account's lifetime value use."""
+    runs = evaluate(_survival_runs(_history(inputs))).to_pylist()
+    end = inputs.period_list[-1].end
+    return retention_fit(survivor_counts(runs, end), end)
+
+
+def _project(inputs: Inputs, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     runs = evaluate(_survival_runs(_history(inputs))).to_pylist()
     counts = survivor_counts(runs, inputs.period_list[-1].end)
-    monthly = (1 + YEARLY_DISCOUNT) ** (1 / 12) - 1
     projected = []
     for row, period in zip(rows, inputs.period_list, strict=True):
-        curve = pooled_survivors(counts, period.end)
+        model = retention_fit(counts, period.end) if row["arpa"] is not None else None
         value = alpha = beta = None
-        if row["arpa"] is not None and len(curve) >= 3 and curve[-1] < curve[0]:
-            try:
-                model = fit_sbg(curve)
-            except InvalidInput:  # a history the model cannot describe: no projection
-                model = None
-            if model is not None:
-                alpha, beta = model.alpha, model.beta
-                per_month = row["arpa"] * inputs.gross_margin
-                value = model.expected_lifetime_value(per_month, monthly)
+        if model is not None:
+            alpha, beta = model.alpha, model.beta
+            per_month = row["arpa"] * inputs.gross_margin
+            value = model.expected_lifetime_value(per_month, MONTHLY_DISCOUNT)
         projected.append({**row, "value": value, "alpha": alpha, "beta": beta})
     return projected
 

@@ -1,4 +1,4 @@
-"""Churn risk: the latest model's card, and an account's risk with its reasons."""
+"""Churn risk: the latest model's card, an account's risk with its reasons; lifetime values."""
 
 # No "from __future__ import annotations": FastAPI must see the runtime types.
 
@@ -11,8 +11,10 @@ from kasasu.api.routing import PathId, api_router
 from kasasu.domain.permissions import Action
 from kasasu.errors import NotFound
 from kasasu.kit.i18n import _
-from kasasu.prediction.schemas import AccountRisk, ChurnModelRead
+from kasasu.prediction.schemas import AccountRisk, AccountValue, ChurnModelRead
 from kasasu.prediction.service import account_risk, latest_model
+from kasasu.prediction.value import account_value
+from kasasu.workspace.value import LifetimeValues, lifetime_values
 
 
 def churn_router() -> APIRouter:
@@ -42,6 +44,31 @@ def churn_router() -> APIRouter:
         )
         if found is None:
             raise NotFound(_("No churn risk for this account yet"))
+        return found
+
+    @router.get(
+        "/accounts/{account_id}/lifetime-value",
+        response_model=AccountValue,
+        summary="An account's latest lifetime value: cohort value, risk-adjusted value, value "
+        "at risk, and the retention fit behind them",
+    )
+    def get_value(request: Request, account_id: PathId) -> AccountValue:
+        found = in_transaction(request, lambda s: account_value(s, account_id))
+        if found is None:
+            raise NotFound(_("No lifetime value for this account yet"))
+        return found
+
+    @router.get(
+        "/lifetime-value",
+        response_model=LifetimeValues,
+        summary="Lifetime value of every paying account: total, by segment with quartiles, "
+        "value at risk, and the accounts with the most at risk",
+    )
+    def get_values(request: Request) -> LifetimeValues:
+        locale = request_locale(request)
+        found = in_transaction(request, lambda s: lifetime_values(s, locale))
+        if found is None:
+            raise NotFound(_("No lifetime values yet"))
         return found
 
     return router

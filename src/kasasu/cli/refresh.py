@@ -31,6 +31,7 @@ from kasasu.wiring import playbook_setup, refresh_config, survey_config
 STEP_LABELS = {
     "features": N_("Features"),
     "churn risk": N_("Churn risk"),
+    "lifetime value": N_("Lifetime value"),
     "scores": N_("Health scores"),
     "touch models": N_("Touch models"),
     "segments": N_("Segments"),

@@ -227,6 +227,26 @@ class RenewalOutcome(LabelledChoice):
     CHURNED = "churned", _("Churned")
 
 
+class ForecastStatus(LabelledChoice):
+    """A CSM's call on a renewal to come (更新予測), which overrides the churn model's."""
+
+    COMMIT = "commit", _("Commit")
+    LIKELY = "likely", _("Likely")
+    AT_RISK = "at_risk", _("At risk")
+    WILL_CHURN = "will_churn", _("Will churn")
+
+
+# The probability of renewal each call stands for: commit and will churn are certain; likely
+# and at risk sit either side of a coin toss (the usual reading of a sales forecast's
+# categories). The renewal forecast's backtest measures what they are worth on the history.
+FORECAST_ODDS = {
+    ForecastStatus.COMMIT: 1.0,
+    ForecastStatus.LIKELY: 0.8,
+    ForecastStatus.AT_RISK: 0.4,
+    ForecastStatus.WILL_CHURN: 0.0,
+}
+
+
 E = TypeVar("E", bound=StrEnum)
 
 

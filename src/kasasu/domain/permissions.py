@@ -56,6 +56,7 @@ API_FAMILIES = frozenset(
         "health",
         "home",
         "imports",
+        "lifetime-value",
         "loyal",
         "metrics",
         "needs",

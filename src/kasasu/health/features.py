@@ -51,6 +51,7 @@ class RefreshConfig:
     currency: str
     source: AnalyticsSource = FACTS_ONLY
     touch: TouchRule = TouchRule(high_from=300_000, low_from=50_000)
+    gross_margin: float = 1.0  # of the lifetime values
 
 
 def measurable_features() -> tuple[Feature, ...]:

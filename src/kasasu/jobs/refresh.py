@@ -1,5 +1,6 @@
 """Steps 1–4 of the daily refresh (DESIGN.md §3), one transaction per step, for one day or a
-history: features → churn risk (the run's last day) → scores → touch models → segments.
+history: features → churn risk and lifetime value (the run's last day) → scores → touch
+models → segments.
 
 Safe to re-run: each step replaces its rows for the day. :func:`kasasu.jobs.daily.run_day`
 adds step 5 (the playbooks) and is what ``kasasu refresh`` and the scheduler call.
@@ -18,13 +19,14 @@ from sqlalchemy.orm import Session
 from kasasu.db import session_factory, transaction
 from kasasu.health.features import RefreshConfig, compute_features, read_accounts
 from kasasu.health.service import assign_touch_models, health_on, score_day, scored_days
-from kasasu.prediction.schemas import ChurnModelRead
-from kasasu.prediction.training import train_and_score
+from kasasu.prediction.schemas import ChurnModelRead, ValueFitRead
+from kasasu.prediction.training import RiskConfig, train_and_score
+from kasasu.prediction.value import value_accounts
 from kasasu.segments.service import assign_segments
 
 # Days whose features are computed from one copy of the facts, in one transaction.
 FEATURE_BATCH = 14
-STEPS = ("features", "churn risk", "scores", "touch models", "segments")
+STEPS = ("features", "churn risk", "lifetime value", "scores", "touch models", "segments")
 
 OnStep = Callable[[str, date], None]
 
@@ -35,6 +37,7 @@ class RefreshResult:
     scored: dict[date, int] = field(default_factory=dict)
     segments: dict[date, dict[str, int]] = field(default_factory=dict)
     models: dict[date, ChurnModelRead | None] = field(default_factory=dict)
+    values: dict[date, ValueFitRead | None] = field(default_factory=dict)
 
 
 def days_between(first: date, last: date, every: int = 1) -> list[date]:
@@ -105,16 +108,22 @@ def run_refresh(
                         session, day, features, config, accounts=accounts
                     )
             done(STEPS[1])(day)
+            if day == days[-1]:
+                with writing() as session:
+                    result.values[day] = value_accounts(
+                        session, day, features, config, RiskConfig().horizon_days
+                    )
+            done(STEPS[2])(day)
             with writing() as session:
                 result.scored[day] = score_day(
                     session, day, features=features, accounts=accounts, touch=config.touch
                 )
-            done(STEPS[2])(day)
+            done(STEPS[3])(day)
             with writing() as session:
                 assign_touch_models(session, day, config, features=features, accounts=accounts)
-            done(STEPS[3])(day)
+            done(STEPS[4])(day)
             with writing() as session:
                 health = health_on(session, day)
                 result.segments[day] = assign_segments(session, day, features, accounts, health)
-            done(STEPS[4])(day)
+            done(STEPS[5])(day)
     return result

@@ -31,9 +31,9 @@ from kasasu.models.onboarding import (
 )
 from kasasu.models.ownership import OwnerAssignment, OwnerRule
 from kasasu.models.playbooks import Playbook, PlaybookAction, PlaybookRun
-from kasasu.models.prediction import ChurnModelVersion, ChurnRisk
+from kasasu.models.prediction import ChurnModelVersion, ChurnRisk, LifetimeValue, ValueFit
 from kasasu.models.segments import Segment, SegmentMember
-from kasasu.models.subscriptions import ExchangeRate, Renewal, Subscription
+from kasasu.models.subscriptions import ExchangeRate, Renewal, RenewalForecast, Subscription
 from kasasu.models.support import Ticket
 from kasasu.models.surveys import SurveyCampaign, SurveyInvitation, SurveyResponse
 from kasasu.models.tasks import Task
@@ -60,6 +60,7 @@ __all__ = [
     "GuideViewer",
     "HealthScore",
     "JobLock",
+    "LifetimeValue",
     "MeetingInvitee",
     "Milestone",
     "Need",
@@ -76,6 +77,7 @@ __all__ = [
     "PlaybookAction",
     "PlaybookRun",
     "Renewal",
+    "RenewalForecast",
     "SavedView",
     "Scorecard",
     "ScorecardVersion",
@@ -91,4 +93,5 @@ __all__ = [
     "Task",
     "Ticket",
     "User",
+    "ValueFit",
 ]

@@ -8,7 +8,15 @@ from typing import Any
 from sqlalchemy import Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kasasu.models.base import Base, IdMixin, IdType, JSONType, UTCDateTime, utcnow
+from kasasu.models.base import (
+    Base,
+    IdMixin,
+    IdType,
+    JSONType,
+    MoneyAmount,
+    UTCDateTime,
+    utcnow,
+)
 
 
 class ChurnModelVersion(IdMixin, Base):
@@ -47,3 +55,43 @@ class ChurnRisk(IdMixin, Base):
     risk: Mapped[float] = mapped_column(Float)
     # [{feature, value, contribution}], the strongest first (at most three).
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+
+
+class ValueFit(IdMixin, Base):
+    """The retention model behind a day's lifetime values: the sBG fitted to the pooled
+    monthly survival of the cohorts (the LTV KPI's fit) and the terms the values assume."""
+
+    __tablename__ = "lifetime_value_fits"
+    __table_args__ = (UniqueConstraint("as_of"),)
+
+    as_of: Mapped[date]
+    alpha: Mapped[float] = mapped_column(Float)
+    beta: Mapped[float] = mapped_column(Float)
+    yearly_discount: Mapped[float] = mapped_column(Float)
+    gross_margin: Mapped[float] = mapped_column(Float)
+    currency: Mapped[str] = mapped_column(String(3))
+    horizon_months: Mapped[int]  # over which a churn risk replaced the cohort's odds
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LifetimeValue(IdMixin, Base):
+    """An account's expected discounted residual value on a day (minor units of the fit's
+    currency): at its cohort's odds, adjusted by its churn risk, and the value at risk."""
+
+    __tablename__ = "lifetime_values"
+    __table_args__ = (
+        UniqueConstraint("account_id", "as_of"),
+        Index("ix_lifetime_values_as_of", "as_of"),
+    )
+
+    account_id: Mapped[int] = mapped_column(IdType, ForeignKey("accounts.id", ondelete="CASCADE"))
+    as_of: Mapped[date]
+    fit_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("lifetime_value_fits.id", ondelete="CASCADE"), index=True
+    )
+    mrr: Mapped[int] = mapped_column(MoneyAmount)
+    paid_months: Mapped[int]
+    cohort_value: Mapped[int] = mapped_column(MoneyAmount)
+    value: Mapped[int] = mapped_column(MoneyAmount)  # the cohort value where no risk is known
+    risk: Mapped[float | None] = mapped_column(Float)
+    value_at_risk: Mapped[int | None] = mapped_column(MoneyAmount)  # cohort value × risk

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kasasu.domain.choices import (
     BillingInterval,
     CancellationReason,
+    ForecastStatus,
     RenewalOutcome,
     SubscriptionStatus,
 )
@@ -89,3 +90,21 @@ class Renewal(IdMixin, Base):
     new_subscription_id: Mapped[int | None] = mapped_column(
         IdType, ForeignKey("subscriptions.id", ondelete="SET NULL")
     )
+
+
+class RenewalForecast(IdMixin, Base):
+    """A CSM's forecast call on a renewal, each change a row: the latest one made before a
+    day is the call as it stood that day (the renewal forecast's backtest replays them).
+    A row without a status takes the call back (the model's odds count again)."""
+
+    __tablename__ = "renewal_forecasts"
+    __table_args__ = (Index("ix_renewal_forecasts_line_day", "subscription_id", "renewal_date"),)
+
+    subscription_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("subscriptions.id", ondelete="CASCADE")
+    )
+    renewal_date: Mapped[date]
+    status: Mapped[ForecastStatus | None] = mapped_column(enum_column(ForecastStatus))
+    comment: Mapped[str | None]
+    set_by: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id", ondelete="SET NULL"))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

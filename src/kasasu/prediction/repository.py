@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 
 from kasasu.db.repository import Repository
-from kasasu.models import ChurnModelVersion, ChurnRisk
+from kasasu.models import ChurnModelVersion, ChurnRisk, LifetimeValue, ValueFit
 
 CHUNK = 2_000
 
@@ -63,3 +63,38 @@ class ChurnRepository(Repository[ChurnModelVersion]):
     def latest_day(self) -> date | None:
         found: date | None = self.session.scalar(select(func.max(ChurnRisk.as_of)))
         return found
+
+
+class ValueRepository(Repository[ValueFit]):
+    model = ValueFit
+
+    def forget(self, day: date) -> None:
+        self.session.execute(delete(LifetimeValue).where(LifetimeValue.as_of == day))
+        self.session.execute(delete(ValueFit).where(ValueFit.as_of == day))
+
+    def replace(self, day: date, fit: dict[str, Any], rows: Sequence[dict[str, Any]]) -> None:
+        self.forget(day)
+        row = ValueFit(as_of=day, **fit)
+        self.session.add(row)
+        self.session.flush()
+        values = [{**r, "as_of": day, "fit_id": row.id} for r in rows]
+        for start in range(0, len(values), CHUNK):
+            self.session.execute(insert(LifetimeValue), values[start : start + CHUNK])
+
+    def latest_fit(self) -> ValueFit | None:
+        stmt = select(ValueFit).order_by(ValueFit.as_of.desc()).limit(1)
+        return self.session.scalars(stmt).first()
+
+    def account_value(self, account_id: int, day: date) -> LifetimeValue | None:
+        stmt = select(LifetimeValue).where(
+            LifetimeValue.account_id == account_id, LifetimeValue.as_of == day
+        )
+        return self.session.scalars(stmt).first()
+
+    def values_on(self, day: date) -> dict[int, tuple[int, int | None]]:
+        """account → (value, value at risk) on ``day``."""
+        v = LifetimeValue
+        stmt = select(v.account_id, v.value, v.value_at_risk).where(v.as_of == day)
+        return {
+            a: (int(x), None if r is None else int(r)) for a, x, r in self.session.execute(stmt)
+        }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from kasasu.analytics.models.churn import ModelCard
 from kasasu.kit.i18n import LOCALES, Message
@@ -115,3 +115,48 @@ class ChurnBacktest(BaseModel):
     same_days: int = Field(description="Account-days with a health score too")
     model_on_same_days: ScoreQuality
     health: ScoreQuality
+
+
+class ValueFitRead(BaseModel):
+    """The retention model behind a day's lifetime values and the terms they assume."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    as_of: date
+    alpha: float
+    beta: float
+    yearly_discount: float
+    gross_margin: float
+    currency: str
+    horizon_months: int = Field(description="Months over which a churn risk replaces the fit")
+
+
+class AccountValue(BaseModel):
+    """An account's expected residual lifetime value on a day, in minor units of
+    ``fit.currency``, with what it is made of."""
+
+    as_of: date
+    mrr: int
+    paid_months: int = Field(description="Months paid so far (tenure), the n of DERL")
+    residual_months: float = Field(description="Discounted expected residual lifetime (DERL)")
+    cohort_value: int = Field(description="MRR × gross margin × DERL: the cohort's odds")
+    value: int = Field(description="The lifetime value, adjusted by the churn risk if known")
+    risk: float | None
+    value_at_risk: int | None = Field(description="Cohort value × churn risk")
+    fit: ValueFitRead
+
+
+class ValueGroup(BaseModel):
+    """Lifetime values of a group of accounts: the total and how they spread."""
+
+    name: str
+    accounts: int
+    value: int
+    value_at_risk: int
+    quartiles: tuple[int, int, int] | None = Field(description="25th, 50th, 75th percentile")
+
+
+class ValueSummary(BaseModel):
+    fit: ValueFitRead
+    total: ValueGroup
+    segments: list[ValueGroup] = Field(description="Per segment; an account may be in several")

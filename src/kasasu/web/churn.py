@@ -1,6 +1,6 @@
 """Churn reasons (解約理由分析): churned logos and MRR by reason for a period, as a Pareto
 table, the same per theme of the cancellation comments, down to the comments themselves; and
-the card of the latest churn risk model."""
+the card of the latest churn risk model; and the customers' lifetime value."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from kasasu.domain.periods import Grain, parse_month
 from kasasu.prediction.service import latest_model
 from kasasu.web.auth import CurrentUser
 from kasasu.web.context import in_transaction, keep_fresh
-from kasasu.web.render import PagesDep, ReportingDep
+from kasasu.web.render import PagesDep, ReportingDep, request_locale
 from kasasu.workspace.churn import first_month, recall_churn_report
+from kasasu.workspace.value import lifetime_values
 
 router = APIRouter(include_in_schema=False)
 REASONS = {r.value: r for r in CancellationReason}
@@ -42,6 +43,13 @@ def churn(
         month=f"{month:%Y-%m}",
         reasons=REASONS,
     )
+
+
+@router.get("/lifetime-value", response_class=HTMLResponse)
+def lifetime_value(request: Request, *, user: CurrentUser, pages: PagesDep) -> HTMLResponse:
+    locale = request_locale(request)
+    found = in_transaction(request, lambda s: lifetime_values(s, locale))
+    return pages.render(request, "lifetime_value.html", user=user, values=found)
 
 
 @router.get("/churn/model", response_class=HTMLResponse)

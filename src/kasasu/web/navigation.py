@@ -43,6 +43,7 @@ SECTIONS = (
             NavPage("/renewals", _("Renewals")),
             NavPage("/churn", _("Churn reasons")),
             NavPage("/churn/model", _("Churn risk model")),
+            NavPage("/lifetime-value", _("Lifetime value")),
         ),
     ),
     NavSection(

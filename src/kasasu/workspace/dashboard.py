@@ -20,6 +20,7 @@ from kasasu.domain.reporting import Reporting
 from kasasu.health.snapshots import HealthOverview, health_overview, latest_refresh_day
 from kasasu.metrics.schemas import MetricQuery, MetricValue, MissingRates
 from kasasu.metrics.service import compute_metrics, missing_rates
+from kasasu.prediction.value import latest_values
 from kasasu.renewals.schemas import RenewalQuery
 from kasasu.renewals.service import renewal_board
 from kasasu.warehouse.facts import FACT_TABLES
@@ -69,6 +70,14 @@ class RenewalsAhead(BaseModel):
     missing_rates: dict[str, int] = Field(description="MRR without a rate, per currency")
 
 
+class LifetimeTotals(BaseModel):
+    as_of: date
+    currency: str
+    accounts: int
+    value: int
+    value_at_risk: int
+
+
 class Dashboard(BaseModel):
     as_of: date | None = Field(description="The latest refresh day the KPIs were computed on")
     currency: str
@@ -78,6 +87,9 @@ class Dashboard(BaseModel):
     cohorts: list[CohortRow]
     renewals: RenewalsAhead
     health: HealthOverview
+    lifetime: LifetimeTotals | None = Field(
+        default=None, description="Lifetime value and value at risk of the paying accounts"
+    )
     missing_rates: MissingRates | None = Field(
         description="What the KPIs left out for want of an exchange rate"
     )
@@ -111,6 +123,7 @@ def dashboard(session: Session, reporting: Reporting, source: AnalyticsSource) -
         cohorts=_cohorts(by_metric.get("cohort_logo_retention", [])),
         renewals=_renewals(session, today, reporting.currency),
         health=health_overview(session),
+        lifetime=_lifetime(session),
         missing_rates=missing_rates(values, reporting.currency),
         computed=stored is None,
         key=key,
@@ -143,6 +156,20 @@ def _renewals(session: Session, today: date, currency: str) -> RenewalsAhead:
         accounts=board.accounts,
         mrr=board.mrr,
         missing_rates=board.missing_rates,
+    )
+
+
+def _lifetime(session: Session) -> LifetimeTotals | None:
+    found = latest_values(session)
+    if found is None:
+        return None
+    fit, values = found
+    return LifetimeTotals(
+        as_of=fit.as_of,
+        currency=fit.currency,
+        accounts=len(values),
+        value=sum(v for v, _r in values.values()),
+        value_at_risk=sum(r or 0 for _v, r in values.values()),
     )
 
 

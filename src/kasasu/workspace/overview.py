@@ -46,8 +46,9 @@ from kasasu.ownership.schemas import AccountOwnership
 from kasasu.ownership.service import account_ownership
 from kasasu.playbooks.schemas import RunRead
 from kasasu.playbooks.service import playbook_log
-from kasasu.prediction.schemas import AccountRisk
+from kasasu.prediction.schemas import AccountRisk, AccountValue
 from kasasu.prediction.service import account_risk
+from kasasu.prediction.value import account_value
 from kasasu.subscriptions.schemas import SubscriptionRead
 from kasasu.subscriptions.service import churn_scheduled, subscriptions
 from kasasu.support.schemas import TicketRead
@@ -99,6 +100,9 @@ class AccountOverview(BaseModel):
     health: HealthRead | None = Field(description="None before the account was first scored")
     risk: AccountRisk | None = Field(
         default=None, description="Its latest churn risk and why; None before a churn model"
+    )
+    value: AccountValue | None = Field(
+        default=None, description="Its latest lifetime value and what it is made of"
     )
     brief: Brief | None
     mrr_history: list[MrrPoint] = Field(description=f"The last {MRR_HISTORY_DAYS} days")
@@ -178,6 +182,7 @@ def account_overview(
         churn_scheduled=churn_scheduled(session, account_id, today),
         health=health,
         risk=account_risk(session, account_id, reporting.locale, reporting.currency),
+        value=account_value(session, account_id),
         brief=brief_of(latest_briefs(session, [account_id]).get(account_id)),
         mrr_history=[
             MrrPoint(day=d, mrr=m)

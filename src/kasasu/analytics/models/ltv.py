@@ -68,5 +68,35 @@ def ltv_projected(model: SBGModel, value_per_period: float, discount_rate: float
     return model.expected_lifetime_value(value_per_period, discount_rate)
 
 
+def account_lifetime_value(
+    model: SBGModel,
+    value_per_period: float,
+    paid_periods: int,
+    discount_rate: float,
+    *,
+    risk: float | None = None,
+    horizon_periods: int = 3,
+) -> float:
+    """Expected discounted residual value of a paying account: what it will still pay.
+
+    Without ``risk``: ``value_per_period`` × DERL of an account that has paid
+    ``paid_periods`` periods (:meth:`SBGModel.residual_lifetime`), the cohort's odds at its
+    tenure. With the account's own probability ``risk`` of churning within
+    ``horizon_periods``, that probability replaces the cohort's over the horizon (spread
+    evenly: still paying k periods ahead with probability (1 − risk)^(k/h)) and the cohort's
+    odds take over after it, for the accounts that stay:
+    m · [Σ_{k=1..h} (1 − risk)^(k/h) · (1+d)^−(k−1) + (1 − risk) · (1+d)^−h · DERL(n + h)].
+    """
+    m = require_number("value_per_period", value_per_period, at_least=0)
+    if risk is None:
+        return m * model.residual_lifetime(paid_periods, discount_rate)
+    stay = 1.0 - _fraction("risk", risk)
+    h = int(require_number("horizon_periods", horizon_periods, at_least=1))
+    q = 1.0 / (1.0 + require_number("discount_rate", discount_rate, above=0))
+    within = float(sum(stay ** (k / h) * q ** (k - 1) for k in range(1, h + 1)))
+    after = stay * q**h * model.residual_lifetime(paid_periods + h, discount_rate)
+    return m * (within + after)
+
+
 def _fraction(name: str, value: float) -> float:
     return require_number(name, value, at_least=0, at_most=1)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from numbers import Integral, Real
 
 import numpy as np
@@ -74,26 +75,50 @@ class SBGModel:
         m = require_number("value_per_period", value_per_period, at_least=0)
         return m * discounted_survival_sum(self, discount_rate)
 
+    def residual_lifetime(self, paid_periods: int, discount_rate: float) -> float:
+        """DERL: the discounted expected residual lifetime of a customer who has paid
+        ``paid_periods`` periods (n, so n − 1 renewals) and is about to renew, in periods.
 
-def discounted_survival_sum(model: SBGModel, discount_rate: float) -> float:
-    """Σ_{t≥0} S(t)/(1+d)^t, the closed form's ₂F₁(1, β; α+β; 1/(1+d)), summed directly.
+        Fader & Hardie (2010), eq. 6: DERL = Σ_{t≥n} S(t)/S(n−1) · (1+d)^−(t−n) =
+        (β+n−1)/(α+β+n−1) · ₂F₁(1, β+n; α+β+n; 1/(1+d)): the next payment comes with
+        probability r_n and undiscounted, each later one discounted. It rises with n, as the
+        customers still there after n periods are the loyal ones; × the value per period it
+        is the customer's residual lifetime value.
+        """
+        _require_whole(paid_periods, first=1, loc=("paid_periods",))
+        d = require_number("discount_rate", discount_rate, above=0)
+        return _residual_lifetime(self.alpha, self.beta, paid_periods, d)
+
+
+@lru_cache(maxsize=4096)
+def _residual_lifetime(alpha: float, beta: float, n: int, d: float) -> float:
+    # Cached: a refresh values 20,000 accounts whose tenures take a few hundred values, and
+    # each sum has thousands of terms at a monthly discount rate.
+    model = SBGModel(alpha, beta)
+    return model.retention_rate(n) * discounted_survival_sum(model, d, start=n)
+
+
+def discounted_survival_sum(model: SBGModel, discount_rate: float, start: int = 0) -> float:
+    """Σ_{t≥0} S(s+t)/S(s) · (1+d)^−t from period s = ``start`` (0: a new customer), the
+    closed form's ₂F₁(1, β+s; α+β+s; 1/(1+d)), summed directly.
 
     Summed rather than taken from ``scipy.special.hyp2f1``, which returns inf or wrong
     digits for whole-number α with small d and for large α, β (seen with scipy 1.17).
-    S(t) ≤ 1 makes the tail after a term at most term/d, so the sum stops when that is
+    S ≤ 1 makes the tail after a term at most term/d, so the sum stops when that is
     below 1e-15 of the total; the work grows like 1/d (about 40/d terms).
     """
     d = require_number("discount_rate", discount_rate, above=0)
-    log_q, log_b0 = -math.log1p(d), float(betaln(model.alpha, model.beta))
-    total, start, size = 0.0, 0, 256
+    b = model.beta + start  # S(s+t)/S(s) is the survival of a Beta(α, β+s) cohort
+    log_q, log_b0 = -math.log1p(d), float(betaln(model.alpha, b))
+    total, first, size = 0.0, 0, 256
     while True:
-        t = np.arange(start, start + size, dtype=np.float64)
+        t = np.arange(first, first + size, dtype=np.float64)
         with np.errstate(under="ignore"):  # far terms underflow to 0, which is their value
-            terms = np.exp(betaln(model.alpha, model.beta + t) - log_b0 + t * log_q)
+            terms = np.exp(betaln(model.alpha, b + t) - log_b0 + t * log_q)
         total += float(terms.sum())
         if float(terms[-1]) <= 1e-15 * d * total:
             return total
-        start, size = start + size, min(2 * size, 1 << 20)
+        first, size = first + size, min(2 * size, 1 << 20)
 
 
 def fit_sbg(survivors: Sequence[int]) -> SBGModel:
