@@ -151,6 +151,12 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float, int]]:
             "renewals, 90 days": ["/renewals?within=90"],
             "renewals, 180 d by MRR": ["/renewals?within=180&sort=-mrr&page=2"],
             "API renewals, 180 d": [f"/api/v1/renewals?to={_in_days(180)}&sort=-mrr"],
+            "renewal forecast, 180 days": [
+                f"/renewals/forecast?from={_in_days(0)}&to={_in_days(180)}"
+            ],
+            "API renewal forecast, next quarter": ["/api/v1/renewals/forecast"],
+            "API lifetime value": ["/api/v1/lifetime-value"]
+            + [f"/api/v1/accounts/{i}/lifetime-value" for i in ids],
             "API exchange rates": ["/api/v1/exchange-rates"],
             "audit log page": ["/settings/audit", "/settings/audit?page=2"],
             "audit log, filtered": [

@@ -133,6 +133,8 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("get", "/accounts/{account_id}/churn-risk"),
         ("get", "/accounts/{account_id}/lifetime-value"),
         ("get", "/lifetime-value"),
+        ("get", "/renewals/forecast"),
+        ("post", "/renewals/forecast/calls"),
         ("get", "/scorecards"),
         ("post", "/scorecards"),
         ("get", "/scorecards/{name}"),

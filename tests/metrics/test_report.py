@@ -181,8 +181,8 @@ def test_cli_writes_the_workbook_and_refuses_to_overwrite(tmp_path: Path) -> Non
     out = tmp_path / "kpi-2026-02.xlsx"
     result = kasasu(data, "report", "--period", "2026-02", "--out", str(out))
     assert result.returncode == 0, result.stderr
-    assert f"Wrote {out} (9 sheets)" in result.stdout
-    assert load_workbook(out).sheetnames == EN_SHEETS
+    assert f"Wrote {out} (10 sheets)" in result.stdout  # with the renewal forecast
+    assert load_workbook(out).sheetnames == [*EN_SHEETS[:-1], "Renewal forecast", "Definitions"]
     written = out.read_bytes()
     again = kasasu(data, "report", "--period", "2026-02", "--out", str(out), locale="ja")
     assert again.returncode == 2

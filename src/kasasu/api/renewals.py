@@ -7,14 +7,22 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from kasasu.api.auth import require
 from kasasu.api.context import in_transaction, reporting
 from kasasu.api.routing import api_router
 from kasasu.domain.permissions import Action
 from kasasu.kit.types import Day
-from kasasu.renewals.schemas import RenewalBoard, RenewalFilters, RenewalQuery
+from kasasu.renewals.forecast import next_quarter, renewal_forecast, set_call
+from kasasu.renewals.schemas import (
+    ForecastCall,
+    ForecastCallCreate,
+    RenewalBoard,
+    RenewalFilters,
+    RenewalForecast,
+    RenewalQuery,
+)
 from kasasu.renewals.service import renewal_board
 from kasasu.subscriptions.renewals import record_renewal
 from kasasu.subscriptions.schemas import RenewalCreate, RenewalRead
@@ -27,6 +35,15 @@ class RenewalParams(RenewalFilters):
 
     start: Day | None = Field(default=None, alias="from")
     end: Day | None = Field(default=None, alias="to")
+
+
+class ForecastParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    start: Day | None = Field(default=None, alias="from")
+    end: Day | None = Field(default=None, alias="to")
+    page: int = Field(default=1, ge=1, le=100_000)
+    size: int = Field(default=50, ge=1, le=500)
 
 
 def renewals_router() -> APIRouter:
@@ -54,6 +71,46 @@ def renewals_router() -> APIRouter:
             last=params.end or first + timedelta(days=90),
         )
         return in_transaction(request, lambda s: renewal_board(s, query, report.currency, today))
+
+    @router.get(
+        "/forecast",
+        response_model=RenewalForecast,
+        dependencies=[Depends(require(Action.READ))],
+        summary="The renewal forecast: MRR up for renewal and expected to renew, by month, "
+        "quarter, CSM and segment, with one page of the renewals",
+        description=(
+            "Default window: the next calendar quarter (`from`, `to` inclusive). Expected "
+            "renewed MRR = MRR × odds × (1 + `expansion`); the odds are 1 − the account's "
+            "churn risk unless a CSM's call stands (commit 1, likely 0.8, at risk 0.4, will "
+            "churn 0). Sums cover every renewal of the window, whatever the page."
+        ),
+    )
+    def forecast(request: Request, params: Annotated[ForecastParams, Query()]) -> RenewalForecast:
+        report = reporting(request)
+        today = report.today()
+        first, last = next_quarter(today)
+        first, last = params.start or first, params.end or last
+        return in_transaction(
+            request,
+            lambda s: renewal_forecast(
+                s, first, last, report.currency, today, page=params.page, size=params.size
+            ),
+        )
+
+    @router.post(
+        "/forecast/calls",
+        response_model=ForecastCall,
+        status_code=201,
+        dependencies=[Depends(require(Action.WRITE))],
+        summary="Set (or take back, with no status) a CSM's call on a renewal",
+        description=(
+            "`renewal_date` is the last day of the line's term. Every call is kept: the "
+            "forecast reads the latest, its backtest the one standing on each day."
+        ),
+    )
+    def call(request: Request, data: ForecastCallCreate) -> ForecastCall:
+        # An API key stands for an integration, not a person: the call has no user.
+        return in_transaction(request, lambda s: set_call(s, data, None))
 
     @router.post(
         "",

@@ -102,6 +102,7 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "sdk": ("kasasu.cli.sdk", "sdk_app", None),
     "guides": ("kasasu.cli.guides", "guides_app", None),
     "churn": ("kasasu.cli.churn", "churn_app", None),
+    "renewals": ("kasasu.cli.renewals", "renewals_app", None),
     "db": ("kasasu.cli.admin", "db_app", None),
     "user": ("kasasu.cli.admin", "user_app", None),
     "apikey": ("kasasu.cli.admin", "apikey_app", None),

@@ -20,7 +20,7 @@ def report_command(
     force: Annotated[bool, typer.Option(help=N_("Replace the file if it exists"))] = False,
 ) -> None:
     # openpyxl is loaded for this command only; every other command starts faster.
-    from kasasu.metrics.report import build_report, sheet_names
+    from kasasu.workspace.report import kpi_workbook
 
     config = settings()
     month = parse_month(period)
@@ -29,14 +29,13 @@ def report_command(
     busy = t("Computing the KPIs for {period}…", period=f"{month:%Y-%m}")
     with console.status(busy), session_scope() as session:
         source = AnalyticsSource(events_path=config.events_path)  # the embedded copy, as the server
-        content = build_report(session, month, config.reporting(), source)
+        content, count = kpi_workbook(session, month, config.reporting(), source)
     try:
         # "x" creates the file only if it is still absent, so nothing is overwritten by a race.
         with out.open("wb" if force else "xb") as handle:
             handle.write(content)
     except FileExistsError:
         raise _exists(out) from None
-    count = len(sheet_names(config.locale))
     console.print(t("Wrote {path} ({count} sheets)", path=str(out), count=count), highlight=False)
 
 

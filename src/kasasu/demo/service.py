@@ -31,6 +31,7 @@ from kasasu.demo.contracts import (
     subscription_rows,
 )
 from kasasu.demo.engagement import make_nps, make_support
+from kasasu.demo.forecasts import forecast_call_rows
 from kasasu.demo.guides import make_guides
 from kasasu.demo.meetings import make_meetings
 from kasasu.demo.schemas import DemoOptions, DemoSummary, ProgressCallback
@@ -63,6 +64,7 @@ from kasasu.models import (
     OnboardingMeeting,
     OwnerRule,
     Renewal,
+    RenewalForecast,
     Segment,
     Subscription,
     SurveyCampaign,
@@ -198,6 +200,14 @@ def _build(
     }
     tables[Renewal] = renewal_rows(
         cal, accounts, tables[Subscription], repository.next_id(session, Renewal)
+    )
+    tables[RenewalForecast] = forecast_call_rows(
+        seed,
+        cal,
+        accounts,
+        tables[Subscription],
+        tables[Renewal],
+        first_id=repository.next_id(session, RenewalForecast),
     )
     tables |= {
         Ticket: _numbered(session, Ticket, tickets, "TKT"),

@@ -75,8 +75,30 @@ _PARETO = (_("Reason"), _("Churned MRR"), _("Share"), _("Cumulative share"), _("
 Builder = Callable[[Worksheet, "_Context"], None]
 
 
-def _sheets() -> list[tuple[Message, Builder]]:
-    """The sheets in order: the summary, the areas as a CS review reads them, the definitions."""
+@dataclass(frozen=True)
+class ExtraSheet:
+    """A sheet a higher slice adds to the workbook (e.g. the renewal forecast): a note, then
+    a table whose cells are values with their unit (None: text), in the workbook's formats."""
+
+    title: Message
+    note: Message
+    headers: Sequence[Message]
+    rows: Sequence[Sequence[tuple[object, Unit | None]]]
+
+    def build(self, ws: Worksheet, ctx: _Context) -> None:
+        ws.cell(1, 1, ctx.text(self.note))
+        rows = [
+            [(value, None) if unit is None else ctx.cell(value, unit) for value, unit in row]  # type: ignore[arg-type]
+            for row in self.rows
+        ]
+        _table(ws, 3, [ctx.text(h) for h in self.headers], rows)
+        ws.freeze_panes = "B4"
+        _fit(ws, skip_rows={1})
+
+
+def _sheets(extra: Sequence[ExtraSheet] = ()) -> list[tuple[Message, Builder]]:
+    """The sheets in order: the summary, the areas as a CS review reads them, any extra
+    sheets, the definitions."""
     return [
         (_("Summary"), _summary),
         (_("Revenue"), _trend(*_REVENUE)),
@@ -86,13 +108,14 @@ def _sheets() -> list[tuple[Message, Builder]]:
         (_("Support"), _trend(*_plain(_SUPPORT))),
         (_("Usage"), _trend(*_plain("active_account_rate dau_mau time_to_value"))),
         (_("Churn reasons"), _reasons),
+        *((sheet.title, sheet.build) for sheet in extra),
         (_("Definitions"), _definitions),
     ]
 
 
-def sheet_names(locale: str) -> list[str]:
+def sheet_names(locale: str, extra: Sequence[ExtraSheet] = ()) -> list[str]:
     """The workbook's sheets in order, in ``locale``."""
-    return [title.render(locale) for title, _build in _sheets()]
+    return [title.render(locale) for title, _build in _sheets(extra)]
 
 
 def number_formats(currency: str) -> dict[Unit, str]:
@@ -158,9 +181,11 @@ def build_report(
     period_month: date,
     reporting: Reporting,
     source: AnalyticsSource = FACTS_ONLY,
+    extra: Sequence[ExtraSheet] = (),
 ) -> bytes:
     """The .xlsx bytes of every KPI for ``period_month`` and the 11 months before it, in
-    ``reporting``'s currency, zone, fiscal year and language."""
+    ``reporting``'s currency, zone, fiscal year and language; ``extra`` sheets before the
+    definitions."""
     last = period_month.replace(day=1)
     first = add_months(last, 1 - TREND_MONTHS)
     # No names: all, since the summary and the definitions show every KPI.
@@ -177,7 +202,7 @@ def build_report(
     )
     book = Workbook()
     book.remove(book.active)  # the default empty sheet; ours are named
-    for title, build in _sheets():
+    for title, build in _sheets(extra):
         build(book.create_sheet(ctx.text(title)), ctx)
     # Stamped with the period's end, not the clock, so the same data gives the same file.
     end = add_months(last, 1)

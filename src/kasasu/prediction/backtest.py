@@ -15,7 +15,7 @@ from kasasu.analytics.models.churn import calibration_table, fit_churn_model, to
 from kasasu.domain.backtest import roc_auc
 from kasasu.errors import InvalidInput
 from kasasu.health.backtest import paying_on
-from kasasu.health.features import RefreshConfig, read_accounts
+from kasasu.health.features import Accounts, RefreshConfig, read_accounts
 from kasasu.health.snapshots import feature_days, features_on, scores_on_days
 from kasasu.kit.i18n import _
 from kasasu.prediction.schemas import CalibrationRow, ChurnBacktest, ScoreQuality
@@ -53,27 +53,47 @@ def churn_backtest(
     churned: list[bool] = []
     used: list[date] = []
     for cutoff in cutoffs:
-        days = training_days(stored, cutoff, horizon_days)
-        frame = training_frame(session, config, days, horizon_days, accounts)
-        try:
-            model = fit_churn_model(
-                frame.drop(columns=["account_id"]),
-                LABEL,
-                categorical=list(CATEGORY_FIELDS),
-                time_column=DAY,
-                horizon=horizon,
-            )
-        except InvalidInput:
+        found = risks_at(session, config, cutoff, horizon_days, stored=stored, accounts=accounts)
+        if found is None:
             continue  # too little history yet for a fold to learn from: as the refresh skips it
         used.append(cutoff)
-        today = features_on(session, cutoff)
-        rows = pd.DataFrame([model_inputs(f, accounts.get(a, {})) for a, f in today])
-        risk.extend(float(p) for p in model.predict_proba(rows))
-        score.extend(health.get((a, cutoff)) for a, _f in today)
-        churned.extend(a not in later[cutoff + horizon] for a, _f in today)
+        risk.extend(found.values())
+        score.extend(health.get((a, cutoff)) for a in found)
+        churned.extend(a not in later[cutoff + horizon] for a in found)
     if not used:
         raise _too_short(horizon_days)
     return _report(used, horizon_days, risk, score, churned)
+
+
+def risks_at(
+    session: Session,
+    config: RefreshConfig,
+    cutoff: date,
+    horizon_days: int,
+    *,
+    stored: list[date],
+    accounts: Accounts,
+) -> dict[int, float] | None:
+    """Each account paying on ``cutoff`` (a stored feature day) and its churn risk from a
+    model trained as the refresh of ``cutoff`` would have trained it; None when the history
+    before it is too short."""
+    days = training_days(stored, cutoff, horizon_days)
+    if len(days) < MIN_DAYS:
+        return None
+    frame = training_frame(session, config, days, horizon_days, accounts)
+    try:
+        model = fit_churn_model(
+            frame.drop(columns=["account_id"]),
+            LABEL,
+            categorical=list(CATEGORY_FIELDS),
+            time_column=DAY,
+            horizon=timedelta(days=horizon_days),
+        )
+    except InvalidInput:
+        return None
+    today = features_on(session, cutoff)
+    rows = pd.DataFrame([model_inputs(f, accounts.get(a, {})) for a, f in today])
+    return {a: float(p) for (a, _f), p in zip(today, model.predict_proba(rows), strict=True)}
 
 
 def _too_short(horizon: int) -> InvalidInput:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from datetime import date
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -39,6 +40,13 @@ def latest_model(session: Session) -> ChurnModelRead | None:
     """The card of the newest model a refresh trained; None before the first."""
     found = ChurnRepository(session).latest_model()
     return None if found is None else ChurnModelRead.model_validate(found.card)
+
+
+def latest_risks(session: Session) -> tuple[date | None, dict[int, float]]:
+    """The latest day scored and every account's churn risk on it (none before a model)."""
+    repo = ChurnRepository(session)
+    day = repo.latest_day()
+    return day, ({} if day is None else repo.risks_on(day))
 
 
 def account_risk(

@@ -4,15 +4,15 @@ paying line, or a renewal already recorded — with its account, outcome and lat
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
-from kasasu.domain.choices import SubscriptionStatus
-from kasasu.models import Account, HealthScore, Renewal, Subscription
+from kasasu.domain.choices import RenewalOutcome, SubscriptionStatus
+from kasasu.models import Account, HealthScore, Renewal, RenewalForecast, Subscription
 from kasasu.renewals.schemas import RenewalQuery
 from kasasu.subscriptions.sql import line_mrr, term_months
 
@@ -68,6 +68,7 @@ class RenewalBoardRepository:
                 s.billing_interval,
                 line_mrr(self.session, fx).label("mrr"),
                 line_mrr(self.session, None).label("own_mrr"),
+                s.cancelled_on,
                 health.c.score.label("health_score"),
                 health.c.band.label("health_band"),
                 r.outcome,
@@ -94,6 +95,24 @@ class RenewalBoardRepository:
         if not query.include_monthly:
             stmt = stmt.where(term_months() > 1)
         return stmt
+
+    def is_renewal(self, subscription_id: int, day: date) -> bool | None:
+        """Whether ``day`` is a renewal date of the line (its term's end, or one recorded);
+        None when the line does not exist."""
+        line = self.session.get(Subscription, subscription_id)
+        if line is None:
+            return None
+        recorded = self.session.scalar(
+            select(Renewal.id).where(
+                Renewal.subscription_id == subscription_id, Renewal.renewal_date == day
+            )
+        )
+        return line.end_date == day or recorded is not None
+
+    def every(self, query: RenewalQuery, fx: Mapping[str, float]) -> list[Any]:
+        """Every renewal the query matches, in date order (the forecast adds them all up)."""
+        sub = self.matching(query, fx).subquery()
+        return list(self.session.execute(select(sub).order_by(sub.c.day, sub.c.subscription_id)))
 
     def page(self, query: RenewalQuery, fx: Mapping[str, float]) -> list[Any]:
         sub = self.matching(query, fx).subquery()
@@ -187,3 +206,56 @@ def _events(query: RenewalQuery, *, monthly: bool) -> Any:
         r.renewal_date >= query.first, r.renewal_date <= query.last
     )
     return sa.union(due, recorded).subquery("events")
+
+
+class ForecastRepository:
+    """The CSMs' forecast calls, every change a row, and what renewals brought in history."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, values: Mapping[str, Any]) -> RenewalForecast:
+        row = RenewalForecast(**values)
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def calls(
+        self, first: date, last: date, before: datetime | None = None
+    ) -> dict[tuple[int, date], RenewalForecast]:
+        """The call standing on each renewal dated ``first``–``last``: the latest made
+        (before ``before`` if given); a call taken back stands as a row without a status."""
+        f = RenewalForecast
+        stmt = select(f).where(f.renewal_date >= first, f.renewal_date <= last)
+        if before is not None:
+            stmt = stmt.where(f.set_at < before)
+        found: dict[tuple[int, date], RenewalForecast] = {}
+        for row in self.session.scalars(stmt.order_by(f.set_at, f.id)):
+            found[row.subscription_id, row.renewal_date] = row
+        return found
+
+    def outcomes(
+        self, first: date, last: date, fx: Mapping[str, float]
+    ) -> list[tuple[int, date, RenewalOutcome, int | None, int | None]]:
+        """(line, renewal date, outcome, MRR of the line renewed, MRR of its new version if
+        any) per renewal recorded with a date ``first``–``last``, MRR in the reporting
+        currency."""
+        r = Renewal
+        rows = list(
+            self.session.execute(
+                select(r.subscription_id, r.renewal_date, r.outcome, r.new_subscription_id).where(
+                    r.renewal_date >= first, r.renewal_date <= last
+                )
+            )
+        )
+        ids = {i for old, _d, _o, new in rows for i in (old, new) if i is not None}
+        mrr: dict[int, int | None] = {}
+        if ids:
+            stmt = select(Subscription.id, line_mrr(self.session, fx)).where(
+                Subscription.id.in_(ids)
+            )
+            mrr = {i: None if m is None else int(m) for i, m in self.session.execute(stmt)}
+        return [
+            (old, day, outcome, mrr.get(old), None if new is None else mrr.get(new))
+            for old, day, outcome, new in rows
+        ]

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from kasasu.domain.choices import BillingInterval, CancellationReason, RenewalOutcome
+from kasasu.domain.choices import (
+    BillingInterval,
+    CancellationReason,
+    ForecastStatus,
+    RenewalOutcome,
+)
 from kasasu.kit.types import INPUT_CONFIG, READ_CONFIG, Day, RowId
 
 RenewalSort = Literal["renewal_date", "-renewal_date", "-mrr", "mrr", "health", "-health"]
@@ -76,5 +82,86 @@ class RenewalBoard(BaseModel):
         description="MRR without an exchange rate, per currency, in its own minor units"
     )
     decided: int
+    page: int
+    size: int
+
+
+class ForecastCallCreate(BaseModel):
+    """A CSM's call on one renewal (the line and its renewal date); no status takes the
+    call back, so the model's odds count again."""
+
+    model_config = INPUT_CONFIG
+
+    subscription_id: RowId
+    renewal_date: Day
+    status: ForecastStatus | None = None
+    comment: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class ForecastCall(BaseModel):
+    status: ForecastStatus | None
+    comment: str | None
+    set_by: int | None
+    set_by_name: str | None
+    set_at: datetime
+
+
+class ForecastRow(BaseModel):
+    """One renewal of the forecast: its MRR up for renewal and what is expected of it."""
+
+    subscription_id: int
+    account_id: int
+    account_name: str
+    owner_id: int | None
+    owner_name: str | None
+    product: str
+    plan: str | None
+    renewal_date: Day
+    mrr: int | None = Field(description="MRR up for renewal, reporting currency; none: no rate")
+    risk: float | None = Field(description="The account's latest churn risk")
+    model_odds: float = Field(description="1 − risk, else the renewal rate of the last year")
+    call: ForecastCall | None
+    odds: float = Field(description="The call's odds where a call stands, else the model's")
+    outcome: RenewalOutcome | None = Field(description="Recorded already: its odds are 1 or 0")
+    model_expected: int = Field(description="MRR × model odds × (1 + expected expansion)")
+    expected: int = Field(description="MRR × odds × (1 + expected expansion)")
+
+
+class ForecastGroup(BaseModel):
+    key: str
+    label: str
+    renewals: int
+    mrr: int = Field(description="MRR up for renewal")
+    model_expected: int = Field(description="Expected renewed MRR by the model alone")
+    expected: int = Field(description="Expected renewed MRR with the CSMs' calls")
+    called: int = Field(description="Renewals with a standing call")
+    committed: int = Field(description="MRR of the renewals called commit")
+
+
+class RenewalForecast(BaseModel):
+    """Every renewal dated ``first``–``last`` (terms longer than a month) and the MRR expected
+    to renew, by month, quarter, CSM and segment; one page of the renewals themselves."""
+
+    first: Day
+    last: Day
+    currency: str
+    risk_day: Day | None = Field(description="The day of the churn risks used; none: no model")
+    renewal_rate: float | None = Field(
+        description="Share of the MRR up for renewal that renewed over the last year (the odds "
+        "of an account without a risk); none without history"
+    )
+    expansion: float = Field(
+        description="Net change of the MRR renewed at renewal over the last year (expanded − "
+        "contracted) ÷ its MRR before: the expected expansion"
+    )
+    total: ForecastGroup
+    months: list[ForecastGroup]
+    quarters: list[ForecastGroup]
+    owners: list[ForecastGroup]
+    segments: list[ForecastGroup] = Field(description="An account may be in several segments")
+    missing_rates: dict[str, int] = Field(
+        description="MRR without an exchange rate per currency, left out of the sums"
+    )
+    rows: list[ForecastRow]
     page: int
     size: int

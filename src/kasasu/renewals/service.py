@@ -61,5 +61,6 @@ def _row(row: Any, owners: dict[int, str]) -> RenewalRow:
     values = dict(row._mapping)
     values["renewal_date"] = values.pop("day")
     values.pop("own_mrr")  # only the totals read it
+    values.pop("cancelled_on")  # only the forecast's backtest reads it
     owner = values["owner_id"]
     return RenewalRow(**values, owner_name=owners.get(owner) if owner is not None else None)

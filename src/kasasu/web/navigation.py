@@ -41,6 +41,7 @@ SECTIONS = (
         _("Renewals and churn"),
         (
             NavPage("/renewals", _("Renewals")),
+            NavPage("/renewals/forecast", _("Renewal forecast")),
             NavPage("/churn", _("Churn reasons")),
             NavPage("/churn/model", _("Churn risk model")),
             NavPage("/lifetime-value", _("Lifetime value")),

@@ -24,6 +24,7 @@ from kasasu.web import (
     auth,
     churn,
     dashboard,
+    forecast,
     guides,
     home,
     imports,
@@ -81,32 +82,37 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     app.include_router(auth.router)
     if ctx.sso is not None:
         app.include_router(sso_router(pages, ctx.sso))
-    app.include_router(home.router)
-    app.include_router(dashboard.router)
-    app.include_router(kpis.router)
-    app.include_router(account_export.router)  # before /accounts/{id}, which would take it
-    app.include_router(account_bulk.router)
-    app.include_router(account_actions.router)
-    app.include_router(accounts.router)
-    app.include_router(tasks.router)
-    app.include_router(renewals.router)
-    app.include_router(churn.router)
-    app.include_router(voice.router)
-    app.include_router(workload.router)
-    app.include_router(ownership.router)
-    app.include_router(onboarding.router)
-    app.include_router(guides.router)
-    app.include_router(template_form.router)
-    app.include_router(success_plans.router)
-    app.include_router(segments.router)
-    app.include_router(playbook_tools.router)  # before /playbooks/{name}
-    app.include_router(playbooks_router(pages))
-    app.include_router(needs.router)
-    app.include_router(imports.router)
-    app.include_router(audit.router)
-    app.include_router(settings.router)
-    app.include_router(surveys.router)
-    app.include_router(survey_answers.router)  # public: no sign-in
+    # In this order: a fixed path before the {id} path of the same prefix, which would take it.
+    for router in (
+        home.router,
+        dashboard.router,
+        kpis.router,
+        account_export.router,  # before /accounts/{id}
+        account_bulk.router,
+        account_actions.router,
+        accounts.router,
+        tasks.router,
+        forecast.router,  # before /renewals/{id}
+        renewals.router,
+        churn.router,
+        voice.router,
+        workload.router,
+        ownership.router,
+        onboarding.router,
+        guides.router,
+        template_form.router,
+        success_plans.router,
+        segments.router,
+        playbook_tools.router,  # before /playbooks/{name}
+        playbooks_router(pages),
+        needs.router,
+        imports.router,
+        audit.router,
+        settings.router,
+        surveys.router,
+        survey_answers.router,  # public: no sign-in
+    ):
+        app.include_router(router)
 
     @app.get("/healthz", response_class=PlainTextResponse, include_in_schema=False)
     def healthz() -> str:
