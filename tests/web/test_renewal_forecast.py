@@ -10,7 +10,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.domain.choices import BillingInterval, RenewalOutcome, Role, SubscriptionStatus
-from kasasu.models import Account, ChurnModelVersion, ChurnRisk, Renewal, Subscription
+from kasasu.models import (
+    Account,
+    ChurnModelVersion,
+    ChurnRisk,
+    LifetimeValue,
+    Renewal,
+    Subscription,
+    ValueFit,
+)
 from tests.web.conftest import SignIn, csrf
 
 TODAY = datetime.now(ZoneInfo("Asia/Tokyo")).date()
@@ -62,6 +70,13 @@ def _world(sessions: sessionmaker[Session]) -> dict[str, int]:
         s.flush()
         s.add(ChurnRisk(account_id=a.account_id, as_of=TODAY, model_id=model.id, risk=0.2,
                         reasons=[]))  # fmt: skip
+        fit = ValueFit(as_of=TODAY, alpha=1.0, beta=1.0, yearly_discount=0.1, gross_margin=1.0,
+                       currency="JPY", horizon_months=3)  # fmt: skip
+        s.add(fit)
+        s.flush()
+        s.add(LifetimeValue(account_id=a.account_id, as_of=TODAY, fit_id=fit.id, mrr=100_000,
+                            paid_months=12, cohort_value=300_000, value=250_000, risk=0.2,
+                            value_at_risk=60_000))  # fmt: skip
         s.commit()
         return {"a": a.id, "b": b.id, "a_end": a.end_date, "b_end": b.end_date}  # type: ignore[dict-item]
 
@@ -74,7 +89,7 @@ def test_the_forecast_by_hand_and_the_calls_that_override_it(
     assert (body["renewal_rate"], body["expansion"]) == (0.5, 0.1)
     total = body["total"]
     # A: 100,000 × 0.8 × 1.1 = 88,000; B: 200,000 × 0.5 × 1.1 = 110,000.
-    assert (total["renewals"], total["mrr"]) == (2, 300_000)
+    assert (total["renewals"], total["mrr"], total["value_at_risk"]) == (2, 300_000, 60_000)
     assert (total["model_expected"], total["expected"]) == (198_000, 198_000)
     rows = {r["subscription_id"]: r for r in body["rows"]}
     assert (rows[w["a"]]["model_expected"], rows[w["b"]]["model_expected"]) == (88_000, 110_000)

@@ -24,6 +24,7 @@ from kasasu.errors import FieldError, InvalidInput, NotFound
 from kasasu.kit.i18n import _
 from kasasu.models import RenewalForecast as CallRow
 from kasasu.prediction.service import latest_risks
+from kasasu.prediction.value import latest_values
 from kasasu.renewals.repository import ForecastRepository, RenewalBoardRepository
 from kasasu.renewals.schemas import (
     ForecastCall,
@@ -91,6 +92,8 @@ def renewal_forecast(
     fx = exchange_factors(session, currency, today)
     found = RenewalBoardRepository(session).every(RenewalQuery(first=first, last=last), fx)
     risk_day, risks = latest_risks(session)
+    valued = latest_values(session)
+    at_risk = {a: r for a, (_v, r) in valued[1].items()} if valued else {}
     calls = ForecastRepository(session).calls(first, last)
     history = renewal_history(session, fx, today)
     setters = user_names(session, [c.set_by for c in calls.values() if c.set_by is not None])
@@ -98,7 +101,7 @@ def renewal_forecast(
     rows = [
         forecast_row(
             r, risks.get(r.account_id), call_read(calls.get((r.subscription_id, r.day)), setters),
-            history, owners,
+            history, owners, value_at_risk=at_risk.get(r.account_id),
         )
         for r in found
     ]  # fmt: skip
@@ -132,6 +135,8 @@ def forecast_row(
     call: ForecastCall | None,
     history: History,
     owners: Mapping[int, str],
+    *,
+    value_at_risk: int | None = None,
 ) -> ForecastRow:
     """One renewal (a row of the renewal board's query) with its odds and expected MRR."""
     model_odds = (
@@ -162,6 +167,7 @@ def forecast_row(
         outcome=r.outcome,
         model_expected=round((mrr or 0) * model_odds * growth),
         expected=round((mrr or 0) * odds * growth),
+        value_at_risk=value_at_risk,
     )
 
 
@@ -231,4 +237,5 @@ def _group(key: str, label: str, rows: list[ForecastRow]) -> ForecastGroup:
         expected=sum(r.expected for r in rows),
         called=sum(1 for r in rows if r.call and r.call.status),
         committed=sum(r.mrr or 0 for r in committed),
+        value_at_risk=sum({r.account_id: r.value_at_risk or 0 for r in rows}.values()),
     )

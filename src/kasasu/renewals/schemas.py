@@ -125,6 +125,9 @@ class ForecastRow(BaseModel):
     outcome: RenewalOutcome | None = Field(description="Recorded already: its odds are 1 or 0")
     model_expected: int = Field(description="MRR × model odds × (1 + expected expansion)")
     expected: int = Field(description="MRR × odds × (1 + expected expansion)")
+    value_at_risk: int | None = Field(
+        default=None, description="The account's lifetime value × churn risk, if valued"
+    )
 
 
 class ForecastGroup(BaseModel):
@@ -136,6 +139,9 @@ class ForecastGroup(BaseModel):
     expected: int = Field(description="Expected renewed MRR with the CSMs' calls")
     called: int = Field(description="Renewals with a standing call")
     committed: int = Field(description="MRR of the renewals called commit")
+    value_at_risk: int = Field(
+        default=0, description="Lifetime value at risk of the accounts renewing (each once)"
+    )
 
 
 class RenewalForecast(BaseModel):
