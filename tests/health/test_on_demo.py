@@ -213,3 +213,19 @@ def test_the_refresh_values_every_paying_account_with_the_ltv_kpis_fit(demo: Pat
         assert risk == churn_risk  # the day's churn model scored every paying account
         assert at_risk == round(int(str(cohort)) * float(str(risk)))
         assert int(str(value)) > 0
+
+
+def test_the_renewal_forecast_and_its_backtest_from_the_command_line(demo: Path) -> None:
+    """The demo's CSMs made calls on renewals; the forecast adds up every renewal of the
+    window and the backtest measures the model alone and with the calls, month by month."""
+    ahead = kasasu(demo, "renewals", "forecast", "--from", "2026-11-15", "--to", "2027-02-14")
+    assert ahead.returncode == 0, ahead.stderr
+    found = re.search(r"Renewals from 2026-11-15 to 2027-02-14: (\d+), ", ahead.stdout)
+    assert found, ahead.stdout
+    assert int(found.group(1)) > 0
+    assert "By CSM" in ahead.stdout
+    back = kasasu(demo, "renewals", "backtest", "--months", "3", locale="ja")
+    assert back.returncode == 0, back.stderr
+    assert "月ごとの更新 MRR の MAPE: モデルのみ" in back.stdout
+    [(calls,)] = _rows(demo, "SELECT count(*) FROM renewal_forecasts")
+    assert int(str(calls)) > 0

@@ -1,5 +1,5 @@
-"""``kasasu refresh``: the daily job (features → churn risk → scores → touch models → segments →
-playbooks, :func:`kasasu.jobs.daily.run_day`), or a backfill."""
+"""``kasasu refresh``: the daily job (features → churn risk, value → scores → touch models →
+segments → playbooks, :func:`kasasu.jobs.daily.run_day`), or a backfill."""
 
 from __future__ import annotations
 
@@ -138,6 +138,21 @@ def refresh(
             if model
             else t(
                 "{day}: no churn model yet (it needs features from six days at least 90 days back)",
+                day=day.isoformat(),
+            )
+        )
+    for day, fit in sorted(result.values.items()):
+        console.print(
+            t(
+                "{day}: lifetime value of every paying account (sBG α {alpha}, β {beta}; "
+                "serve → Renewals and churn → Lifetime value)",
+                day=day.isoformat(),
+                alpha=f"{fit.alpha:.3f}",
+                beta=f"{fit.beta:.3f}",
+            )
+            if fit
+            else t(
+                "{day}: no lifetime value yet (the contracts show no cohort churn to fit)",
                 day=day.isoformat(),
             )
         )

@@ -1,4 +1,4 @@
-"""The whole daily refresh (DESIGN.md §3): features → churn risk → scores → touch models →
+"""The whole daily refresh (DESIGN.md §3): features → churn risk, value → scores → touch models →
 segments, then the ownership rules, the playbooks and the survey campaigns scheduled for the
 day. Called by ``kasasu refresh`` and by the scheduler inside ``kasasu serve``."""
 
