@@ -215,3 +215,42 @@ def test_the_backtest_forecasts_last_month_as_it_stood_before_it_began(
     assert (m.month, m.renewals, m.mrr, m.renewed) == (f"{start:%Y-%m}", 3, 400_000, 250_000)
     assert (m.model, m.with_calls, m.calls) == (220_000, 165_000, 2)
     assert (found.model_mape, found.calls_mape) == (0.12, 0.34)
+
+
+def test_a_call_is_worth_its_track_record(
+    admin_api: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    """Three renewals of the last year were called "likely" before their day: two renewed, one
+    churned; a fourth was called "likely" only after its day (it does not count). Likely's
+    odds: (2 + 5 × 0.8) ÷ (3 + 5) = 0.75, so A called likely expects 100,000 × 0.75 × 1.1
+    (the world's expansion) = 82,500. "Commit", never called, keeps its default 1.0."""
+    from kasasu.domain.choices import ForecastStatus
+    from kasasu.models import RenewalForecast
+
+    w = _world(sessions)
+    past = TODAY - timedelta(days=50)
+    with sessions() as s:
+        before = datetime.combine(past, datetime.min.time(), ZoneInfo("UTC")) - timedelta(days=9)
+        lines = [_line(s, f"L{k}", 120_000, past) for k in range(4)]
+        outcomes = [RenewalOutcome.RENEWED, RenewalOutcome.RENEWED, RenewalOutcome.CHURNED,
+                    RenewalOutcome.CHURNED]  # fmt: skip
+        for k, (line, outcome) in enumerate(zip(lines, outcomes, strict=True)):
+            s.add(Renewal(subscription_id=line.id, renewal_date=past, outcome=outcome))
+            made = before if k < 3 else before + timedelta(days=20)  # the last: too late
+            s.add(RenewalForecast(subscription_id=line.id, renewal_date=past,
+                                  status=ForecastStatus.LIKELY, set_at=made))  # fmt: skip
+        s.commit()
+    sent = {"subscription_id": w["a"], "renewal_date": str(w["a_end"]), "status": "likely"}
+    assert admin_api.post("/renewals/forecast/calls", json=sent).status_code == 201
+    body = admin_api.get("/renewals/forecast", params=WINDOW).json()
+    odds = {c["status"]: c for c in body["call_odds"]}
+    assert (odds["likely"]["calls"], odds["likely"]["renewed"]) == (3, 2)
+    assert odds["likely"]["odds"] == 0.75
+    assert (odds["commit"]["calls"], odds["commit"]["odds"]) == (0, 1.0)
+    # The L lines (¥10,000 MRR each; two of four churned) join the history: renewal rate
+    # 220,000 ÷ 440,000 = 0.5 still, and the renewed MRR did not grow: expansion
+    # 20,000 ÷ 220,000.
+    expansion = 20_000 / 220_000
+    assert body["expansion"] == expansion
+    row = next(r for r in body["rows"] if r["subscription_id"] == w["a"])
+    assert row["expected"] == round(100_000 * 0.75 * (1 + expansion))

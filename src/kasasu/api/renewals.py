@@ -81,8 +81,8 @@ def renewals_router() -> APIRouter:
         description=(
             "Default window: the next calendar quarter (`from`, `to` inclusive). Expected "
             "renewed MRR = MRR × odds × (1 + `expansion`); the odds are 1 − the account's "
-            "churn risk unless a CSM's call stands (commit 1, likely 0.8, at risk 0.4, will "
-            "churn 0). Sums cover every renewal of the window, whatever the page."
+            "churn risk unless a CSM's call stands: then the call's track record over the last "
+            "year (`call_odds`). Sums cover every renewal of the window, whatever the page."
         ),
     )
     def forecast(request: Request, params: Annotated[ForecastParams, Query()]) -> RenewalForecast:

@@ -236,9 +236,10 @@ class ForecastStatus(LabelledChoice):
     WILL_CHURN = "will_churn", _("Will churn")
 
 
-# The probability of renewal each call stands for: commit and will churn are certain; likely
-# and at risk sit either side of a coin toss (the usual reading of a sales forecast's
-# categories). The renewal forecast's backtest measures what they are worth on the history.
+# The probability of renewal each call stands for before a team has a track record: commit
+# and will churn are certain; likely and at risk sit either side of a coin toss (the usual
+# reading of a sales forecast's categories). The forecast learns each call's odds from the
+# renewals it stood on (kasasu.renewals.forecast); its backtest measures what they are worth.
 FORECAST_ODDS = {
     ForecastStatus.COMMIT: 1.0,
     ForecastStatus.LIKELY: 0.8,

@@ -3,16 +3,20 @@ for renewal and the MRR expected to renew, MRR × odds × (1 + expected expansio
 
 The odds are the model's, 1 − the account's latest churn risk (an account without one takes
 the share of MRR that renewed over the last year), unless a CSM's call stands on the renewal
-(commit, likely, at risk, will churn: ``FORECAST_ODDS``); a renewal already recorded counts
-as what happened. The expected expansion is what renewals brought over the last year: the net
-change of the MRR renewed (expanded − contracted) ÷ that MRR before.
+(commit, likely, at risk, will churn). A call's odds are the team's track record: of the
+renewals of the last year that had that call standing when their day came, the share that
+renewed, with ``FORECAST_ODDS`` weighing as ``PRIOR_RENEWALS`` renewals more (so a call
+nobody has made yet keeps its default, and a team whose "at risk" mostly renews learns it).
+A renewal already recorded counts as what happened. The expected expansion is what renewals
+brought over the last year: the net change of the MRR renewed (expanded − contracted) ÷ that
+MRR before.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -27,6 +31,7 @@ from kasasu.prediction.service import latest_risks
 from kasasu.prediction.value import latest_values
 from kasasu.renewals.repository import ForecastRepository, RenewalBoardRepository
 from kasasu.renewals.schemas import (
+    CallOdds,
     ForecastCall,
     ForecastCallCreate,
     ForecastGroup,
@@ -39,25 +44,37 @@ from kasasu.subscriptions.mrr import exchange_factors
 from kasasu.users.service import user_names
 
 HISTORY_DAYS = 365
+PRIOR_RENEWALS = 5
 UNOWNED = "-"
 
 
 @dataclass(frozen=True)
 class History:
     """What the renewals recorded over a year said: the share of the MRR up that renewed
-    (None without any) and the net expansion of the MRR renewed."""
+    (None without any), the net expansion of the MRR renewed, and each call's record."""
 
     renewal_rate: float | None
     expansion: float
+    calls: Mapping[ForecastStatus, CallOdds] = field(default_factory=dict)
+
+    def odds(self, status: ForecastStatus) -> float:
+        found = self.calls.get(status)
+        return FORECAST_ODDS[status] if found is None else found.odds
 
 
 def renewal_history(session: Session, fx: Mapping[str, float], day: date) -> History:
-    """From the renewals recorded with a date in the year before ``day``."""
+    """From the renewals recorded with a date in the year before ``day`` (and the calls
+    standing on them when their day came)."""
+    first, last = day - timedelta(days=HISTORY_DAYS), day - timedelta(days=1)
+    repo = ForecastRepository(session)
+    standing = repo.standing_at_renewal(first, last)
     up = kept = grown = 0
-    outcomes = ForecastRepository(session).outcomes(
-        day - timedelta(days=HISTORY_DAYS), day - timedelta(days=1), fx
-    )
-    for _line, _day, outcome, old, new in outcomes:
+    track: dict[ForecastStatus, list[int]] = {s: [0, 0] for s in ForecastStatus}
+    for line, renewed_on, outcome, old, new in repo.outcomes(first, last, fx):
+        status = standing.get((line, renewed_on))
+        if status is not None:
+            track[status][0] += 1
+            track[status][1] += outcome is not RenewalOutcome.CHURNED
         if old is None:
             continue  # no exchange rate: neither side of the ratio
         up += old
@@ -67,6 +84,15 @@ def renewal_history(session: Session, fx: Mapping[str, float], day: date) -> His
     return History(
         renewal_rate=kept / up if up else None,
         expansion=(grown - kept) / kept if kept else 0.0,
+        calls={
+            s: CallOdds(
+                status=s,
+                calls=n,
+                renewed=k,
+                odds=(k + PRIOR_RENEWALS * FORECAST_ODDS[s]) / (n + PRIOR_RENEWALS),
+            )
+            for s, (n, k) in track.items()
+        },
     )
 
 
@@ -117,6 +143,7 @@ def renewal_forecast(
         risk_day=risk_day,
         renewal_rate=history.renewal_rate,
         expansion=history.expansion,
+        call_odds=list(history.calls.values()),
         total=_group("total", "", rows),
         months=_groups(rows, lambda r: [(f"{r.renewal_date:%Y-%m}", f"{r.renewal_date:%Y-%m}")]),
         quarters=_groups(rows, lambda r: [(_quarter(r.renewal_date),) * 2]),
@@ -144,7 +171,7 @@ def forecast_row(
         if risk is not None
         else (history.renewal_rate if history.renewal_rate is not None else 1.0)
     )
-    odds = FORECAST_ODDS[call.status] if call and call.status else model_odds
+    odds = history.odds(call.status) if call and call.status else model_odds
     growth = 1.0 + history.expansion
     if r.outcome is not None:  # what happened: no odds, no expansion to expect
         odds = model_odds = 0.0 if r.outcome is RenewalOutcome.CHURNED else 1.0

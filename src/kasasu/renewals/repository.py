@@ -4,14 +4,14 @@ paying line, or a renewal already recorded — with its account, outcome and lat
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
-from kasasu.domain.choices import RenewalOutcome, SubscriptionStatus
+from kasasu.domain.choices import ForecastStatus, RenewalOutcome, SubscriptionStatus
 from kasasu.models import Account, HealthScore, Renewal, RenewalForecast, Subscription
 from kasasu.renewals.schemas import RenewalQuery
 from kasasu.subscriptions.sql import line_mrr, term_months
@@ -232,6 +232,23 @@ class ForecastRepository:
         found: dict[tuple[int, date], RenewalForecast] = {}
         for row in self.session.scalars(stmt.order_by(f.set_at, f.id)):
             found[row.subscription_id, row.renewal_date] = row
+        return found
+
+    def standing_at_renewal(
+        self, first: date, last: date
+    ) -> dict[tuple[int, date], ForecastStatus | None]:
+        """The call standing on each renewal dated ``first``–``last`` when its day began
+        (UTC): the latest made before it, if any."""
+        f = RenewalForecast
+        stmt = (
+            select(f.subscription_id, f.renewal_date, f.status, f.set_at)
+            .where(f.renewal_date >= first, f.renewal_date <= last)
+            .order_by(f.set_at, f.id)
+        )
+        found: dict[tuple[int, date], ForecastStatus | None] = {}
+        for line, day, status, made in self.session.execute(stmt):
+            if made < datetime.combine(day, time(), UTC):
+                found[line, day] = status
         return found
 
     def outcomes(

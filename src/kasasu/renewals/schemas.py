@@ -106,6 +106,16 @@ class ForecastCall(BaseModel):
     set_at: datetime
 
 
+class CallOdds(BaseModel):
+    """What a call has meant: the renewals of the last year with it standing when their day
+    came, how many renewed, and the odds the forecast gives it."""
+
+    status: ForecastStatus
+    calls: int
+    renewed: int
+    odds: float = Field(description="(renewed + 5 × the default odds) ÷ (calls + 5)")
+
+
 class ForecastRow(BaseModel):
     """One renewal of the forecast: its MRR up for renewal and what is expected of it."""
 
@@ -160,6 +170,7 @@ class RenewalForecast(BaseModel):
         description="Net change of the MRR renewed at renewal over the last year (expanded − "
         "contracted) ÷ its MRR before: the expected expansion"
     )
+    call_odds: list[CallOdds] = Field(default=[], description="Each call's track record")
     total: ForecastGroup
     months: list[ForecastGroup]
     quarters: list[ForecastGroup]

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from kasasu.domain.choices import FORECAST_ODDS, ForecastStatus
+from kasasu.domain.choices import ForecastStatus
 from kasasu.domain.permissions import Action, can
 from kasasu.renewals.forecast import next_quarter, renewal_forecast, set_call
 from kasasu.renewals.schemas import ForecastCallCreate
@@ -63,7 +63,6 @@ def forecast(
         user=user,
         forecast=found,
         statuses=list(ForecastStatus),
-        odds=FORECAST_ODDS,
         can_call=can(user.role, Action.WRITE),
         here="/renewals/forecast?" + urlencode(here),
         page_link=lambda n: "/renewals/forecast?" + urlencode({**here, "page": n}),
