@@ -196,6 +196,10 @@ class Settings(BaseSettings):
     # The share of revenue kept after the cost of serving it, for the simple LTV
     # (ARPA × gross margin ÷ monthly logo churn rate); 0.8 means 80%.
     gross_margin: float = Field(default=1.0, gt=0, le=1)
+    # Usage events that are purchases (comma-separated names): their value, in minor units of
+    # the reporting currency, is revenue outside the contracts (usage-based charges, one-off
+    # purchases), projected per account by BG/NBD and Gamma-Gamma.
+    purchase_events: str = Field(default="purchase", max_length=2_000)
     secret_key: SecretStr = SecretStr(DEV_SECRET)
     dev_mode: bool = False
     # Where the health features and KPIs are computed: duckdb (embedded copy), postgres (in
@@ -272,6 +276,9 @@ class Settings(BaseSettings):
         if value not in LOCALES:
             raise ValueError(f"locale must be one of {', '.join(LOCALES)}")
         return value
+
+    def purchase_names(self) -> tuple[str, ...]:
+        return tuple(n.strip() for n in self.purchase_events.split(",") if n.strip())
 
     def check_secret(self) -> None:
         """Outside dev mode, refuse to serve with a secret that is empty, the public default,

@@ -122,6 +122,7 @@ def refresh_config(settings: Settings) -> RefreshConfig:
         source=settings.analytics(),
         touch=TouchRule(high_from=settings.touch.high_mrr, low_from=settings.touch.low_mrr),
         gross_margin=settings.gross_margin,
+        purchase_events=settings.purchase_names(),
     )
 
 

@@ -97,3 +97,27 @@ def test_bad_input_names_the_field() -> None:
     assert ("recency",) in [e.loc for e in raised.value.errors]
     with pytest.raises(InvalidInput):
         fit_gamma_gamma(np.array([0, 0, 1]), np.array([0.0, 0.0, 5.0]))
+
+
+def test_purchase_history_by_hand() -> None:
+    """Purchases on days 0, 3, 3 and 10 worth 100, 50, 70 and 200, observed to day 14: the
+    two on day 3 are one purchase of 120; two repeats; recency 10 days, T 14 days (in weeks);
+    the mean of the repeats (120 + 200) ÷ 2 = 160, the first purchase left out."""
+    from kasasu.analytics import purchase_history
+
+    seen = purchase_history([0, 3, 3, 10], [100, 50, 70, 200], end=14)
+    assert (seen.frequency, seen.recency, seen.T, seen.monetary_value) == (2, 10 / 7, 2.0, 160.0)
+    once = purchase_history([-20], [500.0], end=0, days_per_period=1.0)
+    assert (once.frequency, once.recency, once.T) == (0, 0.0, 20.0)
+    assert once.monetary_value != once.monetary_value  # nan: no repeat purchase
+
+
+def test_purchase_history_refuses_a_purchase_at_or_after_the_end() -> None:
+    import pytest
+
+    from kasasu.analytics import purchase_history
+    from kasasu.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as caught:
+        purchase_history([0, 14], [1.0, 2.0], end=14)
+    assert caught.value.errors[0].loc == ("end",)

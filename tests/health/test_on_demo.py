@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -229,3 +230,60 @@ def test_the_renewal_forecast_and_its_backtest_from_the_command_line(demo: Path)
     assert "月ごとの更新 MRR の MAPE: モデルのみ" in back.stdout
     [(calls,)] = _rows(demo, "SELECT count(*) FROM renewal_forecasts")
     assert int(str(calls)) > 0
+
+
+def test_the_purchases_outside_the_contracts_are_projected_per_account(demo: Path) -> None:
+    """The demo's credit top-ups ("purchase" events with a value). Read straight from the
+    event store, per account and Tokyo day before 2026-08-01: each buyer's repeat purchases,
+    recency and age in weeks, and the mean of its repeat days; with the stored BG/NBD and
+    Gamma-Gamma parameters they give every stored projection."""
+    import duckdb
+    import numpy as np
+
+    from kasasu.analytics.models.bgnbd import BGNBDModel, GammaGammaModel
+
+    built = kasasu(
+        demo, "refresh", "--backfill", "--from", "2025-09-01", "--to", "2026-08-01",
+        "--every", "30", "--no-pages", "--skip-done",
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    [(fitted,)] = _rows(
+        demo, "SELECT purchases FROM lifetime_value_fits WHERE as_of = '2026-08-01'"
+    )
+    fit = json.loads(str(fitted))
+    with duckdb.connect(str(demo / "events.duckdb"), read_only=True) as con:
+        days = con.execute(
+            "SELECT account_external_id, "
+            "CAST(occurred_at AT TIME ZONE 'Asia/Tokyo' AS DATE) AS day, sum(value) "
+            "FROM usage_events WHERE event_name = 'purchase' AND value > 0 "
+            "AND occurred_at < TIMESTAMPTZ '2026-08-01 00:00:00+09:00' "
+            "GROUP BY 1, 2 ORDER BY 1, 2"
+        ).fetchall()
+    by_account: dict[str, list[tuple[date, float]]] = {}
+    for external_id, day, value in days:
+        by_account.setdefault(str(external_id), []).append((day, float(value)))
+    assert fit["events"] == ["purchase"]
+    assert fit["accounts"] == len(by_account) >= 10
+    stored = {
+        str(e): (float(str(n)), int(str(m)), int(str(v)))
+        for e, n, m, v in _rows(
+            demo,
+            "SELECT a.external_id, v.purchases_ahead, v.purchase_mean, v.purchase_value "
+            "FROM lifetime_values v JOIN accounts a ON a.id = v.account_id "
+            "WHERE v.as_of = '2026-08-01' AND v.purchase_value IS NOT NULL",
+        )
+    }
+    assert set(stored) == set(by_account)
+    counts = BGNBDModel(fit["r"], fit["alpha"], fit["a"], fit["b"])
+    spend = GammaGammaModel(fit["p"], fit["q"], fit["gamma"])
+    end = date(2026, 8, 1)
+    for external_id, bought in by_account.items():
+        first, last = bought[0][0], bought[-1][0]
+        x = len(bought) - 1
+        t_x, age = (last - first).days / 7, (end - first).days / 7
+        m = sum(v for _d, v in bought[1:]) / x if x else float("nan")
+        ahead = float(counts.expected_purchases(52, [x], [t_x], [age])[0])
+        mean = float(spend.expected_average_value(np.array([x]), np.array([m]))[0])
+        n, shown_mean, value = stored[external_id]
+        assert n == pytest.approx(ahead, rel=1e-9)
+        assert (shown_mean, value) == (round(mean), round(ahead * mean))

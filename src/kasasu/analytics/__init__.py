@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         GammaGammaModel,
         fit_bgnbd,
         fit_gamma_gamma,
+        purchase_history,
     )
     from kasasu.analytics.models.churn import ChurnModel, fit_churn_model
     from kasasu.analytics.models.ltv import (
@@ -52,6 +53,7 @@ _LAZY = {
     "GammaGammaModel": "kasasu.analytics.models.bgnbd",
     "fit_bgnbd": "kasasu.analytics.models.bgnbd",
     "fit_gamma_gamma": "kasasu.analytics.models.bgnbd",
+    "purchase_history": "kasasu.analytics.models.bgnbd",
     "ChurnModel": "kasasu.analytics.models.churn",
     "fit_churn_model": "kasasu.analytics.models.churn",
 }
@@ -75,6 +77,7 @@ __all__ = [
     "ltv_projected",
     "ltv_seed",
     "ltv_simple",
+    "purchase_history",
     "retention_periods_from_churn",
 ]
 

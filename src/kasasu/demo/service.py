@@ -34,6 +34,7 @@ from kasasu.demo.engagement import make_nps, make_support
 from kasasu.demo.forecasts import forecast_call_rows
 from kasasu.demo.guides import make_guides
 from kasasu.demo.meetings import make_meetings
+from kasasu.demo.purchases import purchase_table
 from kasasu.demo.schemas import DemoOptions, DemoSummary, ProgressCallback
 from kasasu.demo.segments import segment_rows
 from kasasu.demo.shapes import DemoAccount, Row, number
@@ -48,6 +49,7 @@ from kasasu.demo.success import (
 from kasasu.demo.timeline import Calendar
 from kasasu.demo.usage import plan_usage, usage_tables
 from kasasu.domain.dates import local_midnight
+from kasasu.domain.money import minor_digits
 from kasasu.errors import Conflict, FieldError, InvalidInput
 from kasasu.events.service import append_events, count_events
 from kasasu.kit.i18n import Message, _
@@ -108,7 +110,9 @@ def generate_demo(
     accounts, tables = _build(session, cal, options, report)
     rows = _write(session, tables, report)
     sdk = make_guides(session, options.seed, cal, tables[Account])
-    events = _write_events(events_path, cal, options.seed, accounts, report)
+    per_yen = 1.0 if options.currency == "JPY" else RATES_PER_JPY[options.currency]
+    per_yen *= 10 ** minor_digits(options.currency)
+    events = _write_events(events_path, cal, options.seed, accounts, report, per_yen=per_yen)
     return DemoSummary(
         skipped=False,
         rows=rows,
@@ -298,6 +302,8 @@ def _write_events(
     seed: int,
     accounts: list[DemoAccount],
     report: ProgressCallback,
+    *,
+    per_yen: float,
 ) -> int:
     step = _("Writing usage events")
     plan = plan_usage(seed, cal, accounts)
@@ -308,4 +314,6 @@ def _write_events(
         stored += append_events(events_path, table, received_at)
         done += table.num_rows
         report(step, done, plan.total)
+    # The credits bought: few rows, apart from the usage plan so it stays as it was.
+    stored += append_events(events_path, purchase_table(seed, cal, accounts, per_yen), received_at)
     return stored

@@ -52,6 +52,7 @@ class RefreshConfig:
     source: AnalyticsSource = FACTS_ONLY
     touch: TouchRule = TouchRule(high_from=300_000, low_from=50_000)
     gross_margin: float = 1.0  # of the lifetime values
+    purchase_events: tuple[str, ...] = ("purchase",)  # usage events whose value is revenue
 
 
 def measurable_features() -> tuple[Feature, ...]:

@@ -65,12 +65,15 @@ class ValueFit(IdMixin, Base):
     __table_args__ = (UniqueConstraint("as_of"),)
 
     as_of: Mapped[date]
-    alpha: Mapped[float] = mapped_column(Float)
-    beta: Mapped[float] = mapped_column(Float)
+    alpha: Mapped[float | None] = mapped_column(Float)  # None: no contract churn to fit
+    beta: Mapped[float | None] = mapped_column(Float)
     yearly_discount: Mapped[float] = mapped_column(Float)
     gross_margin: Mapped[float] = mapped_column(Float)
     currency: Mapped[str] = mapped_column(String(3))
     horizon_months: Mapped[int]  # over which a churn risk replaced the cohort's odds
+    # The BG/NBD and Gamma-Gamma fits of the purchase events, if any: {events, r, alpha, a,
+    # b, p, q, gamma, accounts}.
+    purchases: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -95,3 +98,8 @@ class LifetimeValue(IdMixin, Base):
     value: Mapped[int] = mapped_column(MoneyAmount)  # the cohort value where no risk is known
     risk: Mapped[float | None] = mapped_column(Float)
     value_at_risk: Mapped[int | None] = mapped_column(MoneyAmount)  # cohort value × risk
+    # Purchases outside the contracts over the next 52 weeks (BG/NBD × Gamma-Gamma).
+    purchases_ahead: Mapped[float | None] = mapped_column(Float)
+    purchase_mean: Mapped[int | None] = mapped_column(MoneyAmount)
+    purchase_value: Mapped[int | None] = mapped_column(MoneyAmount)
+    still_buying: Mapped[float | None] = mapped_column(Float)  # P(alive)

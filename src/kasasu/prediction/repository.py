@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, insert, select
 
 from kasasu.db.repository import Repository
 from kasasu.models import ChurnModelVersion, ChurnRisk, LifetimeValue, ValueFit
+from kasasu.prediction.schemas import Valued
 
 CHUNK = 2_000
 
@@ -91,10 +92,9 @@ class ValueRepository(Repository[ValueFit]):
         )
         return self.session.scalars(stmt).first()
 
-    def values_on(self, day: date) -> dict[int, tuple[int, int | None]]:
-        """account → (value, value at risk) on ``day``."""
+    def values_on(self, day: date) -> dict[int, Valued]:
         v = LifetimeValue
-        stmt = select(v.account_id, v.value, v.value_at_risk).where(v.as_of == day)
-        return {
-            a: (int(x), None if r is None else int(r)) for a, x, r in self.session.execute(stmt)
-        }
+        stmt = select(v.account_id, v.value, v.value_at_risk, v.purchase_value).where(
+            v.as_of == day
+        )
+        return {a: Valued(int(x), r, p) for a, x, r, p in self.session.execute(stmt)}

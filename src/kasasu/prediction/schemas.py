@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -123,12 +123,17 @@ class ValueFitRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     as_of: date
-    alpha: float
-    beta: float
+    alpha: float | None = Field(description="The sBG's α; none without contract churn to fit")
+    beta: float | None
     yearly_discount: float
     gross_margin: float
     currency: str
     horizon_months: int = Field(description="Months over which a churn risk replaces the fit")
+    purchases: dict[str, Any] | None = Field(
+        default=None,
+        description="The BG/NBD (r, alpha, a, b) and Gamma-Gamma (p, q, gamma) fits of the "
+        "purchase events, the event names and how many accounts bought; none without them",
+    )
 
 
 class AccountValue(BaseModel):
@@ -138,12 +143,33 @@ class AccountValue(BaseModel):
     as_of: date
     mrr: int
     paid_months: int = Field(description="Months paid so far (tenure), the n of DERL")
-    residual_months: float = Field(description="Discounted expected residual lifetime (DERL)")
+    residual_months: float | None = Field(
+        description="Discounted expected residual lifetime (DERL); none without a contract"
+    )
     cohort_value: int = Field(description="MRR × gross margin × DERL: the cohort's odds")
     value: int = Field(description="The lifetime value, adjusted by the churn risk if known")
     risk: float | None
     value_at_risk: int | None = Field(description="Cohort value × churn risk")
+    purchases_ahead: float | None = Field(
+        default=None, description="Purchases expected in the next 52 weeks (BG/NBD)"
+    )
+    purchase_mean: int | None = Field(
+        default=None, description="Expected value of one of its purchases (Gamma-Gamma)"
+    )
+    purchase_value: int | None = Field(
+        default=None, description="Purchases ahead × their expected value: outside contracts"
+    )
+    still_buying: float | None = Field(default=None, description="P(still buying), BG/NBD")
     fit: ValueFitRead
+
+
+class Valued(NamedTuple):
+    """An account's stored values on a day (minor units): the lifetime value of its
+    contracts, that value at risk, and its purchases to come outside them."""
+
+    value: int
+    at_risk: int | None
+    purchases: int | None
 
 
 class ValueGroup(BaseModel):
@@ -153,6 +179,7 @@ class ValueGroup(BaseModel):
     accounts: int
     value: int
     value_at_risk: int
+    purchase_value: int = Field(default=0, description="Purchases of the next 52 weeks")
     quartiles: tuple[int, int, int] | None = Field(description="25th, 50th, 75th percentile")
 
 

@@ -119,7 +119,7 @@ def renewal_forecast(
     found = RenewalBoardRepository(session).every(RenewalQuery(first=first, last=last), fx)
     risk_day, risks = latest_risks(session)
     valued = latest_values(session)
-    at_risk = {a: r for a, (_v, r) in valued[1].items()} if valued else {}
+    at_risk = {a: v.at_risk for a, v in valued[1].items()} if valued else {}
     calls = ForecastRepository(session).calls(first, last)
     history = renewal_history(session, fx, today)
     setters = user_names(session, [c.set_by for c in calls.values() if c.set_by is not None])

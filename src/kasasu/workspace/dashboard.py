@@ -20,7 +20,7 @@ from kasasu.domain.reporting import Reporting
 from kasasu.health.snapshots import HealthOverview, health_overview, latest_refresh_day
 from kasasu.metrics.schemas import MetricQuery, MetricValue, MissingRates
 from kasasu.metrics.service import compute_metrics, missing_rates
-from kasasu.prediction.value import latest_values
+from kasasu.prediction.value import latest_values, summarise
 from kasasu.renewals.schemas import RenewalQuery
 from kasasu.renewals.service import renewal_board
 from kasasu.warehouse.facts import FACT_TABLES
@@ -76,6 +76,7 @@ class LifetimeTotals(BaseModel):
     accounts: int
     value: int
     value_at_risk: int
+    purchase_value: int = 0
 
 
 class Dashboard(BaseModel):
@@ -164,12 +165,14 @@ def _lifetime(session: Session) -> LifetimeTotals | None:
     if found is None:
         return None
     fit, values = found
+    total = summarise(fit, values, [], "").total
     return LifetimeTotals(
         as_of=fit.as_of,
         currency=fit.currency,
-        accounts=len(values),
-        value=sum(v for v, _r in values.values()),
-        value_at_risk=sum(r or 0 for _v, r in values.values()),
+        accounts=total.accounts,
+        value=total.value,
+        value_at_risk=total.value_at_risk,
+        purchase_value=total.purchase_value,
     )
 
 

@@ -35,9 +35,10 @@ def lifetime_values(session: Session, locale: str) -> LifetimeValues | None:
         return None
     fit, values = found
     groups = [(s.name, current_members(session, s.name)) for s in list_segments(session)]
-    summary = summarise(fit, values, groups, _("All paying accounts").render(locale))
+    summary = summarise(fit, values, groups, _("All valued accounts").render(locale))
     riskiest = sorted(
-        ((a, v, r) for a, (v, r) in values.items() if r), key=lambda t: (-t[2], t[0])
+        ((a, v.value, v.at_risk) for a, v in values.items() if v.at_risk),
+        key=lambda t: (-t[2], t[0]),
     )[:AT_RISK_SHOWN]
     names = account_names(session, [a for a, _v, _r in riskiest])
     return LifetimeValues(

@@ -188,3 +188,40 @@ def _check_rft(x: FloatArray, t_x: FloatArray, age: FloatArray) -> None:
 
 def _invalid(field: str, reason: Message) -> InvalidInput:
     return InvalidInput(reason, [FieldError((field,), reason, None)])
+
+
+@dataclass(frozen=True)
+class PurchaseHistory:
+    """One customer's purchases as BG/NBD and Gamma-Gamma read them, in periods (weeks by
+    default): ``frequency`` repeat purchases, ``recency`` from the first to the last,
+    ``T`` from the first to the end of the observation, ``monetary_value`` the mean value of
+    the repeat purchases (nan without any)."""
+
+    frequency: int
+    recency: float
+    T: float
+    monetary_value: float
+
+
+def purchase_history(
+    days: Sequence[int], values: Sequence[float], end: int, days_per_period: float = 7.0
+) -> PurchaseHistory:
+    """From a customer's purchase ``days`` (whole days on any one scale, all before ``end``)
+    and their ``values``. Purchases on the same day are one purchase of their total, as the
+    models count transactions per period; the first purchase is not a repeat, so its value
+    is left out of the mean (Fader, Hardie & Lee 2005)."""
+    if not days or len(days) != len(values):
+        raise _invalid("days", _("Give one value per purchase day, at least one"))
+    by_day: dict[int, float] = {}
+    for day, value in zip(days, values, strict=True):
+        by_day[day] = by_day.get(day, 0.0) + float(value)
+    ordered = sorted(by_day)
+    if ordered[-1] >= end:
+        raise _invalid("end", _("The end must come after the last purchase"))
+    repeats = [by_day[d] for d in ordered[1:]]
+    return PurchaseHistory(
+        frequency=len(repeats),
+        recency=(ordered[-1] - ordered[0]) / days_per_period,
+        T=(end - ordered[0]) / days_per_period,
+        monetary_value=sum(repeats) / len(repeats) if repeats else math.nan,
+    )
