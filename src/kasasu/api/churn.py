@@ -5,7 +5,7 @@
 from fastapi import APIRouter, Depends, Request
 
 from kasasu.api.auth import require
-from kasasu.api.context import context, in_transaction
+from kasasu.api.context import context, in_transaction, keep_fresh
 from kasasu.api.problems import request_locale
 from kasasu.api.routing import PathId, api_router
 from kasasu.domain.permissions import Action
@@ -14,7 +14,7 @@ from kasasu.kit.i18n import _
 from kasasu.prediction.schemas import AccountRisk, AccountValue, ChurnModelRead
 from kasasu.prediction.service import account_risk, latest_model
 from kasasu.prediction.value import account_value
-from kasasu.workspace.value import LifetimeValues, lifetime_values
+from kasasu.workspace.value import LifetimeValues, recall_lifetime_values
 
 
 def churn_router() -> APIRouter:
@@ -66,9 +66,10 @@ def churn_router() -> APIRouter:
     )
     def get_values(request: Request) -> LifetimeValues:
         locale = request_locale(request)
-        found = in_transaction(request, lambda s: lifetime_values(s, locale))
-        if found is None:
+        found = in_transaction(request, lambda s: recall_lifetime_values(s, locale))
+        keep_fresh(request, found)
+        if found.value is None:
             raise NotFound(_("No lifetime values yet"))
-        return found
+        return found.value
 
     return router

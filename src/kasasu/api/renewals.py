@@ -10,11 +10,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from kasasu.api.auth import require
-from kasasu.api.context import in_transaction, reporting
+from kasasu.api.context import in_transaction, keep_fresh, reporting
 from kasasu.api.routing import api_router
 from kasasu.domain.permissions import Action
 from kasasu.kit.types import Day
-from kasasu.renewals.forecast import next_quarter, renewal_forecast, set_call
+from kasasu.renewals.forecast import next_quarter, set_call
 from kasasu.renewals.schemas import (
     ForecastCall,
     ForecastCallCreate,
@@ -26,6 +26,7 @@ from kasasu.renewals.schemas import (
 from kasasu.renewals.service import renewal_board
 from kasasu.subscriptions.renewals import record_renewal
 from kasasu.subscriptions.schemas import RenewalCreate, RenewalRead
+from kasasu.workspace.forecast import recall_forecast
 
 
 class RenewalParams(RenewalFilters):
@@ -90,12 +91,14 @@ def renewals_router() -> APIRouter:
         today = report.today()
         first, last = next_quarter(today)
         first, last = params.start or first, params.end or last
-        return in_transaction(
+        found = in_transaction(
             request,
-            lambda s: renewal_forecast(
-                s, first, last, report.currency, today, page=params.page, size=params.size
+            lambda s: recall_forecast(
+                s, (first, last), report.currency, today, page=params.page, size=params.size
             ),
         )
+        keep_fresh(request, found)
+        return found.value
 
     @router.post(
         "/forecast/calls",

@@ -1,7 +1,8 @@
 """After the daily refresh of today, the pages that compute over every account are computed
 once and stored (the dashboard's KPIs, each KPI page as it first opens: by month, for every
 account; churn reasons, loyal customers, survey results and the needs board as they first
-open), so the first visit of the day reads them instead of waiting for them."""
+open; the next quarter's renewal forecast and the lifetime values), so the first visit of
+the day reads them instead of waiting for them."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from kasasu.domain.reporting import Reporting
 from kasasu.warehouse.source import AnalyticsSource
 from kasasu.workspace.churn import warm_churn
 from kasasu.workspace.dashboard import dashboard, keep_dashboard
+from kasasu.workspace.forecast import warm_forecast
 from kasasu.workspace.kpis import keep_every_kpi
 from kasasu.workspace.listening import warm_listening
+from kasasu.workspace.value import warm_lifetime_values
 
 
 def warm_pages(engine: Engine, reporting: Reporting, source: AnalyticsSource) -> int:
@@ -27,4 +30,7 @@ def warm_pages(engine: Engine, reporting: Reporting, source: AnalyticsSource) ->
         kpis = keep_every_kpi(session, reporting, source)
     with transaction(factory, write=True) as session:
         listening = warm_churn(session, reporting) + warm_listening(session, reporting, source)
-    return 1 + kpis + listening
+    with transaction(factory, write=True) as session:
+        renewals = warm_forecast(session, reporting.currency, reporting.today())
+        renewals += warm_lifetime_values(session, reporting.locale)
+    return 1 + kpis + listening + renewals

@@ -14,7 +14,7 @@ from kasasu.web.auth import CurrentUser
 from kasasu.web.context import in_transaction, keep_fresh
 from kasasu.web.render import PagesDep, ReportingDep, request_locale
 from kasasu.workspace.churn import first_month, recall_churn_report
-from kasasu.workspace.value import lifetime_values
+from kasasu.workspace.value import recall_lifetime_values
 
 router = APIRouter(include_in_schema=False)
 REASONS = {r.value: r for r in CancellationReason}
@@ -48,8 +48,9 @@ def churn(
 @router.get("/lifetime-value", response_class=HTMLResponse)
 def lifetime_value(request: Request, *, user: CurrentUser, pages: PagesDep) -> HTMLResponse:
     locale = request_locale(request)
-    found = in_transaction(request, lambda s: lifetime_values(s, locale))
-    return pages.render(request, "lifetime_value.html", user=user, values=found)
+    found = in_transaction(request, lambda s: recall_lifetime_values(s, locale))
+    keep_fresh(request, found)
+    return pages.render(request, "lifetime_value.html", user=user, values=found.value)
 
 
 @router.get("/churn/model", response_class=HTMLResponse)

@@ -14,14 +14,14 @@ from pydantic import BaseModel, Field
 
 from kasasu.domain.choices import ForecastStatus
 from kasasu.domain.permissions import Action, can
-from kasasu.renewals.forecast import next_quarter, renewal_forecast, set_call
+from kasasu.renewals.forecast import next_quarter, set_call
 from kasasu.renewals.schemas import ForecastCallCreate
 from kasasu.web.auth import CurrentUser, check_csrf, require
-from kasasu.web.context import in_transaction
+from kasasu.web.context import in_transaction, keep_fresh
 from kasasu.web.render import PagesDep, ReportingDep
+from kasasu.workspace.forecast import recall_forecast
 
 router = APIRouter(include_in_schema=False)
-PAGE_SIZE = 50
 
 
 class ForecastPageQuery(BaseModel):
@@ -50,12 +50,12 @@ def forecast(
     today = report.today()
     default_first, default_last = next_quarter(today)
     first, last = window.start or default_first, window.end or default_last
-    found = in_transaction(
+    recalled = in_transaction(
         request,
-        lambda s: renewal_forecast(
-            s, first, last, report.currency, today, page=window.page, size=PAGE_SIZE
-        ),
+        lambda s: recall_forecast(s, (first, last), report.currency, today, page=window.page),
     )
+    keep_fresh(request, recalled)
+    found = recalled.value
     here = {"from": first.isoformat(), "to": last.isoformat()}
     return pages.render(
         request,

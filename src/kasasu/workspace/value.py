@@ -8,11 +8,16 @@ from sqlalchemy.orm import Session
 
 from kasasu.accounts.service import account_names
 from kasasu.kit.i18n import _
+from kasasu.models import Account, LifetimeValue, Segment, SegmentMember, ValueFit
 from kasasu.prediction.schemas import ValueSummary
 from kasasu.prediction.value import latest_values, summarise
 from kasasu.segments.service import current_members, list_segments
+from kasasu.workspace.memo import Recalled, keep, recall
 
 AT_RISK_SHOWN = 20
+# What the summary reads: the refresh rewrites the values (new rows), segments change with
+# their members, account names with the accounts.
+VALUE_TABLES = (ValueFit, LifetimeValue, Segment, SegmentMember, Account)
 
 
 class ValueAtRisk(BaseModel):
@@ -48,3 +53,24 @@ def lifetime_values(session: Session, locale: str) -> LifetimeValues | None:
             for a, v, r in riskiest
         ],
     )
+
+
+def recall_lifetime_values(session: Session, locale: str) -> Recalled[LifetimeValues | None]:
+    """The summary, kept until the values, the segments or an account change."""
+    return recall(
+        session,
+        "lifetime-value",
+        {"locale": locale},
+        tables=VALUE_TABLES,
+        compute=lambda: lifetime_values(session, locale),
+        kind=LifetimeValues | None,
+    )
+
+
+def warm_lifetime_values(session: Session, locale: str) -> int:
+    """Compute and keep the summary, when there are values (nothing is kept for none)."""
+    found = recall_lifetime_values(session, locale)
+    if found.value is None:
+        return 0
+    keep(session, found)
+    return int(found.fresh)
