@@ -12,6 +12,8 @@ from kasasu.api import create_api
 from kasasu.api.app import MOUNT_PATH
 from kasasu.api.body_limit import DEFAULT_MAX_BODY, BodyLimit, too_large_problem
 from kasasu.api.events import MAX_BODY_BYTES as MAX_EVENTS_BODY
+from kasasu.api.intake import MOUNT as INTAKE_PATH
+from kasasu.api.intake import create_intake
 from kasasu.api.problems import http_problem
 from kasasu.api.request_ids import RequestIds, internal_error_problem
 from kasasu.imports.limits import MAX_UPLOAD_BYTES, MULTIPART_OVERHEAD
@@ -42,7 +44,8 @@ def body_limit(method: str, path: str) -> int:
 def _is_api(request: Request) -> bool:
     """Whether an answer made outside the API app (a refused body, a 500, an unrouted path)
     is for the API, and so problem+json, rather than a page."""
-    return request.url.path == MOUNT_PATH or request.url.path.startswith(f"{MOUNT_PATH}/")
+    path = request.url.path
+    return any(path == mount or path.startswith(f"{mount}/") for mount in (MOUNT_PATH, INTAKE_PATH))
 
 
 def _too_large(request: Request, limit: int) -> Response:
@@ -62,6 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="Kasasu", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.kasasu = ctx
     app.mount(MOUNT_PATH, create_api(ctx))
+    app.mount(INTAKE_PATH, create_intake(ctx))  # Segment's HTTP API: /v1/batch, /v1/track…
     # Inside the session middleware (a refused page still has the reader's language).
     app.add_middleware(BodyLimit, limit_of=body_limit, refuse=_too_large)
     # Signed (not encrypted) cookie holding the user id, the language and the CSRF token.

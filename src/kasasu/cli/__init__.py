@@ -103,6 +103,7 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "guides": ("kasasu.cli.guides", "guides_app", None),
     "churn": ("kasasu.cli.churn", "churn_app", None),
     "renewals": ("kasasu.cli.renewals", "renewals_app", None),
+    "sources": ("kasasu.cli.sources", "sources_app", None),
     "db": ("kasasu.cli.admin", "db_app", None),
     "user": ("kasasu.cli.admin", "user_app", None),
     "apikey": ("kasasu.cli.admin", "apikey_app", None),

@@ -16,6 +16,7 @@ from kasasu.models.guides import (
     SdkVisitor,
 )
 from kasasu.models.health import FeatureSnapshot, HealthScore, Scorecard, ScorecardVersion
+from kasasu.models.intake import EventSource, SourceUser
 from kasasu.models.locks import JobLock
 from kasasu.models.needs import Need, NeedStatusChange
 from kasasu.models.onboarding import (
@@ -51,6 +52,7 @@ __all__ = [
     "ChurnModelVersion",
     "ChurnRisk",
     "Contact",
+    "EventSource",
     "ExchangeRate",
     "FeatureSnapshot",
     "Feedback",
@@ -85,6 +87,7 @@ __all__ = [
     "SdkVisitor",
     "Segment",
     "SegmentMember",
+    "SourceUser",
     "Subscription",
     "SuccessGoal",
     "SurveyCampaign",

@@ -1,0 +1,1 @@
+"""Product events the Segment way: sources with write keys, and their calls."""
