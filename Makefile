@@ -82,6 +82,7 @@ bench: dev
 	$(BIN)/python benchmarks/playbooks.py
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/sdk.py
+	$(BIN)/python benchmarks/intake.py
 	$(BIN)/python benchmarks/guides.py
 	$(BIN)/python benchmarks/churn.py
 	$(BIN)/python benchmarks/voice.py

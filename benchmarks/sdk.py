@@ -19,15 +19,12 @@ import hmac
 import os
 import re
 import tempfile
-import threading
-import time
 import uuid
 from pathlib import Path
 
 import duckdb
-import httpx
 
-from serving import kasasu_output, served
+from serving import Load, kasasu_output, latency, rate, served
 
 SCRIPT = Path(__file__).resolve().parents[1] / "src" / "kasasu" / "web" / "static" / "sdk"
 ORIGIN = "https://app.example.jp"
@@ -60,42 +57,6 @@ def _prepare(data: Path) -> tuple[dict[str, str], str, str, str]:
     return env, key[1], secret[1], api_key
 
 
-def _rate(base: str, path: str, body: object, headers: dict[str, str]) -> tuple[float, list[float]]:
-    """Events per second taken by ``path`` from SENDERS senders, and each batch's seconds
-    (after WARM batches not timed: a served route's first requests build what it needs)."""
-    took: list[float] = []
-    failed: list[str] = []
-    with httpx.Client(base_url=base, timeout=60) as client:
-        for _ in range(WARM):
-            response = client.post(path, json=body(0), headers=headers)  # type: ignore[operator]
-            assert response.status_code in (200, 201, 202), response.text
-    started = time.perf_counter()
-
-    def sender(n: int) -> None:
-        with httpx.Client(base_url=base, timeout=60) as client:
-            while time.perf_counter() - started < SECONDS:
-                began = time.perf_counter()
-                response = client.post(path, json=body(n), headers=headers)  # type: ignore[operator]
-                if response.status_code not in (200, 201, 202):
-                    failed.append(response.text)
-                    return
-                took.append(time.perf_counter() - began)
-
-    threads = [threading.Thread(target=sender, args=(n,)) for n in range(SENDERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not failed, failed[0]
-    return len(took) * BATCH / (time.perf_counter() - started), took
-
-
-def _latency(took: list[float]) -> str:
-    ordered = sorted(took)
-    median, p95 = ordered[len(ordered) // 2], ordered[int(len(ordered) * 0.95)]
-    return f"batch latency median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
-
-
 def main() -> None:
     size = len(gzip.compress((SCRIPT / "kasasu.js").read_bytes()))
     print(f"SDK script: {size:,} bytes gzipped (target ≤ 20,000)")
@@ -119,17 +80,18 @@ def main() -> None:
                     for _ in range(BATCH)]  # fmt: skip
 
         with served(env) as (base, _server):
-            sdk, sdk_took = _rate(base, "/api/v1/sdk/events", sdk_batch, {"Origin": ORIGIN})
-            reference, ref_took = _rate(base, "/api/v1/events", api_batch,
-                                        {"Authorization": f"Bearer {api_key}"})  # fmt: skip
+            load = Load(batch=BATCH, senders=SENDERS, seconds=SECONDS, warm=WARM)
+            sdk, sdk_took = rate(base, "/api/v1/sdk/events", sdk_batch, {"Origin": ORIGIN}, load)
+            reference, ref_took = rate(base, "/api/v1/events", api_batch,
+                                       {"Authorization": f"Bearer {api_key}"}, load)  # fmt: skip
         with duckdb.connect(str(Path(tmp) / "events.duckdb"), read_only=True) as con:
             [(stored,)] = con.execute("SELECT count(*) FROM usage_events").fetchall()
         sent = (len(sdk_took) + len(ref_took) + 2 * WARM) * BATCH
         assert stored == sent, f"{sent:,} events sent, {stored:,} stored"
     verdict = "MET" if sdk >= TARGET else "MISSED"
-    print(f"SDK events: {sdk:,.0f} events/s ({verdict}, target ≥ {TARGET:,}); {_latency(sdk_took)}")
+    print(f"SDK events: {sdk:,.0f} events/s ({verdict}, target ≥ {TARGET:,}); {latency(sdk_took)}")
     print(f"ingestion API (reference): {reference:,.0f} events/s; ratio {sdk / reference:.2f}; "
-          f"{_latency(ref_took)}")  # fmt: skip
+          f"{latency(ref_took)}")  # fmt: skip
     print(f"{SENDERS} senders, {BATCH} events a batch; {stored:,} events stored, each once")
 
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -89,3 +91,57 @@ def _tail(log: Path | None) -> str:
         return ""
     lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
     return ":\n" + "\n".join(lines[-30:])
+
+
+@dataclass(frozen=True)
+class Load:
+    """How a route is loaded: events a request, senders at once (one request in flight
+    each), seconds timed, requests sent first and not timed."""
+
+    batch: int
+    senders: int
+    seconds: float
+    warm: int
+
+
+def rate(
+    base: str,
+    path: str,
+    body: Callable[[int], object],
+    headers: dict[str, str],
+    load: Load,
+) -> tuple[float, list[float]]:
+    """Events per second taken by ``path`` from ``load.senders`` senders, and each
+    request's seconds (after ``load.warm`` requests not timed: a served route's first
+    requests build what it needs)."""
+    took: list[float] = []
+    failed: list[str] = []
+    with httpx.Client(base_url=base, timeout=60) as client:
+        for _ in range(load.warm):
+            response = client.post(path, json=body(0), headers=headers)
+            assert response.status_code in (200, 201, 202), response.text
+    started = time.perf_counter()
+
+    def sender(n: int) -> None:
+        with httpx.Client(base_url=base, timeout=60) as client:
+            while time.perf_counter() - started < load.seconds:
+                began = time.perf_counter()
+                response = client.post(path, json=body(n), headers=headers)
+                if response.status_code not in (200, 201, 202):
+                    failed.append(response.text)
+                    return
+                took.append(time.perf_counter() - began)
+
+    threads = [threading.Thread(target=sender, args=(n,)) for n in range(load.senders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failed, failed[0]
+    return len(took) * load.batch / (time.perf_counter() - started), took
+
+
+def latency(took: list[float]) -> str:
+    ordered = sorted(took)
+    median, p95 = ordered[len(ordered) // 2], ordered[int(len(ordered) * 0.95)]
+    return f"request latency median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"

@@ -107,6 +107,16 @@ def test_one_call_with_basic_auth_and_the_skipped_one_is_said(
     assert (body["success"], body["events_stored"]) == (True, 0)
     assert body["skipped"][0]["message_id"] == "x-1"
     assert "u-404" in body["skipped"][0]["reason"]
+    # A call whose properties pass 32 kB is skipped; the rest of its batch is stored.
+    big = {"type": "track", "userId": "u-1", "event": "e", "messageId": "big-1",
+           "properties": {"blob": "x" * 40_000}}  # fmt: skip
+    fine = {**big, "messageId": "fine-1", "properties": {"rows": 1}}
+    mixed = httpx.post(f"{base}/v1/batch", json={"writeKey": key, "batch": [big, fine]})
+    assert mixed.status_code == 200, mixed.text
+    assert (mixed.json()["events_stored"], mixed.json()["skipped"][0]["message_id"]) == (
+        1,
+        "big-1",
+    )
 
 
 def test_refusals_change_nothing(intake: tuple[str, str, Path]) -> None:

@@ -32,6 +32,7 @@ from kasasu.kit.validation import pydantic_reason
 MOUNT = "/v1"
 MAX_INFLATED = 8 * 1024 * 1024  # a gzip body may not grow beyond this
 SINGLE = ("track", "identify", "group", "page", "screen")
+WRITING = ("group", "identify")
 
 
 def create_intake(ctx: ApiContext) -> FastAPI:
@@ -64,31 +65,42 @@ def _single(kind: str) -> Any:
 
 async def _accept(request: Request, kind: str | None) -> Any:
     try:
-        body = json.loads(_inflated(request, await request.body()))
-    except (ValueError, OSError, zlib.error):
-        text = translate("The request body is not valid JSON", request_locale(request))
-        return problem(request, 400, text)
-    if not isinstance(body, dict):
-        return problem(request, 400, translate("Send a JSON object", request_locale(request)))
-    key = _basic_user(request) or body.get("writeKey")
-    try:
+        raw = _inflated(request, await request.body())
+        # A batch is parsed and validated in one pass by pydantic-core (as /api/v1/events).
+        body = None if kind is None else json.loads(raw)
         if kind is None:
-            calls = SegmentBatch.model_validate(body).batch
+            found = SegmentBatch.model_validate_json(raw)
+            calls, key = found.batch, found.writeKey
+        elif isinstance(body, dict):
+            calls, key = [SegmentCall.model_validate({**body, "type": kind})], body.get("writeKey")
         else:
-            calls = [SegmentCall.model_validate({"type": kind, **body})]
+            return problem(request, 400, translate("Send a JSON object", request_locale(request)))
     except ValidationError as exc:
+        if any(e["type"] == "json_invalid" for e in exc.errors()):
+            return _not_json(request)
         raise _invalid(exc) from None
+    except (ValueError, OSError, zlib.error):
+        return _not_json(request)
+    key = _basic_user(request) or key
     ctx = context(request)
+    # Only group and identify calls write to the database; a batch of events reads it.
+    writes = any(c.type in WRITING for c in calls)
 
     def work() -> IntakeResult:
         return in_transaction(
             request,
             lambda s: accept_calls(s, ctx.events_path, source_for_key(s, key), calls),
-            write=True,
+            write=writes,
         )
 
     # The event store's writes block; keep them off the event loop.
     return await run_in_threadpool(work)
+
+
+def _not_json(request: Request) -> Any:
+    return problem(
+        request, 400, translate("The request body is not valid JSON", request_locale(request))
+    )
 
 
 def _inflated(request: Request, body: bytes) -> bytes:

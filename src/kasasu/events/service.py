@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -99,12 +100,25 @@ def list_events(events_path: Path, limit: int = 1000) -> pa.Table:
     return EventStore(events_path).list_events(limit)
 
 
+def ingest_columns(events_path: Path, columns: Sequence[Sequence[Any]]) -> IngestResult:
+    """As :func:`ingest_batch`, from events already checked and laid out as the columns of
+    ``BATCH_SCHEMA`` (properties as compact JSON, see :func:`compact_json`): for a caller
+    that read them in another shape (Segment's calls) and need not build EventIn objects."""
+    count = len(columns[0])
+    if not count:
+        return IngestResult.of(0, 0)
+    _check_properties(columns[-1])
+    return IngestResult.of(count, gathering(events_path).append(_table(columns)))
+
+
+# Compact JSON, as DuckDB's json() writes it, so a derived id does not depend on spacing.
+compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _to_arrow(events: Sequence[EventIn]) -> pa.Table:
-    # Compact JSON, as DuckDB's json() writes it, so a derived id does not depend on spacing.
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    properties = [dumps(e.properties) for e in events]
+    properties = [compact_json(e.properties) for e in events]
     _check_properties(properties)
-    columns = [
+    columns: list[Sequence[Any]] = [
         [e.event_id for e in events],
         [e.account_id for e in events],
         [e.user_id for e in events],
@@ -113,6 +127,10 @@ def _to_arrow(events: Sequence[EventIn]) -> pa.Table:
         [e.value for e in events],
         properties,
     ]
+    return _table(columns)
+
+
+def _table(columns: Sequence[Sequence[Any]]) -> pa.Table:
     return pa.Table.from_arrays(
         [
             pa.array(values, type=field.type)
