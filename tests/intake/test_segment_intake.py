@@ -5,6 +5,7 @@ the event store once each; refusals are 4xx and change nothing."""
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -132,6 +133,10 @@ def test_refusals_change_nothing(intake: tuple[str, str, Path]) -> None:
     broken = httpx.post(f"{base}/v1/batch", content=b'{"batch": [', headers={
         "Content-Type": "application/json"})  # fmt: skip
     assert broken.status_code == 400
+    cut = gzip.compress(json.dumps({"writeKey": key, "batch": [call]}).encode())[:-12]
+    truncated = httpx.post(f"{base}/v1/batch", content=cut, headers={
+        "Content-Type": "application/json", "Content-Encoding": "gzip"})  # fmt: skip
+    assert truncated.status_code == 400
     wrong = httpx.post(f"{base}/v1/batch", json={"writeKey": key, "batch": [{"type": "nope"}]})
     assert wrong.status_code == 422
     assert "type" in wrong.text

@@ -77,4 +77,8 @@ def test_the_lifetime_value_page_and_api_add_up_every_account(
     sign_in(Role.VIEWER)
     page = web.get("/lifetime-value?lang=en").text
     assert "¥4,000,000" in page
+    tile = web.get("/dashboard?lang=en").text
+    tile = tile[tile.index('id="lifetime-tile"') :]
+    assert "¥4,000,000" in tile[: tile.index("</li>")]
+    assert "Value at risk: ¥600,000" in tile[: tile.index("</li>")]
     assert "釧路運輸" in page[page.index('id="value-at-risk"') :]

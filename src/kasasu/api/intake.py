@@ -79,7 +79,7 @@ async def _accept(request: Request, kind: str | None) -> Any:
         if any(e["type"] == "json_invalid" for e in exc.errors()):
             return _not_json(request)
         raise _invalid(exc) from None
-    except (ValueError, OSError, zlib.error):
+    except (ValueError, OSError, EOFError, zlib.error):  # EOFError: a gzip body cut short
         return _not_json(request)
     key = _basic_user(request) or key
     ctx = context(request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from kasasu.cli.common import console, session_scope, settings, t
@@ -76,9 +77,12 @@ def forecast_command(
 def backtest_command(
     months: Annotated[int, typer.Option(min=1, max=24, help=N_("Months to replay"))] = 12,
 ) -> None:
-    with session_scope() as session, console.status(t("Training at each cut-off…")):
+    bars = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console, transient=True)  # fmt: skip
+    with session_scope() as session, bars:
+        task = bars.add_task(t("Months replayed (a model trained for each)"), total=months)
         found = forecast_backtest(session, refresh_config(settings()), today_local(),
-                                  months=months)  # fmt: skip
+                                  months=months, tick=lambda: bars.advance(task))  # fmt: skip
     table = Table(title=t("Renewal forecast against what renewed"))
     for column in (t("Month"), t("Renewals"), t("Renewed"), t("Model"), t("Error"),
                    t("Calls"), t("With calls"), t("Error")):  # fmt: skip

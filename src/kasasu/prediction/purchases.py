@@ -70,5 +70,7 @@ def project_purchases(rows: Iterable[Mapping[str, Any]], names: Iterable[str]) -
                 "still_buying": float(p),
             }
             for a, n, v, p in zip(ids, ahead, mean, alive, strict=True)
+            # A history the fitted models cannot evaluate (an overflow) projects nothing.
+            if math.isfinite(n) and math.isfinite(v) and math.isfinite(p)
         },
     )

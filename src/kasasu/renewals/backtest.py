@@ -12,6 +12,7 @@ MAPE is its mean over the months that renewed anything.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -55,9 +56,15 @@ class ForecastBacktest(BaseModel):
 
 
 def forecast_backtest(
-    session: Session, config: RefreshConfig, today: date, *, months: int = 12
+    session: Session,
+    config: RefreshConfig,
+    today: date,
+    *,
+    months: int = 12,
+    tick: Callable[[], None] | None = None,
 ) -> ForecastBacktest:
-    """The last ``months`` whole months before ``today``'s, oldest first."""
+    """The last ``months`` whole months before ``today``'s, oldest first; ``tick`` after
+    each month (a model is trained for each)."""
     fx = exchange_factors(session, config.currency, today)
     stored = feature_days(session)
     accounts = read_accounts(session)
@@ -74,6 +81,8 @@ def forecast_backtest(
                 session, config, cutoff, HORIZON_DAYS, stored=stored, accounts=accounts
             )
         found.append(_month(session, config, fx, (start, end), cutoff=cutoff, risks=risks or {}))
+        if tick:
+            tick()
     if not any(m.renewals for m in found):
         raise InvalidInput(
             _("No renewal of a term longer than a month in the last {n} months", n=months)
