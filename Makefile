@@ -77,12 +77,14 @@ test-fast: dev
 bench: dev
 	$(BIN)/python benchmarks/events.py
 	$(BIN)/python benchmarks/demo.py
+	$(BIN)/python benchmarks/export.py
 	$(BIN)/python benchmarks/metrics.py
 	$(BIN)/python benchmarks/health.py
 	$(BIN)/python benchmarks/playbooks.py
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/sdk.py
 	$(BIN)/python benchmarks/intake.py
+	$(BIN)/python benchmarks/stripe_webhooks.py
 	$(BIN)/python benchmarks/guides.py
 	$(BIN)/python benchmarks/churn.py
 	$(BIN)/python benchmarks/voice.py

@@ -13,12 +13,13 @@ API routes named below; the onboarding template's form (a template's and a new o
 the customer's shared plan (/p/{token}, behind a link made first on an account with a plan);
 the account page of a plan with a meeting scheduled through the API, that meeting's public
 reply page (/m/{link}) and the API's list of meetings; a demo guide's editor, preview as
-a user and report, and the API's guides;
+a user and report, and the API's guides; the
+funnel page (by month and quarter), a month's leads and the API's funnel;
 and every other page of the navigation (``web/navigation.py``).
 Prints the median and the 95th percentile; target (issues): p95 ≤ 150 ms for each page at
-20,000 accounts. The first visit of the dashboard and of a KPI page after the refresh (which
-computed their KPIs ahead; the imports since then changed every account, so the dashboard's
-page is composed anew) is printed apart, against its own target: ≤ 1 s.
+20,000 accounts. The first visit of the dashboard, of a KPI page and of the funnel after the
+refresh (which computed their KPIs ahead; the imports since then changed every account, so
+the dashboard's page is composed anew) is printed apart, against its own target: ≤ 1 s.
 """
 
 from __future__ import annotations
@@ -129,6 +130,9 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float, int]]:
         started = time.perf_counter()
         client.get("/kpis/grr?grain=quarter")
         cold_kpi = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        client.get("/funnel")
+        cold_funnel = (time.perf_counter() - started) * 1000
         owner = _an_owner(env)
         listing = client.get("/accounts?mine=0").text
         ids = re.findall(r'href="/accounts/(\d+)"', listing)[:20]
@@ -181,11 +185,19 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float, int]]:
                 "/kpis/arpa",
             ],
             "KPI page, GRR by quarter": ["/kpis/grr?grain=quarter"],
+            "funnel page, by month and quarter": ["/funnel", "/funnel?grain=quarter"],
+            "funnel, a month's leads": [
+                f"/funnel/paths?period={_last_month()}",
+                f"/funnel/paths?period={_last_month()}&page=2",
+            ],
+            "API funnel": ["/api/v1/funnel", f"/api/v1/funnel/paths?period={_last_month()}"],
             "playbook dry run": ["/playbooks/usage-drop/dry-run", "/playbooks/renewal-30/dry-run"],
             "workload": ["/workload"],
             "churn reasons": ["/churn", "/churn?by=month"],
             "accounts export, red (CSV)": ["/accounts/export?mine=0&band=red"],
             "API account overview": [f"/api/v1/accounts/{i}/overview" for i in ids],
+            "API external ids": [f"/api/v1/accounts/{i}/external-ids" for i in ids],
+            "API sync status": ["/api/v1/sync/status"],
             "API dashboard": ["/api/v1/dashboard"],
             "API churn reasons": ["/api/v1/churn-reasons"],
             "API workload": ["/api/v1/workload"],
@@ -227,6 +239,7 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float, int]]:
         results = {
             "dashboard, first visit": (cold, cold, 0),
             "KPI page, first visit": (cold_kpi, cold_kpi, 0),
+            "funnel page, first visit": (cold_funnel, cold_funnel, 0),
         }
         for name, paths in pages.items():
             times, largest = _times(client, paths)

@@ -16,6 +16,8 @@ from kasasu.api.intake import MOUNT as INTAKE_PATH
 from kasasu.api.intake import create_intake
 from kasasu.api.problems import http_problem
 from kasasu.api.request_ids import RequestIds, internal_error_problem
+from kasasu.api.webhooks import MOUNT as WEBHOOKS_PATH
+from kasasu.api.webhooks import create_webhooks
 from kasasu.imports.limits import MAX_UPLOAD_BYTES, MULTIPART_OVERHEAD
 from kasasu.kit.deadline import BudgetMiddleware
 from kasasu.kit.security_headers import SecurityHeaders
@@ -45,7 +47,10 @@ def _is_api(request: Request) -> bool:
     """Whether an answer made outside the API app (a refused body, a 500, an unrouted path)
     is for the API, and so problem+json, rather than a page."""
     path = request.url.path
-    return any(path == mount or path.startswith(f"{mount}/") for mount in (MOUNT_PATH, INTAKE_PATH))
+    return any(
+        path == mount or path.startswith(f"{mount}/")
+        for mount in (MOUNT_PATH, INTAKE_PATH, WEBHOOKS_PATH)
+    )
 
 
 def _too_large(request: Request, limit: int) -> Response:
@@ -66,6 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.kasasu = ctx
     app.mount(MOUNT_PATH, create_api(ctx))
     app.mount(INTAKE_PATH, create_intake(ctx))  # Segment's HTTP API: /v1/batch, /v1/track…
+    app.mount(WEBHOOKS_PATH, create_webhooks(ctx))  # POST /webhooks/stripe
     # Inside the session middleware (a refused page still has the reader's language).
     app.add_middleware(BodyLimit, limit_of=body_limit, refuse=_too_large)
     # Signed (not encrypted) cookie holding the user id, the language and the CSRF token.

@@ -46,6 +46,14 @@ class RefreshSettings(BaseModel):
     at: time = time(3, 0)  # local time in ``timezone``; the day refreshed is that day
 
 
+class ExportSettings(BaseModel):
+    """The warehouse export (``KASASU_EXPORT__*``, docs/warehouse.md)."""
+
+    # When set, ``kasasu serve`` writes every table and the usage events there as Parquet
+    # after each daily refresh, as ``kasasu export parquet DIR`` does.
+    parquet_dir: Path | None = None
+
+
 class TouchSettings(BaseModel):
     """MRR from which an account without a touch model of its own is high- or low-touch,
     in minor units of the reporting currency (``KASASU_TOUCH__*``)."""
@@ -75,6 +83,14 @@ class PlaybookSettings(BaseModel):
     enabled: bool = True  # evaluate playbooks as the last step of the daily refresh
     base_url: str = "http://127.0.0.1:8000"  # where links in emails and webhooks point
     slack_url: str | None = None  # the incoming webhook that "url: slack" actions post to
+    # A Microsoft Teams "Workflows" webhook (Send webhook alerts to a channel) for notify
+    # actions with channel teams.
+    teams_url: str | None = None
+    # Chatwork (channel chatwork): the API token of the account that posts, its room, and
+    # the API's base URL.
+    chatwork_token: SecretStr | None = None
+    chatwork_room: str | None = Field(default=None, pattern=r"^\d+$")
+    chatwork_api: str = "https://api.chatwork.com/v2"
     # Signs every webhook body (HMAC-SHA256); receivers check X-Kasasu-Signature with it.
     webhook_secret: SecretStr = SecretStr(DEV_SECRET)
     webhook_timeout: float = Field(default=10.0, gt=0)
@@ -96,6 +112,38 @@ class PlaybookSettings(BaseModel):
 
     def allowed_webhook_hosts(self) -> frozenset[str]:
         return parse_allowed(self.webhook_hosts.split(","))
+
+
+class DigestSettings(BaseModel):
+    """The daily digest to each CSM after the refresh of today (``KASASU_DIGEST__*``): their
+    red accounts, renewals ahead and tasks due, by email or to the chat each one chooses
+    (Settings, or ``kasasu digests set``)."""
+
+    enabled: bool = True
+    renewal_days: int = Field(default=30, ge=1, le=365)  # renewals within this many days
+
+
+class CrmSettings(BaseModel):
+    """Health written back to the CRM (``KASASU_CRM__*``, docs/crm-write-back.md): after the
+    refresh of today, the accounts whose band, score, churn risk or CSM changed since the
+    last delivery are POSTed to ``webhook_url``, signed as playbook webhooks are."""
+
+    webhook_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    batch_size: int = Field(default=500, ge=1, le=10_000)  # accounts per POST
+
+
+class ConnectorSettings(BaseModel):
+    """Billing, CRM and helpdesk connectors (``KASASU_CONNECTORS__*``)."""
+
+    # The signing secret of the Stripe webhook endpoint (whsec_…); unset, /webhooks/stripe
+    # refuses every delivery.
+    stripe_webhook_secret: SecretStr | None = None
+    # Seconds a signed Stripe delivery stays valid; an older one is refused as a replay.
+    stripe_tolerance: int = Field(default=300, ge=1, le=86_400)
+    # Files dropped in <drop_dir>/<profile>/ (e.g. hubspot-companies/) are imported by the
+    # scheduler with that profile, then moved to <drop_dir>/<profile>/done/.
+    drop_dir: Path | None = None
+    drop_every_minutes: int = Field(default=5, ge=1, le=24 * 60)  # how often it is looked at
 
 
 class SurveySettings(BaseModel):
@@ -204,20 +252,27 @@ class Settings(BaseSettings):
     dev_mode: bool = False
     # Where the health features and KPIs are computed: duckdb (embedded copy), postgres (in
     # place; KASASU_ANALYTICS_URL may name a replica) or spark (KASASU_ANALYTICS_URL is the
-    # master, default local[2]; usage events are the Parquet at KASASU_ANALYTICS_EVENTS).
+    # master, default local[2]; usage events are the Parquet at KASASU_ANALYTICS_EVENTS, or
+    # the facts and the events both come from the warehouse export at
+    # KASASU_ANALYTICS_WAREHOUSE, a directory or a URL Spark reads).
     analytics_engine: Literal["duckdb", "postgres", "spark"] = "duckdb"
     analytics_url: str | None = None
     analytics_events: Path | None = None
+    analytics_warehouse: str | None = None
     server: ServerSettings = ServerSettings()
     refresh: RefreshSettings = RefreshSettings()
+    export: ExportSettings = ExportSettings()
     touch: TouchSettings = TouchSettings()
     mail: MailSettings = MailSettings()
     playbooks: PlaybookSettings = PlaybookSettings()
+    digest: DigestSettings = DigestSettings()
+    crm: CrmSettings = CrmSettings()
     surveys: SurveySettings = SurveySettings()
     onboarding: OnboardingSettings = OnboardingSettings()
     limits: LimitSettings = LimitSettings()
     auth: AuthSettings = AuthSettings()
     oidc: OidcSettings = OidcSettings()
+    connectors: ConnectorSettings = ConnectorSettings()
 
     @model_validator(mode="after")
     def _files_under_the_data_dir(self) -> Settings:
@@ -252,13 +307,14 @@ class Settings(BaseSettings):
 
     def analytics(self) -> AnalyticsSource:
         """Where this deployment's analytics run and the usage events they read (Spark
-        reads its own copy of the events, ``analytics_events``)."""
-        spark = self.analytics_engine == "spark"
-        return AnalyticsSource(
-            engine=self.analytics_engine,
-            events_path=self.analytics_events if spark else self.events_path,
-            url=self.analytics_url,
-        )
+        reads its own copy of the events, ``analytics_events``, or the facts and the events
+        of a warehouse export, ``analytics_warehouse``)."""
+        engine, url = self.analytics_engine, self.analytics_url
+        if engine != "spark":
+            return AnalyticsSource(engine=engine, events_path=self.events_path, url=url)
+        if self.analytics_warehouse:
+            return AnalyticsSource(engine=engine, url=url, warehouse=self.analytics_warehouse)
+        return AnalyticsSource(engine=engine, events_path=self.analytics_events, url=url)
 
     def reporting(self) -> Reporting:
         """How this deployment reports figures, as one value for the services."""

@@ -16,9 +16,14 @@ from kasasu.settings import Settings
 
 if TYPE_CHECKING:
     from kasasu.api.context import ApiContext
+    from kasasu.connectors.schemas import StripeConfig
     from kasasu.health.features import RefreshConfig
+    from kasasu.jobs.digests import DigestConfig
+    from kasasu.jobs.export import ExportSetup
     from kasasu.jobs.playbooks import PlaybookSetup
+    from kasasu.jobs.writeback import WritebackConfig
     from kasasu.onboarding.config import ReminderConfig
+    from kasasu.playbooks.chat import ChatConfig
     from kasasu.playbooks.planning import PlaybookConfig
     from kasasu.surveys.config import SurveyConfig
     from kasasu.surveys.guard import SurveyGuard
@@ -88,6 +93,21 @@ def playbook_config(settings: Settings) -> PlaybookConfig:
         base_url=pb.base_url,
         slack_url=pb.slack_url,
         webhook_hosts=pb.allowed_webhook_hosts(),
+        chat=chat_config(settings),
+    )
+
+
+def chat_config(settings: Settings) -> ChatConfig:
+    """Where Slack, Teams and Chatwork messages go (notify actions, digests)."""
+    from kasasu.playbooks.chat import ChatConfig
+
+    pb = settings.playbooks
+    return ChatConfig(
+        slack_url=pb.slack_url,
+        teams_url=pb.teams_url,
+        chatwork_token=pb.chatwork_token.get_secret_value() if pb.chatwork_token else None,
+        chatwork_room=pb.chatwork_room,
+        chatwork_api=pb.chatwork_api,
     )
 
 
@@ -107,10 +127,35 @@ def playbook_setup(settings: Settings) -> PlaybookSetup:
             webhook_timeout=pb.webhook_timeout,
             retries=pb.retries,
             backoff=pb.backoff,
+            chat=chat_config(settings),
         ),
         reclaim_after=timedelta(minutes=pb.reclaim_after_minutes),
         max_attempts=pb.attempts,
     )
+
+
+def digest_config(settings: Settings) -> DigestConfig:
+    """The daily digest to each CSM: sent as playbook emails and chat messages are."""
+    from kasasu.jobs.digests import DigestConfig
+
+    return DigestConfig(
+        reporting=settings.reporting(),
+        renewal_days=settings.digest.renewal_days,
+        base_url=settings.playbooks.base_url,
+        delivery=playbook_setup(settings).delivery,
+    )
+
+
+def writeback_config(settings: Settings) -> WritebackConfig | None:
+    """Health to the CRM's webhook, signed as playbook webhooks are; None until
+    KASASU_CRM__WEBHOOK_URL is set."""
+    from kasasu.jobs.writeback import WritebackConfig
+
+    crm = settings.crm
+    if crm.webhook_url is None:
+        return None
+    delivery = playbook_setup(settings).delivery
+    return WritebackConfig(url=crm.webhook_url, batch_size=crm.batch_size, delivery=delivery)
 
 
 def refresh_config(settings: Settings) -> RefreshConfig:
@@ -124,6 +169,14 @@ def refresh_config(settings: Settings) -> RefreshConfig:
         gross_margin=settings.gross_margin,
         purchase_events=settings.purchase_names(),
     )
+
+
+def export_setup(settings: Settings) -> ExportSetup | None:
+    """The scheduled warehouse export, or None when KASASU_EXPORT__PARQUET_DIR is not set."""
+    from kasasu.jobs.export import ExportSetup
+
+    directory = settings.export.parquet_dir
+    return ExportSetup(directory, settings.events_path) if directory is not None else None
 
 
 def sign_in_guard(settings: Settings) -> SignInGuard:
@@ -195,4 +248,17 @@ def api_context(settings: Settings) -> ApiContext:
         survey_guard=survey_guard(settings),
         playbooks=playbook_config(settings),
         sdk_limit=SlidingWindow(limits.sdk_per_address, limits.sdk_window_seconds),
+        stripe=stripe_config(settings),
+    )
+
+
+def stripe_config(settings: Settings) -> StripeConfig | None:
+    """The Stripe webhook's secret and tolerance, or None when no secret is set."""
+    from kasasu.connectors.schemas import StripeConfig
+
+    c = settings.connectors
+    if c.stripe_webhook_secret is None:
+        return None
+    return StripeConfig(
+        secret=c.stripe_webhook_secret.get_secret_value(), tolerance=c.stripe_tolerance
     )

@@ -97,6 +97,8 @@ def test_duckdb_and_postgres_agree_on_every_kpi(
     assert any(v.breakdown and v.breakdown["churn"] > 0 for v in moved)  # the data really moves
     for name in ("active_account_rate", "dau_mau"):  # events really read, on both engines
         assert any(v.value for v in embedded if v.metric == name), name
+    funnel = [v.breakdown for v in embedded if v.metric == "funnel_leads" and v.breakdown]
+    assert any(b["retained"] for b in funnel)  # leads, deals and MRR a year on, on both
 
 
 def test_duckdb_and_postgres_agree_on_every_feature(postgres_demo: tuple[str, Path]) -> None:

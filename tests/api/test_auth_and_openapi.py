@@ -123,8 +123,13 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("post", "/imports/{kind}"),
         ("get", "/metrics/{name}"),
         ("get", "/metrics/{name}/explain"),
+        ("get", "/funnel"),
+        ("get", "/funnel/paths"),
         ("get", "/exchange-rates"),
         ("post", "/exchange-rates"),
+        ("get", "/sync/status"),
+        ("get", "/accounts/{account_id}/external-ids"),
+        ("put", "/accounts/{account_id}/external-ids/{source}"),
         ("get", "/renewals"),
         ("post", "/renewals"),
         ("get", "/accounts/{account_id}/health"),
@@ -206,6 +211,7 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("get", "/churn-reasons"),
         ("get", "/workload"),
         ("get", "/account-list"),
+        ("get", "/exports/crm"),
         *PUBLIC,
     }
     for resource in RESOURCES:

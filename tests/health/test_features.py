@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
@@ -13,13 +14,18 @@ from kasasu.events.schemas import BATCH_SCHEMA
 from kasasu.events.service import append_events
 from kasasu.health.features import RefreshConfig, compute_features
 from kasasu.health.repository import SnapshotRepository
+from kasasu.models import Invoice
 from kasasu.warehouse.source import AnalyticsSource
 from tests.analytics.golden_voice import utc
 from tests.health.golden_health import AS_OF, add_health_base, write_health_events
 
 
-def _features(session: Session, events: Path | None) -> dict[str, dict[str, float | None]]:
+def _features(
+    session: Session, events: Path | None, more: Callable[[dict[str, int]], None] | None = None
+) -> dict[str, dict[str, float | None]]:
     ids = add_health_base(session)
+    if more is not None:
+        more(ids)
     config = RefreshConfig(
         zone="Asia/Tokyo", currency="JPY", source=AnalyticsSource(events_path=events)
     )
@@ -59,6 +65,7 @@ def test_features_by_hand(session: Session, tmp_path: Path) -> None:
         "guides_completed_90d": 0,
         "guides_dismissed_90d": 0,
         "engagement_90d": 1,
+        "payment_issues": 0,
         "custom.nps_goal": 9,
     }
     h2 = f["H2"]
@@ -121,3 +128,28 @@ def test_local_days_across_a_daylight_saving_change(session: Session, tmp_path: 
     assert h1["dau_mau"] == pytest.approx(2 / 30)
     # Last use on Oct 27 (local); Nov 1 is 5 local days later.
     assert h1["days_since_last_event"] == 5
+
+
+def test_payment_issues_count_failed_invoices_unpaid_at_the_day_start(session: Session) -> None:
+    start = datetime(2026, 1, 31, 15, tzinfo=UTC)  # AS_OF (1 February) 00:00 Tokyo
+
+    def invoices(ids: dict[str, int]) -> None:
+        def one(ref: str, failed: datetime | None, **more: object) -> Invoice:
+            return Invoice(external_id=ref, account_id=ids["H1"], status=more.pop("status", "open"),
+                           currency="JPY", amount_due=30_000, amount_paid=0,
+                           issued_at=datetime(2026, 1, 20, tzinfo=UTC), failed_at=failed,
+                           **more)  # fmt: skip
+
+        before = start - timedelta(days=3)
+        session.add_all([
+            one("in_1", before),  # failed, unpaid: 1
+            one("in_2", before, paid_at=start + timedelta(hours=2)),  # paid later that day: 2
+            one("in_3", before, paid_at=start - timedelta(hours=1)),  # paid before: no
+            one("in_4", before, status="void"),  # voided: nothing owed
+            one("in_5", start),  # failed at the day's start, not before it: no
+            one("in_6", None),  # never failed
+        ])  # fmt: skip
+        session.flush()
+
+    f = _features(session, None, invoices)
+    assert (f["H1"]["payment_issues"], f["H2"]["payment_issues"]) == (2, 0)

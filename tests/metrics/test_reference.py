@@ -43,6 +43,15 @@ KPIS = [
     "active_account_rate",
     "dau_mau",
     "time_to_value",
+    "funnel_leads",
+    "funnel_qualification_rate",
+    "funnel_win_rate",
+    "funnel_onboarding_rate",
+    "funnel_retention_rate",
+    "funnel_expansion_rate",
+    "funnel_days_to_qualify",
+    "funnel_days_to_win",
+    "funnel_days_to_value",
 ]
 
 

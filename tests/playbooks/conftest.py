@@ -124,6 +124,55 @@ def receiver() -> Iterator[tuple[Receiver, str]]:
         server.server_close()
 
 
+@dataclass
+class Posted:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class RawReceiver:
+    """Records every POST as it came (path, headers, bytes), for chat messages and the CRM
+    webhook; answers the first ``fail_first`` with 503."""
+
+    fail_first: int = 0
+    posts: list[Posted] = field(default_factory=list)  # the ones answered 200
+    requests: int = 0
+
+
+def _raw_handler(receiver: RawReceiver) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            receiver.requests += 1
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            if receiver.requests <= receiver.fail_first:
+                self.send_response(503)
+            else:
+                receiver.posts.append(Posted(self.path, dict(self.headers.items()), body))
+                self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    return Handler
+
+
+@pytest.fixture
+def raw_receiver() -> Iterator[tuple[RawReceiver, str]]:
+    """A receiver and its base URL (http://127.0.0.1:PORT, no path)."""
+    found = RawReceiver()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _raw_handler(found))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield found, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture
 def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     """A migrated SQLite database of its own whose commits stay (the runner commits)."""

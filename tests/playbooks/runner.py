@@ -43,10 +43,11 @@ HELLO: dict[str, Any] = {
 }
 
 
-def setup(smtp_port: int, data_dir: Path, retries: int = 3) -> PlaybookSetup:
+def setup(smtp_port: int, data_dir: Path, retries: int = 3, **chat: Any) -> PlaybookSetup:
     """As ``kasasu serve`` and ``kasasu refresh`` build it from the settings: mail to the
     local SMTP server, webhooks signed with SECRET and allowed to reach the local receiver
-    on loopback through KASASU_PLAYBOOKS__WEBHOOK_HOSTS."""
+    on loopback through KASASU_PLAYBOOKS__WEBHOOK_HOSTS; ``chat``: more playbook settings
+    (teams_url, chatwork_token …)."""
     settings = Settings(
         data_dir=data_dir,
         timezone="Asia/Tokyo",
@@ -60,6 +61,7 @@ def setup(smtp_port: int, data_dir: Path, retries: int = 3) -> PlaybookSetup:
             webhook_hosts="127.0.0.1",
             retries=retries,
             backoff=0.0,
+            **chat,
         ),
     )
     return playbook_setup(settings)

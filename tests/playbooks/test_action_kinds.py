@@ -28,7 +28,7 @@ def test_local_kinds_are_those_performed_in_the_database() -> None:
         "show_guide",
         "announce",
     } == LOCAL_KINDS
-    assert {k for k, v in ACTION_KINDS.items() if v.deliver} == {"email", "webhook"}
+    assert {k for k, v in ACTION_KINDS.items() if v.deliver} == {"email", "webhook", "notify"}
 
 
 def test_labels_are_translated() -> None:
@@ -36,6 +36,7 @@ def test_labels_are_translated() -> None:
         "タスク",
         "メール",
         "Webhook",
+        "チャット通知",
         "項目の変更",
         "アンケート依頼",
         "オンボーディング計画",

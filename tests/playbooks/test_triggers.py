@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kasasu.models import Milestone, SurveyResponse, Ticket
+from kasasu.models import Invoice, Milestone, SurveyResponse, Ticket
 from kasasu.playbooks.definitions import validate_playbook
 from kasasu.playbooks.planning import PlaybookConfig, plan_day
 from kasasu.playbooks.schemas import RenewalDue, Trigger
@@ -232,3 +232,29 @@ def test_every_trigger_type_has_its_rule_and_words() -> None:
 )
 def test_trigger_words(trigger: dict[str, Any], locale: str, words: str) -> None:
     assert trigger_words(trigger, locale) == words
+
+
+def test_payment_failed_fires_per_unpaid_invoice(session: Session, ids: dict[str, int]) -> None:
+    from datetime import UTC, datetime
+
+    def invoice(ref: str, account: str, failed: datetime | None, **more: Any) -> Invoice:
+        status = more.pop("status", "open")
+        return Invoice(external_id=ref, account_id=ids[account], status=status, currency="JPY",
+                       amount_due=33_000, amount_paid=0, failed_at=failed,
+                       issued_at=datetime(2026, 6, 1, tzinfo=UTC), **more)  # fmt: skip
+
+    failed = datetime(2026, 6, 9, 1, tzinfo=UTC)
+    session.add_all(
+        [
+            invoice("in_1", "P1", failed),  # failed, still unpaid: fires
+            invoice("in_2", "P2", failed, paid_at=datetime(2026, 6, 9, 5, tzinfo=UTC)),  # paid
+            invoice("in_3", "P3", None),  # never failed
+            invoice("in_4", "P3", failed, status="void"),  # cancelled: nothing owed
+            invoice("in_5", "P4", failed),  # P4 is not paying: not a customer trigger
+            # Failed after DAY's end (10 June 24:00 Tokyo = 15:00 UTC): not yet.
+            invoice("in_6", "P2", datetime(2026, 6, 10, 15, 30, tzinfo=UTC)),
+        ]
+    )
+    session.flush()
+    assert fired(session, {"type": "payment_failed"}) == {ids["P1"]: "invoice:in_1"}
+    assert trigger_words({"type": "payment_failed"}, "ja") == "支払いの失敗（未払い）"

@@ -11,4 +11,6 @@ RESOURCES = [
     "/responses",
     "/activities",
     "/tasks",
+    "/leads",
+    "/deals",
 ]

@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from kasasu.digests.service import digest_preferences
 from kasasu.domain.choices import Role
 from kasasu.health.features import RefreshConfig, compute_features
 from kasasu.health.service import score_day
@@ -112,3 +113,51 @@ def test_scorecard_preview_and_save(
     with sessions() as s:
         # The three shipped cards' v1 (onboarding, adoption, default), then default v2.
         assert s.query(ScorecardVersion).count() == 4
+
+
+def test_admins_see_each_connectors_last_run_and_its_errors(
+    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+) -> None:
+    from datetime import UTC, datetime
+
+    from kasasu.connectors.runs import record_run
+    from kasasu.connectors.schemas import error
+    from kasasu.kit.i18n import _
+
+    with sessions() as s:
+        started = datetime(2026, 12, 1, 3, tzinfo=UTC)
+        record_run(s, "hubspot-companies", started, rows=3, errors=[], detail="a.csv")
+        bad = [error("row 4 Status", _("Missing column"))]
+        record_run(s, "zendesk-tickets", started, rows=0, errors=bad, detail="b.csv")
+        s.commit()
+    sign_in(Role.CSM)
+    assert "zendesk-tickets" not in web.get("/settings").text  # admins only
+    sign_in(Role.ADMIN)
+    page = web.get("/settings").text
+    assert re.search(r"<td>hubspot-companies</td><td>[^<]+</td><td>3</td><td>0</td>", page)
+    assert re.search(r"<td>zendesk-tickets</td><td>[^<]+</td><td>0</td><td>1</td>", page)
+    assert "<code>row 4 Status</code> Missing column" in page
+
+
+def test_your_daily_digest_channel(
+    web: TestClient, sign_in: SignIn, sessions: sessionmaker[Session]
+) -> None:
+    """Email by default; Teams to a webhook URL of your own; a Chatwork room that is not a
+    number is refused under the form (400), what was typed kept, nothing stored."""
+    me = sign_in(Role.CSM)
+    page = web.get("/settings?lang=en").text
+    assert "Your daily digest" in page
+    assert '<option value="email" selected>Email</option>' in page
+    form = {"csrf_token": csrf(page), "channel": "teams", "target": "https://hook.example/t"}
+    saved = web.post("/settings/digest", data=form)
+    assert saved.status_code == 303
+    after = web.get(saved.headers["location"] + "&lang=en").text
+    assert '<option value="teams" selected>Microsoft Teams</option>' in after
+    assert 'value="https://hook.example/t"' in after
+    wrong = web.post("/settings/digest?lang=en", data=form | {"channel": "chatwork",
+                                                               "target": "room-7"})  # fmt: skip
+    assert wrong.status_code == 400
+    assert "A Chatwork room id is a number" in wrong.text
+    assert 'value="room-7" maxlength="2000"' in wrong.text
+    with sessions() as s:
+        assert digest_preferences(s, [me])[me].channel == "teams"

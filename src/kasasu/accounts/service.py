@@ -51,6 +51,14 @@ def external_ids(session: Session, account_id: int) -> dict[str, str]:
     }
 
 
+def external_ids_of(session: Session, account_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+    """Account id → {source: its id there} for the accounts that have any (one query)."""
+    found: dict[int, dict[str, str]] = {}
+    for r in AccountExternalIdRepository(session).for_accounts(sorted(set(account_ids))):
+        found.setdefault(r.account_id, {})[r.source] = r.external_id
+    return found
+
+
 def find_account_by_source(session: Session, source: str, external_id: str) -> AccountRead | None:
     row = AccountExternalIdRepository(session).get_for(source, external_id)
     return accounts.get(session, row.account_id) if row else None
@@ -70,6 +78,20 @@ def account_id_for(session: Session, ref: str) -> int:
 def account_ids(session: Session, external_ids: Iterable[str]) -> dict[str, int]:
     """External id → account id, for those that exist (in chunks)."""
     return AccountRepository(session).map_external_ids(external_ids)
+
+
+def account_refs(
+    session: Session, source: str, values: Iterable[str], match: str
+) -> dict[str, str]:
+    """Another system's references to accounts → the accounts' external ids: by the ids
+    linked for ``source`` first, then (``match`` = name or domain) by the account's name or
+    domain, case-folded. A value found by name or domain is keyed case-folded."""
+    wanted = [v for v in values if v]
+    found = AccountExternalIdRepository(session).refs_for(source, wanted)
+    if match in ("name", "domain"):
+        rest = [v for v in wanted if v not in found]
+        found.update(AccountRepository(session).refs_by(match, rest))
+    return found
 
 
 def account_names(session: Session, ids: Iterable[int]) -> dict[int, str]:

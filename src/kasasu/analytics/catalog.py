@@ -6,6 +6,7 @@ from functools import cache
 
 from kasasu.analytics import (
     kpis_cohorts,
+    kpis_funnel,
     kpis_ltv,
     kpis_renewals,
     kpis_revenue,
@@ -27,6 +28,7 @@ def _index() -> dict[str, Metric]:
         *kpis_voice.METRICS,
         *kpis_support.METRICS,
         *kpis_usage.METRICS,
+        *kpis_funnel.METRICS,
     ):
         if metric.name in index:
             raise ValueError(f"metric {metric.name} is defined twice")

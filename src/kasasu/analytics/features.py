@@ -162,6 +162,12 @@ FEATURES = (
         _("Guides closed before their end by the account's users in the 90 days"),
     ),
     Feature(
+        "payment_issues",
+        "count",
+        _("Payment issues"),
+        _("Invoices whose payment had failed and that were still unpaid at the day's start"),
+    ),
+    Feature(
         "engagement_90d",
         "count",
         _("Webinars and community, 90 days"),
@@ -227,6 +233,8 @@ def account_features(
         parts.append(_engagement(src.activities, at))
     if src.guide_viewers is not None:
         parts.append(_guides(src.guide_viewers, at))
+    if src.invoices is not None:
+        parts.append(_payments(src.invoices, at))
     usage = usage_features(src, base.select("account_id"), at.window(), as_of, zone)
     if usage is not None:
         parts.append(usage)
@@ -239,6 +247,7 @@ def account_features(
         has_usage=usage is not None,
         has_activities=src.activities is not None,
         has_guides=src.guide_viewers is not None,
+        has_invoices=src.invoices is not None,
     )
 
 
@@ -331,6 +340,13 @@ def _engagement(activities: ir.Table, at: _Instants) -> ir.Table:
     return a.group_by("account_id").aggregate(engagement_90d=a.count())
 
 
+def _payments(invoices: ir.Table, at: _Instants) -> ir.Table:
+    i = invoices
+    failing = (i.failed_at < at.now) & (i.paid_at.isnull() | (i.paid_at >= at.now))
+    i = i.filter(failing & (i.status != "void"))
+    return i.group_by("account_id").aggregate(payment_issues=i.count())
+
+
 def _guides(viewers: ir.Table, at: _Instants) -> ir.Table:
     v = viewers
     start, now = at.days_before(90), at.now
@@ -359,7 +375,13 @@ def guide_measures(src: Sources, as_of: date, zone: str) -> ir.Table | None:
 
 
 def _finish(
-    table: ir.Table, as_of: date, *, has_usage: bool, has_activities: bool, has_guides: bool
+    table: ir.Table,
+    as_of: date,
+    *,
+    has_usage: bool,
+    has_activities: bool,
+    has_guides: bool,
+    has_invoices: bool,
 ) -> ir.Table:
     t = table
     null_f = ibis.null("float64")
@@ -404,5 +426,6 @@ def _finish(
         "guides_completed_90d": t.guides_completed.fill_null(zero) if has_guides else null_f,
         "guides_dismissed_90d": t.guides_dismissed.fill_null(zero) if has_guides else null_f,
         "engagement_90d": t.engagement_90d.fill_null(zero) if has_activities else null_f,
+        "payment_issues": t.payment_issues.fill_null(zero) if has_invoices else null_f,
     }
     return t.select("account_id", **{n: columns[n].cast("float64") for n in FEATURE_NAMES})

@@ -57,6 +57,9 @@ class Inputs:
     # (DESIGN.md §4: green); empty: health is no condition.
     loyal_bands: tuple[str, ...] = (Band.GREEN.value,)
     share: bool = True
+    # The day cohort KPIs (the funnel) are observed on, exclusive: what happened before it
+    # counts. None: the end of the last period.
+    as_of: date | None = None
     _trailing: dict[int, Inputs] = field(default_factory=dict, init=False, repr=False)
     _memo: dict[str, ir.Table] = field(default_factory=dict, init=False, repr=False)
     # The inputs the KPI request started from; windows derived from it (trailing 12 months,
@@ -68,6 +71,11 @@ class Inputs:
         if key not in self._memo:
             self._memo[key] = self._shared(build())
         return self._memo[key]
+
+    @property
+    def observed_until(self) -> date:
+        """``as_of``, else the day after the last period's last day."""
+        return self.as_of or self.period_list[-1].end
 
     @cached_property
     def periods(self) -> ir.Table:

@@ -47,6 +47,9 @@ class Sources:
     health_scores: ir.Table | None = None  # bands by day (loyal customers are green)
     guides: ir.Table | None = None  # (id, key): only the guide features read them
     guide_viewers: ir.Table | None = None  # one row per user and guide shown
+    invoices: ir.Table | None = None  # the billing connector's: payment issues
+    leads: ir.Table | None = None  # the funnel's (kpis_funnel), with the CRM's deals
+    deals: ir.Table | None = None
     filters: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -60,10 +63,17 @@ class Sources:
             health_scores=_optional(con, "health_scores"),
             guides=_optional(con, "guides"),
             guide_viewers=_optional(con, "guide_viewers"),
+            invoices=_optional(con, "invoices"),
+            leads=_optional(con, "leads"),
+            deals=_optional(con, "deals"),
         )
 
     def filtered(self, filters: Mapping[str, Any]) -> Sources:
-        """Keep only the accounts (and what hangs off them) matching every filter."""
+        """Keep only the accounts (and what hangs off them) matching every filter.
+
+        Leads and deals stay whole: a lead may reach its account only through its deal, so
+        the funnel keeps the leads of the chosen accounts itself (``filters`` says whether
+        accounts were chosen)."""
         chosen = {k: v for k, v in filters.items() if v is not None}
         if not chosen:
             return self
@@ -90,6 +100,7 @@ class Sources:
             milestones=keep(self.milestones),
             activities=None if self.activities is None else keep(self.activities),
             guide_viewers=None if self.guide_viewers is None else keep(self.guide_viewers),
+            invoices=None if self.invoices is None else keep(self.invoices),
             filters=chosen,
         )
 

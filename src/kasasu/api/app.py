@@ -10,6 +10,9 @@ from kasasu.api.audit import audit_router
 from kasasu.api.churn import churn_router
 from kasasu.api.context import ApiContext
 from kasasu.api.events import events_router
+from kasasu.api.exports import exports_router
+from kasasu.api.external_ids import external_ids_router
+from kasasu.api.funnel import funnel_router
 from kasasu.api.guides import guides_router
 from kasasu.api.health import health_router
 from kasasu.api.imports import imports_router
@@ -25,6 +28,7 @@ from kasasu.api.resources import resource_routers
 from kasasu.api.sdk import sdk_router
 from kasasu.api.segments import segments_router
 from kasasu.api.surveys import surveys_router
+from kasasu.api.sync import sync_router
 from kasasu.api.voice import voice_router
 from kasasu.api.widget import widget_router
 from kasasu.api.workspace import workspace_router
@@ -55,7 +59,10 @@ def create_api(ctx: ApiContext) -> FastAPI:
     api.include_router(events_router())
     api.include_router(imports_router())
     api.include_router(metrics_router())
+    api.include_router(funnel_router())
     api.include_router(exchange_rates_router())
+    api.include_router(sync_router())
+    api.include_router(external_ids_router())
     api.include_router(renewals_router())
     api.include_router(health_router())
     api.include_router(churn_router())
@@ -72,4 +79,5 @@ def create_api(ctx: ApiContext) -> FastAPI:
     api.include_router(loyal_router())
     api.include_router(audit_router())
     api.include_router(workspace_router())
+    api.include_router(exports_router())
     return api

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 from sqlalchemy.orm import Session, sessionmaker
 
+from kasasu.connectors.schemas import StripeConfig
 from kasasu.db import transaction
 from kasasu.db.audit import Origin, acting, request_id
 from kasasu.db.engine import Transactions
@@ -41,6 +42,7 @@ class ApiContext:
     sdk_checked: Recent[tuple[str, ...], tuple[int, int]] = field(
         default_factory=lambda: Recent(10.0)
     )
+    stripe: StripeConfig | None = None  # the webhook's signing secret; None: refused
 
     @property
     def analytics(self) -> AnalyticsSource:

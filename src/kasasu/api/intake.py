@@ -19,10 +19,8 @@ from fastapi import FastAPI, Request
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from kasasu import __version__
-from kasasu.api import problems
 from kasasu.api.context import ApiContext, context, in_transaction
-from kasasu.api.problems import problem, request_locale
+from kasasu.api.problems import machine_app, problem, request_locale
 from kasasu.errors import FieldError, InvalidInput
 from kasasu.intake.schemas import IntakeResult, SegmentBatch, SegmentCall
 from kasasu.intake.service import accept_calls, source_for_key
@@ -36,15 +34,7 @@ WRITING = ("group", "identify")
 
 
 def create_intake(ctx: ApiContext) -> FastAPI:
-    app = FastAPI(
-        title="Kasasu event intake (Segment HTTP API)",
-        version=__version__,
-        openapi_url=None,
-        docs_url=None,
-        redoc_url=None,
-    )
-    app.state.kasasu = ctx
-    problems.install(app)
+    app = machine_app("Kasasu event intake (Segment HTTP API)", ctx)
 
     @app.post("/batch", response_model=IntakeResult)
     async def batch(request: Request) -> Any:

@@ -141,6 +141,18 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def machine_app(title: str, ctx: ApiContext) -> FastAPI:
+    """An app other machines post to (Segment's intake, webhooks): no documentation pages,
+    problem+json answers, the server's context."""
+    from kasasu import __version__
+
+    app = FastAPI(title=title, version=__version__, openapi_url=None, docs_url=None,
+                  redoc_url=None)  # fmt: skip
+    app.state.kasasu = ctx
+    install(app)
+    return app
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(KasasuError, _kasasu_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -11,6 +11,17 @@ from kasasu.activities.service import activities
 from kasasu.api.crud import crud_router
 from kasasu.contacts.schemas import ContactCreate, ContactFilter, ContactRead, ContactUpdate
 from kasasu.contacts.service import contacts
+from kasasu.pipeline.schemas import (
+    DealCreate,
+    DealFilter,
+    DealRead,
+    DealUpdate,
+    LeadCreate,
+    LeadFilter,
+    LeadRead,
+    LeadUpdate,
+)
+from kasasu.pipeline.service import deals, leads
 from kasasu.subscriptions.schemas import (
     SubscriptionCreate,
     SubscriptionFilter,
@@ -87,6 +98,26 @@ def resource_routers() -> list[APIRouter]:
             update=ActivityUpdate,
             read=ActivityRead,
             filters=ActivityFilter,
+        ),
+        crud_router(
+            path="/leads",
+            tag="leads",
+            item="lead",
+            service=leads,
+            create=LeadCreate,
+            update=LeadUpdate,
+            read=LeadRead,
+            filters=LeadFilter,
+        ),
+        crud_router(
+            path="/deals",
+            tag="deals",
+            item="deal",
+            service=deals,
+            create=DealCreate,
+            update=DealUpdate,
+            read=DealRead,
+            filters=DealFilter,
         ),
         crud_router(
             path="/tasks",

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Annotated
 
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 
+from kasasu.domain.choices import ActorKind
 from kasasu.kit.types import READ_CONFIG, Moment, RowId
 
 ORIGINS = ("api", "web", "import", "playbook", "rules", "cli", "system")
 ACTIONS = ("insert", "update", "delete")
+
+
+def _actor_kind(value: object) -> object:
+    known = {k.value: k for k in ActorKind}
+    return known.get(value, value) if isinstance(value, str) else value
 
 
 class AuditEntryRead(BaseModel):
@@ -18,7 +25,8 @@ class AuditEntryRead(BaseModel):
 
     id: RowId
     at: Moment
-    actor_kind: str
+    # A kind this version does not know stays as it was stored.
+    actor_kind: Annotated[ActorKind | str, BeforeValidator(_actor_kind)]
     actor_id: int | None
     actor_name: str
     origin: str

@@ -95,6 +95,7 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "health": ("kasasu.cli.health", "health_app", None),
     "segments": ("kasasu.cli.segments", "segments_app", None),
     "playbooks": ("kasasu.cli.playbooks", "playbooks_app", None),
+    "digests": ("kasasu.cli.digests", "digests_app", None),
     "surveys": ("kasasu.cli.surveys", "surveys_app", None),
     "voice": ("kasasu.cli.voice", "voice_app", None),
     "needs": ("kasasu.cli.needs", "needs_app", None),
@@ -104,10 +105,12 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "churn": ("kasasu.cli.churn", "churn_app", None),
     "renewals": ("kasasu.cli.renewals", "renewals_app", None),
     "sources": ("kasasu.cli.sources", "sources_app", None),
+    "sync": ("kasasu.cli.sync", "sync_app", None),
     "db": ("kasasu.cli.admin", "db_app", None),
     "user": ("kasasu.cli.admin", "user_app", None),
     "apikey": ("kasasu.cli.admin", "apikey_app", None),
     "audit": ("kasasu.cli.audit", "audit_app", None),
+    "export": ("kasasu.cli.export", "export_app", None),
 }
 
 

@@ -50,7 +50,7 @@ def import_command(
             dry_run=dry_run,
             overrides=parse_overrides(mapping or []),
         )
-        with _progress() as report, session_scope() as session:
+        with progress_bars() as report, session_scope() as session:
             result = import_file(
                 session,
                 kind,
@@ -62,7 +62,7 @@ def import_command(
             )
     except InvalidInput as error:
         if error.errors:
-            err_console.print(_error_table(error_rows(error)))
+            err_console.print(error_table(error_rows(error)))
         raise fail(InvalidInput(error.message)) from None
     _print_result(result)
 
@@ -77,7 +77,7 @@ def error_rows(error: InvalidInput) -> list[RowError]:
 
 
 @contextmanager
-def _progress() -> Iterator[ProgressFn]:
+def progress_bars() -> Iterator[ProgressFn]:
     """A Rich progress bar on a terminal; one bar per stage (checking, writing)."""
     bars = Progress(
         TextColumn("{task.description}"),
@@ -99,7 +99,7 @@ def _progress() -> Iterator[ProgressFn]:
         yield report
 
 
-def _error_table(errors: Sequence[RowError]) -> Table:
+def error_table(errors: Sequence[RowError]) -> Table:
     locale = settings().locale
     table = Table(t("Row"), t("Column"), t("Value"), t("Reason"), title=None)
     for item in errors[:SHOWN_ERRORS]:
@@ -126,7 +126,7 @@ def _print_result(result: ImportResult) -> None:
     console.print(summary)
     if result.skipped:
         console.print(t("Skipped rows:"))
-        console.print(_error_table(result.skipped))
+        console.print(error_table(result.skipped))
     if result.ignored_columns:
         columns = ", ".join(result.ignored_columns)
         console.print(t("Columns not imported: {columns}", columns=columns))

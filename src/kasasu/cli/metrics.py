@@ -13,6 +13,7 @@ import typer
 from rich.table import Table
 
 from kasasu.cli.common import console, err_console, fail, session_scope, settings, t
+from kasasu.domain.dates import today_in
 from kasasu.domain.money import format_money
 from kasasu.domain.periods import Grain, parse_month
 from kasasu.errors import InvalidInput
@@ -81,6 +82,7 @@ def metrics_command(
         currency=config.currency,
         zone=config.timezone,
         gross_margin=config.gross_margin,
+        as_of=today_in(config.timezone),  # cohorts (the funnel) as they stand today
         filters={
             "plan": plan,
             "tier": tier,

@@ -22,11 +22,17 @@ from kasasu.cli.common import console, require_migrated, settings, t
 from kasasu.db import create_db_engine
 from kasasu.domain.dates import parse_date, today_in
 from kasasu.errors import InvalidInput
-from kasasu.jobs.daily import PAGES_STEP, brings_latest_day, run_day
+from kasasu.jobs.daily import PAGES_STEP, DayResult, brings_latest_day, run_day
 from kasasu.jobs.locking import refresh_lock
 from kasasu.jobs.refresh import STEPS, OnStep, days_between
 from kasasu.kit.i18n import N_, _
-from kasasu.wiring import playbook_setup, refresh_config, survey_config
+from kasasu.wiring import (
+    digest_config,
+    playbook_setup,
+    refresh_config,
+    survey_config,
+    writeback_config,
+)
 
 STEP_LABELS = {
     "features": N_("Features"),
@@ -113,6 +119,8 @@ def refresh(
                 keep=lease.keep,
                 surveys=survey_config(settings()),
                 warm=settings().reporting() if pages else None,
+                digests=digest_config(settings()) if settings().digest.enabled else None,
+                crm=writeback_config(settings()),
             )
         result, acted = ran.refresh, ran.playbooks
     finally:
@@ -150,7 +158,8 @@ def refresh(
                 alpha=f"{fit.alpha:.3f}",
                 beta=f"{fit.beta:.3f}",
             )
-            if fit
+            # A day may have only the purchases' fit (no cohort churn to fit the sBG to).
+            if fit and fit.alpha is not None and fit.beta is not None
             else t(
                 "{day}: no lifetime value yet (the contracts show no cohort churn to fit)",
                 day=day.isoformat(),
@@ -172,6 +181,7 @@ def refresh(
                 failed=outcome.failed,
             )
         )
+    _outbound(ran)
     if acted is not None:
         console.print(
             t(
@@ -182,6 +192,25 @@ def refresh(
                 failed=acted.failed,
             )
         )
+
+
+def _outbound(ran: DayResult) -> None:
+    """What went out after the refresh of today: the daily digests and the CRM write-back."""
+    if ran.digests is not None and (ran.digests.sent or ran.digests.failed):
+        console.print(
+            t(
+                "Daily digests: {sent} sent, {failed} failed (kasasu digests send tries again)",
+                sent=ran.digests.sent,
+                failed=ran.digests.failed,
+            )
+        )
+    if ran.crm is not None:
+        sent = t(
+            "CRM write-back: {sent} of {changed} changed accounts sent",
+            sent=ran.crm.sent,
+            changed=ran.crm.changed,
+        )
+        console.print(sent + (f" ({ran.crm.error})" if ran.crm.error else ""), highlight=False)
 
 
 @contextmanager

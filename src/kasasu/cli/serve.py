@@ -16,7 +16,15 @@ from kasasu.jobs.scheduler import DailyRefresh, Periodic
 from kasasu.kit import deadline
 from kasasu.kit.i18n import N_
 from kasasu.settings import Settings
-from kasasu.wiring import playbook_setup, refresh_config, reminder_config, survey_config
+from kasasu.wiring import (
+    digest_config,
+    export_setup,
+    playbook_setup,
+    refresh_config,
+    reminder_config,
+    survey_config,
+    writeback_config,
+)
 
 if TYPE_CHECKING:
     import uvicorn
@@ -46,6 +54,7 @@ def serve(
     console.print(t("Kasasu is serving on {url}", url=f"http://{host}:{port}"))
     daily = None
     reminders: Periodic | None = None
+    drops: Periodic | None = None
     if config.refresh.scheduled:
         daily = DailyRefresh(
             create_db_engine(config.database_url),
@@ -54,10 +63,16 @@ def serve(
             playbook_setup(config) if config.playbooks.enabled else None,
             surveys=survey_config(config),
             warm=config.reporting(),
+            export=export_setup(config),
+            digests=digest_config(config) if config.digest.enabled else None,
+            crm=writeback_config(config),
         )
         daily.start()
         reminders = _reminders(config)
         reminders.start()
+        drops = _drops(config)
+        if drops is not None:
+            drops.start()
         console.print(
             t(
                 "The daily refresh runs at {at} ({zone})",
@@ -65,6 +80,13 @@ def serve(
                 zone=config.timezone,
             )
         )
+        if daily.export is not None:
+            console.print(
+                t(
+                    "After it, the warehouse export is written to {path}",
+                    path=str(daily.export.directory),
+                )
+            )
     try:
         server = _server_class()(
             uvicorn.Config(
@@ -85,6 +107,8 @@ def serve(
             daily.stop()
         if reminders is not None:
             reminders.stop()
+        if drops is not None:
+            drops.stop()
 
 
 def _reminders(config: Settings) -> Periodic:
@@ -92,6 +116,22 @@ def _reminders(config: Settings) -> Periodic:
     engine, remind = create_db_engine(config.database_url), reminder_config(config)
     every = config.onboarding.reminders_every_minutes * 60.0
     return Periodic("onboarding-reminders", every, lambda: remind_customers(engine, remind))
+
+
+def _drops(config: Settings) -> Periodic | None:
+    """The connectors' drop folder, every few minutes, when KASASU_CONNECTORS__DROP_DIR is
+    set."""
+    from kasasu.jobs.connectors import DropConfig, sync_drop
+
+    folder = config.connectors.drop_dir
+    if folder is None:
+        return None
+    engine, drop = (
+        create_db_engine(config.database_url),
+        DropConfig(folder, config.timezone, config.currency),
+    )
+    every = config.connectors.drop_every_minutes * 60.0
+    return Periodic("connector-drops", every, lambda: sync_drop(engine, drop))
 
 
 def _server_class() -> type[uvicorn.Server]:

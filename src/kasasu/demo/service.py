@@ -34,6 +34,7 @@ from kasasu.demo.engagement import make_nps, make_support
 from kasasu.demo.forecasts import forecast_call_rows
 from kasasu.demo.guides import make_guides
 from kasasu.demo.meetings import make_meetings
+from kasasu.demo.pipeline import make_pipeline
 from kasasu.demo.purchases import purchase_table
 from kasasu.demo.schemas import DemoOptions, DemoSummary, ProgressCallback
 from kasasu.demo.segments import segment_rows
@@ -57,8 +58,10 @@ from kasasu.models import (
     Account,
     Activity,
     Contact,
+    Deal,
     ExchangeRate,
     Feedback,
+    Lead,
     MeetingInvitee,
     Milestone,
     Need,
@@ -248,6 +251,9 @@ def _build(
     tables[Need] = make_needs(cal, first_need)
     requests = make_feedback(seed, cal, accounts, first_need)
     tables[Feedback] = _numbered(session, Feedback, requests, "FB")
+    tables[Lead], tables[Deal] = make_pipeline(
+        seed, cal, accounts, repository.next_id(session, Lead), repository.next_id(session, Deal)
+    )
     tables[Segment] = segment_rows(cal, repository.next_id(session, Segment))
     tables[OwnerRule] = owner_rule_rows(
         cal, accounts, touch, csm_ids, repository.next_id(session, OwnerRule)

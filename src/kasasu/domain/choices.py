@@ -118,6 +118,24 @@ class SubscriptionStatus(LabelledChoice):
     ENDED = "ended", _("Ended")
 
 
+class ActorKind(LabelledChoice):
+    """Who made a change in the audit log (kasasu.db.audit.Origin.actor_kind)."""
+
+    USER = "user", _("Signed-in user")
+    API_KEY = "api_key", _("API key")
+    PLAYBOOK = "playbook", _("Playbook")
+    CLI = "cli", _("Command line")
+    VISITOR = "visitor", _("Visitor")
+    SYSTEM = "system", _("Automatic")
+
+
+class InvoiceStatus(LabelledChoice):
+    OPEN = "open", _("Open"), ("draft", "未入金", "請求中")
+    PAID = "paid", _("Paid"), ("入金済", "入金済み", "支払済")
+    VOID = "void", _("Void"), ("取消", "無効")
+    UNCOLLECTIBLE = "uncollectible", _("Uncollectible"), ("回収不能", "貸倒")
+
+
 class CancellationReason(LabelledChoice):
     MISSING_FEATURES = "missing_features", _("Missing features")
     PRICE = "price", _("Price"), ("費用", "コスト", "価格不満", "予算")
@@ -134,17 +152,19 @@ class CancellationReason(LabelledChoice):
 
 
 class TicketStatus(LabelledChoice):
-    OPEN = "open", _("Open"), ("オープン", "新規", "対応中")
-    PENDING = "pending", _("Pending"), ("回答待ち", "お客様返答待ち")
-    RESOLVED = "resolved", _("Resolved"), ("解決", "対応済み", "対応済")
+    # new / hold / solved: Zendesk's; "Waiting on Customer": Freshdesk's.
+    OPEN = "open", _("Open"), ("オープン", "新規", "対応中", "new")
+    PENDING = "pending", _("Pending"), ("回答待ち", "お客様返答待ち", "hold", "Waiting on Customer")
+    RESOLVED = "resolved", _("Resolved"), ("解決", "対応済み", "対応済", "solved")
     CLOSED = "closed", _("Closed")
 
 
 class TicketChannel(LabelledChoice):
-    EMAIL = "email", _("Email"), ("e-mail", "mail")
-    PHONE = "phone", _("Phone")
-    CHAT = "chat", _("Chat")
-    WEB = "web", _("Web form")
+    # Zendesk's "Via" and Freshdesk's "Source" name them too.
+    EMAIL = "email", _("Email"), ("e-mail", "mail", "メール")
+    PHONE = "phone", _("Phone"), ("phone call", "voice", "電話")
+    CHAT = "chat", _("Chat"), ("messaging", "web widget", "チャット")
+    WEB = "web", _("Web form"), ("web form", "portal", "フォーム")
 
 
 class SurveyKind(LabelledChoice):
@@ -246,6 +266,71 @@ FORECAST_ODDS = {
     ForecastStatus.AT_RISK: 0.4,
     ForecastStatus.WILL_CHURN: 0.0,
 }
+
+
+class DealStage(LabelledChoice):
+    """Where a deal (opportunity, 商談) stands, with the stage names of the CRMs' standard
+    pipelines as aliases: HubSpot's stage ids and Salesforce's opportunity stages."""
+
+    QUALIFICATION = (
+        "qualification",
+        _("Qualification"),
+        (
+            "appointmentscheduled",
+            "qualifiedtobuy",
+            "Prospecting",
+            "Needs Analysis",
+            "ヒアリング",
+            "初回商談",
+            "案件化",
+        ),
+    )
+    PROPOSAL = (
+        "proposal",
+        _("Proposal"),
+        (
+            "presentationscheduled",
+            "decisionmakerboughtin",
+            "Value Proposition",
+            "Id. Decision Makers",
+            "Perception Analysis",
+            "Proposal/Price Quote",
+            "提案",
+            "見積",
+            "見積提示",
+        ),
+    )
+    NEGOTIATION = (
+        "negotiation",
+        _("Negotiation"),
+        ("contractsent", "Negotiation/Review", "交渉", "契約手続き"),
+    )
+    WON = "won", _("Won"), ("closedwon", "Closed Won", "受注", "成約")
+    LOST = "lost", _("Lost"), ("closedlost", "Closed Lost", "失注")
+
+
+class DealKind(LabelledChoice):
+    """A deal for a new customer, or for more of an existing one (upsell, cross-sell); with
+    HubSpot's deal types and Salesforce's opportunity types as aliases."""
+
+    NEW = (
+        "new",
+        _("New business"),
+        ("new_business", "newbusiness", "New Customer", "新規", "新規受注"),
+    )
+    EXPANSION = (
+        "expansion",
+        _("Expansion"),
+        (
+            "existingbusiness",
+            "Existing Customer - Upgrade",
+            "upsell",
+            "cross-sell",
+            "アップセル",
+            "クロスセル",
+            "追加",
+        ),
+    )
 
 
 E = TypeVar("E", bound=StrEnum)

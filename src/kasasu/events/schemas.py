@@ -7,6 +7,7 @@ exported from the store can be sent back in.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import pyarrow as pa
@@ -28,6 +29,19 @@ BATCH_SCHEMA = pa.schema(
         pa.field("properties", pa.string()),  # JSON text
     ]
 )
+# Every column of a stored event, as Arrow: what the warehouse export writes.
+STORED_SCHEMA = BATCH_SCHEMA.set(0, pa.field("event_id", pa.string(), nullable=False)).append(
+    pa.field("received_at", pa.timestamp("us", tz="UTC"), nullable=False)
+)
+
+
+@dataclass(frozen=True)
+class StoredEvents:
+    """Stored events being read (STORED_SCHEMA), and how many there are to read."""
+
+    total: int
+    batches: pa.RecordBatchReader
+
 
 _Text = Annotated[str, Field(min_length=1, max_length=500)]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from kasasu.events.schemas import (
     AccountEventCount,
     EventIn,
     IngestResult,
+    StoredEvents,
 )
 from kasasu.kit.i18n import _
 
@@ -98,6 +100,14 @@ def first_occurrences(
 
 def list_events(events_path: Path, limit: int = 1000) -> pa.Table:
     return EventStore(events_path).list_events(limit)
+
+
+def stored_events(
+    events_path: Path, since: datetime | None, rows: int
+) -> AbstractContextManager[StoredEvents]:
+    """Every stored event that occurred at or after ``since`` (None: all), with every column
+    (``STORED_SCHEMA``), in the order they occurred, ``rows`` at a time (the export)."""
+    return EventStore(events_path).reading_since(since, rows)
 
 
 def ingest_columns(events_path: Path, columns: Sequence[Sequence[Any]]) -> IngestResult:

@@ -28,6 +28,8 @@ from kasasu.domain.choices import (
     BillingInterval,
     CancellationReason,
     ContactRole,
+    DealKind,
+    DealStage,
     NeedStatus,
     Priority,
     SubscriptionStatus,
@@ -40,6 +42,8 @@ from kasasu.imports.schemas import ImportKind
 from kasasu.needs.requests import FeedbackCreate, feedback
 from kasasu.onboarding.schemas import MilestoneCreate
 from kasasu.onboarding.service import milestones
+from kasasu.pipeline.schemas import DealCreate, LeadCreate
+from kasasu.pipeline.service import deal_errors, deals, lead_errors, leads
 from kasasu.subscriptions.rates import exchange_rate_errors, save_exchange_rates
 from kasasu.subscriptions.schemas import ExchangeRateCreate, SubscriptionCreate
 from kasasu.subscriptions.service import subscription_errors, subscriptions
@@ -61,8 +65,9 @@ Parse = Literal[
     "account",
     "contact",
     "user",
+    "lead",
 ]
-REFERENCES: tuple[Parse, ...] = ("account", "contact", "user")
+REFERENCES: tuple[Parse, ...] = ("account", "contact", "user", "lead")
 
 
 @dataclass(frozen=True)
@@ -257,6 +262,41 @@ def kind_specs() -> dict[ImportKind, KindSpec]:
             ),
             FeedbackCreate,
             feedback,
+        ),
+        KindSpec(
+            ImportKind.LEADS,
+            (
+                _id(),
+                Column("company_name", text, required=True),
+                Column("contact_name", text),
+                Column("email", text),
+                Column("source", text),
+                Column("created_at", "instant", required=True),
+                Column("qualified_at", "instant"),
+                Column("account", "account", "account_id"),
+            ),
+            LeadCreate,
+            leads,
+            rules=lead_errors,
+        ),
+        KindSpec(
+            ImportKind.DEALS,
+            (
+                _id(),
+                Column("account", "account", "account_id"),
+                Column("lead", "lead", "lead_id"),
+                Column("name", text, required=True),
+                Column("stage", DealStage, required=True),
+                Column("currency", "currency"),  # before amount: the amount's default currency
+                Column("amount", "money"),
+                Column("kind", DealKind),
+                Column("created_on", "date", required=True),
+                Column("closed_on", "date"),
+                Column("owner", "user", "owner_id"),
+            ),
+            DealCreate,
+            deals,
+            rules=deal_errors,
         ),
         KindSpec(
             ImportKind.EXCHANGE_RATES,

@@ -36,6 +36,7 @@ from kasasu.imports.values import (
 )
 from kasasu.kit.i18n import Message, _
 from kasasu.kit.validation import pydantic_reason
+from kasasu.pipeline.service import lead_ids
 from kasasu.users.service import get_user_by_email
 
 
@@ -123,11 +124,13 @@ _SIMPLE: dict[str, Callable[[Cell], Any]] = {
     "account": as_text,
     "contact": as_text,
     "user": as_text,
+    "lead": as_text,
 }
 
 
 def resolve_references(session: Session, ctx: RowContext, rows: list[ParsedRow]) -> None:
-    """Replace account/contact/user texts by row ids, in bulk; unknown ones are row errors."""
+    """Replace account/contact/user/lead texts by row ids, in bulk; unknown ones are row
+    errors."""
     for column in ctx.spec.columns:
         if column.parse not in REFERENCES or column.field not in ctx.columns.columns:
             continue
@@ -136,12 +139,16 @@ def resolve_references(session: Session, ctx: RowContext, rows: list[ParsedRow])
         if column.parse == "account":
             found = account_ids(session, keys)
             _substitute(rows, column.key, header, found, _("No account with external id {value}"))
+        elif column.parse == "lead":
+            found = lead_ids(session, keys)
+            _substitute(rows, column.key, header, found, _("No lead with external id {value}"))
         elif column.parse == "user":
             users = {k: get_user_by_email(session, k) for k in dict.fromkeys(keys)}
             ids = {k: u.id for k, u in users.items() if u is not None}
             _substitute(rows, column.key, header, ids, _("No user with email {value}"))
         else:
-            _resolve_contacts(session, rows, column.key, header, keys)
+            lenient = ctx.options.contacts_if_known
+            _resolve_contacts(session, rows, column.key, header, keys, lenient=lenient)
 
 
 def _substitute(
@@ -159,9 +166,17 @@ def _substitute(
 
 
 def _resolve_contacts(
-    session: Session, rows: list[ParsedRow], key: str, header: str, keys: list[str]
+    session: Session,
+    rows: list[ParsedRow],
+    key: str,
+    header: str,
+    keys: list[str],
+    *,
+    lenient: bool = False,
 ) -> None:
-    """A contact is named by external id or email, and must belong to the row's account."""
+    """A contact is named by external id or email, and must belong to the row's account
+    (``lenient``: a contact not known there is left out, as a helpdesk's requester who is
+    not one of the account's contacts)."""
     by_key: dict[str, list[tuple[int, int]]] = {}
     for contact in ImportRepository(session).contacts_by_key(keys):
         for name in (contact.external_id, (contact.email or "").lower()):
@@ -176,6 +191,8 @@ def _resolve_contacts(
         mine = [cid for cid, aid in matches if aid == account_id]
         if mine:
             row.values[key] = mine[0]
+        elif lenient:
+            continue
         elif matches and isinstance(account_id, int):
             row.fail(header, _("Contact {value} belongs to another account", value=text), text)
         elif not matches:

@@ -18,6 +18,8 @@ class ImportKind(StrEnum):
     ACTIVITIES = "activities"
     MILESTONES = "milestones"
     FEEDBACK = "feedback"
+    LEADS = "leads"
+    DEALS = "deals"
     EXCHANGE_RATES = "exchange-rates"
     EVENTS = "events"
 
@@ -41,6 +43,9 @@ class ImportOptions:
     skip_bad_rows: bool = False
     dry_run: bool = False
     overrides: dict[str, str] = field(default_factory=dict)
+    # A contact the file names that is not one of the row's account's is left out rather
+    # than refused (a helpdesk's requesters: import profiles of tickets).
+    contacts_if_known: bool = False
 
 
 @dataclass(frozen=True)

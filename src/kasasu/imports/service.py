@@ -70,7 +70,17 @@ def _import_rows(
     progress: Progress | None,
 ) -> ImportResult:
     data = source.read_bytes() if isinstance(source, Path) else source
-    table = read_table(data, filename)
+    return import_table(session, kind, read_table(data, filename), options, progress)
+
+
+def import_table(
+    session: Session,
+    kind: ImportKind,
+    table: Table,
+    options: ImportOptions,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import rows already read (a profile rewrote some cells of another system's export)."""
     spec = kind_specs()[kind]
     columns = map_columns(kind.value, table.headers, spec.required, options.overrides)
     ctx = RowContext(spec, columns, options)

@@ -1,13 +1,14 @@
 """The daily refresh inside ``kasasu serve``: a background thread that wakes at the
-configured local time, refreshes that day (KASASU_REFRESH__AT, default 03:00) and then runs
-the playbooks for it."""
+configured local time, refreshes that day (KASASU_REFRESH__AT, default 03:00), runs the
+playbooks for it and then, when KASASU_EXPORT__PARQUET_DIR is set, writes the warehouse
+export."""
 
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -16,8 +17,11 @@ from kasasu.domain.reporting import Reporting
 from kasasu.errors import Unavailable
 from kasasu.health.features import RefreshConfig
 from kasasu.jobs.daily import run_day
+from kasasu.jobs.digests import DigestConfig
+from kasasu.jobs.export import ExportSetup, export_warehouse
 from kasasu.jobs.locking import refresh_lock
 from kasasu.jobs.playbooks import PlaybookSetup
+from kasasu.jobs.writeback import WritebackConfig
 from kasasu.surveys.config import SurveyConfig
 
 log = logging.getLogger("kasasu.scheduler")
@@ -79,10 +83,14 @@ class DailyRefresh:
         *,
         surveys: SurveyConfig | None = None,
         warm: Reporting | None = None,
+        export: ExportSetup | None = None,
+        digests: DigestConfig | None = None,
+        crm: WritebackConfig | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.engine, self.config, self.at, self.playbooks = engine, config, at, playbooks
-        self.surveys, self.warm = surveys, warm
+        self.surveys, self.warm, self.export = surveys, warm, export
+        self.digests, self.crm = digests, crm
         self.clock = clock
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="kasasu-refresh", daemon=True)
@@ -109,6 +117,8 @@ class DailyRefresh:
                         keep=lease.keep,
                         surveys=self.surveys,
                         warm=self.warm,
+                        digests=self.digests,
+                        crm=self.crm,
                     )
                     scored = ran.refresh.scored.get(day, 0)
                     log.warning("refresh %s: %s accounts scored", day, scored)
@@ -121,5 +131,18 @@ class DailyRefresh:
                         )
             except Unavailable as busy:  # cron (or another server) refreshes that day now
                 log.warning("refresh %s skipped: %s", day, busy.message.render("en"))
+                continue
             except Exception:  # a failed night must not stop the server or the next night
                 log.exception("refresh %s failed", day)
+                continue
+            if self.export is not None:
+                self._export(day, self.export)
+
+    def _export(self, day: date, setup: ExportSetup) -> None:
+        """The warehouse export of the day just refreshed; a failure is logged, the next
+        night exports again."""
+        try:
+            written = export_warehouse(self.engine, setup)
+            log.warning("export %s: %s rows to %s", day, written.rows, written.directory)
+        except Exception:  # a full disk must not stop the server or the next night
+            log.exception("export %s failed", day)

@@ -1,7 +1,7 @@
 """After the daily refresh of today, the pages that compute over every account are computed
 once and stored (the dashboard's KPIs, each KPI page as it first opens: by month, for every
-account; churn reasons, loyal customers, survey results and the needs board as they first
-open; the next quarter's renewal forecast and the lifetime values), so the first visit of
+account; the funnel, churn reasons, loyal customers, survey results and the needs board as
+they first open; the next quarter's renewal forecast and the lifetime values), so the first visit of
 the day reads them instead of waiting for them."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from kasasu.warehouse.source import AnalyticsSource
 from kasasu.workspace.churn import warm_churn
 from kasasu.workspace.dashboard import dashboard, keep_dashboard
 from kasasu.workspace.forecast import warm_forecast
+from kasasu.workspace.funnel import warm_funnel
 from kasasu.workspace.kpis import keep_every_kpi
 from kasasu.workspace.listening import warm_listening
 from kasasu.workspace.value import warm_lifetime_values
@@ -28,6 +29,8 @@ def warm_pages(engine: Engine, reporting: Reporting, source: AnalyticsSource) ->
             keep_dashboard(session, board)
     with transaction(factory, write=True) as session:
         kpis = keep_every_kpi(session, reporting, source)
+    with transaction(factory, write=True) as session:
+        kpis += warm_funnel(session, reporting, source)
     with transaction(factory, write=True) as session:
         listening = warm_churn(session, reporting) + warm_listening(session, reporting, source)
     with transaction(factory, write=True) as session:

@@ -32,6 +32,17 @@ _OTHERS: dict[str, Message] = {
     "events": _("Events"),
     "dau_mau": _("DAU/MAU"),
     "days": _("Days"),
+    # The funnel's stages and days between them (analytics.funnel).
+    "leads": _("Leads"),
+    "qualified": _("Qualified"),
+    "won": _("Won"),
+    "onboarded": _("Onboarded"),
+    "matured": _("Won 12+ months ago"),
+    "retained": _("Retained 12 months"),
+    "expanded": _("Expanded"),
+    "days_to_qualify": _("Days to qualify"),
+    "days_to_win": _("Days to win"),
+    "days_to_value": _("Days to first value"),
 }
 
 

@@ -35,6 +35,8 @@ class MetricQuery:
     filters: dict[str, Any] = field(default_factory=dict)
     gross_margin: float = 1.0
     loyal_bands: tuple[str, ...] = (Band.GREEN.value,)  # () : loyal customers of any health
+    # The day cohort KPIs (the funnel) are observed on, exclusive; None: the last period's end.
+    as_of: Day | None = None
 
     @classmethod
     def reported(
@@ -56,6 +58,8 @@ class MetricQuery:
             currency=reporting.currency,
             zone=reporting.zone,
             gross_margin=reporting.gross_margin,
+            # Today: a cohort is observed as it stands now, whichever periods are shown.
+            as_of=reporting.today(),
         )
 
 

@@ -131,6 +131,7 @@ def _inputs(
         query.gross_margin,
         loyal_bands=query.loyal_bands,
         share=share,
+        as_of=query.as_of,
     )
 
 

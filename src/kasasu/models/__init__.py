@@ -5,7 +5,9 @@ from kasasu.models.activities import Activity
 from kasasu.models.audit import AuditEntry, AuditPrune
 from kasasu.models.base import Base
 from kasasu.models.cache import CachedResult
+from kasasu.models.connectors import ConnectorEvent, Invoice, SyncRun
 from kasasu.models.contacts import Contact
+from kasasu.models.digests import DigestDelivery, DigestPreference
 from kasasu.models.feedback import Feedback
 from kasasu.models.guides import (
     Guide,
@@ -31,6 +33,7 @@ from kasasu.models.onboarding import (
     SuccessGoal,
 )
 from kasasu.models.ownership import OwnerAssignment, OwnerRule
+from kasasu.models.pipeline import Deal, Lead
 from kasasu.models.playbooks import Playbook, PlaybookAction, PlaybookRun
 from kasasu.models.prediction import ChurnModelVersion, ChurnRisk, LifetimeValue, ValueFit
 from kasasu.models.segments import Segment, SegmentMember
@@ -39,6 +42,7 @@ from kasasu.models.support import Ticket
 from kasasu.models.surveys import SurveyCampaign, SurveyInvitation, SurveyResponse
 from kasasu.models.tasks import Task
 from kasasu.models.users import ApiKey, SavedView, User
+from kasasu.models.writeback import CrmHealthSent
 
 __all__ = [
     "Account",
@@ -51,7 +55,12 @@ __all__ = [
     "CachedResult",
     "ChurnModelVersion",
     "ChurnRisk",
+    "ConnectorEvent",
     "Contact",
+    "CrmHealthSent",
+    "Deal",
+    "DigestDelivery",
+    "DigestPreference",
     "EventSource",
     "ExchangeRate",
     "FeatureSnapshot",
@@ -61,7 +70,9 @@ __all__ = [
     "GuideVersion",
     "GuideViewer",
     "HealthScore",
+    "Invoice",
     "JobLock",
+    "Lead",
     "LifetimeValue",
     "MeetingInvitee",
     "Milestone",
@@ -93,6 +104,7 @@ __all__ = [
     "SurveyCampaign",
     "SurveyInvitation",
     "SurveyResponse",
+    "SyncRun",
     "Task",
     "Ticket",
     "User",

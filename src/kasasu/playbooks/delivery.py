@@ -1,5 +1,6 @@
-"""Sending what playbooks planned: email (kasasu.kit.mail), and JSON webhooks signed with
-HMAC-SHA256 and retried with exponential backoff."""
+"""Sending what playbooks planned: email (kasasu.kit.mail), JSON webhooks signed with
+HMAC-SHA256, and chat messages (Slack, Teams, Chatwork: kasasu.playbooks.chat), each POST
+retried with exponential backoff."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ import hmac
 import json
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
 
 from kasasu.kit.mail import DeliveryError, MailConfig, send_email
 from kasasu.kit.net import ResolvedTarget, UnsafeTarget, resolve_target
+from kasasu.playbooks.chat import ChatConfig
 
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 
@@ -34,6 +36,7 @@ class Delivery:
     # One client for a whole run: a new one per request loads the CA bundle each time
     # (~30 ms a webhook).
     client: httpx.Client | None = None
+    chat: ChatConfig = field(default_factory=ChatConfig)  # where Slack, Teams, Chatwork go
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -44,34 +47,59 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def post_webhook(payload: Mapping[str, Any], key: str, delivery: Delivery) -> dict[str, Any]:
-    """POST the JSON body to the checked address of its URL (refused, and not retried, for
-    an internal one that is not allowed); retry connection errors and 408/429/5xx after
-    1, 2, 4 … × backoff seconds. Returns the HTTP status and the number of tries."""
-    if delivery.webhook_secret is None:
+    """POST the JSON body, signed (X-Kasasu-Timestamp, X-Kasasu-Signature), to the checked
+    address of its URL, with retries (:func:`post_with_retries`). Returns the HTTP status and
+    the number of tries."""
+    secret = delivery.webhook_secret
+    if secret is None:
         raise DeliveryError(
             "not sent: KASASU_PLAYBOOKS__WEBHOOK_SECRET is empty, the default or shorter "
             "than 32 characters",
             0,
         )
     body = json.dumps(payload["body"], ensure_ascii=False, separators=(",", ":")).encode()
+
+    def signed() -> dict[str, str]:
+        timestamp = str(int(time.time()))  # at each try: a retry is signed anew
+        return {
+            "Content-Type": "application/json; charset=utf-8",
+            "Idempotency-Key": key,
+            "X-Kasasu-Timestamp": timestamp,
+            "X-Kasasu-Signature": sign(secret, timestamp, body),
+        }
+
+    return post_with_retries(payload["url"], body, signed, delivery)
+
+
+def post_chat(payload: Mapping[str, Any], key: str, delivery: Delivery) -> dict[str, Any]:
+    """Put ``title`` and ``text`` in the payload's ``channel`` (slack, teams or chatwork; to
+    its ``target`` when given, else the configured one), with retries."""
+    try:
+        request = delivery.chat.request(
+            payload["channel"], payload.get("title") or "", payload["text"], payload.get("target")
+        )
+    except ValueError as exc:
+        raise DeliveryError(f"not sent: {exc}", 0) from exc
+    headers = {**request.headers, "Idempotency-Key": key}
+    return post_with_retries(request.url, request.content, lambda: headers, delivery)
+
+
+def post_with_retries(
+    url: str, body: bytes, headers: Callable[[], dict[str, str]], delivery: Delivery
+) -> dict[str, Any]:
+    """POST ``body`` to the checked address of ``url`` (refused, and not retried, for an
+    internal one that is not allowed); retry connection errors and 408/429/5xx after 1, 2,
+    4 … × backoff seconds. Returns the HTTP status and the number of tries."""
     tries, last = 0, ""
     while True:
         tries += 1
         try:  # again at each try: the name may answer differently now (DNS rebinding)
-            target = resolve_target(payload["url"], delivery.webhook_hosts)
+            target = resolve_target(url, delivery.webhook_hosts)
         except UnsafeTarget as exc:
             raise DeliveryError(f"refused: {exc.reason.render('en')}", tries) from exc
-        timestamp = str(int(time.time()))
-        headers = {
-            "Host": target.host_header,
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": "Kasasu",
-            "Idempotency-Key": key,
-            "X-Kasasu-Timestamp": timestamp,
-            "X-Kasasu-Signature": sign(delivery.webhook_secret, timestamp, body),
-        }
+        sent = {"Host": target.host_header, "User-Agent": "Kasasu", **headers()}
         try:
-            response = _post(delivery, target, body, headers)
+            response = _post(delivery, target, body, sent)
         except httpx.HTTPError as exc:
             last = f"{type(exc).__name__}: {exc}"
         else:
@@ -103,4 +131,14 @@ def _post(
     )
 
 
-__all__ = ["Delivery", "DeliveryError", "MailConfig", "post_webhook", "send_email", "sign"]
+__all__ = [
+    "ChatConfig",
+    "Delivery",
+    "DeliveryError",
+    "MailConfig",
+    "post_chat",
+    "post_webhook",
+    "post_with_retries",
+    "send_email",
+    "sign",
+]

@@ -13,6 +13,7 @@ from kasasu.health.features import read_accounts
 from kasasu.health.service import features_on as stored_features
 from kasasu.health.service import health_on, health_on_or_before
 from kasasu.playbooks.repository import TriggerFacts
+from kasasu.subscriptions.service import failing_invoices
 
 
 class DayFacts:
@@ -70,6 +71,9 @@ class DayFacts:
 
     def escalated_tickets(self) -> list[tuple[int, int, str]]:
         return self._repo.escalated_tickets(self.end)
+
+    def failed_payments(self) -> list[tuple[int, str, int, str]]:
+        return failing_invoices(self.session, self.end)
 
     def tickets_opened(self, days: int) -> Mapping[int, int]:
         return self._repo.tickets_opened(

@@ -73,7 +73,18 @@ expected = "sha256=" + hmac.new(secret, timestamp + b"." + body, hashlib.sha256)
 hmac.compare_digest(expected, request.headers["X-Kasasu-Signature"])
 ```
 
-`url: slack` posts to `KASASU_PLAYBOOKS__SLACK_URL` (`format: slack` sends `{"text": …}`).
+**Chat** (`type: notify`): `channel: slack` posts `{"text": …}` to the incoming webhook
+`KASASU_PLAYBOOKS__SLACK_URL`; `channel: teams` posts an Adaptive Card (the playbook's title
+as its heading, a text block per line) in the `{"type": "message", "attachments": [...]}`
+envelope to `KASASU_PLAYBOOKS__TEAMS_URL`, a Microsoft Teams *Workflows* webhook (in Teams:
+the channel's ⋯ → Workflows → *Send webhook alerts to a channel*; the retired Office 365
+connectors' MessageCard is not sent); `channel: chatwork` posts the form field
+`body=[info][title]TITLE[/title]TEXT[/info]` to
+`KASASU_PLAYBOOKS__CHATWORK_API/rooms/KASASU_PLAYBOOKS__CHATWORK_ROOM/messages` with the header
+`X-ChatWorkToken: KASASU_PLAYBOOKS__CHATWORK_TOKEN`. They are retried as webhooks are, and
+not signed (the chat services do not read the signature). A channel with nothing configured
+is skipped, and the run says why. The older `type: webhook` with `url: slack` and
+`format: slack` still posts `{"text": …}` to the Slack URL, signed.
 
 **Backtest**: `kasasu playbooks backtest [--days 365]` replays the refreshed history (the days
 `kasasu refresh --backfill` stored) and reports, per playbook, the accounts it would have

@@ -96,6 +96,14 @@ class TicketEscalated(BaseModel):
     type: Literal["ticket_escalated"]
 
 
+class PaymentFailed(BaseModel):
+    """A payment of the account failed and is not yet paid (the billing connector's
+    invoices: Stripe's `invoice.payment_failed`). Occurrence: the invoice."""
+
+    model_config = Strict
+    type: Literal["payment_failed"]
+
+
 class ManyTickets(BaseModel):
     """`count` tickets or more opened in the last `days` days. Occurrence: the ISO week."""
 
@@ -155,6 +163,7 @@ Trigger = Annotated[
     | RenewalDue
     | MilestoneOverdue
     | TicketEscalated
+    | PaymentFailed
     | ManyTickets
     | NpsAnswer
     | NewAccount
@@ -201,6 +210,18 @@ class WebhookAction(BaseModel):
     # json: Kasasu's payload; slack: {"text": …} for a Slack-compatible incoming webhook.
     format: Literal["json", "slack"] = "json"
     text: Text | None = None
+
+
+class NotifyAction(BaseModel):
+    """A message to the team's chat: `slack`, `teams` (a Microsoft Teams Workflows webhook,
+    as an Adaptive Card) or `chatwork`, at the webhook URL or room configured for it
+    (KASASU_PLAYBOOKS__SLACK_URL, __TEAMS_URL, __CHATWORK_ROOM with __CHATWORK_TOKEN), with
+    the playbook's title above the text; retried with backoff."""
+
+    model_config = Strict
+    type: Literal["notify"]
+    channel: Literal["slack", "teams", "chatwork"]
+    text: Text
 
 
 class SetFieldAction(BaseModel):
@@ -269,6 +290,7 @@ Action = Annotated[
     TaskAction
     | EmailAction
     | WebhookAction
+    | NotifyAction
     | SetFieldAction
     | SurveyAction
     | OnboardingAction

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from babel.dates import get_day_names
 
 from kasasu.analytics.features import RISK
+from kasasu.domain.money import Amounts
 from kasasu.domain.scoring import Band, band_label
 from kasasu.kit.i18n import Message, _
 from kasasu.playbooks import schemas as s
@@ -44,6 +45,7 @@ class Facts(Protocol):
     def health_days_back(self, days: int) -> Health: ...
     def overdue_milestones(self, grace_days: int) -> list[tuple[int, int, str]]: ...
     def escalated_tickets(self) -> list[tuple[int, int, str]]: ...
+    def failed_payments(self) -> list[tuple[int, str, int, str]]: ...
     def tickets_opened(self, days: int) -> Mapping[int, int]: ...
     def nps_answers(self, days: int) -> list[tuple[int, int, int, str | None]]: ...
     def segment_moves(
@@ -154,6 +156,18 @@ def _ticket_escalated(_t: s.TicketEscalated, f: Facts) -> list[Firing]:
         Firing(a, f"ticket:{ticket}", _("Ticket escalated: {subject}", subject=subject))
         for a, ticket, subject in f.escalated_tickets()
     ]
+
+
+def _payment_failed(_t: s.PaymentFailed, f: Facts) -> list[Firing]:
+    return [
+        Firing(
+            a,
+            f"invoice:{invoice}",
+            _("Payment failed: {amount} due on invoice {invoice}",
+              amount=Amounts("", amounts=((currency, due),)), invoice=invoice),
+        )
+        for a, invoice, due, currency in f.failed_payments()
+    ]  # fmt: skip
 
 
 def _many_tickets(t: s.ManyTickets, f: Facts) -> list[Firing]:
@@ -286,6 +300,9 @@ TRIGGERS: dict[str, TriggerKind] = {
         ),
         TriggerKind(
             "ticket_escalated", _ticket_escalated, lambda _t, _l: _("A ticket is escalated")
+        ),
+        TriggerKind(
+            "payment_failed", _payment_failed, lambda _t, _l: _("A payment failed (unpaid)")
         ),
         TriggerKind(
             "many_tickets",

@@ -13,6 +13,7 @@ from kasasu.domain.money import format_money
 from kasasu.kit.i18n import LOCALES
 from kasasu.kit.types import local_text
 from kasasu.models import Account, Contact, User
+from kasasu.playbooks.chat import ChatConfig
 from kasasu.playbooks.facts import DayFacts
 from kasasu.playbooks.schemas import PlaybookDefinition
 from kasasu.playbooks.triggers import Firing
@@ -30,6 +31,8 @@ class PlaybookConfig:
     locale: str  # for readers whose own language Kasasu does not know
     base_url: str  # links in emails and webhooks point here
     slack_url: str | None = None  # for webhook actions whose url is "slack"
+    # Where notify actions post (one to a channel without a destination is skipped).
+    chat: ChatConfig = field(default_factory=ChatConfig)
     # Internal hosts and networks webhooks may reach (KASASU_PLAYBOOKS__WEBHOOK_HOSTS).
     webhook_hosts: frozenset[str] = frozenset()
 

@@ -1,16 +1,17 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from kasasu.db.repository import Repository
-from kasasu.models import ExchangeRate, Renewal, Subscription
+from kasasu.domain.choices import InvoiceStatus
+from kasasu.models import ExchangeRate, Invoice, Renewal, Subscription
 from kasasu.subscriptions.sql import line_mrr
 
 
@@ -19,6 +20,15 @@ class SubscriptionRepository(Repository[Subscription]):
     sortable = ("id", "start_date", "end_date", "amount", "created_at", "updated_at")
     default_sort = "id"
     searchable = ("product", "plan", "external_id")
+
+    def versions_of(self, external_ids: Iterable[str]) -> list[Subscription]:
+        """The lines with these external ids and their versions (``<id>@<day>``)."""
+        wanted = sorted(set(external_ids))
+        if not wanted:
+            return []
+        versions = [Subscription.external_id.startswith(f"{i}@", autoescape=True) for i in wanted]
+        stmt = select(Subscription).where(or_(Subscription.external_id.in_(wanted), *versions))
+        return list(self.session.scalars(stmt))
 
     def of_account(self, account_id: int) -> list[Subscription]:
         stmt = select(Subscription).where(Subscription.account_id == account_id)
@@ -50,6 +60,29 @@ class RenewalRepository(Repository[Renewal]):
             for r in rows
             if (r.subscription_id, r.renewal_date) in wanted
         }
+
+
+class InvoiceRepository(Repository[Invoice]):
+    model = Invoice
+
+    def by_external_id(self, external_id: str) -> Invoice | None:
+        return self.session.scalars(
+            select(Invoice).where(Invoice.external_id == external_id)
+        ).first()
+
+    def failing(self, before: datetime) -> list[Invoice]:
+        """Invoices whose collection had failed before ``before`` and that were not paid by
+        then (void ones are not owed)."""
+        stmt = (
+            select(Invoice)
+            .where(
+                Invoice.failed_at < before,
+                (Invoice.paid_at.is_(None)) | (Invoice.paid_at >= before),
+                Invoice.status != InvoiceStatus.VOID,
+            )
+            .order_by(Invoice.account_id, Invoice.failed_at)
+        )
+        return list(self.session.scalars(stmt))
 
 
 class ExchangeRateRepository(Repository[ExchangeRate]):

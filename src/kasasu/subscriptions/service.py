@@ -1,19 +1,19 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from kasasu.db.service import CrudService
+from kasasu.db.service import CrudService, UpsertResult
 from kasasu.domain.choices import SubscriptionStatus
 from kasasu.domain.money import is_currency
 from kasasu.errors import FieldError
 from kasasu.kit.i18n import _
-from kasasu.models import Subscription
+from kasasu.models import Invoice, Subscription
 from kasasu.subscriptions.rates import save_exchange_rate
-from kasasu.subscriptions.repository import SubscriptionRepository
+from kasasu.subscriptions.repository import InvoiceRepository, SubscriptionRepository
 from kasasu.subscriptions.schemas import (
     ExchangeRateCreate,
     SubscriptionCreate,
@@ -85,6 +85,41 @@ def churn_scheduled(session: Session, account_id: int, today: date) -> date | No
         if s.status is SubscriptionStatus.CANCELLED and s.cancelled_on and s.cancelled_on >= today
     ]
     return max(leaving) if leaving and not running else None
+
+
+def replace_versions(
+    session: Session, external_ids: Iterable[str], rows: Sequence[Mapping[str, Any]]
+) -> UpsertResult:
+    """Make the lines ``external_ids`` and their versions (``<id>@<day>``) be ``rows``: a
+    connector recomputes them whole from its source; versions no longer there go."""
+    keep = {r["external_id"] for r in rows}
+    repo = SubscriptionRepository(session)
+    for line in repo.versions_of(external_ids):
+        if line.external_id not in keep:
+            session.delete(line)
+    session.flush()  # a version deleted now frees its external id for the upsert
+    return subscriptions.upsert_many(session, rows)
+
+
+def save_invoice(session: Session, external_id: str, values: Mapping[str, Any]) -> None:
+    """Insert or update the billing system's invoice ``external_id``."""
+    repo = InvoiceRepository(session)
+    row = repo.by_external_id(external_id)
+    if row is None:
+        repo.add(Invoice(external_id=external_id, **values))
+        return
+    for name, value in values.items():
+        setattr(row, name, value)
+    session.flush()
+
+
+def failing_invoices(session: Session, before: datetime) -> list[tuple[int, str, int, str]]:
+    """(account id, invoice id, amount due, currency) of the payments that had failed
+    before ``before`` and were not paid by then: the playbook trigger ``payment_failed``."""
+    return [
+        (i.account_id, i.external_id, i.amount_due, i.currency)
+        for i in InvoiceRepository(session).failing(before)
+    ]
 
 
 def first_start(session: Session, account_id: int) -> date | None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from kasasu.kit import deadline
 from kasasu.warehouse import spark
-from kasasu.warehouse.facts import read_facts
+from kasasu.warehouse.facts import fact_models, read_facts
 from kasasu.warehouse.source import AnalyticsSource, Engine
 
 __all__ = ["AnalyticsSource", "Engine", "analytics_backend", "duckdb_of", "usage_events"]
@@ -25,16 +25,23 @@ def analytics_backend(
     session: Session, source: AnalyticsSource, *, guides: bool = False
 ) -> Iterator[Any]:
     """An Ibis backend over the facts, closed after use: DuckDB (a copy), PostgreSQL (in
-    place, the operational database or the source's URL) or Spark (views; the URL is the
-    master)."""
+    place, the operational database or the source's URL) or Spark (views of a copy, or of
+    the source's warehouse export; the URL is the master)."""
     engine, events_path, url = source.engine, source.events_path, source.url
     if engine == "spark":
-        facts = read_facts(session, guides=guides)
-        backend = spark.spark_backend(facts, events_path, url or "local[2]")
+        master = url or "local[2]"
+        if source.warehouse is not None:  # the facts as the export holds them
+            models = fact_models(guides=guides)
+            backend = spark.warehouse_backend(source.warehouse, master, models)
+            names = [model.__tablename__ for model in models]
+        else:
+            facts = read_facts(session, guides=guides)
+            backend = spark.spark_backend(facts, events_path, master)
+            names = list(facts)
         try:
             yield backend
         finally:
-            spark.release(backend, list(facts))
+            spark.release(backend, names)
         return
     backend = (
         postgres_backend(session, url)

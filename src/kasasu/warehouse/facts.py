@@ -15,10 +15,13 @@ from kasasu.kit.gc import collector_paused
 from kasasu.models import (
     Account,
     Activity,
+    Deal,
     ExchangeRate,
     Guide,
     GuideViewer,
     HealthScore,
+    Invoice,
+    Lead,
     Milestone,
     Renewal,
     Subscription,
@@ -75,6 +78,10 @@ COLUMNS: dict[type[Base], tuple[str, ...]] = {
     Activity: ("id", "account_id", "kind", "occurred_at"),
     Renewal: ("id", "subscription_id", "renewal_date"),
     HealthScore: ("id", "account_id", "as_of", "band"),
+    Invoice: ("id", "account_id", "status", "failed_at", "paid_at"),
+    # The Model funnel (analytics.kpis_funnel): leads and the CRM's deals.
+    Lead: ("id", "account_id", "source", "created_at", "qualified_at"),
+    Deal: ("id", "account_id", "lead_id", "stage", "kind", "created_on", "closed_on"),
     # What the guides reached: the account features' guide measures, no KPI.
     Guide: ("id", "key"),
     GuideViewer: ("id", "guide_id", "account_id", "first_shown_at", "completed_at", "dismissed_at"),
@@ -82,25 +89,29 @@ COLUMNS: dict[type[Base], tuple[str, ...]] = {
 GUIDE_TABLES: tuple[type[Base], ...] = (Guide, GuideViewer)
 
 
-def _arrow_type(column: sa.ColumnElement[Any]) -> pa.DataType:
+# Arrow types by column type, the first that matches; anything else (text, choices, JSON as
+# its text) is a string.
+_ARROW_TYPES: tuple[tuple[type[Any], pa.DataType], ...] = (
+    (UTCDateTime, pa.timestamp("us", tz="UTC")),
+    (sa.Date, pa.date32()),
+    (sa.Boolean, pa.bool_()),
+    (sa.Float, pa.float64()),
+    (sa.Integer, pa.int64()),  # money too: integer minor units
+)
+
+
+def arrow_type(column: sa.ColumnElement[Any]) -> pa.DataType:
+    """A column's Arrow (and Parquet) type."""
     kind = column.type
-    if isinstance(kind, UTCDateTime):
-        return pa.timestamp("us", tz="UTC")
-    if isinstance(kind, sa.Date):
-        return pa.date32()
-    if isinstance(kind, sa.Boolean):
-        return pa.bool_()
     if isinstance(kind, sa.Numeric) and not isinstance(kind, sa.Integer | sa.Float):
         return pa.decimal128(kind.precision or 20, kind.scale or 10)
-    if isinstance(kind, sa.Integer):
-        return pa.int64()
-    return pa.string()
+    return next((arrow for sql, arrow in _ARROW_TYPES if isinstance(kind, sql)), pa.string())
 
 
 def fact_schema(model: type[Base]) -> pa.Schema:
     """The Arrow schema of one table's analytic columns."""
     table = model.__table__
-    return pa.schema([(name, _arrow_type(table.c[name])) for name in COLUMNS[model]])
+    return pa.schema([(name, arrow_type(table.c[name])) for name in COLUMNS[model]])
 
 
 def read_table(session: Session, model: type[Base]) -> pa.Table:
@@ -124,14 +135,14 @@ def read_table(session: Session, model: type[Base]) -> pa.Table:
     columns = list(zip(*rows, strict=True)) if rows else [() for _name in names]
     return pa.table(
         [
-            _arrow_column(list(values), field.type)
+            arrow_column(list(values), field.type)
             for values, field in zip(columns, schema, strict=True)
         ],
         schema=schema,
     )
 
 
-def _arrow_column(values: Sequence[Any], target: pa.DataType) -> pa.Array:
+def arrow_column(values: Sequence[Any], target: pa.DataType) -> pa.Array:
     """Raw driver values as ``target``: SQLite gives dates and UTC times as text, booleans
     as 0/1 and decimals as floats; PostgreSQL gives Python values already."""
     sample = next((v for v in values if v is not None), None)
@@ -154,9 +165,15 @@ def _arrow_column(values: Sequence[Any], target: pa.DataType) -> pa.Array:
 FACT_TABLES: tuple[type[Base], ...] = tuple(m for m in COLUMNS if m not in GUIDE_TABLES)
 
 
+def fact_models(*, guides: bool = False) -> tuple[type[Base], ...]:
+    """The facts' tables; the guides' only with ``guides`` (the account features read them,
+    no KPI does: a dashboard need not copy every user's guide history)."""
+    return tuple(COLUMNS) if guides else FACT_TABLES
+
+
 def read_facts(session: Session, *, guides: bool = False) -> dict[str, pa.Table]:
-    """The facts' tables as Arrow; the guides' only with ``guides`` (the account features
-    read them, no KPI does: a dashboard need not copy every user's guide history)."""
-    chosen = COLUMNS if guides else FACT_TABLES
+    """The facts' tables (:func:`fact_models`) as Arrow."""
     with collector_paused():
-        return {model.__tablename__: read_table(session, model) for model in chosen}
+        return {
+            model.__tablename__: read_table(session, model) for model in fact_models(guides=guides)
+        }

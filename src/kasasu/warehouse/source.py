@@ -20,6 +20,9 @@ class AnalyticsSource:
     engine: Engine = "duckdb"
     events_path: Path | None = None
     url: str | None = None
+    # Spark only: a warehouse export (a directory, or a URL Spark reads) to take the facts
+    # and the usage events from, instead of the operational database and ``events_path``.
+    warehouse: str | None = None
 
 
 # The facts copied into DuckDB, without usage events: the default of reads that need none.

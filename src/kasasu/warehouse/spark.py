@@ -2,14 +2,18 @@
 
 The operational facts (small) go to Spark as temporary views straight from Arrow; usage
 events are read where they live, as Parquet (KASASU_ANALYTICS_EVENTS: a file, a directory
-or a glob). One Spark session per master serves the whole process: starting one takes
-5–8 s, so it is started on first use and kept.
+or a glob). With a warehouse export (KASASU_ANALYTICS_WAREHOUSE, ``kasasu export parquet``)
+both the facts and the events are read from its Parquet files instead: nothing is copied
+from the operational database, so the daily features run on the cluster from the export.
+One Spark session per master serves the whole process: starting one takes 5–8 s, so it is
+started on first use and kept.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +21,9 @@ import pyarrow as pa
 
 from kasasu.errors import Unavailable
 from kasasu.kit.i18n import _
+from kasasu.models.base import Base
+from kasasu.warehouse.facts import COLUMNS
+from kasasu.warehouse.layout import EVENTS_TABLE, PARTITION, table_location, table_schema
 
 EVENTS_VIEW = "usage_events"
 _SESSIONS: dict[str, Any] = {}
@@ -79,6 +86,42 @@ def spark_backend(facts: dict[str, pa.Table], events: Path | None, master: str) 
     spark.catalog.dropTempView(EVENTS_VIEW)
     if events is not None:
         spark.read.parquet(str(events)).createOrReplaceTempView(EVENTS_VIEW)
+    return ibis.pyspark.connect(spark)
+
+
+def warehouse_backend(root: str, master: str, models: Sequence[type[Base]]) -> Any:
+    """An Ibis PySpark connection over a warehouse export (``kasasu export parquet``): the
+    facts' columns of each of ``models`` and the usage events, as views of its Parquet
+    files, read where they lie (on a cluster: storage every executor reaches)."""
+    import ibis
+    from pyspark.errors import AnalysisException
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    spark = spark_session(master)
+    for model in models:
+        name, location = model.__tablename__, table_location(root, model.__tablename__)
+        try:
+            # Its schema given, not inferred: a table without rows yet has no file to infer from.
+            schema = table_schema(Base.metadata.tables[name])
+            frame = spark.read.schema(from_arrow_schema(schema))
+            frame = frame.parquet(location).select(*COLUMNS[model])
+        except AnalysisException as exc:
+            raise Unavailable(
+                _(
+                    "The warehouse export {path} has no table {name}: write it with "
+                    "kasasu export parquet",
+                    path=root,
+                    name=name,
+                )
+            ) from exc
+        frame.createOrReplaceTempView(name)
+    spark.catalog.dropTempView(EVENTS_VIEW)
+    try:
+        events = spark.read.parquet(table_location(root, EVENTS_TABLE)).drop(PARTITION)
+    except AnalysisException:  # no events exported (none stored): no usage events
+        pass
+    else:
+        events.createOrReplaceTempView(EVENTS_VIEW)
     return ibis.pyspark.connect(spark)
 
 

@@ -39,6 +39,8 @@ KIND_TITLES = {
     ImportKind.ACTIVITIES: _("Activities"),
     ImportKind.MILESTONES: _("Onboarding milestones"),
     ImportKind.FEEDBACK: _("Feedback"),
+    ImportKind.LEADS: _("Leads"),
+    ImportKind.DEALS: _("Deals"),
     ImportKind.EVENTS: _("Usage events"),
     ImportKind.EXCHANGE_RATES: _("Exchange rates"),
 }

@@ -61,7 +61,14 @@ SECTIONS = (
         _("Automation"),
         (NavPage("/playbooks", _("Playbooks")), NavPage("/guides", _("In-app guides"))),
     ),
-    NavSection(_("Reports"), (NavPage("/dashboard", _("Dashboard")), NavPage("/kpis", _("KPIs")))),
+    NavSection(
+        _("Reports"),
+        (
+            NavPage("/dashboard", _("Dashboard")),
+            NavPage("/kpis", _("KPIs")),
+            NavPage("/funnel", _("Funnel")),
+        ),
+    ),
     NavSection(
         _("Settings"), (NavPage("/imports", _("Import")), NavPage("/settings", _("Settings")))
     ),

@@ -25,6 +25,7 @@ from kasasu.web import (
     churn,
     dashboard,
     forecast,
+    funnel,
     guides,
     home,
     imports,
@@ -87,6 +88,7 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
         home.router,
         dashboard.router,
         kpis.router,
+        funnel.router,
         account_export.router,  # before /accounts/{id}
         account_bulk.router,
         account_actions.router,

@@ -13,6 +13,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field, SecretStr
 from sqlalchemy.orm import Session
 
+from kasasu.connectors.runs import sync_status
+from kasasu.digests.schemas import CHANNEL_LABELS, DigestChannel, DigestPreferenceUpdate
+from kasasu.digests.service import digest_preferences, set_digest_preference
 from kasasu.domain.choices import Role
 from kasasu.domain.dates import parse_span
 from kasasu.domain.permissions import Action
@@ -88,18 +91,23 @@ def page(
         min_password=MIN_PASSWORD_LENGTH,
         now=datetime.now(UTC),
         password_changed=request.query_params.get("password") == "changed",
+        digest_saved=request.query_params.get("digest") == "saved",
         **data,
         **values,
     )
 
 
 def _visible(session: Session, user: UserRead) -> dict[str, Any]:
-    """What the user may see: users and API keys (admins), scorecards (everyone)."""
+    """What the user may see: users, API keys and the connectors' runs (admins), scorecards
+    and their own digest channel (everyone)."""
     admin = user.role is Role.ADMIN
     return {
         "users": list_users(session) if admin else [],
         "keys": list_api_keys(session) if admin else [],
+        "connectors": sync_status(session) if admin else [],
         "scorecards": list_scorecards(session),
+        "digest": digest_preferences(session, [user.id])[user.id],
+        "digest_channels": CHANNEL_LABELS,
     }
 
 
@@ -119,6 +127,26 @@ def preferences(
     if locale:
         request.session[SESSION_LOCALE] = locale
     return RedirectResponse("/settings", status_code=303)
+
+
+@router.post("/settings/digest", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])
+def digest_channel(
+    request: Request,
+    *,
+    user: CurrentUser,
+    pages: PagesDep,
+    channel: Annotated[DigestChannel, Form()],
+    target: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Where your daily digest goes: email, Slack, Teams, Chatwork (to a webhook URL or a
+    room of your own, else the deployment's) or nowhere."""
+    update = DigestPreferenceUpdate(channel=channel, target=target or None)
+    try:
+        in_transaction(request, lambda s: set_digest_preference(s, user.id, update))
+    except InvalidInput as error:
+        typed = {"channel": channel, "target": target}
+        return page(request, pages, user, 400, digest_error=error.message, digest_typed=typed)
+    return RedirectResponse("/settings?digest=saved#digest", status_code=303)
 
 
 @router.post("/settings/password", response_class=HTMLResponse, dependencies=[Depends(check_csrf)])

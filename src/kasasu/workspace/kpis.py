@@ -69,9 +69,9 @@ def kpi_trend(
 ) -> KpiTrend:
     about = metric_about(name, reporting.locale)
     refreshed = latest_refresh_day(session)
-    first, last = _span(choice.grain, reporting)
+    first, last = span_of(choice.grain, reporting)
     filters = choice.account_filters()
-    chosen = _chosen_accounts(session, choice, refreshed)
+    chosen = chosen_accounts(session, choice, refreshed)
     if chosen is not None:
         filters[ACCOUNT_IDS] = chosen
     slot, key = _slot(name, choice), kpi_key(refreshed, last, reporting)
@@ -87,7 +87,7 @@ def kpi_trend(
     return KpiTrend(about=about, as_of=refreshed, values=values)
 
 
-def _chosen_accounts(
+def chosen_accounts(
     session: Session, choice: KpiChoice, refreshed: date | None
 ) -> list[int] | None:
     """The accounts a segment (its members on the latest refresh day) and an onboarding
@@ -107,7 +107,7 @@ def keep_every_kpi(session: Session, reporting: Reporting, source: AnalyticsSour
     names = tuple(metric_names())
     kept = 0
     for grain in Grain:
-        first, last = _span(grain, reporting)
+        first, last = span_of(grain, reporting)
         query = MetricQuery.reported(reporting, names, first, last, grain)
         values = compute_metrics(session, query, source)
         key = kpi_key(refreshed, last, reporting)
@@ -118,7 +118,7 @@ def keep_every_kpi(session: Session, reporting: Reporting, source: AnalyticsSour
     return kept
 
 
-def _span(grain: Grain, reporting: Reporting) -> tuple[date, date]:
+def span_of(grain: Grain, reporting: Reporting) -> tuple[date, date]:
     """The first and the last month a page of ``grain`` shows: up to the last whole month."""
     last = add_months(reporting.today().replace(day=1), -1)
     return add_months(last, -(SPAN_MONTHS[grain] - 1)), last

@@ -242,6 +242,16 @@ class HomeRepository:
         total = self.session.scalar(select(func.count()).select_from(stmt.subquery()))
         return list(rows), int(total or 0)
 
+    def due_tasks(self, owner_id: int, due_by: date, limit: int) -> tuple[list[Task], int]:
+        """Open tasks of ``owner_id`` due on or before ``due_by``, whoever made them (the
+        daily digest): the first ``limit`` by due date, and how many in all."""
+        stmt = select(Task).where(
+            Task.status == TaskStatus.OPEN, Task.owner_id == owner_id, Task.due_date <= due_by
+        )
+        rows = self.session.scalars(stmt.order_by(Task.due_date, Task.id).limit(limit))
+        total = self.session.scalar(select(func.count()).select_from(stmt.subquery()))
+        return list(rows), int(total or 0)
+
     def task_counts(self, today: date, due_by: date) -> dict[int | None, TaskCounts]:
         """Per task owner: overdue, due by ``due_by`` (not from playbooks) and playbook tasks."""
         mine = Task.source != TaskSource.PLAYBOOK

@@ -1,0 +1,1 @@
+"""Connectors: billing, CRM and helpdesk systems that keep the data hub current."""

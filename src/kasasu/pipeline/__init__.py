@@ -1,0 +1,1 @@
+"""The sales pipeline before a customer is one: leads and deals (The Model funnel)."""
