@@ -133,6 +133,10 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float, int]]:
         started = time.perf_counter()
         client.get("/funnel")
         cold_funnel = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        crm = client.get("/api/v1/exports/crm?format=hubspot")  # every account: an export
+        whole_crm = (time.perf_counter() - started) * 1000
+        assert crm.status_code == 200, crm.text
         owner = _an_owner(env)
         listing = client.get("/accounts?mine=0").text
         ids = re.findall(r'href="/accounts/(\d+)"', listing)[:20]
@@ -198,6 +202,7 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float, int]]:
             "API account overview": [f"/api/v1/accounts/{i}/overview" for i in ids],
             "API external ids": [f"/api/v1/accounts/{i}/external-ids" for i in ids],
             "API sync status": ["/api/v1/sync/status"],
+            "API leads and deals": ["/api/v1/leads", "/api/v1/deals?page=2"],
             "API dashboard": ["/api/v1/dashboard"],
             "API churn reasons": ["/api/v1/churn-reasons"],
             "API workload": ["/api/v1/workload"],
@@ -240,6 +245,7 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float, int]]:
             "dashboard, first visit": (cold, cold, 0),
             "KPI page, first visit": (cold_kpi, cold_kpi, 0),
             "funnel page, first visit": (cold_funnel, cold_funnel, 0),
+            "API CRM export, every account (one request)": (whole_crm, whole_crm, 0),
         }
         for name, paths in pages.items():
             times, largest = _times(client, paths)
@@ -342,7 +348,7 @@ def main() -> None:
             print(f"{accounts:,} accounts, {months} months: prepared in {took:.0f} s", flush=True)
             for name, (median, p95, size) in _measure(env).items():
                 target = TARGET_FIRST_MS if "first visit" in name else TARGET_P95_MS
-                judged = accounts == SIZES[-1][0]
+                judged = accounts == SIZES[-1][0] and "one request" not in name  # no target
                 verdict = ("  MET" if p95 <= target else "  MISSED") if judged else ""
                 heavy = "  OVER 300 KB" if size > MAX_BYTES else ""
                 print(
