@@ -6,12 +6,18 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from kasasu.connectors import stripe_objects as so
+from kasasu.connectors.stripe import receive_event
 from kasasu.connectors.stripe_lines import Snapshot, planned_lines
 from kasasu.domain.choices import SubscriptionStatus
+from kasasu.errors import InvalidInput
+from kasasu.models import ConnectorEvent
 from tests.connectors import stripe_events as se
 
 ZONE = "Asia/Tokyo"
@@ -74,3 +80,12 @@ def test_a_per_unit_tiered_price_is_left_out_with_its_event() -> None:
     rows, problems = planned_lines(_snapshots(events), ZONE)
     assert rows == []
     assert [(p.event_id, p.item_id) for p in problems] == [("e1", "si_A")]
+
+
+def test_an_object_kasasu_cannot_read_is_refused_before_it_is_stored(session: Session) -> None:
+    broken = json.loads(se.story()["evt_2"])
+    del broken["data"]["object"]["items"]["data"][0]["price"]["currency"]
+    with pytest.raises(InvalidInput) as refused:
+        receive_event(session, broken, ZONE)
+    assert "currency" in str(refused.value.message)
+    assert session.scalar(select(func.count()).select_from(ConnectorEvent)) == 0

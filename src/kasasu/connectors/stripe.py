@@ -74,6 +74,7 @@ def receive_event(session: Session, event: dict[str, Any], zone: str) -> Deliver
     apply = _APPLY.get(kind)
     if apply is None:
         return Delivery(event_id=event_id, outcome="ignored")
+    _readable(kind, obj)
     repo = ConnectorEventRepository(session)
     if repo.known(CONNECTOR, event_id):
         return Delivery(event_id=event_id, outcome="duplicate")
@@ -103,6 +104,22 @@ def _parts(event: dict[str, Any]) -> tuple[str, str, dict[str, Any], datetime]:
     except (KeyError, TypeError, ValueError):
         raise InvalidInput(
             _("Not a Stripe event: it needs id, type, created and data.object with its id")
+        ) from None
+
+
+def _readable(kind: str, obj: dict[str, Any]) -> None:
+    """Refuse, before it is stored, an object Kasasu cannot read: stored, it would stop
+    every later recompute of that object."""
+    parse: Callable[[dict[str, Any]], object] = so.invoice
+    if kind in CUSTOMER_EVENTS:
+        parse = so.customer
+    elif kind in SUBSCRIPTION_EVENTS:
+        parse = so.subscription
+    try:
+        parse(obj)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InvalidInput(
+            _("Not a Stripe {type} Kasasu can read: {reason}", type=kind, reason=repr(exc))
         ) from None
 
 
