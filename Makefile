@@ -51,6 +51,8 @@ demo: install
 	echo "  API key:      $$key"; \
 	echo "  Try:          curl -H 'Authorization: Bearer $$key' http://127.0.0.1:8000/api/v1/accounts"; \
 	echo "  API docs:     http://127.0.0.1:8000/api/v1/docs"; \
+	echo "  Portal:       http://127.0.0.1:8000/portal/sign-in as $$($(BIN)/python -c 'import sqlite3; print(sqlite3.connect("kasasu-data/kasasu.db").execute("SELECT email FROM contacts WHERE email IS NOT NULL AND left_on IS NULL ORDER BY id LIMIT 1").fetchone()[0])')"; \
+	echo "                (the link: newest kasasu-data/outbox/portal-link-*.eml)"; \
 	echo ""
 	KASASU_DEV_MODE=true $(BIN)/kasasu serve --host 127.0.0.1 --port 8000
 
@@ -88,6 +90,7 @@ bench: dev
 	$(BIN)/python benchmarks/guides.py
 	$(BIN)/python benchmarks/churn.py
 	$(BIN)/python benchmarks/voice.py
+	$(BIN)/python benchmarks/community_search.py
 	$(BIN)/python benchmarks/hostile_files.py
 	$(BIN)/python benchmarks/budget.py
 

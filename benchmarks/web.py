@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import email
+import email.policy
 import os
 import re
 import sqlite3
@@ -145,10 +147,13 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float, int]]:
         whole_crm = (time.perf_counter() - started) * 1000
         assert crm.status_code == 200, crm.text
         met, reply = _meeting_reply(client, env)
+        _portal_sign_in(client, env, met)  # a contact of that account, by its emailed link
+        event, event_link = _event_link(client, env)  # the demo's upcoming event
         # Accounts with a lifetime value: paying on the latest refresh day (the list's first
         # twenty include churned ones).
         valued = client.get("/api/v1/lifetime-value").json()["at_risk"]
         valued_ids = [a["account_id"] for a in valued][:20]
+        thread = _community_thread(client)  # a demo thread, for its pages
         pages = {
             "home, the team": ["/"],
             "home, one CSM": [f"/?owner_id={owner}"],
@@ -232,6 +237,75 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float, int]]:
                 f"/guides/{GUIDE}/preview?account=ACC-00001&user=u-1&url=/",
             ],
             "API guides": ["/api/v1/guides", f"/api/v1/guides/{GUIDE}/report"],
+            "portal pages, one contact": [
+                "/portal",
+                "/portal/requests",
+                "/portal/requests?show=all",
+                "/portal/announcements",
+                "/portal/surveys",
+            ],
+            "portal API, one contact": [
+                "/portal/api/home",
+                "/portal/api/requests",
+                "/portal/api/announcements",
+                "/portal/api/surveys",
+            ],
+            "knowledge base, staff": [
+                "/knowledge",
+                "/knowledge?q=請求書",
+                "/knowledge/categories",
+                "/knowledge/reports",
+            ],
+            "help centre (public)": [
+                "/help",
+                "/help/articles/invoice-download",
+                "/help/search?q=請求書を発行した",
+                "/help/search?q=exported",
+            ],
+            "API knowledge base": [
+                "/api/v1/knowledge/articles",
+                "/api/v1/knowledge/search?q=請求書",
+                "/api/v1/knowledge/reports/not-found",
+                "/api/v1/knowledge/reports/before-tickets",
+            ],
+            "community, portal contact": [
+                "/portal/community",
+                f"/portal/community/posts/{thread}",
+                "/portal/community/search?q=請求書を発行した",
+                "/portal/community/followed",
+                "/portal/community/new",
+            ],
+            "community, staff": [
+                "/community",
+                "/community?q=請求書",
+                f"/community/posts/{thread}",
+                "/community/reports",
+                "/community/analytics",
+            ],
+            "API community": [
+                "/api/v1/community/spaces",
+                "/api/v1/community/posts",
+                "/api/v1/community/posts?unanswered=true",
+                f"/api/v1/community/posts/{thread}",
+                "/api/v1/community/search?q=請求書",
+                "/api/v1/community/reports",
+                "/api/v1/community/analytics",
+            ],
+            "events, staff": [
+                "/webinars",
+                "/webinars/new",
+                f"/webinars/{event}",
+                f"/webinars/{event}/edit",
+            ],
+            "events report": ["/webinars/report"],
+            "event link page (public)": [event_link],
+            "portal events, one contact": ["/portal/events"],
+            "API events": [
+                "/api/v1/webinars",
+                f"/api/v1/webinars/{event}",
+                f"/api/v1/webinars/{event}/registrations",
+                "/api/v1/webinars/report",
+            ],
             "API audit, filtered": [
                 f"/api/v1/audit?account_id={ids[0]}",
                 "/api/v1/audit?entity=accounts&origin=import&since=2026-01-01",
@@ -254,6 +328,14 @@ def _measure(env: dict[str, str]) -> dict[str, tuple[float, float, int]]:
         return results
 
 
+def _community_thread(client: httpx.Client) -> str:
+    """The id of the first thread of the team's community list (the latest active)."""
+    listing = client.get("/community").text
+    found = re.findall(r'href="/community/posts/(\d+)"', listing)
+    assert found, "the demo has a community"
+    return str(found[0])
+
+
 def _shared_plan(client: httpx.Client) -> str:
     """The path of a customer's shared plan (/p/{token}): a link made as a CSM makes it, on
     the account page of the first plan of the onboarding board."""
@@ -269,6 +351,31 @@ def _shared_plan(client: httpx.Client) -> str:
     assert made.status_code == 200, made.status_code
     assert link, "the new link is shown"
     return link[1]
+
+
+def _portal_sign_in(client: httpx.Client, env: dict[str, str], account: str) -> None:
+    """Sign the client in to the customer portal as the account's first contact with an
+    email: the link is asked for on the sign-in page and read from the mail the server
+    wrote to its outbox (dev mode's file backend), then used."""
+    data = Path(env["KASASU_DATA_DIR"])
+    with sqlite3.connect(data / "kasasu.db") as db:
+        [(address,)] = db.execute(
+            "SELECT email FROM contacts WHERE account_id = ? AND email IS NOT NULL"
+            " AND left_on IS NULL ORDER BY id LIMIT 1",
+            (account,),
+        ).fetchall()
+    page = client.get("/portal/sign-in").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    asked = client.post("/portal/sign-in", data={"email": address, "csrf_token": token[1]})
+    assert asked.status_code == 200, asked.status_code
+    mails = sorted((data / "outbox").glob("portal-link-*.eml"), key=lambda p: p.stat().st_mtime)
+    mail = email.message_from_bytes(mails[-1].read_bytes(), policy=email.policy.default)
+    body = mail.get_body(("plain",))  # type: ignore[attr-defined]  # an EmailMessage
+    link = re.search(r"/portal/sign-in/([A-Za-z0-9_-]{43})", body.get_content())
+    assert link, "the sign-in mail holds its link"
+    used = client.post(f"/portal/sign-in/{link[1]}", data={"csrf_token": token[1]})
+    assert used.status_code == 303, used.status_code
 
 
 def _meeting_reply(client: httpx.Client, env: dict[str, str]) -> tuple[str, str]:
@@ -296,6 +403,21 @@ def _meeting_reply(client: httpx.Client, env: dict[str, str]) -> tuple[str, str]
             (made.json()["id"],),
         ).fetchall()
     return account[1], f"/m/{sign_reply(DEV_SECRET, invitee, token)}?answer=yes"
+
+
+def _event_link(client: httpx.Client, env: dict[str, str]) -> tuple[int, str]:
+    """The demo's latest event (the one to come), and the path of an invited contact's page
+    (/e/{link}, signed as the invitation email signs it)."""
+    from kasasu.settings import DEV_SECRET  # the benchmark serves in dev mode
+    from kasasu.webinars.links import sign_link
+
+    with sqlite3.connect(Path(env["KASASU_DATA_DIR"]) / "kasasu.db") as db:
+        [(event, registration, token)] = db.execute(
+            "SELECT w.id, r.id, r.token FROM webinars w JOIN webinar_registrations r "
+            "ON r.webinar_id = w.id ORDER BY w.starts_at DESC, r.id LIMIT 1"
+        ).fetchall()
+    assert client.get(f"/api/v1/webinars/{event}").status_code == 200
+    return event, f"/e/{sign_link(DEV_SECRET, registration, token)}"
 
 
 def _an_owner(env: dict[str, str]) -> int:

@@ -14,6 +14,8 @@ from kasasu.api.body_limit import DEFAULT_MAX_BODY, BodyLimit, too_large_problem
 from kasasu.api.events import MAX_BODY_BYTES as MAX_EVENTS_BODY
 from kasasu.api.intake import MOUNT as INTAKE_PATH
 from kasasu.api.intake import create_intake
+from kasasu.api.portal import MOUNT as PORTAL_API_PATH
+from kasasu.api.portal import create_portal_api
 from kasasu.api.problems import http_problem
 from kasasu.api.request_ids import RequestIds, internal_error_problem
 from kasasu.api.webhooks import MOUNT as WEBHOOKS_PATH
@@ -28,6 +30,7 @@ from kasasu.web.pages import internal_error_page, too_large_page
 from kasasu.wiring import (
     api_context,
     playbook_config,
+    portal_config,
     reminder_config,
     sign_in_guard,
     sso_config,
@@ -38,6 +41,8 @@ def body_limit(method: str, path: str) -> int:
     """The most bytes a request body may have: files and event batches, else 1 MiB."""
     if method == "POST" and (path == "/imports" or path.startswith(f"{MOUNT_PATH}/imports/")):
         return MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD
+    if method == "POST" and path.endswith("/attendance") and "/webinars/" in path:
+        return MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD  # a meeting tool's attendance export
     if method == "POST" and path == f"{MOUNT_PATH}/events":
         return MAX_EVENTS_BODY
     return DEFAULT_MAX_BODY
@@ -49,7 +54,7 @@ def _is_api(request: Request) -> bool:
     path = request.url.path
     return any(
         path == mount or path.startswith(f"{mount}/")
-        for mount in (MOUNT_PATH, INTAKE_PATH, WEBHOOKS_PATH)
+        for mount in (MOUNT_PATH, INTAKE_PATH, WEBHOOKS_PATH, PORTAL_API_PATH)
     )
 
 
@@ -72,6 +77,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount(MOUNT_PATH, create_api(ctx))
     app.mount(INTAKE_PATH, create_intake(ctx))  # Segment's HTTP API: /v1/batch, /v1/track…
     app.mount(WEBHOOKS_PATH, create_webhooks(ctx))  # POST /webhooks/stripe
+    app.mount(PORTAL_API_PATH, create_portal_api(ctx))  # a contact's JSON, by portal cookie
     # Inside the session middleware (a refused page still has the reader's language).
     app.add_middleware(BodyLimit, limit_of=body_limit, refuse=_too_large)
     # Signed (not encrypted) cookie holding the user id, the language and the CSRF token.
@@ -109,6 +115,7 @@ def create_app(settings: Settings) -> FastAPI:
             webhook_hosts=settings.playbooks.allowed_webhook_hosts(),
             playbooks=playbook_config(settings),
             reminders=reminder_config(settings),
+            portal=portal_config(settings),
         ),
     )
     _answer_unrouted_api_paths_as_problems(app)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import time
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -130,6 +130,21 @@ class CrmSettings(BaseModel):
 
     webhook_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
     batch_size: int = Field(default=500, ge=1, le=10_000)  # accounts per POST
+    # Signs the CRM's requests; unset, the playbooks' webhook secret does. Its own secret
+    # lets the CRM's receiver hold a key that cannot sign a playbook's webhook.
+    webhook_secret: SecretStr | None = None
+
+
+class FeedSettings(BaseModel):
+    """One export fetched from a URL: where, and the headers its server asks for."""
+
+    url: str = Field(pattern=r"^https?://\S+$")
+    headers: dict[str, SecretStr] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _just_a_url(cls, value: Any) -> Any:
+        return {"url": value} if isinstance(value, str) else value
 
 
 class ConnectorSettings(BaseModel):
@@ -144,6 +159,24 @@ class ConnectorSettings(BaseModel):
     # scheduler with that profile, then moved to <drop_dir>/<profile>/done/.
     drop_dir: Path | None = None
     drop_every_minutes: int = Field(default=5, ge=1, le=24 * 60)  # how often it is looked at
+    # Exports fetched over HTTP(S) with a profile, by profile name (JSON), e.g.
+    # {"hubspot-companies": "https://…/companies.csv"} or {"salesforce-accounts": {"url":
+    # "https://…", "headers": {"Authorization": "Bearer …"}}}. An export whose content did not
+    # change since its last import is not imported again.
+    feeds: dict[str, FeedSettings] = {}
+    # The installation's own import profiles (YAML, as src/kasasu/imports/profiles.yaml), for
+    # exports Kasasu has no preset for; docs/connectors.md.
+    profiles_file: Path | None = None
+    feed_every_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    # Feeds never reach loopback, private, link-local or cloud metadata addresses, except the
+    # hosts, addresses and networks listed here (comma-separated), as webhooks.
+    feed_hosts: str = ""
+
+    @field_validator("feed_hosts")
+    @classmethod
+    def _feed_hosts(cls, value: str) -> str:
+        parse_allowed(value.split(","))  # a bad network is refused at start
+        return value
 
 
 class SurveySettings(BaseModel):
@@ -167,6 +200,22 @@ class OnboardingSettings(BaseModel):
     meeting_reminder_hours: int = Field(default=24, ge=1, le=24 * 14)  # before each meeting
     step_due_days: int = Field(default=2, ge=0, le=30)  # a customer step due within this
     reminders_every_minutes: int = Field(default=60, ge=1, le=24 * 60)
+
+
+class PortalSettings(BaseModel):
+    """The customer portal (``KASASU_PORTAL__*``): its branding, and how contacts sign in.
+    Links in its emails point at ``playbooks.base_url``."""
+
+    name: str = Field(default="Customer portal", min_length=1, max_length=100)
+    # An image Kasasu serves itself (a path such as /static/...): the pages load nothing
+    # from elsewhere (their Content-Security-Policy would block it).
+    logo_url: str | None = Field(default=None, pattern=r"^/[^/\\]", max_length=500)
+    color: str = Field(default="#1f5fbf", pattern=r"^#[0-9A-Fa-f]{6}$")  # the primary colour
+    link_minutes: int = Field(default=15, ge=1, le=24 * 60)  # a sign-in link works this long
+    session_hours: int = Field(default=24 * 14, ge=1, le=24 * 365)  # a portal session lasts
+    links_per_email: int = Field(default=5, ge=1)  # sign-in link requests per email ...
+    links_per_address: int = Field(default=20, ge=1)  # ... and per client address ...
+    links_window_seconds: int = Field(default=3600, ge=1)  # ... within this window
 
 
 class LimitSettings(BaseModel):
@@ -273,6 +322,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = AuthSettings()
     oidc: OidcSettings = OidcSettings()
     connectors: ConnectorSettings = ConnectorSettings()
+    portal: PortalSettings = PortalSettings()
 
     @model_validator(mode="after")
     def _files_under_the_data_dir(self) -> Settings:
@@ -343,6 +393,8 @@ class Settings(BaseSettings):
         problem = self.secret_problem("KASASU_SECRET_KEY", self.secret_key)
         if problem is None and self.playbooks.enabled:
             problem = self.webhook_secret_problem()
+        if problem is None and self.crm.webhook_secret is not None:
+            problem = self.secret_problem("KASASU_CRM__WEBHOOK_SECRET", self.crm.webhook_secret)
         if problem is not None:
             raise InvalidInput(problem)
 

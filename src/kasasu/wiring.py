@@ -7,17 +7,21 @@ CLI command does) stays cheap and never loads the web application.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from kasasu.kit.mail import MailConfig
+from kasasu.kit.net import parse_allowed
 from kasasu.kit.ratelimit import SlidingWindow
 from kasasu.settings import Settings
 
 if TYPE_CHECKING:
     from kasasu.api.context import ApiContext
-    from kasasu.connectors.schemas import StripeConfig
+    from kasasu.connectors.schemas import Feed, StripeConfig
     from kasasu.health.features import RefreshConfig
+    from kasasu.imports.schemas import ImportOptions
+    from kasasu.jobs.backup import Installation
     from kasasu.jobs.digests import DigestConfig
     from kasasu.jobs.export import ExportSetup
     from kasasu.jobs.playbooks import PlaybookSetup
@@ -25,10 +29,12 @@ if TYPE_CHECKING:
     from kasasu.onboarding.config import ReminderConfig
     from kasasu.playbooks.chat import ChatConfig
     from kasasu.playbooks.planning import PlaybookConfig
+    from kasasu.portal.config import PortalConfig
     from kasasu.surveys.config import SurveyConfig
     from kasasu.surveys.guard import SurveyGuard
     from kasasu.users.signin import SignInGuard
     from kasasu.web.context import SsoConfig
+    from kasasu.webinars.mails import EventMailConfig
 
 
 def mail_config(settings: Settings) -> MailConfig:
@@ -79,6 +85,19 @@ def reminder_config(settings: Settings) -> ReminderConfig:
         mail=mail_config(settings),
         meeting_reminder_hours=onboarding.meeting_reminder_hours,
         step_due_days=onboarding.step_due_days,
+    )
+
+
+def event_mail_config(settings: Settings) -> EventMailConfig:
+    """Event invitations and reminders (kasasu.webinars): their links and mail."""
+    from kasasu.webinars.mails import EventMailConfig
+
+    return EventMailConfig(
+        secret=settings.secret_key.get_secret_value(),
+        base_url=settings.playbooks.base_url,
+        locale=settings.locale,
+        zone=settings.timezone,
+        mail=mail_config(settings),
     )
 
 
@@ -155,6 +174,10 @@ def writeback_config(settings: Settings) -> WritebackConfig | None:
     if crm.webhook_url is None:
         return None
     delivery = playbook_setup(settings).delivery
+    if crm.webhook_secret is not None:
+        own = crm.webhook_secret
+        problem = settings.secret_problem("KASASU_CRM__WEBHOOK_SECRET", own)
+        delivery = replace(delivery, webhook_secret=None if problem else own.get_secret_value())
     return WritebackConfig(url=crm.webhook_url, batch_size=crm.batch_size, delivery=delivery)
 
 
@@ -234,6 +257,25 @@ def sso_config(settings: Settings) -> SsoConfig | None:
     )
 
 
+def portal_config(settings: Settings) -> PortalConfig:
+    """The customer portal: its branding, sign-in links (mailed as playbook emails are)
+    and their throttles."""
+    from kasasu.portal.config import Branding, PortalConfig, PortalGuard, PortalLimits
+
+    portal = settings.portal
+    limits = PortalLimits(portal.links_per_email, portal.links_per_address,
+                          portal.links_window_seconds)  # fmt: skip
+    return PortalConfig(
+        base_url=settings.playbooks.base_url,
+        mail=mail_config(settings),
+        branding=Branding(name=portal.name, logo_url=portal.logo_url, color=portal.color),
+        link_minutes=portal.link_minutes,
+        session_hours=portal.session_hours,
+        secure_cookie=not settings.dev_mode,
+        guard=PortalGuard(limits),
+    )
+
+
 def api_context(settings: Settings) -> ApiContext:
     from kasasu.api.context import ApiContext  # loads the whole API
     from kasasu.db import create_db_engine, session_factory
@@ -262,3 +304,46 @@ def stripe_config(settings: Settings) -> StripeConfig | None:
     return StripeConfig(
         secret=c.stripe_webhook_secret.get_secret_value(), tolerance=c.stripe_tolerance
     )
+
+
+def import_options(settings: Settings, *, dry_run: bool = False) -> ImportOptions:
+    """How the connectors read a system's export: the zone and currency of its cells, and
+    the installation's own import profiles."""
+    from kasasu.imports.schemas import ImportOptions
+
+    return ImportOptions(
+        zone=settings.timezone,
+        currency=settings.currency,
+        dry_run=dry_run,
+        profiles_file=settings.connectors.profiles_file,
+    )
+
+
+def feeds(settings: Settings) -> list[Feed]:
+    """The exports fetched from URLs (KASASU_CONNECTORS__FEEDS), with their secrets read."""
+    from kasasu.connectors.schemas import Feed
+
+    c = settings.connectors
+    allowed = parse_allowed(c.feed_hosts.split(","))
+    return [
+        Feed(profile=name, url=f.url, allowed=allowed,
+             headers={k: v.get_secret_value() for k, v in f.headers.items()})
+        for name, f in c.feeds.items()
+    ]  # fmt: skip
+
+
+def installation(settings: Settings) -> Installation:
+    """Where this Kasasu keeps its data, and the settings its figures depend on (a backup
+    records them; a restore says which differ)."""
+    from kasasu.jobs.backup import Installation
+
+    figures = {
+        "timezone": settings.timezone,
+        "currency": settings.currency,
+        "fiscal_year_start": str(settings.fiscal_year_start),
+        "gross_margin": str(settings.gross_margin),
+        "purchase_events": settings.purchase_events,
+        "touch.high_mrr": str(settings.touch.high_mrr),
+        "touch.low_mrr": str(settings.touch.low_mrr),
+    }
+    return Installation(settings.database_url, settings.events_path, figures)

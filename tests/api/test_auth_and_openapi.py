@@ -34,6 +34,9 @@ BODILESS = {
     ("post", "/onboarding/steps/{step_id}/done"),  # ticks the step named in the path
     ("post", "/guides/{key}/publish"),  # publishes the stored draft
     ("post", "/guides/{key}/pause"),
+    ("post", "/webinars/{webinar_id}/cancel"),  # calls off the event named in the path
+    ("post", "/community/posts/{post_id}/need"),  # makes the post named in the path a need
+    ("post", "/community/replies/{reply_id}/accept"),  # accepts (or takes back) that answer
 }
 
 
@@ -212,6 +215,47 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("get", "/workload"),
         ("get", "/account-list"),
         ("get", "/exports/crm"),
+        ("get", "/announcements"),
+        ("post", "/announcements"),
+        ("get", "/announcements/{announcement_id}"),
+        ("put", "/announcements/{announcement_id}"),
+        ("delete", "/announcements/{announcement_id}"),
+        ("get", "/webinars"),
+        ("post", "/webinars"),
+        ("get", "/webinars/report"),
+        ("get", "/webinars/{webinar_id}"),
+        ("patch", "/webinars/{webinar_id}"),
+        ("post", "/webinars/{webinar_id}/cancel"),
+        ("post", "/webinars/{webinar_id}/invitations"),
+        ("get", "/webinars/{webinar_id}/registrations"),
+        ("post", "/webinars/{webinar_id}/check-in"),
+        ("post", "/webinars/{webinar_id}/attendance"),
+        ("get", "/knowledge/articles"),
+        ("post", "/knowledge/articles"),
+        ("get", "/knowledge/articles/{article_id}"),
+        ("patch", "/knowledge/articles/{article_id}"),
+        ("delete", "/knowledge/articles/{article_id}"),
+        ("get", "/knowledge/categories"),
+        ("post", "/knowledge/categories"),
+        ("get", "/knowledge/search"),
+        ("get", "/knowledge/reports/not-found"),
+        ("get", "/knowledge/reports/before-tickets"),
+        ("get", "/community/spaces"),
+        ("post", "/community/spaces"),
+        ("patch", "/community/spaces/{space_id}"),
+        ("get", "/community/posts"),
+        ("get", "/community/posts/{post_id}"),
+        ("patch", "/community/posts/{post_id}"),
+        ("delete", "/community/posts/{post_id}"),
+        ("post", "/community/posts/{post_id}/replies"),
+        ("post", "/community/posts/{post_id}/need"),
+        ("post", "/community/replies/{reply_id}/accept"),
+        ("patch", "/community/replies/{reply_id}"),
+        ("delete", "/community/replies/{reply_id}"),
+        ("get", "/community/reports"),
+        ("post", "/community/reports/{report_id}/resolve"),
+        ("get", "/community/search"),
+        ("get", "/community/analytics"),
         *PUBLIC,
     }
     for resource in RESOURCES:

@@ -65,7 +65,9 @@ def test_features_by_hand(session: Session, tmp_path: Path) -> None:
         "guides_completed_90d": 0,
         "guides_dismissed_90d": 0,
         "engagement_90d": 1,
+        "events_attended_90d": 1,  # the webinar of Jan 12 (the community post is too old)
         "payment_issues": 0,
+        "community_engagement_90d": 0,  # no community activity (tests/community)
         "custom.nps_goal": 9,
     }
     h2 = f["H2"]

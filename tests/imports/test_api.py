@@ -68,7 +68,7 @@ def test_unknown_kind_and_file_type(admin_api: TestClient) -> None:
 
 
 def test_too_large_file_is_413(admin_api: TestClient, monkeypatch) -> None:
-    monkeypatch.setattr("kasasu.api.imports.MAX_UPLOAD_BYTES", 10)
+    monkeypatch.setattr("kasasu.api.uploads.MAX_UPLOAD_BYTES", 10)
     response = _upload(admin_api, "accounts", "a.csv", b"name\n" + b"x" * 20)
     assert response.status_code == 413
     assert response.json()["detail"] == "The file is larger than 0 MB"

@@ -4,6 +4,7 @@ keep each system's ids, and a second import changes nothing."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -13,7 +14,15 @@ from sqlalchemy.orm import Session
 
 from kasasu.errors import InvalidInput
 from kasasu.imports.profiles import import_with_profile, profiles
-from kasasu.models import Account, AccountExternalId, Contact, Deal, Ticket
+from kasasu.models import (
+    Account,
+    AccountExternalId,
+    Contact,
+    Deal,
+    Subscription,
+    SurveyResponse,
+    Ticket,
+)
 from tests.imports.conftest import OPTIONS
 
 SAMPLES = Path(__file__).parents[2] / "examples" / "connectors"
@@ -99,3 +108,80 @@ def test_every_profile_reads_its_sample(session: Session) -> None:
     for profile in order:
         created, _updated, _unchanged = _import(session, profile.name)
         assert created > 0 or profile.kind == "accounts", profile.name
+
+
+def test_chatwoot_ratings_land_on_their_contacts_accounts(session: Session) -> None:
+    """Chatwoot's CSAT download names only the person: the account is that of the contact
+    with the email (any case); a visitor who is no customer's contact is left out and named,
+    and the report's closing "Reporting period" line is not a row."""
+    _import(session, "hubspot-companies")
+    _import(session, "hubspot-contacts")
+    r = import_with_profile(
+        session, "chatwoot-csat", SAMPLES / "chatwoot-csat.csv", "chatwoot-csat.csv", OPTIONS
+    )
+    assert (r.created, r.updated, r.unchanged, r.rows) == (3, 0, 0, 4)
+    assert [(e.row, e.column, e.value) for e in r.skipped] == [
+        (5, "Contact Email Address", "visitor8841@gmail.example")
+    ]
+    accounts = {a.external_id: a.id for a in session.scalars(select(Account))}
+    people = {c.email: c.id for c in session.scalars(select(Contact))}
+    answers = {s.external_id: s for s in session.scalars(select(SurveyResponse))}
+    link = "chatwoot:https://app.chatwoot.com/app/accounts/1/conversations/"
+    hanako, grace = answers[link + "311"], answers[link + "325"]
+    assert (hanako.kind, hanako.score, hanako.comment) == (
+        "csat",
+        5,
+        "すぐに解決してもらえて助かりました",
+    )
+    assert hanako.account_id == accounts["hubspot:9001001"]
+    assert hanako.contact_id == people["hanako.suzuki@acme.example"]
+    assert hanako.answered_at == datetime(2026, 11, 4, 1, 12, 44, tzinfo=UTC)  # "… UTC", not Tokyo
+    assert (grace.score, grace.comment, grace.account_id) == (4, None, accounts["hubspot:9001003"])
+    assert answers[link + "318"].score == 2
+    again = import_with_profile(
+        session, "chatwoot-csat", SAMPLES / "chatwoot-csat.csv", "chatwoot-csat.csv", OPTIONS
+    )
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+
+
+def test_an_installations_own_profile_reads_its_export(session: Session) -> None:
+    """examples/connectors/own-profiles.yaml: a billing tool's contract list (Shift_JIS),
+    its accounts found by name, each contract a contract line."""
+    _import(session, "hubspot-companies")
+    own = SAMPLES / "own-profiles.yaml"
+    assert "billing-contracts" in profiles(own)
+    assert "billing-contracts" not in profiles()
+    options = replace(OPTIONS, profiles_file=own)
+    path = SAMPLES / "own-billing-contracts.csv"
+    r = import_with_profile(session, "billing-contracts", path, path.name, options)
+    assert (r.created, r.skipped) == (2, [])
+    lines = {s.external_id: s for s in session.scalars(select(Subscription))}
+    acme = session.scalars(select(Account).where(Account.name == "アクメ株式会社")).one()
+    line = lines["billing:C-1001"]
+    assert (line.account_id, line.amount, line.currency, line.seats) == (acme.id, 50_000, "JPY", 10)
+    assert (line.billing_interval, line.start_date, line.end_date) == (
+        "month", date(2026, 4, 1), date(2027, 3, 31),
+    )  # fmt: skip
+    assert lines["billing:C-1002"].amount == 240_000
+
+
+def test_a_wrong_own_profile_is_named_with_its_key(tmp_path: Path) -> None:
+    own = tmp_path / "mine.yaml"
+    own.write_text(
+        "mine:\n  kind: subscriptions\n  source: x\n  id: No\n  match: name\n"
+        "  columns:\n    price: 金額\n  colour: red\n"
+        "other:\n  kind: invoices\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InvalidInput) as refused:
+        profiles(own)
+    assert sorted(e.loc for e in refused.value.errors) == [
+        ("mine", "colour"),  # not a key of a profile
+        ("mine", "columns.price"),  # not a field of subscription rows
+        ("mine", "id"),  # YAML reads No as false: the header must be quoted
+        ("other", "id"), ("other", "kind"), ("other", "match"), ("other", "source"),
+    ]  # fmt: skip
+    own.write_text("zendesk-tickets:\n  kind: tickets\n  source: z\n  id: Id\n  match: name\n")
+    with pytest.raises(InvalidInput) as clash:
+        profiles(own)
+    assert "zendesk-tickets" in clash.value.message.render("en")

@@ -124,3 +124,29 @@ def test_a_failed_batch_is_sent_again_by_the_next_run(
     second = push_health(sqlite_engine, DAY, config)
     assert (second.changed, second.sent, second.batches, second.error) == (3, 3, 2, None)
     assert [len(b["accounts"]) for b in hook.bodies] == [2, 1]
+
+
+def test_the_crm_can_have_a_secret_of_its_own(
+    sqlite_engine: Engine, receiver: tuple[Receiver, str], tmp_path: Path
+) -> None:
+    """With KASASU_CRM__WEBHOOK_SECRET the CRM's requests are signed with it, not with the
+    playbooks' secret (the receiver checks with SECRET and counts a mismatch)."""
+    hook, url = receiver
+    with transaction(session_factory(sqlite_engine)) as session:
+        add_crm_book(session)
+    config = writeback_config(
+        Settings(
+            data_dir=tmp_path,
+            dev_mode=False,
+            crm=CrmSettings(webhook_url=url, webhook_secret=SecretStr(SECRET)),
+            playbooks=PlaybookSettings(
+                webhook_secret=SecretStr("a-playbook-secret-that-the-crm-never-sees"),
+                webhook_hosts="127.0.0.1",
+                backoff=0.0,
+            ),
+        )
+    )
+    assert config is not None
+    done = push_health(sqlite_engine, DAY, config)
+    assert (done.sent, done.error) == (3, None)
+    assert (hook.requests, hook.bad_signatures) == (1, 0)

@@ -64,6 +64,8 @@ def test_a_row_id_past_64_bits_is_a_4xx_page(
     token = csrf(web.get("/accounts").text)
     answers = {}
     for method, path in _routes_naming_a_row(web_app):
+        if path.startswith("/portal/"):  # a contact's pages: tests/portal/test_pages.py
+            continue
         url = re.sub(r"\{\w+_id\}", str(number), path).replace("{action}", "done")
         data = {"csrf_token": token} if method == "POST" else None
         answers[f"{method} {url}"] = web.request(method, url, data=data).status_code

@@ -22,6 +22,7 @@ import ibis
 import ibis.expr.types as ir
 
 from kasasu.analytics import revenue
+from kasasu.analytics.features_community import community_points
 from kasasu.analytics.features_usage import attach, usage_features
 from kasasu.analytics.kpis_support import median, whole_seconds
 from kasasu.analytics.sources import Sources
@@ -173,6 +174,25 @@ FEATURES = (
         _("Webinars and community, 90 days"),
         _("Webinar attendances and community posts in the 90 days"),
     ),
+    Feature(
+        "community_engagement_90d",
+        "score",
+        _("Community engagement, 90 days"),
+        _(
+            "Points for what the account's contacts did in the community in the 90 days: a "
+            "thread 3, an answer 2, a comment 1, an accepted answer 5 more, a reaction 1 "
+            "(hidden threads and replies not counted)"
+        ),
+    ),
+    Feature(
+        "events_attended_90d",
+        "count",
+        _("Events attended, 90 days"),
+        _(
+            "Attendances of the account's contacts at webinars, seminars, user meetings and "
+            "trainings in the 90 days (webinar activities: recorded by the events or imported)"
+        ),
+    ),
 )
 FEATURE_NAMES = tuple(f.name for f in FEATURES)
 # Not computed here: the churn model's probability (kasasu.prediction), added to the day's
@@ -235,6 +255,10 @@ def account_features(
         parts.append(_guides(src.guide_viewers, at))
     if src.invoices is not None:
         parts.append(_payments(src.invoices, at))
+    posts, replies, reactions = src.community_posts, src.community_replies, src.community_reactions
+    has_community = posts is not None and replies is not None and reactions is not None
+    if posts is not None and replies is not None and reactions is not None:
+        parts.append(community_points(posts, replies, reactions, at.days_before(90), at.now))
     usage = usage_features(src, base.select("account_id"), at.window(), as_of, zone)
     if usage is not None:
         parts.append(usage)
@@ -248,6 +272,7 @@ def account_features(
         has_activities=src.activities is not None,
         has_guides=src.guide_viewers is not None,
         has_invoices=src.invoices is not None,
+        has_community=has_community,
     )
 
 
@@ -337,7 +362,9 @@ def _engagement(activities: ir.Table, at: _Instants) -> ir.Table:
         & (a.occurred_at >= at.days_before(90))
         & (a.occurred_at < at.now)
     )
-    return a.group_by("account_id").aggregate(engagement_90d=a.count())
+    return a.group_by("account_id").aggregate(
+        engagement_90d=a.count(), events_attended_90d=(a.kind == "webinar").sum()
+    )
 
 
 def _payments(invoices: ir.Table, at: _Instants) -> ir.Table:
@@ -382,6 +409,7 @@ def _finish(
     has_activities: bool,
     has_guides: bool,
     has_invoices: bool,
+    has_community: bool = False,
 ) -> ir.Table:
     t = table
     null_f = ibis.null("float64")
@@ -426,6 +454,12 @@ def _finish(
         "guides_completed_90d": t.guides_completed.fill_null(zero) if has_guides else null_f,
         "guides_dismissed_90d": t.guides_dismissed.fill_null(zero) if has_guides else null_f,
         "engagement_90d": t.engagement_90d.fill_null(zero) if has_activities else null_f,
+        "events_attended_90d": (
+            t.events_attended_90d.fill_null(zero) if has_activities else null_f
+        ),
         "payment_issues": t.payment_issues.fill_null(zero) if has_invoices else null_f,
+        "community_engagement_90d": (
+            t.community_points.fill_null(zero) if has_community else null_f
+        ),
     }
     return t.select("account_id", **{n: columns[n].cast("float64") for n in FEATURE_NAMES})

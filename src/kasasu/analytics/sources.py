@@ -7,7 +7,7 @@ runs on every engine.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -48,6 +48,10 @@ class Sources:
     guides: ir.Table | None = None  # (id, key): only the guide features read them
     guide_viewers: ir.Table | None = None  # one row per user and guide shown
     invoices: ir.Table | None = None  # the billing connector's: payment issues
+    # The community's threads, replies and reactions: its engagement feature only.
+    community_posts: ir.Table | None = None
+    community_replies: ir.Table | None = None
+    community_reactions: ir.Table | None = None
     leads: ir.Table | None = None  # the funnel's (kpis_funnel), with the CRM's deals
     deals: ir.Table | None = None
     filters: Mapping[str, Any] = field(default_factory=dict)
@@ -64,6 +68,9 @@ class Sources:
             guides=_optional(con, "guides"),
             guide_viewers=_optional(con, "guide_viewers"),
             invoices=_optional(con, "invoices"),
+            community_posts=_optional(con, "community_posts"),
+            community_replies=_optional(con, "community_replies"),
+            community_reactions=_optional(con, "community_reactions"),
             leads=_optional(con, "leads"),
             deals=_optional(con, "deals"),
         )
@@ -101,8 +108,15 @@ class Sources:
             activities=None if self.activities is None else keep(self.activities),
             guide_viewers=None if self.guide_viewers is None else keep(self.guide_viewers),
             invoices=None if self.invoices is None else keep(self.invoices),
+            community_posts=_kept(self.community_posts, keep),
+            community_replies=_kept(self.community_replies, keep),
+            community_reactions=_kept(self.community_reactions, keep),
             filters=chosen,
         )
+
+
+def _kept(table: ir.Table | None, keep: Callable[[ir.Table], ir.Table]) -> ir.Table | None:
+    return None if table is None else keep(table)
 
 
 def _optional(con: Any, name: str) -> ir.Table | None:

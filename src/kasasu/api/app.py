@@ -6,8 +6,10 @@ from fastapi import FastAPI
 
 from kasasu import __version__
 from kasasu.api import docs, openapi, problems
+from kasasu.api.announcements import announcements_router
 from kasasu.api.audit import audit_router
 from kasasu.api.churn import churn_router
+from kasasu.api.community import community_router
 from kasasu.api.context import ApiContext
 from kasasu.api.events import events_router
 from kasasu.api.exports import exports_router
@@ -16,6 +18,7 @@ from kasasu.api.funnel import funnel_router
 from kasasu.api.guides import guides_router
 from kasasu.api.health import health_router
 from kasasu.api.imports import imports_router
+from kasasu.api.knowledge import knowledge_router
 from kasasu.api.metrics import metrics_router
 from kasasu.api.needs import loyal_router, needs_router
 from kasasu.api.onboarding import onboarding_router
@@ -30,6 +33,7 @@ from kasasu.api.segments import segments_router
 from kasasu.api.surveys import surveys_router
 from kasasu.api.sync import sync_router
 from kasasu.api.voice import voice_router
+from kasasu.api.webinars import webinars_router
 from kasasu.api.widget import widget_router
 from kasasu.api.workspace import workspace_router
 
@@ -77,7 +81,11 @@ def create_api(ctx: ApiContext) -> FastAPI:
     api.include_router(voice_router())
     api.include_router(needs_router())
     api.include_router(loyal_router())
+    api.include_router(knowledge_router())
+    api.include_router(community_router())
     api.include_router(audit_router())
     api.include_router(workspace_router())
     api.include_router(exports_router())
+    api.include_router(announcements_router())
+    api.include_router(webinars_router())
     return api

@@ -8,21 +8,19 @@ written in the file]; nothing is written unless ``skip_bad_rows`` is set.
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 
 from kasasu.api.auth import require
 from kasasu.api.context import context, in_transaction
 from kasasu.api.problems import request_locale
 from kasasu.api.routing import api_router
+from kasasu.api.uploads import uploaded_file
 from kasasu.domain.permissions import Action
-from kasasu.errors import FieldError, InvalidInput
 from kasasu.imports.limits import MAX_UPLOAD_BYTES
 from kasasu.imports.schemas import ImportKind, ImportOptions, ImportResult
 from kasasu.imports.service import import_file, parse_overrides
-from kasasu.kit.i18n import _, translate
 
 # Declared here rather than as an UploadFile parameter: FastAPI parses (and spools) a declared
 # body before it runs the dependencies, so an anonymous upload was received in full before
@@ -116,12 +114,7 @@ def imports_router() -> APIRouter:
         ] = None,
     ) -> ImportResultOut:
         locale = request_locale(request)
-        name, data = await _uploaded(request)
-        if len(data) > MAX_UPLOAD_BYTES:
-            detail = translate(
-                "The file is larger than {size} MB", locale, size=MAX_UPLOAD_BYTES // 2**20
-            )
-            raise HTTPException(413, detail)
+        name, data = await uploaded_file(request, "upload.csv")
         ctx = context(request)
         options = ImportOptions(
             zone=ctx.reporting.zone,
@@ -138,13 +131,3 @@ def imports_router() -> APIRouter:
         return ImportResultOut.of(result, locale)
 
     return router
-
-
-async def _uploaded(request: Request) -> tuple[str, bytes]:
-    """The name and bytes of the form's ``file`` (at most one more byte than allowed)."""
-    async with request.form(max_files=1, max_fields=10) as form:
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile):
-            reason = _("Send the file as the multipart form field 'file'")
-            raise InvalidInput(reason, [FieldError(("body", "file"), reason)])
-        return upload.filename or "upload.csv", await upload.read(MAX_UPLOAD_BYTES + 1)

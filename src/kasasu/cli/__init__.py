@@ -92,6 +92,22 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
             "referral requests; --agree/--withdraw CONTACT_ID records a contact's answer."
         ),
     ),
+    "backup": (
+        "kasasu.cli.backup",
+        "backup",
+        N_(
+            "Copy the database, the event store and the settings the figures depend on into "
+            "a new folder, with a manifest of checksums (docs/operations.md)."
+        ),
+    ),
+    "restore": (
+        "kasasu.cli.backup",
+        "restore",
+        N_(
+            "Restore a backup of the same Kasasu version into an empty installation; the row "
+            "counts are checked after."
+        ),
+    ),
     "health": ("kasasu.cli.health", "health_app", None),
     "segments": ("kasasu.cli.segments", "segments_app", None),
     "playbooks": ("kasasu.cli.playbooks", "playbooks_app", None),
@@ -102,6 +118,7 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "onboarding": ("kasasu.cli.onboarding", "onboarding_app", None),
     "sdk": ("kasasu.cli.sdk", "sdk_app", None),
     "guides": ("kasasu.cli.guides", "guides_app", None),
+    "webinars": ("kasasu.cli.webinars", "webinars_app", None),
     "churn": ("kasasu.cli.churn", "churn_app", None),
     "renewals": ("kasasu.cli.renewals", "renewals_app", None),
     "sources": ("kasasu.cli.sources", "sources_app", None),

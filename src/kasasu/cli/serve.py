@@ -54,7 +54,7 @@ def serve(
     console.print(t("Kasasu is serving on {url}", url=f"http://{host}:{port}"))
     daily = None
     reminders: Periodic | None = None
-    drops: Periodic | None = None
+    drops: list[Periodic] = []
     if config.refresh.scheduled:
         daily = DailyRefresh(
             create_db_engine(config.database_url),
@@ -70,9 +70,9 @@ def serve(
         daily.start()
         reminders = _reminders(config)
         reminders.start()
-        drops = _drops(config)
-        if drops is not None:
-            drops.start()
+        drops = [p for p in (_drops(config), _feeds(config)) if p is not None]
+        for periodic in drops:
+            periodic.start()
         console.print(
             t(
                 "The daily refresh runs at {at} ({zone})",
@@ -107,31 +107,54 @@ def serve(
             daily.stop()
         if reminders is not None:
             reminders.stop()
-        if drops is not None:
-            drops.stop()
+        for periodic in drops:
+            periodic.stop()
 
 
 def _reminders(config: Settings) -> Periodic:
     """The customer's onboarding reminders, every few minutes (under their own lock)."""
+    from kasasu.jobs.webinars import remind_event_guests
+    from kasasu.wiring import event_mail_config
+
     engine, remind = create_db_engine(config.database_url), reminder_config(config)
+    events = event_mail_config(config)
     every = config.onboarding.reminders_every_minutes * 60.0
-    return Periodic("onboarding-reminders", every, lambda: remind_customers(engine, remind))
+
+    def run() -> None:
+        remind_customers(engine, remind)
+        remind_event_guests(engine, events)  # event invitations, reminders and no-shows
+
+    return Periodic("onboarding-reminders", every, run)
 
 
 def _drops(config: Settings) -> Periodic | None:
     """The connectors' drop folder, every few minutes, when KASASU_CONNECTORS__DROP_DIR is
     set."""
     from kasasu.jobs.connectors import DropConfig, sync_drop
+    from kasasu.wiring import import_options
 
     folder = config.connectors.drop_dir
     if folder is None:
         return None
     engine, drop = (
         create_db_engine(config.database_url),
-        DropConfig(folder, config.timezone, config.currency),
+        DropConfig(folder, import_options(config)),
     )
     every = config.connectors.drop_every_minutes * 60.0
     return Periodic("connector-drops", every, lambda: sync_drop(engine, drop))
+
+
+def _feeds(config: Settings) -> Periodic | None:
+    """The exports fetched from URLs (KASASU_CONNECTORS__FEEDS), every hour by default."""
+    from kasasu.jobs.connectors import sync_feeds
+    from kasasu.wiring import feeds, import_options
+
+    wanted = feeds(config)
+    if not wanted:
+        return None
+    engine, options = create_db_engine(config.database_url), import_options(config)
+    every = config.connectors.feed_every_minutes * 60.0
+    return Periodic("connector-feeds", every, lambda: sync_feeds(engine, wanted, options))
 
 
 def _server_class() -> type[uvicorn.Server]:

@@ -19,10 +19,9 @@ from kasasu.cli.common import (
     t,
 )
 from kasasu.connectors.runs import sync_status
-from kasasu.connectors.schemas import ConnectorStatus
+from kasasu.connectors.schemas import ConnectorStatus, Feed
 from kasasu.db import create_db_engine
 from kasasu.errors import InvalidInput
-from kasasu.imports.schemas import ImportOptions
 from kasasu.kit.i18n import N_, _
 
 sync_app = typer.Typer(
@@ -64,11 +63,15 @@ def show_status(found: list[ConnectorStatus]) -> None:
 def profiles_command() -> None:
     from kasasu.imports.profiles import profiles
 
+    own = settings().connectors.profiles_file
     table = Table()
     for column in (t("Profile"), t("System"), t("Import kind"), t("Export"), t("Sample")):
         table.add_column(column)
-    for p in profiles().values():
-        table.add_row(p.name, p.vendor, p.kind.value, p.export, f"examples/connectors/{p.sample}")
+    shipped = profiles()
+    for p in profiles(own).values():
+        # Kasasu's samples are in examples/; an own profile's sample is where its file says.
+        sample = f"examples/connectors/{p.sample}" if p.name in shipped else p.sample
+        table.add_row(p.name, p.vendor, p.kind.value, p.export, sample)
     console.print(table)
 
 
@@ -84,9 +87,9 @@ def file_command(
 ) -> None:
     from kasasu.cli.imports import error_rows, error_table
     from kasasu.jobs.connectors import sync_file
+    from kasasu.wiring import import_options
 
-    config = settings()
-    options = ImportOptions(zone=config.timezone, currency=config.currency, dry_run=dry_run)
+    options = import_options(settings(), dry_run=dry_run)
     engine = _engine()
     try:
         done = sync_file(engine, profile, file, options)
@@ -100,10 +103,82 @@ def file_command(
 
 
 @sync_app.command(
+    "url", help=N_("Fetch another system's export from a URL and import it with a profile.")
+)
+def url_command(
+    profile: Annotated[str, typer.Argument(help=N_("The profile, e.g. hubspot-companies"))],
+    url: Annotated[str, typer.Argument(help=N_("The export's http(s) URL"))],
+    header: Annotated[
+        list[str] | None,
+        typer.Option("--header", help=N_("A request header, 'Name: value' (repeatable)")),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=N_("Only check the file; write nothing"))
+    ] = False,
+) -> None:
+    from kasasu.connectors.schemas import Feed
+    from kasasu.kit.net import parse_allowed
+
+    config = settings()
+    headers = dict(_header(h) for h in header or [])
+    allowed = parse_allowed(config.connectors.feed_hosts.split(","))
+    feed = Feed(profile=profile, url=url, headers=headers, allowed=allowed)
+    _run_feeds([feed], dry_run=dry_run)
+
+
+@sync_app.command("feeds", help=N_("Fetch and import the exports of KASASU_CONNECTORS__FEEDS now."))
+def feeds_command() -> None:
+    from kasasu.wiring import feeds
+
+    wanted = feeds(settings())
+    if not wanted:
+        raise fail(InvalidInput(_("Set KASASU_CONNECTORS__FEEDS (profile → URL, as JSON)")))
+    _run_feeds(wanted)
+
+
+def _header(text: str) -> tuple[str, str]:
+    name, colon, value = text.partition(":")
+    if not colon or not name.strip():
+        raise fail(InvalidInput(_("Write a header as 'Name: value': {value}", value=text)))
+    return name.strip(), value.strip()
+
+
+def _run_feeds(feeds: list[Feed], *, dry_run: bool = False) -> None:
+    from kasasu.cli.imports import error_rows, error_table
+    from kasasu.jobs.connectors import sync_url
+    from kasasu.wiring import import_options
+
+    config = settings()
+    options = import_options(config, dry_run=dry_run)
+    engine, failed = _engine(), 0
+    try:
+        for feed in feeds:
+            try:
+                done = sync_url(engine, feed, options)
+            except InvalidInput as refused:
+                if refused.errors:
+                    err_console.print(error_table(error_rows(refused)))
+                message = refused.message.render(config.locale)
+                err_console.print(f"[red]✗[/] {feed.profile}: {message}", highlight=False)
+                failed += 1
+                continue
+            if done.unchanged:
+                console.print(t("{profile}: unchanged since its last import", profile=feed.profile))
+            else:
+                console.print(t("{profile}: {rows} rows applied", profile=feed.profile,
+                                rows=done.rows))  # fmt: skip
+    finally:
+        engine.dispose()
+    if failed:
+        raise fail(InvalidInput(_("{count} of the exports were not imported", count=failed)))
+
+
+@sync_app.command(
     "drop", help=N_("Import the files waiting in KASASU_CONNECTORS__DROP_DIR/<profile>/ now.")
 )
 def drop_command() -> None:
     from kasasu.jobs.connectors import DropConfig, sync_drop
+    from kasasu.wiring import import_options
 
     config = settings()
     folder = config.connectors.drop_dir
@@ -111,7 +186,7 @@ def drop_command() -> None:
         raise fail(InvalidInput(_("Set KASASU_CONNECTORS__DROP_DIR to an existing folder")))
     engine = _engine()
     try:
-        done = sync_drop(engine, DropConfig(folder, config.timezone, config.currency))
+        done = sync_drop(engine, DropConfig(folder, import_options(config)))
     finally:
         engine.dispose()
     with session_scope() as session:

@@ -55,5 +55,15 @@ class SyncRunRepository(Repository[SyncRun]):
         )
         return self.session.scalars(stmt).first()
 
+    def last_fingerprint(self, connector: str, detail: str) -> str | None:
+        """The fingerprint of the last export of ``detail`` (a URL) that was imported."""
+        stmt = (
+            select(SyncRun.fingerprint)
+            .where(SyncRun.connector == connector, SyncRun.detail == detail,
+                   SyncRun.fingerprint.is_not(None))
+            .order_by(SyncRun.started_at.desc(), SyncRun.id.desc())
+        )  # fmt: skip
+        return self.session.scalars(stmt).first()
+
     def connectors(self) -> list[str]:
         return list(self.session.scalars(select(SyncRun.connector).distinct()))

@@ -34,11 +34,13 @@ def record_run(
     rows: int,
     errors: list[SyncError],
     detail: str | None = None,
+    fingerprint: str | None = None,
 ) -> SyncRun:
     """A finished run (a backfill, a file sync): its rows and errors."""
     run = SyncRunRepository(session).add(
-        SyncRun(connector=connector, started_at=started, rows=0, error_count=0, errors=[])
-    )
+        SyncRun(connector=connector, started_at=started, rows=0, error_count=0, errors=[],
+                fingerprint=fingerprint)
+    )  # fmt: skip
     run.detail = detail[:500] if detail else None
     _count(run, rows, errors)
     run.finished_at = datetime.now(UTC)
@@ -79,3 +81,8 @@ def sync_status(session: Session, connectors: Iterable[str] = ()) -> list[Connec
 def events_received(session: Session, connector: str) -> tuple[datetime | None, int]:
     """When the connector's last event arrived, and how many it stored in all."""
     return ConnectorEventRepository(session).last_received(connector)
+
+
+def last_fingerprint(session: Session, connector: str, detail: str) -> str | None:
+    """What the last import of this export read (None: never imported)."""
+    return SyncRunRepository(session).last_fingerprint(connector, detail)

@@ -20,6 +20,16 @@ class StripeConfig(BaseModel):
     tolerance: int = 300
 
 
+class Feed(BaseModel):
+    """An export fetched from ``url`` and imported with ``profile`` (the headers hold its
+    token: never shown); internal addresses only when ``allowed`` lists them."""
+
+    profile: str
+    url: str
+    headers: dict[str, str] = {}
+    allowed: frozenset[str] = frozenset()
+
+
 class SyncError(BaseModel):
     """An error with its row ("row 12") or event id, kept translatable."""
 
@@ -57,6 +67,7 @@ class SyncSummary(BaseModel):
     connector: str
     rows: int
     errors: list[SyncError]
+    unchanged: bool = False  # a fetched export that is the one imported last time
 
 
 def error(ref: str, message: Message) -> SyncError:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from kasasu.demo import repository
 from kasasu.demo.campaigns import campaign_rows
+from kasasu.demo.community import add_community, finish_community
 from kasasu.demo.company import (
     CSM_EMAIL,
     account_rows,
@@ -33,8 +34,10 @@ from kasasu.demo.contracts import (
 from kasasu.demo.engagement import make_nps, make_support
 from kasasu.demo.forecasts import forecast_call_rows
 from kasasu.demo.guides import make_guides
+from kasasu.demo.knowledge import add_knowledge, finish_knowledge
 from kasasu.demo.meetings import make_meetings
 from kasasu.demo.pipeline import make_pipeline
+from kasasu.demo.portal import announcement_rows
 from kasasu.demo.purchases import purchase_table
 from kasasu.demo.schemas import DemoOptions, DemoSummary, ProgressCallback
 from kasasu.demo.segments import segment_rows
@@ -49,6 +52,7 @@ from kasasu.demo.success import (
 )
 from kasasu.demo.timeline import Calendar
 from kasasu.demo.usage import plan_usage, usage_tables
+from kasasu.demo.webinars import webinar_rows
 from kasasu.domain.dates import local_midnight
 from kasasu.domain.money import minor_digits
 from kasasu.errors import Conflict, FieldError, InvalidInput
@@ -57,6 +61,7 @@ from kasasu.kit.i18n import Message, _
 from kasasu.models import (
     Account,
     Activity,
+    Announcement,
     Contact,
     Deal,
     ExchangeRate,
@@ -78,6 +83,8 @@ from kasasu.models import (
     Task,
     Ticket,
     User,
+    Webinar,
+    WebinarRegistration,
 )
 from kasasu.models.base import Base
 from kasasu.onboarding.templates import ensure_shipped_templates, latest_definitions
@@ -116,6 +123,8 @@ def generate_demo(
     per_yen = 1.0 if options.currency == "JPY" else RATES_PER_JPY[options.currency]
     per_yen *= 10 ** minor_digits(options.currency)
     events = _write_events(events_path, cal, options.seed, accounts, report, per_yen=per_yen)
+    events += finish_knowledge(session, events_path, cal, tables)
+    finish_community(session, tables)
     return DemoSummary(
         skipped=False,
         rows=rows,
@@ -255,6 +264,14 @@ def _build(
         seed, cal, accounts, repository.next_id(session, Lead), repository.next_id(session, Deal)
     )
     tables[Segment] = segment_rows(cal, repository.next_id(session, Segment))
+    tables[Announcement] = announcement_rows(cal, repository.next_id(session, Announcement))
+    add_knowledge(session, seed, cal, tables, accounts)  # the help centre and its readers
+    first_event = repository.next_id(session, Webinar)
+    first_place = repository.next_id(session, WebinarRegistration)
+    tables[Webinar], tables[WebinarRegistration] = webinar_rows(
+        seed, cal, accounts, (first_event, first_place)
+    )  # the events, past ones with who came
+    add_community(session, seed, cal, tables, accounts)  # the customers' community
     tables[OwnerRule] = owner_rule_rows(
         cal, accounts, touch, csm_ids, repository.next_id(session, OwnerRule)
     )

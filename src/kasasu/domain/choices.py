@@ -192,6 +192,29 @@ class ActivityKind(LabelledChoice):
     EMAIL = "email", _("Email"), ("e-mail", "mail")
     WEBINAR = "webinar", _("Webinar")
     COMMUNITY_POST = "community_post", _("Community post")
+    # An event of kasasu.webinars: attendance is WEBINAR (what engagement counts); these two
+    # keep the rest of its story on the timeline without counting as engagement.
+    EVENT_REGISTRATION = "event_registration", _("Event registration")
+    EVENT_NO_SHOW = "event_no_show", _("Event no-show")
+
+
+class EventKind(LabelledChoice):
+    """What kind of customer event (kasasu.webinars) it is."""
+
+    WEBINAR = "webinar", _("Webinar"), ("ウェビナー",)
+    SEMINAR = "seminar", _("Seminar"), ("セミナー",)
+    USER_MEETING = "user_meeting", _("User meeting"), ("ユーザー会",)
+    TRAINING = "training", _("Training"), ("トレーニング", "研修")
+
+
+class RegistrationStatus(LabelledChoice):
+    """Where a contact stands for an event: invited, registered (a seat), waiting for a
+    seat, or cancelled; attendance and no-show are recorded beside it."""
+
+    INVITED = "invited", _("Invited")
+    REGISTERED = "registered", _("Registered")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    CANCELLED = "cancelled", _("Registration cancelled")
 
 
 class TaskStatus(LabelledChoice):
@@ -238,6 +261,7 @@ class RequestSource(LabelledChoice):
     ACTIVITY = "activity", _("Activity")
     TICKET = "ticket", _("Ticket")
     SURVEY_RESPONSE = "survey_response", _("Survey answer")
+    COMMUNITY_POST = "community_post", _("Community post")
 
 
 class RenewalOutcome(LabelledChoice):

@@ -21,7 +21,7 @@ _DATE = re.compile(
 )
 _TIME = re.compile(
     r"^[T\s]*(?P<h>\d{1,2})[:時](?P<m>\d{1,2})(?:[:分](?P<s>\d{1,2})(?:\.(?P<f>\d{1,6}))?)?秒?"
-    r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?$"
+    r"\s*(?P<tz>Z|UTC|[+-]\d{2}:?\d{2})?$"  # "UTC": Ruby's Time#to_s (Chatwoot's exports)
 )
 _EXCEL_EPOCH = date(1899, 12, 30)
 
@@ -73,6 +73,8 @@ def parse_instant(text: str, zone: str) -> datetime:
         raise InvalidInput(_("No such time: {value}", value=text)) from exc
     tz = match.group("tz")
     if tz:
+        if tz == "UTC":
+            tz = "Z"
         offset = datetime.strptime(tz.replace("Z", "+0000").replace(":", ""), "%z").tzinfo
         return datetime.combine(day, clock, offset).astimezone(UTC)
     return datetime.combine(day, clock, ZoneInfo(zone)).astimezone(UTC)

@@ -44,9 +44,11 @@ API_FAMILIES = frozenset(
         "account-list",
         "accounts",
         "activities",
+        "announcements",
         "audit",
         "churn",
         "churn-reasons",
+        "community",
         "contacts",
         "dashboard",
         "deals",
@@ -59,6 +61,7 @@ API_FAMILIES = frozenset(
         "health",
         "home",
         "imports",
+        "knowledge",
         "leads",
         "lifetime-value",
         "loyal",
@@ -79,6 +82,7 @@ API_FAMILIES = frozenset(
         "tasks",
         "tickets",
         "voice",
+        "webinars",
         "workload",
     }
 )

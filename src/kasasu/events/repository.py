@@ -237,6 +237,13 @@ class EventStore:
         with self._connect() as con:
             return int(con.execute(f"SELECT count(*) FROM {TABLE}").fetchall()[0][0])  # noqa: S608 - constant
 
+    @contextmanager
+    def held(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection that keeps every other writer out until it closes (a backup's copy,
+        a restore's swap: kasasu.events.copies)."""
+        with _write_lock(self.path.resolve()), self._connect() as con:
+            yield con
+
     def count_by_account(self) -> list[AccountEventCount]:
         if not self.path.exists():
             return []

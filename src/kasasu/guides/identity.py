@@ -29,12 +29,26 @@ def signature_of(secret: str, account: str, user: str) -> str:
     return hmac.new(secret.encode(), f"{account}:{user}".encode(), hashlib.sha256).hexdigest()
 
 
-def verified(session: Session, who: SdkIdentity, origin: str | None) -> Verified:
+def portal_signature_of(secret: str, account: str, user: str, issued_at: int) -> str:
+    """What the product's server computes to send its user into the customer portal: bound
+    to the moment (Unix seconds), so a signature seen once cannot open a session later."""
+    signed = f"portal:{account}:{user}:{issued_at}"
+    return hmac.new(secret.encode(), signed.encode(), hashlib.sha256).hexdigest()
+
+
+def verified(
+    session: Session, who: SdkIdentity, origin: str | None, *, issued_at: int | None = None
+) -> Verified:
+    """``issued_at`` given: the signature must be the portal's (portal_signature_of)."""
     env = EnvironmentRepository(session).by_public_key(who.environment)
     refused = PermissionDenied(_("These events are not accepted"))
     if env is None or not env.enabled or (origin or "").rstrip("/") not in env.origins:
         raise refused
-    expected = signature_of(env.secret, who.account, who.user)
+    expected = (
+        signature_of(env.secret, who.account, who.user)
+        if issued_at is None
+        else portal_signature_of(env.secret, who.account, who.user, issued_at)
+    )
     if not who.signature or not hmac.compare_digest(expected, who.signature.lower()):
         raise refused
     found = account_ids(session, [who.account]).get(who.account)

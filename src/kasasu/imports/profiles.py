@@ -11,72 +11,25 @@ row named by its row and column as written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, timedelta
-from functools import cache
-from importlib import resources
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
 from sqlalchemy.orm import Session
 
 from kasasu.accounts.service import account_ids, account_refs, set_external_id
 from kasasu.db.audit import through
 from kasasu.domain.dates import parse_instant
-from kasasu.errors import FieldError, InvalidInput, NotFound
+from kasasu.errors import FieldError, InvalidInput
+from kasasu.imports.profile_specs import HEADER_ROW, Profile, profile_named, profiles
 from kasasu.imports.readers import Cell, RawRow, Table, read_table
-from kasasu.imports.schemas import ImportKind, ImportOptions, ImportResult, Progress
+from kasasu.imports.repository import ImportRepository
+from kasasu.imports.schemas import ImportKind, ImportOptions, ImportResult, Progress, RowError
 from kasasu.imports.service import import_table
 from kasasu.kit.i18n import _
 
-HEADER_ROW = 1
-
-
-@dataclass(frozen=True)
-class Profile:
-    name: str
-    vendor: str
-    export: str
-    kind: ImportKind
-    source: str
-    id: str
-    match: str
-    account: str | None = None
-    columns: dict[str, str] = field(default_factory=dict)
-    join: dict[str, list[str]] = field(default_factory=dict)
-    plus_minutes: dict[str, list[str]] = field(default_factory=dict)
-    days: dict[str, str] = field(default_factory=dict)
-    sample: str = ""
-
-    @property
-    def headers(self) -> list[str]:
-        """Every column of the export the profile reads."""
-        made = [h for hs in (*self.join.values(), *self.plus_minutes.values()) for h in hs]
-        made += list(self.days.values())
-        named = [self.id, *([self.account] if self.account else []), *self.columns.values()]
-        return list(dict.fromkeys([*named, *made]))
-
-
-@cache
-def profiles() -> dict[str, Profile]:
-    text = resources.files("kasasu.imports").joinpath("profiles.yaml").read_text("utf-8")
-    raw: dict[str, dict[str, Any]] = yaml.safe_load(text)
-    return {
-        name: Profile(name=name, **{**spec, "kind": ImportKind(spec["kind"])})
-        for name, spec in raw.items()
-    }
-
-
-def profile_named(name: str) -> Profile:
-    found = profiles().get(name)
-    if found is None:
-        raise NotFound(
-            _("No import profile {name} (there are: {names})", name=name,
-              names=", ".join(profiles()))
-        )  # fmt: skip
-    return found
+__all__ = ["Profile", "import_with_profile", "profile_named", "profiles"]
 
 
 def import_with_profile(
@@ -89,34 +42,67 @@ def import_with_profile(
     progress: Progress | None = None,
 ) -> ImportResult:
     """Import another system's export with profile ``name``."""
-    profile = profile_named(name)
+    profile = profile_named(name, options.profiles_file)
     data = source.read_bytes() if isinstance(source, Path) else source
     table = read_table(data, filename)
     _require(profile, table.headers)
-    own = {r.number: str(r.values[profile.id]).strip() for r in table.rows
+    kept = [r for r in table.rows if not _is_footer(profile, table.headers, r)]
+    own = {r.number: str(r.values[profile.id]).strip() for r in kept
            if r.values.get(profile.id) not in (None, "")}  # fmt: skip
-    rows = [_row(profile, raw, options.zone) for raw in table.rows]
+    rows = [_row(profile, raw, options.zone) for raw in kept]
     refs = _refs(session, profile, rows, list(own.values()))
+    strangers = _strangers(profile, rows, refs)
+    rows = [r for r in rows if r.number not in {e.row for e in strangers}]
     for row in rows:
         _resolve(profile, row, refs)
     overrides = {**profile.columns, "external_id": profile.id, **_made(profile)}
     if profile.account:
-        overrides["account"] = profile.account
+        overrides["account"] = profile.account_column
     narrowed = Table(list(dict.fromkeys(overrides.values())), rows, table.broken, table.encoding)
     with through("import"):
         result = import_table(session, profile.kind, narrowed, _with(options, overrides), progress)
         if profile.kind is ImportKind.ACCOUNTS and not options.dry_run:
             _link(session, profile, rows, own, {e.row for e in result.skipped})
+    if strangers:
+        skipped = sorted([*strangers, *result.skipped], key=lambda e: e.row)
+        result = replace(result, rows=result.rows + len(strangers), skipped=skipped)
     return result
+
+
+def _strangers(profile: Profile, rows: list[RawRow], refs: dict[str, str]) -> list[RowError]:
+    """Rows of an export that names only a person (``match: contact``) whose email is no
+    customer's contact (a website visitor's chat rating): left out and named, not refused."""
+    if profile.match != "contact" or not profile.account:
+        return []
+    header = profile.account
+    found = []
+    for row in rows:
+        email = str(row.values.get(header) or "").strip()
+        if _first(email).lower() not in refs:
+            reason = _("Not the email of a customer's contact: left out")
+            found.append(RowError(row.number, header, email or None, reason))
+    return found
 
 
 def _made(profile: Profile) -> dict[str, str]:
     """The fields a profile makes from several cells, and the header their errors name."""
     made = {f: " + ".join(hs) for f, hs in (*profile.join.items(), *profile.plus_minutes.items())}
-    return {**made, **{f: f"{h} ({_DAY})" for f, h in profile.days.items()}}
+    made |= {f: f"{h} ({_DAY})" for f, h in profile.days.items()}
+    return made | {f: f"{f} ({_PROFILE})" for f in profile.values}
 
 
 _DAY = "day"
+_PROFILE = "profile"  # a value the profile sets for every row (Chatwoot's ratings are CSAT)
+
+
+def _is_footer(profile: Profile, headers: list[str], raw: RawRow) -> bool:
+    """A report's closing line (Chatwoot's "Reporting period … to …"), which sits in the
+    first column of a row of its own: not a record."""
+    if not profile.footer or not headers:
+        return False
+    first = str(raw.values.get(headers[0]) or "")
+    rest = [v for h, v in raw.values.items() if h != headers[0] and v not in (None, "")]
+    return first.startswith(profile.footer) and not rest
 
 
 def _require(profile: Profile, headers: list[str]) -> None:
@@ -140,6 +126,10 @@ def _row(profile: Profile, raw: RawRow, zone: str) -> RawRow:
         values[made[name]] = _plus_minutes(raw.values.get(start), raw.values.get(minutes), zone)
     for name, header in profile.days.items():
         values[made[name]] = _local_day(raw.values.get(header), zone)
+    for name, value in profile.values.items():
+        values[made[name]] = value
+    if profile.account:
+        values[profile.account_column] = raw.values.get(profile.account)
     return RawRow(raw.number, values)
 
 
@@ -173,8 +163,10 @@ def _refs(session: Session, profile: Profile, rows: list[RawRow], ids: list[str]
             values = [str(r.values[matched]) for r in rows if r.values.get(matched)]
             found.update(account_refs(session, profile.source, values, profile.match))
         return found
-    column = profile.account or ""
+    column = profile.account_column if profile.account else ""
     named = [_first(str(r.values[column])) for r in rows if r.values.get(column)]
+    if profile.match == "contact":  # a row naming only its contact (Chatwoot's CSAT export)
+        return ImportRepository(session).accounts_by_contact_email(named)
     return account_refs(session, profile.source, named, profile.match)
 
 
@@ -196,9 +188,10 @@ def _resolve(profile: Profile, row: RawRow, refs: dict[str, str]) -> None:
             row.values[profile.id] = found or f"{profile.source}:{own}"
         else:
             row.values[profile.id] = f"{profile.source}:{own}"
-    if profile.account and row.values.get(profile.account) not in (None, ""):
-        ref = _first(str(row.values[profile.account]))
-        row.values[profile.account] = refs.get(ref) or refs.get(ref.casefold()) or ref
+    column = profile.account_column if profile.account else ""
+    if column and row.values.get(column) not in (None, ""):
+        ref = _first(str(row.values[column]))
+        row.values[column] = refs.get(ref) or refs.get(ref.casefold()) or ref
 
 
 def _link(

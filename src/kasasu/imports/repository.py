@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from kasasu.models import Contact
+from kasasu.models import Account, Contact
 
 _CHUNK = 400  # two IN lists per query stay under SQLite's ~1000 bound parameters
 
@@ -37,4 +37,20 @@ class ImportRepository:
                 or_(Contact.external_id.in_(chunk), func.lower(Contact.email).in_(lowered))
             )
             found.extend(ContactKey(*row) for row in self.session.execute(stmt))
+        return found
+
+    def accounts_by_contact_email(self, emails: Iterable[str]) -> dict[str, str]:
+        """A contact's email (lower case) → the external id of its account (the contact
+        made first, when two accounts have one with the same email)."""
+        wanted = sorted({e.lower() for e in emails if e})
+        found: dict[str, str] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            stmt = (
+                select(func.lower(Contact.email), Account.external_id)
+                .join(Account, Account.id == Contact.account_id)
+                .where(func.lower(Contact.email).in_(wanted[start : start + _CHUNK]))
+                .order_by(Contact.id)
+            )
+            for email, external_id in self.session.execute(stmt):
+                found.setdefault(email, external_id)
         return found

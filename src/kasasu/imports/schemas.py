@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 
 from kasasu.kit.i18n import Message
 
@@ -46,6 +47,8 @@ class ImportOptions:
     # A contact the file names that is not one of the row's account's is left out rather
     # than refused (a helpdesk's requesters: import profiles of tickets).
     contacts_if_known: bool = False
+    # The installation's own import profiles (KASASU_CONNECTORS__PROFILES_FILE).
+    profiles_file: Path | None = None
 
 
 @dataclass(frozen=True)

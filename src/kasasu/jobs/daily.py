@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -16,13 +16,16 @@ from kasasu.db import session_factory, transaction
 from kasasu.domain.reporting import Reporting
 from kasasu.health.features import RefreshConfig
 from kasasu.health.snapshots import latest_refresh_day
+from kasasu.jobs.community import CommunityDigestOutcome, send_community_digests
 from kasasu.jobs.digests import DigestConfig, DigestOutcome, send_digests
 from kasasu.jobs.onboarding import track_onboarding
 from kasasu.jobs.ownership import assign_unowned
 from kasasu.jobs.playbooks import PlaybookOutcome, PlaybookSetup, run_playbooks
+from kasasu.jobs.portal import forget_ended_sign_ins
 from kasasu.jobs.refresh import OnStep, RefreshResult, run_refresh
 from kasasu.jobs.surveys import send_scheduled
 from kasasu.jobs.warm import warm_pages
+from kasasu.jobs.webinars import record_no_shows
 from kasasu.jobs.writeback import WritebackConfig, WritebackOutcome, push_health
 from kasasu.ownership.schemas import AssignmentPlan
 from kasasu.surveys.campaign_schemas import SendOutcome
@@ -39,6 +42,7 @@ class DayResult:
     owners: AssignmentPlan | None = None  # what the ownership rules did; None: not run
     digests: DigestOutcome | None = None  # the CSMs' daily digests; None: not sent
     crm: WritebackOutcome | None = None  # health sent to the CRM's webhook; None: not set up
+    community: CommunityDigestOutcome | None = None  # members' digests; None: not sent
 
 
 def run_day(
@@ -77,15 +81,20 @@ def run_day(
         track_onboarding(engine, config.source.events_path)
     refreshed = run_refresh(engine, days, config, on_step, skip_done=skip_done, keep=keep)
     owners = assign_unowned(engine) if present else None
+    if present:  # before the playbooks, which read them (trigger event_no_show)
+        record_no_shows(engine, datetime.now(UTC))
+        forget_ended_sign_ins(engine, datetime.now(UTC))
     acted = run_playbooks(engine, today, playbooks) if playbooks is not None and present else None
     sent = send_scheduled(engine, today, surveys) if surveys is not None and present else None
     digested = send_digests(engine, today, digests) if digests is not None and present else None
+    # The community members' digests go with the CSMs' (the same mail settings).
+    members = send_community_digests(engine, today, digests) if digests and present else None
     pushed = push_health(engine, today, crm) if crm is not None and present else None
     if warm is not None and ahead:
         warm_pages(engine, warm, config.source)
         if on_step:
             on_step(PAGES_STEP, today)
-    return DayResult(refreshed, acted, sent, owners, digested, pushed)
+    return DayResult(refreshed, acted, sent, owners, digested, pushed, members)
 
 
 def brings_latest_day(engine: Engine, days: Sequence[date]) -> bool:

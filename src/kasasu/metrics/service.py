@@ -8,8 +8,9 @@ inputs and turns the rows into :class:`MetricValue`. It never writes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -18,7 +19,7 @@ from kasasu.analytics import revenue
 from kasasu.analytics.catalog import all_metrics, find_metric
 from kasasu.analytics.evaluate import evaluate
 from kasasu.analytics.registry import Inputs, Metric, Unit
-from kasasu.analytics.sources import Sources
+from kasasu.analytics.sources import ACCOUNT_IDS, Sources
 from kasasu.domain import mrr
 from kasasu.domain.periods import Grain, Period, periods
 from kasasu.errors import FieldError, InvalidInput, NotFound
@@ -153,6 +154,31 @@ def compute_metrics(
             for metric, rows in evaluate_metrics(inputs, chosen)
             for row in rows
         ]
+
+
+def compute_metrics_by_group(
+    session: Session,
+    query: MetricQuery,
+    groups: Mapping[str, Collection[int]],
+    source: AnalyticsSource = FACTS_ONLY,
+) -> dict[str, list[MetricValue]]:
+    """``query``'s KPIs for each group of accounts (by its ids), over one copy of the facts:
+    the same definitions as the KPI pages, for cohorts a slice chooses (e.g. the accounts
+    that attended a webinar against the others of their segment)."""
+    chosen = _metrics(query.names)
+    span = periods(query.first_month, query.last_month, query.grain, query.fiscal_year_start)
+    bounds = {p.label: p for p in span}
+    found: dict[str, list[MetricValue]] = {}
+    with backends.analytics_backend(session, source) as backend:
+        for key, ids in groups.items():
+            asked = replace(query, filters={**query.filters, ACCOUNT_IDS: sorted(ids)})
+            inputs = _inputs(session, asked, backend, source.engine, span, share=len(chosen) > 1)
+            found[key] = [
+                _value(metric, row, bounds[row["period"]], query.currency)
+                for metric, rows in evaluate_metrics(inputs, chosen)
+                for row in rows
+            ]
+    return found
 
 
 @contextmanager

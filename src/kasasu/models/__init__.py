@@ -5,6 +5,16 @@ from kasasu.models.activities import Activity
 from kasasu.models.audit import AuditEntry, AuditPrune
 from kasasu.models.base import Base
 from kasasu.models.cache import CachedResult
+from kasasu.models.community import (
+    CommunityDigest,
+    CommunityFollow,
+    CommunityMember,
+    CommunityPost,
+    CommunityReaction,
+    CommunityReply,
+    CommunityReport,
+    CommunitySpace,
+)
 from kasasu.models.connectors import ConnectorEvent, Invoice, SyncRun
 from kasasu.models.contacts import Contact
 from kasasu.models.digests import DigestDelivery, DigestPreference
@@ -19,6 +29,15 @@ from kasasu.models.guides import (
 )
 from kasasu.models.health import FeatureSnapshot, HealthScore, Scorecard, ScorecardVersion
 from kasasu.models.intake import EventSource, SourceUser
+from kasasu.models.knowledge import (
+    Article,
+    ArticleCategory,
+    ArticleComment,
+    ArticleView,
+    ArticleVote,
+    HelpSearch,
+    RelatedArticle,
+)
 from kasasu.models.locks import JobLock
 from kasasu.models.needs import Need, NeedStatusChange
 from kasasu.models.onboarding import (
@@ -35,26 +54,43 @@ from kasasu.models.onboarding import (
 from kasasu.models.ownership import OwnerAssignment, OwnerRule
 from kasasu.models.pipeline import Deal, Lead
 from kasasu.models.playbooks import Playbook, PlaybookAction, PlaybookRun
+from kasasu.models.portal import Announcement, PortalLink, PortalSession
 from kasasu.models.prediction import ChurnModelVersion, ChurnRisk, LifetimeValue, ValueFit
+from kasasu.models.search import SearchDocument
 from kasasu.models.segments import Segment, SegmentMember
 from kasasu.models.subscriptions import ExchangeRate, Renewal, RenewalForecast, Subscription
 from kasasu.models.support import Ticket
 from kasasu.models.surveys import SurveyCampaign, SurveyInvitation, SurveyResponse
 from kasasu.models.tasks import Task
 from kasasu.models.users import ApiKey, SavedView, User
+from kasasu.models.webinars import Webinar, WebinarMail, WebinarRegistration
 from kasasu.models.writeback import CrmHealthSent
 
 __all__ = [
     "Account",
     "AccountExternalId",
     "Activity",
+    "Announcement",
     "ApiKey",
+    "Article",
+    "ArticleCategory",
+    "ArticleComment",
+    "ArticleView",
+    "ArticleVote",
     "AuditEntry",
     "AuditPrune",
     "Base",
     "CachedResult",
     "ChurnModelVersion",
     "ChurnRisk",
+    "CommunityDigest",
+    "CommunityFollow",
+    "CommunityMember",
+    "CommunityPost",
+    "CommunityReaction",
+    "CommunityReply",
+    "CommunityReport",
+    "CommunitySpace",
     "ConnectorEvent",
     "Contact",
     "CrmHealthSent",
@@ -70,6 +106,7 @@ __all__ = [
     "GuideVersion",
     "GuideViewer",
     "HealthScore",
+    "HelpSearch",
     "Invoice",
     "JobLock",
     "Lead",
@@ -89,6 +126,9 @@ __all__ = [
     "Playbook",
     "PlaybookAction",
     "PlaybookRun",
+    "PortalLink",
+    "PortalSession",
+    "RelatedArticle",
     "Renewal",
     "RenewalForecast",
     "SavedView",
@@ -96,6 +136,7 @@ __all__ = [
     "ScorecardVersion",
     "SdkEnvironment",
     "SdkVisitor",
+    "SearchDocument",
     "Segment",
     "SegmentMember",
     "SourceUser",
@@ -109,4 +150,7 @@ __all__ = [
     "Ticket",
     "User",
     "ValueFit",
+    "Webinar",
+    "WebinarMail",
+    "WebinarRegistration",
 ]

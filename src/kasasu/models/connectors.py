@@ -76,3 +76,5 @@ class SyncRun(IdMixin, Base):
     # The first errors, each {"ref": row or event id, "message": …}; error_count has them all.
     errors: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     detail: Mapped[str | None] = mapped_column(String(500))  # the file or the URL
+    # SHA-256 of the export read (a fetched URL's is imported again only when it changes).
+    fingerprint: Mapped[str | None] = mapped_column(String(64))

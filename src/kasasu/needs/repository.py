@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from kasasu.db.repository import Repository
+from kasasu.db.repository import WHERE, Repository
 from kasasu.domain.choices import NeedStatus
+from kasasu.kit.paging import Page
 from kasasu.models import (
     Account,
     Feedback,
@@ -22,6 +23,14 @@ from kasasu.models import (
 class FeedbackRepository(Repository[Feedback]):
     model = Feedback
     searchable = ("title", "body")
+
+    def page_of_account(
+        self, account_id: int, statuses: Sequence[NeedStatus], cursor: str | None, limit: int
+    ) -> Page[Feedback]:
+        """The account's requests in ``statuses``, newest first."""
+        where = [Feedback.status.in_(list(statuses))]
+        filters = {"account_id": account_id, WHERE: where}
+        return self.list_page(filters, sort="-created_at", cursor=cursor, limit=limit)
 
 
 class NeedRepository(Repository[Need]):

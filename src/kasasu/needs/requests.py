@@ -3,14 +3,17 @@ the needs board groups them into needs."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from kasasu.db.service import CrudService
 from kasasu.domain.choices import NeedStatus, RequestSource
 from kasasu.kit.i18n import _
+from kasasu.kit.paging import Page
 from kasasu.kit.types import (
     INPUT_CONFIG,
     MAX_INTEGER,
@@ -67,3 +70,17 @@ class FeedbackService(CrudService[Feedback, FeedbackCreate, FeedbackCreate, Feed
 
 
 feedback = FeedbackService()
+
+
+def requests_of_account(
+    session: Session,
+    account_id: int,
+    statuses: Sequence[NeedStatus],
+    *,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[FeedbackRead]:
+    """One account's requests in ``statuses``, newest first, a page at a time."""
+    page = FeedbackRepository(session).page_of_account(account_id, statuses, cursor, limit)
+    return Page([FeedbackRead.model_validate(r) for r in page.items], page.next_cursor,
+                page.prev_cursor)  # fmt: skip

@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from kasasu.community.stats import first_posts, unanswered_questions
 from kasasu.health.features import read_accounts
 from kasasu.health.service import features_on as stored_features
 from kasasu.health.service import health_on, health_on_or_before
 from kasasu.playbooks.repository import TriggerFacts
 from kasasu.subscriptions.service import failing_invoices
+from kasasu.webinars.service import event_outcomes
 
 
 class DayFacts:
@@ -74,6 +76,30 @@ class DayFacts:
 
     def failed_payments(self) -> list[tuple[int, str, int, str]]:
         return failing_invoices(self.session, self.end)
+
+    def event_outcomes(
+        self, outcome: str, days: int
+    ) -> list[tuple[int, int, int, Any, str | None]]:
+        """(account, event, contact, title, recording) attended (or no-shows recorded) in
+        the last ``days`` days."""
+        start = self.instant(self.day - timedelta(days=days - 1))
+        return event_outcomes(self.session, outcome, start, self.end)
+
+    def unanswered_questions(self, hours: int, days: int) -> list[tuple[int, int, int, str]]:
+        """(account, post, asker, title) of questions asked in the last ``days`` days and
+        at least ``hours`` before the day began, that nobody else has answered."""
+        start = self.instant(self.day)
+        return unanswered_questions(
+            self.session,
+            start - timedelta(hours=hours),
+            self.instant(self.day - timedelta(days=days)),
+        )
+
+    def first_posts(self, days: int) -> list[tuple[int, int, int, str]]:
+        """(account, contact, post, title) of first threads in the last ``days`` days."""
+        return first_posts(
+            self.session, self.instant(self.day - timedelta(days=days - 1)), self.end
+        )
 
     def tickets_opened(self, days: int) -> Mapping[int, int]:
         return self._repo.tickets_opened(

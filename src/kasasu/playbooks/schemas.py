@@ -104,6 +104,48 @@ class PaymentFailed(BaseModel):
     type: Literal["payment_failed"]
 
 
+class EventAttended(BaseModel):
+    """A contact of the account attended a webinar, seminar, user meeting or training (its
+    attendance imported or checked in) in the last `within_days` days. Occurrence: the event;
+    an email `to: trigger` goes to those who attended, `{{ trigger.event.recording_url }}`
+    is its recording."""
+
+    model_config = Strict
+    type: Literal["event_attended"]
+    within_days: int = Field(default=14, ge=1, le=90)
+
+
+class EventNoShow(BaseModel):
+    """A contact of the account registered for an event and did not come (the no-show
+    recorded in the last `within_days` days). Occurrence: the event; an email `to: trigger`
+    goes to those who did not come."""
+
+    model_config = Strict
+    type: Literal["event_no_show"]
+    within_days: int = Field(default=14, ge=1, le=90)
+
+
+class CommunityQuestionUnanswered(BaseModel):
+    """A question a contact of the account asked in the community has no answer from
+    anyone else `hours` hours later (asked in the last `within_days` days; hidden ones
+    left out). Occurrence: the question; an email `to: trigger` goes to the asker."""
+
+    model_config = Strict
+    type: Literal["community_question_unanswered"]
+    hours: int = Field(default=48, ge=1, le=24 * 60)
+    within_days: int = Field(default=14, ge=1, le=90)
+
+
+class FirstPost(BaseModel):
+    """A contact of the account started their first community thread in the last
+    `within_days` days. Occurrence: the contact (once ever); an email `to: trigger` goes
+    to them."""
+
+    model_config = Strict
+    type: Literal["first_post"]
+    within_days: int = Field(default=7, ge=1, le=90)
+
+
 class ManyTickets(BaseModel):
     """`count` tickets or more opened in the last `days` days. Occurrence: the ISO week."""
 
@@ -164,6 +206,10 @@ Trigger = Annotated[
     | MilestoneOverdue
     | TicketEscalated
     | PaymentFailed
+    | EventAttended
+    | EventNoShow
+    | CommunityQuestionUnanswered
+    | FirstPost
     | ManyTickets
     | NpsAnswer
     | NewAccount
@@ -193,8 +239,9 @@ class EmailAction(BaseModel):
 
     model_config = Strict
     type: Literal["email"]
-    # owner: the account's CSM; champion: its champion contacts; contacts: all with an email.
-    to: Literal["owner", "champion", "contacts"] = "owner"
+    # owner: the account's CSM; champion: its champion contacts; contacts: all with an email;
+    # trigger: the contacts the trigger is about (an event's attendees or no-shows).
+    to: Literal["owner", "champion", "contacts", "trigger"] = "owner"
     subject: Text
     body: Text
 
@@ -241,7 +288,8 @@ class SurveyAction(BaseModel):
     model_config = Strict
     type: Literal["enrol_survey"]
     kind: SurveyKind
-    contacts: Literal["champion", "all"] = "champion"
+    # trigger: the contacts the trigger is about (an event's attendees or no-shows).
+    contacts: Literal["champion", "all", "trigger"] = "champion"
 
 
 class MilestoneItem(BaseModel):

@@ -193,7 +193,7 @@ class _Counted(NodeTransformer):
 
 # {{ account.NAME }}: the fields the catalogue lets templates read, and the MRR feature.
 ACCOUNT_KEYS = (*(f.variable for f in TEMPLATE_FIELDS if f.variable), "mrr")
-TRIGGER_KEYS = ("type", "summary", "window")
+TRIGGER_KEYS = ("type", "summary", "window", "event")
 CONTEXT_KEYS = ("account", "owner", "contact", "health", "features", "trigger", "playbook")
 
 
@@ -254,7 +254,10 @@ def sample_context() -> dict[str, Any]:
         "contact": {"name": "x", "email": "x@example.com"},
         "health": {"score": 50.0, "band": Band.RED.value},
         "features": dict.fromkeys(MEASURABLE_NAMES, 1.0),
-        "trigger": dict.fromkeys(TRIGGER_KEYS, "x"),
+        "trigger": {
+            **dict.fromkeys(TRIGGER_KEYS, "x"),
+            "event": {"id": 1, "title": "x", "recording_url": "x"},
+        },
         "playbook": {"name": "x", "title": "x"},
         "day": "2026-01-01",
         "link": "http://x/accounts/1",

@@ -12,7 +12,7 @@ those out).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Protocol
 
@@ -22,6 +22,7 @@ from kasasu.analytics.features import RISK
 from kasasu.domain.money import Amounts
 from kasasu.domain.scoring import Band, band_label
 from kasasu.kit.i18n import Message, _
+from kasasu.kit.types import local_text
 from kasasu.playbooks import schemas as s
 
 Health = Mapping[int, Mapping[str, Any]]
@@ -32,6 +33,19 @@ class Firing:
     account_id: int
     window: str
     summary: Message  # what happened, for the log and the templates' {{ trigger.summary }}
+    # The contacts it is about (an email or survey "to: trigger"); the event it names.
+    contacts: tuple[int, ...] = ()
+    event: Mapping[str, Any] | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class LocalTitle(Message):
+    """A title written in {ja, en}, shown in the reader's language in a summary."""
+
+    texts: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, locale: str) -> str:
+        return local_text(self.texts, locale)
 
 
 class Facts(Protocol):
@@ -46,6 +60,11 @@ class Facts(Protocol):
     def overdue_milestones(self, grace_days: int) -> list[tuple[int, int, str]]: ...
     def escalated_tickets(self) -> list[tuple[int, int, str]]: ...
     def failed_payments(self) -> list[tuple[int, str, int, str]]: ...
+    def event_outcomes(
+        self, outcome: str, days: int
+    ) -> list[tuple[int, int, int, Any, str | None]]: ...
+    def unanswered_questions(self, hours: int, days: int) -> list[tuple[int, int, int, str]]: ...
+    def first_posts(self, days: int) -> list[tuple[int, int, int, str]]: ...
     def tickets_opened(self, days: int) -> Mapping[int, int]: ...
     def nps_answers(self, days: int) -> list[tuple[int, int, int, str | None]]: ...
     def segment_moves(
@@ -168,6 +187,48 @@ def _payment_failed(_t: s.PaymentFailed, f: Facts) -> list[Firing]:
         )
         for a, invoice, due, currency in f.failed_payments()
     ]  # fmt: skip
+
+
+def _event_outcome(t: s.EventAttended | s.EventNoShow, f: Facts) -> list[Firing]:
+    outcome = "attended" if t.type == "event_attended" else "no_show"
+    grouped: dict[tuple[int, int], list[Any]] = {}
+    for account, event, contact, title, recording in f.event_outcomes(outcome, t.within_days):
+        grouped.setdefault((account, event), [title, recording, []])[2].append(contact)
+    words = _("Attended {title}") if outcome == "attended" else _("Did not come to {title}")
+    return [
+        Firing(
+            account,
+            f"event:{event}:{outcome}",
+            Message(words.msgid, {"title": LocalTitle("", texts=title or {})}),
+            contacts=tuple(contacts),
+            event={"id": event, "title": title or {}, "recording_url": recording or ""},
+        )
+        for (account, event), (title, recording, contacts) in grouped.items()
+    ]
+
+
+def _question_unanswered(t: s.CommunityQuestionUnanswered, f: Facts) -> list[Firing]:
+    return [
+        Firing(
+            a,
+            f"question:{post}",
+            _("Community question unanswered: {title}", title=title),
+            contacts=(asker,),
+        )
+        for a, post, asker, title in f.unanswered_questions(t.hours, t.within_days)
+    ]
+
+
+def _first_post(t: s.FirstPost, f: Facts) -> list[Firing]:
+    return [
+        Firing(
+            a,
+            f"first-post:{contact}",
+            _("First community post: {title}", title=title),
+            contacts=(contact,),
+        )
+        for a, contact, _post, title in f.first_posts(t.within_days)
+    ]
 
 
 def _many_tickets(t: s.ManyTickets, f: Facts) -> list[Firing]:
@@ -303,6 +364,38 @@ TRIGGERS: dict[str, TriggerKind] = {
         ),
         TriggerKind(
             "payment_failed", _payment_failed, lambda _t, _l: _("A payment failed (unpaid)")
+        ),
+        TriggerKind(
+            "event_attended",
+            _event_outcome,
+            lambda t, _l: _(
+                "A contact attended an event (within {days} days)",
+                days=t.get("within_days", 14),
+            ),
+        ),
+        TriggerKind(
+            "event_no_show",
+            _event_outcome,
+            lambda t, _l: _(
+                "A contact registered for an event did not come (within {days} days)",
+                days=t.get("within_days", 14),
+            ),
+        ),
+        TriggerKind(
+            "community_question_unanswered",
+            _question_unanswered,
+            lambda t, _l: _(
+                "A community question has no answer after {hours} hours",
+                hours=t.get("hours", 48),
+            ),
+        ),
+        TriggerKind(
+            "first_post",
+            _first_post,
+            lambda t, _l: _(
+                "A contact's first community post (within {days} days)",
+                days=t.get("within_days", 7),
+            ),
         ),
         TriggerKind(
             "many_tickets",

@@ -85,6 +85,20 @@ class FiringContext:
             self.cache[locale] = self._variables(locale)
         return self.cache[locale]
 
+    def _event(self, locale: str) -> dict[str, Any]:
+        """The event a trigger names (event_attended, event_no_show), else empty values."""
+        event = self.firing.event or {}
+        return {
+            "id": event.get("id", ""),
+            "title": local_text(event.get("title"), locale),
+            "recording_url": event.get("recording_url", ""),
+        }
+
+    def trigger_contacts(self) -> list[Contact]:
+        """The account's contacts the firing is about, with an address."""
+        wanted = set(self.firing.contacts)
+        return [c for c in self.reader.contacts if c.id in wanted and c.email]
+
     def _variables(self, locale: str) -> dict[str, Any]:
         a, owner = self.account, self.reader.owner
         features = dict(self.facts.features().get(a.id, {}))
@@ -115,6 +129,7 @@ class FiringContext:
                 "type": self.playbook.trigger.type,
                 "summary": self.firing.summary.render(locale),
                 "window": self.firing.window,
+                "event": self._event(locale),
             },
             "playbook": {
                 "name": self.playbook.name,

@@ -126,6 +126,22 @@ class InvitationRepository(Repository[SurveyInvitation]):
         stmt = select(SurveyInvitation).where(SurveyInvitation.token == token)
         return self.session.scalars(stmt).one_or_none()
 
+    def open_of_contact(
+        self, contact_id: int, now: datetime
+    ) -> list[tuple[SurveyInvitation, SurveyCampaign]]:
+        """The contact's sent invitations of campaigns still open, not answered nor expired,
+        newest first (what the customer portal lists)."""
+        i, c = SurveyInvitation, SurveyCampaign
+        stmt = (
+            select(i, c)
+            .join(c, c.id == i.campaign_id)
+            .where(i.contact_id == contact_id, i.status == "sent", i.answered_at.is_(None))
+            .where(i.token.is_not(None), or_(i.expires_at.is_(None), i.expires_at > now))
+            .where(c.status != "closed")
+            .order_by(i.sent_at.desc(), i.id.desc())
+        )
+        return [(row[0], row[1]) for row in self.session.execute(stmt)]
+
     def surveyed_since(self, contact_ids: Sequence[int], since: datetime) -> set[int]:
         """Contacts invited (sent, or waiting to be) or answering on or after ``since``."""
         # One pass over the window's invitations and answers each, kept for the contacts

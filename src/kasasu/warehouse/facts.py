@@ -15,6 +15,9 @@ from kasasu.kit.gc import collector_paused
 from kasasu.models import (
     Account,
     Activity,
+    CommunityPost,
+    CommunityReaction,
+    CommunityReply,
     Deal,
     ExchangeRate,
     Guide,
@@ -85,8 +88,13 @@ COLUMNS: dict[type[Base], tuple[str, ...]] = {
     # What the guides reached: the account features' guide measures, no KPI.
     Guide: ("id", "key"),
     GuideViewer: ("id", "guide_id", "account_id", "first_shown_at", "completed_at", "dismissed_at"),
+    # The community's engagement feature (analytics.features_community), no KPI.
+    CommunityPost: ("id", "account_id", "created_at", "hidden"),
+    CommunityReply: ("id", "account_id", "kind", "created_at", "hidden", "accepted"),
+    CommunityReaction: ("id", "account_id", "created_at"),
 }
 GUIDE_TABLES: tuple[type[Base], ...] = (Guide, GuideViewer)
+COMMUNITY_TABLES: tuple[type[Base], ...] = (CommunityPost, CommunityReply, CommunityReaction)
 
 
 # Arrow types by column type, the first that matches; anything else (text, choices, JSON as
@@ -162,7 +170,9 @@ def arrow_column(values: Sequence[Any], target: pa.DataType) -> pa.Array:
 
 # The tables behind every KPI: a read model computed from the facts is current while none
 # of them changed (kasasu.workspace.memo). A guide shown changes no KPI.
-FACT_TABLES: tuple[type[Base], ...] = tuple(m for m in COLUMNS if m not in GUIDE_TABLES)
+FACT_TABLES: tuple[type[Base], ...] = tuple(
+    m for m in COLUMNS if m not in GUIDE_TABLES + COMMUNITY_TABLES
+)
 
 
 def fact_models(*, guides: bool = False) -> tuple[type[Base], ...]:

@@ -10,11 +10,13 @@ from typing import Any, TypeVar
 from fastapi import Request
 from sqlalchemy.orm import Session, sessionmaker
 
+from kasasu.community.config import CommunityConfig
 from kasasu.db import transaction
 from kasasu.db.audit import Origin, acting, request_id
 from kasasu.domain.reporting import Reporting
 from kasasu.onboarding.config import ReminderConfig
 from kasasu.playbooks.planning import PlaybookConfig
+from kasasu.portal.config import PortalConfig
 from kasasu.surveys.config import SurveyConfig
 from kasasu.surveys.guard import SurveyGuard
 from kasasu.users.schemas import SsoPolicy
@@ -65,6 +67,10 @@ class WebContext:
     # The customer's onboarding mail: its reply links are checked with its secret (None: the
     # reply page answers nothing).
     reminders: ReminderConfig | None = None
+    # The customer portal: branding, sign-in links and their throttles (None: no portal).
+    portal: PortalConfig | None = None
+    # The community's flood and link limits per contact, shared by every request.
+    community: CommunityConfig = field(default_factory=CommunityConfig)
 
     @property
     def analytics(self) -> AnalyticsSource:

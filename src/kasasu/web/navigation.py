@@ -59,7 +59,14 @@ SECTIONS = (
     ),
     NavSection(
         _("Automation"),
-        (NavPage("/playbooks", _("Playbooks")), NavPage("/guides", _("In-app guides"))),
+        (
+            NavPage("/playbooks", _("Playbooks")),
+            NavPage("/guides", _("In-app guides")),
+            NavPage("/announcements", _("Portal announcements")),
+            NavPage("/knowledge", _("Knowledge base")),
+            NavPage("/community", _("Community")),
+            NavPage("/webinars", _("Events and webinars")),
+        ),
     ),
     NavSection(
         _("Reports"),

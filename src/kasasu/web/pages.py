@@ -20,20 +20,28 @@ from kasasu.web import (
     account_bulk,
     account_export,
     accounts,
+    announcements,
     audit,
     auth,
     churn,
+    community,
+    community_portal,
     dashboard,
     forecast,
     funnel,
     guides,
+    help_centre,
     home,
     imports,
+    knowledge,
     kpis,
     needs,
     onboarding,
     ownership,
     playbook_tools,
+    portal,
+    portal_auth,
+    portal_events,
     renewals,
     segments,
     settings,
@@ -43,11 +51,15 @@ from kasasu.web import (
     tasks,
     template_form,
     voice,
+    webinar_link,
+    webinar_report,
+    webinars,
     workload,
 )
 from kasasu.web.auth import SignInRequired, sign_in_redirect
 from kasasu.web.context import WebContext
 from kasasu.web.playbooks import playbooks_router
+from kasasu.web.portal_auth import PortalSignInRequired, portal_sign_in_redirect
 from kasasu.web.render import Pages
 from kasasu.web.sso import sso_router
 
@@ -113,6 +125,17 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
         settings.router,
         surveys.router,
         survey_answers.router,  # public: no sign-in
+        announcements.router,
+        portal_auth.router,  # the customer portal: contacts, not users (web/portal_auth.py)
+        portal.router,
+        community_portal.router,  # the portal's community: contacts (portal_viewer)
+        community.router,  # the team's side: moderation, reports, analytics
+        knowledge.router,  # /knowledge/new before /knowledge/{article_id}
+        help_centre.router,  # the public help centre: no sign-in
+        webinar_report.router,  # /webinars/report before /webinars/{webinar_id}
+        webinars.router,
+        webinar_link.router,  # public: the emailed /e/{link}, no sign-in
+        portal_events.router,  # the portal's events: contacts (portal_viewer)
     ):
         app.include_router(router)
 
@@ -126,6 +149,10 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
     @app.exception_handler(SignInRequired)
     def _sign_in(_request: Request, error: SignInRequired) -> Response:
         return sign_in_redirect(error)
+
+    @app.exception_handler(PortalSignInRequired)
+    def _portal_sign_in(request: Request, error: PortalSignInRequired) -> Response:
+        return portal_sign_in_redirect(request, error)
 
     @app.exception_handler(RequestValidationError)
     @app.exception_handler(ValidationError)

@@ -20,7 +20,10 @@ def plan(action: EmailAction, c: FiringContext) -> Step:
         owner = c.reader.owner
         to, locale = ([owner.email] if owner else []), c.locale_of_owner()
     else:
-        chosen = c.reader.champions() if action.to == "champion" else c.reader.contacts
+        chosen = {
+            "champion": c.reader.champions,
+            "trigger": c.trigger_contacts,
+        }.get(action.to, lambda: c.reader.contacts)()
         to, locale = [x.email for x in chosen if x.email], c.locale_of_customer()
     if not to:
         return Step("email", None, _("No recipient with an email address"))

@@ -17,7 +17,10 @@ from kasasu.surveys.campaigns import enrol_contacts
 
 
 def plan(action: SurveyAction, c: FiringContext) -> Step:
-    chosen = c.reader.champions() if action.contacts == "champion" else c.reader.contacts
+    chosen = {
+        "champion": c.reader.champions,
+        "trigger": c.trigger_contacts,
+    }.get(action.contacts, lambda: c.reader.contacts)()
     if not chosen:
         return Step("enrol_survey", None, _("No contact to survey"))
     payload = {

@@ -1,0 +1,2 @@
+"""The customer community (commmune class): spaces, Q&A and discussions, moderation,
+search and analytics."""

@@ -1,0 +1,1 @@
+"""Full-text search shared by the slices that have things to find: see service.py."""
