@@ -5,8 +5,11 @@ from the reader's page, and the editor, categories and reports for the team."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,6 +21,7 @@ from kasasu.knowledge.service import create_article, list_articles, list_comment
 from kasasu.models import Account, Contact, PortalSession
 from kasasu.portal.config import SESSION_COOKIE
 from kasasu.web.context import WebContext
+from tests.portal.conftest import portal_config
 from tests.web.conftest import SignIn, csrf
 
 HOSTILE = (
@@ -144,3 +148,24 @@ def test_staff_pages_need_a_user_and_writers_edit(
     reports = web.get("/knowledge/reports?lang=en")
     assert reports.status_code == 200
     assert re.search(r"<h2>Searched for, not found</h2>", reports.text)
+
+
+def test_votes_and_comments_from_one_address_are_limited(
+    web: TestClient, web_app: FastAPI, web_context: WebContext, sessions: sessionmaker[Session],
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    """They need no sign-in, so one client address gets so many an hour: past them, the 429
+    page with Retry-After, and nothing is stored."""
+    _articles(sessions)
+    limited = portal_config(25, tmp_path / "outbox", feedback_per_address=2)
+    web_app.state.kasasu_web = replace(web_context, portal=limited)
+    token = csrf(web.get("/help/articles/invoices").text)
+    note = {"body": "誤字があります", "csrf_token": token}
+    for _ in range(2):
+        assert web.post("/help/articles/invoices/comment", data=note).status_code == 303
+    refused = web.post("/help/articles/invoices/comment", data=note)
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    with sessions() as s:
+        row = next(a for a in list_articles(s, "ja").items if a.slug == "invoices")
+        assert len(list_comments(s, row.id)) == 2

@@ -27,6 +27,9 @@ class PortalLimits:
     per_email: int = 5  # sign-in link requests for one email ...
     per_address: int = 20  # ... or from one client address ...
     window_seconds: int = 3600  # ... within this many seconds
+    # Help-centre votes and comments to the team from one client address in that window:
+    # they need no sign-in, so a script could otherwise flood the team's comments.
+    feedback_per_address: int = 30
 
 
 class PortalGuard:
@@ -38,6 +41,9 @@ class PortalGuard:
     ) -> None:
         self.emails = SlidingWindow(limits.per_email, limits.window_seconds, clock=clock)
         self.addresses = SlidingWindow(limits.per_address, limits.window_seconds, clock=clock)
+        self.feedback = SlidingWindow(
+            limits.feedback_per_address, limits.window_seconds, clock=clock
+        )
 
 
 @dataclass(frozen=True)

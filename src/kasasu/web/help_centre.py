@@ -13,8 +13,9 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from kasasu.errors import InvalidInput
+from kasasu.errors import InvalidInput, Throttled
 from kasasu.events.schemas import EventIn
+from kasasu.kit.i18n import _
 from kasasu.knowledge.reading import (
     comment,
     help_centre,
@@ -29,7 +30,7 @@ from kasasu.knowledge.schemas import Reader, ReaderArticle
 from kasasu.portal.config import SESSION_COOKIE
 from kasasu.portal.signin import viewer_of
 from kasasu.web.auth import check_csrf
-from kasasu.web.context import in_transaction, web_context
+from kasasu.web.context import client_address, in_transaction, web_context
 from kasasu.web.render import PagesDep, request_locale
 
 router = APIRouter(include_in_schema=False)
@@ -99,6 +100,7 @@ def article_page(
 def post_vote(
     request: Request, slug: str, helpful: Annotated[str, Form(pattern="^(yes|no)$")]
 ) -> Response:
+    _count_feedback(request)
     reader = reader_of(request, remember=True)
     now = datetime.now(UTC)
     in_transaction(request, lambda s: vote(s, slug, reader, now, helpful=helpful == "yes"))
@@ -109,7 +111,21 @@ def post_vote(
 def post_comment(
     request: Request, slug: str, body: Annotated[str, Form(max_length=4000)]
 ) -> Response:
+    _count_feedback(request)
     reader = reader_of(request)
     locale = request_locale(request)
     in_transaction(request, lambda s: comment(s, slug, body, reader, locale))
     return RedirectResponse(f"/help/articles/{slug}?thanks=comment#comment", status_code=303)
+
+
+def _count_feedback(request: Request) -> None:
+    """Votes and comments need no sign-in: a client address gets so many an hour (the 429
+    page with Retry-After past them)."""
+    portal = web_context(request).portal  # the server always has one; a page test may not
+    wait = portal.guard.feedback.hit(client_address(request)) if portal is not None else 0
+    if wait:
+        raise Throttled(
+            _("Too many requests from your address. Try again in {seconds} seconds.",
+              seconds=wait),
+            wait,
+        )  # fmt: skip
