@@ -369,7 +369,12 @@ def _portal_sign_in(client: httpx.Client, env: dict[str, str], account: str) -> 
     assert token
     asked = client.post("/portal/sign-in", data={"email": address, "csrf_token": token[1]})
     assert asked.status_code == 200, asked.status_code
-    mails = sorted((data / "outbox").glob("portal-link-*.eml"), key=lambda p: p.stat().st_mtime)
+    mails: list[Path] = []
+    for _ in range(100):  # the mail is written after the page answered (a background task)
+        mails = sorted((data / "outbox").glob("portal-link-*.eml"), key=lambda p: p.stat().st_mtime)
+        if mails:
+            break
+        time.sleep(0.1)
     mail = email.message_from_bytes(mails[-1].read_bytes(), policy=email.policy.default)
     body = mail.get_body(("plain",))  # type: ignore[attr-defined]  # an EmailMessage
     link = re.search(r"/portal/sign-in/([A-Za-z0-9_-]{43})", body.get_content())
