@@ -67,7 +67,7 @@ def write_events(path: Path, n: int) -> None:
     import duckdb
 
     from kasasu.domain.dates import local_midnight
-    from kasasu.events.repository import COLUMNS, TABLE
+    from kasasu.events.table import COLUMNS, TABLE
 
     start = local_midnight(AS_OF - timedelta(days=DAYS), ZONE).isoformat()
     names = "[" + ", ".join(f"'{n}'" for n in NAMES) + "]"
@@ -199,15 +199,14 @@ def child(side: str, events: Path) -> None:
     con = _connect(events)
     if side == "ibis":
         from kasasu.analytics.evaluate import evaluate
-        from kasasu.analytics.features import _Instants
-        from kasasu.analytics.features_usage import usage_features
+        from kasasu.analytics.features_usage import Instants, usage_features
         from kasasu.analytics.sources import Sources
 
         src = Sources.from_backend(con, con.table("usage_events", database="events.main"))
 
         def run() -> Any:
             expr = usage_features(
-                src, con.table("customers"), _Instants(AS_OF, ZONE).window(), AS_OF, ZONE
+                src, con.table("customers"), Instants(AS_OF, ZONE).window(), AS_OF, ZONE
             )
             return evaluate(expr)
     else:

@@ -5,7 +5,8 @@ from pydantic import SecretStr, ValidationError
 
 from kasasu.domain.choices import Role
 from kasasu.errors import InvalidInput
-from kasasu.settings import PlaybookSettings, Settings
+from kasasu.settings import Settings
+from kasasu.settings.sections import PlaybookSettings
 
 
 def test_defaults_suit_a_japanese_team(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -172,3 +173,27 @@ def test_the_analytics_source_follows_the_engine(monkeypatch: pytest.MonkeyPatch
         "/lake/events.parquet",
         "spark://lake:7077",
     )
+
+
+def test_the_community_and_help_limits_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """KASASU_COMMUNITY__* reach the guard the server uses: a third post in a minute is
+    refused; KASASU_LIMITS__HELP_SEARCHES_* stop recording the third search."""
+    from kasasu.errors import Throttled
+    from kasasu.wiring import community_config, portal_config
+
+    monkeypatch.setenv("KASASU_COMMUNITY__POSTS_PER_MINUTE", "2")
+    monkeypatch.setenv("KASASU_COMMUNITY__LINKS_PER_POST", "1")
+    monkeypatch.setenv("KASASU_LIMITS__HELP_SEARCHES_PER_ADDRESS", "2")
+    settings = Settings()
+    guard = community_config(settings).guard
+    with pytest.raises(InvalidInput):
+        guard.check(7, links=2)
+    guard.check(7, links=1)
+    guard.check(7, links=0)
+    with pytest.raises(Throttled):
+        guard.check(7, links=0)
+    searches = portal_config(settings).guard
+    assert [searches.records_search("10.0.0.1") for _ in range(3)] == [True, True, False]
+    assert searches.records_search("10.0.0.2")  # another reader

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from datetime import timedelta
 
 from fastapi import FastAPI, Request, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -14,10 +15,12 @@ from kasasu.api.body_limit import DEFAULT_MAX_BODY, BodyLimit, too_large_problem
 from kasasu.api.events import MAX_BODY_BYTES as MAX_EVENTS_BODY
 from kasasu.api.intake import MOUNT as INTAKE_PATH
 from kasasu.api.intake import create_intake
+from kasasu.api.monitoring import MonitoringConfig, create_monitoring
 from kasasu.api.portal import MOUNT as PORTAL_API_PATH
 from kasasu.api.portal import create_portal_api
 from kasasu.api.problems import http_problem
 from kasasu.api.request_ids import RequestIds, internal_error_problem
+from kasasu.api.request_metrics import RequestMetrics
 from kasasu.api.webhooks import MOUNT as WEBHOOKS_PATH
 from kasasu.api.webhooks import create_webhooks
 from kasasu.imports.limits import MAX_UPLOAD_BYTES, MULTIPART_OVERHEAD
@@ -30,7 +33,6 @@ from kasasu.web.pages import internal_error_page, too_large_page
 from kasasu.wiring import (
     api_context,
     playbook_config,
-    portal_config,
     reminder_config,
     sign_in_guard,
     sso_config,
@@ -70,6 +72,15 @@ def _failed(request: Request, rid: str) -> Response:
     return internal_error_page(request, rid)
 
 
+def _monitoring(settings: Settings) -> MonitoringConfig:
+    token = settings.server.metrics_token
+    return MonitoringConfig(
+        metrics_token=(token.get_secret_value().strip() or None) if token else None,
+        reclaim_after=timedelta(minutes=settings.playbooks.reclaim_after_minutes),
+        max_attempts=settings.playbooks.attempts,
+    )
+
+
 def create_app(settings: Settings) -> FastAPI:
     ctx = api_context(settings)
     app = FastAPI(title="Kasasu", docs_url=None, redoc_url=None, openapi_url=None)
@@ -78,6 +89,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount(INTAKE_PATH, create_intake(ctx))  # Segment's HTTP API: /v1/batch, /v1/track…
     app.mount(WEBHOOKS_PATH, create_webhooks(ctx))  # POST /webhooks/stripe
     app.mount(PORTAL_API_PATH, create_portal_api(ctx))  # a contact's JSON, by portal cookie
+    app.include_router(create_monitoring(_monitoring(settings)))  # /livez /readyz /metrics
     # Inside the session middleware (a refused page still has the reader's language).
     app.add_middleware(BodyLimit, limit_of=body_limit, refuse=_too_large)
     # Signed (not encrypted) cookie holding the user id, the language and the CSRF token.
@@ -93,6 +105,8 @@ def create_app(settings: Settings) -> FastAPI:
     # disconnects or the server stops (security review F10).
     app.add_middleware(BudgetMiddleware, seconds=settings.server.request_budget_seconds)
     app.add_middleware(RequestIds, fail=_failed)  # every answer carries the id
+    # Counted by route template; inside SecurityHeaders, which hands on a copy of the scope.
+    app.add_middleware(RequestMetrics)
     # Outermost of ours: every answer (pages, API, static files, 413s, 500s) gets the
     # headers.
     app.add_middleware(
@@ -115,11 +129,18 @@ def create_app(settings: Settings) -> FastAPI:
             webhook_hosts=settings.playbooks.allowed_webhook_hosts(),
             playbooks=playbook_config(settings),
             reminders=reminder_config(settings),
-            portal=portal_config(settings),
+            portal=ctx.portal,  # the same throttles as the portal API's
+            community=ctx.community,
         ),
     )
     _answer_unrouted_api_paths_as_problems(app)
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The application of the settings in the environment: what each process of ``kasasu
+    serve --workers N`` builds (uvicorn's factory ``kasasu.app:create_app_from_env``)."""
+    return create_app(Settings())
 
 
 def _answer_unrouted_api_paths_as_problems(app: FastAPI) -> None:

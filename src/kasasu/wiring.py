@@ -18,6 +18,7 @@ from kasasu.settings import Settings
 
 if TYPE_CHECKING:
     from kasasu.api.context import ApiContext
+    from kasasu.community.config import CommunityConfig
     from kasasu.connectors.schemas import Feed, StripeConfig
     from kasasu.health.features import RefreshConfig
     from kasasu.imports.schemas import ImportOptions
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from kasasu.jobs.digests import DigestConfig
     from kasasu.jobs.export import ExportSetup
     from kasasu.jobs.playbooks import PlaybookSetup
+    from kasasu.jobs.schedule import ScheduleSetup
     from kasasu.jobs.writeback import WritebackConfig
     from kasasu.onboarding.config import ReminderConfig
     from kasasu.playbooks.chat import ChatConfig
@@ -263,8 +265,13 @@ def portal_config(settings: Settings) -> PortalConfig:
     from kasasu.portal.config import Branding, PortalConfig, PortalGuard, PortalLimits
 
     portal = settings.portal
-    limits = PortalLimits(portal.links_per_email, portal.links_per_address,
-                          portal.links_window_seconds)  # fmt: skip
+    limits = PortalLimits(
+        portal.links_per_email,
+        portal.links_per_address,
+        portal.links_window_seconds,
+        searches_per_address=settings.limits.help_searches_per_address,
+        searches_window_seconds=settings.limits.help_searches_window_seconds,
+    )
     return PortalConfig(
         base_url=settings.playbooks.base_url,
         mail=mail_config(settings),
@@ -291,7 +298,18 @@ def api_context(settings: Settings) -> ApiContext:
         playbooks=playbook_config(settings),
         sdk_limit=SlidingWindow(limits.sdk_per_address, limits.sdk_window_seconds),
         stripe=stripe_config(settings),
+        portal=portal_config(settings),
+        community=community_config(settings),
     )
+
+
+def community_config(settings: Settings) -> CommunityConfig:
+    """The community's flood and link limits per contact (KASASU_COMMUNITY__*)."""
+    from kasasu.community.config import CommunityConfig, CommunityGuard, CommunityLimits
+
+    wanted = settings.community
+    limits = CommunityLimits(wanted.posts_per_minute, wanted.posts_per_hour, wanted.links_per_post)
+    return CommunityConfig(CommunityGuard(limits))
 
 
 def stripe_config(settings: Settings) -> StripeConfig | None:
@@ -347,3 +365,31 @@ def installation(settings: Settings) -> Installation:
         "touch.low_mrr": str(settings.touch.low_mrr),
     }
     return Installation(settings.database_url, settings.events_path, figures)
+
+
+def schedule_setup(settings: Settings) -> ScheduleSetup:
+    """What ``kasasu worker`` and the scheduler inside ``kasasu serve`` run, and when."""
+    from kasasu.jobs.schedule import ScheduleSetup
+
+    c = settings.connectors
+    return ScheduleSetup(
+        database_url=settings.database_url,
+        refresh=refresh_config(settings),
+        at=settings.refresh.at,
+        retries=settings.refresh.retry_seconds(),
+        history_days=settings.refresh.history_days,
+        warm=settings.reporting(),
+        surveys=survey_config(settings),
+        reminders=reminder_config(settings),
+        event_mails=event_mail_config(settings),
+        reminders_every=settings.onboarding.reminders_every_minutes * 60.0,
+        import_options=import_options(settings),
+        playbooks=playbook_setup(settings) if settings.playbooks.enabled else None,
+        digests=digest_config(settings) if settings.digest.enabled else None,
+        crm=writeback_config(settings),
+        export=export_setup(settings),
+        drop_dir=c.drop_dir,
+        drop_every=c.drop_every_minutes * 60.0,
+        feeds=feeds(settings),
+        feed_every=c.feed_every_minutes * 60.0,
+    )

@@ -208,6 +208,7 @@ def test_openapi_lists_every_route_with_its_schemas(api_context: ApiContext) -> 
         ("post", "/surveys/campaigns/{name}/send"),
         ("get", "/surveys/campaigns/{name}/widget"),
         ("get", "/audit"),
+        ("get", "/jobs"),
         ("get", "/accounts/{account_id}/overview"),
         ("get", "/dashboard"),
         ("get", "/home"),

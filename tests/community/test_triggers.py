@@ -16,7 +16,7 @@ from kasasu.db import session_factory, transaction
 from kasasu.jobs.playbooks import run_playbooks
 from kasasu.models import CommunityPost, CommunityReply, CommunitySpace, Contact
 from kasasu.playbooks.facts import DayFacts
-from kasasu.playbooks.schemas import CommunityQuestionUnanswered, FirstPost
+from kasasu.playbooks.trigger_schemas import CommunityQuestionUnanswered, FirstPost
 from kasasu.playbooks.triggers import fire, trigger_words
 from tests.playbooks.conftest import Mailbox, smtp, sqlite_engine
 from tests.playbooks.runner import prepare, setup

@@ -32,7 +32,7 @@ from kasasu.kit.i18n import _
 from kasasu.models import Account
 from kasasu.playbooks.schemas import PlaybookDefinition
 from kasasu.playbooks.templates import ACCOUNT_KEYS, render, sample_context
-from kasasu.playbooks.triggers import Firing
+from kasasu.playbooks.triggers.base import Firing
 from kasasu.playbooks.variables import FiringContext, PlaybookConfig, Reader
 from kasasu.segments.schemas import RULE_NAMES
 from kasasu.warehouse.facts import COLUMNS

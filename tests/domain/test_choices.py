@@ -5,9 +5,9 @@ from enum import StrEnum
 import pytest
 
 from kasasu.domain import choices
-from kasasu.domain.choices import CancellationReason, Priority, TouchModel, label, parse_choice
+from kasasu.domain.choices import CancellationReason, Priority, TouchModel
 from kasasu.domain.scoring import Band
-from kasasu.kit.choices import LabelledChoice
+from kasasu.kit.choices import LabelledChoice, label, parse_choice
 
 ALL_ENUMS: list[type[StrEnum]] = [
     obj

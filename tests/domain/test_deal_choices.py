@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kasasu.domain.choices import DealKind, DealStage, parse_choice
+from kasasu.domain.choices import DealKind, DealStage
+from kasasu.kit.choices import parse_choice
 
 S = DealStage
 HUBSPOT = {

@@ -16,6 +16,7 @@ from kasasu.domain.choices import (
     BillingInterval,
     CancellationReason,
     ContactRole,
+    Language,
     LifecycleStage,
     Priority,
     SubscriptionStatus,
@@ -218,6 +219,17 @@ def test_utf8_bom_contacts_refer_to_accounts(session: Session) -> None:
     assert hanako is not None
     assert (hanako.name, hanako.role) == ("佐藤 花子", ContactRole.DECISION_MAKER)
     assert hanako.email == "hanako.sato@aoba-shoji.example.jp"
+    # 言語: 日本語, ja and 英語 name a language; a blank one leaves the account's.
+    languages = {
+        c: getattr(ContactRepository(session).get_by_external_id(c), "locale", "?")
+        for c in ("CON-0001", "CON-0002", "CON-0006", "CON-0008")
+    }
+    assert languages == {
+        "CON-0001": Language.JA,
+        "CON-0002": None,
+        "CON-0006": Language.JA,
+        "CON-0008": Language.EN,
+    }
 
 
 def test_json_lines_tickets_with_instants_in_the_zone(session: Session) -> None:

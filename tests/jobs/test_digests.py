@@ -14,7 +14,8 @@ from sqlalchemy import Engine, func, select
 from kasasu.db import session_factory, transaction
 from kasasu.jobs.digests import DigestConfig, _deliver, send_digests
 from kasasu.models import DigestDelivery
-from kasasu.settings import MailSettings, PlaybookSettings, Settings
+from kasasu.settings import Settings
+from kasasu.settings.sections import MailSettings, PlaybookSettings
 from kasasu.wiring import digest_config
 from kasasu.workspace.digest import digests_due
 from tests.jobs.digest_data import TODAY, add_digest_book

@@ -12,7 +12,9 @@ import sqlalchemy as sa
 
 from kasasu.db import create_db_engine, session_factory, transaction
 from kasasu.db.migrate import upgrade
+from kasasu.domain.choices import JobResult
 from kasasu.health.features import RefreshConfig
+from kasasu.jobruns.service import job_history
 from kasasu.jobs.refresh import days_between
 from kasasu.jobs.scheduler import DailyRefresh, Periodic, seconds_until
 from tests.health.golden_health import add_health_base
@@ -72,9 +74,12 @@ def test_the_scheduler_refreshes_today_when_its_time_comes(tmp_path: Path) -> No
     assert scored == [(date(2026, 11, 24), 2)]  # H1 and H2 pay that day; H3 was cancelled
 
 
-def test_a_periodic_job_runs_again_after_a_failure() -> None:
-    """The customer's reminders run every few minutes: a failed run is logged and the next
-    one comes; stop ends the wait at once."""
+def test_a_periodic_job_runs_again_after_a_failure(tmp_path: Path) -> None:
+    """The customer's reminders run every few minutes: a failed run is recorded with its
+    error and the next one comes; stop ends the wait at once."""
+    url = f"sqlite:///{tmp_path}/kasasu.db"
+    upgrade(url)
+    engine = create_db_engine(url)
     runs: list[int] = []
     third = Event()
 
@@ -85,10 +90,20 @@ def test_a_periodic_job_runs_again_after_a_failure() -> None:
         if len(runs) == 1:
             raise RuntimeError("the mail server is down")
 
-    job = Periodic("test-job", 0.01, work, first_after=0.0)
+    job = Periodic("test-job", 0.01, work, engine, first_after=0.0)
     job.start()
     assert third.wait(5)
     started = monotonic()
     job.stop()
     assert monotonic() - started < 1
     assert len(runs) >= 3
+    with transaction(session_factory(engine)) as session:
+        history = job_history(session, limit=500).runs[::-1]  # oldest first
+        locks = session.scalar(sa.text("SELECT count(*) FROM job_locks"))
+    engine.dispose()
+    assert [(r.result, r.error) for r in history[:3]] == [
+        (JobResult.FAILED, "RuntimeError: the mail server is down"),
+        (JobResult.OK, None),
+        (JobResult.OK, None),
+    ]
+    assert locks == 0  # given back at the stop

@@ -1,7 +1,7 @@
-"""After today's refresh the dashboard, every KPI page, the funnel, the four listening pages (churn
-reasons, loyal customers, survey results, needs), the next quarter's renewal forecast and the
-lifetime values are computed and stored, so their first visit reads them (golden customer
-base, tests/analytics/golden.py)."""
+"""After today's refresh the dashboard, every KPI page, the funnel, the four listening pages
+(churn reasons, loyal customers, survey results, needs), the next quarter's renewal forecast,
+the lifetime values and the events report's cohorts are computed and stored, so their first
+visit reads them (golden customer base, tests/analytics/golden.py)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ from kasasu.jobs.warm import warm_pages
 from kasasu.metrics.service import metric_names
 from kasasu.models import CachedResult
 from kasasu.warehouse.source import FACTS_ONLY
+from kasasu.webinars.report import default_cohort
 from kasasu.workspace.churn import first_month, recall_churn_report
 from kasasu.workspace.dashboard import dashboard
 from kasasu.workspace.kpis import KpiChoice, kpi_trend
+from kasasu.workspace.webinars import recall_comparison
 from tests.analytics.golden import add_golden
 from tests.playbooks.conftest import sqlite_engine
 
@@ -31,8 +33,9 @@ def test_the_first_visit_after_a_refresh_reads_what_was_stored(sqlite_engine: En
     factory = session_factory(sqlite_engine)
     with transaction(factory) as s:
         add_golden(s)
-    # + 1: the funnel page as it first opens; no lifetime values in golden.py
-    pages = 1 + len(metric_names()) * len(Grain) + 1 + 4 + 1
+    # + 1: the funnel page as it first opens; no lifetime values in golden.py; + 1: the
+    # events report's cohorts
+    pages = 1 + len(metric_names()) * len(Grain) + 1 + 4 + 1 + 1
     assert warm_pages(sqlite_engine, REPORTING, FACTS_ONLY) == pages
     with transaction(factory) as s:
         stored = s.scalar(select(func.count()).select_from(CachedResult))
@@ -40,14 +43,16 @@ def test_the_first_visit_after_a_refresh_reads_what_was_stored(sqlite_engine: En
         mrr = kpi_trend(s, "mrr", KpiChoice(), REPORTING, FACTS_ONLY)
         quarters = kpi_trend(s, "mrr", KpiChoice(grain=Grain.QUARTER), REPORTING, FACTS_ONLY)
         churn = recall_churn_report(s, first_month(REPORTING.today()), Grain.QUARTER, REPORTING)
+        cohorts = recall_comparison(s, REPORTING, default_cohort(REPORTING), FACTS_ONLY)
     # the dashboard, a page per KPI and grain, the funnel, the listening pages, the forecast
     assert stored == pages
     assert board.computed is False  # read from the store
     assert churn.fresh is False
+    assert cohorts.fresh is False
     assert churn.value.mrr == 10_000  # Q1 (Jan-Mar 2026): A2's ¥10,000 (golden.py)
     # again: the dashboard and the KPIs are computed anew, the other read models (and the
     # funnel, stored for this refresh day) are kept
-    assert warm_pages(sqlite_engine, REPORTING, FACTS_ONLY) == pages - 1 - 4 - 1
+    assert warm_pages(sqlite_engine, REPORTING, FACTS_ONLY) == pages - 1 - 4 - 1 - 1
     assert {(v.period, v.value) for v in quarters.values[-2:]} == {
         ("2025-Q4", 100_000),  # MRR at a quarter's end: on Dec 31 (golden.py)
         ("2026-Q1", 131_333),  # on Mar 31

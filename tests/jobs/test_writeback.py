@@ -13,7 +13,8 @@ from sqlalchemy import Engine
 from kasasu.db import session_factory, transaction
 from kasasu.jobs.writeback import EVENT, WritebackConfig, push_health
 from kasasu.models import Account
-from kasasu.settings import CrmSettings, PlaybookSettings, Settings
+from kasasu.settings import Settings
+from kasasu.settings.sections import CrmSettings, PlaybookSettings
 from kasasu.wiring import writeback_config
 from tests.jobs.crm_data import DAY, add_crm_book, score
 from tests.playbooks.conftest import SECRET, Receiver, receiver, sqlite_engine

@@ -19,6 +19,7 @@ from kasasu.errors import Conflict, InvalidInput, NotFound
 from kasasu.jobs.reminders import LOCK, remind_customers
 from kasasu.locks.service import acquire_locks
 from kasasu.models import Account, Activity, MeetingInvitee, OnboardingReminder
+from kasasu.onboarding.meeting_schemas import AttendanceIn, MeetingCreate, MeetingUpdate
 from kasasu.onboarding.meetings import (
     cancel_meeting,
     contacts_named,
@@ -29,7 +30,6 @@ from kasasu.onboarding.meetings import (
     schedule_meeting,
 )
 from kasasu.onboarding.reminders import due_reminders, send_reminders
-from kasasu.onboarding.schemas import AttendanceIn, MeetingCreate, MeetingUpdate
 from kasasu.onboarding.service import customer_agenda
 from tests.onboarding.meeting_world import (
     SECRET,

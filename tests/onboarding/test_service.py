@@ -21,7 +21,7 @@ from kasasu.events.schemas import EventIn
 from kasasu.events.service import ingest_batch
 from kasasu.models import Account, Task, User
 from kasasu.onboarding.board import onboarding_board
-from kasasu.onboarding.schemas import GoalCreate, OnboardingStart
+from kasasu.onboarding.schemas import OnboardingStart
 from kasasu.onboarding.service import (
     complete_by_events,
     complete_by_tasks,
@@ -31,6 +31,7 @@ from kasasu.onboarding.service import (
     tick_step,
 )
 from kasasu.onboarding.success import add_goal, open_link, revoke_link, share_plan
+from kasasu.onboarding.success_schemas import GoalCreate
 from kasasu.onboarding.templates import (
     ensure_shipped_templates,
     list_templates,

@@ -12,7 +12,8 @@ from kasasu.db import session_factory, transaction
 from kasasu.jobs.playbooks import PlaybookSetup
 from kasasu.playbooks.definitions import validate_playbook
 from kasasu.playbooks.service import save_playbook
-from kasasu.settings import MailSettings, PlaybookSettings, Settings
+from kasasu.settings import Settings
+from kasasu.settings.sections import MailSettings, PlaybookSettings
 from kasasu.wiring import playbook_setup
 from tests.playbooks.conftest import SECRET
 from tests.playbooks.world import build_world

@@ -7,8 +7,8 @@ from typing import get_args
 
 import pytest
 
+from kasasu.playbooks.action_schemas import Action, TaskAction
 from kasasu.playbooks.actions import ACTION_KINDS, LOCAL_KINDS, ActionKind, describe
-from kasasu.playbooks.schemas import Action, TaskAction
 
 
 def test_registry_and_the_action_union_list_the_same_models() -> None:

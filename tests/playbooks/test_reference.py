@@ -3,9 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import get_args
 
+from kasasu.playbooks.action_schemas import Action
 from kasasu.playbooks.definitions import default_library
 from kasasu.playbooks.reference import playbook_reference
-from kasasu.playbooks.schemas import Action, Trigger
+from kasasu.playbooks.trigger_schemas import Trigger
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "playbooks.md"
 

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from kasasu.models import Invoice, Milestone, SurveyResponse, Ticket
 from kasasu.playbooks.definitions import validate_playbook
 from kasasu.playbooks.planning import PlaybookConfig, plan_day
-from kasasu.playbooks.schemas import RenewalDue, Trigger
 from kasasu.playbooks.service import save_playbook
+from kasasu.playbooks.trigger_schemas import RenewalDue, Trigger
 from kasasu.playbooks.triggers import TRIGGERS, trigger_words
 from tests.playbooks.world import DAY, build_world
 
@@ -80,7 +80,7 @@ def test_renewals_fire_once_per_renewal_date(session: Session, ids: dict[str, in
 @given(days=st.integers(0, 400), catch_up=st.integers(1, 400), left=st.integers(0, 800))
 def test_renewal_window_is_the_catch_up_interval(days: int, catch_up: int, left: int) -> None:
     """A renewal ``left`` days away fires iff days − catch_up < left ≤ days."""
-    from kasasu.playbooks.triggers import _renewal_due
+    from kasasu.playbooks.triggers.measures import _renewal_due
 
     class Facts:
         day = DAY

@@ -17,7 +17,8 @@ from kasasu.errors import InvalidInput
 from kasasu.jobs.playbooks import run_playbooks
 from kasasu.models import PlaybookAction
 from kasasu.playbooks.definitions import validate_playbook
-from kasasu.settings import PlaybookSettings, Settings
+from kasasu.settings import Settings
+from kasasu.settings.sections import PlaybookSettings
 from kasasu.wiring import playbook_setup
 from tests.playbooks.conftest import Mailbox, Receiver
 from tests.playbooks.runner import HELLO, prepare, setup

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
@@ -12,12 +13,17 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.middleware.sessions import SessionMiddleware
 
+from kasasu.api.context import ApiContext
+from kasasu.api.portal import create_portal_api
+from kasasu.community.config import CommunityConfig, CommunityGuard, CommunityLimits
 from kasasu.domain.reporting import Reporting
 from kasasu.kit.mail import MailConfig
-from kasasu.portal.config import Branding, PortalConfig, PortalGuard, PortalLimits
+from kasasu.portal.config import SESSION_COOKIE, Branding, PortalConfig, PortalGuard, PortalLimits
 from kasasu.surveys.config import SurveyConfig
 from kasasu.web.context import WebContext
+from tests.community.data import loose_guard
 from tests.playbooks.conftest import Mailbox, smtp
 from tests.portal.data import Companies, add_companies
 from tests.web.conftest import csrf, web_app
@@ -91,3 +97,39 @@ def sign_in_as(client: TestClient, mailbox: Mailbox, email: str) -> None:
     link = link_in(mailbox.messages[-1])
     token = csrf(client.get(f"/portal/sign-in/{link}").text)
     assert client.post(f"/portal/sign-in/{link}", data={"csrf_token": token}).status_code == 303
+
+
+@pytest.fixture
+def community_limits() -> CommunityLimits:
+    """The portal API's flood limits; a test parametrizes the fixture to meet them."""
+    return loose_guard().limits
+
+
+Contact = Callable[[str], TestClient]
+
+
+@pytest.fixture
+def as_contact(
+    portal: TestClient, smtp: tuple[Mailbox, int], sessions: sessionmaker[Session],
+    tmp_path: Path, portal_limits: dict[str, int], community_limits: CommunityLimits,
+) -> Iterator[Contact]:  # fmt: skip
+    """A client of the portal API (in the browser's session, as the server mounts it)
+    signed in as the contact with that email, sending the session's CSRF token."""
+    config = portal_config(smtp[1], tmp_path / "outbox", **portal_limits)
+    community = CommunityConfig(CommunityGuard(community_limits))
+    ctx = ApiContext(sessions, tmp_path / "events.duckdb", Reporting(locale="en"),
+                     portal=config, community=community)  # fmt: skip
+    app = create_portal_api(ctx)
+    app.add_middleware(SessionMiddleware, secret_key="test-secret", https_only=False)
+    with ExitStack() as clients:
+
+        def signed_in(email: str) -> TestClient:
+            sign_in_as(portal, smtp[0], email)
+            client = clients.enter_context(TestClient(app, base_url="http://testserver"))
+            client.cookies.set(
+                SESSION_COOKIE, portal.cookies.get(SESSION_COOKIE, path="/portal") or ""
+            )
+            client.headers["X-CSRF-Token"] = client.get("/csrf").json()["token"]
+            return client
+
+        yield signed_in

@@ -13,14 +13,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.api.context import ApiContext
 from kasasu.api.portal import create_portal_api
-from kasasu.domain.choices import Role
+from kasasu.domain.choices import Language, Role
 from kasasu.domain.reporting import Reporting
+from kasasu.models import Announcement, Contact
 from kasasu.portal.config import SESSION_COOKIE
 from kasasu.surveys.config import SurveyConfig
 from tests.conftest import make_key
 from tests.playbooks.conftest import Mailbox
 from tests.portal.conftest import BASE, portal_config, sign_in_as
-from tests.portal.data import Companies
+from tests.portal.data import NOW, Companies
 
 
 @pytest.fixture
@@ -89,6 +90,33 @@ def test_the_other_contact_reads_theirs(
     (survey,) = api.get("/surveys").json()
     assert survey["id"] == companies.invitation_a
     assert survey["url"].startswith("/s/")
+
+
+def test_the_api_answers_in_the_contact_s_language(
+    portal_api: TestClient,
+    portal: TestClient,
+    smtp: tuple[Mailbox, int],
+    companies: Companies,
+    session: Session,
+) -> None:
+    """Bob reads Japanese (his record says so) where the deployment speaks English: a
+    Japanese-only announcement reaches him, an English-only one only when he asks."""
+    bob = session.get(Contact, companies.bob)
+    assert bob is not None
+    bob.locale = Language.JA
+    session.add_all([
+        Announcement(title="日本語のお知らせ", body="本文", locale="ja", published_at=NOW),
+        Announcement(title="English only", body="text", locale="en", published_at=NOW),
+    ])  # fmt: skip
+    session.commit()
+    api = _as(portal_api, portal, smtp[0], "bob@beta.example")
+    assert api.get("/me").json()["locale"] == "ja"
+    titles = [a["title"] for a in api.get("/announcements").json()]
+    assert "日本語のお知らせ" in titles
+    assert "English only" not in titles
+    asked = [a["title"] for a in api.get("/announcements", params={"lang": "en"}).json()]
+    assert "English only" in asked
+    assert "日本語のお知らせ" not in asked
 
 
 def test_staff_write_announcements_the_portal_shows(

@@ -6,13 +6,15 @@ from __future__ import annotations
 import re
 
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
+from kasasu.domain.choices import Language
+from kasasu.models import Contact
 from tests.playbooks.conftest import Mailbox
 from tests.portal.conftest import csrf, sign_in_as
 from tests.portal.data import Companies
-from tests.web.test_path_ids import _api_routes
+from tests.support.routes import routes_naming_a_row
 
 PAGES = ("/portal", "/portal/requests", "/portal/announcements", "/portal/surveys")
 
@@ -85,6 +87,24 @@ def test_the_language_follows_the_switch(
     assert "Your requests" not in portal.get("/portal/requests").text  # remembered
 
 
+def test_the_portal_opens_in_the_contact_s_language(
+    portal: TestClient, smtp: tuple[Mailbox, int], companies: Companies, session: Session
+) -> None:
+    """Bob reads English (his contact record says so) where the installation speaks
+    Japanese: signed in, the portal is English until he switches."""
+    bob = session.get(Contact, companies.bob)
+    assert bob is not None
+    bob.locale = Language.EN
+    session.commit()
+    assert 'lang="ja"' in portal.get("/portal/sign-in").text  # not known before signing in
+    sign_in_as(portal, smtp[0], "bob@beta.example")
+    home = portal.get("/portal").text
+    assert 'lang="en"' in home
+    assert "Your requests" in home
+    assert "Your requests" not in portal.get("/portal?lang=ja").text
+    assert "Your requests" not in portal.get("/portal/requests").text  # the switch holds
+
+
 def test_a_row_id_past_64_bits_is_a_4xx_for_a_contact(
     portal: TestClient, web_app: FastAPI, smtp: tuple[Mailbox, int], companies: Companies
 ) -> None:
@@ -92,9 +112,7 @@ def test_a_row_id_past_64_bits_is_a_4xx_for_a_contact(
     4xx for a signed-in contact, never a server error (security review F4)."""
     sign_in_as(portal, smtp[0], "alice@acme.example")
     token = csrf(portal.get("/portal/community/new").text)
-    routes = [
-        (m, r.path) for m, r in _routes_naming_a_row_of(web_app) if r.path.startswith("/portal/")
-    ]
+    routes = [(m, r.path) for m, r in routes_naming_a_row(web_app) if r.path.startswith("/portal/")]
     assert routes
     answers = {}
     for method, path in routes:
@@ -102,9 +120,3 @@ def test_a_row_id_past_64_bits_is_a_4xx_for_a_contact(
         data = {"csrf_token": token} if method == "POST" else None
         answers[f"{method} {url}"] = portal.request(method, url, data=data).status_code
     assert {k: v for k, v in answers.items() if not 400 <= v < 500} == {}
-
-
-def _routes_naming_a_row_of(app: FastAPI) -> list[tuple[str, APIRoute]]:
-    return [(method, route) for route in _api_routes(app.routes)
-            if re.search(r"\{\w+_id\}", route.path)
-            for method in sorted(route.methods - {"HEAD"})]  # fmt: skip

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kasasu.domain.choices import SurveyKind
+from kasasu.domain.choices import Language, SurveyKind
 from kasasu.errors import Conflict, InvalidInput, NotFound
-from kasasu.models import SurveyInvitation, SurveyResponse
+from kasasu.models import Contact, SurveyInvitation, SurveyResponse
 from kasasu.surveys.campaign_schemas import CampaignCreate
 from kasasu.surveys.campaigns import create_campaign, remind_campaign, send_campaign
 from tests.surveys.conftest import NOW, Mailbox, World, config_for
@@ -58,6 +58,23 @@ def test_segment_campaign_emails_each_contact_once_in_their_language(
     assert len(mailbox.messages) == 3
     sent = session.scalars(select(SurveyInvitation.sent_at)).all()
     assert sent == [NOW] * 3
+
+
+def test_a_contact_s_own_language_wins_over_their_account_s(
+    session: Session, world: World, smtp: tuple[Mailbox, int], tmp_path: Path
+) -> None:
+    """佐藤花子 reads English although 三葉商事 names Japanese: her invitation is English."""
+    mailbox, port = smtp
+    config = config_for(port, tmp_path)
+    hanako = session.get(Contact, world.contacts["hanako@mitsuba.jp"])
+    assert hanako is not None
+    hanako.locale = Language.EN
+    create_campaign(session, CampaignCreate(name="nps-en", segment="all"), config)
+    send_campaign(session, "nps-en", config, NOW)
+    mails = _by_recipient(mailbox)
+    assert mails["hanako@mitsuba.jp"]["Subject"] == "One question for you"  # type: ignore[index]
+    assert mails["hanako@mitsuba.jp"].get_content().startswith("Dear 佐藤花子,")  # type: ignore[attr-defined]
+    assert mails["taro@yamada.jp"]["Content-Language"] == "ja"  # type: ignore[index]
 
 
 def test_dry_run_lists_recipients_and_sends_nothing(

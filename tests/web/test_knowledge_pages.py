@@ -11,6 +11,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.domain.choices import Role
@@ -18,7 +19,7 @@ from kasasu.events.service import list_events
 from kasasu.kit.tokens import token_hash
 from kasasu.knowledge.schemas import ArticleCreate
 from kasasu.knowledge.service import create_article, list_articles, list_comments
-from kasasu.models import Account, Contact, PortalSession
+from kasasu.models import Account, Contact, HelpSearch, PortalSession
 from kasasu.portal.config import SESSION_COOKIE
 from kasasu.web.context import WebContext
 from tests.portal.conftest import portal_config
@@ -169,3 +170,21 @@ def test_votes_and_comments_from_one_address_are_limited(
     with sessions() as s:
         row = next(a for a in list_articles(s, "ja").items if a.slug == "invoices")
         assert len(list_comments(s, row.id)) == 2
+
+
+def test_searches_one_address_keeps_in_the_report_are_limited(
+    web: TestClient, web_app: FastAPI, web_context: WebContext, sessions: sessionmaker[Session],
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    """Anyone may search, so one address adds so many searches an hour to the "searched,
+    not found" report; past them it is still answered, and nothing more is stored."""
+    _articles(sessions)
+    limited = portal_config(25, tmp_path / "outbox", searches_per_address=2)
+    web_app.state.kasasu_web = replace(web_context, portal=limited)
+    for word in ("見積書", "納品書", "領収書"):
+        answered = web.get("/help/search", params={"q": word, "lang": "ja"})
+        assert answered.status_code == 200
+        assert word in answered.text
+    with sessions() as s:
+        kept = s.scalars(select(HelpSearch.query).order_by(HelpSearch.id)).all()
+    assert kept == ["見積書", "納品書"]

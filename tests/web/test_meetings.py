@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from kasasu.domain.choices import MeetingStatus, Role, Rsvp
 from kasasu.domain.reporting import Reporting
 from kasasu.models import Activity, MeetingInvitee, OnboardingMeeting, User
+from kasasu.onboarding.meeting_schemas import MeetingUpdate
 from kasasu.onboarding.meetings import reschedule_meeting
 from kasasu.onboarding.reminders import send_reminders
-from kasasu.onboarding.schemas import MeetingUpdate
 from kasasu.web.context import WebContext
 from tests.onboarding.meeting_world import Customer, config, customer
 from tests.web.conftest import SignIn, csrf

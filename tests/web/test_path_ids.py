@@ -5,18 +5,16 @@ refuses the number before any statement runs (security review F4, for the pages)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from starlette.routing import BaseRoute
 
 from kasasu.domain.choices import Role
 from kasasu.web.context import WebContext
+from tests.support.routes import routes_naming_a_row
 from tests.surveys.conftest import file_config
 from tests.web.conftest import SignIn, csrf
 
@@ -29,24 +27,9 @@ def web_context(web_context: WebContext, tmp_path: Path) -> WebContext:
     return replace(web_context, surveys=file_config(tmp_path))
 
 
-def _api_routes(routes: Sequence[BaseRoute]) -> Iterator[APIRoute]:
-    """Every route, those of included routers too (FastAPI includes them lazily; the
-    pages' routers have no prefix)."""
-    for route in routes:
-        if isinstance(route, APIRoute):
-            yield route
-        elif (included := getattr(route, "original_router", None)) is not None:
-            yield from _api_routes(included.routes)
-
-
 def _routes_naming_a_row(app: FastAPI) -> list[tuple[str, str]]:
     """(method, path) of every page route with an ``…_id`` in its path."""
-    return [
-        (method, route.path)
-        for route in _api_routes(app.routes)
-        if re.search(r"\{\w+_id\}", route.path)
-        for method in sorted(route.methods - {"HEAD"})
-    ]
+    return [(method, route.path) for method, route in routes_naming_a_row(app)]
 
 
 def test_every_route_naming_a_row_has_been_found(web_app: FastAPI) -> None:

@@ -1,5 +1,5 @@
 """Invitations and reminders through a real local SMTP server: each once, in the
-customer's language, with the personal link that registers."""
+contact's language, with the personal link that registers."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from kasasu.domain.choices import Language
 from kasasu.kit.mail import MailConfig
 from kasasu.webinars.mails import EventMailConfig, send_event_mails
 from kasasu.webinars.service import get_webinar, invite_contacts, register_by_link
@@ -28,11 +29,14 @@ def test_invitation_then_reminder_each_once(
     mailbox, port = smtp
     config = _config(port, tmp_path)
     people = world.people
+    people["bob"].locale = Language.EN  # Bob reads English; Alice, the installation's Japanese
     invite_contacts(session, world.webinar.id, [people["alice"].id, people["bob"].id], BEFORE)
     assert send_event_mails(session, BEFORE, config).sent == 2
     assert send_event_mails(session, BEFORE, config).sent == 0  # once
     alice = next(m for m in mailbox.messages if m["To"] == "alice@acme.example")
     assert alice["Subject"] == "ご案内：ヘルススコア入門"
+    bob = next(m for m in mailbox.messages if m["To"] == "Bob@Acme.example")
+    assert bob["Subject"] == "Invitation: Health scores 101"
     body = alice.get_content()
     # 14:00 in Tokyo, not the stored 05:00 UTC.
     assert body.startswith("2026/11/20 14:00:00 開催の「ヘルススコア入門」にご招待します。")

@@ -4,17 +4,26 @@ expected value worked out by hand from the contract lines."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kasasu.domain.reporting import Reporting
-from kasasu.webinars.report import webinar_report
-from kasasu.webinars.schemas import CohortFigures
+from kasasu.models import WebinarRegistration
+from kasasu.warehouse.source import FACTS_ONLY
+from kasasu.webinars.report import cohort_comparison, webinar_report
+from kasasu.webinars.schemas import CohortFigures, WebinarReport
+from kasasu.workspace.memo import keep
+from kasasu.workspace.webinars import recalled_report
 from tests.webinars.report_data import NOW, add_base, add_events
 
 REPORTING = Reporting(zone="Asia/Tokyo", currency="JPY", locale="en", on=NOW.date())
 COHORT = date(2026, 1, 1)
+
+
+def _report(session: Session, cohort: date = COHORT, **page: int) -> WebinarReport:
+    return webinar_report(session, cohort_comparison(session, REPORTING, cohort), NOW, **page)
 
 
 def _figures(f: CohortFigures) -> tuple[object, ...]:
@@ -26,21 +35,21 @@ def _figures(f: CohortFigures) -> tuple[object, ...]:
 
 def test_each_event_over_has_its_registrations_attendance_and_no_shows(session: Session) -> None:
     add_events(session, add_base(session))
-    report = webinar_report(session, REPORTING, NOW, cohort=COHORT)
+    report = _report(session)
     # March: A3 came. June: five seats (A1, A2, E1, X came; A3 did not); the waiting and the
     # cancelled hold none. The called-off event and the one to come are not listed.
     lines = [(e.title["en"], e.registered, e.attended, e.no_shows, e.attendance_rate)
              for e in report.events]  # fmt: skip
     assert lines == [("March", 1, 1, 0, 1.0), ("June", 5, 4, 1, 0.8)]
     assert report.events_total == 2
-    page = webinar_report(session, REPORTING, NOW, cohort=COHORT, offset=1, limit=1)
+    page = _report(session, offset=1, limit=1)
     assert [e.title["en"] for e in page.events] == ["June"]
     assert page.events_total == 2
 
 
 def test_attendees_are_compared_with_the_others_of_their_segment(session: Session) -> None:
     add_events(session, add_base(session))
-    report = webinar_report(session, REPORTING, NOW, cohort=COHORT)
+    report = _report(session)
     assert not report.partial
     by = {c.segment: c for c in report.comparison}
     assert sorted(by) == ["ent", "smb"]  # "quiet" has no attendee; X is in no segment
@@ -56,7 +65,7 @@ def test_attendees_are_compared_with_the_others_of_their_segment(session: Sessio
 
 def test_without_segments_accounts_are_matched_by_touch_model(session: Session) -> None:
     add_events(session, add_base(session, segments=False))
-    report = webinar_report(session, REPORTING, NOW, cohort=COHORT)
+    report = _report(session)
     by = {c.segment: c for c in report.comparison}
     # Low touch: A1, A2 came, A3 did not; high: E1 came; without one: X came, A4, A5, E2 not.
     assert sorted(by) == ["high", "low", "—"]
@@ -71,6 +80,32 @@ def test_without_segments_accounts_are_matched_by_touch_model(session: Session) 
 
 def test_twelve_months_not_over_are_flagged(session: Session) -> None:
     add_base(session)
-    report = webinar_report(session, REPORTING, NOW, cohort=date(2026, 12, 1))
+    report = _report(session, date(2026, 12, 1))
     assert report.partial
     assert report.comparison == []  # no event, no attendee
+
+
+def test_the_comparison_is_kept_until_attendance_changes(session: Session) -> None:
+    """The costly half is computed once, read back while nothing it reads changed, and
+    computed again once an attendance is recorded."""
+    add_events(session, add_base(session))
+
+    def read() -> tuple[WebinarReport, bool]:
+        report, compared = recalled_report(
+            session, REPORTING, NOW, cohort=COHORT, offset=0, limit=50, source=FACTS_ONLY
+        )
+        keep(session, compared)
+        return report, compared.fresh
+
+    first, computed = read()
+    again, recomputed = read()
+    assert (computed, recomputed) == (True, False)
+    assert again == first
+    seat = session.scalars(
+        select(WebinarRegistration).where(WebinarRegistration.attended_at.is_(None))
+    ).first()
+    assert seat is not None
+    seat.attended_at = NOW - timedelta(days=300)
+    session.flush()
+    _changed, after_change = read()
+    assert after_change

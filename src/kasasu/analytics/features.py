@@ -21,15 +21,12 @@ from datetime import date, timedelta
 import ibis
 import ibis.expr.types as ir
 
+from kasasu.analytics import features_facts as facts
 from kasasu.analytics import revenue
 from kasasu.analytics.features_community import community_points
-from kasasu.analytics.features_usage import attach, usage_features
-from kasasu.analytics.kpis_support import median, whole_seconds
+from kasasu.analytics.features_usage import Instants, attach, usage_features
 from kasasu.analytics.sources import Sources
-from kasasu.domain.dates import local_midnight
 from kasasu.kit.i18n import Message, _
-
-ENGAGEMENT_KINDS = ("webinar", "community_post")
 
 
 @dataclass(frozen=True)
@@ -234,7 +231,7 @@ def account_features(
     scales: Mapping[str, float] | None = None,
 ) -> ir.Table:
     """(account_id, *FEATURE_NAMES) for every account paying on ``as_of``."""
-    at = _Instants(as_of, zone)
+    at = Instants(as_of, zone)
     days = revenue.on_days([as_of, as_of - timedelta(days=90)])
     lines = revenue.line_mrr(src, days, currency, scales or {})
     mrr = revenue.account_mrr(lines)
@@ -243,18 +240,18 @@ def account_features(
     first = revenue.first_paid_day(src)
     base = attach(attach(now, then), first)
     parts = [
-        _contracts(src, as_of),
-        _tickets(src, at),
-        _latest(src, at, "nps"),
-        _latest(src, at, "csat"),
-        _onboarding(src, at),
+        facts.contracts(src, as_of),
+        facts.tickets(src, at),
+        facts.latest(src, at, "nps"),
+        facts.latest(src, at, "csat"),
+        facts.onboarding(src, at),
     ]
     if src.activities is not None:
-        parts.append(_engagement(src.activities, at))
+        parts.append(facts.engagement(src.activities, at))
     if src.guide_viewers is not None:
-        parts.append(_guides(src.guide_viewers, at))
+        parts.append(facts.guides(src.guide_viewers, at))
     if src.invoices is not None:
-        parts.append(_payments(src.invoices, at))
+        parts.append(facts.payments(src.invoices, at))
     posts, replies, reactions = src.community_posts, src.community_replies, src.community_reactions
     has_community = posts is not None and replies is not None and reactions is not None
     if posts is not None and replies is not None and reactions is not None:
@@ -274,131 +271,6 @@ def account_features(
         has_invoices=src.invoices is not None,
         has_community=has_community,
     )
-
-
-@dataclass(frozen=True)
-class _Instants:
-    as_of: date
-    zone: str
-
-    def days_before(self, n: int) -> ir.TimestampScalar:
-        instant = local_midnight(self.as_of - timedelta(days=n), self.zone)
-        return ibis.literal(instant, type="timestamp('UTC')")
-
-    @property
-    def now(self) -> ir.TimestampScalar:
-        return self.days_before(0)
-
-    def window(self) -> dict[int, ir.TimestampScalar]:
-        return {n: self.days_before(n) for n in (0, 7, 30, 60, 90)}
-
-
-def _contracts(src: Sources, as_of: date) -> ir.Table:
-    """(account_id, seats, renewal_days) from the paying lines active on the day."""
-    s = src.subscriptions
-    lines = revenue.contract_lines(src).select("sub_id", "start_date", "until")
-    active = lines.filter(revenue.serving(lines, ibis.literal(as_of, type="date")))
-    j = s.join(active, s.id == active.sub_id)
-    day = ibis.literal(as_of, type="date")
-    upcoming = j.end_date.notnull() & (j.end_date >= day)
-    return j.group_by("account_id").aggregate(
-        seats=j.seats.sum(),
-        renewal_days=ibis.ifelse(
-            upcoming, j.end_date.delta(day, unit="day"), ibis.null("int64")
-        ).min(),
-    )
-
-
-def _tickets(src: Sources, at: _Instants) -> ir.Table:
-    t = src.tickets
-    t = t.filter(t.opened_at < at.now)
-    open_ = t.resolved_at.isnull() | (t.resolved_at >= at.now)
-    counts = t.group_by("account_id").aggregate(
-        open_tickets=open_.sum(),
-        escalated_tickets=(open_ & t.escalated).sum(),
-    )
-    recent = t.filter(
-        (t.opened_at >= at.days_before(90))
-        & t.first_response_at.notnull()
-        & (t.first_response_at < at.now)
-    )
-    hours = recent.select(
-        "account_id",
-        hours=(whole_seconds(recent.first_response_at) - whole_seconds(recent.opened_at)) / 3600,
-    )
-    med = median(hours, ["account_id"], "hours").select("account_id", response_hours="median")
-    return attach(counts, med)
-
-
-def _latest(src: Sources, at: _Instants, kind: str) -> ir.Table:
-    r = src.survey_responses
-    r = r.filter((r.kind == kind) & (r.answered_at < at.now))
-    order = [ibis.desc(r.answered_at), ibis.desc(r.id)]
-    ranked = r.select(
-        "account_id", "score", rank=ibis.row_number().over(group_by="account_id", order_by=order)
-    )
-    top = ranked.filter(ranked["rank"] == 0)
-    return top.select("account_id", **{f"latest_{kind}": top.score})
-
-
-def _onboarding(src: Sources, at: _Instants) -> ir.Table:
-    m = src.milestones
-    done = m.done_at.notnull() & (m.done_at < at.now)
-    day = ibis.literal(at.as_of, type="date")
-    overdue = ~done & m.due_date.notnull() & (m.due_date < day)
-    late = ibis.ifelse(overdue, day.delta(m.due_date, unit="day"), 0)
-    return m.group_by("account_id").aggregate(
-        milestones=m.count(),
-        milestones_done=done.sum(),
-        milestones_overdue=overdue.sum(),
-        first_value_late=late.max(where=m.is_first_value),
-    )
-
-
-def _engagement(activities: ir.Table, at: _Instants) -> ir.Table:
-    a = activities
-    a = a.filter(
-        a.kind.isin(ENGAGEMENT_KINDS)
-        & (a.occurred_at >= at.days_before(90))
-        & (a.occurred_at < at.now)
-    )
-    return a.group_by("account_id").aggregate(
-        engagement_90d=a.count(), events_attended_90d=(a.kind == "webinar").sum()
-    )
-
-
-def _payments(invoices: ir.Table, at: _Instants) -> ir.Table:
-    i = invoices
-    failing = (i.failed_at < at.now) & (i.paid_at.isnull() | (i.paid_at >= at.now))
-    i = i.filter(failing & (i.status != "void"))
-    return i.group_by("account_id").aggregate(payment_issues=i.count())
-
-
-def _guides(viewers: ir.Table, at: _Instants) -> ir.Table:
-    v = viewers
-    start, now = at.days_before(90), at.now
-
-    def within(column: ir.TimestampColumn) -> ir.BooleanColumn:
-        return column.notnull() & (column >= start) & (column < now)
-
-    return v.group_by("account_id").aggregate(
-        guides_completed=within(v.completed_at).sum(),
-        guides_dismissed=within(v.dismissed_at).sum(),
-    )
-
-
-def guide_measures(src: Sources, as_of: date, zone: str) -> ir.Table | None:
-    """(account_id, key, completed) per guide shown to a user of the account before
-    ``as_of``: completed 1 when one of them completed it before then, else 0 — the values of
-    the ``guide.KEY`` measures (kasasu.domain.guides). None without guides."""
-    if src.guides is None or src.guide_viewers is None:
-        return None
-    now = _Instants(as_of, zone).now
-    v = src.guide_viewers
-    v = v.filter(v.first_shown_at.notnull() & (v.first_shown_at < now))
-    j = v.join(src.guides, v.guide_id == src.guides.id)
-    done = j.completed_at.notnull() & (j.completed_at < now)
-    return j.group_by(["account_id", "key"]).aggregate(completed=ibis.ifelse(done, 1, 0).max())
 
 
 def _finish(

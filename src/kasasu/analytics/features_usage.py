@@ -7,6 +7,7 @@ window; only the last 30 days are put on local days, for DAU/MAU.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
 
@@ -20,6 +21,26 @@ from kasasu.domain.guides import GUIDE_EVENTS
 
 DAY_SECONDS = 86_400
 MONTH_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Instants:
+    """The starts of the windows before ``as_of``: 00:00 in ``zone`` of the day n days
+    before it, as UTC literals (``window()``: the ones ``usage_features`` reads)."""
+
+    as_of: date
+    zone: str
+
+    def days_before(self, n: int) -> ir.TimestampScalar:
+        instant = local_midnight(self.as_of - timedelta(days=n), self.zone)
+        return ibis.literal(instant, type="timestamp('UTC')")
+
+    @property
+    def now(self) -> ir.TimestampScalar:
+        return self.days_before(0)
+
+    def window(self) -> dict[int, ir.TimestampScalar]:
+        return {n: self.days_before(n) for n in (0, 7, 30, 60, 90)}
 
 
 def usage_features(

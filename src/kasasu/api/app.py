@@ -18,6 +18,7 @@ from kasasu.api.funnel import funnel_router
 from kasasu.api.guides import guides_router
 from kasasu.api.health import health_router
 from kasasu.api.imports import imports_router
+from kasasu.api.job_runs import job_runs_router
 from kasasu.api.knowledge import knowledge_router
 from kasasu.api.metrics import metrics_router
 from kasasu.api.needs import loyal_router, needs_router
@@ -84,6 +85,7 @@ def create_api(ctx: ApiContext) -> FastAPI:
     api.include_router(knowledge_router())
     api.include_router(community_router())
     api.include_router(audit_router())
+    api.include_router(job_runs_router())
     api.include_router(workspace_router())
     api.include_router(exports_router())
     api.include_router(announcements_router())

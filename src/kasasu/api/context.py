@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 from sqlalchemy.orm import Session, sessionmaker
 
+from kasasu.community.config import CommunityConfig
 from kasasu.connectors.schemas import StripeConfig
 from kasasu.db import transaction
 from kasasu.db.audit import Origin, acting, request_id
@@ -18,6 +19,7 @@ from kasasu.domain.reporting import Reporting
 from kasasu.kit.ratelimit import SlidingWindow
 from kasasu.kit.recent import Recent
 from kasasu.playbooks.planning import PlaybookConfig
+from kasasu.portal.config import PortalConfig
 from kasasu.surveys.config import SurveyConfig
 from kasasu.surveys.guard import SurveyGuard
 from kasasu.warehouse.source import AnalyticsSource
@@ -43,6 +45,12 @@ class ApiContext:
         default_factory=lambda: Recent(10.0)
     )
     stripe: StripeConfig | None = None  # the webhook's signing secret; None: refused
+    # The customer portal's mail, base URL and throttles, for the portal API (None: its
+    # mentions are not emailed and its help-centre feedback is not throttled).
+    portal: PortalConfig | None = None
+    # The community's flood and link limits per contact: create_app hands the pages the
+    # same object, so a contact writing through both is counted once.
+    community: CommunityConfig = field(default_factory=CommunityConfig)
 
     @property
     def analytics(self) -> AnalyticsSource:

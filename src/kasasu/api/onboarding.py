@@ -14,6 +14,12 @@ from kasasu.api.context import in_transaction, keep_fresh, reporting
 from kasasu.api.routing import PathId, api_router
 from kasasu.domain.permissions import Action
 from kasasu.kit.types import MAX_BIGINT, MAX_INTEGER
+from kasasu.onboarding.meeting_schemas import (
+    AttendanceIn,
+    MeetingCreate,
+    MeetingRead,
+    MeetingUpdate,
+)
 from kasasu.onboarding.meetings import (
     cancel_meeting,
     list_meetings,
@@ -23,23 +29,16 @@ from kasasu.onboarding.meetings import (
 )
 from kasasu.onboarding.schemas import (
     FINISHED,
-    AttendanceIn,
     BoardStatus,
-    GoalCreate,
-    GoalRead,
-    GoalUpdate,
-    MeetingCreate,
-    MeetingRead,
-    MeetingUpdate,
     MilestoneRead,
     OnboardingBoard,
     OnboardingRead,
     OnboardingStart,
-    SuccessPlan,
     TemplateRead,
 )
 from kasasu.onboarding.service import onboarding_of, reopen_step, start_onboarding, tick_step
 from kasasu.onboarding.success import add_goal, delete_goal, success_plan, update_goal
+from kasasu.onboarding.success_schemas import GoalCreate, GoalRead, GoalUpdate, SuccessPlan
 from kasasu.onboarding.templates import (
     get_template,
     list_templates,

@@ -1,7 +1,9 @@
 """The customer portal's JSON API at /portal/api, for a signed-in contact (the portal's
 session cookie, not an API key): the same data as the portal's pages, of the contact's own
 company only. Without a live session every route is a 401 problem; an id of another
-company's object is a 404 like one that does not exist."""
+company's object is a 404 like one that does not exist. The community, events and help
+centre are in portal_community, portal_events and portal_help; every write there needs the
+session's CSRF token in the X-CSRF-Token header (GET /csrf; see portal_session)."""
 
 # No "from __future__ import annotations": FastAPI must see the runtime types.
 
@@ -9,19 +11,19 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import FastAPI, Query, Request
 from pydantic import BaseModel
 
 from kasasu import __version__
 from kasasu.api import problems
 from kasasu.api.context import ApiContext, context, in_transaction
+from kasasu.api.portal_community import portal_community_router
+from kasasu.api.portal_events import portal_events_router
+from kasasu.api.portal_help import portal_help_router
+from kasasu.api.portal_session import CsrfToken, Viewer, csrf, portal_locale
 from kasasu.api.routing import PathId
-from kasasu.errors import Unauthenticated
-from kasasu.kit.i18n import LOCALES, _
 from kasasu.portal.announcements import announcement_for, announcements_for
-from kasasu.portal.config import SESSION_COOKIE
 from kasasu.portal.schemas import AnnouncementShown, PortalViewer
-from kasasu.portal.signin import viewer_of
 from kasasu.surveys.config import SurveyConfig
 from kasasu.surveys.invited import OpenInvitation
 from kasasu.workspace.portal import (
@@ -34,25 +36,6 @@ from kasasu.workspace.portal import (
 )
 
 MOUNT = "/portal/api"
-
-
-def portal_viewer(request: Request) -> PortalViewer:
-    """The contact of the request's portal session: every route's only source of whose
-    data to read."""
-    token = request.cookies.get(SESSION_COOKIE)
-    now = datetime.now(UTC)
-    viewer = in_transaction(request, lambda s: viewer_of(s, token, now), write=False)
-    if viewer is None:
-        raise Unauthenticated(_("Sign in to the portal first"))
-    return viewer
-
-
-Viewer = Annotated[PortalViewer, Depends(portal_viewer)]
-
-
-def _locale(request: Request) -> str:
-    asked = request.query_params.get("lang")
-    return asked if asked in LOCALES else problems.request_locale(request)
 
 
 def _surveys(request: Request) -> SurveyConfig:
@@ -72,7 +55,7 @@ def me(viewer: Viewer) -> PortalViewer:
 
 
 def home(request: Request, viewer: Viewer) -> PortalHome:
-    now, locale = datetime.now(UTC), _locale(request)
+    now, locale = datetime.now(UTC), portal_locale(request)
     zone, surveys = context(request).reporting.zone, _surveys(request)
     return in_transaction(
         request, lambda s: portal_home(s, viewer, surveys, locale=locale, zone=zone, now=now)
@@ -87,19 +70,19 @@ def requests(
 
 
 def announcements(request: Request, viewer: Viewer) -> list[AnnouncementShown]:
-    now, locale = datetime.now(UTC), _locale(request)
+    now, locale = datetime.now(UTC), portal_locale(request)
     return in_transaction(request, lambda s: announcements_for(s, viewer.account_id, locale, now))
 
 
 def announcement(request: Request, viewer: Viewer, announcement_id: PathId) -> AnnouncementShown:
-    now, locale = datetime.now(UTC), _locale(request)
+    now, locale = datetime.now(UTC), portal_locale(request)
     return in_transaction(
         request, lambda s: announcement_for(s, viewer.account_id, announcement_id, locale, now)
     )
 
 
 def surveys(request: Request, viewer: Viewer) -> list[OpenInvitation]:
-    now, locale, config = datetime.now(UTC), _locale(request), _surveys(request)
+    now, locale, config = datetime.now(UTC), portal_locale(request), _surveys(request)
     return in_transaction(request, lambda s: portal_surveys(s, viewer, config, locale, now))
 
 
@@ -115,7 +98,10 @@ def create_portal_api(ctx: ApiContext) -> FastAPI:
         ("/announcements", announcements, list[AnnouncementShown], "Announcements for it"),
         ("/announcements/{announcement_id}", announcement, AnnouncementShown, "One of them"),
         ("/surveys", surveys, list[OpenInvitation], "The contact's open survey invitations"),
+        ("/csrf", csrf, CsrfToken, "The token every write sends as the X-CSRF-Token header"),
     ]
     for path, endpoint, model, summary in routes:
         app.add_api_route(path, endpoint, methods=["GET"], response_model=model, summary=summary)
+    for router in (portal_community_router(), portal_events_router(), portal_help_router()):
+        app.include_router(router)
     return app

@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kasasu.api.problems import problem, request_locale
 from kasasu.kit.i18n import translate
+from kasasu.kit.logs import serving_request
 
 HEADER = "X-Request-ID"
 _VALID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
@@ -55,13 +56,14 @@ class RequestIds:
                 MutableHeaders(scope=message)[HEADER] = rid
             await send(message)
 
-        try:
-            await self.app(scope, receive, send_with_id)
-        except Exception as error:
-            log.error("request %s failed: %s", rid, describe(scope, error))
-            log.debug("request %s traceback", rid, exc_info=error)
-            if not started:  # else the API already answered it (its own 500 handler)
-                await self.fail(Request(scope, receive), rid)(scope, receive, send_with_id)
+        with serving_request(rid):  # every log line written meanwhile names the request
+            try:
+                await self.app(scope, receive, send_with_id)
+            except Exception as error:
+                log.error("request %s failed: %s", rid, describe(scope, error))
+                log.debug("request %s traceback", rid, exc_info=error)
+                if not started:  # else the API already answered it (its own 500 handler)
+                    await self.fail(Request(scope, receive), rid)(scope, receive, send_with_id)
 
 
 def describe(scope: Scope, error: BaseException) -> str:

@@ -12,14 +12,14 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from kasasu.api.auth import require
-from kasasu.api.context import context, in_transaction
+from kasasu.api.context import context, in_transaction, keep_fresh
 from kasasu.api.routing import PathId, api_router
 from kasasu.api.uploads import uploaded_file
 from kasasu.domain.periods import parse_month
 from kasasu.domain.permissions import Action
 from kasasu.imports.attendance import import_attendance
 from kasasu.webinars.attendance import check_in
-from kasasu.webinars.report import webinar_report
+from kasasu.webinars.report import default_cohort
 from kasasu.webinars.schemas import (
     AttendanceOutcome,
     CheckIn,
@@ -44,6 +44,7 @@ from kasasu.webinars.service import (
     registrants,
     update_webinar,
 )
+from kasasu.workspace.webinars import recalled_report
 
 _UPLOAD_BODY: dict[str, Any] = {  # read after the key is checked (see api/imports.py)
     "required": True,
@@ -116,10 +117,11 @@ def webinars_router() -> APIRouter:
         offset: Offset = 0,
         limit: Limit = 50,
     ) -> WebinarReport:
-        ctx, month = context(request), parse_month(cohort) if cohort else None
-        return in_transaction(
+        ctx = context(request)
+        month = parse_month(cohort) if cohort else default_cohort(ctx.reporting)
+        found, compared = in_transaction(
             request,
-            lambda s: webinar_report(
+            lambda s: recalled_report(
                 s,
                 ctx.reporting,
                 _now(),
@@ -129,6 +131,8 @@ def webinars_router() -> APIRouter:
                 source=ctx.analytics,
             ),
         )
+        keep_fresh(request, compared)
+        return found
 
     @router.get("/{webinar_id}", response_model=WebinarSummary)
     def one(request: Request, webinar_id: PathId) -> WebinarSummary:

@@ -32,6 +32,15 @@ COMMANDS: dict[str, tuple[str, str, str | None]] = {
         "serve",
         N_("Serve Kasasu (web pages and /api/v1) until stopped with Ctrl+C."),
     ),
+    "worker": (
+        "kasasu.cli.worker",
+        "worker",
+        N_(
+            "Run the scheduled jobs (the daily refresh, reminders, the connectors' drop "
+            "folder and feeds) until SIGTERM or Ctrl+C; with KASASU_REFRESH__SCHEDULED=false "
+            "on kasasu serve. Several workers run each job once."
+        ),
+    ),
     "demo": (
         "kasasu.cli.demo",
         "demo",

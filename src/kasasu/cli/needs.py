@@ -10,9 +10,10 @@ from rich.table import Table
 from kasasu.advocacy.service import advocates, loyal_customers, set_reference
 from kasasu.cli.common import console, session_scope, settings, t
 from kasasu.cli.refresh import today_local
-from kasasu.domain.choices import NeedStatus, label
+from kasasu.domain.choices import NeedStatus
 from kasasu.domain.money import format_money
 from kasasu.domain.periods import parse_month
+from kasasu.kit.choices import label
 from kasasu.kit.i18n import N_
 from kasasu.metrics.schemas import MetricQuery
 from kasasu.needs.schemas import NeedCreate, NeedRow, StatusChange

@@ -16,13 +16,15 @@ from kasasu.accounts.service import account_id_for
 from kasasu.cli.common import console, require_migrated, session_scope, settings, t
 from kasasu.cli.refresh import today_local
 from kasasu.domain.checked import validated
-from kasasu.domain.choices import MeetingKind, label, parse_choice
+from kasasu.domain.choices import MeetingKind
 from kasasu.domain.dates import parse_date, parse_instant
 from kasasu.errors import InvalidInput
+from kasasu.kit.choices import label, parse_choice
 from kasasu.kit.i18n import N_, _
 from kasasu.kit.types import local_text
+from kasasu.onboarding.meeting_schemas import MeetingCreate, MeetingRead
 from kasasu.onboarding.meetings import contacts_named, list_meetings, schedule_meeting
-from kasasu.onboarding.schemas import MeetingCreate, MeetingRead, OnboardingRead, OnboardingStart
+from kasasu.onboarding.schemas import OnboardingRead, OnboardingStart
 from kasasu.onboarding.service import onboarding_of, reopen_step, start_onboarding, tick_step
 from kasasu.onboarding.templates import (
     get_template,

@@ -8,10 +8,11 @@ import typer
 from rich.table import Table
 
 from kasasu.cli.common import console, err_console, session_scope, settings, t
-from kasasu.domain.choices import CancellationReason, label
+from kasasu.domain.choices import CancellationReason
 from kasasu.domain.dates import parse_date
 from kasasu.domain.money import format_money
 from kasasu.domain.periods import Grain, parse_month
+from kasasu.kit.choices import label
 from kasasu.kit.i18n import N_
 from kasasu.voice.schemas import TermRow
 from kasasu.voice.service import churn_reasons, comment_terms, search_comments

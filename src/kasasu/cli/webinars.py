@@ -12,8 +12,8 @@ from rich.table import Table
 
 from kasasu.cli.common import console, require_migrated, session_scope, settings, t
 from kasasu.cli.onboarding import when_local
-from kasasu.domain.choices import label
 from kasasu.imports.attendance import import_attendance
+from kasasu.kit.choices import label
 from kasasu.kit.i18n import N_
 from kasasu.kit.types import local_text
 from kasasu.webinars.service import list_webinars

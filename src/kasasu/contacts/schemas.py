@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from kasasu.domain.choices import ContactRole
+from kasasu.domain.choices import ContactRole, Language
 from kasasu.kit.types import INPUT_CONFIG, READ_CONFIG, Day, ExternalId, Name, RowId
 
 Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$", max_length=320)]
@@ -23,6 +23,9 @@ class ContactCreate(BaseModel):
     phone: Phone | None = None
     title: Name | None = None
     role: ContactRole = ContactRole.USER
+    locale: Language | None = Field(
+        default=None, description="The language they read (none: their account's)"
+    )
 
 
 class ContactUpdate(BaseModel):
@@ -36,6 +39,7 @@ class ContactUpdate(BaseModel):
     phone: Phone | None = None
     title: Name | None = None
     role: ContactRole | None = None
+    locale: Language | None = None
     left_on: Day | None = Field(default=None, description="The day they left the company")
 
 
@@ -51,6 +55,7 @@ class ContactRead(BaseModel):
     phone: str | None
     title: str | None
     role: ContactRole
+    locale: Language | None = None
     reference_ok: bool = False
     left_on: date | None = None
     created_at: datetime

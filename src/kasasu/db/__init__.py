@@ -1,5 +1,5 @@
 """Engine and session factories; the Alembic migrations ship inside this package."""
 
-from kasasu.db.engine import create_db_engine, session_factory, transaction
+from kasasu.db.engine import create_db_engine, session_factory, transaction, write_checkpoint
 
-__all__ = ["create_db_engine", "session_factory", "transaction"]
+__all__ = ["create_db_engine", "session_factory", "transaction", "write_checkpoint"]

@@ -46,6 +46,7 @@ SKIPPED_TABLES = frozenset(
         "playbook_actions",
         "cached_results",  # read models kept between requests, recomputed from the data
         "job_locks",  # who runs the refresh of a day, renewed every minute while it runs
+        "job_runs",  # the job history: each scheduled run, written by the job itself
         "owner_assignments",  # the ownership rules' log; the owner they set is audited
         "sdk_visitors",  # the product's users' visits, written on their page loads
         "guide_viewers",  # what each of them saw of a guide, likewise

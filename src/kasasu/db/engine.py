@@ -183,6 +183,15 @@ def transaction(factory: sessionmaker[Session], *, write: bool = False) -> Itera
             raise
 
 
+def write_checkpoint(session: Session) -> None:
+    """Commit what a long write transaction has done so far (each email sent, say) and go on
+    in a new one that takes the write lock at its start too: after a plain commit the next
+    transaction would begin deferred, and on SQLite fail at its first write when another
+    process committed meanwhile."""
+    session.commit()
+    session.connection(execution_options={WRITE: True})
+
+
 def _rollback(session: Session) -> None:
     """Roll back. Under a cancelled budget on PostgreSQL the cancel request, sent for a
     statement that had just ended, can reach the rollback instead: the work is stopped

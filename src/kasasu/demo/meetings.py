@@ -12,14 +12,8 @@ import numpy as np
 
 from kasasu.demo.shapes import DemoAccount, Row
 from kasasu.demo.timeline import Calendar
-from kasasu.domain.choices import (
-    ActivityKind,
-    ContactRole,
-    MeetingKind,
-    MeetingStatus,
-    Rsvp,
-    label,
-)
+from kasasu.domain.choices import ActivityKind, ContactRole, MeetingKind, MeetingStatus, Rsvp
+from kasasu.kit.choices import label
 
 RECENT_DAYS = 120  # plans started this many days before the data's end have meetings
 MOST_PLANS = 60  # at most this many plans (the most recent) get them

@@ -2,19 +2,15 @@
 the other words teams write for it (kasasu.kit.choices.LabelledChoice).
 
 Values are stable English codes (stored in the database and used by the API); labels are
-for people. :func:`parse_choice` accepts a code, either label or an alias, so a CSV written
-by a Japanese team (``ハイタッチ``) and one written by an English team (``high``) both import.
+for people. :func:`kasasu.kit.choices.parse_choice` accepts a code, either label or an
+alias, so a CSV written by a Japanese team (``ハイタッチ``) and one written by an English team
+(``high``) both import.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from enum import StrEnum
-from functools import cache
-from typing import TypeVar
-
 from kasasu.kit.choices import LabelledChoice
-from kasasu.kit.i18n import LOCALES, Message, _
+from kasasu.kit.i18n import _
 
 
 class Role(LabelledChoice):
@@ -91,6 +87,13 @@ class ContactRole(LabelledChoice):
     DECISION_MAKER = "decision_maker", _("Decision maker"), ("decision-maker",)
     USER = "user", _("User")
     BILLING = "billing", _("Billing")
+
+
+class Language(LabelledChoice):
+    """The language a customer's contact reads: of their portal, mail and surveys."""
+
+    JA = "ja", _("Japanese"), ("ja-jp", "jp", "jpn", "和文")
+    EN = "en", _("English"), ("en-us", "en-gb", "eng", "英文")
 
 
 class BillingInterval(LabelledChoice):
@@ -357,37 +360,6 @@ class DealKind(LabelledChoice):
     )
 
 
-E = TypeVar("E", bound=StrEnum)
-
-
-def label(value: StrEnum) -> Message:
-    if not isinstance(value, LabelledChoice):
-        raise TypeError(f"{type(value).__name__} is not a labelled choice")
-    return value.label
-
-
-def _key(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().lower().replace(" ", "")
-
-
-@cache
-def _lookup(enum_cls: type[StrEnum]) -> dict[str, StrEnum]:
-    table: dict[str, StrEnum] = {}
-    for member in enum_cls:
-        names = [member.value, member.name]
-        if isinstance(member, LabelledChoice):
-            names += [*member.aliases, *(member.label.render(locale) for locale in LOCALES)]
-        for name in names:
-            table.setdefault(_key(name), member)
-    return table
-
-
-def parse_choice(enum_cls: type[E], text: str) -> E | None:
-    """Return the member whose code, label (ja or en) or alias is ``text``, else None."""
-    found = _lookup(enum_cls).get(_key(text))
-    return found if isinstance(found, enum_cls) else None
-
-
 class GuideKind(LabelledChoice):
     """What an in-app guide looks like in the product's pages."""
 
@@ -397,3 +369,13 @@ class GuideKind(LabelledChoice):
     BANNER = "banner", _("Banner announcement"), ("バナー",)
     CHECKLIST = "checklist", _("Onboarding checklist"), ("チェックリスト",)
     SURVEY = "survey", _("Micro-survey"), ("アンケート",)
+
+
+class JobResult(LabelledChoice):
+    """What came of one run of a scheduled job (the job history, kasasu.jobruns)."""
+
+    OK = "ok", _("Done")
+    FAILED = "failed", _("Failed")
+    # Another process (a second worker, a server's scheduler, cron) held the job's lock or
+    # had already done the work: this one did nothing.
+    SKIPPED = "skipped", _("Skipped: another process ran it")

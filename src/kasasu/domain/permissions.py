@@ -61,6 +61,7 @@ API_FAMILIES = frozenset(
         "health",
         "home",
         "imports",
+        "jobs",
         "knowledge",
         "leads",
         "lifetime-value",

@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 
 from kasasu.errors import InvalidInput
-from kasasu.events.repository import TABLE, EventStore
+from kasasu.events.repository import EventStore
+from kasasu.events.table import TABLE
 from kasasu.kit.i18n import _
 
 

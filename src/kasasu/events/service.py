@@ -24,6 +24,7 @@ from kasasu.events.schemas import (
     StoredEvents,
 )
 from kasasu.kit.i18n import _
+from kasasu.kit.metrics import count_events_ingested
 
 FORMATS: dict[str, FileFormat] = {
     ".csv": "csv",
@@ -41,6 +42,7 @@ def ingest_batch(events_path: Path, events: Sequence[EventIn]) -> IngestResult:
     if not events:
         return IngestResult.of(0, 0)
     inserted = gathering(events_path).append(_to_arrow(events))
+    count_events_ingested(inserted)
     return IngestResult.of(len(events), inserted)
 
 
@@ -71,6 +73,7 @@ def ingest_file(
             [FieldError(("file",), _("No such file"), str(file))],
         )
     received, inserted = EventStore(events_path).append_file(file, fmt, zone, progress)
+    count_events_ingested(inserted)
     return IngestResult.of(received, inserted)
 
 
@@ -118,7 +121,9 @@ def ingest_columns(events_path: Path, columns: Sequence[Sequence[Any]]) -> Inges
     if not count:
         return IngestResult.of(0, 0)
     _check_properties(columns[-1])
-    return IngestResult.of(count, gathering(events_path).append(_table(columns)))
+    inserted = gathering(events_path).append(_table(columns))
+    count_events_ingested(inserted)
+    return IngestResult.of(count, inserted)
 
 
 # Compact JSON, as DuckDB's json() writes it, so a derived id does not depend on spacing.

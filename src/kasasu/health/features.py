@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kasasu.analytics.evaluate import evaluate
-from kasasu.analytics.features import MEASURABLE, Feature, account_features, guide_measures
+from kasasu.analytics.features import MEASURABLE, Feature, account_features
+from kasasu.analytics.features_facts import guide_measures
 from kasasu.analytics.sources import Sources
 from kasasu.domain.choices import TouchModel
 from kasasu.domain.guides import guide_measure

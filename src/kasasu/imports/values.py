@@ -13,11 +13,11 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 
-from kasasu.domain.choices import label, parse_choice
 from kasasu.domain.dates import as_utc, from_excel_serial, local_midnight, parse_date, parse_instant
 from kasasu.domain.money import Money, is_currency, parse_amount
 from kasasu.errors import InvalidInput
 from kasasu.imports.readers import Cell
+from kasasu.kit.choices import label, parse_choice
 from kasasu.kit.i18n import Message, _
 
 _TRUE = {"はい", "yes", "y", "true", "t", "1", "○", "〇", "◯", "✓", "✔", "有", "あり", "on", "済"}

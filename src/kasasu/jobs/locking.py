@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from kasasu.db import session_factory, transaction
 from kasasu.errors import Unavailable
 from kasasu.kit.i18n import _
+from kasasu.locks.schemas import LockRead
 from kasasu.locks.service import acquire_locks, release_locks, renew_locks
 
 LOCK_TTL = timedelta(minutes=5)  # a crashed refresh frees its days after this
@@ -26,8 +27,18 @@ RENEW_EVERY = 60.0  # seconds between renewals while the work goes on
 log = logging.getLogger("kasasu.refresh")
 
 
+def process_name() -> str:
+    """host:pid of this process, as the job history shows it."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:180]
+
+
 def holder_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:200]
+    return f"{process_name()}:{uuid.uuid4().hex[:8]}"
+
+
+def process_of(holder: str) -> str:
+    """The host:pid of a lock's holder (``holder_name()``'s, without its token)."""
+    return holder.rsplit(":", 1)[0] if holder.count(":") >= 2 else holder
 
 
 @dataclass
@@ -66,13 +77,10 @@ def refresh_lock(
     through the ``Lease`` it yields; after ``wait`` seconds of another holder,
     ``Unavailable`` says who holds it (exit code 6 on the command line)."""
     factory, holder = session_factory(engine), holder_name()
-    names = sorted({f"refresh:{d.isoformat()}" for d in days})
+    names = day_lock_names(days)
     deadline = time.monotonic() + wait
     while True:
-        with transaction(factory, write=True) as session:
-            held = acquire_locks(session, names, holder, ttl)
-            if held is not None:
-                session.rollback()  # none of the days taken
+        held = take_locks(engine, names, holder, ttl)
         if held is None:
             break
         if time.monotonic() >= deadline:
@@ -94,3 +102,37 @@ def refresh_lock(
     finally:
         with transaction(factory, write=True) as session:
             release_locks(session, names, holder)
+
+
+@contextmanager
+def day_lease(
+    engine: Engine, day: date, *, ttl: timedelta = LOCK_TTL, renew_every: float = RENEW_EVERY
+) -> Iterator[Lease | LockRead]:
+    """The refresh lock of ``day`` if no one holds it (a ``Lease``, released after), else
+    the lock as its holder holds it: the scheduler does not wait, it skips the day."""
+    names, holder = day_lock_names([day]), holder_name()
+    held = take_locks(engine, names, holder, ttl)
+    if held is not None and not held.holder:  # released in between: free now
+        held = take_locks(engine, names, holder, ttl)
+    if held is not None:
+        yield held
+        return
+    try:
+        yield Lease(names, holder, ttl, renew_every)
+    finally:
+        with transaction(session_factory(engine), write=True) as session:
+            release_locks(session, names, holder)
+
+
+def day_lock_names(days: Sequence[date]) -> list[str]:
+    return sorted({f"refresh:{d.isoformat()}" for d in days})
+
+
+def take_locks(engine: Engine, names: list[str], holder: str, ttl: timedelta) -> LockRead | None:
+    """Every lock of ``names`` for ``holder`` (None), or none of them and the one someone
+    else holds."""
+    with transaction(session_factory(engine), write=True) as session:
+        held = acquire_locks(session, names, holder, ttl)
+        if held is not None:
+            session.rollback()  # none of them taken
+    return held

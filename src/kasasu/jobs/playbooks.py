@@ -85,7 +85,11 @@ def run_playbooks(
     playbook."""
     factory = session_factory(engine)
     locale = setup.config.locale
-    with transaction(factory) as session:
+    # BEGIN IMMEDIATE, as the refresh's steps: it reads, then writes (the shipped library,
+    # the claimed runs), and on SQLite a deferred transaction fails at its first write when
+    # another process (a second worker recording that it skipped the day, a user) committed
+    # since it read.
+    with transaction(factory, write=True) as session:
         ensure_default_playbooks(session)
         plan = plan_day(session, day, setup.config, only=only)
         if dry_run:
@@ -131,7 +135,7 @@ def execute_action(
     factory: sessionmaker[Session], action_id: int, setup: PlaybookSetup
 ) -> str | None:
     """Carry out one action; its new status, or None when another worker has it."""
-    with transaction(factory) as session:
+    with transaction(factory, write=True) as session:
         started = start_action(session, action_id, setup.reclaim_after, setup.max_attempts)
         if started is None:
             return None
@@ -141,10 +145,10 @@ def execute_action(
     try:
         result = _send(started, setup.delivery)
     except DeliveryError as exc:
-        with transaction(factory) as session:
+        with transaction(factory, write=True) as session:
             finish_action(session, action_id, {}, str(exc), exc.tries)
         return "failed"
-    with transaction(factory) as session:
+    with transaction(factory, write=True) as session:
         finish_action(session, action_id, result, tries=int(result.get("tries", 1)))
     return "done"
 

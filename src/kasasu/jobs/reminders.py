@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
-from kasasu.db import session_factory, transaction
+from kasasu.db import session_factory, transaction, write_checkpoint
 from kasasu.db.audit import through
 from kasasu.jobs.locking import holder_name
 from kasasu.locks.service import acquire_locks, release_locks
@@ -33,7 +33,9 @@ def remind_customers(
     try:
         with transaction(factory, write=True) as session, through("onboarding"):
             moment = now or datetime.now(UTC)
-            return send_reminders(session, moment, config, checkpoint=session.commit)
+            return send_reminders(
+                session, moment, config, checkpoint=lambda: write_checkpoint(session)
+            )
     finally:
         with transaction(factory, write=True) as session:
             release_locks(session, [LOCK], holder)

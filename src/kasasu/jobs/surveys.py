@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
 
-from kasasu.db import session_factory, transaction
+from kasasu.db import session_factory, transaction, write_checkpoint
 from kasasu.surveys.campaign_schemas import SendOutcome
 from kasasu.surveys.campaigns import due_campaigns, send_campaign
 from kasasu.surveys.config import SurveyConfig
@@ -24,5 +24,9 @@ def send_scheduled(
     for name in names:
         with transaction(factory, write=True) as session:
             moment = now or datetime.now(UTC)
-            sent.append(send_campaign(session, name, config, moment, checkpoint=session.commit))
+            sent.append(
+                send_campaign(
+                    session, name, config, moment, checkpoint=lambda: write_checkpoint(session)
+                )
+            )
     return sent

@@ -1,8 +1,8 @@
 """After the daily refresh of today, the pages that compute over every account are computed
 once and stored (the dashboard's KPIs, each KPI page as it first opens: by month, for every
 account; the funnel, churn reasons, loyal customers, survey results and the needs board as
-they first open; the next quarter's renewal forecast and the lifetime values), so the first visit of
-the day reads them instead of waiting for them."""
+they first open; the next quarter's renewal forecast, the lifetime values and the events
+report's cohorts), so the first visit of the day reads them instead of waiting for them."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from kasasu.workspace.funnel import warm_funnel
 from kasasu.workspace.kpis import keep_every_kpi
 from kasasu.workspace.listening import warm_listening
 from kasasu.workspace.value import warm_lifetime_values
+from kasasu.workspace.webinars import warm_webinar_report
 
 
 def warm_pages(engine: Engine, reporting: Reporting, source: AnalyticsSource) -> int:
@@ -36,4 +37,6 @@ def warm_pages(engine: Engine, reporting: Reporting, source: AnalyticsSource) ->
     with transaction(factory, write=True) as session:
         renewals = warm_forecast(session, reporting.currency, reporting.today())
         renewals += warm_lifetime_values(session, reporting.locale)
-    return 1 + kpis + listening + renewals
+    with transaction(factory, write=True) as session:
+        events = warm_webinar_report(session, reporting, source)
+    return 1 + kpis + listening + renewals + events

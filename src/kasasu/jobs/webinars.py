@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from kasasu.db import session_factory, transaction
+from kasasu.db import session_factory, transaction, write_checkpoint
 from kasasu.db.audit import through
 from kasasu.jobs.locking import holder_name
 from kasasu.locks.service import acquire_locks, release_locks
@@ -34,7 +34,9 @@ def remind_event_guests(
     try:
         moment = now or datetime.now(UTC)
         with transaction(factory, write=True) as session, through("webinars"):
-            outcome = send_event_mails(session, moment, config, checkpoint=session.commit)
+            outcome = send_event_mails(
+                session, moment, config, checkpoint=lambda: write_checkpoint(session)
+            )
             settle_no_shows(session, moment)
             return outcome
     finally:

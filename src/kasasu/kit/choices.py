@@ -6,10 +6,12 @@ words CS teams write for it in spreadsheets. Members stay plain strings (``== "h
 
 from __future__ import annotations
 
+import unicodedata
 from enum import StrEnum
-from typing import Self
+from functools import cache
+from typing import Self, TypeVar
 
-from kasasu.kit.i18n import Message
+from kasasu.kit.i18n import LOCALES, Message
 
 
 class LabelledChoice(StrEnum):
@@ -29,3 +31,34 @@ class LabelledChoice(StrEnum):
         member.label = label
         member.aliases = aliases
         return member
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def label(value: StrEnum) -> Message:
+    if not isinstance(value, LabelledChoice):
+        raise TypeError(f"{type(value).__name__} is not a labelled choice")
+    return value.label
+
+
+def _key(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().lower().replace(" ", "")
+
+
+@cache
+def _lookup(enum_cls: type[StrEnum]) -> dict[str, StrEnum]:
+    table: dict[str, StrEnum] = {}
+    for member in enum_cls:
+        names = [member.value, member.name]
+        if isinstance(member, LabelledChoice):
+            names += [*member.aliases, *(member.label.render(locale) for locale in LOCALES)]
+        for name in names:
+            table.setdefault(_key(name), member)
+    return table
+
+
+def parse_choice(enum_cls: type[E], text: str) -> E | None:
+    """Return the member whose code, label (ja or en) or alias is ``text``, else None."""
+    found = _lookup(enum_cls).get(_key(text))
+    return found if isinstance(found, enum_cls) else None

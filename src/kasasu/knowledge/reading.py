@@ -188,13 +188,20 @@ def comment(session: Session, slug: str, text: str, reader: Reader, locale: str)
 
 
 def search_help(
-    session: Session, query: str, locale: str, reader: Reader, now: datetime
+    session: Session,
+    query: str,
+    locale: str,
+    reader: Reader,
+    now: datetime,
+    *,
+    record: bool = True,
 ) -> ArticleSearch:
     """Published articles holding every word of ``query``, best first (the first 20); the
-    search is kept with its number of results for the "searched, not found" report."""
+    search is kept with its number of results for the "searched, not found" report unless
+    ``record`` is False (its reader is past their limit)."""
     query = query.strip()
     found = search(session, ARTICLE_KIND, query, language=locale, limit=20)
-    if query:
+    if query and record:
         known = (
             ReadingRepository(session).account_of(reader.contact_id) if reader.contact_id else None
         )

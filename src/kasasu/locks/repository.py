@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -23,12 +23,13 @@ class LockRepository:
         return self.session.get(JobLock, name, populate_existing=True)
 
     def take(self, name: str, holder: str, now: datetime, expires_at: datetime) -> bool:
-        """Take the lock if no one holds it or its holder's time ran out."""
+        """Take the lock if no one holds it, its holder's time ran out, or ``holder`` holds
+        it already (a periodic job keeps its lock between its runs)."""
         values = {"holder": holder, "acquired_at": now, "expires_at": expires_at}
         # RETURNING, not rowcount: psycopg answers -1 for an INSERT that did nothing.
         expired = (
             update(JobLock)
-            .where(JobLock.name == name, JobLock.expires_at < now)
+            .where(JobLock.name == name, or_(JobLock.expires_at < now, JobLock.holder == holder))
             .values(**values)
             .returning(JobLock.name)
             .execution_options(synchronize_session=False)

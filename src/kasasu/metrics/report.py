@@ -24,10 +24,11 @@ from sqlalchemy.orm import Session
 
 from kasasu.analytics.catalog import all_metrics, find_metric
 from kasasu.analytics.registry import Unit
-from kasasu.domain.choices import CancellationReason, label
+from kasasu.domain.choices import CancellationReason
 from kasasu.domain.money import minor_digits
 from kasasu.domain.periods import Grain, add_months, periods
 from kasasu.domain.reporting import Reporting
+from kasasu.kit.choices import label
 from kasasu.kit.i18n import Message, _
 from kasasu.kit.spreadsheet import text_not_formulas
 from kasasu.metrics.amounts import MOVEMENT_TITLES

@@ -29,6 +29,7 @@ from kasasu.models.guides import (
 )
 from kasasu.models.health import FeatureSnapshot, HealthScore, Scorecard, ScorecardVersion
 from kasasu.models.intake import EventSource, SourceUser
+from kasasu.models.jobruns import JobRun
 from kasasu.models.knowledge import (
     Article,
     ArticleCategory,
@@ -109,6 +110,7 @@ __all__ = [
     "HelpSearch",
     "Invoice",
     "JobLock",
+    "JobRun",
     "Lead",
     "LifetimeValue",
     "MeetingInvitee",

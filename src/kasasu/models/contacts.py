@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kasasu.domain.choices import ContactRole
+from kasasu.domain.choices import ContactRole, Language
 from kasasu.models.base import Base, IdMixin, IdType, TimestampMixin, enum_column
 
 
@@ -24,6 +24,8 @@ class Contact(IdMixin, TimestampMixin, Base):
     phone: Mapped[str | None] = mapped_column(String(50))
     title: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[ContactRole] = mapped_column(enum_column(ContactRole), default=ContactRole.USER)
+    # The language they read (None: their account's, else the installation's).
+    locale: Mapped[Language | None] = mapped_column(enum_column(Language))
     # Agreed to be a reference (case study, referral): advocates are such promoters.
     reference_ok: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The day they left the customer's company: kept for the history, no longer asked or

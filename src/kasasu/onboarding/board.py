@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from kasasu.kit.types import LocalText
-from kasasu.onboarding.repository import BoardRepository
+from kasasu.onboarding.board_repository import BoardRepository
 from kasasu.onboarding.schemas import (
     BoardRow,
     FunnelStep,

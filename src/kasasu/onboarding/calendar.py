@@ -10,7 +10,7 @@ from typing import Literal
 from icalendar import Calendar, Event, vCalAddress
 
 from kasasu.domain.choices import Rsvp
-from kasasu.onboarding.schemas import MeetingRead
+from kasasu.onboarding.meeting_schemas import MeetingRead
 
 PARTSTAT = {Rsvp.PENDING: "NEEDS-ACTION", Rsvp.ACCEPTED: "ACCEPTED", Rsvp.DECLINED: "DECLINED"}
 

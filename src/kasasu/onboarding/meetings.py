@@ -14,20 +14,14 @@ from sqlalchemy.orm import Session
 from kasasu.accounts.service import accounts
 from kasasu.activities.schemas import ActivityCreate
 from kasasu.activities.service import activities
-from kasasu.domain.choices import (
-    ActivityKind,
-    ContactRole,
-    MeetingKind,
-    MeetingStatus,
-    Rsvp,
-    label,
-)
+from kasasu.domain.choices import ActivityKind, ContactRole, MeetingKind, MeetingStatus, Rsvp
 from kasasu.errors import Conflict, FieldError, InvalidInput, NotFound
+from kasasu.kit.choices import label
 from kasasu.kit.i18n import _, translate
 from kasasu.models import Contact, MeetingInvitee, OnboardingMeeting
 from kasasu.onboarding.links import read_reply
-from kasasu.onboarding.repository import MeetingRepository, OnboardingRepository
-from kasasu.onboarding.schemas import (
+from kasasu.onboarding.meeting_repository import MeetingRepository
+from kasasu.onboarding.meeting_schemas import (
     AttendanceIn,
     InviteeRead,
     MeetingCreate,
@@ -35,6 +29,7 @@ from kasasu.onboarding.schemas import (
     MeetingReply,
     MeetingUpdate,
 )
+from kasasu.onboarding.repository import OnboardingRepository
 
 
 def list_meetings(session: Session, account_id: int) -> list[MeetingRead]:

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
-from kasasu.domain.choices import label
+from kasasu.kit.choices import label
 from kasasu.kit.i18n import translate
-from kasasu.onboarding.schemas import MeetingRead
+from kasasu.onboarding.meeting_schemas import MeetingRead
 
 MeetingMail = Literal["invitation", "update", "reminder", "cancellation"]
 

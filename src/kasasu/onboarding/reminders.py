@@ -28,13 +28,10 @@ from kasasu.models import Contact, MeetingInvitee, OnboardingMeeting, Onboarding
 from kasasu.onboarding.calendar import meeting_ics
 from kasasu.onboarding.config import ReminderConfig
 from kasasu.onboarding.links import sign_reply
+from kasasu.onboarding.meeting_repository import MeetingRepository
 from kasasu.onboarding.meetings import get_meeting
+from kasasu.onboarding.reminder_repository import CustomerStepRepository, ReminderRepository
 from kasasu.onboarding.reminder_texts import MeetingMail, meeting_email, steps_email, when_text
-from kasasu.onboarding.repository import (
-    CustomerStepRepository,
-    MeetingRepository,
-    ReminderRepository,
-)
 from kasasu.onboarding.service import plan_of
 
 Send = Callable[[Mapping[str, Any], str, MailConfig], dict[str, Any]]

@@ -25,12 +25,8 @@ from kasasu.events.service import first_occurrences
 from kasasu.kit.i18n import _
 from kasasu.kit.types import local_text
 from kasasu.models import Milestone, Onboarding
-from kasasu.onboarding.repository import (
-    MeetingRepository,
-    MilestoneRepository,
-    OnboardingRepository,
-    TemplateRepository,
-)
+from kasasu.onboarding.meeting_repository import MeetingRepository
+from kasasu.onboarding.repository import MilestoneRepository, OnboardingRepository
 from kasasu.onboarding.schemas import (
     AgendaMeeting,
     AgendaStep,
@@ -42,6 +38,7 @@ from kasasu.onboarding.schemas import (
     StepState,
     TemplateDefinition,
 )
+from kasasu.onboarding.template_repository import TemplateRepository
 from kasasu.onboarding.templates import (
     ensure_shipped_templates,
     latest_version,

@@ -15,8 +15,9 @@ from kasasu.domain.choices import StepSide
 from kasasu.errors import NotFound
 from kasasu.kit.i18n import _
 from kasasu.models import PlanLink, SuccessGoal
-from kasasu.onboarding.repository import GoalRepository, PlanLinkRepository
-from kasasu.onboarding.schemas import (
+from kasasu.onboarding.service import plan_of
+from kasasu.onboarding.success_repository import GoalRepository, PlanLinkRepository
+from kasasu.onboarding.success_schemas import (
     GoalCreate,
     GoalRead,
     GoalUpdate,
@@ -25,7 +26,6 @@ from kasasu.onboarding.schemas import (
     SharedPlan,
     SuccessPlan,
 )
-from kasasu.onboarding.service import plan_of
 
 LINK_DAYS = (7, 30, 90)  # how long a shared link may live
 

@@ -17,8 +17,8 @@ from kasasu.errors import FieldError, InvalidInput, NotFound
 from kasasu.kit.i18n import _
 from kasasu.kit.types import LocalText, local_text
 from kasasu.models import OnboardingTemplate, OnboardingTemplateVersion
-from kasasu.onboarding.repository import TemplateRepository
 from kasasu.onboarding.schemas import StepLink, TemplateDefinition, TemplateRead
+from kasasu.onboarding.template_repository import TemplateRepository
 from kasasu.segments.service import current_members
 
 # The templates Kasasu ships (docs/onboarding.md): one for every account, one for Enterprise.

@@ -22,8 +22,9 @@ from kasasu.kit.net import Unresolvable, UnsafeTarget, resolve_target
 from kasasu.kit.validation import pydantic_reason
 from kasasu.kit.yaml_lines import line_of, node_tree
 from kasasu.models import Playbook
+from kasasu.playbooks.action_schemas import WebhookAction
 from kasasu.playbooks.repository import PlaybookRepository, RunRepository
-from kasasu.playbooks.schemas import PlaybookDefinition, PlaybookRead, WebhookAction
+from kasasu.playbooks.schemas import PlaybookDefinition, PlaybookRead
 from kasasu.playbooks.templates import template_problems
 from kasasu.segments.schemas import RULE_NAMES, RefreshProblem
 from kasasu.segments.service import refresh_problem

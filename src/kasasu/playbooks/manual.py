@@ -20,7 +20,7 @@ from kasasu.playbooks.definitions import enabled_playbooks
 from kasasu.playbooks.execution import claim_plan, finish_action, perform_local, start_action
 from kasasu.playbooks.planning import PlaybookConfig, plan_firing
 from kasasu.playbooks.repository import RunRepository
-from kasasu.playbooks.triggers import Firing
+from kasasu.playbooks.triggers.base import Firing
 
 
 @dataclass(frozen=True)

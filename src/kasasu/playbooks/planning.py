@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 
 from kasasu.kit.i18n import _
 from kasasu.playbooks import schemas as s
+from kasasu.playbooks.action_schemas import Action
 from kasasu.playbooks.actions import ACTION_KINDS, Step
 from kasasu.playbooks.definitions import enabled_playbooks
 from kasasu.playbooks.facts import DayFacts
 from kasasu.playbooks.repository import Recipients, RunRepository
 from kasasu.playbooks.selection import new_firings
-from kasasu.playbooks.triggers import Firing
+from kasasu.playbooks.triggers.base import Firing
 from kasasu.playbooks.variables import FiringContext, PlaybookConfig, Reader
 
 __all__ = [
@@ -126,7 +127,7 @@ def _render_all(
     return planned
 
 
-def _safe_step(action: s.Action, c: FiringContext) -> Step:
+def _safe_step(action: Action, c: FiringContext) -> Step:
     """A text that cannot render for this account (a value it lacks) skips that action,
     with the reason in the log, and leaves the others."""
     try:

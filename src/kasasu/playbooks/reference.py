@@ -12,8 +12,9 @@ from typing import Any, get_args
 
 from pydantic import BaseModel
 
-from kasasu.playbooks.schemas import Action, Trigger
+from kasasu.playbooks.action_schemas import Action
 from kasasu.playbooks.templates import ACCOUNT_KEYS, TRIGGER_KEYS
+from kasasu.playbooks.trigger_schemas import Trigger
 
 HEADER = """# Playbooks (プレイブック)
 

@@ -11,7 +11,8 @@ from kasasu.domain.account_fields import RULE_FIELDS
 from kasasu.domain.rules import compile_rule
 from kasasu.playbooks import schemas as s
 from kasasu.playbooks.facts import DayFacts
-from kasasu.playbooks.triggers import Firing, fire
+from kasasu.playbooks.triggers import fire
+from kasasu.playbooks.triggers.base import Firing
 from kasasu.segments.schemas import RULE_NAMES, rule_values
 
 

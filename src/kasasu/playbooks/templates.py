@@ -28,7 +28,8 @@ from kasasu.domain.account_fields import TEMPLATE_FIELDS
 from kasasu.domain.scoring import Band
 from kasasu.kit.i18n import Message, _
 from kasasu.kit.types import LocalText, local_text
-from kasasu.playbooks.schemas import PlaybookDefinition, Text
+from kasasu.playbooks.action_schemas import Text
+from kasasu.playbooks.schemas import PlaybookDefinition
 
 MAX_STEPS = 100_000  # loop iterations, calls, filters and operators in one render
 MAX_OUTPUT = 100_000  # characters (or items) of the result and of any value made on the way

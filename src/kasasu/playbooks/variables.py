@@ -3,10 +3,12 @@ and the variables its texts render with (the names templates.ACCOUNT_KEYS lists)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from kasasu.contacts.language import account_language, contact_language
 from kasasu.domain.account_fields import TEMPLATE_FIELDS
 from kasasu.domain.choices import ContactRole
 from kasasu.domain.money import format_money
@@ -16,7 +18,7 @@ from kasasu.models import Account, Contact, User
 from kasasu.playbooks.chat import ChatConfig
 from kasasu.playbooks.facts import DayFacts
 from kasasu.playbooks.schemas import PlaybookDefinition
-from kasasu.playbooks.triggers import Firing
+from kasasu.playbooks.triggers.base import Firing
 
 
 def _plain(value: Any) -> Any:
@@ -75,9 +77,13 @@ class FiringContext:
         owner = self.reader.owner
         return owner.locale if owner and owner.locale in LOCALES else self.config.locale
 
-    def locale_of_customer(self) -> str:
-        wanted = (self.account.custom_fields or {}).get("locale")
-        return wanted if wanted in LOCALES else self.config.locale
+    def locale_of_customer(self, readers: Sequence[Contact] = ()) -> str:
+        """The language the readers share (one email goes to them all), else the
+        account's."""
+        spoken = {contact_language(c, self.account, self.config.locale) for c in readers}
+        return (
+            spoken.pop() if len(spoken) == 1 else account_language(self.account, self.config.locale)
+        )
 
     def variables(self, locale: str) -> dict[str, Any]:
         """Built once per firing and language, however many actions render from it."""

@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from kasasu.errors import Throttled
+from kasasu.kit.i18n import _
 from kasasu.kit.mail import MailConfig
 from kasasu.kit.ratelimit import SlidingWindow
 
@@ -30,6 +32,10 @@ class PortalLimits:
     # Help-centre votes and comments to the team from one client address in that window:
     # they need no sign-in, so a script could otherwise flood the team's comments.
     feedback_per_address: int = 30
+    # Help-centre searches one address (or signed-in contact) adds to the "searched, not
+    # found" report in their window; past it they are answered, not recorded.
+    searches_per_address: int = 30
+    searches_window_seconds: int = 3600
 
 
 class PortalGuard:
@@ -44,6 +50,25 @@ class PortalGuard:
         self.feedback = SlidingWindow(
             limits.feedback_per_address, limits.window_seconds, clock=clock
         )
+        self.searches = SlidingWindow(
+            limits.searches_per_address, limits.searches_window_seconds, clock=clock
+        )
+
+    def records_search(self, reader: str) -> bool:
+        """Whether a help-centre search of ``reader`` (an address, or a contact) is kept
+        for the report: not past its limit, so a script cannot fill the table."""
+        return self.searches.hit(reader) == 0
+
+    def count_feedback(self, address: str) -> None:
+        """Count a help-centre vote or comment from ``address``; past the limit, Throttled
+        with the seconds to wait (the pages' and the portal API's one check)."""
+        wait = self.feedback.hit(address)
+        if wait:
+            raise Throttled(
+                _("Too many requests from your address. Try again in {seconds} seconds.",
+                  seconds=wait),
+                wait,
+            )  # fmt: skip
 
 
 @dataclass(frozen=True)

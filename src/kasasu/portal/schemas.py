@@ -25,6 +25,9 @@ class PortalViewer(BaseModel):
     account_id: int
     account: str = Field(description="The company's name")
     via: Via = Field(description="How the session was opened: emailed link or the product")
+    locale: Literal["ja", "en"] | None = Field(
+        default=None, description="The language the contact reads, when recorded"
+    )
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from kasasu.contacts.language import recorded_language
 from kasasu.errors import FieldError, InvalidInput, PermissionDenied, Throttled
 from kasasu.guides.identity import verified
 from kasasu.guides.schemas import SdkIdentity
@@ -189,4 +190,5 @@ def _viewer(contact: Contact, account: Account, via: str) -> PortalViewer:
         account_id=account.id,
         account=account.name,
         via=via,
+        locale=recorded_language(contact, account),
     )

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from kasasu.contacts.language import contact_language
 from kasasu.domain.choices import SurveyKind
 from kasasu.errors import Conflict, FieldError, InvalidInput, NotFound
 from kasasu.health.snapshots import latest_refresh_day
@@ -252,11 +253,6 @@ def remind_campaign(
     return outcome
 
 
-def contact_locale(account: Account, default: str) -> str:
-    chosen = (account.custom_fields or {}).get("locale")
-    return chosen if chosen in ("ja", "en") else default
-
-
 def question_of(campaign: SurveyCampaign, locale: str) -> str:
     own = campaign.question_ja if locale == "ja" else campaign.question_en
     return own or default_question(campaign.kind, locale)
@@ -327,7 +323,7 @@ def invitation_mail(
     reminder: bool = False,
 ) -> tuple[dict[str, Any], str]:
     """(payload, idempotency key) of the email carrying an invitation's personal link."""
-    locale = invitation.locale or contact_locale(account, config.locale)
+    locale = invitation.locale or contact_language(contact, account, config.locale)
     invitation.locale = locale
     expires = invitation.expires_at or datetime.now(UTC)
     link = f"{config.base_url.rstrip('/')}/s/{sign_link(config.secret, invitation)}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from typing import Annotated
 from urllib.parse import quote
 
@@ -14,12 +13,13 @@ from starlette.types import Message
 
 from kasasu.domain.permissions import Action, can
 from kasasu.errors import PermissionDenied, Unauthenticated
+from kasasu.kit.csrf import SESSION_CSRF, token_matches
 from kasasu.kit.i18n import _
 from kasasu.users.schemas import UserRead
 from kasasu.users.service import end_sessions, session_user
 from kasasu.users.signin import sign_in
 from kasasu.web.context import client_address, in_transaction, web_context
-from kasasu.web.render import SESSION_CSRF, SESSION_LOCALE, Pages, PagesDep
+from kasasu.web.render import SESSION_LOCALE, Pages, PagesDep
 
 SESSION_USER = "user_id"
 # The user's session generation at sign-in: signing out anywhere, a password change or
@@ -68,7 +68,7 @@ async def check_csrf(request: Request) -> None:
 
 
 def _compare_csrf(expected: object, sent: str | None) -> None:
-    if not expected or not sent or not secrets.compare_digest(str(expected), sent):
+    if not token_matches(expected, sent):
         raise PermissionDenied(_("The form has expired; reload the page and try again"))
 
 

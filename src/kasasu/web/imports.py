@@ -16,17 +16,16 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 
 from kasasu.domain.permissions import Action
 from kasasu.errors import InvalidInput
-from kasasu.imports.limits import MAX_UPLOAD_BYTES
 from kasasu.imports.schemas import ImportKind, ImportOptions
 from kasasu.imports.service import import_file
 from kasasu.kit.i18n import _
-from kasasu.web.auth import CurrentUser, check_csrf, checked_upload_form, require
+from kasasu.web.auth import CurrentUser, check_csrf, require
 from kasasu.web.context import in_transaction, web_context
 from kasasu.web.render import PagesDep
+from kasasu.web.uploads import uploaded_file
 
 SESSION_UPLOAD = "upload"
 STALE_SECONDS = 60 * 60  # a preview nobody committed within an hour is forgotten
@@ -109,20 +108,9 @@ def cancel(request: Request, user: CurrentUser) -> Response:
 async def _upload(request: Request) -> tuple[ImportKind, str, bytes, bool]:
     """What the upload form sent: the kind, the file's name and bytes (refused above the
     limit), and whether bad rows are skipped."""
-    form = await checked_upload_form(request)
-    try:
-        kind = _kind(form.get("kind"))
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile):
-            raise InvalidInput(_("Choose a file to import"))
-        name = upload.filename or "upload.csv"
-        data = await upload.read(MAX_UPLOAD_BYTES + 1)
-        skip_bad_rows = form.get("skip_bad_rows") == "true"
-    finally:
-        await form.close()
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(_("The file is larger than 50 MB; use 'kasasu import'"))
-    return kind, name, data, skip_bad_rows
+    sent = await uploaded_file(request, "upload.csv")
+    kind = _kind(sent.fields.get("kind"))
+    return kind, sent.name, sent.data, sent.fields.get("skip_bad_rows") == "true"
 
 
 def _kind(value: object) -> ImportKind:

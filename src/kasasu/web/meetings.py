@@ -17,6 +17,12 @@ from kasasu.domain.dates import parse_instant
 from kasasu.domain.permissions import Action
 from kasasu.errors import FieldError, InvalidInput
 from kasasu.kit.i18n import LOCALES, _
+from kasasu.onboarding.meeting_schemas import (
+    AttendanceIn,
+    MeetingCreate,
+    MeetingReply,
+    MeetingUpdate,
+)
 from kasasu.onboarding.meetings import (
     cancel_meeting,
     open_reply,
@@ -25,7 +31,6 @@ from kasasu.onboarding.meetings import (
     reschedule_meeting,
     schedule_meeting,
 )
-from kasasu.onboarding.schemas import AttendanceIn, MeetingCreate, MeetingReply, MeetingUpdate
 from kasasu.users.schemas import UserRead
 from kasasu.web.accounts import render_account
 from kasasu.web.auth import CurrentUser, check_csrf, require

@@ -33,6 +33,7 @@ from kasasu.web import (
     help_centre,
     home,
     imports,
+    job_history,
     knowledge,
     kpis,
     needs,
@@ -122,6 +123,7 @@ def create_web(app: FastAPI, ctx: WebContext) -> None:
         needs.router,
         imports.router,
         audit.router,
+        job_history.router,
         settings.router,
         surveys.router,
         survey_answers.router,  # public: no sign-in

@@ -26,7 +26,7 @@ from kasasu.portal.signin import viewer_of as session_viewer
 from kasasu.web.auth import check_csrf, local_path
 from kasasu.web.context import client_address, in_transaction, web_context
 from kasasu.web.portal_nav import PORTAL_NAV, portal_current
-from kasasu.web.render import Pages, PagesDep, request_locale
+from kasasu.web.render import SESSION_LOCALE, Pages, PagesDep, request_locale
 
 HOME = "/portal"
 SIGN_IN = "/portal/sign-in"
@@ -93,7 +93,11 @@ def _portal_next(raw: str) -> str:
 
 
 def _start(request: Request, opened: Opened, next_path: str) -> Response:
+    """Open the portal in the contact's recorded language, as a staff sign-in opens the
+    workspace in the user's; the language switch still changes it afterwards."""
     config = portal_config(request)
+    if opened.viewer.locale:
+        request.session[SESSION_LOCALE] = opened.viewer.locale
     response = RedirectResponse(_portal_next(next_path), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime
@@ -21,10 +20,11 @@ from pydantic import BaseModel, ValidationError
 
 from kasasu import __version__
 from kasasu.domain.account_fields import filter_words
-from kasasu.domain.choices import label as choice_label
 from kasasu.domain.money import Amounts, format_money, minor_digits
 from kasasu.domain.reporting import Reporting
 from kasasu.domain.scoring import band_label
+from kasasu.kit.choices import label as choice_label
+from kasasu.kit.csrf import session_token
 from kasasu.kit.i18n import LOCALES, negotiate_locale, translate
 from kasasu.kit.security_headers import csp_nonce
 from kasasu.kit.types import local_text
@@ -36,7 +36,6 @@ from kasasu.web.sparkline import sparkline
 M = TypeVar("M", bound=BaseModel)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SESSION_LOCALE = "locale"
-SESSION_CSRF = "csrf"
 
 
 def environment() -> Environment:
@@ -82,11 +81,7 @@ def request_locale(request: Request) -> str:
 
 
 def csrf_token(request: Request) -> str:
-    token = request.session.get(SESSION_CSRF)
-    if not token:
-        token = secrets.token_urlsafe(32)
-        request.session[SESSION_CSRF] = token
-    return str(token)
+    return session_token(request.session)
 
 
 class Formats:

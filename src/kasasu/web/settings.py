@@ -23,6 +23,8 @@ from kasasu.errors import InvalidInput
 from kasasu.health.features import TouchRule
 from kasasu.health.scorecards import get_scorecard, list_scorecards, parse_scorecard, save_scorecard
 from kasasu.health.service import preview_scorecard
+from kasasu.jobruns.schemas import JOB_TITLES
+from kasasu.jobruns.service import job_history
 from kasasu.kit.i18n import LOCALES, _
 from kasasu.users.schemas import ApiKeyCreate, UserCreate, UserRead
 from kasasu.users.service import (
@@ -98,13 +100,15 @@ def page(
 
 
 def _visible(session: Session, user: UserRead) -> dict[str, Any]:
-    """What the user may see: users, API keys and the connectors' runs (admins), scorecards
-    and their own digest channel (everyone)."""
+    """What the user may see: users, API keys, the connectors' and the scheduled jobs' runs
+    (admins), scorecards and their own digest channel (everyone)."""
     admin = user.role is Role.ADMIN
     return {
         "users": list_users(session) if admin else [],
         "keys": list_api_keys(session) if admin else [],
         "connectors": sync_status(session) if admin else [],
+        "jobs": job_history(session, limit=1).jobs if admin else [],
+        "job_titles": JOB_TITLES,
         "scorecards": list_scorecards(session),
         "digest": digest_preferences(session, [user.id])[user.id],
         "digest_channels": CHANNEL_LABELS,

@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from kasasu.domain.choices import GoalStatus
 from kasasu.domain.permissions import Action
 from kasasu.kit.i18n import LOCALES
-from kasasu.onboarding.schemas import GoalCreate, GoalUpdate
 from kasasu.onboarding.success import (
     LINK_DAYS,
     add_goal,
@@ -22,6 +21,7 @@ from kasasu.onboarding.success import (
     share_plan,
     update_goal,
 )
+from kasasu.onboarding.success_schemas import GoalCreate, GoalUpdate
 from kasasu.web.auth import CurrentUser, check_csrf, require
 from kasasu.web.context import in_transaction
 from kasasu.web.render import PagesDep

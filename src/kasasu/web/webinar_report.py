@@ -12,10 +12,11 @@ from fastapi.responses import HTMLResponse
 from kasasu.domain.periods import parse_month
 from kasasu.errors import InvalidInput
 from kasasu.web.auth import CurrentUser
-from kasasu.web.context import in_transaction, web_context
+from kasasu.web.context import in_transaction, keep_fresh, web_context
 from kasasu.web.forms import page_number
 from kasasu.web.render import PagesDep, ReportingDep
-from kasasu.webinars.report import default_cohort, webinar_report
+from kasasu.webinars.report import default_cohort
+from kasasu.workspace.webinars import recalled_report
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
@@ -32,17 +33,12 @@ def report_page(
     except InvalidInput as error:
         return pages.render(request, "error.html", 422, message=error.message, status=422)
     source = web_context(request).analytics
-    found = in_transaction(
+    found, compared = in_transaction(
         request,
-        lambda s: webinar_report(
-            s,
-            reporting,
-            now,
-            cohort=cohort,
-            offset=(number - 1) * PAGE,
-            limit=PAGE,
-            source=source,
+        lambda s: recalled_report(
+            s, reporting, now, cohort=cohort, offset=(number - 1) * PAGE, limit=PAGE, source=source
         ),
     )
+    keep_fresh(request, compared)
     return pages.render(request, "webinar_report.html", user=user, report=found,
                         cohort=f"{cohort:%Y-%m}", number=number, size=PAGE)  # fmt: skip

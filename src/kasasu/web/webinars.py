@@ -13,22 +13,20 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 
 from kasasu.domain.choices import EventKind
 from kasasu.domain.permissions import Action, can
 from kasasu.errors import InvalidInput
 from kasasu.imports.attendance import import_attendance
-from kasasu.imports.limits import MAX_UPLOAD_BYTES
-from kasasu.kit.i18n import _
 from kasasu.kit.markdown import render_markdown
 from kasasu.kit.types import local_text
 from kasasu.segments.service import list_segments
 from kasasu.users.schemas import UserRead
-from kasasu.web.auth import CurrentUser, check_csrf, checked_upload_form, require
+from kasasu.web.auth import CurrentUser, check_csrf, require
 from kasasu.web.context import in_transaction, web_context
 from kasasu.web.forms import page_number
 from kasasu.web.render import Pages, PagesDep, request_locale
+from kasasu.web.uploads import uploaded_file
 from kasasu.web.webinar_form import WebinarForm, form_of
 from kasasu.webinars.attendance import check_in
 from kasasu.webinars.schemas import AttendanceOutcome, WebinarRead
@@ -173,33 +171,19 @@ async def attendance(
     """The meeting tool's export: who came, the walk-ins and the addresses matched to none.
     The form is read after the session, role and CSRF token are checked."""
     require(user, Action.WRITE)
-    name, data = await _upload(request)
+    sent = await uploaded_file(request, "attendance.csv")
     zone, path = web_context(request).reporting.zone, web_context(request).events_path
     try:
         outcome = await run_in_threadpool(
             in_transaction,
             request,
             lambda s: import_attendance(
-                s, webinar_id, data, name, zone=zone, now=_now(), events_path=path
+                s, webinar_id, sent.data, sent.name, zone=zone, now=_now(), events_path=path
             ),
         )
     except InvalidInput as error:
         return await run_in_threadpool(_event, request, pages, user, webinar_id, 422, error=error)
     return await run_in_threadpool(_event, request, pages, user, webinar_id, imported=outcome)
-
-
-async def _upload(request: Request) -> tuple[str, bytes]:
-    form = await checked_upload_form(request)
-    try:
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile):
-            raise InvalidInput(_("Choose a file to import"))
-        name, data = upload.filename or "attendance.csv", await upload.read(MAX_UPLOAD_BYTES + 1)
-    finally:
-        await form.close()
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(_("The file is larger than 50 MB; use 'kasasu import'"))
-    return name, data
 
 
 def _event(

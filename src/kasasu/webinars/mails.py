@@ -22,7 +22,8 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kasasu.kit.i18n import LOCALES, _
+from kasasu.contacts.language import contact_language
+from kasasu.kit.i18n import _
 from kasasu.kit.mail import DeliveryError, MailConfig, send_email
 from kasasu.kit.types import local_text
 from kasasu.models import Webinar, WebinarMail, WebinarRegistration
@@ -36,7 +37,7 @@ Send = Callable[[Mapping[str, Any], str, MailConfig], dict[str, Any]]
 class EventMailConfig:
     secret: str  # signs the registration links
     base_url: str  # links point to {base_url}/e/{link}
-    locale: str  # the customer's language when their account names none
+    locale: str  # the customer's language when neither the contact nor the account names one
     zone: str  # times are shown in it
     mail: MailConfig
 
@@ -66,7 +67,8 @@ def send_event_mails(
         contact = repo.contact(registration.contact_id)
         if contact is None or not contact.email:
             continue
-        payload = _payload(config, webinar, registration, contact.email, kind)
+        locale = contact_language(contact, repo.account(contact.account_id), config.locale)
+        payload = _payload(config, webinar, registration, contact.email, kind, locale=locale)
         key = f"webinar-{kind}-{registration.id}"
         row = WebinarMail(registration_id=registration.id, kind=kind, sent_at=now)
         outcome.add(_deliver(session, row, partial(send, payload, key, config.mail)))
@@ -101,8 +103,9 @@ def _payload(
     registration: WebinarRegistration,
     to: str,
     kind: str,
+    *,
+    locale: str,
 ) -> dict[str, Any]:
-    locale = config.locale if config.locale in LOCALES else "ja"
     title = local_text(webinar.title, locale)
     when = format_datetime(webinar.starts_at, "medium", tzinfo=ZoneInfo(config.zone), locale=locale)
     link = sign_link(config.secret, registration.id, registration.token)

@@ -25,6 +25,7 @@ from kasasu.segments.service import list_segments, segment_members
 from kasasu.warehouse.source import FACTS_ONLY, AnalyticsSource
 from kasasu.webinars.repository import RegistrationRepository, WebinarRepository
 from kasasu.webinars.schemas import (
+    CohortComparison,
     CohortFigures,
     EventFigures,
     SegmentComparison,
@@ -42,25 +43,17 @@ def default_cohort(reporting: Reporting) -> date:
     return add_months(reporting.today(), -MONTHS)
 
 
-def webinar_report(
-    session: Session,
-    reporting: Reporting,
-    now: datetime,
-    *,
-    cohort: date | None = None,
-    offset: int = 0,
-    limit: int = 50,
-    source: AnalyticsSource = FACTS_ONLY,
-) -> WebinarReport:
-    start = (cohort or default_cohort(reporting)).replace(day=1)
+def cohort_comparison(
+    session: Session, reporting: Reporting, cohort: date, source: AnalyticsSource = FACTS_ONLY
+) -> CohortComparison:
+    """Attendees' accounts against the others of their segment, over the 12 months from
+    ``cohort``'s month (attendance counted in the 12 months before it)."""
+    start = cohort.replace(day=1)
     begins = local_midnight(start, reporting.zone)
     window = local_midnight(add_months(start, -MONTHS), reporting.zone)
-    ends = local_midnight(add_months(start, MONTHS), reporting.zone)
     attendees = RegistrationRepository(session).attended_accounts(window, begins)
     groups, matched_by = _groups(session, start)
-    return WebinarReport(
-        events=_events(session, now, offset, limit),
-        events_total=WebinarRepository(session).count_ended(now),
+    return CohortComparison(
         comparison=_compare(
             session,
             reporting,
@@ -72,9 +65,25 @@ def webinar_report(
         ),
         window_start=window,
         cohort_start=begins,
-        cohort_end=ends,
-        partial=ends > now,
+        cohort_end=local_midnight(add_months(start, MONTHS), reporting.zone),
         months=MONTHS,
+    )
+
+
+def webinar_report(
+    session: Session,
+    compared: CohortComparison,
+    now: datetime,
+    *,
+    offset: int = 0,
+    limit: int = 50,
+) -> WebinarReport:
+    """The events over (a page, live) with the cohorts' comparison."""
+    return WebinarReport(
+        **compared.model_dump(),
+        events=_events(session, now, offset, limit),
+        events_total=WebinarRepository(session).count_ended(now),
+        partial=compared.cohort_end > now,
     )
 
 

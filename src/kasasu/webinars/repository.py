@@ -238,6 +238,9 @@ class RegistrationRepository(Repository[WebinarRegistration]):
     def contact(self, contact_id: int) -> Contact | None:
         return self.session.get(Contact, contact_id)
 
+    def account(self, account_id: int) -> Account | None:
+        return self.session.get(Account, account_id)
+
     def account_external_ids(self, account_ids: Iterable[int]) -> dict[int, str]:
         ids = sorted(set(account_ids))
         if not ids:

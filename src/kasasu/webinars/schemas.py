@@ -207,15 +207,21 @@ class SegmentComparison(BaseModel):
     others: CohortFigures
 
 
-class WebinarReport(BaseModel):
-    events: list[EventFigures]  # a page of the events over, the latest first
-    events_total: int  # every event over, all pages
+class CohortComparison(BaseModel):
+    """Attendees' accounts against the others of their segment over 12 months: the costly
+    half of the report, computed once per state of the data (kasasu.workspace.webinars)."""
+
     comparison: list[SegmentComparison]
     window_start: datetime  # attendance counted in [window_start, cohort_start)
     cohort_start: datetime  # the start of the 12 months compared
     cohort_end: datetime
-    partial: bool  # the 12 months are not over: contracts count as they stand today
     months: int = 12
+
+
+class WebinarReport(CohortComparison):
+    events: list[EventFigures]  # a page of the events over, the latest first
+    events_total: int  # every event over, all pages
+    partial: bool  # the 12 months are not over: contracts count as they stand today
 
 
 class PortalEvent(BaseModel):

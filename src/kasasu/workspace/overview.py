@@ -31,16 +31,12 @@ from kasasu.health.snapshots import TouchChange, latest_briefs, mrr_history, tou
 from kasasu.kit.i18n import _
 from kasasu.kit.types import LocalText
 from kasasu.needs.requests import FeedbackRead, feedback
+from kasasu.onboarding.meeting_schemas import MeetingRead
 from kasasu.onboarding.meetings import list_meetings
-from kasasu.onboarding.schemas import (
-    MeetingRead,
-    MilestoneRead,
-    OnboardingRead,
-    PlanLinkRead,
-    SuccessPlan,
-)
+from kasasu.onboarding.schemas import MilestoneRead, OnboardingRead
 from kasasu.onboarding.service import milestones, plan_of
 from kasasu.onboarding.success import plan_links, success_plan
+from kasasu.onboarding.success_schemas import PlanLinkRead, SuccessPlan
 from kasasu.onboarding.templates import list_templates
 from kasasu.ownership.schemas import AccountOwnership
 from kasasu.ownership.service import account_ownership

@@ -14,9 +14,10 @@ from kasasu.domain.choices import NeedStatus
 from kasasu.kit.paging import Page
 from kasasu.kit.types import INPUT_CONFIG, local_text
 from kasasu.needs.requests import feedback, requests_of_account
-from kasasu.onboarding.schemas import CustomerAgenda, SuccessPlan
+from kasasu.onboarding.schemas import CustomerAgenda
 from kasasu.onboarding.service import customer_agenda, plan_of
 from kasasu.onboarding.success import success_plan
+from kasasu.onboarding.success_schemas import SuccessPlan
 from kasasu.portal.announcements import announcements_for
 from kasasu.portal.schemas import AnnouncementShown, PortalViewer
 from kasasu.surveys.config import SurveyConfig

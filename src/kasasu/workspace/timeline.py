@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from kasasu.activities.schemas import ActivityRead
 from kasasu.contacts.schemas import ContactRead
-from kasasu.domain.choices import label
+from kasasu.kit.choices import label
 from kasasu.kit.i18n import _
 from kasasu.playbooks.schemas import RunRead
 from kasasu.subscriptions.renewals import account_renewals

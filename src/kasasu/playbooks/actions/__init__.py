@@ -1,6 +1,6 @@
 """The playbook action kinds, one module each (schema, labels, plan, describe, perform or
 deliver). Planning, execution, the pages and the CLI read ``ACTION_KINDS``; adding a kind
-is a module here, its line below and its model in the ``Action`` union of schemas.py
+is a module here, its line below and its model in the ``Action`` union of action_schemas.py
 (tests/playbooks/test_action_kinds.py checks that the two agree)."""
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from kasasu.kit.i18n import Message, _
 from kasasu.onboarding.schemas import MilestoneCreate
 from kasasu.onboarding.service import milestones
+from kasasu.playbooks.action_schemas import OnboardingAction
 from kasasu.playbooks.actions.base import ActionKind, Started, Step
-from kasasu.playbooks.schemas import OnboardingAction
 from kasasu.playbooks.variables import FiringContext
 
 

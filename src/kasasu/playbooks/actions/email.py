@@ -8,9 +8,9 @@ from typing import Any
 
 from kasasu.kit.i18n import Message, _
 from kasasu.kit.mail import send_email
+from kasasu.playbooks.action_schemas import EmailAction
 from kasasu.playbooks.actions.base import ActionKind, Step
 from kasasu.playbooks.delivery import Delivery
-from kasasu.playbooks.schemas import EmailAction
 from kasasu.playbooks.templates import render
 from kasasu.playbooks.variables import FiringContext
 
@@ -24,7 +24,7 @@ def plan(action: EmailAction, c: FiringContext) -> Step:
             "champion": c.reader.champions,
             "trigger": c.trigger_contacts,
         }.get(action.to, lambda: c.reader.contacts)()
-        to, locale = [x.email for x in chosen if x.email], c.locale_of_customer()
+        to, locale = [x.email for x in chosen if x.email], c.locale_of_customer(chosen)
     if not to:
         return Step("email", None, _("No recipient with an email address"))
     variables = c.variables(locale)

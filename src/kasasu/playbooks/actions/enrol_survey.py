@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from kasasu.domain.choices import SurveyKind
 from kasasu.kit.i18n import Message, _
+from kasasu.playbooks.action_schemas import SurveyAction
 from kasasu.playbooks.actions.base import ActionKind, Started, Step
-from kasasu.playbooks.schemas import SurveyAction
 from kasasu.playbooks.variables import FiringContext
 from kasasu.surveys.campaigns import enrol_contacts
 

@@ -10,10 +10,10 @@ from typing import Any
 
 from kasasu.kit.i18n import Message, _
 from kasasu.kit.types import local_text
+from kasasu.playbooks.action_schemas import NotifyAction
 from kasasu.playbooks.actions.base import ActionKind, Step
 from kasasu.playbooks.chat import CHANNEL_NAMES
 from kasasu.playbooks.delivery import post_chat
-from kasasu.playbooks.schemas import NotifyAction
 from kasasu.playbooks.templates import render
 from kasasu.playbooks.variables import FiringContext
 

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from kasasu.accounts.schemas import AccountUpdate
 from kasasu.accounts.service import accounts
 from kasasu.kit.i18n import Message, _
+from kasasu.playbooks.action_schemas import SetFieldAction
 from kasasu.playbooks.actions.base import ActionKind, Started, Step
-from kasasu.playbooks.schemas import SetFieldAction
 from kasasu.playbooks.variables import FiringContext
 
 

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from kasasu.errors import NotFound
 from kasasu.guides.assignments import assign_guide
 from kasasu.kit.i18n import Message, _
+from kasasu.playbooks.action_schemas import AnnounceAction, ShowGuideAction
 from kasasu.playbooks.actions.base import ActionKind, Started, Step
-from kasasu.playbooks.schemas import AnnounceAction, ShowGuideAction
 from kasasu.playbooks.variables import FiringContext
 
 

@@ -13,8 +13,8 @@ from kasasu.errors import Conflict, NotFound
 from kasasu.kit.i18n import Message, _
 from kasasu.onboarding.schemas import OnboardingStart
 from kasasu.onboarding.service import start_onboarding
+from kasasu.playbooks.action_schemas import StartOnboardingAction
 from kasasu.playbooks.actions.base import ActionKind, Started, Step
-from kasasu.playbooks.schemas import StartOnboardingAction
 from kasasu.playbooks.variables import FiringContext
 
 

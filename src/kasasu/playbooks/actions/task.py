@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from kasasu.domain.choices import Priority, TaskSource
 from kasasu.kit.i18n import Message, _
+from kasasu.playbooks.action_schemas import TaskAction
 from kasasu.playbooks.actions.base import ActionKind, Started, Step
-from kasasu.playbooks.schemas import TaskAction
 from kasasu.playbooks.templates import render
 from kasasu.playbooks.variables import FiringContext
 from kasasu.tasks.schemas import TaskCreate

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from kasasu.kit.i18n import Message, _
+from kasasu.playbooks.action_schemas import WebhookAction
 from kasasu.playbooks.actions.base import ActionKind, Step
 from kasasu.playbooks.delivery import post_webhook
-from kasasu.playbooks.schemas import WebhookAction
 from kasasu.playbooks.templates import render
 from kasasu.playbooks.variables import FiringContext
 
