@@ -43,8 +43,9 @@ dev: $(VENV)/.dev-installed
 demo: install
 	$(BIN)/kasasu init
 	$(BIN)/kasasu demo --if-empty
-	@# A year of health history (every 14 days, then today), for trends and backtests.
-	$(BIN)/kasasu refresh --backfill --every 14 --skip-done \
+	@# A year of health history (every 14 days, then today), for trends and backtests. The
+	@# pages computed ahead are left to the server, which stores them once it answers.
+	$(BIN)/kasasu refresh --backfill --every 14 --skip-done --no-pages \
 	  --from $$($(BIN)/python -c 'import datetime as d; print(d.date.today() - d.timedelta(days=364))')
 	$(BIN)/kasasu user create --email $(DEMO_EMAIL) --name "Demo Admin" --role admin \
 	  --password $(DEMO_PASSWORD) --if-missing
@@ -90,6 +91,7 @@ bench: dev
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/sdk.py
 	$(BIN)/python benchmarks/intake.py
+	$(BIN)/python benchmarks/intake_clients.py
 	$(BIN)/python benchmarks/stripe_webhooks.py
 	$(BIN)/python benchmarks/guides.py
 	$(BIN)/python benchmarks/churn.py
@@ -97,6 +99,7 @@ bench: dev
 	$(BIN)/python benchmarks/community_search.py
 	$(BIN)/python benchmarks/hostile_files.py
 	$(BIN)/python benchmarks/budget.py
+	$(BIN)/python benchmarks/api_throughput.py
 
 clean-demo:
 	rm -rf kasasu-data

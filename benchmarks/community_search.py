@@ -14,11 +14,9 @@ each and their ratio.
 
 from __future__ import annotations
 
-import os
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,6 +28,7 @@ from kasasu.db import create_db_engine, session_factory, transaction
 from kasasu.db.migrate import upgrade
 from kasasu.fulltext.service import index_document
 from kasasu.fulltext.terms import query_terms
+from serving import scratch_postgres
 from voice import comments
 
 POSTS = 100_000
@@ -40,7 +39,6 @@ QUERIES = (
     "使いやすい", "サポート", "遅い", "連携", "エクスポート", "権限", "通知", "レポート",
     "請求書 発行", "画面", "エラー", "問い合わせ", "機能",
 )  # fmt: skip
-PG_URL = os.environ.get("KASASU_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1/")
 
 
 def _index(url: str, texts: list[str]) -> float:
@@ -120,38 +118,13 @@ def _measure(name: str, url: str, texts: list[str]) -> None:
     print(f"  ratio p95: {_p95(ours) / _p95(reference):.2f}×")
 
 
-def _postgres_database() -> str | None:
-    try:
-        admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        name = f"kasasu_bench_{uuid.uuid4().hex[:8]}"
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-    except sa.exc.OperationalError as exc:
-        print(f"PostgreSQL: not measured ({str(exc).splitlines()[0]})")
-        return None
-    return sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-
-
-def _drop(url: str) -> None:
-    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(
-            f'DROP DATABASE IF EXISTS "{sa.make_url(url).database}" WITH (FORCE)'
-        ))  # fmt: skip
-    admin.dispose()
-
-
 def main() -> None:
     texts = comments(POSTS)
     with tempfile.TemporaryDirectory() as tmp:
         _measure("SQLite (FTS5)", f"sqlite:///{Path(tmp) / 'kasasu.db'}", texts)
-    url = _postgres_database()
-    if url is not None:
-        try:
+    with scratch_postgres() as url:
+        if url is not None:
             _measure("PostgreSQL (tsvector, GIN)", url, texts)
-        finally:
-            _drop(url)
 
 
 if __name__ == "__main__":

@@ -9,14 +9,14 @@ users per account, 12 event names. Deterministic (DuckDB's hash of the row numbe
 Measures, as of 2026-11-01, for the accounts paying that day:
   (a) the usage features (the event-store part of the feature step, ``usage_features``:
       events 7/30/90 days, the prior 30 days, active users, features used, days since
-      last event, DAU/MAU) through Kasasu's Ibis expression, against a hand-tuned DuckDB SQL
-      query computing the same columns on the same connection; each side runs in its own
-      child process (same imports, same facts), median of 3, and its peak RSS is read from
-      the child's rusage. The two must give identical rows (asserted);
+      last event, DAU/MAU) through Kasasu's Ibis expression, against the fastest DuckDB
+      SQL found by hand for the same columns (``tuned_sql``) on the same connection; each
+      side runs in its own child process (same imports, same facts), median of 3, and its
+      peak RSS is read from the child's rusage. The two must give identical rows (asserted);
   (b) the whole refresh for that data: ``kasasu refresh --as-of 2026-11-01`` on a real data
       directory (SQLite with the facts, the event store), timed from outside;
   (c) how (a) grows from 1M to 10M to 50M events.
-Targets (issue): (a) ≤ 1.5× the tuned query in time and in peak memory; (b) ≤ 10× the
+Targets (issues): (a) ≤ 1.2× the tuned query in time, ≤ 1.5× in peak memory; (b) ≤ 10× the
 tuned feature query; (c) no worse than linear.
 """
 
@@ -30,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +59,9 @@ ROUNDS = 3
 SIZES = tuple(
     int(n) for n in os.environ.get("KASASU_BENCH_SIZES", "1000000,10000000,50000000").split(",")
 )
-TARGET_TIME, TARGET_MEMORY, TARGET_REFRESH = 1.5, 1.5, 10.0
+# KASASU_BENCH_REFRESH=0: (a) and (c) only, without the whole refresh (b).
+WITH_REFRESH = os.environ.get("KASASU_BENCH_REFRESH", "1") != "0"
+TARGET_TIME, TARGET_MEMORY, TARGET_REFRESH = 1.2, 1.5, 10.0
 
 
 def write_events(path: Path, n: int) -> None:
@@ -119,58 +121,64 @@ def _instants() -> dict[int, str]:
 
 
 def tuned_sql() -> str:
-    """The same usage features, written by hand for DuckDB: one pass with FILTERs over the
-    events, local days from DuckDB's own time-zone function for DAU/MAU."""
+    """The same usage features, the fastest DuckDB SQL found by hand (issue 21, 2026-12-05):
+    everything counted per external id before the accounts are matched (the join then sees
+    one row per id, not every event); the windows' counts in one pass with ``count_if``; the
+    30 days' distinct users, user-days and event names by grouping the events of those days,
+    not by ``count(DISTINCT) FILTER``; the local day by integer arithmetic from the first
+    midnight (Asia/Tokyo has no daylight-saving change). 2.5x the previous reference."""
+    from kasasu.domain.guides import GUIDE_EVENTS
+
     at = _instants()
+    guides = ", ".join(f"'{g}'" for g in sorted(GUIDE_EVENTS))
+    first = int(datetime.fromisoformat(at[30]).timestamp())
     return f"""
 WITH a AS (
     SELECT acc.id AS account_id, acc.external_id
     FROM accounts acc SEMI JOIN customers c ON acc.id = c.account_id
 ),
 e AS (
-    SELECT a.account_id, ev.user_id, ev.event_name, ev.occurred_at
-    FROM events.usage_events ev JOIN a ON ev.account_external_id = a.external_id
-    WHERE ev.occurred_at < TIMESTAMPTZ '{at[0]}'
+    SELECT account_external_id AS x, user_id, event_name, occurred_at
+    FROM events.usage_events
+    WHERE occurred_at < TIMESTAMPTZ '{at[0]}' AND event_name NOT IN ({guides})
 ),
-agg AS (
-    SELECT account_id,
-        max(occurred_at) AS last_at,
-        count(*) FILTER (WHERE occurred_at >= TIMESTAMPTZ '{at[7]}') AS events_7d,
-        count(*) FILTER (WHERE occurred_at >= TIMESTAMPTZ '{at[30]}') AS events_30d,
-        count(*) FILTER (WHERE occurred_at >= TIMESTAMPTZ '{at[90]}') AS events_90d,
-        count(*) FILTER (WHERE occurred_at >= TIMESTAMPTZ '{at[60]}'
-                           AND occurred_at < TIMESTAMPTZ '{at[30]}') AS events_prior_30d,
-        count(DISTINCT user_id) FILTER (WHERE occurred_at >= TIMESTAMPTZ '{at[30]}')
-            AS active_users_30d,
-        count(DISTINCT event_name) FILTER (WHERE occurred_at >= TIMESTAMPTZ '{at[30]}')
-            AS features_used_30d
-    FROM e GROUP BY account_id
+c AS (
+    SELECT x, max(occurred_at) AS last_at,
+        count_if(occurred_at >= TIMESTAMPTZ '{at[7]}') AS events_7d,
+        count_if(occurred_at >= TIMESTAMPTZ '{at[30]}') AS events_30d,
+        count_if(occurred_at >= TIMESTAMPTZ '{at[90]}') AS events_90d,
+        count_if(occurred_at >= TIMESTAMPTZ '{at[60]}'
+                 AND occurred_at < TIMESTAMPTZ '{at[30]}') AS events_prior_30d
+    FROM e GROUP BY x
 ),
-month AS (
-    SELECT account_id, user_id, CAST(timezone('{ZONE}', occurred_at) AS DATE) AS day
+ud AS (
+    SELECT x, user_id, (epoch_us(occurred_at) - {first}000000) // 86400000000 AS day
     FROM e WHERE occurred_at >= TIMESTAMPTZ '{at[30]}' AND user_id IS NOT NULL
+    GROUP BY ALL
 ),
-daily AS (
-    SELECT account_id, sum(users) AS daily_users
-    FROM (SELECT account_id, day, count(DISTINCT user_id) AS users FROM month GROUP BY ALL)
-    GROUP BY account_id
+u AS (
+    SELECT x, sum(days) AS user_days, count(*) AS users
+    FROM (SELECT x, user_id, count(*) AS days FROM ud GROUP BY ALL) GROUP BY x
 ),
-stick AS (
-    SELECT account_id, daily_users, mau
-    FROM daily JOIN (SELECT account_id, count(DISTINCT user_id) AS mau FROM month GROUP BY ALL)
-    USING (account_id)
+n AS (
+    SELECT x, count(*) AS names
+    FROM (SELECT x, event_name FROM e
+          WHERE occurred_at >= TIMESTAMPTZ '{at[30]}' AND event_name IS NOT NULL GROUP BY ALL)
+    GROUP BY x
 )
-SELECT agg.account_id,
+SELECT a.account_id,
        CAST(ceil((epoch(TIMESTAMPTZ '{at[0]}') - epoch(date_trunc('second', last_at)))
                  / 86400) AS DOUBLE) AS days_since_last_event,
        events_7d,
        events_30d,
        events_90d,
        events_prior_30d,
-       active_users_30d,
-       features_used_30d,
-       CAST(stick.daily_users AS DOUBLE) / (30 * stick.mau) AS dau_mau
-FROM agg LEFT JOIN stick USING (account_id)
+       coalesce(u.users, 0) AS active_users_30d,
+       coalesce(n.names, 0) AS features_used_30d,
+       CAST(u.user_days AS DOUBLE) / (30 * u.users) AS dau_mau
+FROM c JOIN a ON c.x = a.external_id
+LEFT JOIN u ON u.x = c.x
+LEFT JOIN n ON n.x = c.x
 """
 
 
@@ -322,7 +330,7 @@ def main() -> None:
                 f"x{our_mb / tuned_mb:.2f}",
                 flush=True,
             )
-            if n == SIZES[min(1, len(SIZES) - 1)]:
+            if WITH_REFRESH and n == SIZES[min(1, len(SIZES) - 1)]:
                 refresh_s = whole_refresh(events, tmp)
                 ratio = refresh_s / sql_side["seconds"]
                 print(
@@ -338,10 +346,9 @@ def main() -> None:
         f"(a) {SIZES[min(1, len(SIZES) - 1)]:,} events: time x{t_ratio:.2f} (target <= "
         f"{TARGET_TIME}), memory x{m_ratio:.2f} (target <= {TARGET_MEMORY})"
     )
-    assert refresh_s is not None
-    print(
-        f"(b) whole refresh x{refresh_s / ten['sql']['seconds']:.1f} (target <= {TARGET_REFRESH})"
-    )
+    if refresh_s is not None:
+        ratio = refresh_s / ten["sql"]["seconds"]
+        print(f"(b) whole refresh x{ratio:.1f} (target <= {TARGET_REFRESH})")
     per_m = {n: results[n]["ibis"]["seconds"] / (n / 1e6) for n in SIZES}
     print(
         "(c) seconds per million events: "

@@ -4,17 +4,43 @@ as ``serving``) and for the tests that need a server process (``tests/serving.py
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import sqlalchemy as sa
+
+PG_URL = os.environ.get("KASASU_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1/")
+
+
+@contextmanager
+def scratch_postgres() -> Iterator[str | None]:
+    """A new, empty PostgreSQL database for one benchmark, dropped after it; None (said on
+    the output) when the server cannot be reached."""
+    try:
+        admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        name = f"kasasu_bench_{uuid.uuid4().hex[:8]}"
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as exc:
+        print(f"PostgreSQL: not measured ({str(exc).splitlines()[0]})")
+        yield None
+        return
+    try:
+        yield sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def kasasu_output(env: dict[str, str], *args: str) -> str:

@@ -55,6 +55,8 @@ def test_two_server_processes_answer_and_stop_on_sigterm(tmp_path: Path) -> None
         KASASU_LOCALE="en",
         KASASU_SERVER__WORKERS="2",
         KASASU_REFRESH__SCHEDULED="true",
+        KASASU_REFRESH__PAGES_EVERY_MINUTES="0",  # no page computed ahead under the test
+        KASASU_REFRESH__AT="23:59:59",  # nor a refresh of today caught up
     )
     log = tmp_path / "serve.log"
     with served(env, log=log, stop_seconds=15, must_stop=True) as (base, server):

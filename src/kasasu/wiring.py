@@ -392,4 +392,5 @@ def schedule_setup(settings: Settings) -> ScheduleSetup:
         drop_every=c.drop_every_minutes * 60.0,
         feeds=feeds(settings),
         feed_every=c.feed_every_minutes * 60.0,
+        pages_every=settings.refresh.pages_every_minutes * 60.0,
     )

@@ -9,11 +9,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from kasasu.api import create_api
-from kasasu.api.context import ApiContext
+from kasasu.api.context import KEY_RECHECK_SECONDS, ApiContext
 from kasasu.domain.choices import Role
 from kasasu.users.service import revoke_api_key
 from tests.conftest import make_key
 from tests.support.api import RESOURCES
+from tests.support.api_keys import RecheckClock
 
 # The survey widget answers the customer's product, not a user: no key, CORS by origin
 # (tests/api/test_surveys.py).
@@ -74,6 +75,7 @@ def test_every_route_without_a_key_is_401_problem(api: TestClient) -> None:
 
 
 def test_unknown_and_revoked_keys_are_401(api: TestClient, sessions: sessionmaker[Session]) -> None:
+    clock = RecheckClock(api)
     api.headers["Authorization"] = "Bearer ksu_not-a-key"
     assert api.get("/accounts").status_code == 401
     key = make_key(sessions, Role.ADMIN)
@@ -87,7 +89,14 @@ def test_unknown_and_revoked_keys_are_401(api: TestClient, sessions: sessionmake
         assert row is not None
         revoke_api_key(s, row.id)
         s.commit()
+    # A key found valid is believed for KEY_RECHECK_SECONDS without asking the database
+    # (issue 21): the revocation counts from then on, not a moment later.
+    clock.now += KEY_RECHECK_SECONDS - 0.01
+    assert api.get("/accounts").status_code == 200
+    clock.now += 0.01
     assert api.get("/accounts").status_code == 401
+    clock.now += 60
+    assert api.get("/accounts").status_code == 401  # an unknown or revoked key is never kept
 
 
 @pytest.mark.parametrize(

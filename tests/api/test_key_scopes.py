@@ -28,6 +28,7 @@ from kasasu.users.service import (
     deactivate_user,
     list_api_keys,
 )
+from tests.support.api_keys import RecheckClock
 
 ACCOUNT = {"name": "Scoped KK", "external_id": "SC-1"}
 
@@ -75,6 +76,7 @@ def test_scopes_never_widen_the_role(api: TestClient, sessions: sessionmaker[Ses
 
 
 def test_an_expired_key_is_401(api: TestClient, sessions: sessionmaker[Session]) -> None:
+    clock = RecheckClock(api)
     key_id, key = _key(sessions, role=Role.ADMIN, expires_at=datetime.now(UTC) + timedelta(days=1))
     _as(api, key)
     assert api.get("/accounts").status_code == 200
@@ -83,6 +85,7 @@ def test_an_expired_key_is_401(api: TestClient, sessions: sessionmaker[Session])
         assert row is not None
         row.expires_at = datetime.now(UTC) - timedelta(seconds=1)
         s.commit()
+    clock.recheck()  # an expiry moved in the database counts once the key is checked again
     expired = api.get("/accounts")
     assert expired.status_code == 401
     assert expired.headers["content-type"].startswith("application/problem+json")
@@ -109,11 +112,13 @@ def test_a_deactivated_users_keys_stop_working(
         )
         s.commit()
     _id, key = _key(sessions, role=Role.CSM, user_id=user.id)
+    clock = RecheckClock(api)
     _as(api, key)
     assert api.get("/accounts").status_code == 200
     with sessions() as s:
         deactivate_user(s, "bot@example.com")
         s.commit()
+    clock.recheck()  # within KEY_RECHECK_SECONDS (kasasu.api.context)
     assert api.get("/accounts").status_code == 401
     with sessions() as s:
         activate_user(s, "bot@example.com")

@@ -27,6 +27,7 @@ from kasasu.events.service import (
     ingest_file,
     list_events,
 )
+from kasasu.kit.held_files import let_go
 
 JST = timezone(timedelta(hours=9))
 
@@ -260,6 +261,7 @@ def test_a_store_locked_by_another_process_is_unavailable(
 ) -> None:
     db = tmp_path / "events.duckdb"
     ingest_batch(db, [event(event_id="e1")])
+    let_go(db)  # as after a moment without batches
     code = f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('locked', flush=True)"
     with subprocess.Popen(
         [sys.executable, "-c", code + "; time.sleep(30)"], stdout=subprocess.PIPE, text=True
@@ -284,6 +286,7 @@ def test_a_store_this_process_reads_elsewhere_is_unavailable_then_free(
     # As the analytics do (warehouse.backends): the file attached read-only to another
     # DuckDB of the same process. A write waits for it, then is a 503, not an error.
     with duckdb.connect(":memory:") as analytics:
+        let_go(db)  # the writer ingest_batch keeps open for the next batches
         analytics.execute(f"ATTACH '{db}' AS events (READ_ONLY)")
         with pytest.raises(Unavailable, match="in use"):
             ingest_batch(db, [event(event_id="e2")])

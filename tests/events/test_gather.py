@@ -107,9 +107,20 @@ def test_concurrent_batches_sharing_ids_store_each_event_once(
     assert counts["second"] == (3, 2)  # b was stored by the first
     assert counts["third"] == (4, 1)  # c and d by the second, queued before it; e once
     assert sorted(r["event_id"] for r in list_events(db).to_pylist()) == ["a", "b", "c", "d", "e"]
-    # Nothing holds the file once the appends are answered: another process may open it.
+    # The file is let go once no batch came for a moment: another process may open it.
+    _let_go_when_idle(db)
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM usage_events").fetchall() == [(5,)]
+
+
+def _let_go_when_idle(db: Path) -> None:
+    gathering = gather.gathering(db)
+    for _ in range(int(5 / 0.01)):
+        with gathering._lock:
+            if gathering._writer is None:
+                return
+        time.sleep(0.01)
+    raise AssertionError("the event store was never let go")
 
 
 def test_a_batch_that_fails_fails_only_its_caller(tmp_path: Path, appends: Appends) -> None:

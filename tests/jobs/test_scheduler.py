@@ -9,6 +9,7 @@ from time import monotonic, sleep
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy import Engine
 
 from kasasu.db import create_db_engine, session_factory, transaction
 from kasasu.db.migrate import upgrade
@@ -39,12 +40,18 @@ def test_backfill_days_end_with_the_last_day() -> None:
     assert days_between(date(2026, 1, 1), date(2026, 1, 1)) == [date(2026, 1, 1)]
 
 
-def test_the_scheduler_refreshes_today_when_its_time_comes(tmp_path: Path) -> None:
+def _health_base(tmp_path: Path) -> Engine:
+    """A migrated SQLite database of its own holding tests/health/golden_health's base."""
     url = f"sqlite:///{tmp_path}/kasasu.db"
     upgrade(url)
     engine = create_db_engine(url)
     with transaction(session_factory(engine)) as session:
         add_health_base(session)
+    return engine
+
+
+def test_the_scheduler_refreshes_today_when_its_time_comes(tmp_path: Path) -> None:
+    engine = _health_base(tmp_path)
     zone = "Asia/Tokyo"
     # A clock that starts 0.2 s before 03:00 JST on 2026-11-24 and then runs at real speed.
     start, started = datetime(2026, 11, 24, 2, 59, 59, 800_000, ZoneInfo(zone)), monotonic()
@@ -107,3 +114,37 @@ def test_a_periodic_job_runs_again_after_a_failure(tmp_path: Path) -> None:
         (JobResult.OK, None),
     ]
     assert locks == 0  # given back at the stop
+
+
+def test_a_start_after_the_refresh_time_catches_today_up_once(tmp_path: Path) -> None:
+    """Started at 10:00 with today not refreshed (the server was down at 03:00): today is
+    refreshed at once. Started again that day, nothing more: the day is scored."""
+    engine = _health_base(tmp_path)
+    zone = "Asia/Tokyo"
+    ten = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo(zone))
+
+    def runs() -> list[tuple[str, str]]:
+        with engine.connect() as connection:
+            found = connection.execute(sa.text("SELECT day, result FROM job_runs"))
+            return [(str(d), str(r)) for d, r in found]
+
+    def started_once(wait: float) -> list[tuple[str, str]]:
+        """Start a scheduler, wait until the history has a run (or ``wait`` seconds)."""
+        before = len(runs())
+        daily = DailyRefresh(engine, RefreshConfig(zone, "JPY"), time(3), None,
+                             catch_up_after=0.0, clock=lambda: ten)  # fmt: skip
+        daily.start()
+        deadline = monotonic() + wait
+        while len(runs()) == before and monotonic() < deadline:
+            sleep(0.1)
+        daily.stop()
+        return runs()
+
+    try:
+        assert started_once(wait=60) == [("2026-11-24", "ok")]
+        assert started_once(wait=1) == [("2026-11-24", "ok")]  # scored: left alone
+        with engine.connect() as connection:
+            scores = connection.execute(sa.text("SELECT count(*) FROM health_scores"))
+            assert scores.scalar_one() == 2  # H1 and H2 pay that day; H3 was cancelled
+    finally:
+        engine.dispose()

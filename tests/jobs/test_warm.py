@@ -5,18 +5,27 @@ visit reads them (golden customer base, tests/analytics/golden.py)."""
 
 from __future__ import annotations
 
+import time
 from datetime import date
+from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, func, select
 
 from kasasu.db import session_factory, transaction
+from kasasu.domain.choices import JobResult
 from kasasu.domain.periods import Grain
 from kasasu.domain.reporting import Reporting
+from kasasu.jobruns.schemas import PAGES
+from kasasu.jobruns.service import job_history
+from kasasu.jobs.schedule import PAGES_FIRST_AFTER, build_schedule
 from kasasu.jobs.warm import warm_pages
 from kasasu.metrics.service import metric_names
 from kasasu.models import CachedResult
+from kasasu.settings import Settings
 from kasasu.warehouse.source import FACTS_ONLY
 from kasasu.webinars.report import default_cohort
+from kasasu.wiring import schedule_setup
 from kasasu.workspace.churn import first_month, recall_churn_report
 from kasasu.workspace.dashboard import dashboard
 from kasasu.workspace.kpis import KpiChoice, kpi_trend
@@ -59,3 +68,48 @@ def test_the_first_visit_after_a_refresh_reads_what_was_stored(sqlite_engine: En
     }
     by_month = {v.period: v.value for v in mrr.values}
     assert (by_month["2026-01"], by_month["2026-03"]) == (146_333, 131_333)  # golden.py
+
+
+@pytest.mark.slow  # waits for the job's first run, a few seconds after the start
+def test_the_schedule_computes_the_pages_soon_after_it_starts(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    """A refresh run without its pages (`kasasu refresh --no-pages`, as `make demo` runs
+    it): the schedule's pages job stores them a few seconds after the start, once."""
+    factory = session_factory(sqlite_engine)
+    with transaction(factory) as s:
+        add_golden(s)
+    settings = Settings(
+        database_url=sqlite_engine.url.render_as_string(hide_password=False),
+        data_dir=tmp_path,
+        dev_mode=True,
+        locale="en",
+    )
+    by_default = build_schedule(schedule_setup(settings))
+    assert [j.first_after for j in by_default.periodic if j.name == PAGES] == [PAGES_FIRST_AFTER]
+    for engine in by_default.engines:
+        engine.dispose()
+    schedule = build_schedule(schedule_setup(settings), first_after=0.5)  # not to wait 30 s
+    [pages] = [job for job in schedule.periodic if job.name == PAGES]
+    started = time.monotonic()
+    pages.start()
+    try:
+        while time.monotonic() - started < 60:
+            with transaction(factory) as s:
+                runs = job_history(s, name=PAGES, limit=10).runs
+            if runs:
+                break
+            time.sleep(0.5)
+    finally:
+        pages.stop()
+        for engine in schedule.engines:
+            engine.dispose()
+    assert [r.result for r in runs] == [JobResult.OK]
+    with transaction(factory) as s:
+        assert s.scalar(select(func.count()).select_from(CachedResult)) > 20
+    off = Settings(database_url=settings.database_url, data_dir=tmp_path, dev_mode=True,
+                   refresh={"pages_every_minutes": 0})  # fmt: skip
+    quiet = build_schedule(schedule_setup(off))
+    assert PAGES not in {job.name for job in quiet.periodic}
+    for engine in quiet.engines:
+        engine.dispose()

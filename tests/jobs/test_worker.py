@@ -1,7 +1,7 @@
 """Two ``kasasu worker`` processes on one database (a SQLite file, and PostgreSQL), their daily
-refresh a few seconds after they start (KASASU_REFRESH__AT): the day is refreshed once, by
-one of them; the job history shows its run and the other's skip naming it; the playbooks
-acted once; both stop cleanly on SIGTERM."""
+refresh time passed as they start (KASASU_REFRESH__AT at midnight, caught up): the day is
+refreshed once, by one of them; the job history shows its run and the other's skip naming
+it; the playbooks acted once; both stop cleanly on SIGTERM."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,7 +27,7 @@ from tests.support.cli import data_env, invoke_kasasu
 pytestmark = pytest.mark.slow  # two workers and a refresh of a small demo company
 
 ZONE = ZoneInfo("Asia/Tokyo")
-BOOT_SECONDS = 8  # the refresh time is this long after the workers start (they take ~3 s)
+BOOT_SECONDS = 30  # the most the workers take to start (3 s on a quiet machine)
 
 
 @pytest.fixture(
@@ -64,9 +64,12 @@ def _rows(url: str, query: str, **params: object) -> list[tuple[Any, ...]]:
 
 def test_two_workers_refresh_the_day_once(company: dict[str, str]) -> None:
     url = company["KASASU_DATABASE_URL"]
-    at = datetime.now(ZONE) + timedelta(seconds=BOOT_SECONDS)
-    day = at.date()
-    env = {**company, "KASASU_REFRESH__AT": at.strftime("%H:%M:%S")}
+    # The refresh time is midnight, passed: each worker catches today up as it starts,
+    # however long it takes to start. The pages computed ahead (a job of their own, tested
+    # in test_warm) are off, so the refresh alone runs.
+    day = datetime.now(ZONE).date()
+    env = {**company, "KASASU_REFRESH__AT": "00:00:00",
+           "KASASU_REFRESH__PAGES_EVERY_MINUTES": "0"}  # fmt: skip
     command = [sys.executable, "-m", "kasasu", "worker"]
     workers = [
         subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -94,7 +97,7 @@ def test_two_workers_refresh_the_day_once(company: dict[str, str]) -> None:
         assert "Traceback" not in err, err
         assert out.strip().endswith("Kasasu worker stopped"), out
     processes = {f"{socket.gethostname()}:{w.pid}" for w in workers}
-    assert len(runs) == 2, f"not refreshed at {at:%H:%M:%S} (did they start after?): {ended}"
+    assert len(runs) == 2, f"not refreshed: {ended}"
     (ok, ok_by, _none, ok_try), (skipped, skipped_by, held_by, skip_try) = runs
     assert (ok, skipped, ok_try, skip_try) == ("ok", "skipped", 1, 1)
     assert {ok_by, skipped_by} == processes

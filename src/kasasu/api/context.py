@@ -22,10 +22,17 @@ from kasasu.playbooks.planning import PlaybookConfig
 from kasasu.portal.config import PortalConfig
 from kasasu.surveys.config import SurveyConfig
 from kasasu.surveys.guard import SurveyGuard
+from kasasu.users.schemas import ApiKeyRead
 from kasasu.warehouse.source import AnalyticsSource
 from kasasu.workspace.memo import Recalled, keep
 
 T = TypeVar("T")
+
+# How long an API key found valid is believed without asking the database again (issue 21):
+# a key revoked, its user deactivated, or its expiry moved earlier in the database stops
+# working within this many seconds in every server process. A key past its own expiry
+# stops at once (checked on every request).
+KEY_RECHECK_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,8 @@ class ApiContext:
     sdk_checked: Recent[tuple[str, ...], tuple[int, int]] = field(
         default_factory=lambda: Recent(10.0)
     )
+    # API keys found valid lately, by the key's SHA-256 (never the key itself).
+    api_keys: Recent[str, ApiKeyRead] = field(default_factory=lambda: Recent(KEY_RECHECK_SECONDS))
     stripe: StripeConfig | None = None  # the webhook's signing secret; None: refused
     # The customer portal's mail, base URL and throttles, for the portal API (None: its
     # mentions are not emailed and its help-centre feedback is not throttled).

@@ -152,11 +152,15 @@ class Repository(Generic[M]):
             after = self._after(column, row_id, key, descending=descending)
             stmt = stmt.where(not_(after) & (row_id != key.row_id) if backwards else after)
         # NULLs sort last in both directions so the keyset condition stays simple; a previous
-        # page is read in the opposite order from its end, then put back in order.
-        order = [column.is_(None), column.desc() if descending else column.asc()]
+        # page is read in the opposite order from its end, then put back in order. A NOT NULL
+        # column goes without the NULL key, which would keep the database from reading the
+        # column's index in order (a sort of the whole table per page, issue 21).
+        nulls_last = [column.is_(None)] if _nullable(column) else []
+        order = [*nulls_last, column.desc() if descending else column.asc()]
         order.append(row_id.desc() if descending else row_id.asc())
         if backwards:
-            order = [column.is_not(None), column.asc() if descending else column.desc()]
+            nulls_first = [column.is_not(None)] if nulls_last else []
+            order = [*nulls_first, column.asc() if descending else column.desc()]
             order.append(row_id.asc() if descending else row_id.desc())
         found = list(self.session.execute(stmt.order_by(*order).limit(limit + 1)))
         more = len(found) > limit
@@ -197,7 +201,7 @@ class Repository(Generic[M]):
         value = _python_value(column, key.value)
         beyond = column < value if descending else column > value
         tie = and_(column == value, row_id < key.row_id if descending else row_id > key.row_id)
-        return or_(beyond, tie, column.is_(None))
+        return or_(beyond, tie, column.is_(None)) if _nullable(column) else or_(beyond, tie)
 
     def _filtered(self, stmt: Select[Any], filters: Mapping[str, Any]) -> Select[Any]:
         for name, value in filters.items():
@@ -259,3 +263,9 @@ def _python_value(column: Any, value: Any) -> Any:
 def _mapped_class(table: FromClause) -> type[Any] | None:
     """The model class mapped to ``table``, if any."""
     return next((m.class_ for m in Base.registry.mappers if m.local_table is table), None)
+
+
+def _nullable(column: Any) -> bool:
+    """Whether a sort key may be NULL: a model's column says so; any other expression (a
+    related table's value) may."""
+    return bool(getattr(getattr(column, "expression", column), "nullable", True))

@@ -1,25 +1,31 @@
 """Batches gathered into one append (group commit): what arrives while the event store is
 being written waits, and is then written together, in one transaction.
 
-Opening the DuckDB file costs ~20-30 ms of CPU and one append ~5 ms whatever its size
+Opening the DuckDB file costs ~10-30 ms of CPU and one append ~5 ms whatever its size
 (measured on 2 cores, DuckDB 2.0): written alone, each batch paid both, and the server took
 ~2,000 events/s. Here the batches that came during one append share the next, and the file
-stays open from one group to the next while batches are waiting, for at most
-``HOLD_SECONDS``; it is closed as soon as none waits. After it was held that long it stays
-closed ``TURN_SECONDS``, so another process (a CLI import, another server worker), which
-tries every 50 ms, gets its turn at the file.
+stays open, one connection for the process, while batches keep coming: it is closed once
+none came for ``IDLE_SECONDS`` (a thread of the gathering's closes it), so a CLI import or
+``kasasu worker`` waiting for the file (they try every 50 ms for LOCK_WAIT_SECONDS) gets it
+soon after the traffic stops. Under steady traffic it is closed after ``HOLD_SECONDS`` held
+and stays closed ``TURN_SECONDS``, so another process gets its turn then.
+Readers of this process (EventStore's queries) open the file while it is held at no cost:
+DuckDB gives them the same database (its instance cache). The analytics' read-only ATTACH
+cannot share it: they have it closed first (kasasu.kit.held_files).
 
-No thread of its own: the caller first in line writes the group (its own batch first, then
-those queued behind it, up to ``MAX_GROUP_ROWS`` events) and hands the turn to the first
-batch left in the queue. Each caller gets its own count of new events or the error of the
-write; a group that fails is written again one batch at a time (each all or nothing), so
-one bad batch fails only its caller; a busy store (Unavailable) fails the whole group. An
-id in two batches of a group is stored once and counted for the earlier. One gathering per
-event store and process; each append takes the store's lock as any writer does.
+The caller first in line writes the group (its own batch first, then those queued behind it,
+up to ``MAX_GROUP_ROWS`` events) and hands the turn to the first batch left in the queue. Each
+caller gets its own count of new events or the error of the write, after the group's
+transaction committed (an acknowledged event is in the file); a group that fails is written
+again one batch at a time (each all or nothing), so one bad batch fails only its caller; a
+busy store (Unavailable) fails the whole group. An id in two batches of a group is stored
+once and counted for the earlier. One gathering per event store and process; each append
+takes the store's lock as any writer does.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -29,10 +35,12 @@ from time import monotonic, sleep
 import pyarrow as pa
 
 from kasasu.errors import Unavailable
-from kasasu.events.repository import EventStore, HeldWriter
+from kasasu.events.repository import LOCK_WAIT_SECONDS, EventStore, HeldWriter
+from kasasu.kit.held_files import holding
 
 MAX_GROUP_ROWS = 20_000  # events in one append (one API batch may have 10,000)
-HOLD_SECONDS = 1.0
+IDLE_SECONDS = 0.2  # reopening costs 10-30 ms: kept open across gaps shorter than this
+HOLD_SECONDS = 2.0  # 20-30 ms to reopen and TURN_SECONDS lost per hold: ~6% under steady load
 TURN_SECONDS = 0.1
 
 log = logging.getLogger("kasasu.events")
@@ -63,7 +71,10 @@ class Gathering:
         self._writing = False
         # Used by the caller whose turn it is, only.
         self._writer: HeldWriter | None = None
-        self._closed_at = float("-inf")  # when a writer held HOLD_SECONDS was closed
+        self._closed_at = float("-inf")  # when the writer was closed for another's turn
+        self._last_write = float("-inf")
+        self._closer: threading.Thread | None = None  # closes the writer once idle
+        self._asked = False  # close() waits: the writer closes after the group being written
 
     def append(self, table: pa.Table) -> int:
         """Store ``table``'s new events (gathered with others); returns how many it added."""
@@ -97,17 +108,66 @@ class Gathering:
     def _hand_over(self) -> None:
         try:
             with self._lock:
-                waiting = bool(self._queue)
+                asked, self._asked = self._asked, False
             writer = self._writer
-            if writer is not None and (not waiting or monotonic() - writer.opened >= HOLD_SECONDS):
-                self._close(turn=waiting)
+            if writer is not None and (asked or monotonic() - writer.opened >= HOLD_SECONDS):
+                self._close(turn=True)
         finally:
             with self._lock:
-                if self._queue:
-                    self._queue[0].lead = True
-                    self._queue[0].ready.set()
-                else:
-                    self._writing = False
+                self._last_write = monotonic()
+            self._pass_turn()
+
+    def _pass_turn(self) -> None:
+        with self._lock:
+            if self._queue:
+                self._queue[0].lead = True
+                self._queue[0].ready.set()
+                return
+            self._writing = False
+            if self._writer is not None and self._closer is None:
+                self._closer = threading.Thread(
+                    target=self._close_when_idle, name="kasasu-events-closer", daemon=True
+                )
+                self._closer.start()
+
+    def _close_when_idle(self) -> None:
+        """The closer thread: takes the turn once no batch came for IDLE_SECONDS, closes."""
+        while True:
+            with self._lock:
+                if self._writer is None:
+                    self._closer = None
+                    return
+                wait = self._last_write + IDLE_SECONDS - monotonic()
+                if not self._writing and wait <= 0:
+                    self._writing = True  # batches that come meanwhile queue
+                    self._closer = None
+                    break
+            sleep(max(wait, 0.01))
+        try:
+            self._close()
+        finally:
+            self._pass_turn()
+
+    def close(self, seconds: float = LOCK_WAIT_SECONDS) -> None:
+        """Close the file now, or after the group being written (then it stays closed
+        TURN_SECONDS); gives up after ``seconds`` (what was acknowledged is committed
+        either way). For the analytics' ATTACH (kasasu.kit.held_files) and at exit."""
+        deadline = monotonic() + seconds
+        while True:
+            with self._lock:
+                if self._writer is None:
+                    return
+                if not self._writing:
+                    self._writing = True
+                    break
+                self._asked = True
+            if monotonic() >= deadline:
+                return
+            sleep(0.005)
+        try:
+            self._close()
+        finally:
+            self._pass_turn()
 
     def _open(self) -> HeldWriter:
         if self._writer is None:
@@ -172,5 +232,16 @@ def gathering(path: Path) -> Gathering:
     with _gatherings_guard:
         found = _gatherings.get(key)
         if found is None:
+            if not _gatherings:
+                atexit.register(close_all)
             found = _gatherings[key] = Gathering(EventStore(path))
+            holding(key, found.close)  # the analytics attach the file: closed for them
         return found
+
+
+def close_all() -> None:
+    """Close every event store this process holds open (at exit, or after a test)."""
+    with _gatherings_guard:
+        found = list(_gatherings.values())
+    for one in found:
+        one.close()

@@ -16,12 +16,14 @@ WAREHOUSE_EXPORT = "warehouse-export"
 REMINDERS = "onboarding-reminders"
 CONNECTOR_DROPS = "connector-drops"
 CONNECTOR_FEEDS = "connector-feeds"
+PAGES = "pages-ahead"
 JOB_TITLES: dict[str, Message] = {
     DAILY_REFRESH: _("Daily refresh"),
     WAREHOUSE_EXPORT: _("Warehouse export"),
     REMINDERS: _("Customer reminders and event emails"),
     CONNECTOR_DROPS: _("Connectors' drop folder"),
     CONNECTOR_FEEDS: _("Connectors' feeds"),
+    PAGES: _("Pages computed ahead"),
 }
 
 

@@ -24,6 +24,10 @@ from kasasu.locks.service import acquire_locks, release_locks, renew_locks
 
 LOCK_TTL = timedelta(minutes=5)  # a crashed refresh frees its days after this
 RENEW_EVERY = 60.0  # seconds between renewals while the work goes on
+# Seconds a scheduler keeps trying to take a day's lock while the database is busy: on
+# SQLite another process's refresh writes in steps of several seconds, and the lock row is
+# free between them.
+BUSY_PATIENCE = 60.0
 log = logging.getLogger("kasasu.refresh")
 
 
@@ -111,9 +115,9 @@ def day_lease(
     """The refresh lock of ``day`` if no one holds it (a ``Lease``, released after), else
     the lock as its holder holds it: the scheduler does not wait, it skips the day."""
     names, holder = day_lock_names([day]), holder_name()
-    held = take_locks(engine, names, holder, ttl)
+    held = _take_when_free(engine, names, holder, ttl)
     if held is not None and not held.holder:  # released in between: free now
-        held = take_locks(engine, names, holder, ttl)
+        held = _take_when_free(engine, names, holder, ttl)
     if held is not None:
         yield held
         return
@@ -122,6 +126,21 @@ def day_lease(
     finally:
         with transaction(session_factory(engine), write=True) as session:
             release_locks(session, names, holder)
+
+
+def _take_when_free(
+    engine: Engine, names: list[str], holder: str, ttl: timedelta
+) -> LockRead | None:
+    """:func:`take_locks`, tried again for up to BUSY_PATIENCE seconds while the database is
+    busy (then its Unavailable)."""
+    deadline = time.monotonic() + BUSY_PATIENCE
+    while True:
+        try:
+            return take_locks(engine, names, holder, ttl)
+        except Unavailable:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1.0)
 
 
 def day_lock_names(days: Sequence[date]) -> list[str]:

@@ -18,18 +18,21 @@ from kasasu.db import create_db_engine
 from kasasu.domain.reporting import Reporting
 from kasasu.health.features import RefreshConfig
 from kasasu.imports.schemas import ImportOptions
-from kasasu.jobruns.schemas import CONNECTOR_DROPS, CONNECTOR_FEEDS, REMINDERS
+from kasasu.jobruns.schemas import CONNECTOR_DROPS, CONNECTOR_FEEDS, PAGES, REMINDERS
 from kasasu.jobs.connectors import DropConfig, sync_drop, sync_feeds
 from kasasu.jobs.digests import DigestConfig
 from kasasu.jobs.export import ExportSetup
 from kasasu.jobs.playbooks import PlaybookSetup
 from kasasu.jobs.reminders import remind_customers
 from kasasu.jobs.scheduler import DailyRefresh, Periodic
+from kasasu.jobs.warm import warm_pages
 from kasasu.jobs.webinars import remind_event_guests
 from kasasu.jobs.writeback import WritebackConfig
 from kasasu.onboarding.config import ReminderConfig
 from kasasu.surveys.config import SurveyConfig
 from kasasu.webinars.mails import EventMailConfig
+
+PAGES_FIRST_AFTER = 30.0  # seconds after the start: the server and its first visitors first
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class ScheduleSetup:
     drop_every: float = 300.0
     feeds: list[Feed] = field(default_factory=list)
     feed_every: float = 3600.0
+    pages_every: float = 1800.0  # seconds between checks that the costly pages are stored; 0: never
 
 
 @dataclass
@@ -103,9 +107,24 @@ def build_schedule(setup: ScheduleSetup, *, first_after: float = 60.0) -> Schedu
         remind_customers(reminding, setup.reminders)
         remind_event_guests(reminding, setup.event_mails)  # invitations, reminders, no-shows
 
+    # The pages that compute over every account (dashboard, KPI pages...), computed ahead
+    # soon after the start and again when their data changed: the first visit after a
+    # restart, an import or a refresh run without them (`kasasu refresh --no-pages`, as
+    # `make demo` runs it) reads them instead of waiting.
     periodic = [
         Periodic(REMINDERS, setup.reminders_every, remind, reminding, first_after=first_after)
     ]
+    if setup.pages_every > 0:
+        warming = engine()
+        periodic.append(
+            Periodic(
+                PAGES,
+                setup.pages_every,
+                lambda: warm_pages(warming, setup.warm, setup.refresh.source),
+                warming,
+                first_after=min(first_after, PAGES_FIRST_AFTER),
+            )
+        )
     if setup.drop_dir is not None:
         dropping, drop = engine(), DropConfig(setup.drop_dir, setup.import_options)
         periodic.append(

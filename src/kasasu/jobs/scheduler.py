@@ -17,7 +17,9 @@ from sqlalchemy import Engine
 from kasasu.db import session_factory, transaction
 from kasasu.domain.choices import JobResult
 from kasasu.domain.reporting import Reporting
+from kasasu.errors import Unavailable
 from kasasu.health.features import RefreshConfig
+from kasasu.health.service import scored_days
 from kasasu.jobruns.schemas import DAILY_REFRESH, WAREHOUSE_EXPORT, JobRunRead
 from kasasu.jobruns.service import day_done, prune_job_runs
 from kasasu.jobs.daily import run_day
@@ -87,6 +89,9 @@ def seconds_until(at: time, zone: str, now: datetime) -> float:
     return (target - local).total_seconds()
 
 
+CATCH_UP_AFTER = 30.0  # seconds after the start before a missed refresh of today is caught up
+
+
 class DailyRefresh:
     """Start with :meth:`start`; :meth:`stop` ends the wait at once (server shutdown).
 
@@ -113,12 +118,14 @@ class DailyRefresh:
         crm: WritebackConfig | None = None,
         retries: Sequence[float] = (),
         history_days: int = 30,
+        catch_up_after: float = CATCH_UP_AFTER,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.engine, self.config, self.at, self.playbooks = engine, config, at, playbooks
         self.surveys, self.warm, self.export = surveys, warm, export
         self.digests, self.crm = digests, crm
         self.retries, self.history_days = tuple(retries), history_days
+        self.catch_up_after = catch_up_after
         self.clock = clock
         self._running: tuple[date, int, datetime] | None = None  # day, attempt, start
         self._stop = threading.Event()
@@ -141,10 +148,28 @@ class DailyRefresh:
 
     def _loop(self) -> None:
         zone = self.config.zone
+        if self._stop.wait(self.catch_up_after):  # the server answers first
+            return
+        self._catch_up(zone)
         while not self._stop.wait(seconds_until(self.at, zone, self.clock())):
             day = self.clock().astimezone(ZoneInfo(zone)).date()
             if self.run(day) is JobResult.OK and self.export is not None:
                 self._export(day, self.export)
+
+    def _catch_up(self, zone: str) -> None:
+        """Today's refresh at the start when its time has passed without it: no process ran
+        the schedule then (a restart after 03:00, a worker down overnight). A day scored
+        already (by `kasasu refresh`, another process, the demo's backfill) is left alone."""
+        now = self.clock().astimezone(ZoneInfo(zone))
+        if now.time() < self.at:
+            return
+        day = now.date()
+        with transaction(session_factory(self.engine)) as session:
+            if scored_days(session, [day]):
+                return
+        log.warning("refresh %s: its time (%s) has passed without it, so now", day, self.at)
+        if self.run(day) is JobResult.OK and self.export is not None:
+            self._export(day, self.export)
 
     def run(self, day: date) -> JobResult:
         """Refresh ``day``, again after each of the retries' seconds while it fails (a stop
@@ -177,6 +202,10 @@ class DailyRefresh:
                     self._running = None
                 # Recorded inside the lock: the next process to take it sees the day done.
                 self._record(started, JobResult.OK, day, attempt)
+        except Unavailable as busy:  # the database stayed busy: tried again, no traceback
+            log.warning("refresh %s not run: %s", day, busy.message.render("en"))
+            self._record(started, JobResult.FAILED, day, attempt, error=error_text(busy))
+            return JobResult.FAILED
         except Exception as failure:  # a failed night must not stop the server or the next
             log.exception("refresh %s failed", day)
             self._record(started, JobResult.FAILED, day, attempt, error=error_text(failure))

@@ -43,6 +43,10 @@ class RefreshSettings(BaseModel):
     # not again).
     retry_minutes: str = "1,5,15"
     history_days: int = Field(default=30, ge=1, le=3650)  # the job history kept
+    # How often the schedule checks that the pages computing over every account are stored
+    # for the data as it is (the first check a few seconds after the start); 0: only after
+    # the daily refresh.
+    pages_every_minutes: int = Field(default=30, ge=0, le=24 * 60)
 
     @field_validator("retry_minutes")
     @classmethod

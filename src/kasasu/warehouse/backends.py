@@ -3,16 +3,19 @@ place) and Spark, and the usage events each one reads."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from kasasu.kit import deadline
+from kasasu.kit.held_files import let_go
 from kasasu.warehouse import spark
 from kasasu.warehouse.facts import fact_models, read_facts
 from kasasu.warehouse.source import AnalyticsSource, Engine
@@ -73,8 +76,25 @@ def duckdb_backend(
     if events_path is not None and events_path.is_file():
         # ATTACH takes no bound parameter for its path: quote it as an SQL string literal.
         quoted = str(events_path).replace("'", "''")
-        backend.raw_sql(f"ATTACH '{quoted}' AS {EVENTS_DATABASE} (READ_ONLY)")
+        _attach(backend, events_path, f"ATTACH '{quoted}' AS {EVENTS_DATABASE} (READ_ONLY)")
     return backend
+
+
+ATTACH_TRIES = 5
+
+
+def _attach(backend: Any, events_path: Path, statement: str) -> None:
+    """Attach the event store, having asked this process's writer to let it go; a batch
+    that opened it again in between (kasasu.events.gather) lets it go at the next try."""
+    for attempt in range(1, ATTACH_TRIES + 1):
+        let_go(events_path)
+        try:
+            backend.raw_sql(statement)
+            return
+        except duckdb.Error:
+            if attempt == ATTACH_TRIES:
+                raise
+            time.sleep(0.02 * attempt)
 
 
 def duckdb_of(tables: Mapping[str, pa.Table]) -> Any:
