@@ -14,6 +14,7 @@ each and their ratio.
 
 from __future__ import annotations
 
+import os
 import statistics
 import tempfile
 import time
@@ -120,11 +121,14 @@ def _measure(name: str, url: str, texts: list[str]) -> None:
 
 def main() -> None:
     texts = comments(POSTS)
-    with tempfile.TemporaryDirectory() as tmp:
-        _measure("SQLite (FTS5)", f"sqlite:///{Path(tmp) / 'kasasu.db'}", texts)
-    with scratch_postgres() as url:
-        if url is not None:
-            _measure("PostgreSQL (tsvector, GIN)", url, texts)
+    only = os.environ.get("BENCH_SEARCH_ONLY", "")  # sqlite or postgresql: that one alone
+    if only in ("", "sqlite"):
+        with tempfile.TemporaryDirectory() as tmp:
+            _measure("SQLite (FTS5)", f"sqlite:///{Path(tmp) / 'kasasu.db'}", texts)
+    if only in ("", "postgresql"):
+        with scratch_postgres() as url:
+            if url is not None:
+                _measure("PostgreSQL (tsvector, GIN)", url, texts)
 
 
 if __name__ == "__main__":
