@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 import typer
 from pydantic import ValidationError
@@ -98,6 +98,31 @@ def session_scope() -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
+
+
+class MailsSent(Protocol):
+    sent: int
+    failed: int
+
+
+def send_due_mail(run: Callable[[Engine, Settings], MailsSent | None], busy: str) -> None:
+    """A command that sends the mail due now (``run``, under its own lock: None when another
+    run holds it, said as ``busy``); exit 1 when a mail server refused some."""
+    config = settings()
+    engine = create_db_engine(config.database_url)
+    try:
+        require_migrated(engine)
+        outcome = run(engine, config)
+    finally:
+        engine.dispose()
+    if outcome is None:
+        console.print(busy)
+        return
+    console.print(
+        t("{sent} emails sent, {failed} failed", sent=outcome.sent, failed=outcome.failed)
+    )
+    if outcome.failed:
+        raise typer.Exit(1)
 
 
 def cli_origin() -> Origin:

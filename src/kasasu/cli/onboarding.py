@@ -13,7 +13,13 @@ import typer
 from rich.table import Table
 
 from kasasu.accounts.service import account_id_for
-from kasasu.cli.common import console, require_migrated, session_scope, settings, t
+from kasasu.cli.common import (
+    console,
+    send_due_mail,
+    session_scope,
+    settings,
+    t,
+)
 from kasasu.cli.refresh import today_local
 from kasasu.domain.checked import validated
 from kasasu.domain.choices import MeetingKind
@@ -183,25 +189,13 @@ def meetings(account: Annotated[str, typer.Argument(help=ACCOUNT)]) -> None:
     "remind", help=N_("Send the customer's reminders due now (meetings, steps due or overdue).")
 )
 def remind() -> None:
-    from kasasu.db import create_db_engine
     from kasasu.jobs.reminders import remind_customers
     from kasasu.wiring import reminder_config
 
-    config = settings()
-    engine = create_db_engine(config.database_url)
-    try:
-        require_migrated(engine)
-        outcome = remind_customers(engine, reminder_config(config))
-    finally:
-        engine.dispose()
-    if outcome is None:
-        console.print(t("Reminders are being sent by another run; nothing done"))
-        return
-    console.print(
-        t("{sent} emails sent, {failed} failed", sent=outcome.sent, failed=outcome.failed)
+    send_due_mail(
+        lambda engine, config: remind_customers(engine, reminder_config(config)),
+        t("Reminders are being sent by another run; nothing done"),
     )
-    if outcome.failed:
-        raise typer.Exit(1)
 
 
 def _print_meetings(found: list[MeetingRead]) -> None:

@@ -10,7 +10,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kasasu.cli.common import console, require_migrated, session_scope, settings, t
+from kasasu.cli.common import (
+    console,
+    send_due_mail,
+    session_scope,
+    settings,
+    t,
+)
 from kasasu.cli.onboarding import when_local
 from kasasu.imports.attendance import import_attendance
 from kasasu.kit.choices import label
@@ -86,22 +92,10 @@ def import_command(
     "remind", help=N_("Send the event invitations and reminders due now; record no-shows.")
 )
 def remind() -> None:
-    from kasasu.db import create_db_engine
     from kasasu.jobs.webinars import remind_event_guests
     from kasasu.wiring import event_mail_config
 
-    config = settings()
-    engine = create_db_engine(config.database_url)
-    try:
-        require_migrated(engine)
-        outcome = remind_event_guests(engine, event_mail_config(config))
-    finally:
-        engine.dispose()
-    if outcome is None:
-        console.print(t("Event emails are being sent by another run; nothing done"))
-        return
-    console.print(
-        t("{sent} emails sent, {failed} failed", sent=outcome.sent, failed=outcome.failed)
+    send_due_mail(
+        lambda engine, config: remind_event_guests(engine, event_mail_config(config)),
+        t("Event emails are being sent by another run; nothing done"),
     )
-    if outcome.failed:
-        raise typer.Exit(1)
