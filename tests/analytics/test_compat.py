@@ -9,11 +9,13 @@ import ibis
 import pyarrow as pa
 import pytest
 
-from kasasu.analytics._compat import can_create_temp_tables, to_arrow, utc_timestamps
-from kasasu.warehouse.spark import spark_session
+from kasasu.analytics._compat import to_arrow, utc_timestamps
+from kasasu.analytics.evaluate import materialize
+from kasasu.warehouse.spark import release, spark_session
 
-# With the other Spark tests on one worker, so Spark starts once (--dist loadgroup).
-pytestmark = pytest.mark.xdist_group("spark")
+# With the other Spark tests on one worker, so Spark starts once (--dist loadgroup); slow,
+# since the first to run starts Spark.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("spark")]
 
 ROWS = pa.table(
     {
@@ -34,7 +36,6 @@ def spark() -> ibis.BaseBackend:
     return ibis.pyspark.connect(session)
 
 
-@pytest.mark.slow  # starts Spark
 @pytest.mark.filterwarnings("ignore:unclosed <socket.socket:ResourceWarning")
 def test_spark_timestamps_come_back_as_utc_instants(spark: ibis.BaseBackend) -> None:
     raw = spark.table("compat_rows")
@@ -58,9 +59,23 @@ def test_spark_rows_keep_nulls_nan_and_64_bit_integers(spark: ibis.BaseBackend) 
     gc.collect()
 
 
-def test_temp_tables_only_where_the_engine_has_them(spark: ibis.BaseBackend) -> None:
-    assert not can_create_temp_tables(spark.table("compat_rows"))
-    assert can_create_temp_tables(ibis.duckdb.connect().create_table("t", ROWS))
-    # Elsewhere the quirks change nothing.
+@pytest.mark.filterwarnings("ignore:unclosed <socket.socket:ResourceWarning")
+def test_a_shared_result_is_cached_once_on_spark_with_its_types(spark: ibis.BaseBackend) -> None:
+    def views() -> set[str]:
+        return {t.name for t in spark._session.catalog.listTables() if t.isTemporary}
+
+    source = utc_timestamps(spark.table("compat_rows"))
+    before = views()
+    kept = materialize(source.mutate(doubled=source.n * 2))
+    [cached] = views() - before  # a view of its own, not the expression inlined
+    assert spark._session.catalog.isCached(cached)
+    assert kept.schema() == source.mutate(doubled=source.n * 2).schema()  # UTC, 64-bit
+    assert sorted(to_arrow(kept)["doubled"].to_pylist(), key=str) == [2, 6, None]
+    release(spark, [])
+    assert views() == before  # gone, and the views it did not make are still there
+    gc.collect()
+
+
+def test_quirks_change_nothing_elsewhere() -> None:
     duck = ibis.duckdb.connect().create_table("t", ROWS)
     assert utc_timestamps(duck) is duck

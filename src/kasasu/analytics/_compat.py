@@ -27,9 +27,24 @@ def utc_timestamps(table: ir.Table) -> ir.Table:
     return table.cast(naive) if naive else table
 
 
-def can_create_temp_tables(table: ir.Table) -> bool:
-    """Spark (ibis 12) has no temporary tables: shared results stay plain expressions."""
-    return _engine(table) != "pyspark"
+def is_spark(table: ir.Table) -> bool:
+    return _engine(table) == "pyspark"
+
+
+CACHED_PREFIX = "kasasu_tmp_"
+
+
+def spark_cached(expression: ir.Table, name: str) -> ir.Table:
+    """Spark (ibis 12 has no temporary tables there): the rows as a cached temporary view,
+    computed once (``CACHE TABLE`` is eager), read back with the expression's own types
+    (Spark would give, e.g., zone-less timestamps and 32-bit integers). Without it every
+    KPI reran the whole chain from the contracts: all KPIs of a small demo took ~70 s. The
+    view lives in the process's Spark session until ``kasasu.warehouse.spark.release``."""
+    backend = expression.get_backend()
+    backend._run_pre_execute_hooks(expression)  # registers the in-memory tables it reads
+    backend._session.sql(f"CACHE TABLE `{name}` AS {backend.compile(expression)}")
+    table: ir.Table = backend.table(name).cast(expression.schema())
+    return table
 
 
 def to_arrow(expression: ir.Table) -> pa.Table:

@@ -7,7 +7,7 @@ from uuid import uuid4
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from kasasu.analytics._compat import can_create_temp_tables, to_arrow
+from kasasu.analytics._compat import CACHED_PREFIX, is_spark, spark_cached, to_arrow
 from kasasu.kit import deadline
 
 
@@ -29,9 +29,10 @@ def materialize(expression: ir.Table) -> ir.Table:
     its weakref finalizer drops the table when the expression is collected, which can be
     after the service has closed the connection, and then fails.
     """
-    if not can_create_temp_tables(expression):
-        return expression
     deadline.check()
+    name = f"{CACHED_PREFIX}{uuid4().hex}"
+    if is_spark(expression):
+        return spark_cached(expression, name)
     backend = expression.get_backend()
-    table: ir.Table = backend.create_table(f"kasasu_tmp_{uuid4().hex}", expression, temp=True)
+    table: ir.Table = backend.create_table(name, expression, temp=True)
     return table

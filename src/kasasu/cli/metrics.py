@@ -7,7 +7,8 @@ import io
 import json
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, cast, get_args
 
 import typer
 from rich.table import Table
@@ -59,7 +60,13 @@ def metrics_command(
     ] = None,
     industry: Annotated[str | None, typer.Option(help=N_("Only accounts of this industry"))] = None,
     engine: Annotated[
-        str, typer.Option(help=N_("duckdb (embedded) or postgres (in place)"))
+        str,
+        typer.Option(
+            help=N_(
+                "duckdb (embedded), postgres (in place) or spark (the KASASU_ANALYTICS_* "
+                "settings: the master, the Parquet events or the warehouse export)"
+            )
+        ),
     ] = "duckdb",
     allow_missing_rates: Annotated[
         bool,
@@ -91,10 +98,7 @@ def metrics_command(
             "industry": industry,
         },
     )
-    if engine not in ("duckdb", "postgres"):
-        raise InvalidInput(_("Unknown engine {name}", name=engine))
-    on: Engine = "postgres" if engine == "postgres" else "duckdb"
-    source = AnalyticsSource(engine=on, events_path=config.events_path)
+    source = _source(engine, config.analytics(), config.events_path, config.analytics_events)
     # The spinner goes to stderr, so JSON and CSV on stdout stay clean.
     status = err_console.status(t("Computing the KPIs…"))
     with status, session_scope() as session:
@@ -115,6 +119,21 @@ def metrics_command(
         _print_values(values, output, config.locale)
     if missing is not None:
         err_console.print(f"[yellow]![/] {missing.message().render(config.locale)}")
+
+
+def _source(
+    engine: str, configured: AnalyticsSource, store: Path | None, lake: Path | None
+) -> AnalyticsSource:
+    """The engine asked for, with this deployment's analytics settings (``configured``) when
+    they name it: a PostgreSQL replica; the Spark master, its Parquet events (``lake``) or
+    warehouse export. Otherwise DuckDB and PostgreSQL read the event store (``store``)."""
+    if engine not in get_args(Engine):
+        raise InvalidInput(_("Unknown engine {name}", name=engine))
+    if engine == configured.engine:
+        return configured
+    if engine == "spark":
+        return AnalyticsSource(engine="spark", events_path=lake)
+    return AnalyticsSource(engine=cast(Engine, engine), events_path=store)
 
 
 def _check_rates(missing: MissingRates | None, *, allow: bool) -> None:

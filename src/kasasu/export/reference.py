@@ -90,14 +90,27 @@ KASASU_ANALYTICS_ENGINE=spark KASASU_ANALYTICS_WAREHOUSE=/srv/export kasasu refr
 # or copied to HDFS/S3), the master's URL
 KASASU_ANALYTICS_ENGINE=spark KASASU_ANALYTICS_URL=spark://spark-master:7077 \\
   KASASU_ANALYTICS_WAREHOUSE=hdfs://namenode/kasasu/export kasasu refresh
+
+# The KPIs from the same export, on the same cluster
+KASASU_ANALYTICS_ENGINE=spark KASASU_ANALYTICS_URL=spark://spark-master:7077 \\
+  KASASU_ANALYTICS_WAREHOUSE=hdfs://namenode/kasasu/export \\
+  kasasu metrics --engine spark --from 2026-04 --to 2026-09
 ```
 
 The refresh still writes its results (features, scores, risks) to the operational database;
 only its inputs are read from the export, so the features are as current as the export:
 export before a refresh on the cluster (`--since` a recent day rewrites only the recent days
-of the large tables). A test computes the features of a small company on Spark `local[2]`
-from its export and finds them equal to the embedded DuckDB engine's
-(`tests/export/test_spark.py`).
+of the large tables). Tests compute the features and the KPIs of a small company on Spark
+`local[2]` from its export and find them equal to the embedded DuckDB engine's
+(`tests/export/test_spark.py`); every KPI is also compared on Spark one by one
+(`tests/analytics/test_conformance.py`).
+
+On a real cluster, the machine that runs `kasasu` is Spark's driver: it needs Java 17 and
+PySpark (`pip install 'kasasu[spark]'`) of the cluster's Spark version, and the executors
+must be able to connect back to it (Kasasu binds the driver to 127.0.0.1 only for a
+`local[...]` master; for a cluster set `SPARK_LOCAL_IP`, or `spark.driver.host` in the
+`spark-defaults.conf` of `SPARK_CONF_DIR`, to an address the executors reach). Results
+that several KPIs share are cached in the cluster's memory for the length of one command.
 
 ## Tables
 """  # noqa: S608 - documentation with SQL examples, never run

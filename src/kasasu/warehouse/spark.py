@@ -19,6 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from kasasu.analytics._compat import CACHED_PREFIX
 from kasasu.errors import Unavailable
 from kasasu.kit.i18n import _
 from kasasu.models.base import Base
@@ -130,7 +131,9 @@ def has_events(backend: Any) -> bool:
 
 
 def release(backend: Any, names: list[str]) -> None:
-    """Drop this request's views; the session itself stays for the next one."""
+    """Drop this request's views, and the results it cached (which drops them from Spark's
+    memory too); the session itself stays for the next one."""
     catalog = backend._session.catalog
-    for name in [*names, EVENTS_VIEW]:
+    cached = [t.name for t in catalog.listTables() if t.name.startswith(CACHED_PREFIX)]
+    for name in [*names, EVENTS_VIEW, *cached]:
         catalog.dropTempView(name)
