@@ -49,7 +49,7 @@ def test_a_form_write_is_recorded_as_the_users_and_shown_on_the_account(
     history = page.text.split('id="history"')[1]
     # Newest first: the reassignment by csm@example.com through the pages.
     first = history.split("<tr>")[2]
-    for text in ("csm@example.com", "web", "update", f"tasks #{task}", "owner_id"):
+    for text in ("csm@example.com", "web", "update", f"<code>tasks</code> #{task}", "owner_id"):
         assert text in first, text
     assert f'<td class="audit-value">{me}</td>' in first
     assert f'<td class="audit-value">{other}</td>' in first
@@ -164,7 +164,8 @@ def test_a_new_users_password_is_never_in_the_log(web: TestClient, sign_in: Sign
     assert "admin@example.com" in page
     assert "new@example.com" in page
     cells = (
-        '<td>password_hash</td>\n    <td class="audit-value">—</td>\n    <td class="audit-value">'
+        '<td><code>password_hash</code></td>\n    <td class="audit-value">—</td>\n'
+        '    <td class="audit-value">'
     )
     assert cells + "changed</td>" in page
     assert "argon2" not in page

@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, ValidationError
 
 from kasasu import __version__
+from kasasu.audit.display import as_choice
 from kasasu.domain.account_fields import filter_words
 from kasasu.domain.money import Amounts, format_money, minor_digits
 from kasasu.domain.reporting import Reporting
@@ -189,6 +190,7 @@ class Pages:
         html = self.env.get_template(template).render(
             _=gettext,
             label=label,
+            audit_value=lambda e, value: label(as_choice(e.entity, e.field, value)),
             band_name=lambda band: band_label(band).render(locale),
             local=lambda text: local_text(text, locale),  # a {ja, en} text, or one for both
             filter_words=lambda name, value: filter_words(name, value, locale),
