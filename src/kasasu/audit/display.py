@@ -22,7 +22,9 @@ def _choices(entity: str, field: str) -> type[StrEnum] | None:
 def as_choice(entity: str, field: str | None, value: str | None) -> StrEnum | str | None:
     """``value`` as its choice when ``field`` of ``entity`` is a choice column and the code is
     one this version knows; otherwise as stored."""
-    kind = _choices(entity, field) if field and value is not None else None
+    if not field or value is None:
+        return value
+    kind = _choices(entity, field)
     if kind is None:
         return value
     try:
