@@ -42,8 +42,10 @@ def record_guide_events(
     guides = GuideRepository(session)
     viewers = ViewerRepository(session)
     seen = viewers.of_user(account_id, user)
+    # A batch usually tells of one guide: look each key up once, not once per event.
+    named = {key: guides.by_key(key) for key in {str(e.properties["guide"]) for e in about}}
     for event in about:
-        guide = guides.by_key(str(event.properties["guide"]))
+        guide = named[str(event.properties["guide"])]
         if guide is None:
             continue
         viewer = seen.get(guide.id)
