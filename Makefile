@@ -8,7 +8,7 @@ PIP := $(BIN)/uv pip install --quiet --python $(BIN)/python -c constraints.txt
 DEMO_EMAIL ?= admin@example.com
 DEMO_PASSWORD ?= kasasu-demo
 
-.PHONY: demo test test-fast bench lint install dev clean-demo
+.PHONY: demo test test-fast bench bench-scale lint install dev clean-demo
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -100,6 +100,11 @@ bench: dev
 	$(BIN)/python benchmarks/hostile_files.py
 	$(BIN)/python benchmarks/budget.py
 	$(BIN)/python benchmarks/api_throughput.py
+
+# 20,000 then 200,000 accounts with a year of usage events (10M, 100M): the daily refresh on
+# DuckDB and Spark, the KPIs, the account pages; hours, so not part of `make bench`.
+bench-scale: dev
+	$(BIN)/python benchmarks/scale.py
 
 clean-demo:
 	rm -rf kasasu-data

@@ -64,18 +64,25 @@ WITH_REFRESH = os.environ.get("KASASU_BENCH_REFRESH", "1") != "0"
 TARGET_TIME, TARGET_MEMORY, TARGET_REFRESH = 1.2, 1.5, 10.0
 
 
-def write_events(path: Path, n: int) -> None:
-    """N skewed events in an event store file (the table and columns Kasasu uses)."""
+def write_events(
+    path: Path, n: int, *, accounts: int = ACCOUNTS, days: int = DAYS, in_time_order: bool = False
+) -> None:
+    """N skewed events over ``accounts`` accounts and the ``days`` before AS_OF in an event
+    store file (the table and columns Kasasu uses); scale.py asks for more of both.
+
+    ``in_time_order``: stored as a store fed over time holds them, oldest first, so that a
+    query for recent days skips the older row groups (DuckDB's min/max per row group);
+    otherwise in random order, every row group spanning all the days."""
     import duckdb
 
     from kasasu.domain.dates import local_midnight
     from kasasu.events.table import COLUMNS, TABLE
 
-    start = local_midnight(AS_OF - timedelta(days=DAYS), ZONE).isoformat()
+    start = local_midnight(AS_OF - timedelta(days=days), ZONE).isoformat()
     names = "[" + ", ".join(f"'{n}'" for n in NAMES) + "]"
     # u(k): a uniform [0, 1) number from the row number, different per k.
     u = "((hash(i, {k}) >> 11) / 9007199254740992.0)"
-    account = f"1 + CAST(floor({ACCOUNTS} * pow({u.format(k=1)}, 3)) AS BIGINT)"
+    account = f"1 + CAST(floor({accounts} * pow({u.format(k=1)}, 3)) AS BIGINT)"
     with duckdb.connect(str(path)) as con:
         con.execute(f"CREATE TABLE {TABLE} ({', '.join(f'{c} {t}' for c, t in COLUMNS)})")
         con.execute(
@@ -86,9 +93,10 @@ def write_events(path: Path, n: int) -> None:
                    'u' || CAST(floor({USERS} * {u.format(k=2)}) AS BIGINT),
                    {names}[1 + CAST(floor({len(NAMES)} * {u.format(k=3)}) AS BIGINT)],
                    TIMESTAMPTZ '{start}' + to_microseconds(
-                       CAST(floor({DAYS} * 86400000000 * {u.format(k=4)}) AS BIGINT)),
+                       CAST(floor({days} * 86400000000 * {u.format(k=4)}) AS BIGINT)),
                    NULL, '{{}}', TIMESTAMPTZ '{start}'
             FROM range({n}) t(i)
+            {"ORDER BY 5" if in_time_order else ""}
             """
         )
 
@@ -260,9 +268,13 @@ def whole_refresh(events: Path, tmp: Path) -> float:
     return time.perf_counter() - started
 
 
-def data_dir(events: Path, data: Path) -> dict[str, str]:
-    """A migrated data directory (SQLite) holding the benchmark's facts, its event store at
-    ``events``; the environment that points ``kasasu`` at it. Also used by playbooks.py."""
+def data_dir(events: Path, data: Path, size: Any = None) -> dict[str, str]:
+    """A migrated data directory (SQLite) holding the benchmark's facts (``size``: a
+    ``metrics.Size``, that benchmark's by default), its event store at ``events``; the
+    environment that points ``kasasu`` at it. Also used by playbooks.py and scale.py.
+
+    The facts' health score history is left out: the refresh computes the scores, each
+    from a stored scorecard version (which the synthetic history has none of)."""
     import sqlalchemy as sa
 
     sys.path.insert(0, str(ROOT))
@@ -280,7 +292,9 @@ def data_dir(events: Path, data: Path) -> dict[str, str]:
     meta = sa.MetaData()
     meta.reflect(engine)
     with engine.begin() as connection:
-        for name, table in facts_bench.facts().items():
+        for name, table in facts_bench.facts(size or facts_bench.DEFAULT).items():
+            if name == "health_scores":
+                continue
             filled = _fill_required(meta.tables[name], table.to_pylist())
             connection.execute(sa.insert(meta.tables[name]), filled)
     engine.dispose()

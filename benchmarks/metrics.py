@@ -21,6 +21,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -62,6 +63,26 @@ TARGET_ALL_SECONDS = 3.0
 TARGET_RATIO = 1.5
 MOVEMENTS = ("start", "new", "reactivation", "expansion", "contraction", "churn", "end")
 
+
+@dataclass(frozen=True)
+class Size:
+    """How many rows of each fact; this benchmark's own by default, larger for scale.py."""
+
+    accounts: int = ACCOUNTS
+    subscriptions: int = SUBSCRIPTIONS
+    tickets: int = TICKETS
+    answers: int = ANSWERS
+
+    @classmethod
+    def of(cls, accounts: int, subscriptions: int) -> Size:
+        """Tickets and survey answers in the same proportion to the accounts as here."""
+        return cls(
+            accounts, subscriptions, TICKETS * accounts // ACCOUNTS, ANSWERS * accounts // ACCOUNTS
+        )
+
+
+DEFAULT = Size()
+
 PRODUCTS = np.array(["Core", "Analytics", "Automation", "Support+", "API"])
 PRODUCT_P = [0.45, 0.2, 0.15, 0.12, 0.08]
 UNIT_PRICE = np.array([3_000, 4_500, 6_000, 1_500, 9_800])  # yen per seat per month
@@ -89,8 +110,8 @@ def _table(model: type[Any], columns: dict[str, Any]) -> pa.Table:
     return pa.table({f.name: pa.array(columns[f.name], f.type) for f in schema}, schema=schema)
 
 
-def accounts(rng: np.random.Generator) -> pa.Table:
-    n = ACCOUNTS
+def accounts(rng: np.random.Generator, size: Size = DEFAULT) -> pa.Table:
+    n = size.accounts
     ids = np.arange(1, n + 1)
     return _table(
         Account,
@@ -111,9 +132,9 @@ def accounts(rng: np.random.Generator) -> pa.Table:
     )
 
 
-def subscriptions(rng: np.random.Generator) -> pa.Table:
+def subscriptions(rng: np.random.Generator, size: Size = DEFAULT) -> pa.Table:
     """Contract lines: ~2% cancel per month; 70% renew by themselves (past their end date)."""
-    n = SUBSCRIPTIONS
+    n = size.subscriptions
     product = rng.choice(len(PRODUCTS), n, p=PRODUCT_P)
     interval = rng.choice(3, n, p=[0.55, 0.15, 0.30])
     months = INTERVAL_MONTHS[interval]
@@ -143,7 +164,7 @@ def subscriptions(rng: np.random.Generator) -> pa.Table:
         {
             "id": np.arange(1, n + 1),
             "external_id": [f"SUB-{i:07d}" for i in range(1, n + 1)],
-            "account_id": rng.integers(1, ACCOUNTS + 1, n),
+            "account_id": rng.integers(1, size.accounts + 1, n),
             "product": PRODUCTS[product],
             "plan": np.array(["standard", "pro"])[rng.integers(0, 2, n)],
             "seats": seats,
@@ -178,8 +199,8 @@ def exchange_rates() -> pa.Table:
     )
 
 
-def tickets(rng: np.random.Generator) -> pa.Table:
-    n = TICKETS
+def tickets(rng: np.random.Generator, size: Size = DEFAULT) -> pa.Table:
+    n = size.tickets
     opened = rng.integers(0, DAYS * 86_400, n)
     first = opened + rng.exponential(4 * 3600, n).astype(np.int64)
     resolved = opened + rng.exponential(30 * 3600, n).astype(np.int64)
@@ -188,7 +209,7 @@ def tickets(rng: np.random.Generator) -> pa.Table:
         Ticket,
         {
             "id": np.arange(1, n + 1),
-            "account_id": rng.integers(1, ACCOUNTS + 1, n),
+            "account_id": rng.integers(1, size.accounts + 1, n),
             "opened_at": _instants(opened),
             "first_response_at": _instants(first, has_first),
             "resolved_at": _instants(resolved, has_resolved),
@@ -200,8 +221,8 @@ def tickets(rng: np.random.Generator) -> pa.Table:
     )
 
 
-def survey_responses(rng: np.random.Generator) -> pa.Table:
-    n = ANSWERS
+def survey_responses(rng: np.random.Generator, size: Size = DEFAULT) -> pa.Table:
+    n = size.answers
     kind = rng.choice(3, n, p=[0.5, 0.3, 0.2])
     top = np.array([10, 5, 7])[kind]
     low = np.array([0, 1, 1])[kind]
@@ -209,8 +230,8 @@ def survey_responses(rng: np.random.Generator) -> pa.Table:
         SurveyResponse,
         {
             "id": np.arange(1, n + 1),
-            "account_id": rng.integers(1, ACCOUNTS + 1, n),
-            "contact_id": rng.integers(1, ACCOUNTS * 3, n),
+            "account_id": rng.integers(1, size.accounts + 1, n),
+            "contact_id": rng.integers(1, size.accounts * 3, n),
             "kind": np.array(["nps", "csat", "ces"])[kind],
             "score": low + (rng.random(n) * (top - low + 1)).astype(np.int64),
             "comment": pa.array(np.full(n, "ok"), mask=rng.random(n) < 0.7),
@@ -219,10 +240,10 @@ def survey_responses(rng: np.random.Generator) -> pa.Table:
     )
 
 
-def milestones(rng: np.random.Generator) -> pa.Table:
+def milestones(rng: np.random.Generator, size: Size = DEFAULT) -> pa.Table:
     """Three onboarding milestones per account; the second is first value."""
-    account = np.repeat(np.arange(1, ACCOUNTS + 1), 3)
-    position = np.tile(np.arange(1, 4), ACCOUNTS)
+    account = np.repeat(np.arange(1, size.accounts + 1), 3)
+    position = np.tile(np.arange(1, 4), size.accounts)
     n = len(account)
     done = rng.random(n) < 0.7
     return _table(
@@ -240,12 +261,12 @@ def milestones(rng: np.random.Generator) -> pa.Table:
     )
 
 
-def health_scores(rng: np.random.Generator) -> pa.Table:
+def health_scores(rng: np.random.Generator, size: Size = DEFAULT) -> pa.Table:
     """A health score per account every 14 days over the data (the loyal customers read the
     latest band by each period's end): ~1M rows, 70% green."""
     days = np.arange(0, DAYS, 14)
-    account = np.repeat(np.arange(1, ACCOUNTS + 1), len(days))
-    offsets = np.tile(days, ACCOUNTS)
+    account = np.repeat(np.arange(1, size.accounts + 1), len(days))
+    offsets = np.tile(days, size.accounts)
     band = np.array(["green", "yellow", "red"])[rng.choice(3, len(account), p=[0.7, 0.2, 0.1])]
     return _table(
         HealthScore,
@@ -258,16 +279,16 @@ def health_scores(rng: np.random.Generator) -> pa.Table:
     )
 
 
-def facts() -> dict[str, pa.Table]:
+def facts(size: Size = DEFAULT) -> dict[str, pa.Table]:
     rng = np.random.default_rng(SEED)
     return {
-        "accounts": accounts(rng),
-        "subscriptions": subscriptions(rng),
+        "accounts": accounts(rng, size),
+        "subscriptions": subscriptions(rng, size),
         "exchange_rates": exchange_rates(),
-        "tickets": tickets(rng),
-        "survey_responses": survey_responses(rng),
-        "milestones": milestones(rng),
-        "health_scores": health_scores(rng),
+        "tickets": tickets(rng, size),
+        "survey_responses": survey_responses(rng, size),
+        "milestones": milestones(rng, size),
+        "health_scores": health_scores(rng, size),
     }
 
 
