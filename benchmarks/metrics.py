@@ -10,7 +10,10 @@ Measures, in one run, for 24 monthly periods (median of 3 each):
   (a) every KPI of ``all_metrics()``, through the service's own path
       (``Inputs`` + ``evaluate`` per metric, ``kasasu.metrics.service.evaluate_metrics``);
   (b) the ``mrr_movements`` KPI alone, through the same path;
-  (c) a hand-written DuckDB SQL query for the same movements, on the same connection.
+  (c) a hand-written DuckDB SQL query for the same movements, on the same connection;
+  (d) the two usage KPIs (active account rate, DAU/MAU) with 10M usage events over the year
+      before 2026-11-01 (``health.write_events``, stored in time order) attached: what the
+      daily refresh spent most of its time on when it computed the KPI pages ahead.
 (b) and (c) must give identical numbers (asserted). Targets (issue): (a) <= 3 s;
 (b) <= 1.5x (c).
 """
@@ -24,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import ibis
@@ -292,9 +296,28 @@ def facts(size: Size = DEFAULT) -> dict[str, pa.Table]:
     }
 
 
-def inputs(con: Any, span: list[Period], *, share: bool) -> Inputs:
+def inputs(con: Any, span: list[Period], *, share: bool, events: Any = None) -> Inputs:
     # All lines are in the reporting currency, so no foreign scales (as the service finds).
-    return Inputs(Sources.from_backend(con), span, CURRENCY, ZONE, {}, 1.0, share=share)
+    src = Sources.from_backend(con, events)
+    return Inputs(src, span, CURRENCY, ZONE, {}, 1.0, share=share)
+
+
+USAGE_EVENTS = 10_000_000
+
+
+def usage_kpis(con: Any, span: list[Period], tmp: str) -> tuple[float, list[float], int]:
+    """(d): the usage KPIs with the events attached; (median, runs, events)."""
+    import health  # this directory's health benchmark: its event generator
+
+    events = Path(tmp) / "events.duckdb"
+    health.write_events(events, USAGE_EVENTS, days=365, in_time_order=True)
+    con.raw_sql(f"ATTACH '{events}' AS events (READ_ONLY)")
+    table = con.table("usage_events", database="events.main")
+    chosen = [m for m in all_metrics() if m.name in ("active_account_rate", "dau_mau")]
+    seconds, runs, _rows = median_seconds(
+        lambda: evaluate_metrics(inputs(con, span, share=True, events=table), chosen)
+    )
+    return seconds, runs, USAGE_EVENTS
 
 
 def kpis(con: Any, span: list[Period], metrics: list[Metric]) -> list[list[dict[str, Any]]]:
@@ -408,6 +431,7 @@ def main() -> None:
             sql_s, sql_runs, by_hand = median_seconds(
                 lambda: con.con.sql(sql).to_arrow_table().to_pylist()
             )
+            usage_s, usage_runs, n_events = usage_kpis(con, span, tmp)
         finally:
             con.disconnect()
     assert isinstance(moves, list)
@@ -441,6 +465,10 @@ def main() -> None:
     print(
         f"(b)/(c) = {ratio:.2f}x, target <= {TARGET_RATIO}x: "
         f"{'MET' if ratio <= TARGET_RATIO else 'MISSED'}"
+    )
+    print(
+        f"(d) active_account_rate + dau_mau, {n_events:,} events: {usage_s:.2f} s "
+        f"(runs {runs(usage_runs)})"
     )
 
 

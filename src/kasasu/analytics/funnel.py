@@ -25,11 +25,12 @@ import ibis
 import ibis.expr.types as ir
 
 from kasasu.analytics import revenue
-from kasasu.analytics.kpis_support import in_periods, whole_seconds
+from kasasu.analytics.kpis_support import in_periods
+from kasasu.analytics.local_days import LocalDays
 from kasasu.analytics.registry import Inputs
 from kasasu.domain.choices import DealKind, DealStage
 from kasasu.domain.dates import local_midnight
-from kasasu.domain.local_days import DAY_SECONDS, EPOCH, day_number, offset_spans
+from kasasu.domain.local_days import EPOCH, day_number
 
 STAGES = ("leads", "qualified", "won", "onboarded", "matured", "retained", "expanded")
 VELOCITIES = ("days_to_qualify", "days_to_win", "days_to_value")
@@ -67,7 +68,8 @@ def _paths(inputs: Inputs) -> ir.Table:
     if src.leads is None or src.deals is None:
         return ibis.memtable({n: [] for n in PATH_SCHEMA}, schema=PATH_SCHEMA)
     until = inputs.observed_until
-    days = _LocalDays(inputs)
+    first = inputs.period_list[0].start - timedelta(days=_LOOK_BACK_DAYS)
+    days = LocalDays(inputs.zone, first, until)
     leads = src.leads.select("account_id", "source", "created_at", "qualified_at", lead_id="id")
     leads = in_periods(inputs, leads, "created_at")
     leads = leads.filter(leads.created_at < local_midnight(until, inputs.zone))
@@ -236,31 +238,3 @@ def _earlier(a: ir.IntegerValue, b: ir.IntegerValue) -> ir.IntegerValue:
     """The smaller of two day numbers, either being null (LEAST treats nulls unlike on every
     engine)."""
     return ibis.ifelse(a.isnull() | (b.notnull() & (b < a)), b, a)
-
-
-class _LocalDays:
-    """Local days of instants: the zone's offset spans over the request's days (one for a
-    zone without daylight saving, so no join)."""
-
-    def __init__(self, inputs: Inputs) -> None:
-        first = inputs.period_list[0].start - timedelta(days=_LOOK_BACK_DAYS)
-        self.spans = offset_spans(inputs.zone, first, inputs.observed_until)
-
-    def add(self, table: ir.Table, column: str, name: str) -> ir.Table:
-        """``table`` with ``name``: the local day number of its instant ``column``."""
-        if len(self.spans) == 1:
-            seconds = whole_seconds(table[column])
-            return table.mutate(**{name: (seconds + self.spans[0].offset) // DAY_SECONDS})
-        spans = ibis.memtable(
-            {
-                "span_start": [s.start for s in self.spans],
-                "span_until": [s.until for s in self.spans],
-                "span_offset": [s.offset for s in self.spans],
-            },
-            schema={"span_start": "int64", "span_until": "int64", "span_offset": "int64"},
-        )
-        t = table.view()
-        seconds = whole_seconds(t[column])
-        joined = t.left_join(spans, [seconds >= spans.span_start, seconds < spans.span_until])
-        local = (whole_seconds(joined[column]) + joined.span_offset) // DAY_SECONDS
-        return joined.select(*table.columns, **{name: local})
