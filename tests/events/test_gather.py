@@ -16,23 +16,9 @@ import pytest
 
 from kasasu.errors import InvalidInput
 from kasasu.events import gather, repository
-from kasasu.events.schemas import BATCH_SCHEMA, EventIn
+from kasasu.events.schemas import BATCH_SCHEMA
 from kasasu.events.service import count_events, ingest_batch, list_events
-
-
-def _events(*ids: str) -> list[EventIn]:
-    return [
-        EventIn.model_validate(
-            {
-                "event_id": i,
-                "account_id": "ACC-1",
-                "user_id": "u-42",
-                "event": "report_created",
-                "timestamp": datetime(2026, 12, 4, 1, 0, tzinfo=UTC),
-            }
-        )
-        for i in ids
-    ]
+from tests.support.events import same_events
 
 
 class Appends:
@@ -92,11 +78,11 @@ def test_concurrent_batches_sharing_ids_store_each_event_once(
 ) -> None:
     db = tmp_path / "events.duckdb"
     results: dict[str, object] = {}
-    first = _send(results, "first", lambda: ingest_batch(db, _events("a", "b")))
+    first = _send(results, "first", lambda: ingest_batch(db, same_events("a", "b")))
     assert appends.writing.wait(10)  # the first append is under way; the next two wait
-    second = _send(results, "second", lambda: ingest_batch(db, _events("b", "c", "d")))
+    second = _send(results, "second", lambda: ingest_batch(db, same_events("b", "c", "d")))
     _queued(db, 1)
-    third = _send(results, "third", lambda: ingest_batch(db, _events("c", "d", "e", "e")))
+    third = _send(results, "third", lambda: ingest_batch(db, same_events("c", "d", "e", "e")))
     _queued(db, 2)
     appends.release.set()
     for thread in (first, second, third):
@@ -132,11 +118,11 @@ def test_a_batch_that_fails_fails_only_its_caller(tmp_path: Path, appends: Appen
         schema=BATCH_SCHEMA,
     )  # fmt: skip
     results: dict[str, object] = {}
-    first = _send(results, "first", lambda: ingest_batch(db, _events("a")))
+    first = _send(results, "first", lambda: ingest_batch(db, same_events("a")))
     assert appends.writing.wait(10)
     threads = [
         _send(results, "broken", lambda: gather.gathering(db).append(broken)),
-        _send(results, "good", lambda: ingest_batch(db, _events("g1", "g2"))),
+        _send(results, "good", lambda: ingest_batch(db, same_events("g1", "g2"))),
     ]
     _queued(db, 2)
     appends.release.set()
@@ -153,7 +139,7 @@ def test_many_concurrent_senders_lose_nothing(tmp_path: Path) -> None:
     db = tmp_path / "events.duckdb"
     results: dict[str, object] = {}
     threads = [
-        _send(results, str(n), lambda n=n: ingest_batch(db, _events(f"e{n}", f"e{n + 1}")))  # type: ignore[misc]
+        _send(results, str(n), lambda n=n: ingest_batch(db, same_events(f"e{n}", f"e{n + 1}")))  # type: ignore[misc]
         for n in range(40)
     ]
     for thread in threads:

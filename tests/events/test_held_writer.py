@@ -16,24 +16,9 @@ import pyarrow as pa
 import pytest
 
 from kasasu.events import gather, repository
-from kasasu.events.schemas import EventIn
 from kasasu.events.service import append_events, count_events, ingest_batch
 from kasasu.kit.held_files import let_go
-
-
-def _events(*ids: str) -> list[EventIn]:
-    return [
-        EventIn.model_validate(
-            {
-                "event_id": i,
-                "account_id": "ACC-1",
-                "user_id": "u-42",
-                "event": "report_created",
-                "timestamp": datetime(2026, 12, 4, 1, 0, tzinfo=UTC),
-            }
-        )
-        for i in ids
-    ]
+from tests.support.events import same_events
 
 
 def _rows(*ids: str) -> pa.Table:
@@ -87,7 +72,7 @@ def test_batches_one_after_another_share_one_open_of_the_file(
 
     monkeypatch.setattr(repository.EventStore, "writer", writer)
     for n in range(20):
-        assert ingest_batch(db, _events(f"e{n}", "shared")).inserted == (2 if n == 0 else 1)
+        assert ingest_batch(db, same_events(f"e{n}", "shared")).inserted == (2 if n == 0 else 1)
     assert len(opened) == 1
     # Readers of the process use the held file (DuckDB's same database) and see every batch.
     assert _held(db)
@@ -102,7 +87,7 @@ def test_concurrent_writers_of_one_process_are_both_committed_when_answered(
 
     def gathered() -> None:
         for n in range(30):
-            answered[f"g{n}"] = ingest_batch(db, _events(f"g{n}", "both")).inserted
+            answered[f"g{n}"] = ingest_batch(db, same_events(f"g{n}", "both")).inserted
 
     def direct() -> None:  # a demo or an upload in the same server: its own connection
         for n in range(30):
@@ -149,7 +134,7 @@ def test_a_process_that_dies_holding_the_file_lost_no_acknowledged_event(
 
 def test_another_process_writes_soon_after_the_batches_stop(tmp_path: Path) -> None:
     db = tmp_path / "events.duckdb"
-    ingest_batch(db, _events("a"))
+    ingest_batch(db, same_events("a"))
     assert _held(db)
     inserted, seconds = _append_elsewhere(db, "cli-1")
     assert inserted == 1
@@ -166,7 +151,7 @@ def test_another_process_gets_its_turn_under_steady_batches(tmp_path: Path) -> N
     def steady() -> None:
         n = 0
         while not stop.is_set():
-            sent.append(ingest_batch(db, _events(f"s{n}")).inserted)
+            sent.append(ingest_batch(db, same_events(f"s{n}")).inserted)
             n += 1
 
     sender = threading.Thread(target=steady)
@@ -184,14 +169,14 @@ def test_another_process_gets_its_turn_under_steady_batches(tmp_path: Path) -> N
 
 def test_let_go_and_close_all_close_the_file_now(tmp_path: Path) -> None:
     db = tmp_path / "events.duckdb"
-    ingest_batch(db, _events("a"))
+    ingest_batch(db, same_events("a"))
     assert _held(db)
     let_go(db)  # what the analytics ask before they attach the file read-only
     assert not _held(db)
     with duckdb.connect(":memory:") as analytics:
         analytics.execute(f"ATTACH '{db}' AS events (READ_ONLY)")
         assert analytics.execute("SELECT count(*) FROM events.usage_events").fetchall() == [(1,)]
-    ingest_batch(db, _events("b"))
+    ingest_batch(db, same_events("b"))
     assert _held(db)
     gather.close_all()  # at exit
     assert not _held(db)

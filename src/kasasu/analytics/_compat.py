@@ -37,9 +37,9 @@ CACHED_PREFIX = "kasasu_tmp_"
 def spark_cached(expression: ir.Table, name: str) -> ir.Table:
     """Spark (ibis 12 has no temporary tables there): the rows as a cached temporary view,
     computed once (``CACHE TABLE`` is eager), read back with the expression's own types
-    (Spark would give, e.g., zone-less timestamps and 32-bit integers). Without it every
-    KPI reran the whole chain from the contracts: all KPIs of a small demo took ~70 s. The
-    view lives in the process's Spark session until ``kasasu.warehouse.spark.release``."""
+    (Spark would give, e.g., zone-less timestamps and 32-bit integers), so that the KPIs
+    reading it do not each rerun the chain from the contracts. The view lives in the
+    process's Spark session until ``kasasu.warehouse.spark.release``."""
     backend = expression.get_backend()
     backend._run_pre_execute_hooks(expression)  # registers the in-memory tables it reads
     backend._session.sql(f"CACHE TABLE `{name}` AS {backend.compile(expression)}")
