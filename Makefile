@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 # uv installs the pinned set (constraints.txt, every package at one version) in seconds where
 # pip takes minutes; pip installs only uv itself, from the same pins.
 PIP := $(BIN)/uv pip install --quiet --python $(BIN)/python -c constraints.txt
+# Python may cache the bytecode it compiles (some machines set PYTHONDONTWRITEBYTECODE for
+# everything): each `kasasu` process of `make demo` otherwise compiles ibis, pandas, scipy and
+# the rest again, 2-3 s a start (docs/benchmarks.md, "make demo").
+unexport PYTHONDONTWRITEBYTECODE
 DEMO_EMAIL ?= admin@example.com
 DEMO_PASSWORD ?= kasasu-demo
 
@@ -71,7 +75,7 @@ lint: dev
 # worker, so what they start once per worker starts once. Bytecode is written even where the
 # environment says not to: each worker and each server a test starts would otherwise compile
 # (and pytest rewrite) every module again, ~3 s a process.
-PYTEST = PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n 2 --dist loadgroup
+PYTEST = $(BIN)/pytest -n 2 --dist loadgroup
 
 test: lint
 	$(PYTEST)

@@ -11,7 +11,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from kasasu.db import create_db_engine, session_factory, transaction
@@ -35,6 +35,23 @@ def test_nul_in_text_is_refused_naming_the_column(migrated_engine: Engine) -> No
     ]
     with Session(migrated_engine) as session:
         assert session.scalars(select(Account).where(Account.external_id == "NUL-1")).all() == []
+
+
+@pytest.mark.parametrize("bad", [0, 2, 4])
+def test_one_bad_row_of_a_bulk_insert_refuses_the_statement(
+    migrated_engine: Engine, bad: int
+) -> None:
+    """An executemany is checked row by row: the bad value may be in any of them."""
+    rows = [{"external_id": f"BULK-{bad}-{n}", "name": f"row {n}"} for n in range(5)]
+    rows[bad]["name"] = "a\x00b"
+    with pytest.raises(InvalidInput) as caught, migrated_engine.begin() as connection:
+        connection.execute(insert(Account), rows)
+    assert [(e.loc, str(e.message)) for e in caught.value.errors] == [
+        (("name",), "Contains a NUL character (U+0000)")
+    ]
+    with Session(migrated_engine) as session:
+        stored = select(Account).where(Account.external_id.startswith(f"BULK-{bad}-"))
+        assert session.scalars(stored).all() == []
 
 
 def test_nul_in_a_search_is_refused_not_matched(migrated_engine: Engine) -> None:

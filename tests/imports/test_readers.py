@@ -24,10 +24,12 @@ def test_japanese_cp932_text_is_detected_as_cp932(text: str) -> None:
     assert read_csv(data).rows[0].values == {"顧客名": text}
 
 
-@given(st.text(min_size=1).filter(lambda t: "\x00" not in t))
+# A text that itself begins with U+FEFF is left out: at the start of a file that character
+# is the byte order mark, by Unicode's definition, and is not read as text.
+@given(st.text(min_size=1).filter(lambda t: "\x00" not in t and not t.startswith("\ufeff")))
 def test_utf8_with_or_without_bom_reads_back(text: str) -> None:
     for data in (text.encode(), codecs.BOM_UTF8 + text.encode()):
-        assert data.decode(detect_encoding(data)).lstrip("\ufeff") == text
+        assert data.decode(detect_encoding(data)).removeprefix("\ufeff") == text
 
 
 def test_tab_separated_and_blank_rows_keep_row_numbers() -> None:

@@ -238,7 +238,7 @@ def account_features(
     now = mrr.filter(mrr.at == as_of).select("account_id", "mrr")
     then = mrr.filter(mrr.at == as_of - timedelta(days=90)).select("account_id", mrr_then="mrr")
     first = revenue.first_paid_day(src)
-    base = attach(attach(now, then), first)
+    base = attach(now, then, first)
     parts = [
         facts.contracts(src, as_of),
         facts.tickets(src, at),
@@ -259,11 +259,8 @@ def account_features(
     usage = usage_features(src, base.select("account_id"), at.window(), as_of, zone)
     if usage is not None:
         parts.append(usage)
-    table = base
-    for part in parts:
-        table = attach(table, part)
     return _finish(
-        table,
+        attach(base, *parts),
         as_of,
         has_usage=usage is not None,
         has_activities=src.activities is not None,

@@ -58,6 +58,23 @@ def _bound_values(params: Any) -> Iterator[tuple[str, Any]]:
                 yield "", item
 
 
+def _any_unstorable(params: Any) -> bool:
+    """The check alone, as a plain loop: it runs for every row a statement writes."""
+    many = (
+        isinstance(params, list | tuple)
+        and bool(params)
+        and isinstance(params[0], list | tuple | dict)
+    )
+    for row in params if many else (params,):
+        for value in row.values() if isinstance(row, dict) else row:
+            if isinstance(value, str):
+                if "\x00" in value:
+                    return True
+            elif isinstance(value, int) and not -MAX_BIGINT - 1 <= value <= MAX_BIGINT:
+                return True
+    return False
+
+
 def _refuse_unstorable(
     _conn: Any, _cursor: Any, _statement: str, params: Any, context: Any, _many: bool
 ) -> None:
@@ -67,6 +84,8 @@ def _refuse_unstorable(
     matches every row); both fail on integers beyond 64 bits with a driver error. Whatever
     edge a value came through (API, page, import, CLI), it is bad input, not a server error.
     """
+    if not _any_unstorable(params):
+        return
     errors = []
     # The parameters by name (SQLite's are positional by now), for an error that says where.
     named = getattr(context, "compiled_parameters", None) or params

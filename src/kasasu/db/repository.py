@@ -22,6 +22,14 @@ from kasasu.kit.paging import CursorKey, Page, decode_cursor, encode_cursor
 from kasasu.models.base import Base
 
 M = TypeVar("M", bound=Base)
+BOUND_CHUNK = 900  # values of one IN (...): SQLite allows ~1000 bound parameters a statement
+
+
+def chunked(values: Sequence[Any], size: int = BOUND_CHUNK) -> Iterable[Sequence[Any]]:
+    """``values`` in slices of ``size``, for IN lists that must stay under the bound limit."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
 
 RANGE_SUFFIXES = {"_from": "ge", "_to": "le", "_min": "ge", "_max": "le"}
 # The filter key of conditions a higher slice's repository built over its own tables (the
@@ -108,17 +116,19 @@ class Repository(Generic[M]):
         self.session.flush()
         return row
 
-    def insert_missing(self, values: Mapping[str, Any], key: Sequence[str]) -> None:
-        """Insert ``values`` unless a row with the same ``key`` (a unique constraint's
-        columns) exists. Two requests creating the same row at once both succeed: on
-        PostgreSQL the second waits for the first to commit, then inserts nothing."""
+    def insert_missing(
+        self, values: Mapping[str, Any] | Sequence[Mapping[str, Any]], key: Sequence[str]
+    ) -> None:
+        """Insert ``values`` (a row, or several at once) unless a row with the same ``key`` (a
+        unique constraint's columns) exists. Two requests creating the same row at once both
+        succeed: on PostgreSQL the second waits for the first to commit, then inserts
+        nothing."""
+        rows = [values] if isinstance(values, Mapping) else list(values)
+        if not rows:
+            return
         dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
-        stmt = (
-            dialect.insert(self.model)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=list(key))
-        )
-        self.session.execute(stmt)
+        stmt = dialect.insert(self.model).on_conflict_do_nothing(index_elements=list(key))
+        self.session.execute(stmt, rows)
 
     def add_all(self, rows: Sequence[M]) -> None:
         self.session.add_all(rows)

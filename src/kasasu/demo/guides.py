@@ -16,7 +16,7 @@ from kasasu.demo.timeline import Calendar
 from kasasu.domain.choices import TouchModel
 from kasasu.domain.guides import COMPLETED, DISMISSED, SHOWN, STEP
 from kasasu.guides.authoring import create_guide, parse_guides, publish
-from kasasu.guides.progress import record_guide_events
+from kasasu.guides.progress import Batch, record_batches
 from kasasu.guides.schemas import EnvironmentCreate, SdkEvent
 from kasasu.guides.service import create_environment
 
@@ -45,11 +45,13 @@ def make_guides(
         publish(session, guide.key, by=None, now=live)
     rng = np.random.default_rng(seed + 17)
     tech = [a for a in accounts if a["touch_model"] == TouchModel.TECH]
+    batches: list[Batch] = []
     for account in tech:
         for user in range(1, int(rng.integers(1, 4)) + 1):
             at = live + timedelta(days=float(rng.uniform(0, LIVE_FOR.days - 1)))
             events = _walked(rng, f"{account['external_id']}-u{user}", at)
-            record_guide_events(session, account["id"], f"u-{user}", events)
+            batches.append((account["id"], f"u-{user}", events))
+    record_batches(session, batches)
     return env.public_key, secret
 
 

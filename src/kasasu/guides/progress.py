@@ -26,10 +26,48 @@ def completion_event(key: str) -> str:
     return f"{COMPLETED}:{key}"
 
 
+Batch = tuple[int, str, Sequence[SdkEvent]]  # (account id, user, what the SDK sent)
+
+
 def record_guide_events(
     session: Session, account_id: int, user: str, events: Sequence[SdkEvent]
 ) -> None:
-    about = sorted(
+    record_batches(session, [(account_id, user, events)])
+
+
+def record_batches(session: Session, batches: Sequence[Batch]) -> None:
+    """Several users' batches with one lookup of their guides and their rows (the demo
+    replays two thousand users' tours; the SDK sends one user's batch at a time)."""
+    about = [(account, user, _about_guides(events)) for account, user, events in batches]
+    about = [(account, user, events) for account, user, events in about if events]
+    if not about:
+        return
+    guides = GuideRepository(session)
+    viewers = ViewerRepository(session)
+    keys = {str(e.properties["guide"]) for _a, _u, events in about for e in events}
+    named = {key: guides.by_key(key) for key in sorted(keys)}
+    wanted = {
+        (named_guide.id, account, user)
+        for account, user, events in about
+        for e in events
+        if (named_guide := named[str(e.properties["guide"])]) is not None
+    }
+    seen = viewers.ensure_all(wanted)
+    for account, user, events in about:
+        for event in events:
+            guide = named[str(event.properties["guide"])]
+            if guide is None:
+                continue
+            viewer = seen[guide.id, account, user]
+            if event.id in viewer.taken:
+                continue  # sent before (a retried batch)
+            viewer.taken = [*viewer.taken[-(KEPT_IDS - 1) :], event.id]
+            _apply(session, viewer, event, account, guide.key)
+    session.flush()
+
+
+def _about_guides(events: Sequence[SdkEvent]) -> list[SdkEvent]:
+    return sorted(
         (
             e
             for e in events
@@ -37,25 +75,6 @@ def record_guide_events(
         ),
         key=lambda e: e.at,
     )
-    if not about:
-        return
-    guides = GuideRepository(session)
-    viewers = ViewerRepository(session)
-    seen = viewers.of_user(account_id, user)
-    # A batch usually tells of one guide: look each key up once, not once per event.
-    named = {key: guides.by_key(key) for key in {str(e.properties["guide"]) for e in about}}
-    for event in about:
-        guide = named[str(event.properties["guide"])]
-        if guide is None:
-            continue
-        viewer = seen.get(guide.id)
-        if viewer is None:
-            viewer = seen[guide.id] = viewers.ensure(guide.id, account_id, user)
-        if event.id in viewer.taken:
-            continue  # sent before (a retried batch)
-        viewer.taken = [*viewer.taken[-(KEPT_IDS - 1) :], event.id]
-        _apply(session, viewer, event, account_id, guide.key)
-    session.flush()
 
 
 def _apply(

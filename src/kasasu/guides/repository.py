@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, select
 
-from kasasu.db.repository import Repository
+from kasasu.db.repository import Repository, chunked
 from kasasu.models import (
     Guide,
     GuideAssignment,
@@ -86,12 +87,35 @@ class ViewerRepository(Repository[GuideViewer]):
         )
         return {v.guide_id: v for v in self.session.scalars(stmt)}
 
-    def ensure(self, guide_id: int, account_id: int, user_key: str) -> GuideViewer:
-        """The user's row for the guide, created empty if new (two batches at once make one)."""
-        key = {"guide_id": guide_id, "account_id": account_id, "user_key": user_key}
-        self.insert_missing({**key, "shows": 0, "steps_done": 0, "taken": []}, list(key))
-        stmt = select(GuideViewer).where(*(getattr(GuideViewer, k) == v for k, v in key.items()))
-        return self.session.scalars(stmt).one()
+    def ensure_all(
+        self, keys: Collection[tuple[int, int, str]]
+    ) -> dict[tuple[int, int, str], GuideViewer]:
+        """The rows of these (guide id, account id, user) keys, those missing created empty
+        (two batches at once make one row)."""
+        if not keys:
+            return {}
+        accounts = {account for _guide, account, _user in keys}
+        found = self._of_accounts(accounts, keys)
+        empty = {"shows": 0, "steps_done": 0, "taken": []}
+        missing = [
+            {"guide_id": guide, "account_id": account, "user_key": user, **empty}
+            for guide, account, user in sorted(set(keys) - set(found))
+        ]
+        self.insert_missing(missing, ("guide_id", "account_id", "user_key"))
+        return found if len(found) == len(keys) else self._of_accounts(accounts, keys)
+
+    def _of_accounts(
+        self, accounts: Collection[int], keys: Collection[tuple[int, int, str]]
+    ) -> dict[tuple[int, int, str], GuideViewer]:
+        wanted = set(keys)
+        found: dict[tuple[int, int, str], GuideViewer] = {}
+        for chunk in chunked(sorted(accounts)):
+            stmt = select(GuideViewer).where(GuideViewer.account_id.in_(chunk))
+            for viewer in self.session.scalars(stmt):
+                key = (viewer.guide_id, viewer.account_id, viewer.user_key)
+                if key in wanted:
+                    found[key] = viewer
+        return found
 
     def reach(self) -> dict[int, tuple[int, int]]:
         """Guide id → (users shown, users who completed it), for every guide at once."""

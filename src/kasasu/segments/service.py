@@ -116,14 +116,14 @@ def assign_segments(
     entered and who left. A re-run for the same day gives the same history. Returns the
     members per segment."""
     values = {
-        account_id: rule_values(accounts[account_id], feats, health.get(account_id, {}))
+        account_id: _plain(rule_values(accounts[account_id], feats, health.get(account_id, {})))
         for account_id, feats in features
     }
     result = {}
     for segment in SegmentRepository(session).list_all():
         try:
             rule: Rule = compile_rule(segment.rule, RULE_NAMES, where=segment.name)
-            inside = {a for a, v in values.items() if rule.matches(_plain(v))}
+            inside = {a for a, v in values.items() if rule.matches(v)}
         except Exception as exc:  # noqa: BLE001 - one bad segment never stops the refresh
             segment.problem = refresh_problem(day, exc)
             log.warning("refresh %s: segment %s skipped: %s", day, segment.name, exc)

@@ -1,17 +1,16 @@
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import String, and_, func, or_, select, type_coerce, update
 from sqlalchemy.orm import Session
 
-from kasasu.db.repository import Repository
+from kasasu.db.repository import Repository, chunked
 from kasasu.domain.choices import ContactRole
 from kasasu.models import Account, Contact, SurveyCampaign, SurveyInvitation, SurveyResponse
 
-CHUNK = 900  # SQLite allows ~1000 bound parameters
 KEY_ROLES = (ContactRole.CHAMPION, ContactRole.DECISION_MAKER)
 
 
@@ -21,11 +20,6 @@ class Person(NamedTuple):
     contact_id: int
     account_id: int
     email: str
-
-
-def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
 
 
 class ResponseRepository(Repository[SurveyResponse]):
@@ -79,7 +73,7 @@ class AudienceRepository:
         plain values (the role as stored), as a segment's 20,000 accounts are read at once."""
         rows: list[tuple[int, int, str, str]] = []
         c = Contact
-        for chunk in _chunks(list(account_ids)):
+        for chunk in chunked(list(account_ids)):
             stmt = (
                 select(
                     c.id, c.account_id, type_coerce(c.email, String), type_coerce(c.role, String)
@@ -101,10 +95,10 @@ class AudienceRepository:
         c = Contact
         found: dict[int, tuple[int, int, str | None]] = {}
         # In chunks: a segment's audience can hold more ids than one statement may bind.
-        for chunk in _chunks(list(ids)):
+        for chunk in chunked(list(ids)):
             stmt = select(c.id, c.account_id, c.email).where(c.id.in_(chunk), c.left_on.is_(None))
             found.update({i: (i, a, e) for i, a, e in self.session.execute(stmt)})
-        for chunk in _chunks([e.lower() for e in emails]):
+        for chunk in chunked([e.lower() for e in emails]):
             stmt = select(c.id, c.account_id, c.email).where(
                 func.lower(c.email).in_(chunk), c.left_on.is_(None)
             )
