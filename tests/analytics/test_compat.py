@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import gc
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import ibis
 import pyarrow as pa
 import pytest
 
-from kasasu.analytics._compat import to_arrow, utc_timestamps
+from kasasu.analytics._compat import to_arrow, utc_timestamps, whole_days
 from kasasu.analytics.evaluate import materialize
 from kasasu.warehouse.spark import release, spark_session
 
@@ -79,3 +79,24 @@ def test_a_shared_result_is_cached_once_on_spark_with_its_types(spark: ibis.Base
 def test_quirks_change_nothing_elsewhere() -> None:
     duck = ibis.duckdb.connect().create_table("t", ROWS)
     assert utc_timestamps(duck) is duck
+
+
+@pytest.mark.filterwarnings("ignore:unclosed <socket.socket:ResourceWarning")
+def test_whole_days_from_a_midnight_on_duckdb_and_spark(spark: ibis.BaseBackend) -> None:
+    """Days of 86,400 s from 15:00 UTC (midnight in Tokyo): DuckDB through its microseconds,
+    Spark through epoch seconds; the last microsecond of a day still belongs to it."""
+    first = datetime(2026, 1, 1, 15, tzinfo=UTC)
+    micro, day = timedelta(microseconds=1), timedelta(days=1)
+    instants = [first, first + micro, first + day - micro, first + day, first + 30 * day - micro]
+    rows = pa.table(
+        {"k": list(range(len(instants))), "at": pa.array(instants, pa.timestamp("us", tz="UTC"))}
+    )
+    spark._session.createDataFrame(rows.to_pandas()).createOrReplaceTempView("compat_days")
+    tables = {
+        "duckdb": ibis.duckdb.connect().create_table("days", rows),
+        "spark": utc_timestamps(spark.table("compat_days")),
+    }
+    for engine, table in tables.items():
+        found = to_arrow(table.select("k", d=whole_days(table, "at", first)).order_by("k"))
+        assert found["d"].to_pylist() == [0, 0, 0, 1, 29], engine
+    gc.collect()

@@ -3,8 +3,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pyarrow as pa
+
+DAY_MICROSECONDS = 86_400_000_000
 
 
 def _engine(table: ir.Table) -> str:
@@ -25,6 +31,23 @@ def utc_timestamps(table: ir.Table) -> ir.Table:
         if dtype.is_timestamp() and dtype.timezone is None
     }
     return table.cast(naive) if naive else table
+
+
+@ibis.udf.scalar.builtin(name="epoch_us")  # type: ignore[untyped-decorator]
+def _epoch_us(instant: dt.Timestamp(timezone="UTC")) -> dt.int64:  # type: ignore[valid-type]
+    """DuckDB's own function: microseconds since the epoch of an instant."""
+
+
+def whole_days(table: ir.Table, column: str, first: datetime) -> ir.IntegerValue:
+    """Whole days of 86,400 s from ``first`` to each row's instant ``column``. DuckDB reads
+    the instant's microseconds as stored: ibis's ``epoch_seconds`` converts every value to a
+    zone-less timestamp first (on 10M events, a fifth of the usage features' time with the
+    comparisons it replaced; benchmarks/health.py)."""
+    start = int(first.timestamp()) * 1_000_000
+    if _engine(table) == "duckdb":
+        return (_epoch_us(table[column]) - start) // DAY_MICROSECONDS
+    micros = table[column].epoch_seconds().cast("int64") * 1_000_000
+    return (micros - start) // DAY_MICROSECONDS
 
 
 def is_spark(table: ir.Table) -> bool:
