@@ -33,12 +33,15 @@ $(HTMX):
 	tar -xzf .cache/npm/htmx.org-$(HTMX_VERSION).tgz -C .cache/npm package/dist/htmx.min.js
 	cp .cache/npm/package/dist/htmx.min.js $@
 
+# uv tries its cache alone first (--offline), then the index: a package index that answers
+# every revalidation with "modified" (seen on these machines) would otherwise have uv fetch
+# and build PySpark's 300 MB source package again for each new .venv (~25 s of `make dev`).
 $(VENV)/.installed: $(BIN)/uv pyproject.toml constraints.txt $(HTMX)
-	$(PIP) -e .
+	$(PIP) --offline -e . 2>/dev/null || $(PIP) -e .
 	@touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.installed
-	$(PIP) -e '.[dev]'
+	$(PIP) --offline -e '.[dev]' 2>/dev/null || $(PIP) -e '.[dev]'
 	@touch $@
 
 install: $(VENV)/.installed
