@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, select
 
-from kasasu.db.repository import Repository, chunked
+from kasasu.db.repository import BOUND_CHUNK, Repository, chunked
 from kasasu.models import (
     Guide,
     GuideAssignment,
@@ -92,25 +92,30 @@ class ViewerRepository(Repository[GuideViewer]):
     ) -> dict[tuple[int, int, str], GuideViewer]:
         """The rows of these (guide id, account id, user) keys, those missing created empty
         (two batches at once make one row)."""
-        if not keys:
-            return {}
-        accounts = {account for _guide, account, _user in keys}
-        found = self._of_accounts(accounts, keys)
+        found = self._rows_of(keys)
         empty = {"shows": 0, "steps_done": 0, "taken": []}
         missing = [
             {"guide_id": guide, "account_id": account, "user_key": user, **empty}
             for guide, account, user in sorted(set(keys) - set(found))
         ]
+        if not missing:
+            return found
         self.insert_missing(missing, ("guide_id", "account_id", "user_key"))
-        return found if len(found) == len(keys) else self._of_accounts(accounts, keys)
+        return self._rows_of(keys)
 
-    def _of_accounts(
-        self, accounts: Collection[int], keys: Collection[tuple[int, int, str]]
+    def _rows_of(
+        self, keys: Collection[tuple[int, int, str]]
     ) -> dict[tuple[int, int, str], GuideViewer]:
         wanted = set(keys)
+        users = sorted({(account, user) for _guide, account, user in wanted})
         found: dict[tuple[int, int, str], GuideViewer] = {}
-        for chunk in chunked(sorted(accounts)):
-            stmt = select(GuideViewer).where(GuideViewer.account_id.in_(chunk))
+        # The users' rows only (an account may have thousands of users), a few hundred
+        # users a statement.
+        for chunk in chunked(users, BOUND_CHUNK // 2):
+            stmt = select(GuideViewer).where(
+                GuideViewer.account_id.in_({account for account, _user in chunk}),
+                GuideViewer.user_key.in_({user for _account, user in chunk}),
+            )
             for viewer in self.session.scalars(stmt):
                 key = (viewer.guide_id, viewer.account_id, viewer.user_key)
                 if key in wanted:
