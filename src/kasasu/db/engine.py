@@ -60,6 +60,8 @@ def _bound_values(params: Any) -> Iterator[tuple[str, Any]]:
 
 def _any_unstorable(params: Any) -> bool:
     """The check alone, as a plain loop: it runs for every row a statement writes."""
+    if not params:
+        return False
     many = (
         isinstance(params, list | tuple)
         and bool(params)
