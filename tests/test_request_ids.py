@@ -7,6 +7,8 @@ Before: SQLAlchemy errors quoted bound parameters (names, emails, comments) into
 from __future__ import annotations
 
 import logging
+import os
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from starlette.routing import Mount
 
+from kasasu.api.request_ids import new_request_id
 from kasasu.app import create_app
 from kasasu.db import create_db_engine
 from kasasu.settings import Settings
@@ -96,3 +99,16 @@ def test_an_unexpected_error_is_one_log_line_with_the_request_id(
     assert "\n" not in line
     assert "hanako" not in line
     assert lines[0].exc_info is None
+
+
+def test_made_ids_are_unique_hex_and_differ_between_processes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made = [new_request_id() for _ in range(1_000)]
+    assert len(set(made)) == 1_000
+    assert all(re.fullmatch(r"[0-9a-f]{32}", rid) for rid in made)
+    # Another process (a forked server worker) draws its own prefix: its ids are not ours
+    # even where the serial numbers meet.
+    monkeypatch.setattr(os, "getpid", lambda: -1)
+    other = new_request_id()
+    assert other[:16] not in {rid[:16] for rid in made}

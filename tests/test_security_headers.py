@@ -1,5 +1,6 @@
 """Security review F13: every answer, page or API, carries a Content-Security-Policy with a
-fresh nonce per request, frame-ancestors 'none', nosniff, a Referrer-Policy, HSTS outside dev
+fresh nonce per request (on pages: an answer without inline scripts names none),
+frame-ancestors 'none', nosniff, a Referrer-Policy, HSTS outside dev
 mode, and no Server header; every inline script of the templates carries the nonce and no
 template has inline styles (tests/web/browser/test_csp.py proves the pages work under it)."""
 
@@ -73,6 +74,19 @@ def test_the_nonce_is_fresh_per_request_and_on_the_pages_scripts(tmp_path: Path)
                 or f'nonce="{found.group(1)}"' in tag
             ), tag
     assert nonces[0] != nonces[1]
+
+
+def test_an_answer_without_a_page_allows_no_inline_script(tmp_path: Path) -> None:
+    """The JSON API and static files draw no nonce: their policy allows this origin's
+    scripts and styles only, while a page's names the nonce its scripts carry."""
+    client = _client(tmp_path, dev_mode=False)
+    for path in ("/api/v1/accounts", "/healthz"):
+        csp = client.get(path).headers["content-security-policy"]
+        assert "script-src 'self';" in csp, path
+        assert "style-src 'self';" in csp, path
+        assert "nonce-" not in csp, path
+    page = client.get("/login").headers["content-security-policy"]
+    assert re.search(r"script-src 'self' 'nonce-[A-Za-z0-9_-]{22,}';", page)
 
 
 def test_the_templates_have_no_inline_styles_and_nonce_their_scripts() -> None:

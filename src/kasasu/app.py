@@ -18,7 +18,7 @@ from kasasu.api.intake import create_intake
 from kasasu.api.monitoring import MonitoringConfig, create_monitoring
 from kasasu.api.portal import MOUNT as PORTAL_API_PATH
 from kasasu.api.portal import create_portal_api
-from kasasu.api.problems import http_problem
+from kasasu.api.problems import NO_OPENTELEMETRY, http_problem
 from kasasu.api.request_ids import RequestIds, internal_error_problem
 from kasasu.api.request_metrics import RequestMetrics
 from kasasu.api.webhooks import MOUNT as WEBHOOKS_PATH
@@ -83,7 +83,9 @@ def _monitoring(settings: Settings) -> MonitoringConfig:
 
 def create_app(settings: Settings) -> FastAPI:
     ctx = api_context(settings)
-    app = FastAPI(title="Kasasu", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="Kasasu", docs_url=None, redoc_url=None, openapi_url=None, telemetry=NO_OPENTELEMETRY
+    )
     app.state.kasasu = ctx
     app.mount(MOUNT_PATH, create_api(ctx))
     app.mount(INTAKE_PATH, create_intake(ctx))  # Segment's HTTP API: /v1/batch, /v1/track…

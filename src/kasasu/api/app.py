@@ -25,6 +25,7 @@ from kasasu.api.needs import loyal_router, needs_router
 from kasasu.api.onboarding import onboarding_router
 from kasasu.api.ownership import ownership_router
 from kasasu.api.playbooks import playbooks_router
+from kasasu.api.problems import NO_OPENTELEMETRY
 from kasasu.api.rates import exchange_rates_router
 from kasasu.api.renewals import renewals_router
 from kasasu.api.request_ids import internal_error_problem, request_id
@@ -52,6 +53,7 @@ def create_api(ctx: ApiContext) -> FastAPI:
         openapi_url="/openapi.json",
         docs_url=None,
         redoc_url=None,
+        telemetry=NO_OPENTELEMETRY,
     )
     api.state.kasasu = ctx
     problems.install(api)

@@ -21,6 +21,7 @@ from kasasu.api.portal_community import portal_community_router
 from kasasu.api.portal_events import portal_events_router
 from kasasu.api.portal_help import portal_help_router
 from kasasu.api.portal_session import CsrfToken, Viewer, csrf, portal_locale
+from kasasu.api.problems import NO_OPENTELEMETRY
 from kasasu.api.routing import PathId
 from kasasu.portal.announcements import announcement_for, announcements_for
 from kasasu.portal.schemas import AnnouncementShown, PortalViewer
@@ -88,7 +89,8 @@ def surveys(request: Request, viewer: Viewer) -> list[OpenInvitation]:
 
 def create_portal_api(ctx: ApiContext) -> FastAPI:
     app = FastAPI(title="Kasasu customer portal API", version=__version__, docs_url=None,
-                  redoc_url=None, openapi_url="/openapi.json")  # fmt: skip
+                  redoc_url=None, openapi_url="/openapi.json",
+                  telemetry=NO_OPENTELEMETRY)  # fmt: skip
     app.state.kasasu = ctx
     problems.install(app)
     routes: list[tuple[str, Callable[..., Any], Any, str]] = [

@@ -26,6 +26,7 @@ takes the store's lock as any writer does.
 from __future__ import annotations
 
 import atexit
+import functools
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -226,9 +227,14 @@ _gatherings: dict[Path, Gathering] = {}
 _gatherings_guard = threading.Lock()
 
 
+@functools.lru_cache(maxsize=64)
+def _resolved(path: Path) -> Path:
+    return path.resolve()  # a system call per part of the path: once per path, not per batch
+
+
 def gathering(path: Path) -> Gathering:
     """This process's gathering for the event store at ``path``."""
-    key = path.resolve()
+    key = _resolved(path)
     with _gatherings_guard:
         found = _gatherings.get(key)
         if found is None:
