@@ -68,7 +68,7 @@ def serve(
     if workers == 1:  # built here, before the schedule starts; each child builds its own
         from kasasu.app import create_app
 
-        single = Server(listening(create_app(config)))
+        single = Server(listening(create_app(config)), threads=config.server.threads)
     console.print(t("Kasasu is serving on {url}", url=f"http://{host}:{port}"))
     if workers > 1:
         console.print(t("{n} server processes share the port", n=workers))

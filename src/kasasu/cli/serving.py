@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 import socket
 
+import anyio.to_thread
 import uvicorn
 from uvicorn.supervisors import multiprocess
 
+from kasasu.cli.common import settings
 from kasasu.kit import deadline
 
 STARTUP_FAILURE = 3  # uvicorn's exit status when it cannot listen or load the application
@@ -19,7 +21,19 @@ class Server(uvicorn.Server):
     """uvicorn's server, which on SIGTERM gives the requests in flight the graceful time,
     then cancels them; a second before that, the reads still running are stopped
     (kasasu.kit.deadline), so their clients get a 503 with Retry-After rather than a
-    dropped connection, and no worker thread keeps the process alive."""
+    dropped connection, and no worker thread keeps the process alive.
+
+    ``threads``: at most this many requests run their sync work (the database's) at once,
+    in worker threads (KASASU_SERVER__THREADS); the limit is the event loop's, so it is set
+    once the server's loop runs."""
+
+    def __init__(self, config: uvicorn.Config, *, threads: int) -> None:
+        super().__init__(config)
+        self.threads = threads
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = self.threads
+        await super().startup(sockets)
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         grace = self.config.timeout_graceful_shutdown or 0
@@ -39,7 +53,8 @@ class _Child(multiprocess.Process):
     @property
     def server(self) -> uvicorn.Server:
         if self._server is None:
-            self._server = Server(config=self.config)
+            # The child's settings: read from the environment, as its application is.
+            self._server = Server(self.config, threads=settings().server.threads)
         return self._server
 
 

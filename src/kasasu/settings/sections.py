@@ -27,6 +27,15 @@ class ServerSettings(BaseModel):
     graceful_shutdown_seconds: int = Field(default=10, ge=0, le=3600)
     # Server processes (``kasasu serve --workers``); each has its own throttles' counts.
     workers: int = Field(default=1, ge=1, le=64)
+    # Requests of one server process whose sync work (the database's) runs at once, each in
+    # a worker thread; the others wait for a free one. 40 is anyio's default. One thread
+    # runs Python at a time, so for small API reads fewer threads take fewer turns at the
+    # interpreter's lock: 32 clients of one process got about 1.5x the reads a second with
+    # 4 threads and 1.8x with 2 on SQLite, less on PostgreSQL (docs/benchmarks.md). But
+    # event batches wait in a thread while the store writes the group they joined: with 4
+    # threads, 10-event batches from 32 senders halved. Lower it for a server that mostly
+    # answers reads.
+    threads: int = Field(default=40, ge=1, le=256)
     # GET /metrics: when set, a scrape must send ``Authorization: Bearer <token>``; unset,
     # only this machine's own clients (loopback, not through a proxy) are answered.
     metrics_token: SecretStr | None = None
