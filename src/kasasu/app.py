@@ -8,6 +8,7 @@ from datetime import timedelta
 from fastapi import FastAPI, Request, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import Receive, Scope, Send
 
 from kasasu.api import create_api
 from kasasu.api.app import MOUNT_PATH
@@ -50,14 +51,29 @@ def body_limit(method: str, path: str) -> int:
     return DEFAULT_MAX_BODY
 
 
+def _under(path: str, mounts: tuple[str, ...]) -> bool:
+    return any(path == mount or path.startswith(f"{mount}/") for mount in mounts)
+
+
 def _is_api(request: Request) -> bool:
     """Whether an answer made outside the API app (a refused body, a 500, an unrouted path)
     is for the API, and so problem+json, rather than a page."""
-    path = request.url.path
-    return any(
-        path == mount or path.startswith(f"{mount}/")
-        for mount in (MOUNT_PATH, INTAKE_PATH, WEBHOOKS_PATH, PORTAL_API_PATH)
-    )
+    return _under(request.url.path, (MOUNT_PATH, INTAKE_PATH, WEBHOOKS_PATH, PORTAL_API_PATH))
+
+
+class _PageSessions(SessionMiddleware):
+    """The signed session cookie, for the pages and the portal's API: the APIs that other
+    machines call with a key or a signature pass straight through, sparing each of their
+    requests the cookie's parsing and the answer's check (3-4% of the server's samples of a
+    small API write, issue 21)."""
+
+    KEYED = (MOUNT_PATH, INTAKE_PATH, WEBHOOKS_PATH)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _under(scope["path"], self.KEYED):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 def _too_large(request: Request, limit: int) -> Response:
@@ -96,7 +112,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimit, limit_of=body_limit, refuse=_too_large)
     # Signed (not encrypted) cookie holding the user id, the language and the CSRF token.
     app.add_middleware(
-        SessionMiddleware,
+        _PageSessions,
         secret_key=settings.secret_key.get_secret_value(),
         session_cookie="kasasu_session",
         max_age=12 * 60 * 60,
