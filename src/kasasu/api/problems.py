@@ -144,8 +144,8 @@ def _jsonable(value: Any) -> Any:
 
 # For every FastAPI app of Kasasu: FastAPI's own OpenTelemetry instrumentation off. Kasasu
 # counts its requests itself (kasasu.kit.metrics); the instrumentation asked the global
-# providers, and so read the environment, on every request of every mounted app (6% of a
-# small API write in the server, issue 21).
+# providers, and so read the environment, on every request of every mounted app (3-6% of
+# the server's samples of a small API write, issue 21).
 NO_OPENTELEMETRY: TelemetryConfig = {
     "tracing": False,
     "metrics": False,

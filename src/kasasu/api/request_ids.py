@@ -45,8 +45,8 @@ _serial = itertools.count()
 def new_request_id() -> str:
     """32 hex digits, unique across the server's processes: a random prefix drawn once per
     process, then a serial number. A random id per request (``uuid4``) cost a system call
-    each, and the wait for the interpreter's lock after it: 10% of a small API write in the
-    server (issue 21). An id names a request in the logs; it is not a secret."""
+    each, and the wait for the interpreter's lock after it: 10% of the server's samples of a
+    small API write (issue 21). An id names a request in the logs; it is not a secret."""
     pid = os.getpid()  # a forked worker draws its own prefix
     prefix = _prefixes.get(pid) or _prefixes.setdefault(pid, secrets.token_hex(8))
     return f"{prefix}{next(_serial) & 0xFFFF_FFFF_FFFF_FFFF:016x}"

@@ -7,7 +7,7 @@ framing by another site. Headers a response already sets are left as they are.
 
 The nonce is drawn when a page first asks for it: an answer that never does (the JSON API,
 static files) has no inline script to allow, so its policy names no nonce, and the request
-spares the random bytes (a system call, 7% of a small API write's time in the server).
+spares the random bytes (a system call: 7% of the server's samples of a small API write).
 """
 
 from __future__ import annotations
